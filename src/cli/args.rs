@@ -1,0 +1,92 @@
+//! Command-line arguments (clap derive).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success; for `check`: the database matches the schema file
+  1  `check` only: the database has drifted from the schema file
+  2  error: bad input, connection failure, failed or refused apply (nothing was changed)";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dbshape",
+    version,
+    about = "Declarative schema migrations: schema.yaml is the truth, the database is made to match it.",
+    after_help = EXIT_CODES,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the changes that would make the database match the schema file
+    #[command(after_help = "Examples:\n  dbshape plan\n  dbshape plan --url sqlite:///app.db --format sql\n\n".to_string() + EXIT_CODES)]
+    Plan {
+        #[command(flatten)]
+        target: Target,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Change the database to match the schema file, in one transaction
+    #[command(after_help = "Examples:\n  dbshape apply\n  dbshape apply --yes --allow-destructive\n\n".to_string() + EXIT_CODES)]
+    Apply {
+        #[command(flatten)]
+        target: Target,
+        /// Don't ask for confirmation (required when not on a terminal)
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Print the plan and stop, like `plan`
+        #[arg(long)]
+        dry_run: bool,
+        /// Allow changes that can lose data (drop table, drop column, narrowing type change)
+        #[arg(long)]
+        allow_destructive: bool,
+    },
+    /// Exit 0 if the database matches the schema file, 1 if it has drifted
+    #[command(after_help = "Examples:\n  dbshape check --url \"$DATABASE_URL\"\n\n".to_string() + EXIT_CODES)]
+    Check {
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Write the live database's schema as schema.yaml
+    #[command(after_help = "Examples:\n  dbshape inspect --url sqlite:///app.db --output schema.yaml\n\n".to_string() + EXIT_CODES)]
+    Inspect {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// Write to this file instead of standard output
+        #[arg(long, short = 'o', value_name = "PATH")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct Target {
+    /// The schema file
+    #[arg(long, short = 's', value_name = "PATH", default_value = "schema.yaml")]
+    pub schema: PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArg,
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArg {
+    /// Database URL, e.g. sqlite:///app.db or postgresql://user@host/db
+    #[arg(long, short = 'u', value_name = "URL", env = "DATABASE_URL", hide_env_values = true, default_value = "sqlite:///app.db")]
+    pub url: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A summary of the changes and the SQL
+    Text,
+    /// Only the SQL statements
+    Sql,
+    /// A JSON document (see the README for its fields)
+    Json,
+}

@@ -1,0 +1,69 @@
+//! The command line: parse arguments, run one command, print, exit.
+//! All the work is done by the library; this layer only talks to people.
+
+mod args;
+mod commands;
+mod output;
+
+use crate::error::Error;
+use args::{Cli, Command};
+use clap::Parser;
+use std::io::Write;
+
+/// Exit code: success (and, for `check`, in sync).
+pub const EXIT_OK: i32 = 0;
+/// Exit code for `check`: the database has drifted.
+pub const EXIT_DRIFT: i32 = 1;
+/// Exit code: any error.
+pub const EXIT_ERROR: i32 = 2;
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+        }
+    };
+    let result = match cli.command {
+        Command::Plan { target, format } => commands::plan(&target, format),
+        Command::Apply { target, yes, dry_run, allow_destructive } => commands::apply(&target, yes, dry_run, allow_destructive),
+        Command::Check { target } => commands::check(&target),
+        Command::Inspect { database, output } => commands::inspect(&database, output.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            report(&error);
+            EXIT_ERROR
+        }
+    }
+}
+
+/// Prints an error for people: one `error:` line, context, a hint.
+fn report(error: &Error) {
+    let mut err = std::io::stderr().lock();
+    match error {
+        Error::Schema(problems) => {
+            for problem in problems {
+                let _ = writeln!(err, "error: {problem}");
+                if let (Some(line), Some(text)) = (problem.line, &problem.source_line) {
+                    let _ = writeln!(err, "{line:>5} | {text}");
+                    if let Some(column) = problem.column {
+                        let _ = writeln!(err, "{:>5} | {}^", "", " ".repeat(column.saturating_sub(1)));
+                    }
+                }
+            }
+            if problems.len() > 1 {
+                let _ = writeln!(err, "error: {} problems in the schema file; nothing was changed", problems.len());
+            }
+        }
+        other => {
+            let _ = writeln!(err, "error: {other}");
+            if let Some(hint) = other.hint() {
+                let _ = writeln!(err, "hint: {hint}");
+            }
+        }
+    }
+}

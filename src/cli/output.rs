@@ -1,0 +1,115 @@
+//! How plans and drift look: text for people, SQL for scripts, JSON for
+//! tools.
+
+use crate::model::Schema;
+use crate::plan::Plan;
+use crate::url::DatabaseUrl;
+use serde_json::json;
+use std::io::{self, Write};
+use std::time::Duration;
+
+/// JSON document version; bump on any incompatible change.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+pub fn plan_text(out: &mut dyn Write, plan: &Plan, url: &DatabaseUrl, schema_name: &str) -> io::Result<()> {
+    if plan.is_empty() {
+        return writeln!(out, "No changes. The database matches {schema_name}.");
+    }
+    let count = plan.changes().count();
+    writeln!(out, "Plan for {url} ({count} change{}):\n", plural(count))?;
+    for step in &plan.steps {
+        for change in &step.changes {
+            write!(out, "  {} {change}", change.marker())?;
+            if let Some(why) = change.destructive() {
+                write!(out, "   [DESTRUCTIVE: {why}]")?;
+            }
+            writeln!(out)?;
+        }
+        if let Some(note) = &step.note {
+            writeln!(out, "      note: {note}")?;
+        }
+    }
+    writeln!(out, "\nSQL (one transaction):")?;
+    for sql in plan.statements() {
+        writeln!(out, "  {};", sql.replace('\n', "\n  "))?;
+    }
+    let destructive = plan.destructive().len();
+    if destructive > 0 {
+        writeln!(out, "\n{destructive} destructive change{}: apply needs --allow-destructive.", plural(destructive))?;
+    }
+    Ok(())
+}
+
+pub fn plan_sql(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
+    for sql in plan.statements() {
+        writeln!(out, "{sql};")?;
+    }
+    Ok(())
+}
+
+/// The stable JSON plan document (documented in the README).
+pub fn plan_json(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
+    let mut index = 0;
+    let steps: Vec<_> = plan
+        .steps
+        .iter()
+        .map(|step| {
+            let changes: Vec<_> = step
+                .changes
+                .iter()
+                .map(|change| {
+                    index += 1;
+                    json!({
+                        "kind": change.kind(),
+                        "table": change.table(),
+                        "object": change.object(),
+                        "description": change.to_string(),
+                        "destructive": change.destructive().is_some(),
+                        "destructive_reason": change.destructive(),
+                    })
+                })
+                .collect();
+            json!({ "changes": changes, "note": step.note, "sql": step.statements })
+        })
+        .collect();
+    let document = json!({
+        "format_version": JSON_FORMAT_VERSION,
+        "dialect": plan.dialect.name(),
+        "in_sync": plan.is_empty(),
+        "change_count": index,
+        "destructive_count": plan.destructive().len(),
+        "steps": steps,
+        "sql": plan.statements().collect::<Vec<_>>(),
+    });
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}
+
+/// What `check` prints on drift: a unified diff of the two schemas as
+/// schema.yaml text, then the plan.
+pub fn drift(out: &mut dyn Write, current: &Schema, desired: &Schema, plan: &Plan, url: &DatabaseUrl, schema_name: &str) -> io::Result<()> {
+    let count = plan.changes().count();
+    writeln!(out, "Drift: the database differs from {schema_name} ({count} change{}).\n", plural(count))?;
+    let live = crate::file::render(current);
+    let wanted = crate::file::render(desired);
+    let diff = similar::TextDiff::from_lines(&live, &wanted);
+    write!(out, "{}", diff.unified_diff().context_radius(3).header("database", schema_name))?;
+    writeln!(out)?;
+    plan_text(out, plan, url, schema_name)
+}
+
+pub fn duration(elapsed: Duration) -> String {
+    let ms = elapsed.as_secs_f64() * 1000.0;
+    if ms < 1000.0 { format!("{ms:.1} ms") } else { format!("{:.2} s", ms / 1000.0) }
+}
+
+pub fn first_line(sql: &str) -> String {
+    match sql.split_once('\n') {
+        Some((first, _)) => format!("{first} …"),
+        None => sql.to_string(),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

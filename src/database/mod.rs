@@ -1,0 +1,45 @@
+//! A connection to a live database, behind one small trait so the CLI
+//! doesn't care which dialect it talks to.
+
+mod sqlite;
+
+use crate::error::{Error, Result};
+use crate::execute::{Applied, Event};
+use crate::model::Schema;
+use crate::plan::Plan;
+use crate::sql::Dialect;
+use crate::url::DatabaseUrl;
+
+pub use sqlite::SqliteDatabase;
+
+pub trait Database {
+    fn dialect(&self) -> Dialect;
+
+    /// Reads the live schema.
+    fn inspect(&mut self) -> Result<Schema>;
+
+    /// Adapts a desired schema to what this database can store, so that
+    /// comparing it with [`Database::inspect`]'s result is exact.
+    fn normalize(&mut self, desired: &Schema) -> Result<Schema>;
+
+    /// Runs `plan` in one transaction, re-planning under the lock first.
+    fn apply(&mut self, plan: &Plan, desired: &Schema, observer: &mut dyn FnMut(&Event)) -> Result<Applied>;
+}
+
+/// How a connection will be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Inspect only: a missing SQLite file reads as empty and is not created.
+    Read,
+    /// Apply: a missing SQLite file is created.
+    Write,
+}
+
+pub fn connect(url: &DatabaseUrl, access: Access) -> Result<Box<dyn Database>> {
+    match url {
+        DatabaseUrl::Sqlite(path) => Ok(Box::new(SqliteDatabase::open(path.as_deref(), access)?)),
+        DatabaseUrl::Postgres(_) => Err(Error::Unsupported(format!(
+            "cannot connect to {url}: PostgreSQL support is not available in this build yet"
+        ))),
+    }
+}

@@ -1,0 +1,191 @@
+//! One typed difference between two schemas.
+
+use crate::model::{Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    CreateTable(Table),
+    DropTable(Table),
+    RenameTable { from: String, to: String },
+    AddColumn { table: String, column: Column },
+    DropColumn { table: String, column: Column },
+    RenameColumn { table: String, from: String, to: String },
+    AlterColumn { table: String, from: Column, to: Column },
+    SetPrimaryKey { table: String, from: Option<PrimaryKey>, to: Option<PrimaryKey> },
+    AddUnique { table: String, unique: Unique },
+    DropUnique { table: String, unique: Unique },
+    AddCheck { table: String, check: Check },
+    DropCheck { table: String, check: Check },
+    AddForeignKey { table: String, foreign_key: ForeignKey },
+    DropForeignKey { table: String, foreign_key: ForeignKey },
+    CreateIndex { table: String, index: Index },
+    DropIndex { table: String, index: Index },
+    SetTableComment { table: String, comment: Option<String> },
+}
+
+impl Change {
+    /// The table this change belongs to (the new name for renames).
+    pub fn table(&self) -> &str {
+        match self {
+            Change::CreateTable(t) | Change::DropTable(t) => &t.name,
+            Change::RenameTable { to, .. } => to,
+            Change::AddColumn { table, .. }
+            | Change::DropColumn { table, .. }
+            | Change::RenameColumn { table, .. }
+            | Change::AlterColumn { table, .. }
+            | Change::SetPrimaryKey { table, .. }
+            | Change::AddUnique { table, .. }
+            | Change::DropUnique { table, .. }
+            | Change::AddCheck { table, .. }
+            | Change::DropCheck { table, .. }
+            | Change::AddForeignKey { table, .. }
+            | Change::DropForeignKey { table, .. }
+            | Change::CreateIndex { table, .. }
+            | Change::DropIndex { table, .. }
+            | Change::SetTableComment { table, .. } => table,
+        }
+    }
+
+    /// A stable machine name for the JSON output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Change::CreateTable(_) => "create_table",
+            Change::DropTable(_) => "drop_table",
+            Change::RenameTable { .. } => "rename_table",
+            Change::AddColumn { .. } => "add_column",
+            Change::DropColumn { .. } => "drop_column",
+            Change::RenameColumn { .. } => "rename_column",
+            Change::AlterColumn { .. } => "alter_column",
+            Change::SetPrimaryKey { .. } => "set_primary_key",
+            Change::AddUnique { .. } => "add_unique",
+            Change::DropUnique { .. } => "drop_unique",
+            Change::AddCheck { .. } => "add_check",
+            Change::DropCheck { .. } => "drop_check",
+            Change::AddForeignKey { .. } => "add_foreign_key",
+            Change::DropForeignKey { .. } => "drop_foreign_key",
+            Change::CreateIndex { .. } => "create_index",
+            Change::DropIndex { .. } => "drop_index",
+            Change::SetTableComment { .. } => "set_table_comment",
+        }
+    }
+
+    /// The object changed, e.g. `users.email` or `users_email_idx`.
+    pub fn object(&self) -> String {
+        match self {
+            Change::CreateTable(t) | Change::DropTable(t) => t.name.clone(),
+            Change::RenameTable { to, .. } => to.clone(),
+            Change::AddColumn { table, column } | Change::DropColumn { table, column } => format!("{table}.{}", column.name),
+            Change::AlterColumn { table, to, .. } => format!("{table}.{}", to.name),
+            Change::RenameColumn { table, to, .. } => format!("{table}.{to}"),
+            Change::SetPrimaryKey { table, .. } | Change::SetTableComment { table, .. } => table.clone(),
+            Change::AddUnique { unique, .. } | Change::DropUnique { unique, .. } => unique.name.clone(),
+            Change::AddCheck { check, .. } | Change::DropCheck { check, .. } => check.name.clone(),
+            Change::AddForeignKey { foreign_key, .. } | Change::DropForeignKey { foreign_key, .. } => foreign_key.name.clone(),
+            Change::CreateIndex { index, .. } | Change::DropIndex { index, .. } => index.name.clone(),
+        }
+    }
+
+    /// Why this change can lose data, if it can.
+    pub fn destructive(&self) -> Option<String> {
+        match self {
+            Change::DropTable(t) => Some(format!("drops table {} and all its rows", t.name)),
+            Change::DropColumn { table, column } => Some(format!("drops column {table}.{} and its values", column.name)),
+            Change::AlterColumn { table, from, to } if !from.sql_type.widens_to(&to.sql_type) => Some(format!(
+                "changes {table}.{} from {} to {}, which can lose or reject values",
+                to.name, from.sql_type, to.sql_type
+            )),
+            _ => None,
+        }
+    }
+
+    /// `+`, `~` or `-`: what the change does to the schema's contents.
+    pub fn marker(&self) -> char {
+        match self {
+            Change::CreateTable(_)
+            | Change::AddColumn { .. }
+            | Change::AddUnique { .. }
+            | Change::AddCheck { .. }
+            | Change::AddForeignKey { .. }
+            | Change::CreateIndex { .. } => '+',
+            Change::DropTable(_)
+            | Change::DropColumn { .. }
+            | Change::DropUnique { .. }
+            | Change::DropCheck { .. }
+            | Change::DropForeignKey { .. }
+            | Change::DropIndex { .. } => '-',
+            _ => '~',
+        }
+    }
+}
+
+impl fmt::Display for Change {
+    /// One line for the plan summary, e.g. `add column users.age integer`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Change::CreateTable(t) => write!(f, "create table {} ({} columns)", t.name, t.columns.len()),
+            Change::DropTable(t) => write!(f, "drop table {}", t.name),
+            Change::RenameTable { from, to } => write!(f, "rename table {from} to {to}"),
+            Change::AddColumn { table, column } => {
+                write!(f, "add column {table}.{} {}", column.name, column.sql_type)?;
+                if !column.nullable {
+                    f.write_str(" not null")?;
+                }
+                if let Some(default) = &column.default {
+                    write!(f, " default {default}")?;
+                }
+                Ok(())
+            }
+            Change::DropColumn { table, column } => write!(f, "drop column {table}.{}", column.name),
+            Change::RenameColumn { table, from, to } => write!(f, "rename column {table}.{from} to {to}"),
+            Change::AlterColumn { table, from, to } => {
+                write!(f, "alter column {table}.{}:", to.name)?;
+                let mut parts = Vec::new();
+                if from.sql_type != to.sql_type {
+                    parts.push(format!("type {} → {}", from.sql_type, to.sql_type));
+                }
+                if from.nullable != to.nullable {
+                    parts.push(if to.nullable { "drop not null".into() } else { "set not null".into() });
+                }
+                if from.default != to.default {
+                    parts.push(match &to.default {
+                        Some(default) => format!("default {default}"),
+                        None => "drop default".into(),
+                    });
+                }
+                if from.autoincrement != to.autoincrement {
+                    parts.push(if to.autoincrement { "autoincrement".into() } else { "no autoincrement".into() });
+                }
+                if from.collation != to.collation {
+                    parts.push(format!("collation {}", to.collation.as_deref().unwrap_or("default")));
+                }
+                if from.comment != to.comment {
+                    parts.push("comment".into());
+                }
+                write!(f, " {}", parts.join(", "))
+            }
+            Change::SetPrimaryKey { table, to, .. } => match to {
+                Some(pk) => write!(f, "set primary key of {table} to ({})", pk.columns.join(", ")),
+                None => write!(f, "drop primary key of {table}"),
+            },
+            Change::AddUnique { table, unique } => write!(f, "add unique {} on {table} ({})", unique.name, unique.columns.join(", ")),
+            Change::DropUnique { table, unique } => write!(f, "drop unique {} on {table}", unique.name),
+            Change::AddCheck { table, check } => write!(f, "add check {} on {table}: {}", check.name, check.expr),
+            Change::DropCheck { table, check } => write!(f, "drop check {} on {table}", check.name),
+            Change::AddForeignKey { table, foreign_key: fk } => write!(
+                f,
+                "add foreign key {} on {table} ({}) → {} ({})",
+                fk.name,
+                fk.columns.join(", "),
+                fk.ref_table,
+                fk.ref_columns.join(", ")
+            ),
+            Change::DropForeignKey { table, foreign_key } => write!(f, "drop foreign key {} on {table}", foreign_key.name),
+            Change::CreateIndex { table, index } => {
+                write!(f, "create {}index {} on {table}", if index.unique { "unique " } else { "" }, index.name)
+            }
+            Change::DropIndex { table, index } => write!(f, "drop index {} on {table}", index.name),
+            Change::SetTableComment { table, .. } => write!(f, "set comment on {table}"),
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! The differ: compares the current schema with the desired one and lists
+//! the typed changes that turn one into the other. Dialect-neutral; the
+//! planners decide how each change becomes SQL.
+//!
+//! Renames come first: a `renamed_from` hint whose old name exists (and
+//! whose new name doesn't) becomes a rename, and the rest of the comparison
+//! runs against the current schema *as it will be after the renames*, so
+//! that keys, indexes and foreign keys that merely follow a renamed column
+//! are not dropped and recreated.
+
+mod change;
+
+pub use change::Change;
+
+use crate::model::{Expr, IndexKey, Schema, Table};
+use crate::sql::lexer::{Kind, tokenize};
+
+/// The outcome of a comparison.
+#[derive(Clone, Debug)]
+pub struct Diff {
+    pub changes: Vec<Change>,
+    /// The current schema with the planned renames applied: what the
+    /// remaining changes start from.
+    pub base: Schema,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+pub fn diff(current: &Schema, desired: &Schema) -> Diff {
+    let mut changes = Vec::new();
+    let mut base = current.clone();
+
+    for table in desired.tables.values() {
+        if let Some(old) = &table.renamed_from
+            && !base.tables.contains_key(&table.name)
+            && base.tables.contains_key(old)
+            && !desired.tables.contains_key(old)
+        {
+            rename_table(&mut base, old, &table.name);
+            changes.push(Change::RenameTable { from: old.clone(), to: table.name.clone() });
+        }
+    }
+    for table in desired.tables.values() {
+        let Some(current_table) = base.tables.get(&table.name) else { continue };
+        let mut renames = Vec::new();
+        for column in table.columns.values() {
+            if let Some(old) = &column.renamed_from
+                && !current_table.columns.contains_key(&column.name)
+                && current_table.columns.contains_key(old)
+                && !table.columns.contains_key(old)
+            {
+                renames.push((old.clone(), column.name.clone()));
+            }
+        }
+        for (from, to) in renames {
+            rename_column(&mut base, &table.name, &from, &to);
+            changes.push(Change::RenameColumn { table: table.name.clone(), from, to });
+        }
+    }
+
+    for table in desired.tables.values() {
+        match base.tables.get(&table.name) {
+            None => changes.push(Change::CreateTable(table.clone())),
+            Some(current_table) => diff_table(current_table, table, &mut changes),
+        }
+    }
+    let mut dropped: Vec<&str> = base.dependency_order().into_iter().filter(|t| !desired.tables.contains_key(*t)).collect();
+    dropped.reverse();
+    for name in dropped {
+        changes.push(Change::DropTable(base.tables[name].clone()));
+    }
+    Diff { changes, base }
+}
+
+fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {
+    let t = || desired.name.clone();
+    for column in desired.columns.values() {
+        match current.columns.get(&column.name) {
+            None => changes.push(Change::AddColumn { table: t(), column: column.clone() }),
+            Some(existing) if !existing.same_definition(column) => {
+                changes.push(Change::AlterColumn { table: t(), from: existing.clone(), to: column.clone() })
+            }
+            Some(_) => {}
+        }
+    }
+    for column in current.columns.values() {
+        if !desired.columns.contains_key(&column.name) {
+            changes.push(Change::DropColumn { table: t(), column: column.clone() });
+        }
+    }
+    if current.primary_key != desired.primary_key {
+        changes.push(Change::SetPrimaryKey { table: t(), from: current.primary_key.clone(), to: desired.primary_key.clone() });
+    }
+    diff_named(&current.uniques, &desired.uniques, changes, |u| Change::DropUnique { table: t(), unique: u.clone() }, |u| {
+        Change::AddUnique { table: t(), unique: u.clone() }
+    });
+    diff_named(&current.checks, &desired.checks, changes, |c| Change::DropCheck { table: t(), check: c.clone() }, |c| {
+        Change::AddCheck { table: t(), check: c.clone() }
+    });
+    diff_named(
+        &current.foreign_keys,
+        &desired.foreign_keys,
+        changes,
+        |fk| Change::DropForeignKey { table: t(), foreign_key: fk.clone() },
+        |fk| Change::AddForeignKey { table: t(), foreign_key: fk.clone() },
+    );
+    diff_named(&current.indexes, &desired.indexes, changes, |i| Change::DropIndex { table: t(), index: i.clone() }, |i| {
+        Change::CreateIndex { table: t(), index: i.clone() }
+    });
+    if current.comment != desired.comment {
+        changes.push(Change::SetTableComment { table: t(), comment: desired.comment.clone() });
+    }
+}
+
+/// Objects matched by name: missing ones are added, extra ones dropped,
+/// and changed ones dropped then added.
+fn diff_named<T: PartialEq>(
+    current: &indexmap::IndexMap<String, T>,
+    desired: &indexmap::IndexMap<String, T>,
+    changes: &mut Vec<Change>,
+    drop: impl Fn(&T) -> Change,
+    add: impl Fn(&T) -> Change,
+) {
+    for (name, object) in current {
+        if desired.get(name) != Some(object) {
+            changes.push(drop(object));
+        }
+    }
+    for (name, object) in desired {
+        if current.get(name) != Some(object) {
+            changes.push(add(object));
+        }
+    }
+}
+
+/// Renames a table in `schema`, including the references to it.
+fn rename_table(schema: &mut Schema, from: &str, to: &str) {
+    let Some(index) = schema.tables.get_index_of(from) else { return };
+    let (_, mut table) = schema.tables.shift_remove_index(index).expect("index is valid");
+    table.name = to.to_string();
+    schema.tables.shift_insert(index, to.to_string(), table);
+    for table in schema.tables.values_mut() {
+        for fk in table.foreign_keys.values_mut() {
+            if fk.ref_table == from {
+                fk.ref_table = to.to_string();
+            }
+        }
+    }
+}
+
+/// Renames a column, including every key, index, expression and foreign
+/// key that names it, the way the database's own RENAME COLUMN does.
+fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str) {
+    let rename = |c: &mut String| {
+        if c == from {
+            *c = to.to_string();
+        }
+    };
+    let Some(table) = schema.tables.get_mut(table_name) else { return };
+    if let Some(index) = table.columns.get_index_of(from) {
+        let (_, mut column) = table.columns.shift_remove_index(index).expect("index is valid");
+        column.name = to.to_string();
+        table.columns.shift_insert(index, to.to_string(), column);
+    }
+    if let Some(pk) = &mut table.primary_key {
+        pk.columns.iter_mut().for_each(rename);
+    }
+    for unique in table.uniques.values_mut() {
+        unique.columns.iter_mut().for_each(rename);
+    }
+    for fk in table.foreign_keys.values_mut() {
+        fk.columns.iter_mut().for_each(rename);
+    }
+    for check in table.checks.values_mut() {
+        check.expr = rename_in_expr(&check.expr, from, to);
+    }
+    for index in table.indexes.values_mut() {
+        for part in &mut index.parts {
+            match &mut part.key {
+                IndexKey::Column(c) => rename(c),
+                IndexKey::Expr(e) => *e = rename_in_expr(e, from, to),
+            }
+        }
+        if let Some(predicate) = &index.predicate {
+            index.predicate = Some(rename_in_expr(predicate, from, to));
+        }
+    }
+    for other in schema.tables.values_mut() {
+        for fk in other.foreign_keys.values_mut() {
+            if fk.ref_table == table_name {
+                fk.ref_columns.iter_mut().for_each(rename);
+            }
+        }
+    }
+}
+
+/// Replaces identifier tokens naming `from` by `to` (quoted).
+fn rename_in_expr(expr: &Expr, from: &str, to: &str) -> Expr {
+    let text = expr.as_str();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for token in tokenize(text) {
+        let names_it = match token.kind {
+            Kind::Word => token.text.eq_ignore_ascii_case(from),
+            Kind::QuotedIdent => token.ident() == from,
+            _ => false,
+        };
+        if names_it {
+            out.push_str(&text[last..token.start]);
+            out.push_str(&crate::sql::quote_ident(to));
+            last = token.end;
+        }
+    }
+    out.push_str(&text[last..]);
+    Expr::new(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::file::load_str;
+    use std::path::Path;
+
+    fn schema(yaml: &str) -> Schema {
+        load_str(yaml, Path::new("test.yaml")).unwrap()
+    }
+
+    #[test]
+    fn identical_schemas_have_no_changes() {
+        let s = schema("tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n");
+        assert!(diff(&s, &s).is_empty());
+    }
+
+    #[test]
+    fn renamed_column_keeps_its_index_and_check() {
+        let before = schema(
+            "tables:\n  t:\n    columns:\n      a: { type: integer, check: \"a > 0\" }\n    indexes:\n      t_a: { columns: [a] }\n",
+        );
+        let mut after = schema(
+            "tables:\n  t:\n    columns:\n      b: { type: integer, renamed_from: a }\n    checks:\n      t_a_check: \"b > 0\"\n    indexes:\n      t_a: { columns: [b] }\n",
+        );
+        after.tables[0].renamed_from = None;
+        let d = diff(&before, &after);
+        assert_eq!(d.changes, [Change::RenameColumn { table: "t".into(), from: "a".into(), to: "b".into() }]);
+    }
+
+    #[test]
+    fn removed_and_added_column_without_hint_is_drop_and_add() {
+        let before = schema("tables:\n  t:\n    columns:\n      a: { type: integer }\n");
+        let after = schema("tables:\n  t:\n    columns:\n      b: { type: integer }\n");
+        let kinds: Vec<_> = diff(&before, &after).changes.iter().map(Change::kind).collect();
+        assert_eq!(kinds, ["add_column", "drop_column"]);
+    }
+}

@@ -1,0 +1,564 @@
+//! Reading schema.yaml into the model: deserialise, validate, fill in
+//! conventional constraint names. All problems are collected and reported
+//! together, each with its line.
+
+use super::locator::Locator;
+use super::raw::{RawColumn, RawFile, RawForeignKey, RawIndex, RawIndexExpr, RawTable};
+use crate::error::{Error, Result, SchemaProblem};
+use crate::model::{
+    Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, KNOWN_TYPES, Literal, PrimaryKey,
+    ReferentialAction, Schema, SqlType, Table, Unique, naming,
+};
+use crate::suggest::did_you_mean;
+use serde_yaml::Value;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Reads and validates a schema file.
+pub fn load_path(path: &Path) -> Result<Schema> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { action: "read schema file", path: path.into(), source })?;
+    load_str(&text, path)
+}
+
+/// Validates schema text; `path` is only used in messages.
+pub fn load_str(text: &str, path: &Path) -> Result<Schema> {
+    let mut loader = Loader { path, text, locator: Locator::new(text), problems: Vec::new() };
+    for (key, position) in std::mem::take(&mut loader.locator.duplicates) {
+        let last = key.last().map(String::as_str).unwrap_or_default();
+        loader.problems.push(loader.problem_at(
+            Some((position.line, position.column)),
+            format!("duplicate key \"{last}\" in {}", display_path(&key[..key.len() - 1])),
+            Some("each table, column and constraint name may appear only once".into()),
+        ));
+    }
+    if text.trim().is_empty() || text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+        loader.report(&[], "the schema file is empty", Some("expected a top-level `tables:` mapping"));
+        return Err(Error::Schema(loader.problems));
+    }
+    let raw: RawFile = match serde_yaml::from_str(text) {
+        Ok(raw) => raw,
+        Err(error) => {
+            loader.problems.push(loader.serde_problem(&error));
+            return Err(Error::Schema(loader.problems));
+        }
+    };
+    let schema = loader.convert(raw);
+    if loader.problems.is_empty() { Ok(schema) } else { Err(Error::Schema(loader.problems)) }
+}
+
+struct Loader<'a> {
+    path: &'a Path,
+    text: &'a str,
+    locator: Locator,
+    problems: Vec<SchemaProblem>,
+}
+
+impl Loader<'_> {
+    fn problem_at(&self, at: Option<(usize, usize)>, message: String, hint: Option<String>) -> SchemaProblem {
+        SchemaProblem {
+            file: self.path.to_path_buf(),
+            line: at.map(|a| a.0),
+            column: at.map(|a| a.1),
+            source_line: at.and_then(|(line, _)| self.text.lines().nth(line.wrapping_sub(1))).map(str::to_string),
+            message,
+            hint,
+        }
+    }
+
+    fn report(&mut self, path: &[&str], message: impl Into<String>, hint: Option<&str>) {
+        let at = self.locator.find(path).map(|p| (p.line, p.column));
+        let problem = self.problem_at(at, message.into(), hint.map(str::to_string));
+        self.problems.push(problem);
+    }
+
+    fn serde_problem(&self, error: &serde_yaml::Error) -> SchemaProblem {
+        let mut message = error.to_string();
+        // serde_yaml appends " at line L column C"; we print the location up front.
+        if let Some(at) = message.find(" at line ") {
+            message.truncate(at);
+        }
+        let mut hint = None;
+        if let Some((unknown, expected)) = parse_unknown_field(&message) {
+            hint = did_you_mean(&unknown, &expected).map(|s| format!("did you mean \"{s}\"?"));
+            let field_path = message.split(": unknown field").next().filter(|p| *p != message).unwrap_or("");
+            message = if field_path.is_empty() {
+                format!("unknown key \"{unknown}\"")
+            } else {
+                format!("unknown key \"{unknown}\" in {field_path}")
+            };
+            if hint.is_none() {
+                hint = Some(format!("expected one of: {}", expected.join(", ")));
+            }
+        }
+        let at = error.location().map(|l| (l.line(), l.column()));
+        self.problem_at(at, message.replace('`', "\""), hint)
+    }
+
+    fn convert(&mut self, raw: RawFile) -> Schema {
+        let mut schema = Schema::default();
+        let raw_tables = raw.tables.unwrap_or_default();
+        for (name, raw_table) in &raw_tables {
+            let table = self.table(name, raw_table);
+            schema.tables.insert(name.clone(), table);
+        }
+        self.resolve_foreign_keys(&mut schema, &raw_tables);
+        self.check_names(&schema);
+        schema
+    }
+
+    fn table(&mut self, name: &str, raw: &RawTable) -> Table {
+        let mut table = Table::new(name);
+        table.comment = raw.comment.clone();
+        table.renamed_from = raw.renamed_from.clone();
+        if name.is_empty() {
+            self.report(&["tables"], "a table name is empty", None);
+        }
+        let raw_columns = raw.columns.clone().unwrap_or_default();
+        if raw_columns.is_empty() {
+            self.report(&["tables", name], format!("table \"{name}\" has no columns"), Some("add a `columns:` mapping"));
+        }
+        let mut pk_columns = Vec::new();
+        for (column_name, raw_column) in &raw_columns {
+            let column = self.column(&mut table, column_name, raw_column);
+            if raw_column.primary_key == Some(true) {
+                pk_columns.push(column_name.clone());
+            }
+            table.columns.insert(column_name.clone(), column);
+        }
+        if !pk_columns.is_empty() {
+            table.primary_key = Some(PrimaryKey { name: naming::primary_key(name), columns: pk_columns });
+        }
+        if let Some(value) = &raw.primary_key {
+            let here = ["tables", name, "primary_key"];
+            match parse_primary_key(name, value) {
+                Ok(_) if table.primary_key.is_some() => self.report(
+                    &here,
+                    format!("table \"{name}\" declares its primary key twice"),
+                    Some("use either `primary_key: true` on columns or the table-level `primary_key:` list"),
+                ),
+                Ok(pk) => table.primary_key = Some(pk),
+                Err(message) => self.report(&here, message, None),
+            }
+        }
+        if let Some(pk) = table.primary_key.clone() {
+            for column in &pk.columns {
+                match table.columns.get_mut(column) {
+                    None => self.unknown_column(&["tables", name, "primary_key"], &table, column, "the primary key"),
+                    Some(col) if col.nullable && raw_columns[column].nullable == Some(true) => self.report(
+                        &["tables", name, "columns", column, "nullable"],
+                        format!("primary key column \"{name}.{column}\" cannot be nullable"),
+                        Some("remove `nullable: true`: primary key columns are always NOT NULL"),
+                    ),
+                    Some(col) => col.nullable = false,
+                }
+            }
+        }
+        for (column_name, column) in &table.columns {
+            if column.autoincrement {
+                let sole_pk = table.primary_key.as_ref().is_some_and(|pk| pk.columns == [column_name.clone()]);
+                if !sole_pk {
+                    self.report(
+                        &["tables", name, "columns", column_name, "autoincrement"],
+                        format!("autoincrement column \"{name}.{column_name}\" must be the table's only primary key column"),
+                        Some("add `primary_key: true`, or remove `autoincrement`"),
+                    );
+                }
+            }
+        }
+        for (unique_name, columns) in raw.uniques.clone().unwrap_or_default() {
+            for column in &columns {
+                if !table.columns.contains_key(column) {
+                    self.unknown_column(&["tables", name, "uniques", &unique_name], &table, column, &format!("unique constraint \"{unique_name}\""));
+                }
+            }
+            if columns.is_empty() {
+                self.report(&["tables", name, "uniques", &unique_name], format!("unique constraint \"{unique_name}\" lists no columns"), None);
+            }
+            self.insert_unique(&mut table, Unique { name: unique_name.clone(), columns }, &["tables", name, "uniques", &unique_name]);
+        }
+        for (check_name, expr) in raw.checks.clone().unwrap_or_default() {
+            let path = ["tables", name, "checks", &check_name];
+            if expr.trim().is_empty() {
+                self.report(&path, format!("check \"{check_name}\" is empty"), None);
+            }
+            if table.checks.insert(check_name.clone(), Check { name: check_name.clone(), expr: Expr::new(expr) }).is_some() {
+                self.report(&path, format!("check \"{check_name}\" is declared twice in table \"{name}\""), None);
+            }
+        }
+        for (index_name, raw_index) in raw.indexes.clone().unwrap_or_default() {
+            if let Some(index) = self.index(&table, &index_name, &raw_index) {
+                table.indexes.insert(index_name, index);
+            }
+        }
+        table
+    }
+
+    fn column(&mut self, table: &mut Table, name: &str, raw: &RawColumn) -> Column {
+        let t = table.name.clone();
+        let sql_type = match parse_type(&raw.sql_type) {
+            Ok(sql_type) => sql_type,
+            Err((message, hint)) => {
+                self.report(&["tables", &t, "columns", name, "type"], message, hint.as_deref());
+                SqlType::Other(raw.sql_type.clone())
+            }
+        };
+        let mut column = Column::new(name, sql_type);
+        if name.is_empty() {
+            self.report(&["tables", &t, "columns"], format!("a column name in table \"{t}\" is empty"), None);
+        }
+        column.nullable = raw.nullable.unwrap_or(raw.primary_key != Some(true));
+        column.autoincrement = raw.autoincrement.unwrap_or(false);
+        column.collation = raw.collation.clone();
+        column.comment = raw.comment.clone();
+        column.renamed_from = raw.renamed_from.clone();
+        if column.autoincrement && !column.sql_type.is_integer() {
+            self.report(
+                &["tables", &t, "columns", name, "autoincrement"],
+                format!("autoincrement column \"{t}.{name}\" has type {}, not an integer type", column.sql_type),
+                Some("use integer or bigint"),
+            );
+        }
+        if let Some(value) = &raw.default {
+            match parse_default(value) {
+                Ok(default) => column.default = default,
+                Err(message) => self.report(&["tables", &t, "columns", name, "default"], message, Some("write a YAML scalar, or `{ sql: EXPRESSION }` for an SQL expression")),
+            }
+        }
+        if raw.unique == Some(true) {
+            let unique = Unique { name: naming::unique(&t, &[name.to_string()]), columns: vec![name.to_string()] };
+            self.insert_unique(table, unique, &["tables", &t, "columns", name, "unique"]);
+        }
+        if let Some(expr) = &raw.check {
+            let check_name = naming::check(&t, name);
+            table.checks.insert(check_name.clone(), Check { name: check_name, expr: Expr::new(expr.clone()) });
+        }
+        if raw.references.is_none() && (raw.on_delete.is_some() || raw.on_update.is_some()) {
+            self.report(
+                &["tables", &t, "columns", name],
+                format!("column \"{t}.{name}\" has on_delete/on_update but no `references`"),
+                Some("add `references: table.column`"),
+            );
+        }
+        column
+    }
+
+    fn insert_unique(&mut self, table: &mut Table, unique: Unique, path: &[&str]) {
+        let name = unique.name.clone();
+        if table.uniques.insert(name.clone(), unique).is_some() {
+            self.report(path, format!("unique constraint \"{name}\" is declared twice in table \"{}\"", table.name), None);
+        }
+    }
+
+    fn index(&mut self, table: &Table, name: &str, raw: &RawIndex) -> Option<Index> {
+        let t = table.name.as_str();
+        let path = ["tables", t, "indexes", name, "columns"];
+        if raw.columns.is_empty() {
+            self.report(&path, format!("index \"{name}\" lists no columns"), None);
+            return None;
+        }
+        let mut parts = Vec::new();
+        for value in &raw.columns {
+            match parse_index_part(value) {
+                Ok(part) => {
+                    if let IndexKey::Column(column) = &part.key
+                        && !table.columns.contains_key(column)
+                    {
+                        self.unknown_column(&path, table, column, &format!("index \"{name}\""));
+                    }
+                    parts.push(part);
+                }
+                Err(message) => self.report(&path, message, None),
+            }
+        }
+        Some(Index {
+            name: name.to_string(),
+            parts,
+            unique: raw.unique.unwrap_or(false),
+            predicate: raw.predicate.clone().map(Expr::new),
+        })
+    }
+
+    fn unknown_column(&mut self, path: &[&str], table: &Table, column: &str, what: &str) {
+        let known: Vec<&str> = table.columns.keys().map(String::as_str).collect();
+        let hint = did_you_mean(column, &known).map(|s| format!("did you mean \"{s}\"?"));
+        self.report(path, format!("unknown column \"{column}\" in {what} of table \"{}\"", table.name), hint.as_deref());
+    }
+
+    /// Foreign keys are resolved once every table is known, since a column
+    /// may reference a table defined further down the file.
+    fn resolve_foreign_keys(&mut self, schema: &mut Schema, raw_tables: &indexmap::IndexMap<String, RawTable>) {
+        let mut found: Vec<(String, ForeignKey, Vec<String>)> = Vec::new();
+        for (table_name, raw_table) in raw_tables {
+            for (column_name, raw_column) in raw_table.columns.iter().flatten() {
+                let Some(reference) = &raw_column.references else { continue };
+                let path: Vec<String> = ["tables", table_name, "columns", column_name, "references"].map(String::from).to_vec();
+                let (ref_table, ref_column) = split_reference(reference, schema);
+                let fk = ForeignKey {
+                    name: naming::foreign_key(table_name, std::slice::from_ref(column_name)),
+                    columns: vec![column_name.clone()],
+                    ref_table,
+                    ref_columns: ref_column.into_iter().collect(),
+                    on_delete: self.action(raw_column.on_delete.as_deref(), &path),
+                    on_update: self.action(raw_column.on_update.as_deref(), &path),
+                };
+                found.push((table_name.clone(), fk, path));
+            }
+            for (fk_name, raw_fk) in raw_table.foreign_keys.iter().flatten() {
+                let path: Vec<String> = ["tables", table_name, "foreign_keys", fk_name].map(String::from).to_vec();
+                found.push((table_name.clone(), self.long_foreign_key(fk_name, raw_fk, &path), path));
+            }
+        }
+        for (table_name, mut fk, path) in found {
+            let path: Vec<&str> = path.iter().map(String::as_str).collect();
+            let Some(target) = schema.tables.get(&fk.ref_table) else {
+                let known: Vec<&str> = schema.tables.keys().map(String::as_str).collect();
+                let hint = did_you_mean(&fk.ref_table, &known).map(|s| format!("did you mean \"{s}\"?"));
+                self.report(
+                    &path,
+                    format!("foreign key \"{}\" of table \"{table_name}\" references unknown table \"{}\"", fk.name, fk.ref_table),
+                    hint.as_deref().or(Some("every referenced table must be defined in this file")),
+                );
+                continue;
+            };
+            if fk.ref_columns.is_empty() {
+                match &target.primary_key {
+                    Some(pk) => fk.ref_columns = pk.columns.clone(),
+                    None => {
+                        self.report(&path, format!("table \"{}\" has no primary key to reference", fk.ref_table), Some("name the referenced column: `references: table.column`"));
+                        continue;
+                    }
+                }
+            }
+            for column in fk.ref_columns.clone() {
+                if !target.columns.contains_key(&column) {
+                    let target = target.clone();
+                    self.unknown_column(&path, &target, &column, &format!("the target of foreign key \"{}\"", fk.name));
+                }
+            }
+            let table = &schema.tables[&table_name];
+            for column in &fk.columns {
+                if !table.columns.contains_key(column) {
+                    let table = table.clone();
+                    self.unknown_column(&path, &table, column, &format!("foreign key \"{}\"", fk.name));
+                }
+            }
+            if fk.columns.len() != fk.ref_columns.len() {
+                self.report(&path, format!("foreign key \"{}\" has {} columns but references {}", fk.name, fk.columns.len(), fk.ref_columns.len()), None);
+            } else if !is_unique_key(target, &fk.ref_columns) {
+                self.report(
+                    &path,
+                    format!("foreign key \"{}\" references {}({}), which is not a primary key or unique", fk.name, fk.ref_table, fk.ref_columns.join(", ")),
+                    Some("referenced columns need a primary key or unique constraint"),
+                );
+            }
+            let table = schema.tables.get_mut(&table_name).expect("table exists");
+            let name = fk.name.clone();
+            if table.foreign_keys.insert(name.clone(), fk).is_some() {
+                self.report(&path, format!("foreign key \"{name}\" is declared twice in table \"{table_name}\""), None);
+            }
+        }
+    }
+
+    fn long_foreign_key(&mut self, name: &str, raw: &RawForeignKey, path: &[String]) -> ForeignKey {
+        ForeignKey {
+            name: name.to_string(),
+            columns: raw.columns.clone(),
+            ref_table: raw.references.table.clone(),
+            ref_columns: raw.references.columns.clone().unwrap_or_default(),
+            on_delete: self.action(raw.on_delete.as_deref(), path),
+            on_update: self.action(raw.on_update.as_deref(), path),
+        }
+    }
+
+    fn action(&mut self, text: Option<&str>, path: &[String]) -> ReferentialAction {
+        let Some(text) = text else { return ReferentialAction::NoAction };
+        ReferentialAction::parse(text).unwrap_or_else(|| {
+            let hint = did_you_mean(text, ReferentialAction::NAMES).map(|s| format!("did you mean \"{s}\"?"));
+            let path: Vec<&str> = path.iter().map(String::as_str).collect();
+            self.report(&path, format!("unknown referential action \"{text}\""), hint.as_deref().or(Some("expected cascade, restrict, set null, set default or no action")));
+            ReferentialAction::NoAction
+        })
+    }
+
+    /// Index, unique and primary-key names share one namespace per database
+    /// (and with tables); so do constraint names within a table.
+    fn check_names(&mut self, schema: &Schema) {
+        let mut global: HashMap<String, String> = schema.tables.keys().map(|t| (t.to_lowercase(), format!("table \"{t}\""))).collect();
+        for table in schema.tables.values() {
+            let t = table.name.as_str();
+            let mut names: Vec<(&str, String, Vec<&str>)> = Vec::new();
+            if let Some(pk) = &table.primary_key {
+                names.push((&pk.name, format!("primary key of \"{t}\""), vec!["tables", t, "primary_key"]));
+            }
+            for u in table.uniques.values() {
+                names.push((&u.name, format!("unique constraint \"{}\" of \"{t}\"", u.name), vec!["tables", t, "uniques", &u.name]));
+            }
+            for i in table.indexes.values() {
+                names.push((&i.name, format!("index \"{}\" of \"{t}\"", i.name), vec!["tables", t, "indexes", &i.name]));
+            }
+            for (name, what, path) in names {
+                if let Some(previous) = global.insert(name.to_lowercase(), what.clone()) {
+                    self.report(&path, format!("the name \"{name}\" of the {what} is already used by the {previous}"), Some("index, key and table names must be unique in the database"));
+                }
+            }
+            let mut local: HashMap<String, &str> = HashMap::new();
+            for (name, kind) in table.checks.keys().map(|n| (n, "check")).chain(table.foreign_keys.keys().map(|n| (n, "foreign key"))) {
+                if let Some(previous) = local.insert(name.to_lowercase(), kind) {
+                    self.report(&["tables", t], format!("the {kind} name \"{name}\" is already used by a {previous} in table \"{t}\""), None);
+                }
+            }
+            if let Some(old) = &table.renamed_from
+                && schema.tables.contains_key(old)
+            {
+                self.report(&["tables", t, "renamed_from"], format!("table \"{t}\" is renamed from \"{old}\", which is still defined in this file"), Some("remove the old table, or the `renamed_from` hint"));
+            }
+            for column in table.columns.values() {
+                if let Some(old) = &column.renamed_from
+                    && table.columns.contains_key(old)
+                {
+                    self.report(&["tables", t, "columns", &column.name, "renamed_from"], format!("column \"{t}.{}\" is renamed from \"{old}\", which is still a column of the table", column.name), None);
+                }
+            }
+        }
+    }
+}
+
+fn display_path(path: &[String]) -> String {
+    if path.is_empty() { "the top level".into() } else { path.join(".") }
+}
+
+/// Extracts `x` and the expected names from serde's
+/// "unknown field `x`, expected one of `a`, `b`" message.
+fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = &message[message.find("unknown field `")? + "unknown field `".len()..];
+    let (unknown, rest) = rest.split_once('`')?;
+    let expected = rest.split('`').skip(1).step_by(2).map(str::to_string).collect();
+    Some((unknown.to_string(), expected))
+}
+
+/// Real type names (PostgreSQL built-ins and common extension types) that
+/// are close enough to a canonical name to look like typos of it.
+const OTHER_KNOWN_TYPES: &[&str] = &[
+    "inet", "cidr", "citext", "bit", "varbit", "money", "interval", "point", "line", "box", "path", "circle", "xml",
+    "macaddr", "macaddr8", "serial", "bigserial", "smallserial", "name", "oid", "bpchar", "tsvector", "tsquery",
+    "int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange", "hstore", "timetz",
+];
+
+fn parse_type(text: &str) -> Result<SqlType, (String, Option<String>)> {
+    if text.trim().is_empty() {
+        // SQLite allows columns with no declared type; keep them representable.
+        return Ok(SqlType::Other(String::new()));
+    }
+    let sql_type = SqlType::parse(text).map_err(|m| (m, None))?;
+    if let SqlType::Other(name) = &sql_type {
+        let base = name.split('(').next().unwrap_or(name).trim();
+        let typo = !OTHER_KNOWN_TYPES.contains(&base) && base.len() >= 4;
+        if let Some(known) = did_you_mean(base, KNOWN_TYPES).filter(|k| typo && strsim::damerau_levenshtein(base, k) <= 1 + usize::from(base.len() >= 7)) {
+            return Err((format!("unknown type \"{text}\""), Some(format!("did you mean \"{known}\"?"))));
+        }
+        if !base.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '.' | '[' | ']' | '"')) {
+            return Err((format!("invalid type \"{text}\""), Some("a type is a name such as integer, varchar(50) or numeric(10,2)".into())));
+        }
+    }
+    Ok(sql_type)
+}
+
+fn parse_default(value: &Value) -> Result<Option<DefaultValue>, String> {
+    Ok(match value {
+        Value::Null => None,
+        Value::Bool(b) => Some(DefaultValue::Literal(Literal::Bool(*b))),
+        Value::Number(n) => Some(DefaultValue::Literal(match n.as_i64() {
+            Some(i) => Literal::Int(i),
+            None => Literal::Float(n.to_string()),
+        })),
+        Value::String(s) => Some(DefaultValue::Literal(Literal::Text(s.clone()))),
+        Value::Mapping(map) => {
+            let sql = map.get("sql").and_then(Value::as_str);
+            match (sql, map.len()) {
+                (Some(sql), 1) if !sql.trim().is_empty() => DefaultValue::from_sql(sql),
+                _ => return Err("a default mapping must be exactly `{ sql: EXPRESSION }`".into()),
+            }
+        }
+        _ => return Err("a default must be a scalar or `{ sql: EXPRESSION }`".into()),
+    })
+}
+
+fn parse_primary_key(table: &str, value: &Value) -> Result<PrimaryKey, String> {
+    let columns_of = |v: &Value| -> Option<Vec<String>> {
+        v.as_sequence()?.iter().map(|c| c.as_str().map(str::to_string)).collect()
+    };
+    match value {
+        Value::Sequence(_) => match columns_of(value) {
+            Some(columns) if !columns.is_empty() => Ok(PrimaryKey { name: naming::primary_key(table), columns }),
+            _ => Err(format!("the primary key of \"{table}\" must list at least one column name")),
+        },
+        Value::Mapping(map) => {
+            let name = map.get("name").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| naming::primary_key(table));
+            let columns = map.get("columns").and_then(columns_of).filter(|c| !c.is_empty());
+            if map.keys().any(|k| !matches!(k.as_str(), Some("name" | "columns"))) {
+                return Err("a primary key mapping takes only `name` and `columns`".into());
+            }
+            columns.map(|columns| PrimaryKey { name, columns }).ok_or_else(|| format!("the primary key of \"{table}\" needs `columns: [...]`"))
+        }
+        _ => Err("`primary_key` must be a list of columns, e.g. [id]".into()),
+    }
+}
+
+fn parse_index_part(value: &Value) -> Result<IndexPart, String> {
+    match value {
+        Value::String(text) => {
+            let trimmed = text.trim();
+            let lower = trimmed.to_ascii_lowercase();
+            let (name, descending) = if let Some(name) = lower.strip_suffix(" desc") {
+                (&trimmed[..name.len()], true)
+            } else if let Some(name) = lower.strip_suffix(" asc") {
+                (&trimmed[..name.len()], false)
+            } else {
+                (trimmed, false)
+            };
+            Ok(IndexPart { key: IndexKey::Column(name.trim_end().to_string()), descending })
+        }
+        Value::Mapping(_) => {
+            let raw: RawIndexExpr = serde_yaml::from_value(value.clone()).map_err(|e| format!("invalid index item: {e}"))?;
+            let descending = match raw.order.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                None | Some("asc") => false,
+                Some("desc") => true,
+                Some(other) => return Err(format!("index order \"{other}\" must be asc or desc")),
+            };
+            let key = match (raw.expr, raw.column) {
+                (Some(expr), None) => IndexKey::Expr(Expr::new(expr)),
+                (None, Some(column)) => IndexKey::Column(column),
+                _ => return Err("an index item mapping needs exactly one of `column` or `expr`".into()),
+            };
+            Ok(IndexPart { key, descending })
+        }
+        _ => Err("index columns must be column names or `{ expr: SQL }` items".into()),
+    }
+}
+
+/// `users.id` → (users, id); `users` → (users, primary key). A dotted name
+/// that is itself a table (a schema-qualified one) references its key.
+fn split_reference(reference: &str, schema: &Schema) -> (String, Option<String>) {
+    if schema.tables.contains_key(reference) {
+        return (reference.to_string(), None);
+    }
+    match reference.rsplit_once('.') {
+        Some((table, column)) => (table.to_string(), Some(column.to_string())),
+        None => (reference.to_string(), None),
+    }
+}
+
+fn is_unique_key(table: &Table, columns: &[String]) -> bool {
+    let same = |other: &[String]| {
+        let mut a = other.to_vec();
+        let mut b = columns.to_vec();
+        a.sort();
+        b.sort();
+        a == b
+    };
+    table.primary_key.as_ref().is_some_and(|pk| same(&pk.columns))
+        || table.uniques.values().any(|u| same(&u.columns))
+        || table.indexes.values().any(|i| {
+            i.unique && i.predicate.is_none() && i.parts.len() == columns.len() && same(&i.columns().map(String::from).collect::<Vec<_>>())
+        })
+}

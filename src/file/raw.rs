@@ -1,0 +1,83 @@
+//! The schema.yaml format exactly as written, before validation.
+//!
+//! `deny_unknown_fields` everywhere: a misspelt key is an error with a
+//! "did you mean" hint, never silently ignored.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_yaml::Value;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFile {
+    pub tables: Option<IndexMap<String, RawTable>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTable {
+    pub columns: Option<IndexMap<String, RawColumn>>,
+    /// `[a, b]`, or `{ name: x, columns: [a, b] }`.
+    pub primary_key: Option<Value>,
+    pub uniques: Option<IndexMap<String, Vec<String>>>,
+    pub indexes: Option<IndexMap<String, RawIndex>>,
+    pub checks: Option<IndexMap<String, String>>,
+    pub foreign_keys: Option<IndexMap<String, RawForeignKey>>,
+    pub comment: Option<String>,
+    pub renamed_from: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawColumn {
+    #[serde(rename = "type")]
+    pub sql_type: String,
+    pub primary_key: Option<bool>,
+    pub nullable: Option<bool>,
+    pub unique: Option<bool>,
+    /// A YAML scalar (literal) or `{ sql: EXPR }`.
+    pub default: Option<Value>,
+    pub autoincrement: Option<bool>,
+    pub references: Option<String>,
+    pub on_delete: Option<String>,
+    pub on_update: Option<String>,
+    pub check: Option<String>,
+    pub collation: Option<String>,
+    pub comment: Option<String>,
+    pub renamed_from: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndex {
+    /// Column names (optionally followed by `asc`/`desc`), or
+    /// `{ expr: SQL, order: desc }` items.
+    pub columns: Vec<Value>,
+    pub unique: Option<bool>,
+    #[serde(rename = "where")]
+    pub predicate: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawForeignKey {
+    pub columns: Vec<String>,
+    pub references: RawReference,
+    pub on_delete: Option<String>,
+    pub on_update: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReference {
+    pub table: String,
+    pub columns: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndexExpr {
+    pub expr: Option<String>,
+    pub column: Option<String>,
+    pub order: Option<String>,
+}

@@ -1,0 +1,207 @@
+//! Writing a model as schema.yaml text: what `inspect` prints.
+//!
+//! The output is concise (constraints with conventional names fold back
+//! into column flags), stable (same model, same bytes) and lists tables
+//! parents first.
+
+use crate::model::{
+    Column, DefaultValue, ForeignKey, Index, IndexKey, Literal, ReferentialAction, Schema, Table, naming,
+};
+use std::fmt::Write;
+
+/// The whole schema as YAML.
+pub fn render(schema: &Schema) -> String {
+    let mut out = String::from("tables:\n");
+    if schema.tables.is_empty() {
+        return "tables: {}\n".into();
+    }
+    for name in schema.dependency_order() {
+        render_table(&mut out, &schema.tables[name]);
+    }
+    out
+}
+
+fn render_table(out: &mut String, table: &Table) {
+    let t = table.name.as_str();
+    let _ = writeln!(out, "  {}:", scalar(t));
+    if let Some(comment) = &table.comment {
+        let _ = writeln!(out, "    comment: {}", scalar(comment));
+    }
+    let folded_pk = table.primary_key.as_ref().filter(|pk| pk.columns.len() == 1 && pk.name == naming::primary_key(t));
+    let folded_unique = |c: &str| {
+        let name = naming::unique(t, &[c.to_string()]);
+        table.uniques.get(&name).filter(|u| u.columns == [c])
+    };
+    let folded_fk = |c: &str| {
+        let name = naming::foreign_key(t, &[c.to_string()]);
+        table.foreign_keys.get(&name).filter(|fk| fk.columns == [c] && fk.ref_columns.len() == 1)
+    };
+    let folded_check = |c: &str| table.checks.get(&naming::check(t, c));
+
+    out.push_str("    columns:\n");
+    let keys: Vec<String> = table.columns.keys().map(|c| format!("{}:", scalar(c))).collect();
+    let width = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0);
+    for (column, key) in table.columns.values().zip(&keys) {
+        let c = column.name.as_str();
+        let mut fields = column_fields(column, folded_pk.is_some_and(|pk| pk.columns == [c]));
+        if folded_unique(c).is_some() {
+            fields.push(format!("unique: true"));
+        }
+        if let Some(fk) = folded_fk(c) {
+            fields.push(format!("references: {}", scalar(&format!("{}.{}", fk.ref_table, fk.ref_columns[0]))));
+            push_actions(&mut fields, fk);
+        }
+        if let Some(check) = folded_check(c) {
+            fields.push(format!("check: {}", scalar(check.expr.as_str())));
+        }
+        if let Some(comment) = &column.comment {
+            fields.push(format!("comment: {}", scalar(comment)));
+        }
+        let _ = writeln!(out, "      {key:width$} {{ {} }}", fields.join(", "));
+    }
+
+    if let Some(pk) = table.primary_key.as_ref().filter(|_| folded_pk.is_none()) {
+        let columns = list(&pk.columns);
+        if pk.name == naming::primary_key(t) {
+            let _ = writeln!(out, "    primary_key: {columns}");
+        } else {
+            let _ = writeln!(out, "    primary_key: {{ name: {}, columns: {columns} }}", scalar(&pk.name));
+        }
+    }
+    let uniques: Vec<_> = table.uniques.values().filter(|u| !(u.columns.len() == 1 && folded_unique(&u.columns[0]).is_some())).collect();
+    if !uniques.is_empty() {
+        out.push_str("    uniques:\n");
+        for unique in sorted_by_name(uniques, |u| &u.name) {
+            let _ = writeln!(out, "      {}: {}", scalar(&unique.name), list(&unique.columns));
+        }
+    }
+    let checks: Vec<_> = table
+        .checks
+        .values()
+        .filter(|check| !table.columns.keys().any(|c| naming::check(t, c) == check.name))
+        .collect();
+    if !checks.is_empty() {
+        out.push_str("    checks:\n");
+        for check in sorted_by_name(checks, |c| &c.name) {
+            let _ = writeln!(out, "      {}: {}", scalar(&check.name), scalar(check.expr.as_str()));
+        }
+    }
+    let fks: Vec<_> = table
+        .foreign_keys
+        .values()
+        .filter(|fk| !(fk.columns.len() == 1 && folded_fk(&fk.columns[0]).is_some_and(|f| f.name == fk.name)))
+        .collect();
+    if !fks.is_empty() {
+        out.push_str("    foreign_keys:\n");
+        for fk in sorted_by_name(fks, |f| &f.name) {
+            let mut fields = vec![
+                format!("columns: {}", list(&fk.columns)),
+                format!("references: {{ table: {}, columns: {} }}", scalar(&fk.ref_table), list(&fk.ref_columns)),
+            ];
+            push_actions(&mut fields, fk);
+            let _ = writeln!(out, "      {}: {{ {} }}", scalar(&fk.name), fields.join(", "));
+        }
+    }
+    if !table.indexes.is_empty() {
+        out.push_str("    indexes:\n");
+        for index in sorted_by_name(table.indexes.values().collect(), |i| &i.name) {
+            let _ = writeln!(out, "      {}: {{ {} }}", scalar(&index.name), index_fields(index).join(", "));
+        }
+    }
+}
+
+fn column_fields(column: &Column, primary_key: bool) -> Vec<String> {
+    let mut fields = vec![format!("type: {}", scalar(&column.sql_type.to_string()))];
+    if primary_key {
+        fields.push("primary_key: true".into());
+    }
+    if column.autoincrement {
+        fields.push("autoincrement: true".into());
+    }
+    if !column.nullable && !primary_key {
+        fields.push("nullable: false".into());
+    }
+    if let Some(default) = &column.default {
+        fields.push(format!("default: {}", default_yaml(default)));
+    }
+    if let Some(collation) = &column.collation {
+        fields.push(format!("collation: {}", scalar(collation)));
+    }
+    fields
+}
+
+fn push_actions(fields: &mut Vec<String>, fk: &ForeignKey) {
+    if fk.on_delete != ReferentialAction::NoAction {
+        fields.push(format!("on_delete: {}", scalar(&fk.on_delete.to_string())));
+    }
+    if fk.on_update != ReferentialAction::NoAction {
+        fields.push(format!("on_update: {}", scalar(&fk.on_update.to_string())));
+    }
+}
+
+fn index_fields(index: &Index) -> Vec<String> {
+    let parts: Vec<String> = index
+        .parts
+        .iter()
+        .map(|part| match (&part.key, part.descending) {
+            (IndexKey::Column(c), false) => scalar(c),
+            (IndexKey::Column(c), true) => scalar(&format!("{c} desc")),
+            (IndexKey::Expr(e), false) => format!("{{ expr: {} }}", scalar(e.as_str())),
+            (IndexKey::Expr(e), true) => format!("{{ expr: {}, order: desc }}", scalar(e.as_str())),
+        })
+        .collect();
+    let mut fields = vec![format!("columns: [{}]", parts.join(", "))];
+    if index.unique {
+        fields.push("unique: true".into());
+    }
+    if let Some(predicate) = &index.predicate {
+        fields.push(format!("where: {}", scalar(predicate.as_str())));
+    }
+    fields
+}
+
+fn default_yaml(default: &DefaultValue) -> String {
+    match default {
+        DefaultValue::Literal(Literal::Bool(b)) => b.to_string(),
+        DefaultValue::Literal(Literal::Int(n)) => n.to_string(),
+        DefaultValue::Literal(Literal::Float(f)) => f.clone(),
+        DefaultValue::Literal(Literal::Text(s)) => scalar(s),
+        DefaultValue::Expr(e) => format!("{{ sql: {} }}", scalar(e.as_str())),
+    }
+}
+
+fn sorted_by_name<'a, T>(mut items: Vec<&'a T>, name: impl Fn(&T) -> &String) -> Vec<&'a T> {
+    items.sort_by(|a, b| name(a).cmp(name(b)));
+    items
+}
+
+fn list(items: &[String]) -> String {
+    format!("[{}]", items.iter().map(|i| scalar(i)).collect::<Vec<_>>().join(", "))
+}
+
+/// A YAML scalar that reads back as exactly this string, plain where that is
+/// safe inside a flow collection, double-quoted otherwise.
+pub fn scalar(text: &str) -> String {
+    const RESERVED: &[&str] = &["true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"];
+    let plain = !text.is_empty()
+        && text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && !text.ends_with(' ')
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || " _.()<>=+-*/%|".contains(c))
+        && !text.contains("  ")
+        && !RESERVED.contains(&text.to_ascii_lowercase().as_str());
+    if plain { text.to_string() } else { serde_json::to_string(text).expect("strings serialise") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scalar;
+
+    #[test]
+    fn scalars_round_trip_through_yaml() {
+        for text in ["users", "score >= 0", "0", "true", "", "a: b", "it's", "x # y", "-1", "naïve", "[x]", "a\nb", "users\"; DROP TABLE x; --"] {
+            let yaml = format!("k: {{ v: {} }}", scalar(text));
+            let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+            assert_eq!(value["k"]["v"].as_str(), Some(text), "{yaml}");
+        }
+    }
+}

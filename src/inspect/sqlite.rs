@@ -1,0 +1,243 @@
+//! The SQLite inspector: reads `sqlite_schema` and the pragmas into the
+//! model, in a fixed number of queries whatever the number of tables (the
+//! pragmas are used as table-valued functions joined to `sqlite_schema`).
+
+use super::sqlite_ddl::{ConstraintKind, IndexItem, parse_create_index, parse_create_table};
+use crate::error::{Error, Result};
+use crate::model::{
+    Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey, ReferentialAction, Schema,
+    SqlType, Table, Trigger, Unique, View, naming,
+};
+use rusqlite::Connection;
+use std::collections::HashMap;
+
+/// Tables dbshape never manages: SQLite's own, and our rebuild scratch names.
+pub fn is_internal(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("sqlite_") || lower.starts_with("_dbshape_")
+}
+
+pub fn inspect(conn: &Connection) -> Result<Schema> {
+    let mut schema = Schema::default();
+    let mut index_sql: Vec<(String, String, String)> = Vec::new();
+    let mut triggers: Vec<(String, Trigger)> = Vec::new();
+
+    // 1. Every object, with pragma_table_list telling ordinary tables from
+    //    virtual and shadow ones.
+    let mut objects = conn.prepare(
+        "SELECT s.type, s.name, s.tbl_name, s.sql, l.type \
+         FROM sqlite_schema s LEFT JOIN pragma_table_list l ON l.schema = 'main' AND l.name = s.name \
+         ORDER BY s.rowid",
+    )?;
+    let mut rows = objects.query([])?;
+    let mut table_ddl = HashMap::new();
+    while let Some(row) = rows.next()? {
+        let (kind, name, table, sql, list_type): (String, String, String, Option<String>, Option<String>) =
+            (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?);
+        if is_internal(&name) {
+            continue;
+        }
+        let sql = sql.unwrap_or_default();
+        match kind.as_str() {
+            "table" if list_type.as_deref() == Some("table") => {
+                let ddl = parse_create_table(&sql)
+                    .ok_or_else(|| Error::Inspect(format!("cannot parse the definition of table \"{name}\"")))?;
+                if !ddl.options.is_empty() {
+                    return Err(Error::Unsupported(format!(
+                        "table \"{name}\" is declared {}, which dbshape does not support yet",
+                        ddl.options.join(" ")
+                    )));
+                }
+                schema.tables.insert(name.clone(), Table::new(&name));
+                table_ddl.insert(name, ddl);
+            }
+            "index" if !sql.is_empty() => index_sql.push((table, name, sql)),
+            "trigger" => triggers.push((table, Trigger { name, sql })),
+            "view" => schema.views.push(View { name, sql }),
+            _ => {}
+        }
+    }
+
+    // 2. Columns.
+    let mut columns = conn.prepare(
+        "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden \
+         FROM sqlite_schema m, pragma_table_xinfo(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid",
+    )?;
+    let mut rows = columns.query([])?;
+    let mut pk_positions: HashMap<String, Vec<(i64, String)>> = HashMap::new();
+    while let Some(row) = rows.next()? {
+        let table_name: String = row.get(0)?;
+        let Some(table) = schema.tables.get_mut(&table_name) else { continue };
+        let (name, declared, notnull, default, pk, hidden): (String, String, bool, Option<String>, i64, i64) =
+            (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
+        if hidden != 0 {
+            return Err(Error::Unsupported(format!(
+                "column \"{table_name}.{name}\" is a generated column, which dbshape does not support on SQLite yet"
+            )));
+        }
+        let sql_type = SqlType::parse(&declared).unwrap_or_else(|_| SqlType::Other(declared.to_ascii_lowercase()));
+        let mut column = Column::new(&name, sql_type);
+        column.nullable = !notnull && pk == 0;
+        column.default = default.as_deref().and_then(DefaultValue::from_sql);
+        if let Some(ddl) = table_ddl[&table_name].columns.iter().find(|c| c.name.eq_ignore_ascii_case(&name)) {
+            column.autoincrement = ddl.autoincrement;
+            column.collation = ddl.collation.clone();
+        }
+        if pk > 0 {
+            pk_positions.entry(table_name.clone()).or_default().push((pk, name.clone()));
+        }
+        table.columns.insert(name, column);
+    }
+    for (table_name, mut positions) in pk_positions {
+        positions.sort();
+        let columns: Vec<String> = positions.into_iter().map(|(_, c)| c).collect();
+        let ddl = &table_ddl[&table_name];
+        let name = all_constraints(ddl)
+            .find(|c| matches!(c.kind, ConstraintKind::PrimaryKey(_)))
+            .and_then(|c| c.name.clone())
+            .unwrap_or_else(|| naming::primary_key(&table_name));
+        schema.tables[&table_name].primary_key = Some(PrimaryKey { name, columns });
+    }
+
+    // 3. Unique constraints (indexes SQLite made for them).
+    let mut uniques = conn.prepare(
+        "SELECT m.name, il.name, ii.name FROM sqlite_schema m, pragma_index_list(m.name) il, pragma_index_info(il.name) ii \
+         WHERE m.type = 'table' AND il.origin = 'u' ORDER BY m.name, il.seq DESC, ii.seqno",
+    )?;
+    let mut rows = uniques.query([])?;
+    let mut unique_columns: Vec<(String, String, Vec<String>)> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let (table, index, column): (String, String, Option<String>) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        match unique_columns.last_mut() {
+            Some((t, i, columns)) if *t == table && *i == index => columns.extend(column),
+            _ => unique_columns.push((table, index, column.into_iter().collect())),
+        }
+    }
+    for (table_name, _, columns) in unique_columns {
+        let Some(ddl) = table_ddl.get(&table_name) else { continue };
+        let declared = all_constraints(ddl).find_map(|c| match &c.kind {
+            ConstraintKind::Unique(cols) if same_columns(cols, &columns) => Some(c.name.clone()),
+            _ => None,
+        });
+        let name = declared.flatten().unwrap_or_else(|| naming::unique(&table_name, &columns));
+        schema.tables[&table_name].uniques.insert(name.clone(), Unique { name, columns });
+    }
+
+    // 4. Checks: only the CREATE text has them.
+    for (table_name, ddl) in &table_ddl {
+        let table = &mut schema.tables[table_name];
+        let mut unnamed = 0;
+        for column in &ddl.columns {
+            for constraint in &column.constraints {
+                if let ConstraintKind::Check(body) = &constraint.kind {
+                    let name = constraint.name.clone().unwrap_or_else(|| naming::check(table_name, &column.name));
+                    table.checks.insert(name.clone(), Check { name, expr: Expr::new(body.clone()) });
+                }
+            }
+        }
+        for constraint in &ddl.constraints {
+            if let ConstraintKind::Check(body) = &constraint.kind {
+                let name = constraint.name.clone().unwrap_or_else(|| {
+                    unnamed += 1;
+                    naming::table_check(table_name, unnamed - 1)
+                });
+                table.checks.insert(name.clone(), Check { name, expr: Expr::new(body.clone()) });
+            }
+        }
+    }
+
+    // 5. Foreign keys.
+    let mut fks = conn.prepare(
+        "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
+         FROM sqlite_schema m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY m.name, f.id DESC, f.seq",
+    )?;
+    let mut rows = fks.query([])?;
+    let mut found: Vec<(String, i64, ForeignKey, Vec<Option<String>>)> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let (table, id, parent, from, to, on_update, on_delete): (String, i64, String, String, Option<String>, String, String) =
+            (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
+        match found.last_mut() {
+            Some((t, i, fk, to_columns)) if *t == table && *i == id => {
+                fk.columns.push(from);
+                to_columns.push(to);
+            }
+            _ => {
+                let fk = ForeignKey {
+                    name: String::new(),
+                    columns: vec![from],
+                    ref_table: parent,
+                    ref_columns: Vec::new(),
+                    on_delete: ReferentialAction::parse(&on_delete).unwrap_or_default(),
+                    on_update: ReferentialAction::parse(&on_update).unwrap_or_default(),
+                };
+                found.push((table, id, fk, vec![to]));
+            }
+        }
+    }
+    let mut used_names: HashMap<String, usize> = HashMap::new();
+    for (table_name, _, mut fk, to_columns) in found {
+        if !schema.tables.contains_key(&table_name) {
+            continue;
+        }
+        // A reference to the parent's primary key may omit the columns.
+        let parent_key = schema
+            .tables
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(&fk.ref_table))
+            .map(|(name, table)| (name.clone(), table.primary_key.clone()));
+        if let Some((parent_name, _)) = &parent_key {
+            fk.ref_table = parent_name.clone();
+        }
+        fk.ref_columns = match to_columns.iter().cloned().collect::<Option<Vec<_>>>() {
+            Some(columns) => columns,
+            None => parent_key.and_then(|(_, pk)| pk).map(|pk| pk.columns).unwrap_or_default(),
+        };
+        let ddl = &table_ddl[&table_name];
+        let declared: Vec<Option<String>> = all_constraints(ddl)
+            .filter_map(|c| match &c.kind {
+                ConstraintKind::ForeignKey(cols, parent) if same_columns(cols, &fk.columns) && parent.eq_ignore_ascii_case(&fk.ref_table) => {
+                    Some(c.name.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        let seen = used_names.entry(format!("{table_name}\u{0}{}\u{0}{}", fk.columns.join(","), fk.ref_table)).or_default();
+        let name = declared.get(*seen).cloned().flatten().unwrap_or_else(|| naming::foreign_key(&table_name, &fk.columns));
+        *seen += 1;
+        fk.name = name.clone();
+        schema.tables[&table_name].foreign_keys.insert(name, fk);
+    }
+
+    // 6. Indexes made with CREATE INDEX.
+    for (table_name, name, sql) in index_sql {
+        let Some(table) = schema.tables.get_mut(&table_name) else { continue };
+        let ddl = parse_create_index(&sql).ok_or_else(|| Error::Inspect(format!("cannot parse the definition of index \"{name}\"")))?;
+        let parts = ddl
+            .parts
+            .into_iter()
+            .map(|(item, descending)| IndexPart {
+                key: match item {
+                    IndexItem::Column(column) => IndexKey::Column(column),
+                    IndexItem::Expr(expr) => IndexKey::Expr(Expr::new(expr)),
+                },
+                descending,
+            })
+            .collect();
+        let index = Index { name: name.clone(), parts, unique: ddl.unique, predicate: ddl.predicate.map(Expr::new) };
+        table.indexes.insert(name, index);
+    }
+    for (table_name, trigger) in triggers {
+        if let Some(table) = schema.tables.get_mut(&table_name) {
+            table.triggers.push(trigger);
+        }
+    }
+    Ok(schema)
+}
+
+fn all_constraints(ddl: &super::sqlite_ddl::TableDdl) -> impl Iterator<Item = &super::sqlite_ddl::ConstraintDdl> {
+    ddl.columns.iter().flat_map(|c| c.constraints.iter()).chain(ddl.constraints.iter())
+}
+
+fn same_columns(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
+}

@@ -1,0 +1,134 @@
+//! Column defaults: a literal value, or an SQL expression.
+//!
+//! Whatever the source (a YAML scalar, `{ sql: ... }`, a catalog's default
+//! text), a default that is really a plain literal becomes a
+//! [`Literal`], so `default: 0` and `default: { sql: "0" }` and SQLite's
+//! stored `0` are all the same value.
+
+use super::expr::{Expr, strip_outer_parens};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DefaultValue {
+    Literal(Literal),
+    Expr(Expr),
+}
+
+#[derive(Clone, Debug)]
+pub enum Literal {
+    Bool(bool),
+    Int(i64),
+    /// Kept as text so that the exact digits round-trip; compared as numbers.
+    Float(String),
+    Text(String),
+}
+
+impl PartialEq for Literal {
+    fn eq(&self, other: &Literal) -> bool {
+        match (self, other) {
+            (Literal::Bool(a), Literal::Bool(b)) => a == b,
+            (Literal::Int(a), Literal::Int(b)) => a == b,
+            (Literal::Float(a), Literal::Float(b)) => a.parse::<f64>().ok() == b.parse::<f64>().ok(),
+            (Literal::Text(a), Literal::Text(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Literal {}
+
+impl DefaultValue {
+    /// Classifies SQL default text. `None` for `NULL`, which is the same as
+    /// having no default.
+    pub fn from_sql(text: &str) -> Option<DefaultValue> {
+        let inner = strip_outer_parens(text);
+        if inner.eq_ignore_ascii_case("null") {
+            return None;
+        }
+        Some(match parse_literal(inner) {
+            Some(literal) => DefaultValue::Literal(literal),
+            None => DefaultValue::Expr(Expr::new(inner)),
+        })
+    }
+
+    /// True for defaults SQLite's `ALTER TABLE ADD COLUMN` accepts.
+    pub fn is_literal(&self) -> bool {
+        matches!(self, DefaultValue::Literal(_))
+    }
+}
+
+impl fmt::Display for DefaultValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DefaultValue::Literal(literal) => write!(f, "{literal}"),
+            DefaultValue::Expr(expr) => write!(f, "{expr}"),
+        }
+    }
+}
+
+impl fmt::Display for Literal {
+    /// Standard SQL spelling of the literal.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Literal::Bool(true) => f.write_str("TRUE"),
+            Literal::Bool(false) => f.write_str("FALSE"),
+            Literal::Int(n) => write!(f, "{n}"),
+            Literal::Float(text) => f.write_str(text),
+            Literal::Text(text) => write!(f, "'{}'", text.replace('\'', "''")),
+        }
+    }
+}
+
+fn parse_literal(text: &str) -> Option<Literal> {
+    if text.eq_ignore_ascii_case("true") {
+        return Some(Literal::Bool(true));
+    }
+    if text.eq_ignore_ascii_case("false") {
+        return Some(Literal::Bool(false));
+    }
+    if let Some(body) = text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+        // A single string literal: every inner quote must be doubled.
+        if !body.replace("''", "").contains('\'') {
+            return Some(Literal::Text(body.replace("''", "'")));
+        }
+        return None;
+    }
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit()) {
+        return text.trim_start_matches('+').parse::<i64>().ok().map(Literal::Int);
+    }
+    let looks_numeric = !unsigned.is_empty()
+        && unsigned.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        && unsigned.as_bytes()[0] != b'e';
+    if looks_numeric && text.parse::<f64>().is_ok_and(f64::is_finite) {
+        return Some(Literal::Float(text.trim_start_matches('+').to_string()));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_are_recognised() {
+        assert_eq!(DefaultValue::from_sql("0"), Some(DefaultValue::Literal(Literal::Int(0))));
+        assert_eq!(DefaultValue::from_sql("(-12)"), Some(DefaultValue::Literal(Literal::Int(-12))));
+        assert_eq!(DefaultValue::from_sql("'it''s'"), Some(DefaultValue::Literal(Literal::Text("it's".into()))));
+        assert_eq!(DefaultValue::from_sql("TRUE"), Some(DefaultValue::Literal(Literal::Bool(true))));
+        assert_eq!(DefaultValue::from_sql("1.50"), Some(DefaultValue::Literal(Literal::Float("1.5".into()))));
+        assert_eq!(DefaultValue::from_sql("NULL"), None);
+    }
+
+    #[test]
+    fn expressions_stay_expressions() {
+        for text in ["CURRENT_TIMESTAMP", "datetime('now')", "'a' || 'b'", "1 + 2", "e5"] {
+            assert!(matches!(DefaultValue::from_sql(text), Some(DefaultValue::Expr(_))), "{text}");
+        }
+    }
+
+    #[test]
+    fn display_quotes_text() {
+        assert_eq!(Literal::Text("it's".into()).to_string(), "'it''s'");
+    }
+}

@@ -1,0 +1,25 @@
+//! The dialect-neutral schema model.
+//!
+//! Every source of schema (a schema.yaml file, a live SQLite or PostgreSQL
+//! database) is read into these types, and the differ compares two of them.
+//! Constraint and index names are always filled in: sources that leave them
+//! implicit get the conventional names from [`naming`].
+
+mod column;
+mod constraint;
+mod default_value;
+mod expr;
+mod index;
+pub mod naming;
+mod schema;
+mod sql_type;
+mod table;
+
+pub use column::Column;
+pub use constraint::{Check, ForeignKey, PrimaryKey, ReferentialAction, Unique};
+pub use default_value::{DefaultValue, Literal};
+pub use expr::{Expr, strip_outer_parens};
+pub use index::{Index, IndexKey, IndexPart};
+pub use schema::{Schema, Trigger, View};
+pub use sql_type::{KNOWN_TYPES, SqlType};
+pub use table::Table;

@@ -1,0 +1,63 @@
+//! A whole schema: the tables, plus objects dbshape preserves but does not
+//! manage (views and triggers).
+
+use super::Table;
+use indexmap::IndexMap;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Schema {
+    pub tables: IndexMap<String, Table>,
+    /// Views found in the database. Not managed, but kept alive across
+    /// table rebuilds.
+    pub views: Vec<View>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct View {
+    pub name: String,
+    pub sql: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trigger {
+    pub name: String,
+    pub sql: String,
+}
+
+impl Schema {
+    /// Table names ordered so that every table comes after the tables its
+    /// foreign keys reference (cycles and self-references are broken by
+    /// name order). Ties keep alphabetical order, so the result is stable.
+    pub fn dependency_order(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.tables.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        let mut placed: indexmap::IndexSet<&str> = indexmap::IndexSet::with_capacity(names.len());
+        fn visit<'a>(
+            schema: &'a Schema,
+            name: &'a str,
+            placed: &mut indexmap::IndexSet<&'a str>,
+            visiting: &mut Vec<&'a str>,
+        ) {
+            if placed.contains(name) || visiting.contains(&name) {
+                return;
+            }
+            visiting.push(name);
+            if let Some(table) = schema.tables.get(name) {
+                let mut parents: Vec<&str> = table.foreign_keys.values().map(|fk| fk.ref_table.as_str()).collect();
+                parents.sort_unstable();
+                for parent in parents {
+                    if let Some((key, _)) = schema.tables.get_key_value(parent) {
+                        visit(schema, key.as_str(), placed, visiting);
+                    }
+                }
+            }
+            visiting.pop();
+            placed.insert(name);
+        }
+        let mut visiting = Vec::new();
+        for name in names {
+            visit(self, name, &mut placed, &mut visiting);
+        }
+        placed.into_iter().collect()
+    }
+}

@@ -1,0 +1,252 @@
+//! Column types, with every dialect's synonyms folded into one canonical form.
+//!
+//! `int`, `INTEGER` and `int4` are one type; comparing two [`SqlType`]s never
+//! depends on how the type was spelled, which is what keeps plans free of
+//! phantom type changes.
+
+use std::fmt;
+
+/// A column type in canonical form.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SqlType {
+    SmallInt,
+    Integer,
+    BigInt,
+    Boolean,
+    Real,
+    Double,
+    Numeric {
+        precision: Option<u32>,
+        scale: Option<u32>,
+    },
+    Varchar(Option<u32>),
+    Char(u32),
+    Text,
+    Date,
+    Time,
+    Timestamp,
+    TimestampTz,
+    Json,
+    Jsonb,
+    Uuid,
+    Blob,
+    /// A type dbshape has no special knowledge of, kept as written
+    /// (lower-cased, whitespace collapsed). The empty string is SQLite's
+    /// "no declared type".
+    Other(String),
+}
+
+/// The canonical names, used for "did you mean" hints.
+pub const KNOWN_TYPES: &[&str] = &[
+    "smallint",
+    "integer",
+    "bigint",
+    "boolean",
+    "real",
+    "double precision",
+    "numeric",
+    "decimal",
+    "varchar",
+    "char",
+    "text",
+    "date",
+    "time",
+    "timestamp",
+    "timestamptz",
+    "json",
+    "jsonb",
+    "uuid",
+    "blob",
+    "bytea",
+    "int",
+    "bool",
+    "float",
+    "datetime",
+];
+
+impl SqlType {
+    /// Parses a type name as written in a file or a catalog.
+    pub fn parse(text: &str) -> Result<SqlType, String> {
+        let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let lower = collapsed.to_ascii_lowercase();
+        let (name, args) = match lower.find('(') {
+            Some(open) => {
+                let Some(inner) = lower[open + 1..].strip_suffix(')') else {
+                    return Err(format!("unbalanced parentheses in type \"{text}\""));
+                };
+                let args = inner
+                    .split(',')
+                    .map(|a| {
+                        a.trim()
+                            .parse::<u32>()
+                            .map_err(|_| format!("type parameter \"{}\" in \"{text}\" is not a number", a.trim()))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                (lower[..open].trim_end().to_string(), Some(args))
+            }
+            None => (lower.clone(), None),
+        };
+        let no_args = |ty: SqlType| match &args {
+            None => Ok(ty),
+            Some(_) => Err(format!("type \"{name}\" takes no length or precision (in \"{text}\")")),
+        };
+        let one_arg = |args: &Option<Vec<u32>>| -> Result<Option<u32>, String> {
+            match args.as_deref() {
+                None => Ok(None),
+                Some([n]) => Ok(Some(*n)),
+                Some(_) => Err(format!("type \"{name}\" takes one length (in \"{text}\")")),
+            }
+        };
+        match name.as_str() {
+            "smallint" | "int2" => no_args(SqlType::SmallInt),
+            "integer" | "int" | "int4" => no_args(SqlType::Integer),
+            "bigint" | "int8" => no_args(SqlType::BigInt),
+            "boolean" | "bool" => no_args(SqlType::Boolean),
+            "real" | "float4" => no_args(SqlType::Real),
+            "double precision" | "double" | "float8" | "float" => no_args(SqlType::Double),
+            "numeric" | "decimal" => match args.as_deref() {
+                None => Ok(SqlType::Numeric { precision: None, scale: None }),
+                Some([p]) => Ok(SqlType::Numeric { precision: Some(*p), scale: Some(0) }),
+                Some([p, s]) if s <= p => Ok(SqlType::Numeric { precision: Some(*p), scale: Some(*s) }),
+                Some([p, s]) => Err(format!("numeric scale {s} is larger than its precision {p}")),
+                Some(_) => Err(format!("numeric takes (precision) or (precision, scale), not \"{text}\"")),
+            },
+            "varchar" | "character varying" | "nvarchar" => Ok(SqlType::Varchar(one_arg(&args)?)),
+            "char" | "character" | "nchar" => Ok(SqlType::Char(one_arg(&args)?.unwrap_or(1))),
+            "text" | "clob" => no_args(SqlType::Text),
+            "date" => no_args(SqlType::Date),
+            "time" | "time without time zone" => no_args(SqlType::Time),
+            "timestamp" | "timestamp without time zone" | "datetime" => no_args(SqlType::Timestamp),
+            "timestamptz" | "timestamp with time zone" => no_args(SqlType::TimestampTz),
+            "json" => no_args(SqlType::Json),
+            "jsonb" => no_args(SqlType::Jsonb),
+            "uuid" => no_args(SqlType::Uuid),
+            "blob" | "bytea" => no_args(SqlType::Blob),
+            _ => Ok(SqlType::Other(collapsed.to_ascii_lowercase())),
+        }
+    }
+
+    /// Integer types, the only ones that may auto-increment.
+    pub fn is_integer(&self) -> bool {
+        matches!(self, SqlType::SmallInt | SqlType::Integer | SqlType::BigInt)
+    }
+
+    /// Whether converting every value of `self` to `to` keeps its information.
+    /// Used to mark type changes as destructive.
+    pub fn widens_to(&self, to: &SqlType) -> bool {
+        use SqlType::*;
+        if self == to {
+            return true;
+        }
+        let int_rank = |t: &SqlType| match t {
+            SmallInt => Some(1),
+            Integer => Some(2),
+            BigInt => Some(3),
+            _ => None,
+        };
+        match (self, to) {
+            (a, b) if int_rank(a).is_some() && int_rank(b).is_some() => int_rank(a) <= int_rank(b),
+            (SmallInt | Integer, Double) | (SmallInt, Real) | (Real, Double) => true,
+            (SmallInt | Integer | BigInt, Numeric { precision: None, .. }) => true,
+            (Numeric { precision: p1, scale: s1 }, Numeric { precision: p2, scale: s2 }) => match (p1, p2) {
+                (_, None) => true,
+                (None, Some(_)) => false,
+                (Some(p1), Some(p2)) => {
+                    let (s1, s2) = (s1.unwrap_or(0), s2.unwrap_or(0));
+                    s2 >= s1 && p2 - s2 >= p1 - s1
+                }
+            },
+            (Varchar(Some(a)), Varchar(Some(b))) => a <= b,
+            (Varchar(_), Varchar(None)) => true,
+            (Char(a), Varchar(Some(b))) => a <= b,
+            (Varchar(_) | Char(_), Text) | (Char(_), Varchar(None)) => true,
+            (Json, Jsonb) | (Json | Jsonb, Text) | (Uuid, Text) => true,
+            (Date, Timestamp | TimestampTz) | (Timestamp, TimestampTz) => true,
+            (
+                SmallInt | Integer | BigInt | Boolean | Real | Double | Numeric { .. } | Date | Time | Timestamp
+                | TimestampTz,
+                Text,
+            ) => true,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for SqlType {
+    /// The canonical spelling, as `inspect` writes it into schema.yaml.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SqlType::SmallInt => f.write_str("smallint"),
+            SqlType::Integer => f.write_str("integer"),
+            SqlType::BigInt => f.write_str("bigint"),
+            SqlType::Boolean => f.write_str("boolean"),
+            SqlType::Real => f.write_str("real"),
+            SqlType::Double => f.write_str("double precision"),
+            SqlType::Numeric { precision: None, .. } => f.write_str("numeric"),
+            SqlType::Numeric { precision: Some(p), scale } => write!(f, "numeric({p},{})", scale.unwrap_or(0)),
+            SqlType::Varchar(None) => f.write_str("varchar"),
+            SqlType::Varchar(Some(n)) => write!(f, "varchar({n})"),
+            SqlType::Char(n) => write!(f, "char({n})"),
+            SqlType::Text => f.write_str("text"),
+            SqlType::Date => f.write_str("date"),
+            SqlType::Time => f.write_str("time"),
+            SqlType::Timestamp => f.write_str("timestamp"),
+            SqlType::TimestampTz => f.write_str("timestamptz"),
+            SqlType::Json => f.write_str("json"),
+            SqlType::Jsonb => f.write_str("jsonb"),
+            SqlType::Uuid => f.write_str("uuid"),
+            SqlType::Blob => f.write_str("blob"),
+            SqlType::Other(text) => f.write_str(text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synonyms_are_one_type() {
+        for (a, b) in [
+            ("int", "INTEGER"),
+            ("int4", "integer"),
+            ("varchar(50)", "character varying(50)"),
+            ("VARCHAR( 50 )", "varchar(50)"),
+            ("bool", "boolean"),
+            ("float8", "double precision"),
+            ("timestamp with time zone", "timestamptz"),
+            ("bytea", "blob"),
+            ("decimal(10,2)", "numeric(10, 2)"),
+            ("char", "character(1)"),
+        ] {
+            assert_eq!(SqlType::parse(a).unwrap(), SqlType::parse(b).unwrap(), "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn canonical_spelling_round_trips() {
+        for text in ["numeric(10,2)", "varchar(50)", "double precision", "char(3)", "timestamptz", "geometry"] {
+            assert_eq!(SqlType::parse(text).unwrap().to_string(), text);
+        }
+    }
+
+    #[test]
+    fn bad_parameters_are_errors() {
+        assert!(SqlType::parse("varchar(abc)").is_err());
+        assert!(SqlType::parse("numeric(2,5)").is_err());
+        assert!(SqlType::parse("integer(3)").is_err());
+        assert!(SqlType::parse("varchar(5").is_err());
+    }
+
+    #[test]
+    fn widening() {
+        let t = |s: &str| SqlType::parse(s).unwrap();
+        assert!(t("integer").widens_to(&t("bigint")));
+        assert!(!t("bigint").widens_to(&t("integer")));
+        assert!(t("varchar(50)").widens_to(&t("varchar(100)")));
+        assert!(!t("varchar(100)").widens_to(&t("varchar(50)")));
+        assert!(!t("text").widens_to(&t("integer")));
+        assert!(t("numeric(5,2)").widens_to(&t("numeric(10,2)")));
+        assert!(!t("numeric(10,2)").widens_to(&t("numeric(10,1)")));
+    }
+}
