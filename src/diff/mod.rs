@@ -12,7 +12,9 @@ mod change;
 
 pub use change::Change;
 
-use crate::model::{Expr, IndexKey, Schema, Table};
+use crate::model::{Expr, ForeignKey, IndexKey, Schema, Table, naming};
+use indexmap::IndexMap;
+use std::collections::HashSet;
 use crate::sql::lexer::{Kind, tokenize};
 
 /// The outcome of a comparison.
@@ -92,25 +94,50 @@ fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {
             changes.push(Change::DropColumn { table: t(), column: column.clone() });
         }
     }
-    if current.primary_key != desired.primary_key {
+    let t_name = desired.name.as_str();
+    let pk_matches = match (&current.primary_key, &desired.primary_key) {
+        (Some(c), Some(d)) => c == d || (c.columns == d.columns && d.name == naming::primary_key(t_name)),
+        (c, d) => c == d,
+    };
+    if !pk_matches {
         changes.push(Change::SetPrimaryKey { table: t(), from: current.primary_key.clone(), to: desired.primary_key.clone() });
     }
-    diff_named(&current.uniques, &desired.uniques, changes, |u| Change::DropUnique { table: t(), unique: u.clone() }, |u| {
-        Change::AddUnique { table: t(), unique: u.clone() }
-    });
-    diff_named(&current.checks, &desired.checks, changes, |c| Change::DropCheck { table: t(), check: c.clone() }, |c| {
-        Change::AddCheck { table: t(), check: c.clone() }
-    });
+    diff_named(
+        &current.uniques,
+        &desired.uniques,
+        changes,
+        |a, b| a.columns == b.columns,
+        |u| u.name == naming::unique(t_name, &u.columns),
+        |u| Change::DropUnique { table: t(), unique: u.clone() },
+        |u| Change::AddUnique { table: t(), unique: u.clone() },
+    );
+    diff_named(
+        &current.checks,
+        &desired.checks,
+        changes,
+        |a, b| a.expr == b.expr,
+        |c| is_conventional_check_name(desired, &c.name),
+        |c| Change::DropCheck { table: t(), check: c.clone() },
+        |c| Change::AddCheck { table: t(), check: c.clone() },
+    );
     diff_named(
         &current.foreign_keys,
         &desired.foreign_keys,
         changes,
+        |a, b| ForeignKey { name: b.name.clone(), ..a.clone() } == *b,
+        |fk| fk.name == naming::foreign_key(t_name, &fk.columns),
         |fk| Change::DropForeignKey { table: t(), foreign_key: fk.clone() },
         |fk| Change::AddForeignKey { table: t(), foreign_key: fk.clone() },
     );
-    diff_named(&current.indexes, &desired.indexes, changes, |i| Change::DropIndex { table: t(), index: i.clone() }, |i| {
-        Change::CreateIndex { table: t(), index: i.clone() }
-    });
+    diff_named(
+        &current.indexes,
+        &desired.indexes,
+        changes,
+        |_, _| false,
+        |_| false,
+        |i| Change::DropIndex { table: t(), index: i.clone() },
+        |i| Change::CreateIndex { table: t(), index: i.clone() },
+    );
     if current.comment != desired.comment {
         changes.push(Change::SetTableComment { table: t(), comment: desired.comment.clone() });
     }
@@ -118,23 +145,53 @@ fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {
 
 /// Objects matched by name: missing ones are added, extra ones dropped,
 /// and changed ones dropped then added.
+///
+/// A desired object whose name is only the conventional one (the file
+/// never named it) also matches an existing object with the same
+/// definition under another name: after a table or column rename the old
+/// conventional names live on in the database, and a rename must not turn
+/// into rebuilding constraints that are unchanged.
 fn diff_named<T: PartialEq>(
-    current: &indexmap::IndexMap<String, T>,
-    desired: &indexmap::IndexMap<String, T>,
+    current: &IndexMap<String, T>,
+    desired: &IndexMap<String, T>,
     changes: &mut Vec<Change>,
+    same_definition: impl Fn(&T, &T) -> bool,
+    conventional: impl Fn(&T) -> bool,
     drop: impl Fn(&T) -> Change,
     add: impl Fn(&T) -> Change,
 ) {
+    let mut kept: HashSet<&str> = HashSet::new();
+    let mut to_add = Vec::new();
+    for (name, object) in desired {
+        if current.get(name) == Some(object) {
+            kept.insert(name);
+            continue;
+        }
+        let adopted = conventional(object).then(|| {
+            current.iter().find(|(old, existing)| {
+                !kept.contains(old.as_str()) && !desired.contains_key(*old) && same_definition(existing, object)
+            })
+        });
+        match adopted.flatten() {
+            Some((old, _)) => {
+                kept.insert(old);
+            }
+            None => to_add.push(object),
+        }
+    }
     for (name, object) in current {
-        if desired.get(name) != Some(object) {
+        if !kept.contains(name.as_str()) {
             changes.push(drop(object));
         }
     }
-    for (name, object) in desired {
-        if current.get(name) != Some(object) {
-            changes.push(add(object));
-        }
-    }
+    changes.extend(to_add.into_iter().map(add));
+}
+
+/// Whether `name` is one of the names a check gets when the file doesn't
+/// name it.
+fn is_conventional_check_name(table: &Table, name: &str) -> bool {
+    table.columns.keys().any(|c| naming::check(&table.name, c) == name)
+        || (0..=table.checks.len()).any(|n| naming::table_check(&table.name, n) == name)
 }
 
 /// Renames a table in `schema`, including the references to it.

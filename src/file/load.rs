@@ -86,6 +86,9 @@ impl Loader<'_> {
             } else {
                 format!("unknown key \"{unknown}\" in {field_path}")
             };
+            if unknown.ends_with(')') && unknown.trim_end_matches(')').trim().chars().all(|c| c.is_ascii_digit()) {
+                hint = Some("inside { }, a comma ends the value: quote types like \"numeric(10,2)\"".into());
+            }
             if hint.is_none() {
                 hint = Some(format!("expected one of: {}", expected.join(", ")));
             }

@@ -45,14 +45,14 @@ fn render_table(out: &mut String, table: &Table) {
         let c = column.name.as_str();
         let mut fields = column_fields(column, folded_pk.is_some_and(|pk| pk.columns == [c]));
         if folded_unique(c).is_some() {
-            fields.push(format!("unique: true"));
+            fields.push("unique: true".into());
         }
         if let Some(fk) = folded_fk(c) {
             fields.push(format!("references: {}", scalar(&format!("{}.{}", fk.ref_table, fk.ref_columns[0]))));
             push_actions(&mut fields, fk);
         }
         if let Some(check) = folded_check(c) {
-            fields.push(format!("check: {}", scalar(check.expr.as_str())));
+            fields.push(format!("check: {}", expression(check.expr.as_str())));
         }
         if let Some(comment) = &column.comment {
             fields.push(format!("comment: {}", scalar(comment)));
@@ -83,7 +83,7 @@ fn render_table(out: &mut String, table: &Table) {
     if !checks.is_empty() {
         out.push_str("    checks:\n");
         for check in sorted_by_name(checks, |c| &c.name) {
-            let _ = writeln!(out, "      {}: {}", scalar(&check.name), scalar(check.expr.as_str()));
+            let _ = writeln!(out, "      {}: {}", scalar(&check.name), expression(check.expr.as_str()));
         }
     }
     let fks: Vec<_> = table
@@ -155,7 +155,7 @@ fn index_fields(index: &Index) -> Vec<String> {
         fields.push("unique: true".into());
     }
     if let Some(predicate) = &index.predicate {
-        fields.push(format!("where: {}", scalar(predicate.as_str())));
+        fields.push(format!("where: {}", expression(predicate.as_str())));
     }
     fields
 }
@@ -177,6 +177,11 @@ fn sorted_by_name<'a, T>(mut items: Vec<&'a T>, name: impl Fn(&T) -> &String) ->
 
 fn list(items: &[String]) -> String {
     format!("[{}]", items.iter().map(|i| scalar(i)).collect::<Vec<_>>().join(", "))
+}
+
+/// An SQL expression: quoted when it has spaces, as people write them.
+fn expression(sql: &str) -> String {
+    if sql.contains(' ') { serde_json::to_string(sql).expect("strings serialise") } else { scalar(sql) }
 }
 
 /// A YAML scalar that reads back as exactly this string, plain where that is

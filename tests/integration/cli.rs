@@ -1,0 +1,114 @@
+//! The command-line contract: defaults, exit codes, formats, confirmation.
+
+use crate::harness::Test;
+
+const SCHEMA: &str = "tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n";
+
+#[test]
+fn check_exit_codes() {
+    let t = Test::sqlite();
+    t.schema(SCHEMA);
+    let drift = t.run(&["check"]).code(1);
+    assert!(drift.stdout.starts_with("Drift: the database differs from schema.yaml (1 change)."), "{}", drift.stdout);
+    assert!(drift.stdout.contains("+++ schema.yaml"), "a diff of the two schemas:\n{}", drift.stdout);
+    assert!(drift.stdout.contains("CREATE TABLE \"a\""), "and the SQL:\n{}", drift.stdout);
+    t.apply();
+    t.run(&["check"]).success().stdout_has("In sync: the database matches schema.yaml.");
+    t.run(&["check", "--schema", "missing.yaml"]).code(2);
+}
+
+#[test]
+fn plan_does_not_create_a_missing_database_file() {
+    let t = Test::sqlite();
+    t.schema(SCHEMA);
+    t.run(&["plan"]).success().stdout_has("+ create table a");
+    t.run(&["apply", "--dry-run"]).success().stdout_has("+ create table a");
+    assert!(!t.db_path().exists());
+}
+
+#[test]
+fn apply_refuses_without_yes_when_not_interactive() {
+    let t = Test::sqlite();
+    t.schema(SCHEMA);
+    t.run(&["apply"]).code(2).stderr_has("pass --yes");
+    assert!(!t.db_path().exists() || t.query("SELECT name FROM sqlite_schema").is_empty());
+}
+
+#[test]
+fn apply_prints_each_statement_and_a_summary() {
+    let t = Test::sqlite();
+    t.schema(SCHEMA);
+    let run = t.apply();
+    assert!(run.stdout.contains("[1/1]"), "{}", run.stdout);
+    assert!(run.stdout.contains(" ms  CREATE TABLE \"a\" ("), "{}", run.stdout);
+    assert!(run.stdout.contains("Applied 1 change (1 statements) in"), "{}", run.stdout);
+    t.apply().stdout_has("No changes.");
+}
+
+#[test]
+fn default_url_is_app_db_in_the_current_directory() {
+    let t = Test::sqlite();
+    t.schema(SCHEMA);
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dbshape"));
+    let status = command.args(["apply", "--yes"]).current_dir(t.dir()).env_remove("DATABASE_URL").output().unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(t.dir().join("app.db").exists());
+}
+
+#[test]
+fn json_plan_is_a_stable_document() {
+    let t = Test::sqlite();
+    t.schema(SCHEMA);
+    let run = t.run(&["plan", "--format", "json"]).success();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "format_version": 1,
+            "dialect": "sqlite",
+            "in_sync": false,
+            "change_count": 1,
+            "destructive_count": 0,
+            "steps": [{
+                "changes": [{
+                    "kind": "create_table",
+                    "table": "a",
+                    "object": "a",
+                    "description": "create table a (1 columns)",
+                    "destructive": false,
+                    "destructive_reason": null
+                }],
+                "note": null,
+                "sql": ["CREATE TABLE \"a\" (\n  \"id\" INTEGER NOT NULL,\n  CONSTRAINT \"a_pkey\" PRIMARY KEY (\"id\")\n)"]
+            }],
+            "sql": ["CREATE TABLE \"a\" (\n  \"id\" INTEGER NOT NULL,\n  CONSTRAINT \"a_pkey\" PRIMARY KEY (\"id\")\n)"]
+        })
+    );
+    t.apply();
+    let json: serde_json::Value = serde_json::from_str(&t.run(&["plan", "--format", "json"]).success().stdout).unwrap();
+    assert_eq!(json["in_sync"], true);
+    assert_eq!(json["steps"], serde_json::json!([]));
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let t = Test::sqlite();
+    for args in [vec!["--help"], vec!["check", "--help"], vec!["apply", "--help"]] {
+        t.run(&args).success().stdout_has("Exit codes:").stdout_has("1  `check` only");
+    }
+    t.run(&["--version"]).success().stdout_has("dbshape ");
+    t.run(&["frobnicate"]).code(2);
+}
+
+#[test]
+fn odd_identifiers_are_quoted_everywhere() {
+    let t = Test::sqlite();
+    let schema = "tables:\n  \"users\\\"; DROP TABLE x; --\":\n    columns:\n      \"select\": { type: integer, primary_key: true }\n      \"a b\": { type: text, unique: true }\n    indexes:\n      \"weird \\\"idx\\\"\": { columns: [\"a b\"] }\n  x:\n    columns:\n      id: { type: integer }\n";
+    t.schema(schema);
+    t.apply();
+    t.assert_in_sync();
+    assert_eq!(t.count("x"), 0, "table x still exists");
+    let inspected = t.run(&["inspect"]).success().stdout;
+    t.schema(&inspected);
+    t.assert_in_sync();
+}

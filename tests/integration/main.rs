@@ -1,0 +1,12 @@
+//! Integration tests: each drives the real `dbshape` binary against a real,
+//! throw-away database.
+
+mod harness;
+
+mod cli;
+mod destructive;
+mod errors;
+mod rebuild;
+mod renames;
+mod round_trip;
+mod seed;

@@ -1,0 +1,66 @@
+//! Renames are renames: `renamed_from` keeps the data, and stays harmless
+//! once applied.
+
+use crate::harness::Test;
+
+const BEFORE: &str = "tables:
+  articles:
+    columns:
+      id:      { type: integer, primary_key: true }
+      content: { type: text, check: \"length(content) > 0\" }
+    indexes:
+      articles_content_idx: { columns: [content] }
+  comments:
+    columns:
+      id:         { type: integer, primary_key: true }
+      article_id: { type: integer, references: articles.id, on_delete: cascade }
+";
+
+const AFTER: &str = "tables:
+  posts:
+    renamed_from: articles
+    columns:
+      id:   { type: integer, primary_key: true }
+      body: { type: text, renamed_from: content, check: \"length(body) > 0\" }
+    indexes:
+      articles_content_idx: { columns: [body] }
+  comments:
+    columns:
+      id:         { type: integer, primary_key: true }
+      article_id: { type: integer, references: posts.id, on_delete: cascade }
+";
+
+#[test]
+fn table_and_column_renames_keep_data_and_references() {
+    let t = Test::sqlite();
+    t.schema(BEFORE);
+    t.apply();
+    t.sql("INSERT INTO articles VALUES (1, 'hello'), (2, 'world'); INSERT INTO comments VALUES (1, 1), (2, 2);");
+    t.schema(AFTER);
+    let plan = t.run(&["plan", "--format", "sql"]).success();
+    assert_eq!(
+        plan.stdout,
+        "ALTER TABLE \"articles\" RENAME TO \"posts\";\nALTER TABLE \"posts\" RENAME COLUMN \"content\" TO \"body\";\n",
+        "a rename and nothing else"
+    );
+    t.run(&["plan"]).success().stdout_has("~ rename table articles to posts").stdout_has("~ rename column posts.content to body");
+    t.apply();
+    assert_eq!(t.query("SELECT id, body FROM posts ORDER BY id"), [["1", "hello"], ["2", "world"]]);
+    t.assert_in_sync();
+    t.sql("PRAGMA foreign_keys = ON; DELETE FROM posts WHERE id = 1;");
+    assert_eq!(t.count("comments"), 1, "the child's foreign key follows the rename");
+}
+
+#[test]
+fn without_a_hint_a_rename_is_a_destructive_drop_and_add() {
+    let t = Test::sqlite();
+    t.schema(BEFORE);
+    t.apply();
+    t.sql("INSERT INTO articles VALUES (1, 'hello')");
+    t.schema(&BEFORE.replace("content: { type: text, check: \"length(content) > 0\" }", "body: { type: text }").replace("[content]", "[body]"));
+    let plan = t.run(&["plan"]).success();
+    assert!(plan.stdout.contains("- drop column articles.content"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("DESTRUCTIVE"), "{}", plan.stdout);
+    t.run(&["apply", "--yes"]).code(2);
+    assert_eq!(t.query("SELECT content FROM articles"), [["hello"]]);
+}

@@ -1,0 +1,99 @@
+//! Plans are exact: inspect → plan and apply → plan print nothing.
+
+use crate::harness::Test;
+
+const ROOT_SCHEMA: &str = include_str!("../../schema.yaml");
+
+#[test]
+fn root_schema_applies_and_converges() {
+    let t = Test::sqlite();
+    t.schema(ROOT_SCHEMA);
+    t.apply();
+    t.assert_in_sync();
+}
+
+#[test]
+fn inspect_output_plans_no_changes_and_is_stable() {
+    let t = Test::sqlite();
+    t.schema(ROOT_SCHEMA);
+    t.apply();
+    let first = t.run(&["inspect"]).success().stdout;
+    let second = t.run(&["inspect"]).success().stdout;
+    assert_eq!(first, second, "inspect output must be byte-identical");
+    t.schema(&first);
+    t.assert_in_sync();
+
+    // The inspected file builds an identical database from scratch.
+    let fresh = Test::sqlite();
+    fresh.schema(&first);
+    fresh.apply();
+    assert_eq!(fresh.run(&["inspect"]).success().stdout, first);
+}
+
+#[test]
+fn inspect_output_option_writes_the_file() {
+    let t = Test::sqlite();
+    t.schema(ROOT_SCHEMA);
+    t.apply();
+    t.run(&["inspect", "--output", "out.yaml"]).success();
+    let written = std::fs::read_to_string(t.dir().join("out.yaml")).unwrap();
+    assert_eq!(written, t.run(&["inspect"]).success().stdout);
+}
+
+#[test]
+fn every_common_type_round_trips() {
+    let t = Test::sqlite();
+    t.schema(
+        "tables:\n  t:\n    columns:\n      \
+         a: { type: integer, primary_key: true }\n      b: { type: bigint }\n      c: { type: smallint }\n      \
+         d: { type: boolean, default: true }\n      e: { type: real }\n      f: { type: double precision }\n      \
+         g: { type: \"numeric(10,2)\", default: 1.5 }\n      h: { type: varchar(20), default: \"it's\" }\n      \
+         i: { type: char(3) }\n      j: { type: text, default: \"0\" }\n      k: { type: date }\n      l: { type: time }\n      \
+         m: { type: timestamp }\n      n: { type: timestamptz, default: { sql: CURRENT_TIMESTAMP } }\n      \
+         o: { type: json }\n      p: { type: uuid }\n      q: { type: blob }\n      r: { type: int, default: -3 }\n      \
+         s: { type: character varying(9) }\n      u: { type: bytea }\n      v: { type: \"decimal(8, 3)\" }\n",
+    );
+    t.apply();
+    t.assert_in_sync();
+    let inspected = t.run(&["inspect"]).success().stdout;
+    let squeezed = inspected.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    for expected in [
+        "r: { type: integer, default: -3 }",
+        "s: { type: varchar(9) }",
+        "u: { type: blob }",
+        "v: { type: \"numeric(8,3)\" }",
+        "h: { type: varchar(20), default: \"it's\" }",
+        "j: { type: text, default: \"0\" }",
+        "d: { type: boolean, default: true }",
+    ] {
+        assert!(squeezed.contains(expected), "inspect lacks {expected:?}:\n{inspected}");
+    }
+    t.schema(&inspected);
+    t.assert_in_sync();
+}
+
+/// A database made by another tool: unnamed constraints, lower-case and
+/// SQLAlchemy-style types, column-level constraints, odd spacing.
+#[test]
+fn foreign_database_inspects_without_phantom_diffs() {
+    let t = Test::sqlite();
+    t.sql(
+        "CREATE TABLE user (id INTEGER NOT NULL, username VARCHAR(50) NOT NULL, email VARCHAR(120) NOT NULL, \
+           created DATETIME DEFAULT (datetime('now')), flag BOOLEAN DEFAULT 1, PRIMARY KEY (id), UNIQUE (email));
+         CREATE TABLE post (id integer primary key autoincrement, user_id int references user(id) on delete cascade, \
+           body text check(length(body)  >  0), kind text default 'a' not null collate nocase, \
+           check (kind in ('a','b')), foreign key (kind) references kinds(name));
+         CREATE TABLE kinds (name text primary key);
+         CREATE TABLE tag (post_id int, name text, primary key (post_id, name), foreign key (post_id) references post);
+         CREATE INDEX ix_post_user ON post (user_id);
+         CREATE UNIQUE INDEX ix_lower ON post (lower(body), kind desc) WHERE kind = 'a';
+         CREATE VIEW v AS SELECT * FROM post;
+         CREATE TRIGGER tr AFTER INSERT ON post BEGIN UPDATE post SET kind = 'a' WHERE id = new.id; END;",
+    );
+    let inspected = t.run(&["inspect"]).success().stdout;
+    t.schema(&inspected);
+    t.assert_in_sync();
+    assert!(inspected.contains("email:    { type: varchar(120), nullable: false, unique: true }"), "{inspected}");
+    assert!(inspected.contains("primary_key: [post_id, name]"), "{inspected}");
+    assert!(inspected.contains("references: post.id"), "{inspected}");
+}
