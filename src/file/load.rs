@@ -22,35 +22,25 @@ pub fn load_path(path: &Path) -> Result<Schema> {
 
 /// Validates schema text; `path` is only used in messages.
 pub fn load_str(text: &str, path: &Path) -> Result<Schema> {
-    let mut loader = Loader { path, text, locator: Locator::new(text), problems: Vec::new() };
-    for (key, position) in std::mem::take(&mut loader.locator.duplicates) {
-        let last = key.last().map(String::as_str).unwrap_or_default();
-        loader.problems.push(loader.problem_at(
-            Some((position.line, position.column)),
-            format!("duplicate key \"{last}\" in {}", display_path(&key[..key.len() - 1])),
-            Some("each table, column and constraint name may appear only once".into()),
-        ));
-    }
-    if text.trim().is_empty() || text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+    let mut loader = Loader { path, text, pending: Vec::new() };
+    if text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
         loader.report(&[], "the schema file is empty", Some("expected a top-level `tables:` mapping"));
-        return Err(Error::Schema(loader.problems));
+        return Err(loader.into_error());
     }
     let raw: RawFile = match serde_yaml::from_str(text) {
         Ok(raw) => raw,
-        Err(error) => {
-            loader.problems.push(loader.serde_problem(&error));
-            return Err(Error::Schema(loader.problems));
-        }
+        Err(error) => return Err(Error::Schema(vec![loader.serde_problem(&error)])),
     };
     let schema = loader.convert(raw);
-    if loader.problems.is_empty() { Ok(schema) } else { Err(Error::Schema(loader.problems)) }
+    if loader.pending.is_empty() { Ok(schema) } else { Err(loader.into_error()) }
 }
 
 struct Loader<'a> {
     path: &'a Path,
     text: &'a str,
-    locator: Locator,
-    problems: Vec<SchemaProblem>,
+    /// Problems with the YAML path they concern; located only if there are
+    /// any, since locating means parsing the file a second time.
+    pending: Vec<(Vec<String>, String, Option<String>)>,
 }
 
 impl Loader<'_> {
@@ -66,9 +56,21 @@ impl Loader<'_> {
     }
 
     fn report(&mut self, path: &[&str], message: impl Into<String>, hint: Option<&str>) {
-        let at = self.locator.find(path).map(|p| (p.line, p.column));
-        let problem = self.problem_at(at, message.into(), hint.map(str::to_string));
-        self.problems.push(problem);
+        self.pending.push((path.iter().map(|p| p.to_string()).collect(), message.into(), hint.map(str::to_string)));
+    }
+
+    fn into_error(self) -> Error {
+        let locator = Locator::new(self.text);
+        let problems = self
+            .pending
+            .iter()
+            .map(|(path, message, hint)| {
+                let path: Vec<&str> = path.iter().map(String::as_str).collect();
+                let at = locator.find(&path).map(|p| (p.line, p.column));
+                self.problem_at(at, message.clone(), hint.clone())
+            })
+            .collect();
+        Error::Schema(problems)
     }
 
     fn serde_problem(&self, error: &serde_yaml::Error) -> SchemaProblem {
@@ -93,13 +95,23 @@ impl Loader<'_> {
                 hint = Some(format!("expected one of: {}", expected.join(", ")));
             }
         }
-        let at = error.location().map(|l| (l.line(), l.column()));
+        let mut at = error.location().map(|l| (l.line(), l.column()));
+        if let Some(start) = message.find("duplicate key \"") {
+            // serde points at the mapping; point at the repeated key instead.
+            let key = message[start + "duplicate key \"".len()..].trim_end_matches('"').to_string();
+            let repeat = Locator::new(self.text).duplicates.into_iter().find(|(path, _)| path.last() == Some(&key));
+            if let Some((path, position)) = repeat {
+                at = Some((position.line, position.column));
+                message = format!("duplicate key \"{key}\" in {}", path[..path.len() - 1].join("."));
+                hint = Some("each table, column and constraint name may appear only once".into());
+            }
+        }
         self.problem_at(at, message.replace('`', "\""), hint)
     }
 
     fn convert(&mut self, raw: RawFile) -> Schema {
         let mut schema = Schema::default();
-        let raw_tables = raw.tables.unwrap_or_default();
+        let raw_tables = raw.tables.unwrap_or_default().0;
         for (name, raw_table) in &raw_tables {
             let table = self.table(name, raw_table);
             schema.tables.insert(name.clone(), table);
@@ -116,7 +128,7 @@ impl Loader<'_> {
         if name.is_empty() {
             self.report(&["tables"], "a table name is empty", None);
         }
-        let raw_columns = raw.columns.clone().unwrap_or_default();
+        let raw_columns = raw.columns.clone().unwrap_or_default().0;
         if raw_columns.is_empty() {
             self.report(&["tables", name], format!("table \"{name}\" has no columns"), Some("add a `columns:` mapping"));
         }
@@ -168,7 +180,7 @@ impl Loader<'_> {
                 }
             }
         }
-        for (unique_name, columns) in raw.uniques.clone().unwrap_or_default() {
+        for (unique_name, columns) in raw.uniques.clone().unwrap_or_default().0 {
             for column in &columns {
                 if !table.columns.contains_key(column) {
                     self.unknown_column(&["tables", name, "uniques", &unique_name], &table, column, &format!("unique constraint \"{unique_name}\""));
@@ -179,7 +191,7 @@ impl Loader<'_> {
             }
             self.insert_unique(&mut table, Unique { name: unique_name.clone(), columns }, &["tables", name, "uniques", &unique_name]);
         }
-        for (check_name, expr) in raw.checks.clone().unwrap_or_default() {
+        for (check_name, expr) in raw.checks.clone().unwrap_or_default().0 {
             let path = ["tables", name, "checks", &check_name];
             if expr.trim().is_empty() {
                 self.report(&path, format!("check \"{check_name}\" is empty"), None);
@@ -188,7 +200,7 @@ impl Loader<'_> {
                 self.report(&path, format!("check \"{check_name}\" is declared twice in table \"{name}\""), None);
             }
         }
-        for (index_name, raw_index) in raw.indexes.clone().unwrap_or_default() {
+        for (index_name, raw_index) in raw.indexes.clone().unwrap_or_default().0 {
             if let Some(index) = self.index(&table, &index_name, &raw_index) {
                 table.indexes.insert(index_name, index);
             }
@@ -292,7 +304,7 @@ impl Loader<'_> {
     fn resolve_foreign_keys(&mut self, schema: &mut Schema, raw_tables: &indexmap::IndexMap<String, RawTable>) {
         let mut found: Vec<(String, ForeignKey, Vec<String>)> = Vec::new();
         for (table_name, raw_table) in raw_tables {
-            for (column_name, raw_column) in raw_table.columns.iter().flatten() {
+            for (column_name, raw_column) in raw_table.columns.iter().flat_map(|m| m.0.iter()) {
                 let Some(reference) = &raw_column.references else { continue };
                 let path: Vec<String> = ["tables", table_name, "columns", column_name, "references"].map(String::from).to_vec();
                 let (ref_table, ref_column) = split_reference(reference, schema);
@@ -306,7 +318,7 @@ impl Loader<'_> {
                 };
                 found.push((table_name.clone(), fk, path));
             }
-            for (fk_name, raw_fk) in raw_table.foreign_keys.iter().flatten() {
+            for (fk_name, raw_fk) in raw_table.foreign_keys.iter().flat_map(|m| m.0.iter()) {
                 let path: Vec<String> = ["tables", table_name, "foreign_keys", fk_name].map(String::from).to_vec();
                 found.push((table_name.clone(), self.long_foreign_key(fk_name, raw_fk, &path), path));
             }
@@ -424,10 +436,6 @@ impl Loader<'_> {
             }
         }
     }
-}
-
-fn display_path(path: &[String]) -> String {
-    if path.is_empty() { "the top level".into() } else { path.join(".") }
 }
 
 /// Extracts `x` and the expected names from serde's

@@ -1,7 +1,6 @@
 //! Where each key of a YAML document is, so that errors found after
 //! deserialisation (an unknown column in an index, a dangling foreign key)
-//! can still point at a line. Also rejects duplicate keys, which serde
-//! silently merges.
+//! can still point at a line, and where a repeated key repeats.
 
 use std::collections::{HashMap, HashSet};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -17,6 +16,7 @@ pub struct Position {
 #[derive(Debug, Default)]
 pub struct Locator {
     keys: HashMap<Vec<String>, Position>,
+    /// Keys that repeat within their mapping: path and position of the repeat.
     pub duplicates: Vec<(Vec<String>, Position)>,
 }
 
@@ -89,10 +89,10 @@ impl MarkedEventReceiver for Builder {
             Event::Scalar(text, ..) => {
                 if let Some(Frame::Mapping { key: key @ None, seen }) = self.stack.last_mut() {
                     self.path.push(text.clone());
-                    if !seen.insert(text.clone()) {
-                        self.locator.duplicates.push((self.path.clone(), position));
+                    if seen.insert(text.clone()) {
+                        self.locator.keys.insert(self.path.clone(), position);
                     } else {
-                        self.locator.keys.entry(self.path.clone()).or_insert(position);
+                        self.locator.duplicates.push((self.path.clone(), position));
                     }
                     *key = Some(text);
                     return;
@@ -140,7 +140,6 @@ mod tests {
     #[test]
     fn reports_duplicate_keys() {
         let locator = Locator::new("tables:\n  a: {}\n  a: {}\n");
-        assert_eq!(locator.duplicates.len(), 1);
-        assert_eq!(locator.duplicates[0].1.line, 3);
+        assert_eq!(locator.duplicates, [(vec!["tables".to_string(), "a".to_string()], Position { line: 3, column: 3 })]);
     }
 }

@@ -3,26 +3,26 @@
 //! `deny_unknown_fields` everywhere: a misspelt key is an error with a
 //! "did you mean" hint, never silently ignored.
 
-use indexmap::IndexMap;
+use super::unique_map::UniqueMap;
 use serde::Deserialize;
 use serde_yaml::Value;
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFile {
-    pub tables: Option<IndexMap<String, RawTable>>,
+    pub tables: Option<UniqueMap<RawTable>>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTable {
-    pub columns: Option<IndexMap<String, RawColumn>>,
+    pub columns: Option<UniqueMap<RawColumn>>,
     /// `[a, b]`, or `{ name: x, columns: [a, b] }`.
     pub primary_key: Option<Value>,
-    pub uniques: Option<IndexMap<String, Vec<String>>>,
-    pub indexes: Option<IndexMap<String, RawIndex>>,
-    pub checks: Option<IndexMap<String, String>>,
-    pub foreign_keys: Option<IndexMap<String, RawForeignKey>>,
+    pub uniques: Option<UniqueMap<Vec<String>>>,
+    pub indexes: Option<UniqueMap<RawIndex>>,
+    pub checks: Option<UniqueMap<String>>,
+    pub foreign_keys: Option<UniqueMap<RawForeignKey>>,
     pub comment: Option<String>,
     pub renamed_from: Option<String>,
 }

@@ -9,7 +9,7 @@ use crate::model::{
     SqlType, Table, Trigger, Unique, View, naming,
 };
 use rusqlite::Connection;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Tables dbshape never manages: SQLite's own, and our rebuild scratch names.
 pub fn is_internal(name: &str) -> bool {
@@ -22,24 +22,22 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
     let mut index_sql: Vec<(String, String, String)> = Vec::new();
     let mut triggers: Vec<(String, Trigger)> = Vec::new();
 
-    // 1. Every object, with pragma_table_list telling ordinary tables from
-    //    virtual and shadow ones.
-    let mut objects = conn.prepare(
-        "SELECT s.type, s.name, s.tbl_name, s.sql, l.type \
-         FROM sqlite_schema s LEFT JOIN pragma_table_list l ON l.schema = 'main' AND l.name = s.name \
-         ORDER BY s.rowid",
-    )?;
+    // 1. Every object; pragma_table_list tells virtual and shadow tables
+    //    from ordinary ones.
+    // (A join with pragma_table_list would re-run the pragma per row.)
+    let mut list = conn.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type <> 'table'")?;
+    let special: HashSet<String> = list.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+    let mut objects = conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid")?;
     let mut rows = objects.query([])?;
     let mut table_ddl = HashMap::new();
     while let Some(row) = rows.next()? {
-        let (kind, name, table, sql, list_type): (String, String, String, Option<String>, Option<String>) =
-            (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?);
+        let (kind, name, table, sql): (String, String, String, Option<String>) = (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
         if is_internal(&name) {
             continue;
         }
         let sql = sql.unwrap_or_default();
         match kind.as_str() {
-            "table" if list_type.as_deref() == Some("table") => {
+            "table" if !special.contains(&name) => {
                 let ddl = parse_create_table(&sql)
                     .ok_or_else(|| Error::Inspect(format!("cannot parse the definition of table \"{name}\"")))?;
                 if !ddl.options.is_empty() {
@@ -174,17 +172,16 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
             }
         }
     }
+    let by_lower_name: HashMap<String, String> = schema.tables.keys().map(|name| (name.to_lowercase(), name.clone())).collect();
     let mut used_names: HashMap<String, usize> = HashMap::new();
     for (table_name, _, mut fk, to_columns) in found {
         if !schema.tables.contains_key(&table_name) {
             continue;
         }
         // A reference to the parent's primary key may omit the columns.
-        let parent_key = schema
-            .tables
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(&fk.ref_table))
-            .map(|(name, table)| (name.clone(), table.primary_key.clone()));
+        let parent_key = by_lower_name
+            .get(&fk.ref_table.to_lowercase())
+            .map(|name| (name.clone(), schema.tables[name].primary_key.clone()));
         if let Some((parent_name, _)) = &parent_key {
             fk.ref_table = parent_name.clone();
         }

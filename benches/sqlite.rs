@@ -1,0 +1,138 @@
+//! SQLite benchmarks: `cargo bench --bench sqlite`.
+//!
+//! 1. Inspect + plan (no changes) of a file with N tables.
+//! 2. A table rebuild of 1,000,000 rows against a bare `INSERT … SELECT`
+//!    copy of the same table.
+//!
+//! Set DBSHAPE_BENCH_ROWS / DBSHAPE_BENCH_TABLES to change the sizes.
+
+use dbshape::database::{Access, Database, SqliteDatabase};
+use dbshape::execute::Event;
+use dbshape::file::load_str;
+use dbshape::plan;
+use dbshape::sql::Dialect;
+use std::fmt::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn main() {
+    let tables: Vec<usize> = std::env::var("DBSHAPE_BENCH_TABLES")
+        .map(|v| v.split(',').map(|n| n.parse().expect("number")).collect())
+        .unwrap_or_else(|_| vec![10, 100, 1000, 5000]);
+    for n in tables {
+        plan_many_tables(n);
+    }
+    let rows = std::env::var("DBSHAPE_BENCH_ROWS").map(|v| v.parse().expect("number")).unwrap_or(1_000_000);
+    rebuild_vs_copy(rows);
+}
+
+/// N tables of 10 columns with a PK, a unique, a check, an FK and an index.
+fn schema_yaml(n: usize) -> String {
+    let mut yaml = String::from("tables:\n");
+    for i in 0..n {
+        let _ = write!(
+            yaml,
+            "  t{i}:\n    columns:\n      id: {{ type: integer, primary_key: true }}\n      \
+             code: {{ type: varchar(40), nullable: false, unique: true }}\n      \
+             qty: {{ type: integer, default: 0, check: \"qty >= 0\" }}\n      \
+             parent: {{ type: integer{} }}\n      c5: {{ type: text }}\n      c6: {{ type: boolean, default: false }}\n      \
+             c7: {{ type: \"numeric(10,2)\" }}\n      c8: {{ type: timestamp, default: {{ sql: CURRENT_TIMESTAMP }} }}\n      \
+             c9: {{ type: bigint }}\n      c10: {{ type: date }}\n    indexes:\n      t{i}_c5_idx: {{ columns: [c5] }}\n",
+            if i > 0 { format!(", references: t{}.id", i - 1) } else { String::new() }
+        );
+    }
+    yaml
+}
+
+fn plan_many_tables(n: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench.db");
+    let yaml = schema_yaml(n);
+    let desired = load_str(&yaml, Path::new("bench.yaml")).unwrap();
+    let mut db = SqliteDatabase::open(Some(&path), Access::Write).unwrap();
+    let desired = db.normalize(&desired).unwrap();
+    let empty = db.inspect().unwrap();
+    let plan = plan::build(Dialect::Sqlite, &empty, &desired).unwrap();
+    db.apply(&plan, &desired, &mut |_: &Event| {}).unwrap();
+
+    let mut timings = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        let loaded = load_str(&yaml, Path::new("bench.yaml")).unwrap();
+        let load = started.elapsed();
+        let mut db = SqliteDatabase::open(Some(&path), Access::Read).unwrap();
+        let desired = db.normalize(&loaded).unwrap();
+        let current = db.inspect().unwrap();
+        let inspected = started.elapsed();
+        let plan = plan::build(Dialect::Sqlite, &current, &desired).unwrap();
+        assert!(plan.is_empty(), "benchmark schema must converge: {:?}", plan.changes().next());
+        timings.push((started.elapsed(), load, inspected - load));
+    }
+    timings.sort();
+    let (total, load, inspect) = timings[timings.len() / 2];
+    println!(
+        "plan, no changes, {n:>5} tables: {:>10} (load file {:>9}, open + inspect {:>9}, diff + plan {:>9}), median of 5",
+        ms(total),
+        ms(load),
+        ms(inspect),
+        ms(total - load - inspect)
+    );
+}
+
+fn rebuild_vs_copy(rows: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = "tables:\n  big:\n    columns:\n      id: { type: integer, primary_key: true }\n      name: { type: text, nullable: false }\n      \
+                qty: { type: integer }\n      note: { type: text }\n    indexes:\n      big_name_idx: { columns: [name] }\n";
+    let make = |file: &str| {
+        let path = dir.path().join(file);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE big (id INTEGER NOT NULL, name TEXT NOT NULL, qty INTEGER, note TEXT, CONSTRAINT big_pkey PRIMARY KEY (id));
+             CREATE INDEX big_name_idx ON big (name);",
+        )
+        .unwrap();
+        conn.execute_batch(&format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows}) \
+             INSERT INTO big SELECT i, 'name-' || (i * 7919 % {rows}), i % 100, 'some note text ' || i FROM n;"
+        ))
+        .unwrap();
+        path
+    };
+
+    // Baselines: the bare copy into an identical table, then its index.
+    let path = make("copy.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let started = Instant::now();
+    conn.execute_batch(
+        "BEGIN; CREATE TABLE big2 (id INTEGER NOT NULL, name TEXT NOT NULL, qty INTEGER, note TEXT, CONSTRAINT big_pkey PRIMARY KEY (id));
+         INSERT INTO big2 (id, name, qty, note) SELECT id, name, qty, note FROM big; COMMIT;",
+    )
+    .unwrap();
+    let copy = started.elapsed();
+    conn.execute_batch("CREATE INDEX big2_name_idx ON big2 (name)").unwrap();
+    let copy_and_index = started.elapsed();
+
+    // dbshape: a NOT NULL on qty forces the full rebuild.
+    let path = make("rebuild.db");
+    let desired = load_str(&yaml.replace("qty: { type: integer }", "qty: { type: integer, nullable: false }"), Path::new("b.yaml")).unwrap();
+    let mut db = SqliteDatabase::open(Some(&path), Access::Write).unwrap();
+    let started = Instant::now();
+    let desired = db.normalize(&desired).unwrap();
+    let current = db.inspect().unwrap();
+    let plan = plan::build(Dialect::Sqlite, &current, &desired).unwrap();
+    assert!(plan.steps[0].note.as_deref().is_some_and(|n| n.contains("rebuilt")));
+    db.apply(&plan, &desired, &mut |_: &Event| {}).unwrap();
+    let rebuild = started.elapsed();
+    println!(
+        "rebuild of {rows} rows (with 1 index): {:>9}; bare INSERT … SELECT copy: {:>9} (ratio {:.2}); copy + CREATE INDEX: {:>9} (ratio {:.2})",
+        ms(rebuild),
+        ms(copy),
+        rebuild.as_secs_f64() / copy.as_secs_f64(),
+        ms(copy_and_index),
+        rebuild.as_secs_f64() / copy_and_index.as_secs_f64()
+    );
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
