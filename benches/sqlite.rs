@@ -22,8 +22,11 @@ fn main() {
     for n in tables {
         plan_many_tables(n);
     }
-    let rows = std::env::var("DBSHAPE_BENCH_ROWS").map(|v| v.parse().expect("number")).unwrap_or(1_000_000);
-    rebuild_vs_copy(rows);
+    let rows = std::env::var("DBSHAPE_BENCH_ROWS")
+        .map(|v| v.parse().expect("number"))
+        .unwrap_or(1_000_000);
+    rebuild_vs_copy(rows, false);
+    rebuild_vs_copy(rows, true);
 }
 
 /// N tables of 10 columns with a PK, a unique, a check, an FK and an index.
@@ -38,7 +41,11 @@ fn schema_yaml(n: usize) -> String {
              parent: {{ type: integer{} }}\n      c5: {{ type: text }}\n      c6: {{ type: boolean, default: false }}\n      \
              c7: {{ type: \"numeric(10,2)\" }}\n      c8: {{ type: timestamp, default: {{ sql: CURRENT_TIMESTAMP }} }}\n      \
              c9: {{ type: bigint }}\n      c10: {{ type: date }}\n    indexes:\n      t{i}_c5_idx: {{ columns: [c5] }}\n",
-            if i > 0 { format!(", references: t{}.id", i - 1) } else { String::new() }
+            if i > 0 {
+                format!(", references: t{}.id", i - 1)
+            } else {
+                String::new()
+            }
         );
     }
     yaml
@@ -65,7 +72,11 @@ fn plan_many_tables(n: usize) {
         let current = db.inspect().unwrap();
         let inspected = started.elapsed();
         let plan = plan::build(Dialect::Sqlite, &current, &desired).unwrap();
-        assert!(plan.is_empty(), "benchmark schema must converge: {:?}", plan.changes().next());
+        assert!(
+            plan.is_empty(),
+            "benchmark schema must converge: {:?}",
+            plan.changes().next()
+        );
         timings.push((started.elapsed(), load, inspected - load));
     }
     timings.sort();
@@ -79,17 +90,29 @@ fn plan_many_tables(n: usize) {
     );
 }
 
-fn rebuild_vs_copy(rows: usize) {
+fn rebuild_vs_copy(rows: usize, with_index: bool) {
+    let index_yaml = if with_index {
+        "    indexes:\n      big_name_idx: { columns: [name] }\n"
+    } else {
+        ""
+    };
+    let index_sql = if with_index {
+        "CREATE INDEX big_name_idx ON big (name);"
+    } else {
+        ""
+    };
     let dir = tempfile::tempdir().unwrap();
     let yaml = "tables:\n  big:\n    columns:\n      id: { type: integer, primary_key: true }\n      name: { type: text, nullable: false }\n      \
-                qty: { type: integer }\n      note: { type: text }\n    indexes:\n      big_name_idx: { columns: [name] }\n";
+                qty: { type: integer }\n      note: { type: text }\n"
+        .to_string()
+        + index_yaml;
     let make = |file: &str| {
+        let file = format!("{}-{file}", if with_index { "indexed" } else { "plain" });
         let path = dir.path().join(file);
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "CREATE TABLE big (id INTEGER NOT NULL, name TEXT NOT NULL, qty INTEGER, note TEXT, CONSTRAINT big_pkey PRIMARY KEY (id));
-             CREATE INDEX big_name_idx ON big (name);",
-        )
+        conn.execute_batch(&format!(
+            "CREATE TABLE big (id INTEGER NOT NULL, name TEXT NOT NULL, qty INTEGER, note TEXT, CONSTRAINT big_pkey PRIMARY KEY (id)); {index_sql}"
+        ))
         .unwrap();
         conn.execute_batch(&format!(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows}) \
@@ -109,22 +132,38 @@ fn rebuild_vs_copy(rows: usize) {
     )
     .unwrap();
     let copy = started.elapsed();
-    conn.execute_batch("CREATE INDEX big2_name_idx ON big2 (name)").unwrap();
+    if with_index {
+        conn.execute_batch("CREATE INDEX big2_name_idx ON big2 (name)")
+            .unwrap();
+    }
     let copy_and_index = started.elapsed();
 
     // dbshape: a NOT NULL on qty forces the full rebuild.
     let path = make("rebuild.db");
-    let desired = load_str(&yaml.replace("qty: { type: integer }", "qty: { type: integer, nullable: false }"), Path::new("b.yaml")).unwrap();
+    let desired = load_str(
+        &yaml.replace(
+            "qty: { type: integer }",
+            "qty: { type: integer, nullable: false }",
+        ),
+        Path::new("b.yaml"),
+    )
+    .unwrap();
     let mut db = SqliteDatabase::open(Some(&path), Access::Write).unwrap();
     let started = Instant::now();
     let desired = db.normalize(&desired).unwrap();
     let current = db.inspect().unwrap();
     let plan = plan::build(Dialect::Sqlite, &current, &desired).unwrap();
-    assert!(plan.steps[0].note.as_deref().is_some_and(|n| n.contains("rebuilt")));
+    assert!(
+        plan.steps[0]
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("rebuilt"))
+    );
     db.apply(&plan, &desired, &mut |_: &Event| {}).unwrap();
     let rebuild = started.elapsed();
     println!(
-        "rebuild of {rows} rows (with 1 index): {:>9}; bare INSERT … SELECT copy: {:>9} (ratio {:.2}); copy + CREATE INDEX: {:>9} (ratio {:.2})",
+        "rebuild of {rows} rows, {} secondary index: {:>9}; bare INSERT … SELECT copy: {:>9} (ratio {:.2}); copy + indexes: {:>9} (ratio {:.2})",
+        if with_index { "1" } else { "no" },
         ms(rebuild),
         ms(copy),
         rebuild.as_secs_f64() / copy.as_secs_f64(),

@@ -77,7 +77,14 @@ pub struct Target {
 #[derive(Debug, Args)]
 pub struct DatabaseArg {
     /// Database URL, e.g. sqlite:///app.db or postgresql://user@host/db
-    #[arg(long, short = 'u', value_name = "URL", env = "DATABASE_URL", hide_env_values = true, default_value = "sqlite:///app.db")]
+    #[arg(
+        long,
+        short = 'u',
+        value_name = "URL",
+        env = "DATABASE_URL",
+        hide_env_values = true,
+        default_value = "sqlite:///app.db"
+    )]
     pub url: String,
 }
 

@@ -30,18 +30,32 @@ fn prepare(target: &Target, access: Access) -> Result<Prepared> {
     let desired = db.normalize(&file)?;
     let current = db.inspect()?;
     let plan = plan::build(db.dialect(), &current, &desired)?;
-    Ok(Prepared { url, db, desired, current, plan })
+    Ok(Prepared {
+        url,
+        db,
+        desired,
+        current,
+        plan,
+    })
 }
 
 fn schema_name(target: &Target) -> String {
-    target.schema.file_name().map_or_else(|| target.schema.display().to_string(), |n| n.to_string_lossy().into_owned())
+    target.schema.file_name().map_or_else(
+        || target.schema.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 pub fn plan(target: &Target, format: Format) -> Result<i32> {
     let prepared = prepare(target, Access::Read)?;
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Text => output::plan_text(&mut out, &prepared.plan, &prepared.url, &schema_name(target)),
+        Format::Text => output::plan_text(
+            &mut out,
+            &prepared.plan,
+            &prepared.url,
+            &schema_name(target),
+        ),
         Format::Sql => output::plan_sql(&mut out, &prepared.plan),
         Format::Json => output::plan_json(&mut out, &prepared.plan),
     }
@@ -53,16 +67,34 @@ pub fn check(target: &Target) -> Result<i32> {
     let prepared = prepare(target, Access::Read)?;
     let mut out = std::io::stdout().lock();
     if prepared.plan.is_empty() {
-        writeln!(out, "In sync: the database matches {}.", schema_name(target)).map_err(stdout_error)?;
+        writeln!(
+            out,
+            "In sync: the database matches {}.",
+            schema_name(target)
+        )
+        .map_err(stdout_error)?;
         return Ok(EXIT_OK);
     }
-    output::drift(&mut out, &prepared.current, &prepared.desired, &prepared.plan, &prepared.url, &schema_name(target))
-        .map_err(stdout_error)?;
+    output::drift(
+        &mut out,
+        &prepared.current,
+        &prepared.desired,
+        &prepared.plan,
+        &prepared.url,
+        &schema_name(target),
+    )
+    .map_err(stdout_error)?;
     Ok(EXIT_DRIFT)
 }
 
 pub fn apply(target: &Target, yes: bool, dry_run: bool, allow_destructive: bool) -> Result<i32> {
-    let Prepared { url, mut db, desired, plan, .. } = prepare(target, if dry_run { Access::Read } else { Access::Write })?;
+    let Prepared {
+        url,
+        mut db,
+        desired,
+        plan,
+        ..
+    } = prepare(target, if dry_run { Access::Read } else { Access::Write })?;
     let name = schema_name(target);
     let mut out = std::io::stdout().lock();
     output::plan_text(&mut out, &plan, &url, &name).map_err(stdout_error)?;
@@ -79,13 +111,23 @@ pub fn apply(target: &Target, yes: bool, dry_run: bool, allow_destructive: bool)
     }
     if !yes {
         if !std::io::stdin().is_terminal() {
-            return Err(Error::Refused("standard input is not a terminal: pass --yes to apply without confirmation".into()));
+            return Err(Error::Refused(
+                "standard input is not a terminal: pass --yes to apply without confirmation".into(),
+            ));
         }
-        write!(out, "\nApply {} change{} to {url}? [y/N] ", plan.changes().count(), if plan.changes().count() == 1 { "" } else { "s" })
-            .map_err(stdout_error)?;
+        write!(
+            out,
+            "\nApply {} change{} to {url}? [y/N] ",
+            plan.changes().count(),
+            if plan.changes().count() == 1 { "" } else { "s" }
+        )
+        .map_err(stdout_error)?;
         out.flush().map_err(stdout_error)?;
         let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer).map_err(|e| Error::Refused(format!("cannot read the answer: {e}")))?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut answer)
+            .map_err(|e| Error::Refused(format!("cannot read the answer: {e}")))?;
         if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
             writeln!(out, "Cancelled; nothing was changed.").map_err(stdout_error)?;
             return Ok(EXIT_ERROR);
@@ -93,8 +135,18 @@ pub fn apply(target: &Target, yes: bool, dry_run: bool, allow_destructive: bool)
     }
     writeln!(out, "\nApplying:").map_err(stdout_error)?;
     let mut observer = |event: &Event| {
-        let Event::Statement { number, total, sql, elapsed } = event;
-        let _ = writeln!(std::io::stdout(), "  [{number}/{total}] {:>9}  {}", output::duration(*elapsed), output::first_line(sql));
+        let Event::Statement {
+            number,
+            total,
+            sql,
+            elapsed,
+        } = event;
+        let _ = writeln!(
+            std::io::stdout(),
+            "  [{number}/{total}] {:>9}  {}",
+            output::duration(*elapsed),
+            output::first_line(sql)
+        );
     };
     let applied = db.apply(&plan, &desired, &mut observer)?;
     if applied.already_in_sync {
@@ -129,12 +181,23 @@ pub fn inspect(database: &DatabaseArg, output_path: Option<&Path>) -> Result<i32
     let mut db = connect(&url, Access::Read)?;
     let yaml = crate::file::render(&db.inspect()?);
     match output_path {
-        Some(path) => std::fs::write(path, yaml).map_err(|source| Error::Io { action: "write", path: path.into(), source })?,
-        None => std::io::stdout().lock().write_all(yaml.as_bytes()).map_err(stdout_error)?,
+        Some(path) => std::fs::write(path, yaml).map_err(|source| Error::Io {
+            action: "write",
+            path: path.into(),
+            source,
+        })?,
+        None => std::io::stdout()
+            .lock()
+            .write_all(yaml.as_bytes())
+            .map_err(stdout_error)?,
     }
     Ok(EXIT_OK)
 }
 
 fn stdout_error(source: std::io::Error) -> Error {
-    Error::Io { action: "write to", path: "standard output".into(), source }
+    Error::Io {
+        action: "write to",
+        path: "standard output".into(),
+        source,
+    }
 }

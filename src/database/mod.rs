@@ -23,7 +23,12 @@ pub trait Database {
     fn normalize(&mut self, desired: &Schema) -> Result<Schema>;
 
     /// Runs `plan` in one transaction, re-planning under the lock first.
-    fn apply(&mut self, plan: &Plan, desired: &Schema, observer: &mut dyn FnMut(&Event)) -> Result<Applied>;
+    fn apply(
+        &mut self,
+        plan: &Plan,
+        desired: &Schema,
+        observer: &mut dyn FnMut(&Event),
+    ) -> Result<Applied>;
 }
 
 /// How a connection will be used.

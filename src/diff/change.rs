@@ -7,21 +7,69 @@ use std::fmt;
 pub enum Change {
     CreateTable(Table),
     DropTable(Table),
-    RenameTable { from: String, to: String },
-    AddColumn { table: String, column: Column },
-    DropColumn { table: String, column: Column },
-    RenameColumn { table: String, from: String, to: String },
-    AlterColumn { table: String, from: Column, to: Column },
-    SetPrimaryKey { table: String, from: Option<PrimaryKey>, to: Option<PrimaryKey> },
-    AddUnique { table: String, unique: Unique },
-    DropUnique { table: String, unique: Unique },
-    AddCheck { table: String, check: Check },
-    DropCheck { table: String, check: Check },
-    AddForeignKey { table: String, foreign_key: ForeignKey },
-    DropForeignKey { table: String, foreign_key: ForeignKey },
-    CreateIndex { table: String, index: Index },
-    DropIndex { table: String, index: Index },
-    SetTableComment { table: String, comment: Option<String> },
+    RenameTable {
+        from: String,
+        to: String,
+    },
+    AddColumn {
+        table: String,
+        column: Column,
+    },
+    DropColumn {
+        table: String,
+        column: Column,
+    },
+    RenameColumn {
+        table: String,
+        from: String,
+        to: String,
+    },
+    AlterColumn {
+        table: String,
+        from: Column,
+        to: Column,
+    },
+    SetPrimaryKey {
+        table: String,
+        from: Option<PrimaryKey>,
+        to: Option<PrimaryKey>,
+    },
+    AddUnique {
+        table: String,
+        unique: Unique,
+    },
+    DropUnique {
+        table: String,
+        unique: Unique,
+    },
+    AddCheck {
+        table: String,
+        check: Check,
+    },
+    DropCheck {
+        table: String,
+        check: Check,
+    },
+    AddForeignKey {
+        table: String,
+        foreign_key: ForeignKey,
+    },
+    DropForeignKey {
+        table: String,
+        foreign_key: ForeignKey,
+    },
+    CreateIndex {
+        table: String,
+        index: Index,
+    },
+    DropIndex {
+        table: String,
+        index: Index,
+    },
+    SetTableComment {
+        table: String,
+        comment: Option<String>,
+    },
 }
 
 impl Change {
@@ -75,14 +123,23 @@ impl Change {
         match self {
             Change::CreateTable(t) | Change::DropTable(t) => t.name.clone(),
             Change::RenameTable { to, .. } => to.clone(),
-            Change::AddColumn { table, column } | Change::DropColumn { table, column } => format!("{table}.{}", column.name),
+            Change::AddColumn { table, column } | Change::DropColumn { table, column } => {
+                format!("{table}.{}", column.name)
+            }
             Change::AlterColumn { table, to, .. } => format!("{table}.{}", to.name),
             Change::RenameColumn { table, to, .. } => format!("{table}.{to}"),
-            Change::SetPrimaryKey { table, .. } | Change::SetTableComment { table, .. } => table.clone(),
-            Change::AddUnique { unique, .. } | Change::DropUnique { unique, .. } => unique.name.clone(),
+            Change::SetPrimaryKey { table, .. } | Change::SetTableComment { table, .. } => {
+                table.clone()
+            }
+            Change::AddUnique { unique, .. } | Change::DropUnique { unique, .. } => {
+                unique.name.clone()
+            }
             Change::AddCheck { check, .. } | Change::DropCheck { check, .. } => check.name.clone(),
-            Change::AddForeignKey { foreign_key, .. } | Change::DropForeignKey { foreign_key, .. } => foreign_key.name.clone(),
-            Change::CreateIndex { index, .. } | Change::DropIndex { index, .. } => index.name.clone(),
+            Change::AddForeignKey { foreign_key, .. }
+            | Change::DropForeignKey { foreign_key, .. } => foreign_key.name.clone(),
+            Change::CreateIndex { index, .. } | Change::DropIndex { index, .. } => {
+                index.name.clone()
+            }
         }
     }
 
@@ -90,11 +147,16 @@ impl Change {
     pub fn destructive(&self) -> Option<String> {
         match self {
             Change::DropTable(t) => Some(format!("drops table {} and all its rows", t.name)),
-            Change::DropColumn { table, column } => Some(format!("drops column {table}.{} and its values", column.name)),
-            Change::AlterColumn { table, from, to } if !from.sql_type.widens_to(&to.sql_type) => Some(format!(
-                "changes {table}.{} from {} to {}, which can lose or reject values",
-                to.name, from.sql_type, to.sql_type
+            Change::DropColumn { table, column } => Some(format!(
+                "drops column {table}.{} and its values",
+                column.name
             )),
+            Change::AlterColumn { table, from, to } if !from.sql_type.widens_to(&to.sql_type) => {
+                Some(format!(
+                    "changes {table}.{} from {} to {}, which can lose or reject values",
+                    to.name, from.sql_type, to.sql_type
+                ))
+            }
             _ => None,
         }
     }
@@ -123,7 +185,9 @@ impl fmt::Display for Change {
     /// One line for the plan summary, e.g. `add column users.age integer`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Change::CreateTable(t) => write!(f, "create table {} ({} columns)", t.name, t.columns.len()),
+            Change::CreateTable(t) => {
+                write!(f, "create table {} ({} columns)", t.name, t.columns.len())
+            }
             Change::DropTable(t) => write!(f, "drop table {}", t.name),
             Change::RenameTable { from, to } => write!(f, "rename table {from} to {to}"),
             Change::AddColumn { table, column } => {
@@ -136,8 +200,12 @@ impl fmt::Display for Change {
                 }
                 Ok(())
             }
-            Change::DropColumn { table, column } => write!(f, "drop column {table}.{}", column.name),
-            Change::RenameColumn { table, from, to } => write!(f, "rename column {table}.{from} to {to}"),
+            Change::DropColumn { table, column } => {
+                write!(f, "drop column {table}.{}", column.name)
+            }
+            Change::RenameColumn { table, from, to } => {
+                write!(f, "rename column {table}.{from} to {to}")
+            }
             Change::AlterColumn { table, from, to } => {
                 write!(f, "alter column {table}.{}:", to.name)?;
                 let mut parts = Vec::new();
@@ -145,7 +213,11 @@ impl fmt::Display for Change {
                     parts.push(format!("type {} → {}", from.sql_type, to.sql_type));
                 }
                 if from.nullable != to.nullable {
-                    parts.push(if to.nullable { "drop not null".into() } else { "set not null".into() });
+                    parts.push(if to.nullable {
+                        "drop not null".into()
+                    } else {
+                        "set not null".into()
+                    });
                 }
                 if from.default != to.default {
                     parts.push(match &to.default {
@@ -154,10 +226,17 @@ impl fmt::Display for Change {
                     });
                 }
                 if from.autoincrement != to.autoincrement {
-                    parts.push(if to.autoincrement { "autoincrement".into() } else { "no autoincrement".into() });
+                    parts.push(if to.autoincrement {
+                        "autoincrement".into()
+                    } else {
+                        "no autoincrement".into()
+                    });
                 }
                 if from.collation != to.collation {
-                    parts.push(format!("collation {}", to.collation.as_deref().unwrap_or("default")));
+                    parts.push(format!(
+                        "collation {}",
+                        to.collation.as_deref().unwrap_or("default")
+                    ));
                 }
                 if from.comment != to.comment {
                     parts.push("comment".into());
@@ -165,14 +244,30 @@ impl fmt::Display for Change {
                 write!(f, " {}", parts.join(", "))
             }
             Change::SetPrimaryKey { table, to, .. } => match to {
-                Some(pk) => write!(f, "set primary key of {table} to ({})", pk.columns.join(", ")),
+                Some(pk) => write!(
+                    f,
+                    "set primary key of {table} to ({})",
+                    pk.columns.join(", ")
+                ),
                 None => write!(f, "drop primary key of {table}"),
             },
-            Change::AddUnique { table, unique } => write!(f, "add unique {} on {table} ({})", unique.name, unique.columns.join(", ")),
-            Change::DropUnique { table, unique } => write!(f, "drop unique {} on {table}", unique.name),
-            Change::AddCheck { table, check } => write!(f, "add check {} on {table}: {}", check.name, check.expr),
+            Change::AddUnique { table, unique } => write!(
+                f,
+                "add unique {} on {table} ({})",
+                unique.name,
+                unique.columns.join(", ")
+            ),
+            Change::DropUnique { table, unique } => {
+                write!(f, "drop unique {} on {table}", unique.name)
+            }
+            Change::AddCheck { table, check } => {
+                write!(f, "add check {} on {table}: {}", check.name, check.expr)
+            }
             Change::DropCheck { table, check } => write!(f, "drop check {} on {table}", check.name),
-            Change::AddForeignKey { table, foreign_key: fk } => write!(
+            Change::AddForeignKey {
+                table,
+                foreign_key: fk,
+            } => write!(
                 f,
                 "add foreign key {} on {table} ({}) → {} ({})",
                 fk.name,
@@ -180,9 +275,16 @@ impl fmt::Display for Change {
                 fk.ref_table,
                 fk.ref_columns.join(", ")
             ),
-            Change::DropForeignKey { table, foreign_key } => write!(f, "drop foreign key {} on {table}", foreign_key.name),
+            Change::DropForeignKey { table, foreign_key } => {
+                write!(f, "drop foreign key {} on {table}", foreign_key.name)
+            }
             Change::CreateIndex { table, index } => {
-                write!(f, "create {}index {} on {table}", if index.unique { "unique " } else { "" }, index.name)
+                write!(
+                    f,
+                    "create {}index {} on {table}",
+                    if index.unique { "unique " } else { "" },
+                    index.name
+                )
             }
             Change::DropIndex { table, index } => write!(f, "drop index {} on {table}", index.name),
             Change::SetTableComment { table, .. } => write!(f, "set comment on {table}"),

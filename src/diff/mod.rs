@@ -13,9 +13,9 @@ mod change;
 pub use change::Change;
 
 use crate::model::{Expr, ForeignKey, IndexKey, Schema, Table, naming};
+use crate::sql::lexer::{Kind, tokenize};
 use indexmap::IndexMap;
 use std::collections::HashSet;
-use crate::sql::lexer::{Kind, tokenize};
 
 /// The outcome of a comparison.
 #[derive(Clone, Debug)]
@@ -43,11 +43,16 @@ pub fn diff(current: &Schema, desired: &Schema) -> Diff {
             && !desired.tables.contains_key(old)
         {
             rename_table(&mut base, old, &table.name);
-            changes.push(Change::RenameTable { from: old.clone(), to: table.name.clone() });
+            changes.push(Change::RenameTable {
+                from: old.clone(),
+                to: table.name.clone(),
+            });
         }
     }
     for table in desired.tables.values() {
-        let Some(current_table) = base.tables.get(&table.name) else { continue };
+        let Some(current_table) = base.tables.get(&table.name) else {
+            continue;
+        };
         let mut renames = Vec::new();
         for column in table.columns.values() {
             if let Some(old) = &column.renamed_from
@@ -60,7 +65,11 @@ pub fn diff(current: &Schema, desired: &Schema) -> Diff {
         }
         for (from, to) in renames {
             rename_column(&mut base, &table.name, &from, &to);
-            changes.push(Change::RenameColumn { table: table.name.clone(), from, to });
+            changes.push(Change::RenameColumn {
+                table: table.name.clone(),
+                from,
+                to,
+            });
         }
     }
 
@@ -70,7 +79,11 @@ pub fn diff(current: &Schema, desired: &Schema) -> Diff {
             Some(current_table) => diff_table(current_table, table, &mut changes),
         }
     }
-    let mut dropped: Vec<&str> = base.dependency_order().into_iter().filter(|t| !desired.tables.contains_key(*t)).collect();
+    let mut dropped: Vec<&str> = base
+        .dependency_order()
+        .into_iter()
+        .filter(|t| !desired.tables.contains_key(*t))
+        .collect();
     dropped.reverse();
     for name in dropped {
         changes.push(Change::DropTable(base.tables[name].clone()));
@@ -82,25 +95,41 @@ fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {
     let t = || desired.name.clone();
     for column in desired.columns.values() {
         match current.columns.get(&column.name) {
-            None => changes.push(Change::AddColumn { table: t(), column: column.clone() }),
+            None => changes.push(Change::AddColumn {
+                table: t(),
+                column: column.clone(),
+            }),
             Some(existing) if !existing.same_definition(column) => {
-                changes.push(Change::AlterColumn { table: t(), from: existing.clone(), to: column.clone() })
+                changes.push(Change::AlterColumn {
+                    table: t(),
+                    from: existing.clone(),
+                    to: column.clone(),
+                })
             }
             Some(_) => {}
         }
     }
     for column in current.columns.values() {
         if !desired.columns.contains_key(&column.name) {
-            changes.push(Change::DropColumn { table: t(), column: column.clone() });
+            changes.push(Change::DropColumn {
+                table: t(),
+                column: column.clone(),
+            });
         }
     }
     let t_name = desired.name.as_str();
     let pk_matches = match (&current.primary_key, &desired.primary_key) {
-        (Some(c), Some(d)) => c == d || (c.columns == d.columns && d.name == naming::primary_key(t_name)),
+        (Some(c), Some(d)) => {
+            c == d || (c.columns == d.columns && d.name == naming::primary_key(t_name))
+        }
         (c, d) => c == d,
     };
     if !pk_matches {
-        changes.push(Change::SetPrimaryKey { table: t(), from: current.primary_key.clone(), to: desired.primary_key.clone() });
+        changes.push(Change::SetPrimaryKey {
+            table: t(),
+            from: current.primary_key.clone(),
+            to: desired.primary_key.clone(),
+        });
     }
     diff_named(
         &current.uniques,
@@ -108,8 +137,14 @@ fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {
         changes,
         |a, b| a.columns == b.columns,
         |u| u.name == naming::unique(t_name, &u.columns),
-        |u| Change::DropUnique { table: t(), unique: u.clone() },
-        |u| Change::AddUnique { table: t(), unique: u.clone() },
+        |u| Change::DropUnique {
+            table: t(),
+            unique: u.clone(),
+        },
+        |u| Change::AddUnique {
+            table: t(),
+            unique: u.clone(),
+        },
     );
     diff_named(
         &current.checks,
@@ -117,17 +152,34 @@ fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {
         changes,
         |a, b| a.expr == b.expr,
         |c| is_conventional_check_name(desired, &c.name),
-        |c| Change::DropCheck { table: t(), check: c.clone() },
-        |c| Change::AddCheck { table: t(), check: c.clone() },
+        |c| Change::DropCheck {
+            table: t(),
+            check: c.clone(),
+        },
+        |c| Change::AddCheck {
+            table: t(),
+            check: c.clone(),
+        },
     );
     diff_named(
         &current.foreign_keys,
         &desired.foreign_keys,
         changes,
-        |a, b| ForeignKey { name: b.name.clone(), ..a.clone() } == *b,
+        |a, b| {
+            ForeignKey {
+                name: b.name.clone(),
+                ..a.clone()
+            } == *b
+        },
         |fk| fk.name == naming::foreign_key(t_name, &fk.columns),
-        |fk| Change::DropForeignKey { table: t(), foreign_key: fk.clone() },
-        |fk| Change::AddForeignKey { table: t(), foreign_key: fk.clone() },
+        |fk| Change::DropForeignKey {
+            table: t(),
+            foreign_key: fk.clone(),
+        },
+        |fk| Change::AddForeignKey {
+            table: t(),
+            foreign_key: fk.clone(),
+        },
     );
     diff_named(
         &current.indexes,
@@ -135,11 +187,20 @@ fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {
         changes,
         |_, _| false,
         |_| false,
-        |i| Change::DropIndex { table: t(), index: i.clone() },
-        |i| Change::CreateIndex { table: t(), index: i.clone() },
+        |i| Change::DropIndex {
+            table: t(),
+            index: i.clone(),
+        },
+        |i| Change::CreateIndex {
+            table: t(),
+            index: i.clone(),
+        },
     );
     if current.comment != desired.comment {
-        changes.push(Change::SetTableComment { table: t(), comment: desired.comment.clone() });
+        changes.push(Change::SetTableComment {
+            table: t(),
+            comment: desired.comment.clone(),
+        });
     }
 }
 
@@ -169,7 +230,9 @@ fn diff_named<T: PartialEq>(
         }
         let adopted = conventional(object).then(|| {
             current.iter().find(|(old, existing)| {
-                !kept.contains(old.as_str()) && !desired.contains_key(*old) && same_definition(existing, object)
+                !kept.contains(old.as_str())
+                    && !desired.contains_key(*old)
+                    && same_definition(existing, object)
             })
         });
         match adopted.flatten() {
@@ -190,14 +253,22 @@ fn diff_named<T: PartialEq>(
 /// Whether `name` is one of the names a check gets when the file doesn't
 /// name it.
 fn is_conventional_check_name(table: &Table, name: &str) -> bool {
-    table.columns.keys().any(|c| naming::check(&table.name, c) == name)
+    table
+        .columns
+        .keys()
+        .any(|c| naming::check(&table.name, c) == name)
         || (0..=table.checks.len()).any(|n| naming::table_check(&table.name, n) == name)
 }
 
 /// Renames a table in `schema`, including the references to it.
 fn rename_table(schema: &mut Schema, from: &str, to: &str) {
-    let Some(index) = schema.tables.get_index_of(from) else { return };
-    let (_, mut table) = schema.tables.shift_remove_index(index).expect("index is valid");
+    let Some(index) = schema.tables.get_index_of(from) else {
+        return;
+    };
+    let (_, mut table) = schema
+        .tables
+        .shift_remove_index(index)
+        .expect("index is valid");
     table.name = to.to_string();
     schema.tables.shift_insert(index, to.to_string(), table);
     for table in schema.tables.values_mut() {
@@ -217,9 +288,14 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str) {
             *c = to.to_string();
         }
     };
-    let Some(table) = schema.tables.get_mut(table_name) else { return };
+    let Some(table) = schema.tables.get_mut(table_name) else {
+        return;
+    };
     if let Some(index) = table.columns.get_index_of(from) {
-        let (_, mut column) = table.columns.shift_remove_index(index).expect("index is valid");
+        let (_, mut column) = table
+            .columns
+            .shift_remove_index(index)
+            .expect("index is valid");
         column.name = to.to_string();
         table.columns.shift_insert(index, to.to_string(), column);
     }
@@ -288,7 +364,8 @@ mod tests {
 
     #[test]
     fn identical_schemas_have_no_changes() {
-        let s = schema("tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n");
+        let s =
+            schema("tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n");
         assert!(diff(&s, &s).is_empty());
     }
 
@@ -302,14 +379,25 @@ mod tests {
         );
         after.tables[0].renamed_from = None;
         let d = diff(&before, &after);
-        assert_eq!(d.changes, [Change::RenameColumn { table: "t".into(), from: "a".into(), to: "b".into() }]);
+        assert_eq!(
+            d.changes,
+            [Change::RenameColumn {
+                table: "t".into(),
+                from: "a".into(),
+                to: "b".into()
+            }]
+        );
     }
 
     #[test]
     fn removed_and_added_column_without_hint_is_drop_and_add() {
         let before = schema("tables:\n  t:\n    columns:\n      a: { type: integer }\n");
         let after = schema("tables:\n  t:\n    columns:\n      b: { type: integer }\n");
-        let kinds: Vec<_> = diff(&before, &after).changes.iter().map(Change::kind).collect();
+        let kinds: Vec<_> = diff(&before, &after)
+            .changes
+            .iter()
+            .map(Change::kind)
+            .collect();
         assert_eq!(kinds, ["add_column", "drop_column"]);
     }
 }

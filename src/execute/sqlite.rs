@@ -12,7 +12,12 @@ use crate::sql::Dialect;
 use rusqlite::{Connection, TransactionBehavior};
 use std::time::Instant;
 
-pub fn apply(conn: &mut Connection, expected: &Plan, desired: &Schema, observer: &mut dyn FnMut(&Event)) -> Result<Applied> {
+pub fn apply(
+    conn: &mut Connection,
+    expected: &Plan,
+    desired: &Schema,
+    observer: &mut dyn FnMut(&Event),
+) -> Result<Applied> {
     let enforcing: bool = conn.query_row("PRAGMA foreign_keys", [], |row| row.get(0))?;
     conn.execute_batch("PRAGMA foreign_keys = OFF")?;
     let result = run(conn, expected, desired, observer);
@@ -22,7 +27,12 @@ pub fn apply(conn: &mut Connection, expected: &Plan, desired: &Schema, observer:
     result
 }
 
-fn run(conn: &mut Connection, expected: &Plan, desired: &Schema, observer: &mut dyn FnMut(&Event)) -> Result<Applied> {
+fn run(
+    conn: &mut Connection,
+    expected: &Plan,
+    desired: &Schema,
+    observer: &mut dyn FnMut(&Event),
+) -> Result<Applied> {
     let started = Instant::now();
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -31,7 +41,11 @@ fn run(conn: &mut Connection, expected: &Plan, desired: &Schema, observer: &mut 
     let current = crate::inspect::sqlite::inspect(&tx)?;
     let plan = plan::build(Dialect::Sqlite, &current, desired)?;
     if plan.is_empty() {
-        return Ok(Applied { already_in_sync: true, elapsed: started.elapsed(), ..Applied::default() });
+        return Ok(Applied {
+            already_in_sync: true,
+            elapsed: started.elapsed(),
+            ..Applied::default()
+        });
     }
     if plan != *expected {
         return Err(Error::Refused(
@@ -48,12 +62,19 @@ fn run(conn: &mut Connection, expected: &Plan, desired: &Schema, observer: &mut 
             sql: sql.to_string(),
             message: e.to_string(),
         })?;
-        observer(&Event::Statement { number: i + 1, total, sql, elapsed: began.elapsed() });
+        observer(&Event::Statement {
+            number: i + 1,
+            total,
+            sql,
+            elapsed: began.elapsed(),
+        });
     }
     for table in &plan.foreign_key_checks {
-        let mut check = tx.prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check(?1) LIMIT 5")?;
-        let violations: Vec<(String, Option<i64>, String)> =
-            check.query_map([table], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?.collect::<Result<_, _>>()?;
+        let mut check = tx
+            .prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check(?1) LIMIT 5")?;
+        let violations: Vec<(String, Option<i64>, String)> = check
+            .query_map([table], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+            .collect::<Result<_, _>>()?;
         if let Some((child, rowid, parent)) = violations.first() {
             return Err(Error::RolledBack(format!(
                 "foreign key check failed: row {} of table \"{child}\" has no matching row in \"{parent}\"",
@@ -61,6 +82,11 @@ fn run(conn: &mut Connection, expected: &Plan, desired: &Schema, observer: &mut 
             )));
         }
     }
-    tx.commit().map_err(|e| Error::RolledBack(format!("commit failed: {e}")))?;
-    Ok(Applied { statements: total, elapsed: started.elapsed(), already_in_sync: false })
+    tx.commit()
+        .map_err(|e| Error::RolledBack(format!("commit failed: {e}")))?;
+    Ok(Applied {
+        statements: total,
+        elapsed: started.elapsed(),
+        already_in_sync: false,
+    })
 }

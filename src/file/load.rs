@@ -6,8 +6,8 @@ use super::locator::Locator;
 use super::raw::{RawColumn, RawFile, RawForeignKey, RawIndex, RawIndexExpr, RawTable};
 use crate::error::{Error, Result, SchemaProblem};
 use crate::model::{
-    Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, KNOWN_TYPES, Literal, PrimaryKey,
-    ReferentialAction, Schema, SqlType, Table, Unique, naming,
+    Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, KNOWN_TYPES,
+    Literal, PrimaryKey, ReferentialAction, Schema, SqlType, Table, Unique, naming,
 };
 use crate::suggest::did_you_mean;
 use serde_yaml::Value;
@@ -16,15 +16,30 @@ use std::path::Path;
 
 /// Reads and validates a schema file.
 pub fn load_path(path: &Path) -> Result<Schema> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { action: "read schema file", path: path.into(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        action: "read schema file",
+        path: path.into(),
+        source,
+    })?;
     load_str(&text, path)
 }
 
 /// Validates schema text; `path` is only used in messages.
 pub fn load_str(text: &str, path: &Path) -> Result<Schema> {
-    let mut loader = Loader { path, text, pending: Vec::new() };
-    if text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
-        loader.report(&[], "the schema file is empty", Some("expected a top-level `tables:` mapping"));
+    let mut loader = Loader {
+        path,
+        text,
+        pending: Vec::new(),
+    };
+    if text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        loader.report(
+            &[],
+            "the schema file is empty",
+            Some("expected a top-level `tables:` mapping"),
+        );
         return Err(loader.into_error());
     }
     let raw: RawFile = match serde_yaml::from_str(text) {
@@ -32,7 +47,11 @@ pub fn load_str(text: &str, path: &Path) -> Result<Schema> {
         Err(error) => return Err(Error::Schema(vec![loader.serde_problem(&error)])),
     };
     let schema = loader.convert(raw);
-    if loader.pending.is_empty() { Ok(schema) } else { Err(loader.into_error()) }
+    if loader.pending.is_empty() {
+        Ok(schema)
+    } else {
+        Err(loader.into_error())
+    }
 }
 
 struct Loader<'a> {
@@ -44,19 +63,30 @@ struct Loader<'a> {
 }
 
 impl Loader<'_> {
-    fn problem_at(&self, at: Option<(usize, usize)>, message: String, hint: Option<String>) -> SchemaProblem {
+    fn problem_at(
+        &self,
+        at: Option<(usize, usize)>,
+        message: String,
+        hint: Option<String>,
+    ) -> SchemaProblem {
         SchemaProblem {
             file: self.path.to_path_buf(),
             line: at.map(|a| a.0),
             column: at.map(|a| a.1),
-            source_line: at.and_then(|(line, _)| self.text.lines().nth(line.wrapping_sub(1))).map(str::to_string),
+            source_line: at
+                .and_then(|(line, _)| self.text.lines().nth(line.wrapping_sub(1)))
+                .map(str::to_string),
             message,
             hint,
         }
     }
 
     fn report(&mut self, path: &[&str], message: impl Into<String>, hint: Option<&str>) {
-        self.pending.push((path.iter().map(|p| p.to_string()).collect(), message.into(), hint.map(str::to_string)));
+        self.pending.push((
+            path.iter().map(|p| p.to_string()).collect(),
+            message.into(),
+            hint.map(str::to_string),
+        ));
     }
 
     fn into_error(self) -> Error {
@@ -82,14 +112,26 @@ impl Loader<'_> {
         let mut hint = None;
         if let Some((unknown, expected)) = parse_unknown_field(&message) {
             hint = did_you_mean(&unknown, &expected).map(|s| format!("did you mean \"{s}\"?"));
-            let field_path = message.split(": unknown field").next().filter(|p| *p != message).unwrap_or("");
+            let field_path = message
+                .split(": unknown field")
+                .next()
+                .filter(|p| *p != message)
+                .unwrap_or("");
             message = if field_path.is_empty() {
                 format!("unknown key \"{unknown}\"")
             } else {
                 format!("unknown key \"{unknown}\" in {field_path}")
             };
-            if unknown.ends_with(')') && unknown.trim_end_matches(')').trim().chars().all(|c| c.is_ascii_digit()) {
-                hint = Some("inside { }, a comma ends the value: quote types like \"numeric(10,2)\"".into());
+            if unknown.ends_with(')')
+                && unknown
+                    .trim_end_matches(')')
+                    .trim()
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+            {
+                hint = Some(
+                    "inside { }, a comma ends the value: quote types like \"numeric(10,2)\"".into(),
+                );
             }
             if hint.is_none() {
                 hint = Some(format!("expected one of: {}", expected.join(", ")));
@@ -98,11 +140,19 @@ impl Loader<'_> {
         let mut at = error.location().map(|l| (l.line(), l.column()));
         if let Some(start) = message.find("duplicate key \"") {
             // serde points at the mapping; point at the repeated key instead.
-            let key = message[start + "duplicate key \"".len()..].trim_end_matches('"').to_string();
-            let repeat = Locator::new(self.text).duplicates.into_iter().find(|(path, _)| path.last() == Some(&key));
+            let key = message[start + "duplicate key \"".len()..]
+                .trim_end_matches('"')
+                .to_string();
+            let repeat = Locator::new(self.text)
+                .duplicates
+                .into_iter()
+                .find(|(path, _)| path.last() == Some(&key));
             if let Some((path, position)) = repeat {
                 at = Some((position.line, position.column));
-                message = format!("duplicate key \"{key}\" in {}", path[..path.len() - 1].join("."));
+                message = format!(
+                    "duplicate key \"{key}\" in {}",
+                    path[..path.len() - 1].join(".")
+                );
                 hint = Some("each table, column and constraint name may appear only once".into());
             }
         }
@@ -130,7 +180,11 @@ impl Loader<'_> {
         }
         let raw_columns = raw.columns.clone().unwrap_or_default().0;
         if raw_columns.is_empty() {
-            self.report(&["tables", name], format!("table \"{name}\" has no columns"), Some("add a `columns:` mapping"));
+            self.report(
+                &["tables", name],
+                format!("table \"{name}\" has no columns"),
+                Some("add a `columns:` mapping"),
+            );
         }
         let mut pk_columns = Vec::new();
         for (column_name, raw_column) in &raw_columns {
@@ -141,7 +195,10 @@ impl Loader<'_> {
             table.columns.insert(column_name.clone(), column);
         }
         if !pk_columns.is_empty() {
-            table.primary_key = Some(PrimaryKey { name: naming::primary_key(name), columns: pk_columns });
+            table.primary_key = Some(PrimaryKey {
+                name: naming::primary_key(name),
+                columns: pk_columns,
+            });
         }
         if let Some(value) = &raw.primary_key {
             let here = ["tables", name, "primary_key"];
@@ -158,19 +215,30 @@ impl Loader<'_> {
         if let Some(pk) = table.primary_key.clone() {
             for column in &pk.columns {
                 match table.columns.get_mut(column) {
-                    None => self.unknown_column(&["tables", name, "primary_key"], &table, column, "the primary key"),
-                    Some(col) if col.nullable && raw_columns[column].nullable == Some(true) => self.report(
-                        &["tables", name, "columns", column, "nullable"],
-                        format!("primary key column \"{name}.{column}\" cannot be nullable"),
-                        Some("remove `nullable: true`: primary key columns are always NOT NULL"),
+                    None => self.unknown_column(
+                        &["tables", name, "primary_key"],
+                        &table,
+                        column,
+                        "the primary key",
                     ),
+                    Some(col) if col.nullable && raw_columns[column].nullable == Some(true) => self
+                        .report(
+                            &["tables", name, "columns", column, "nullable"],
+                            format!("primary key column \"{name}.{column}\" cannot be nullable"),
+                            Some(
+                                "remove `nullable: true`: primary key columns are always NOT NULL",
+                            ),
+                        ),
                     Some(col) => col.nullable = false,
                 }
             }
         }
         for (column_name, column) in &table.columns {
             if column.autoincrement {
-                let sole_pk = table.primary_key.as_ref().is_some_and(|pk| pk.columns == [column_name.clone()]);
+                let sole_pk = table
+                    .primary_key
+                    .as_ref()
+                    .is_some_and(|pk| pk.columns == [column_name.clone()]);
                 if !sole_pk {
                     self.report(
                         &["tables", name, "columns", column_name, "autoincrement"],
@@ -183,21 +251,51 @@ impl Loader<'_> {
         for (unique_name, columns) in raw.uniques.clone().unwrap_or_default().0 {
             for column in &columns {
                 if !table.columns.contains_key(column) {
-                    self.unknown_column(&["tables", name, "uniques", &unique_name], &table, column, &format!("unique constraint \"{unique_name}\""));
+                    self.unknown_column(
+                        &["tables", name, "uniques", &unique_name],
+                        &table,
+                        column,
+                        &format!("unique constraint \"{unique_name}\""),
+                    );
                 }
             }
             if columns.is_empty() {
-                self.report(&["tables", name, "uniques", &unique_name], format!("unique constraint \"{unique_name}\" lists no columns"), None);
+                self.report(
+                    &["tables", name, "uniques", &unique_name],
+                    format!("unique constraint \"{unique_name}\" lists no columns"),
+                    None,
+                );
             }
-            self.insert_unique(&mut table, Unique { name: unique_name.clone(), columns }, &["tables", name, "uniques", &unique_name]);
+            self.insert_unique(
+                &mut table,
+                Unique {
+                    name: unique_name.clone(),
+                    columns,
+                },
+                &["tables", name, "uniques", &unique_name],
+            );
         }
         for (check_name, expr) in raw.checks.clone().unwrap_or_default().0 {
             let path = ["tables", name, "checks", &check_name];
             if expr.trim().is_empty() {
                 self.report(&path, format!("check \"{check_name}\" is empty"), None);
             }
-            if table.checks.insert(check_name.clone(), Check { name: check_name.clone(), expr: Expr::new(expr) }).is_some() {
-                self.report(&path, format!("check \"{check_name}\" is declared twice in table \"{name}\""), None);
+            if table
+                .checks
+                .insert(
+                    check_name.clone(),
+                    Check {
+                        name: check_name.clone(),
+                        expr: Expr::new(expr),
+                    },
+                )
+                .is_some()
+            {
+                self.report(
+                    &path,
+                    format!("check \"{check_name}\" is declared twice in table \"{name}\""),
+                    None,
+                );
             }
         }
         for (index_name, raw_index) in raw.indexes.clone().unwrap_or_default().0 {
@@ -213,13 +311,21 @@ impl Loader<'_> {
         let sql_type = match parse_type(&raw.sql_type) {
             Ok(sql_type) => sql_type,
             Err((message, hint)) => {
-                self.report(&["tables", &t, "columns", name, "type"], message, hint.as_deref());
+                self.report(
+                    &["tables", &t, "columns", name, "type"],
+                    message,
+                    hint.as_deref(),
+                );
                 SqlType::Other(raw.sql_type.clone())
             }
         };
         let mut column = Column::new(name, sql_type);
         if name.is_empty() {
-            self.report(&["tables", &t, "columns"], format!("a column name in table \"{t}\" is empty"), None);
+            self.report(
+                &["tables", &t, "columns"],
+                format!("a column name in table \"{t}\" is empty"),
+                None,
+            );
         }
         column.nullable = raw.nullable.unwrap_or(raw.primary_key != Some(true));
         column.autoincrement = raw.autoincrement.unwrap_or(false);
@@ -229,23 +335,39 @@ impl Loader<'_> {
         if column.autoincrement && !column.sql_type.is_integer() {
             self.report(
                 &["tables", &t, "columns", name, "autoincrement"],
-                format!("autoincrement column \"{t}.{name}\" has type {}, not an integer type", column.sql_type),
+                format!(
+                    "autoincrement column \"{t}.{name}\" has type {}, not an integer type",
+                    column.sql_type
+                ),
                 Some("use integer or bigint"),
             );
         }
         if let Some(value) = &raw.default {
             match parse_default(value) {
                 Ok(default) => column.default = default,
-                Err(message) => self.report(&["tables", &t, "columns", name, "default"], message, Some("write a YAML scalar, or `{ sql: EXPRESSION }` for an SQL expression")),
+                Err(message) => self.report(
+                    &["tables", &t, "columns", name, "default"],
+                    message,
+                    Some("write a YAML scalar, or `{ sql: EXPRESSION }` for an SQL expression"),
+                ),
             }
         }
         if raw.unique == Some(true) {
-            let unique = Unique { name: naming::unique(&t, &[name.to_string()]), columns: vec![name.to_string()] };
+            let unique = Unique {
+                name: naming::unique(&t, &[name.to_string()]),
+                columns: vec![name.to_string()],
+            };
             self.insert_unique(table, unique, &["tables", &t, "columns", name, "unique"]);
         }
         if let Some(expr) = &raw.check {
             let check_name = naming::check(&t, name);
-            table.checks.insert(check_name.clone(), Check { name: check_name, expr: Expr::new(expr.clone()) });
+            table.checks.insert(
+                check_name.clone(),
+                Check {
+                    name: check_name,
+                    expr: Expr::new(expr.clone()),
+                },
+            );
         }
         if raw.references.is_none() && (raw.on_delete.is_some() || raw.on_update.is_some()) {
             self.report(
@@ -260,7 +382,14 @@ impl Loader<'_> {
     fn insert_unique(&mut self, table: &mut Table, unique: Unique, path: &[&str]) {
         let name = unique.name.clone();
         if table.uniques.insert(name.clone(), unique).is_some() {
-            self.report(path, format!("unique constraint \"{name}\" is declared twice in table \"{}\"", table.name), None);
+            self.report(
+                path,
+                format!(
+                    "unique constraint \"{name}\" is declared twice in table \"{}\"",
+                    table.name
+                ),
+                None,
+            );
         }
     }
 
@@ -296,17 +425,33 @@ impl Loader<'_> {
     fn unknown_column(&mut self, path: &[&str], table: &Table, column: &str, what: &str) {
         let known: Vec<&str> = table.columns.keys().map(String::as_str).collect();
         let hint = did_you_mean(column, &known).map(|s| format!("did you mean \"{s}\"?"));
-        self.report(path, format!("unknown column \"{column}\" in {what} of table \"{}\"", table.name), hint.as_deref());
+        self.report(
+            path,
+            format!(
+                "unknown column \"{column}\" in {what} of table \"{}\"",
+                table.name
+            ),
+            hint.as_deref(),
+        );
     }
 
     /// Foreign keys are resolved once every table is known, since a column
     /// may reference a table defined further down the file.
-    fn resolve_foreign_keys(&mut self, schema: &mut Schema, raw_tables: &indexmap::IndexMap<String, RawTable>) {
+    fn resolve_foreign_keys(
+        &mut self,
+        schema: &mut Schema,
+        raw_tables: &indexmap::IndexMap<String, RawTable>,
+    ) {
         let mut found: Vec<(String, ForeignKey, Vec<String>)> = Vec::new();
         for (table_name, raw_table) in raw_tables {
             for (column_name, raw_column) in raw_table.columns.iter().flat_map(|m| m.0.iter()) {
-                let Some(reference) = &raw_column.references else { continue };
-                let path: Vec<String> = ["tables", table_name, "columns", column_name, "references"].map(String::from).to_vec();
+                let Some(reference) = &raw_column.references else {
+                    continue;
+                };
+                let path: Vec<String> =
+                    ["tables", table_name, "columns", column_name, "references"]
+                        .map(String::from)
+                        .to_vec();
                 let (ref_table, ref_column) = split_reference(reference, schema);
                 let fk = ForeignKey {
                     name: naming::foreign_key(table_name, std::slice::from_ref(column_name)),
@@ -319,15 +464,22 @@ impl Loader<'_> {
                 found.push((table_name.clone(), fk, path));
             }
             for (fk_name, raw_fk) in raw_table.foreign_keys.iter().flat_map(|m| m.0.iter()) {
-                let path: Vec<String> = ["tables", table_name, "foreign_keys", fk_name].map(String::from).to_vec();
-                found.push((table_name.clone(), self.long_foreign_key(fk_name, raw_fk, &path), path));
+                let path: Vec<String> = ["tables", table_name, "foreign_keys", fk_name]
+                    .map(String::from)
+                    .to_vec();
+                found.push((
+                    table_name.clone(),
+                    self.long_foreign_key(fk_name, raw_fk, &path),
+                    path,
+                ));
             }
         }
         for (table_name, mut fk, path) in found {
             let path: Vec<&str> = path.iter().map(String::as_str).collect();
             let Some(target) = schema.tables.get(&fk.ref_table) else {
                 let known: Vec<&str> = schema.tables.keys().map(String::as_str).collect();
-                let hint = did_you_mean(&fk.ref_table, &known).map(|s| format!("did you mean \"{s}\"?"));
+                let hint =
+                    did_you_mean(&fk.ref_table, &known).map(|s| format!("did you mean \"{s}\"?"));
                 self.report(
                     &path,
                     format!("foreign key \"{}\" of table \"{table_name}\" references unknown table \"{}\"", fk.name, fk.ref_table),
@@ -339,7 +491,11 @@ impl Loader<'_> {
                 match &target.primary_key {
                     Some(pk) => fk.ref_columns = pk.columns.clone(),
                     None => {
-                        self.report(&path, format!("table \"{}\" has no primary key to reference", fk.ref_table), Some("name the referenced column: `references: table.column`"));
+                        self.report(
+                            &path,
+                            format!("table \"{}\" has no primary key to reference", fk.ref_table),
+                            Some("name the referenced column: `references: table.column`"),
+                        );
                         continue;
                     }
                 }
@@ -347,18 +503,37 @@ impl Loader<'_> {
             for column in fk.ref_columns.clone() {
                 if !target.columns.contains_key(&column) {
                     let target = target.clone();
-                    self.unknown_column(&path, &target, &column, &format!("the target of foreign key \"{}\"", fk.name));
+                    self.unknown_column(
+                        &path,
+                        &target,
+                        &column,
+                        &format!("the target of foreign key \"{}\"", fk.name),
+                    );
                 }
             }
             let table = &schema.tables[&table_name];
             for column in &fk.columns {
                 if !table.columns.contains_key(column) {
                     let table = table.clone();
-                    self.unknown_column(&path, &table, column, &format!("foreign key \"{}\"", fk.name));
+                    self.unknown_column(
+                        &path,
+                        &table,
+                        column,
+                        &format!("foreign key \"{}\"", fk.name),
+                    );
                 }
             }
             if fk.columns.len() != fk.ref_columns.len() {
-                self.report(&path, format!("foreign key \"{}\" has {} columns but references {}", fk.name, fk.columns.len(), fk.ref_columns.len()), None);
+                self.report(
+                    &path,
+                    format!(
+                        "foreign key \"{}\" has {} columns but references {}",
+                        fk.name,
+                        fk.columns.len(),
+                        fk.ref_columns.len()
+                    ),
+                    None,
+                );
             } else if !is_unique_key(target, &fk.ref_columns) {
                 self.report(
                     &path,
@@ -369,7 +544,11 @@ impl Loader<'_> {
             let table = schema.tables.get_mut(&table_name).expect("table exists");
             let name = fk.name.clone();
             if table.foreign_keys.insert(name.clone(), fk).is_some() {
-                self.report(&path, format!("foreign key \"{name}\" is declared twice in table \"{table_name}\""), None);
+                self.report(
+                    &path,
+                    format!("foreign key \"{name}\" is declared twice in table \"{table_name}\""),
+                    None,
+                );
             }
         }
     }
@@ -386,11 +565,20 @@ impl Loader<'_> {
     }
 
     fn action(&mut self, text: Option<&str>, path: &[String]) -> ReferentialAction {
-        let Some(text) = text else { return ReferentialAction::NoAction };
+        let Some(text) = text else {
+            return ReferentialAction::NoAction;
+        };
         ReferentialAction::parse(text).unwrap_or_else(|| {
-            let hint = did_you_mean(text, ReferentialAction::NAMES).map(|s| format!("did you mean \"{s}\"?"));
+            let hint = did_you_mean(text, ReferentialAction::NAMES)
+                .map(|s| format!("did you mean \"{s}\"?"));
             let path: Vec<&str> = path.iter().map(String::as_str).collect();
-            self.report(&path, format!("unknown referential action \"{text}\""), hint.as_deref().or(Some("expected cascade, restrict, set null, set default or no action")));
+            self.report(
+                &path,
+                format!("unknown referential action \"{text}\""),
+                hint.as_deref().or(Some(
+                    "expected cascade, restrict, set null, set default or no action",
+                )),
+            );
             ReferentialAction::NoAction
         })
     }
@@ -398,26 +586,53 @@ impl Loader<'_> {
     /// Index, unique and primary-key names share one namespace per database
     /// (and with tables); so do constraint names within a table.
     fn check_names(&mut self, schema: &Schema) {
-        let mut global: HashMap<String, String> = schema.tables.keys().map(|t| (t.to_lowercase(), format!("table \"{t}\""))).collect();
+        let mut global: HashMap<String, String> = schema
+            .tables
+            .keys()
+            .map(|t| (t.to_lowercase(), format!("table \"{t}\"")))
+            .collect();
         for table in schema.tables.values() {
             let t = table.name.as_str();
             let mut names: Vec<(&str, String, Vec<&str>)> = Vec::new();
             if let Some(pk) = &table.primary_key {
-                names.push((&pk.name, format!("primary key of \"{t}\""), vec!["tables", t, "primary_key"]));
+                names.push((
+                    &pk.name,
+                    format!("primary key of \"{t}\""),
+                    vec!["tables", t, "primary_key"],
+                ));
             }
             for u in table.uniques.values() {
-                names.push((&u.name, format!("unique constraint \"{}\" of \"{t}\"", u.name), vec!["tables", t, "uniques", &u.name]));
+                names.push((
+                    &u.name,
+                    format!("unique constraint \"{}\" of \"{t}\"", u.name),
+                    vec!["tables", t, "uniques", &u.name],
+                ));
             }
             for i in table.indexes.values() {
-                names.push((&i.name, format!("index \"{}\" of \"{t}\"", i.name), vec!["tables", t, "indexes", &i.name]));
+                names.push((
+                    &i.name,
+                    format!("index \"{}\" of \"{t}\"", i.name),
+                    vec!["tables", t, "indexes", &i.name],
+                ));
             }
             for (name, what, path) in names {
                 if let Some(previous) = global.insert(name.to_lowercase(), what.clone()) {
-                    self.report(&path, format!("the name \"{name}\" of the {what} is already used by the {previous}"), Some("index, key and table names must be unique in the database"));
+                    self.report(
+                        &path,
+                        format!(
+                            "the name \"{name}\" of the {what} is already used by the {previous}"
+                        ),
+                        Some("index, key and table names must be unique in the database"),
+                    );
                 }
             }
             let mut local: HashMap<String, &str> = HashMap::new();
-            for (name, kind) in table.checks.keys().map(|n| (n, "check")).chain(table.foreign_keys.keys().map(|n| (n, "foreign key"))) {
+            for (name, kind) in table
+                .checks
+                .keys()
+                .map(|n| (n, "check"))
+                .chain(table.foreign_keys.keys().map(|n| (n, "foreign key")))
+            {
                 if let Some(previous) = local.insert(name.to_lowercase(), kind) {
                     self.report(&["tables", t], format!("the {kind} name \"{name}\" is already used by a {previous} in table \"{t}\""), None);
                 }
@@ -443,16 +658,49 @@ impl Loader<'_> {
 fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
     let rest = &message[message.find("unknown field `")? + "unknown field `".len()..];
     let (unknown, rest) = rest.split_once('`')?;
-    let expected = rest.split('`').skip(1).step_by(2).map(str::to_string).collect();
+    let expected = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
     Some((unknown.to_string(), expected))
 }
 
 /// Real type names (PostgreSQL built-ins and common extension types) that
 /// are close enough to a canonical name to look like typos of it.
 const OTHER_KNOWN_TYPES: &[&str] = &[
-    "inet", "cidr", "citext", "bit", "varbit", "money", "interval", "point", "line", "box", "path", "circle", "xml",
-    "macaddr", "macaddr8", "serial", "bigserial", "smallserial", "name", "oid", "bpchar", "tsvector", "tsquery",
-    "int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange", "hstore", "timetz",
+    "inet",
+    "cidr",
+    "citext",
+    "bit",
+    "varbit",
+    "money",
+    "interval",
+    "point",
+    "line",
+    "box",
+    "path",
+    "circle",
+    "xml",
+    "macaddr",
+    "macaddr8",
+    "serial",
+    "bigserial",
+    "smallserial",
+    "name",
+    "oid",
+    "bpchar",
+    "tsvector",
+    "tsquery",
+    "int4range",
+    "int8range",
+    "numrange",
+    "tsrange",
+    "tstzrange",
+    "daterange",
+    "hstore",
+    "timetz",
 ];
 
 fn parse_type(text: &str) -> Result<SqlType, (String, Option<String>)> {
@@ -464,11 +712,22 @@ fn parse_type(text: &str) -> Result<SqlType, (String, Option<String>)> {
     if let SqlType::Other(name) = &sql_type {
         let base = name.split('(').next().unwrap_or(name).trim();
         let typo = !OTHER_KNOWN_TYPES.contains(&base) && base.len() >= 4;
-        if let Some(known) = did_you_mean(base, KNOWN_TYPES).filter(|k| typo && strsim::damerau_levenshtein(base, k) <= 1 + usize::from(base.len() >= 7)) {
-            return Err((format!("unknown type \"{text}\""), Some(format!("did you mean \"{known}\"?"))));
+        if let Some(known) = did_you_mean(base, KNOWN_TYPES).filter(|k| {
+            typo && strsim::damerau_levenshtein(base, k) <= 1 + usize::from(base.len() >= 7)
+        }) {
+            return Err((
+                format!("unknown type \"{text}\""),
+                Some(format!("did you mean \"{known}\"?")),
+            ));
         }
-        if !base.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '.' | '[' | ']' | '"')) {
-            return Err((format!("invalid type \"{text}\""), Some("a type is a name such as integer, varchar(50) or numeric(10,2)".into())));
+        if !base
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '.' | '[' | ']' | '"'))
+        {
+            return Err((
+                format!("invalid type \"{text}\""),
+                Some("a type is a name such as integer, varchar(50) or numeric(10,2)".into()),
+            ));
         }
     }
     Ok(sql_type)
@@ -496,20 +755,40 @@ fn parse_default(value: &Value) -> Result<Option<DefaultValue>, String> {
 
 fn parse_primary_key(table: &str, value: &Value) -> Result<PrimaryKey, String> {
     let columns_of = |v: &Value| -> Option<Vec<String>> {
-        v.as_sequence()?.iter().map(|c| c.as_str().map(str::to_string)).collect()
+        v.as_sequence()?
+            .iter()
+            .map(|c| c.as_str().map(str::to_string))
+            .collect()
     };
     match value {
         Value::Sequence(_) => match columns_of(value) {
-            Some(columns) if !columns.is_empty() => Ok(PrimaryKey { name: naming::primary_key(table), columns }),
-            _ => Err(format!("the primary key of \"{table}\" must list at least one column name")),
+            Some(columns) if !columns.is_empty() => Ok(PrimaryKey {
+                name: naming::primary_key(table),
+                columns,
+            }),
+            _ => Err(format!(
+                "the primary key of \"{table}\" must list at least one column name"
+            )),
         },
         Value::Mapping(map) => {
-            let name = map.get("name").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| naming::primary_key(table));
-            let columns = map.get("columns").and_then(columns_of).filter(|c| !c.is_empty());
-            if map.keys().any(|k| !matches!(k.as_str(), Some("name" | "columns"))) {
+            let name = map
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(|| naming::primary_key(table));
+            let columns = map
+                .get("columns")
+                .and_then(columns_of)
+                .filter(|c| !c.is_empty());
+            if map
+                .keys()
+                .any(|k| !matches!(k.as_str(), Some("name" | "columns")))
+            {
                 return Err("a primary key mapping takes only `name` and `columns`".into());
             }
-            columns.map(|columns| PrimaryKey { name, columns }).ok_or_else(|| format!("the primary key of \"{table}\" needs `columns: [...]`"))
+            columns
+                .map(|columns| PrimaryKey { name, columns })
+                .ok_or_else(|| format!("the primary key of \"{table}\" needs `columns: [...]`"))
         }
         _ => Err("`primary_key` must be a list of columns, e.g. [id]".into()),
     }
@@ -527,10 +806,14 @@ fn parse_index_part(value: &Value) -> Result<IndexPart, String> {
             } else {
                 (trimmed, false)
             };
-            Ok(IndexPart { key: IndexKey::Column(name.trim_end().to_string()), descending })
+            Ok(IndexPart {
+                key: IndexKey::Column(name.trim_end().to_string()),
+                descending,
+            })
         }
         Value::Mapping(_) => {
-            let raw: RawIndexExpr = serde_yaml::from_value(value.clone()).map_err(|e| format!("invalid index item: {e}"))?;
+            let raw: RawIndexExpr = serde_yaml::from_value(value.clone())
+                .map_err(|e| format!("invalid index item: {e}"))?;
             let descending = match raw.order.as_deref().map(str::to_ascii_lowercase).as_deref() {
                 None | Some("asc") => false,
                 Some("desc") => true,
@@ -539,7 +822,11 @@ fn parse_index_part(value: &Value) -> Result<IndexPart, String> {
             let key = match (raw.expr, raw.column) {
                 (Some(expr), None) => IndexKey::Expr(Expr::new(expr)),
                 (None, Some(column)) => IndexKey::Column(column),
-                _ => return Err("an index item mapping needs exactly one of `column` or `expr`".into()),
+                _ => {
+                    return Err(
+                        "an index item mapping needs exactly one of `column` or `expr`".into(),
+                    );
+                }
             };
             Ok(IndexPart { key, descending })
         }
@@ -567,9 +854,15 @@ fn is_unique_key(table: &Table, columns: &[String]) -> bool {
         b.sort();
         a == b
     };
-    table.primary_key.as_ref().is_some_and(|pk| same(&pk.columns))
+    table
+        .primary_key
+        .as_ref()
+        .is_some_and(|pk| same(&pk.columns))
         || table.uniques.values().any(|u| same(&u.columns))
         || table.indexes.values().any(|i| {
-            i.unique && i.predicate.is_none() && i.parts.len() == columns.len() && same(&i.columns().map(String::from).collect::<Vec<_>>())
+            i.unique
+                && i.predicate.is_none()
+                && i.parts.len() == columns.len()
+                && same(&i.columns().map(String::from).collect::<Vec<_>>())
         })
 }

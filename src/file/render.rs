@@ -5,7 +5,8 @@
 //! parents first.
 
 use crate::model::{
-    Column, DefaultValue, ForeignKey, Index, IndexKey, Literal, ReferentialAction, Schema, Table, naming,
+    Column, DefaultValue, ForeignKey, Index, IndexKey, Literal, ReferentialAction, Schema, Table,
+    naming,
 };
 use std::fmt::Write;
 
@@ -27,19 +28,29 @@ fn render_table(out: &mut String, table: &Table) {
     if let Some(comment) = &table.comment {
         let _ = writeln!(out, "    comment: {}", scalar(comment));
     }
-    let folded_pk = table.primary_key.as_ref().filter(|pk| pk.columns.len() == 1 && pk.name == naming::primary_key(t));
+    let folded_pk = table
+        .primary_key
+        .as_ref()
+        .filter(|pk| pk.columns.len() == 1 && pk.name == naming::primary_key(t));
     let folded_unique = |c: &str| {
         let name = naming::unique(t, &[c.to_string()]);
         table.uniques.get(&name).filter(|u| u.columns == [c])
     };
     let folded_fk = |c: &str| {
         let name = naming::foreign_key(t, &[c.to_string()]);
-        table.foreign_keys.get(&name).filter(|fk| fk.columns == [c] && fk.ref_columns.len() == 1)
+        table
+            .foreign_keys
+            .get(&name)
+            .filter(|fk| fk.columns == [c] && fk.ref_columns.len() == 1)
     };
     let folded_check = |c: &str| table.checks.get(&naming::check(t, c));
 
     out.push_str("    columns:\n");
-    let keys: Vec<String> = table.columns.keys().map(|c| format!("{}:", scalar(c))).collect();
+    let keys: Vec<String> = table
+        .columns
+        .keys()
+        .map(|c| format!("{}:", scalar(c)))
+        .collect();
     let width = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0);
     for (column, key) in table.columns.values().zip(&keys) {
         let c = column.name.as_str();
@@ -48,7 +59,10 @@ fn render_table(out: &mut String, table: &Table) {
             fields.push("unique: true".into());
         }
         if let Some(fk) = folded_fk(c) {
-            fields.push(format!("references: {}", scalar(&format!("{}.{}", fk.ref_table, fk.ref_columns[0]))));
+            fields.push(format!(
+                "references: {}",
+                scalar(&format!("{}.{}", fk.ref_table, fk.ref_columns[0]))
+            ));
             push_actions(&mut fields, fk);
         }
         if let Some(check) = folded_check(c) {
@@ -65,47 +79,86 @@ fn render_table(out: &mut String, table: &Table) {
         if pk.name == naming::primary_key(t) {
             let _ = writeln!(out, "    primary_key: {columns}");
         } else {
-            let _ = writeln!(out, "    primary_key: {{ name: {}, columns: {columns} }}", scalar(&pk.name));
+            let _ = writeln!(
+                out,
+                "    primary_key: {{ name: {}, columns: {columns} }}",
+                scalar(&pk.name)
+            );
         }
     }
-    let uniques: Vec<_> = table.uniques.values().filter(|u| !(u.columns.len() == 1 && folded_unique(&u.columns[0]).is_some())).collect();
+    let uniques: Vec<_> = table
+        .uniques
+        .values()
+        .filter(|u| !(u.columns.len() == 1 && folded_unique(&u.columns[0]).is_some()))
+        .collect();
     if !uniques.is_empty() {
         out.push_str("    uniques:\n");
         for unique in sorted_by_name(uniques, |u| &u.name) {
-            let _ = writeln!(out, "      {}: {}", scalar(&unique.name), list(&unique.columns));
+            let _ = writeln!(
+                out,
+                "      {}: {}",
+                scalar(&unique.name),
+                list(&unique.columns)
+            );
         }
     }
     let checks: Vec<_> = table
         .checks
         .values()
-        .filter(|check| !table.columns.keys().any(|c| naming::check(t, c) == check.name))
+        .filter(|check| {
+            !table
+                .columns
+                .keys()
+                .any(|c| naming::check(t, c) == check.name)
+        })
         .collect();
     if !checks.is_empty() {
         out.push_str("    checks:\n");
         for check in sorted_by_name(checks, |c| &c.name) {
-            let _ = writeln!(out, "      {}: {}", scalar(&check.name), expression(check.expr.as_str()));
+            let _ = writeln!(
+                out,
+                "      {}: {}",
+                scalar(&check.name),
+                expression(check.expr.as_str())
+            );
         }
     }
     let fks: Vec<_> = table
         .foreign_keys
         .values()
-        .filter(|fk| !(fk.columns.len() == 1 && folded_fk(&fk.columns[0]).is_some_and(|f| f.name == fk.name)))
+        .filter(|fk| {
+            !(fk.columns.len() == 1 && folded_fk(&fk.columns[0]).is_some_and(|f| f.name == fk.name))
+        })
         .collect();
     if !fks.is_empty() {
         out.push_str("    foreign_keys:\n");
         for fk in sorted_by_name(fks, |f| &f.name) {
             let mut fields = vec![
                 format!("columns: {}", list(&fk.columns)),
-                format!("references: {{ table: {}, columns: {} }}", scalar(&fk.ref_table), list(&fk.ref_columns)),
+                format!(
+                    "references: {{ table: {}, columns: {} }}",
+                    scalar(&fk.ref_table),
+                    list(&fk.ref_columns)
+                ),
             ];
             push_actions(&mut fields, fk);
-            let _ = writeln!(out, "      {}: {{ {} }}", scalar(&fk.name), fields.join(", "));
+            let _ = writeln!(
+                out,
+                "      {}: {{ {} }}",
+                scalar(&fk.name),
+                fields.join(", ")
+            );
         }
     }
     if !table.indexes.is_empty() {
         out.push_str("    indexes:\n");
         for index in sorted_by_name(table.indexes.values().collect(), |i| &i.name) {
-            let _ = writeln!(out, "      {}: {{ {} }}", scalar(&index.name), index_fields(index).join(", "));
+            let _ = writeln!(
+                out,
+                "      {}: {{ {} }}",
+                scalar(&index.name),
+                index_fields(index).join(", ")
+            );
         }
     }
 }
@@ -170,31 +223,50 @@ fn default_yaml(default: &DefaultValue) -> String {
     }
 }
 
-fn sorted_by_name<'a, T>(mut items: Vec<&'a T>, name: impl Fn(&T) -> &String) -> Vec<&'a T> {
+fn sorted_by_name<T>(mut items: Vec<&T>, name: impl Fn(&T) -> &String) -> Vec<&T> {
     items.sort_by(|a, b| name(a).cmp(name(b)));
     items
 }
 
 fn list(items: &[String]) -> String {
-    format!("[{}]", items.iter().map(|i| scalar(i)).collect::<Vec<_>>().join(", "))
+    format!(
+        "[{}]",
+        items
+            .iter()
+            .map(|i| scalar(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// An SQL expression: quoted when it has spaces, as people write them.
 fn expression(sql: &str) -> String {
-    if sql.contains(' ') { serde_json::to_string(sql).expect("strings serialise") } else { scalar(sql) }
+    if sql.contains(' ') {
+        serde_json::to_string(sql).expect("strings serialise")
+    } else {
+        scalar(sql)
+    }
 }
 
 /// A YAML scalar that reads back as exactly this string, plain where that is
 /// safe inside a flow collection, double-quoted otherwise.
 pub fn scalar(text: &str) -> String {
-    const RESERVED: &[&str] = &["true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"];
+    const RESERVED: &[&str] = &[
+        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
+    ];
     let plain = !text.is_empty()
         && text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && !text.ends_with(' ')
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || " _.()<>=+-*/%|".contains(c))
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " _.()<>=+-*/%|".contains(c))
         && !text.contains("  ")
         && !RESERVED.contains(&text.to_ascii_lowercase().as_str());
-    if plain { text.to_string() } else { serde_json::to_string(text).expect("strings serialise") }
+    if plain {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).expect("strings serialise")
+    }
 }
 
 #[cfg(test)]
@@ -203,7 +275,21 @@ mod tests {
 
     #[test]
     fn scalars_round_trip_through_yaml() {
-        for text in ["users", "score >= 0", "0", "true", "", "a: b", "it's", "x # y", "-1", "naïve", "[x]", "a\nb", "users\"; DROP TABLE x; --"] {
+        for text in [
+            "users",
+            "score >= 0",
+            "0",
+            "true",
+            "",
+            "a: b",
+            "it's",
+            "x # y",
+            "-1",
+            "naïve",
+            "[x]",
+            "a\nb",
+            "users\"; DROP TABLE x; --",
+        ] {
             let yaml = format!("k: {{ v: {} }}", scalar(text));
             let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
             assert_eq!(value["k"]["v"].as_str(), Some(text), "{yaml}");

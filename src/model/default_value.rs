@@ -28,7 +28,9 @@ impl PartialEq for Literal {
         match (self, other) {
             (Literal::Bool(a), Literal::Bool(b)) => a == b,
             (Literal::Int(a), Literal::Int(b)) => a == b,
-            (Literal::Float(a), Literal::Float(b)) => a.parse::<f64>().ok() == b.parse::<f64>().ok(),
+            (Literal::Float(a), Literal::Float(b)) => {
+                a.parse::<f64>().ok() == b.parse::<f64>().ok()
+            }
             (Literal::Text(a), Literal::Text(b)) => a == b,
             _ => false,
         }
@@ -95,10 +97,16 @@ fn parse_literal(text: &str) -> Option<Literal> {
     }
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit()) {
-        return text.trim_start_matches('+').parse::<i64>().ok().map(Literal::Int);
+        return text
+            .trim_start_matches('+')
+            .parse::<i64>()
+            .ok()
+            .map(Literal::Int);
     }
     let looks_numeric = !unsigned.is_empty()
-        && unsigned.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        && unsigned
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
         && unsigned.as_bytes()[0] != b'e';
     if looks_numeric && text.parse::<f64>().is_ok_and(f64::is_finite) {
         return Some(Literal::Float(text.trim_start_matches('+').to_string()));
@@ -112,18 +120,42 @@ mod tests {
 
     #[test]
     fn literals_are_recognised() {
-        assert_eq!(DefaultValue::from_sql("0"), Some(DefaultValue::Literal(Literal::Int(0))));
-        assert_eq!(DefaultValue::from_sql("(-12)"), Some(DefaultValue::Literal(Literal::Int(-12))));
-        assert_eq!(DefaultValue::from_sql("'it''s'"), Some(DefaultValue::Literal(Literal::Text("it's".into()))));
-        assert_eq!(DefaultValue::from_sql("TRUE"), Some(DefaultValue::Literal(Literal::Bool(true))));
-        assert_eq!(DefaultValue::from_sql("1.50"), Some(DefaultValue::Literal(Literal::Float("1.5".into()))));
+        assert_eq!(
+            DefaultValue::from_sql("0"),
+            Some(DefaultValue::Literal(Literal::Int(0)))
+        );
+        assert_eq!(
+            DefaultValue::from_sql("(-12)"),
+            Some(DefaultValue::Literal(Literal::Int(-12)))
+        );
+        assert_eq!(
+            DefaultValue::from_sql("'it''s'"),
+            Some(DefaultValue::Literal(Literal::Text("it's".into())))
+        );
+        assert_eq!(
+            DefaultValue::from_sql("TRUE"),
+            Some(DefaultValue::Literal(Literal::Bool(true)))
+        );
+        assert_eq!(
+            DefaultValue::from_sql("1.50"),
+            Some(DefaultValue::Literal(Literal::Float("1.5".into())))
+        );
         assert_eq!(DefaultValue::from_sql("NULL"), None);
     }
 
     #[test]
     fn expressions_stay_expressions() {
-        for text in ["CURRENT_TIMESTAMP", "datetime('now')", "'a' || 'b'", "1 + 2", "e5"] {
-            assert!(matches!(DefaultValue::from_sql(text), Some(DefaultValue::Expr(_))), "{text}");
+        for text in [
+            "CURRENT_TIMESTAMP",
+            "datetime('now')",
+            "'a' || 'b'",
+            "1 + 2",
+            "e5",
+        ] {
+            assert!(
+                matches!(DefaultValue::from_sql(text), Some(DefaultValue::Expr(_))),
+                "{text}"
+            );
         }
     }
 

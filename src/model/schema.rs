@@ -43,7 +43,11 @@ impl Schema {
             }
             visiting.push(name);
             if let Some(table) = schema.tables.get(name) {
-                let mut parents: Vec<&str> = table.foreign_keys.values().map(|fk| fk.ref_table.as_str()).collect();
+                let mut parents: Vec<&str> = table
+                    .foreign_keys
+                    .values()
+                    .map(|fk| fk.ref_table.as_str())
+                    .collect();
                 parents.sort_unstable();
                 for parent in parents {
                     if let Some((key, _)) = schema.tables.get_key_value(parent) {

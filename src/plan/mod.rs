@@ -39,12 +39,16 @@ impl Plan {
     }
 
     pub fn statements(&self) -> impl Iterator<Item = &str> {
-        self.steps.iter().flat_map(|s| s.statements.iter().map(String::as_str))
+        self.steps
+            .iter()
+            .flat_map(|s| s.statements.iter().map(String::as_str))
     }
 
     /// The changes that can lose data, with the reason.
     pub fn destructive(&self) -> Vec<(&Change, String)> {
-        self.changes().filter_map(|c| c.destructive().map(|why| (c, why))).collect()
+        self.changes()
+            .filter_map(|c| c.destructive().map(|why| (c, why)))
+            .collect()
     }
 }
 
@@ -54,6 +58,8 @@ pub fn build(dialect: Dialect, current: &Schema, desired: &Schema) -> Result<Pla
     let diff = diff(current, desired);
     match dialect {
         Dialect::Sqlite => sqlite::plan(&diff, desired),
-        Dialect::Postgres => Err(Error::Unsupported("PostgreSQL planning is not implemented yet".into())),
+        Dialect::Postgres => Err(Error::Unsupported(
+            "PostgreSQL planning is not implemented yet".into(),
+        )),
     }
 }

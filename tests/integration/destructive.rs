@@ -13,15 +13,34 @@ fn drop_column_and_table_are_blocked_without_consent() {
     let before = t.dump();
     t.schema("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n");
     let plan = t.run(&["plan"]).success();
-    assert!(plan.stdout.contains("- drop column a.old   [DESTRUCTIVE: drops column a.old and its values]"), "{}", plan.stdout);
-    assert!(plan.stdout.contains("- drop table b   [DESTRUCTIVE"), "{}", plan.stdout);
-    assert!(plan.stdout.contains("2 destructive changes: apply needs --allow-destructive."), "{}", plan.stdout);
+    assert!(
+        plan.stdout
+            .contains("- drop column a.old   [DESTRUCTIVE: drops column a.old and its values]"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("- drop table b   [DESTRUCTIVE"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("2 destructive changes: apply needs --allow-destructive."),
+        "{}",
+        plan.stdout
+    );
 
-    t.run(&["apply", "--yes"]).code(2).stderr_has("2 destructive changes and --allow-destructive was not given");
+    t.run(&["apply", "--yes"])
+        .code(2)
+        .stderr_has("2 destructive changes and --allow-destructive was not given");
     assert_eq!(t.dump(), before, "nothing was executed");
 
     t.run(&["apply", "--yes", "--allow-destructive"]).success();
-    assert_eq!(t.query("SELECT name FROM sqlite_schema WHERE name = 'b'"), Vec::<Vec<String>>::new());
+    assert_eq!(
+        t.query("SELECT name FROM sqlite_schema WHERE name = 'b'"),
+        Vec::<Vec<String>>::new()
+    );
     assert_eq!(t.query("SELECT * FROM a"), [["1"]]);
     t.assert_in_sync();
 }
@@ -29,10 +48,14 @@ fn drop_column_and_table_are_blocked_without_consent() {
 #[test]
 fn widening_a_type_is_not_destructive() {
     let t = Test::sqlite();
-    t.schema("tables:\n  a:\n    columns:\n      n: { type: integer }\n      s: { type: varchar(10) }\n");
+    t.schema(
+        "tables:\n  a:\n    columns:\n      n: { type: integer }\n      s: { type: varchar(10) }\n",
+    );
     t.apply();
     t.sql("INSERT INTO a VALUES (1, 'x')");
-    t.schema("tables:\n  a:\n    columns:\n      n: { type: bigint }\n      s: { type: varchar(20) }\n");
+    t.schema(
+        "tables:\n  a:\n    columns:\n      n: { type: bigint }\n      s: { type: varchar(20) }\n",
+    );
     let plan = t.run(&["plan"]).success();
     assert!(!plan.stdout.contains("DESTRUCTIVE"), "{}", plan.stdout);
     t.apply();

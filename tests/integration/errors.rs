@@ -8,28 +8,56 @@ fn schema_error(yaml: &str) -> Run {
     let t = Test::sqlite();
     t.schema(yaml);
     let run = t.run(&["apply", "--yes"]).code(2);
-    assert!(run.stdout.is_empty(), "nothing is planned for a bad file:\n{}", run.stdout);
-    assert!(!t.db_path().exists(), "a bad file must not create the database");
+    assert!(
+        run.stdout.is_empty(),
+        "nothing is planned for a bad file:\n{}",
+        run.stdout
+    );
+    assert!(
+        !t.db_path().exists(),
+        "a bad file must not create the database"
+    );
     run
 }
 
 #[test]
 fn misspelt_key_says_where_and_suggests() {
-    let run = schema_error("tables:\n  users:\n    columns:\n      id: { type: integer, primary_key: true }\n      name: { type: text, nulable: false }\n");
-    assert!(run.stderr.starts_with("error: schema.yaml:5:"), "{}", run.stderr);
-    assert!(run.stderr.contains("unknown key \"nulable\""), "{}", run.stderr);
-    assert!(run.stderr.contains("did you mean \"nullable\"?"), "{}", run.stderr);
-    assert!(run.stderr.contains("    5 |       name: { type: text, nulable: false }"), "the line is shown:\n{}", run.stderr);
+    let run = schema_error(
+        "tables:\n  users:\n    columns:\n      id: { type: integer, primary_key: true }\n      name: { type: text, nulable: false }\n",
+    );
+    assert!(
+        run.stderr.starts_with("error: schema.yaml:5:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("unknown key \"nulable\""),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean \"nullable\"?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("    5 |       name: { type: text, nulable: false }"),
+        "the line is shown:\n{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn misspelt_table_key_suggests() {
-    schema_error("tables:\n  users:\n    colums:\n      id: { type: integer }\n").stderr_has("did you mean \"columns\"?");
+    schema_error("tables:\n  users:\n    colums:\n      id: { type: integer }\n")
+        .stderr_has("did you mean \"columns\"?");
 }
 
 #[test]
 fn yaml_syntax_error_has_a_line() {
-    schema_error("tables:\n  users:\n    columns:\n      id: { type: integer\n").stderr_has("error: schema.yaml:");
+    schema_error("tables:\n  users:\n    columns:\n      id: { type: integer\n")
+        .stderr_has("error: schema.yaml:");
 }
 
 #[test]
@@ -40,8 +68,10 @@ fn duplicate_table_is_an_error() {
 
 #[test]
 fn duplicate_column_is_an_error() {
-    schema_error("tables:\n  users:\n    columns:\n      id: { type: integer }\n      id: { type: text }\n")
-        .stderr_has("schema.yaml:5:7: duplicate key \"id\"");
+    schema_error(
+        "tables:\n  users:\n    columns:\n      id: { type: integer }\n      id: { type: text }\n",
+    )
+    .stderr_has("schema.yaml:5:7: duplicate key \"id\"");
 }
 
 #[test]
@@ -81,17 +111,21 @@ fn index_on_unknown_column_suggests() {
 
 #[test]
 fn misspelt_type_suggests() {
-    schema_error("tables:\n  users:\n    columns:\n      id: { type: intger }\n").stderr_has("unknown type \"intger\"").stderr_has("did you mean \"integer\"?");
+    schema_error("tables:\n  users:\n    columns:\n      id: { type: intger }\n")
+        .stderr_has("unknown type \"intger\"")
+        .stderr_has("did you mean \"integer\"?");
 }
 
 #[test]
 fn bad_type_parameter_is_an_error() {
-    schema_error("tables:\n  users:\n    columns:\n      id: { type: varchar(abc) }\n").stderr_has("is not a number");
+    schema_error("tables:\n  users:\n    columns:\n      id: { type: varchar(abc) }\n")
+        .stderr_has("is not a number");
 }
 
 #[test]
 fn missing_type_is_an_error() {
-    schema_error("tables:\n  users:\n    columns:\n      id: { nullable: false }\n").stderr_has("missing field \"type\"");
+    schema_error("tables:\n  users:\n    columns:\n      id: { nullable: false }\n")
+        .stderr_has("missing field \"type\"");
 }
 
 #[test]
@@ -99,7 +133,11 @@ fn several_problems_are_reported_together() {
     let run = schema_error(
         "tables:\n  users:\n    columns:\n      id: { type: integer, primary_key: true, nullable: true }\n    indexes:\n      i: { columns: [nope] }\n",
     );
-    assert!(run.stderr.contains("cannot be nullable") && run.stderr.contains("unknown column \"nope\""), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot be nullable") && run.stderr.contains("unknown column \"nope\""),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("2 problems"), "{}", run.stderr);
 }
 
@@ -111,26 +149,48 @@ fn empty_file_is_an_error() {
 #[test]
 fn missing_schema_file_is_an_error() {
     let t = Test::sqlite();
-    t.run(&["plan"]).code(2).stderr_has("error: cannot read schema file schema.yaml");
+    t.run(&["plan"])
+        .code(2)
+        .stderr_has("error: cannot read schema file schema.yaml");
 }
 
 #[test]
 fn bad_url_is_an_error_without_the_password() {
     let t = Test::sqlite();
     t.schema("tables:\n  a:\n    columns:\n      id: { type: integer }\n");
-    let run = t.run(&["plan", "--url", "mysql://bob:hunter2@db/app"]).code(2);
-    assert!(run.stderr.contains("unsupported database"), "{}", run.stderr);
-    assert!(!run.stderr.contains("hunter2"), "password printed:\n{}", run.stderr);
+    let run = t
+        .run(&["plan", "--url", "mysql://bob:hunter2@db/app"])
+        .code(2);
+    assert!(
+        run.stderr.contains("unsupported database"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("hunter2"),
+        "password printed:\n{}",
+        run.stderr
+    );
     let run = t.run(&["plan", "--url", "app.db"]).code(2);
-    assert!(run.stderr.contains("invalid database URL"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("invalid database URL"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn a_file_that_is_not_a_database_is_an_error() {
     let t = Test::sqlite();
     t.schema("tables:\n  a:\n    columns:\n      id: { type: integer }\n");
-    std::fs::write(t.db_path(), "this is not sqlite, just text that is long enough to be read as a header").unwrap();
-    t.run(&["plan"]).code(2).stderr_has("error: cannot open SQLite database");
+    std::fs::write(
+        t.db_path(),
+        "this is not sqlite, just text that is long enough to be read as a header",
+    )
+    .unwrap();
+    t.run(&["plan"])
+        .code(2)
+        .stderr_has("error: cannot open SQLite database");
 }
 
 #[test]
@@ -143,5 +203,6 @@ fn unknown_referential_action_suggests() {
 
 #[test]
 fn unquoted_comma_in_flow_type_gets_a_hint() {
-    schema_error("tables:\n  a:\n    columns:\n      n: { type: numeric(10,2) }\n").stderr_has("quote types like \"numeric(10,2)\"");
+    schema_error("tables:\n  a:\n    columns:\n      n: { type: numeric(10,2) }\n")
+        .stderr_has("quote types like \"numeric(10,2)\"");
 }

@@ -58,22 +58,42 @@ impl Test {
             .current_dir(self.dir.path())
             .env("DATABASE_URL", self.url())
             .env("NO_COLOR", "1")
-            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = command.spawn().expect("run dbshape");
         if let Some(input) = stdin {
             use std::io::Write;
-            child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(input.as_bytes())
+                .unwrap();
         }
         let output = child.wait_with_output().expect("wait for dbshape");
         let run = Run {
-            code: output.status.code().expect("exited normally, not by a signal"),
+            code: output
+                .status
+                .code()
+                .expect("exited normally, not by a signal"),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         };
-        assert!(!run.stderr.contains("panicked"), "dbshape panicked:\n{}", run.stderr);
-        assert!(!run.stderr.contains("RUST_BACKTRACE"), "dbshape panicked:\n{}", run.stderr);
+        assert!(
+            !run.stderr.contains("panicked"),
+            "dbshape panicked:\n{}",
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains("RUST_BACKTRACE"),
+            "dbshape panicked:\n{}",
+            run.stderr
+        );
         run
     }
 
@@ -85,7 +105,11 @@ impl Test {
     /// Asserts that `plan` reports nothing to do.
     pub fn assert_in_sync(&self) {
         let run = self.run(&["plan"]).success();
-        assert_eq!(run.stdout, "No changes. The database matches schema.yaml.\n", "expected no changes:\n{}", run.stdout);
+        assert_eq!(
+            run.stdout, "No changes. The database matches schema.yaml.\n",
+            "expected no changes:\n{}",
+            run.stdout
+        );
         self.run(&["check"]).success();
     }
 
@@ -95,7 +119,9 @@ impl Test {
 
     /// Runs SQL directly on the database.
     pub fn sql(&self, sql: &str) {
-        self.connection().execute_batch(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        self.connection()
+            .execute_batch(sql)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 
     /// Rows of a query, each value rendered as text (NULL as "NULL").
@@ -111,7 +137,9 @@ impl Test {
                             rusqlite::types::ValueRef::Null => "NULL".to_string(),
                             rusqlite::types::ValueRef::Integer(n) => n.to_string(),
                             rusqlite::types::ValueRef::Real(f) => f.to_string(),
-                            rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                            rusqlite::types::ValueRef::Text(t) => {
+                                String::from_utf8_lossy(t).into_owned()
+                            }
                             rusqlite::types::ValueRef::Blob(b) => format!("{b:?}"),
                         })
                     })
@@ -122,7 +150,9 @@ impl Test {
     }
 
     pub fn count(&self, table: &str) -> i64 {
-        self.query(&format!("SELECT count(*) FROM \"{table}\""))[0][0].parse().unwrap()
+        self.query(&format!("SELECT count(*) FROM \"{table}\""))[0][0]
+            .parse()
+            .unwrap()
     }
 
     /// Everything in the database: schema text and every row, for
@@ -133,7 +163,10 @@ impl Test {
             dump.push_str(&row.join(" | "));
             dump.push('\n');
             if row[0] == "table" {
-                for data in self.query(&format!("SELECT * FROM \"{}\" ORDER BY rowid", row[1].replace('"', "\"\""))) {
+                for data in self.query(&format!(
+                    "SELECT * FROM \"{}\" ORDER BY rowid",
+                    row[1].replace('"', "\"\"")
+                )) {
                     dump.push_str(&format!("  {}\n", data.join(", ")));
                 }
             }
@@ -144,22 +177,38 @@ impl Test {
 
 impl Run {
     pub fn success(self) -> Run {
-        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     pub fn code(self, code: i32) -> Run {
-        assert_eq!(self.code, code, "expected exit {code}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     pub fn stdout_has(self, text: &str) -> Run {
-        assert!(self.stdout.contains(text), "stdout lacks {text:?}:\n{}", self.stdout);
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}:\n{}",
+            self.stdout
+        );
         self
     }
 
     pub fn stderr_has(self, text: &str) -> Run {
-        assert!(self.stderr.contains(text), "stderr lacks {text:?}:\n{}", self.stderr);
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}:\n{}",
+            self.stderr
+        );
         self
     }
 }

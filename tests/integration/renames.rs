@@ -43,12 +43,22 @@ fn table_and_column_renames_keep_data_and_references() {
         "ALTER TABLE \"articles\" RENAME TO \"posts\";\nALTER TABLE \"posts\" RENAME COLUMN \"content\" TO \"body\";\n",
         "a rename and nothing else"
     );
-    t.run(&["plan"]).success().stdout_has("~ rename table articles to posts").stdout_has("~ rename column posts.content to body");
+    t.run(&["plan"])
+        .success()
+        .stdout_has("~ rename table articles to posts")
+        .stdout_has("~ rename column posts.content to body");
     t.apply();
-    assert_eq!(t.query("SELECT id, body FROM posts ORDER BY id"), [["1", "hello"], ["2", "world"]]);
+    assert_eq!(
+        t.query("SELECT id, body FROM posts ORDER BY id"),
+        [["1", "hello"], ["2", "world"]]
+    );
     t.assert_in_sync();
     t.sql("PRAGMA foreign_keys = ON; DELETE FROM posts WHERE id = 1;");
-    assert_eq!(t.count("comments"), 1, "the child's foreign key follows the rename");
+    assert_eq!(
+        t.count("comments"),
+        1,
+        "the child's foreign key follows the rename"
+    );
 }
 
 #[test]
@@ -57,9 +67,20 @@ fn without_a_hint_a_rename_is_a_destructive_drop_and_add() {
     t.schema(BEFORE);
     t.apply();
     t.sql("INSERT INTO articles VALUES (1, 'hello')");
-    t.schema(&BEFORE.replace("content: { type: text, check: \"length(content) > 0\" }", "body: { type: text }").replace("[content]", "[body]"));
+    t.schema(
+        &BEFORE
+            .replace(
+                "content: { type: text, check: \"length(content) > 0\" }",
+                "body: { type: text }",
+            )
+            .replace("[content]", "[body]"),
+    );
     let plan = t.run(&["plan"]).success();
-    assert!(plan.stdout.contains("- drop column articles.content"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("- drop column articles.content"),
+        "{}",
+        plan.stdout
+    );
     assert!(plan.stdout.contains("DESTRUCTIVE"), "{}", plan.stdout);
     t.run(&["apply", "--yes"]).code(2);
     assert_eq!(t.query("SELECT content FROM articles"), [["hello"]]);

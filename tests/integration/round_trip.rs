@@ -56,7 +56,11 @@ fn every_common_type_round_trips() {
     t.apply();
     t.assert_in_sync();
     let inspected = t.run(&["inspect"]).success().stdout;
-    let squeezed = inspected.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    let squeezed = inspected
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     for expected in [
         "r: { type: integer, default: -3 }",
         "s: { type: varchar(9) }",
@@ -66,7 +70,10 @@ fn every_common_type_round_trips() {
         "j: { type: text, default: \"0\" }",
         "d: { type: boolean, default: true }",
     ] {
-        assert!(squeezed.contains(expected), "inspect lacks {expected:?}:\n{inspected}");
+        assert!(
+            squeezed.contains(expected),
+            "inspect lacks {expected:?}:\n{inspected}"
+        );
     }
     t.schema(&inspected);
     t.assert_in_sync();
@@ -93,7 +100,13 @@ fn foreign_database_inspects_without_phantom_diffs() {
     let inspected = t.run(&["inspect"]).success().stdout;
     t.schema(&inspected);
     t.assert_in_sync();
-    assert!(inspected.contains("email:    { type: varchar(120), nullable: false, unique: true }"), "{inspected}");
-    assert!(inspected.contains("primary_key: [post_id, name]"), "{inspected}");
+    assert!(
+        inspected.contains("email:    { type: varchar(120), nullable: false, unique: true }"),
+        "{inspected}"
+    );
+    assert!(
+        inspected.contains("primary_key: [post_id, name]"),
+        "{inspected}"
+    );
     assert!(inspected.contains("references: post.id"), "{inspected}");
 }

@@ -20,13 +20,31 @@ fn seed_user_gains_age_column_and_keeps_every_row() {
     t.schema(AFTER);
     let plan = t.run(&["plan"]).success();
     assert!(plan.stdout.contains("(1 change)"), "{}", plan.stdout);
-    assert!(plan.stdout.contains("+ add column user.age integer"), "{}", plan.stdout);
-    assert!(plan.stdout.contains("ALTER TABLE \"user\" ADD COLUMN \"age\" INTEGER;"), "{}", plan.stdout);
-    assert_eq!(t.run(&["plan", "--format", "sql"]).success().stdout, "ALTER TABLE \"user\" ADD COLUMN \"age\" INTEGER;\n");
+    assert!(
+        plan.stdout.contains("+ add column user.age integer"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("ALTER TABLE \"user\" ADD COLUMN \"age\" INTEGER;"),
+        "{}",
+        plan.stdout
+    );
+    assert_eq!(
+        t.run(&["plan", "--format", "sql"]).success().stdout,
+        "ALTER TABLE \"user\" ADD COLUMN \"age\" INTEGER;\n"
+    );
 
     t.apply();
-    assert_eq!(t.query("SELECT id, username, email, password FROM \"user\" ORDER BY id"), rows_before);
-    assert_eq!(t.query("SELECT count(*) FROM \"user\" WHERE age IS NULL"), [["3"]]);
+    assert_eq!(
+        t.query("SELECT id, username, email, password FROM \"user\" ORDER BY id"),
+        rows_before
+    );
+    assert_eq!(
+        t.query("SELECT count(*) FROM \"user\" WHERE age IS NULL"),
+        [["3"]]
+    );
     t.assert_in_sync();
     // The unique email survived.
     t.connection()
