@@ -21,6 +21,14 @@ impl DatabaseUrl {
             message: message.into(),
         };
         let Some((scheme, rest)) = url.split_once("://") else {
+            // A libpq key=value connection string.
+            if url
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| w.contains('='))
+            {
+                return Ok(DatabaseUrl::Postgres(url.to_string()));
+            }
             return Err(error("expected SCHEME://..., e.g. sqlite:///app.db"));
         };
         let family = scheme
@@ -60,20 +68,37 @@ impl fmt::Display for DatabaseUrl {
     }
 }
 
-/// Hides the password in `scheme://user:password@host/...`.
+/// Hides the password in `scheme://user:password@host/...` and in
+/// `password=...` of key=value strings and query parameters.
 pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
+    let Some((scheme, _)) = url.split_once("://") else {
+        return redact_password_parameter(url, ' ');
     };
+    let url = redact_password_parameter(url, '&');
+    let rest = &url[scheme.len() + 3..];
     let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
     match authority.rsplit_once('@') {
         Some((userinfo, host)) => match userinfo.split_once(':') {
             Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
-            None => url.to_string(),
+            None => url.clone(),
         },
-        None => url.to_string(),
+        None => url.clone(),
     }
+}
+
+fn redact_password_parameter(text: &str, separator: char) -> String {
+    let Some(start) = text.find("password=") else {
+        return text.to_string();
+    };
+    let value_start = start + "password=".len();
+    let rest = &text[value_start..];
+    let value_end = if rest.starts_with('\'') {
+        rest[1..].find('\'').map_or(rest.len(), |i| i + 2)
+    } else {
+        rest.find(separator).unwrap_or(rest.len())
+    };
+    format!("{}***{}", &text[..value_start], &rest[value_end..])
 }
 
 #[cfg(test)]
@@ -127,5 +152,13 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(!err.contains("s3cret"), "{err}");
+        assert_eq!(
+            redact("host=h password='a b' user=u"),
+            "host=h password=*** user=u"
+        );
+        assert_eq!(
+            redact("postgresql://h/db?password=x&sslmode=require"),
+            "postgresql://h/db?password=***&sslmode=require"
+        );
     }
 }

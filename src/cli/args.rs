@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use std::time::Duration;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -47,6 +48,10 @@ pub enum Command {
         /// Allow changes that can lose data (drop table, drop column, narrowing type change)
         #[arg(long)]
         allow_destructive: bool,
+        /// PostgreSQL: how long a statement may wait for a table lock held by
+        /// another session before the apply fails cleanly (e.g. 500ms, 5s, 1m)
+        #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+        lock_timeout: Duration,
     },
     /// Exit 0 if the database matches the schema file, 1 if it has drifted
     #[command(after_help = "Examples:\n  dbshape check --url \"$DATABASE_URL\"\n\n".to_string() + EXIT_CODES)]
@@ -96,4 +101,23 @@ pub enum Format {
     Sql,
     /// A JSON document (see the README for its fields)
     Json,
+}
+
+/// `500ms`, `5s`, `2m`, or a bare number of seconds.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("\"{text}\" is not a duration such as 500ms, 5s or 1m"))?;
+    let seconds = match unit.trim() {
+        "ms" => value / 1000.0,
+        "" | "s" => value,
+        "m" | "min" => value * 60.0,
+        _ => return Err(format!("unknown unit \"{unit}\" (ms, s or m)")),
+    };
+    Ok(Duration::from_secs_f64(seconds))
 }

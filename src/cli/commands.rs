@@ -4,7 +4,7 @@
 use super::args::{DatabaseArg, Format, Target};
 use super::output;
 use super::{EXIT_DRIFT, EXIT_ERROR, EXIT_OK};
-use crate::database::{Access, Database, connect};
+use crate::database::{Access, ApplyOptions, Database, connect};
 use crate::error::{Error, Result};
 use crate::execute::Event;
 use crate::model::Schema;
@@ -12,6 +12,7 @@ use crate::plan::{self, Plan};
 use crate::url::DatabaseUrl;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
+use std::time::Duration;
 
 /// Everything a plan needs: the open database, the normalised desired
 /// schema, the live schema and the plan between them.
@@ -87,7 +88,13 @@ pub fn check(target: &Target) -> Result<i32> {
     Ok(EXIT_DRIFT)
 }
 
-pub fn apply(target: &Target, yes: bool, dry_run: bool, allow_destructive: bool) -> Result<i32> {
+pub fn apply(
+    target: &Target,
+    yes: bool,
+    dry_run: bool,
+    allow_destructive: bool,
+    lock_timeout: Duration,
+) -> Result<i32> {
     let Prepared {
         url,
         mut db,
@@ -148,7 +155,12 @@ pub fn apply(target: &Target, yes: bool, dry_run: bool, allow_destructive: bool)
             output::first_line(sql)
         );
     };
-    let applied = db.apply(&plan, &desired, &mut observer)?;
+    let applied = db.apply(
+        &plan,
+        &desired,
+        &ApplyOptions { lock_timeout },
+        &mut observer,
+    )?;
     if applied.already_in_sync {
         writeln!(out, "Nothing to do: the database already matched {name} when the lock was taken (another apply?).")
             .map_err(stdout_error)?;

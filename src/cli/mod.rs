@@ -37,7 +37,8 @@ pub fn main() -> i32 {
             yes,
             dry_run,
             allow_destructive,
-        } => commands::apply(&target, yes, dry_run, allow_destructive),
+            lock_timeout,
+        } => commands::apply(&target, yes, dry_run, allow_destructive, lock_timeout),
         Command::Check { target } => commands::check(&target),
         Command::Inspect { database, output } => commands::inspect(&database, output.as_deref()),
     };

@@ -1,16 +1,36 @@
 //! A connection to a live database, behind one small trait so the CLI
 //! doesn't care which dialect it talks to.
 
+mod postgres;
+mod postgres_config;
 mod sqlite;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::execute::{Applied, Event};
 use crate::model::Schema;
 use crate::plan::Plan;
 use crate::sql::Dialect;
 use crate::url::DatabaseUrl;
 
+pub use postgres::{PostgresDatabase, pg_error};
 pub use sqlite::SqliteDatabase;
+use std::time::Duration;
+
+/// How an apply runs.
+#[derive(Clone, Debug)]
+pub struct ApplyOptions {
+    /// How long a statement may wait for a lock another session holds
+    /// (PostgreSQL `lock_timeout`; SQLite's busy timeout).
+    pub lock_timeout: Duration,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            lock_timeout: Duration::from_secs(5),
+        }
+    }
+}
 
 pub trait Database {
     fn dialect(&self) -> Dialect;
@@ -27,6 +47,7 @@ pub trait Database {
         &mut self,
         plan: &Plan,
         desired: &Schema,
+        options: &ApplyOptions,
         observer: &mut dyn FnMut(&Event),
     ) -> Result<Applied>;
 }
@@ -43,8 +64,8 @@ pub enum Access {
 pub fn connect(url: &DatabaseUrl, access: Access) -> Result<Box<dyn Database>> {
     match url {
         DatabaseUrl::Sqlite(path) => Ok(Box::new(SqliteDatabase::open(path.as_deref(), access)?)),
-        DatabaseUrl::Postgres(_) => Err(Error::Unsupported(format!(
-            "cannot connect to {url}: PostgreSQL support is not available in this build yet"
-        ))),
+        DatabaseUrl::Postgres(text) => {
+            Ok(Box::new(PostgresDatabase::open(text, &url.to_string())?))
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! SQLite through rusqlite (SQLite compiled in).
 
-use super::{Access, Database};
+use super::{Access, ApplyOptions, Database};
 use crate::error::{Error, Result};
 use crate::execute::{Applied, Event};
 use crate::model::Schema;
@@ -64,15 +64,16 @@ impl Database for SqliteDatabase {
     }
 
     fn normalize(&mut self, desired: &Schema) -> Result<Schema> {
-        Ok(crate::plan::sqlite::normalize(desired))
+        crate::plan::sqlite::normalize(desired)
     }
 
     fn apply(
         &mut self,
         plan: &Plan,
         desired: &Schema,
+        options: &ApplyOptions,
         observer: &mut dyn FnMut(&Event),
     ) -> Result<Applied> {
-        crate::execute::sqlite::apply(&mut self.conn, plan, desired, observer)
+        crate::execute::sqlite::apply(&mut self.conn, plan, desired, options, observer)
     }
 }

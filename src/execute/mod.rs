@@ -1,6 +1,7 @@
 //! Executors: run a plan against a live database, atomically. One module
 //! per dialect; the common contract is here.
 
+pub mod postgres;
 pub mod sqlite;
 
 use std::time::Duration;

@@ -5,6 +5,7 @@
 //! failure rolls the whole transaction back.
 
 use super::{Applied, Event};
+use crate::database::ApplyOptions;
 use crate::error::{Error, Result};
 use crate::model::Schema;
 use crate::plan::{self, Plan};
@@ -16,6 +17,9 @@ pub fn apply(
     conn: &mut Connection,
     expected: &Plan,
     desired: &Schema,
+    // SQLite has no lock_timeout; waiting for the write lock is governed by
+    // the connection's busy timeout.
+    _options: &ApplyOptions,
     observer: &mut dyn FnMut(&Event),
 ) -> Result<Applied> {
     let enforcing: bool = conn.query_row("PRAGMA foreign_keys", [], |row| row.get(0))?;

@@ -329,6 +329,32 @@ impl Loader<'_> {
         }
         column.nullable = raw.nullable.unwrap_or(raw.primary_key != Some(true));
         column.autoincrement = raw.autoincrement.unwrap_or(false);
+        match raw
+            .identity
+            .as_deref()
+            .map(|i| i.to_ascii_lowercase().replace('_', " "))
+            .as_deref()
+        {
+            None => {}
+            Some("always") => {
+                column.autoincrement = true;
+                column.identity_always = true;
+            }
+            Some("by default") => column.autoincrement = true,
+            Some(other) => self.report(
+                &["tables", &t, "columns", name, "identity"],
+                format!("unknown identity \"{other}\""),
+                Some("expected always or by default"),
+            ),
+        }
+        column.generated = raw.generated.clone().map(Expr::new);
+        if column.generated.is_some() && raw.default.is_some() {
+            self.report(
+                &["tables", &t, "columns", name, "generated"],
+                format!("generated column \"{t}.{name}\" cannot also have a default"),
+                None,
+            );
+        }
         column.collation = raw.collation.clone();
         column.comment = raw.comment.clone();
         column.renamed_from = raw.renamed_from.clone();
@@ -419,6 +445,12 @@ impl Loader<'_> {
             parts,
             unique: raw.unique.unwrap_or(false),
             predicate: raw.predicate.clone().map(Expr::new),
+            method: raw
+                .using
+                .as_ref()
+                .map(|m| m.to_ascii_lowercase())
+                .filter(|m| m != "btree"),
+            include: raw.include.clone().unwrap_or_default(),
         })
     }
 
@@ -460,6 +492,9 @@ impl Loader<'_> {
                     ref_columns: ref_column.into_iter().collect(),
                     on_delete: self.action(raw_column.on_delete.as_deref(), &path),
                     on_update: self.action(raw_column.on_update.as_deref(), &path),
+                    deferrable: raw_column.deferrable.unwrap_or(false)
+                        || raw_column.initially_deferred == Some(true),
+                    initially_deferred: raw_column.initially_deferred.unwrap_or(false),
                 };
                 found.push((table_name.clone(), fk, path));
             }
@@ -561,6 +596,8 @@ impl Loader<'_> {
             ref_columns: raw.references.columns.clone().unwrap_or_default(),
             on_delete: self.action(raw.on_delete.as_deref(), path),
             on_update: self.action(raw.on_update.as_deref(), path),
+            deferrable: raw.deferrable.unwrap_or(false) || raw.initially_deferred == Some(true),
+            initially_deferred: raw.initially_deferred.unwrap_or(false),
         }
     }
 
@@ -809,6 +846,7 @@ fn parse_index_part(value: &Value) -> Result<IndexPart, String> {
             Ok(IndexPart {
                 key: IndexKey::Column(name.trim_end().to_string()),
                 descending,
+                nulls_first: None,
             })
         }
         Value::Mapping(_) => {
@@ -828,7 +866,21 @@ fn parse_index_part(value: &Value) -> Result<IndexPart, String> {
                     );
                 }
             };
-            Ok(IndexPart { key, descending })
+            let nulls_first = match raw.nulls.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                None => None,
+                Some("first") => Some(true),
+                Some("last") => Some(false),
+                Some(other) => {
+                    return Err(format!("index nulls \"{other}\" must be first or last"));
+                }
+            };
+            // The default for the direction is no setting at all.
+            let nulls_first = nulls_first.filter(|first| *first != descending);
+            Ok(IndexPart {
+                key,
+                descending,
+                nulls_first,
+            })
         }
         _ => Err("index columns must be column names or `{ expr: SQL }` items".into()),
     }

@@ -38,9 +38,15 @@ pub struct RawColumn {
     /// A YAML scalar (literal) or `{ sql: EXPR }`.
     pub default: Option<Value>,
     pub autoincrement: Option<bool>,
+    /// `always` or `by default` (PostgreSQL identity columns).
+    pub identity: Option<String>,
+    /// A stored generated column: `generated: "price * qty"`.
+    pub generated: Option<String>,
     pub references: Option<String>,
     pub on_delete: Option<String>,
     pub on_update: Option<String>,
+    pub deferrable: Option<bool>,
+    pub initially_deferred: Option<bool>,
     pub check: Option<String>,
     pub collation: Option<String>,
     pub comment: Option<String>,
@@ -56,6 +62,10 @@ pub struct RawIndex {
     pub unique: Option<bool>,
     #[serde(rename = "where")]
     pub predicate: Option<String>,
+    /// Access method: btree (default), hash, gin, gist, brin, ...
+    pub using: Option<String>,
+    /// Non-key columns (`INCLUDE`).
+    pub include: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -65,6 +75,8 @@ pub struct RawForeignKey {
     pub references: RawReference,
     pub on_delete: Option<String>,
     pub on_update: Option<String>,
+    pub deferrable: Option<bool>,
+    pub initially_deferred: Option<bool>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -80,4 +92,6 @@ pub struct RawIndexExpr {
     pub expr: Option<String>,
     pub column: Option<String>,
     pub order: Option<String>,
+    /// `first` or `last`.
+    pub nulls: Option<String>,
 }

@@ -233,6 +233,8 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
                     ref_columns: Vec::new(),
                     on_delete: ReferentialAction::parse(&on_delete).unwrap_or_default(),
                     on_update: ReferentialAction::parse(&on_update).unwrap_or_default(),
+                    deferrable: false,
+                    initially_deferred: false,
                 };
                 found.push((table, id, fk, vec![to]));
             }
@@ -308,6 +310,7 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
                     IndexItem::Expr(expr) => IndexKey::Expr(Expr::new(expr)),
                 },
                 descending,
+                nulls_first: None,
             })
             .collect();
         let index = Index {
@@ -315,6 +318,8 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
             parts,
             unique: ddl.unique,
             predicate: ddl.predicate.map(Expr::new),
+            method: None,
+            include: Vec::new(),
         };
         table.indexes.insert(name, index);
     }

@@ -1,6 +1,6 @@
 //! A table column.
 
-use super::{DefaultValue, SqlType};
+use super::{DefaultValue, Expr, SqlType};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Column {
@@ -9,6 +9,11 @@ pub struct Column {
     pub nullable: bool,
     pub default: Option<DefaultValue>,
     pub autoincrement: bool,
+    /// With `autoincrement` on PostgreSQL: `GENERATED ALWAYS` rather than
+    /// `BY DEFAULT AS IDENTITY`.
+    pub identity_always: bool,
+    /// A stored generated column's expression.
+    pub generated: Option<Expr>,
     pub collation: Option<String>,
     pub comment: Option<String>,
     /// Rename hint from the file; never set by an inspector.
@@ -23,6 +28,8 @@ impl Column {
             nullable: true,
             default: None,
             autoincrement: false,
+            identity_always: false,
+            generated: None,
             collation: None,
             comment: None,
             renamed_from: None,
@@ -35,6 +42,8 @@ impl Column {
             && self.nullable == other.nullable
             && self.default == other.default
             && self.autoincrement == other.autoincrement
+            && self.identity_always == other.identity_always
+            && self.generated == other.generated
             && self.collation.as_deref().map(str::to_ascii_lowercase)
                 == other.collation.as_deref().map(str::to_ascii_lowercase)
             && self.comment == other.comment

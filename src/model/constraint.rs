@@ -29,6 +29,8 @@ pub struct ForeignKey {
     pub ref_columns: Vec<String>,
     pub on_delete: ReferentialAction,
     pub on_update: ReferentialAction,
+    pub deferrable: bool,
+    pub initially_deferred: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

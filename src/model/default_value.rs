@@ -47,10 +47,12 @@ impl DefaultValue {
         if inner.eq_ignore_ascii_case("null") {
             return None;
         }
-        Some(match parse_literal(inner) {
-            Some(literal) => DefaultValue::Literal(literal),
-            None => DefaultValue::Expr(Expr::new(inner)),
-        })
+        Some(
+            match parse_literal(inner).or_else(|| parse_cast_literal(inner)) {
+                Some(literal) => DefaultValue::Literal(literal),
+                None => DefaultValue::Expr(Expr::new(inner)),
+            },
+        )
     }
 
     /// True for defaults SQLite's `ALTER TABLE ADD COLUMN` accepts.
@@ -79,6 +81,40 @@ impl fmt::Display for Literal {
             Literal::Text(text) => write!(f, "'{}'", text.replace('\'', "''")),
         }
     }
+}
+
+/// PostgreSQL's spelling of a literal default: `'active'::text`,
+/// `'-1'::integer`, `'x'::character varying`. The cast is the column's own
+/// type, so the value alone says the same thing.
+fn parse_cast_literal(text: &str) -> Option<Literal> {
+    let (value, cast) = text.rsplit_once("::")?;
+    let cast = cast.trim().trim_matches('"');
+    if cast.is_empty()
+        || !cast
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '(' | ')' | ',' | '.'))
+    {
+        return None;
+    }
+    match parse_literal(strip_outer_parens(value))? {
+        Literal::Text(inner) if is_numeric_type(cast) => {
+            parse_literal(&inner).filter(|l| matches!(l, Literal::Int(_) | Literal::Float(_)))
+        }
+        Literal::Text(inner) if cast == "boolean" => match inner.as_str() {
+            "true" | "t" => Some(Literal::Bool(true)),
+            "false" | "f" => Some(Literal::Bool(false)),
+            _ => None,
+        },
+        literal => Some(literal),
+    }
+}
+
+fn is_numeric_type(name: &str) -> bool {
+    let base = name.split('(').next().unwrap_or(name).trim();
+    matches!(
+        base,
+        "integer" | "bigint" | "smallint" | "numeric" | "real" | "double precision"
+    )
 }
 
 fn parse_literal(text: &str) -> Option<Literal> {
@@ -141,6 +177,26 @@ mod tests {
             Some(DefaultValue::Literal(Literal::Float("1.5".into())))
         );
         assert_eq!(DefaultValue::from_sql("NULL"), None);
+    }
+
+    #[test]
+    fn postgres_casts_of_literals_are_literals() {
+        let text = |s: &str| Some(DefaultValue::Literal(Literal::Text(s.into())));
+        assert_eq!(DefaultValue::from_sql("'active'::text"), text("active"));
+        assert_eq!(DefaultValue::from_sql("'x'::character varying"), text("x"));
+        assert_eq!(
+            DefaultValue::from_sql("'-1'::integer"),
+            Some(DefaultValue::Literal(Literal::Int(-1)))
+        );
+        assert_eq!(DefaultValue::from_sql("'{}'::jsonb"), text("{}"));
+        assert!(matches!(
+            DefaultValue::from_sql("nextval('t_id_seq'::regclass)"),
+            Some(DefaultValue::Expr(_))
+        ));
+        assert!(matches!(
+            DefaultValue::from_sql("('now'::text)::date"),
+            Some(DefaultValue::Expr(_))
+        ));
     }
 
     #[test]

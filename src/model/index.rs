@@ -8,12 +8,19 @@ pub struct Index {
     pub parts: Vec<IndexPart>,
     pub unique: bool,
     pub predicate: Option<Expr>,
+    /// Access method (`btree` when `None`): `gin`, `gist`, `brin`, `hash`.
+    pub method: Option<String>,
+    /// Non-key columns stored in the index (`INCLUDE`).
+    pub include: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IndexPart {
     pub key: IndexKey,
     pub descending: bool,
+    /// `NULLS FIRST` (`Some(true)`) or `NULLS LAST`, when not the default
+    /// for the direction.
+    pub nulls_first: Option<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

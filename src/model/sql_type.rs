@@ -30,6 +30,8 @@ pub enum SqlType {
     Jsonb,
     Uuid,
     Blob,
+    /// `T[]` (PostgreSQL).
+    Array(Box<SqlType>),
     /// A type dbshape has no special knowledge of, kept as written
     /// (lower-cased, whitespace collapsed). The empty string is SQLite's
     /// "no declared type".
@@ -68,6 +70,9 @@ impl SqlType {
     /// Parses a type name as written in a file or a catalog.
     pub fn parse(text: &str) -> Result<SqlType, String> {
         let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some(element) = collapsed.strip_suffix("[]") {
+            return Ok(SqlType::Array(Box::new(SqlType::parse(element)?)));
+        }
         let lower = collapsed.to_ascii_lowercase();
         let (name, args) = match lower.find('(') {
             Some(open) => {
@@ -242,6 +247,7 @@ impl fmt::Display for SqlType {
             SqlType::Jsonb => f.write_str("jsonb"),
             SqlType::Uuid => f.write_str("uuid"),
             SqlType::Blob => f.write_str("blob"),
+            SqlType::Array(element) => write!(f, "{element}[]"),
             SqlType::Other(text) => f.write_str(text),
         }
     }
@@ -262,6 +268,7 @@ mod tests {
             ("float8", "double precision"),
             ("timestamp with time zone", "timestamptz"),
             ("bytea", "blob"),
+            ("int[]", "integer[]"),
             ("decimal(10,2)", "numeric(10, 2)"),
             ("char", "character(1)"),
         ] {

@@ -4,10 +4,11 @@
 //! and the statements that do it (several changes share one step when
 //! SQLite has to rebuild a table for them).
 
+pub mod postgres;
 pub mod sqlite;
 
 use crate::diff::{Change, diff};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::Schema;
 use crate::sql::Dialect;
 
@@ -58,8 +59,6 @@ pub fn build(dialect: Dialect, current: &Schema, desired: &Schema) -> Result<Pla
     let diff = diff(current, desired);
     match dialect {
         Dialect::Sqlite => sqlite::plan(&diff, desired),
-        Dialect::Postgres => Err(Error::Unsupported(
-            "PostgreSQL planning is not implemented yet".into(),
-        )),
+        Dialect::Postgres => postgres::plan(&diff),
     }
 }

@@ -11,7 +11,7 @@
 
 use super::{Plan, Step};
 use crate::diff::{Change, Diff};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{Column, DefaultValue, Index, IndexKey, Schema, SqlType, Table};
 use crate::sql::lexer::{Kind, tokenize};
 use crate::sql::{Dialect, ident_list, quote_ident, quote_literal};
@@ -21,20 +21,40 @@ use indexmap::IndexMap;
 pub const REBUILD_PREFIX: &str = "_dbshape_new_";
 
 /// Adapts a desired schema to what SQLite stores, so that comparing it with
-/// an inspected database is exact: SQLite keeps no comments, and an
-/// AUTOINCREMENT key is always declared INTEGER.
-pub fn normalize(desired: &Schema) -> Schema {
+/// an inspected database is exact: SQLite keeps no comments, an
+/// AUTOINCREMENT key is always declared INTEGER, and PostgreSQL-only
+/// options (deferrable keys, index methods, INCLUDE, NULLS order) have no
+/// SQLite form. Generated columns are refused rather than dropped.
+pub fn normalize(desired: &Schema) -> Result<Schema> {
     let mut schema = desired.clone();
     for table in schema.tables.values_mut() {
         table.comment = None;
         for column in table.columns.values_mut() {
+            if column.generated.is_some() {
+                return Err(Error::Unsupported(format!(
+                    "column \"{}.{}\" is a generated column, which dbshape supports on PostgreSQL only",
+                    table.name, column.name
+                )));
+            }
             column.comment = None;
+            column.identity_always = false;
             if column.autoincrement {
                 column.sql_type = SqlType::Integer;
             }
         }
+        for fk in table.foreign_keys.values_mut() {
+            fk.deferrable = false;
+            fk.initially_deferred = false;
+        }
+        for index in table.indexes.values_mut() {
+            index.method = None;
+            index.include.clear();
+            for part in &mut index.parts {
+                part.nulls_first = None;
+            }
+        }
     }
-    schema
+    Ok(schema)
 }
 
 pub fn plan(diff: &Diff, desired: &Schema) -> Result<Plan> {

@@ -1,0 +1,97 @@
+//! Runs a plan on PostgreSQL: a session advisory lock (so concurrent applies
+//! run one after the other), then one transaction with `lock_timeout` set,
+//! a re-plan under the lock, every statement, COMMIT. Any failure rolls the
+//! whole transaction back.
+
+use super::{Applied, Event};
+use crate::database::{ApplyOptions, pg_error};
+use crate::error::{Error, Result};
+use crate::inspect::postgres::{Scope, inspect};
+use crate::model::Schema;
+use crate::plan::{self, Plan};
+use crate::sql::Dialect;
+use postgres::Client;
+use std::time::Instant;
+
+/// The advisory lock key every dbshape apply takes: "dbshape" in ASCII.
+pub const LOCK_KEY: i64 = 0x0064_6273_6861_7065;
+
+pub fn apply(
+    client: &mut Client,
+    scope: &Scope,
+    expected: &Plan,
+    desired: &Schema,
+    options: &ApplyOptions,
+    observer: &mut dyn FnMut(&Event),
+) -> Result<Applied> {
+    let started = Instant::now();
+    client
+        .execute("SELECT pg_advisory_lock($1)", &[&LOCK_KEY])
+        .map_err(|e| Error::Refused(format!("cannot take the dbshape lock: {}", pg_error(&e))))?;
+    let result = run(client, scope, expected, desired, options, observer, started);
+    // Ending the session would release it too; release it now for long-lived callers.
+    let _ = client.execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY]);
+    result
+}
+
+fn run(
+    client: &mut Client,
+    scope: &Scope,
+    expected: &Plan,
+    desired: &Schema,
+    options: &ApplyOptions,
+    observer: &mut dyn FnMut(&Event),
+    started: Instant,
+) -> Result<Applied> {
+    let mut tx = client
+        .transaction()
+        .map_err(|e| Error::RolledBack(pg_error(&e)))?;
+    tx.batch_execute(&format!(
+        "SET LOCAL lock_timeout = {}",
+        options.lock_timeout.as_millis()
+    ))
+    .map_err(|e| Error::RolledBack(pg_error(&e)))?;
+    // Another apply may have committed between our plan and our lock.
+    let current = inspect(&mut tx, scope)?;
+    let plan = plan::build(Dialect::Postgres, &current, desired)?;
+    if plan.is_empty() {
+        return Ok(Applied {
+            already_in_sync: true,
+            elapsed: started.elapsed(),
+            ..Applied::default()
+        });
+    }
+    if plan != *expected {
+        return Err(Error::Refused(
+            "the database changed after the plan was made (another apply?); nothing was run: plan again".into(),
+        ));
+    }
+    let statements: Vec<&str> = plan.statements().collect();
+    let total = statements.len();
+    for (i, sql) in statements.iter().enumerate() {
+        let began = Instant::now();
+        tx.batch_execute(sql).map_err(|e| {
+            let mut message = pg_error(&e);
+            if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
+                message.push_str(&format!(
+                    " (waited {} ms for a table lock: another session holds it; retry, or raise --lock-timeout)",
+                    options.lock_timeout.as_millis()
+                ));
+            }
+            Error::Statement { number: i + 1, total, sql: sql.to_string(), message }
+        })?;
+        observer(&Event::Statement {
+            number: i + 1,
+            total,
+            sql,
+            elapsed: began.elapsed(),
+        });
+    }
+    tx.commit()
+        .map_err(|e| Error::RolledBack(format!("commit failed: {}", pg_error(&e))))?;
+    Ok(Applied {
+        statements: total,
+        elapsed: started.elapsed(),
+        already_in_sync: false,
+    })
+}

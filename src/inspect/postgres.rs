@@ -1,0 +1,253 @@
+//! The PostgreSQL inspector: reads `pg_catalog` into the model with a fixed
+//! number of queries (one per kind of object, for all tables at once),
+//! whatever the number of tables. Expressions, defaults and types are taken
+//! in the server's own spelling (`pg_get_expr`, `format_type`), which is
+//! what the desired schema is normalised to as well.
+
+use crate::error::{Error, Result};
+use crate::model::{
+    Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey,
+    ReferentialAction, Schema, SqlType, Table, Unique,
+};
+use crate::sql::lexer::tokenize;
+use postgres::GenericClient;
+
+/// Which tables to read.
+pub struct Scope<'a> {
+    /// Schemas to read; tables in `default_schema` get unqualified names.
+    pub schemas: &'a [String],
+    pub default_schema: &'a str,
+}
+
+impl Scope<'_> {
+    fn name(&self, schema: &str, table: &str) -> String {
+        if schema == self.default_schema {
+            table.to_string()
+        } else {
+            format!("{schema}.{table}")
+        }
+    }
+}
+
+/// Tables of the scope that belong to no extension.
+const TABLES: &str = "
+    SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1)
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')";
+
+pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema> {
+    let mut schema = Schema::default();
+    let schemas = scope.schemas.to_vec();
+
+    let tables = query(
+        client,
+        &format!(
+            "SELECT n.nspname, c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c
+             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid IN ({TABLES}) ORDER BY 1, 2"
+        ),
+        &schemas,
+    )?;
+    for row in tables {
+        let name = scope.name(row.get(0), row.get(1));
+        let mut table = Table::new(&name);
+        table.comment = row.get(2);
+        schema.tables.insert(name, table);
+    }
+
+    let columns = query(
+        client,
+        &format!(
+            "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+                    pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
+                    CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
+                    col_description(c.oid, a.attnum),
+                    a.attidentity = '' AND pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname) IS NOT NULL
+             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+             JOIN pg_type t ON t.oid = a.atttypid
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+             LEFT JOIN pg_collation co ON co.oid = a.attcollation
+             WHERE c.oid IN ({TABLES}) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, 2, a.attnum"
+        ),
+        &schemas,
+    )?;
+    for row in columns {
+        let table_name = scope.name(row.get(0), row.get(1));
+        let Some(table) = schema.tables.get_mut(&table_name) else {
+            continue;
+        };
+        let name: String = row.get(2);
+        let type_text: String = row.get(3);
+        let default: Option<String> = row.get(5);
+        let identity: String = row.get(6);
+        let generated: String = row.get(7);
+        let serial: bool = row.get(10);
+        let mut sql_type = SqlType::parse(&type_text).unwrap_or(SqlType::Other(type_text.clone()));
+        if serial {
+            sql_type = SqlType::Other(
+                match sql_type {
+                    SqlType::SmallInt => "smallserial",
+                    SqlType::BigInt => "bigserial",
+                    _ => "serial",
+                }
+                .into(),
+            );
+        }
+        let mut column = Column::new(&name, sql_type);
+        column.nullable = !row.get::<_, bool>(4);
+        column.autoincrement = !identity.is_empty();
+        column.identity_always = identity == "a";
+        if generated == "s" {
+            column.generated = default.map(Expr::new);
+        } else if !serial {
+            column.default = default.as_deref().and_then(DefaultValue::from_sql);
+        }
+        column.collation = row.get(8);
+        column.comment = row.get(9);
+        table.columns.insert(name, column);
+    }
+
+    let constraints = query(
+        client,
+        &format!(
+            "SELECT n.nspname, c.relname, con.conname, con.contype::text,
+                    ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, i)
+                          JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.i),
+                    fn.nspname, fc.relname,
+                    ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, i)
+                          JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.i),
+                    con.confdeltype::text, con.confupdtype::text, con.condeferrable, con.condeferred,
+                    pg_get_expr(con.conbin, con.conrelid)
+             FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+             LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
+             WHERE c.oid IN ({TABLES}) AND con.contype IN ('p', 'u', 'c', 'f') ORDER BY 1, 2, 3"
+        ),
+        &schemas,
+    )?;
+    for row in constraints {
+        let table_name = scope.name(row.get(0), row.get(1));
+        let Some(table) = schema.tables.get_mut(&table_name) else {
+            continue;
+        };
+        let name: String = row.get(2);
+        let kind: String = row.get(3);
+        let columns: Vec<String> = row.get(4);
+        match kind.as_str() {
+            "p" => table.primary_key = Some(PrimaryKey { name, columns }),
+            "u" => {
+                table.uniques.insert(name.clone(), Unique { name, columns });
+            }
+            "c" => {
+                let expr: Option<String> = row.get(12);
+                table.checks.insert(
+                    name.clone(),
+                    Check {
+                        name,
+                        expr: Expr::new(expr.unwrap_or_default()),
+                    },
+                );
+            }
+            _ => {
+                let ref_schema: String = row.get(5);
+                let ref_table: String = row.get(6);
+                let fk = ForeignKey {
+                    name: name.clone(),
+                    columns,
+                    ref_table: scope.name(&ref_schema, &ref_table),
+                    ref_columns: row.get(7),
+                    on_delete: action(row.get(8)),
+                    on_update: action(row.get(9)),
+                    deferrable: row.get(10),
+                    initially_deferred: row.get(11),
+                };
+                table.foreign_keys.insert(name, fk);
+            }
+        }
+    }
+
+    let indexes = query(
+        client,
+        &format!(
+            "SELECT n.nspname, c.relname, i.relname, x.indisunique, am.amname, x.indnkeyatts::int, x.indnatts::int,
+                    ARRAY(SELECT pg_get_indexdef(x.indexrelid, k, true) FROM generate_series(1, x.indnatts) k ORDER BY k),
+                    x.indoption::int2[], x.indkey::int2[], pg_get_expr(x.indpred, x.indrelid, true)
+             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = i.relam
+             WHERE c.oid IN ({TABLES})
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = x.indexrelid AND con.contype IN ('p', 'u', 'x'))
+             ORDER BY 1, 2, 3"
+        ),
+        &schemas,
+    )?;
+    for row in indexes {
+        let table_name = scope.name(row.get(0), row.get(1));
+        let Some(table) = schema.tables.get_mut(&table_name) else {
+            continue;
+        };
+        let name: String = row.get(2);
+        let method: String = row.get(4);
+        let key_count = row.get::<_, i32>(5) as usize;
+        let definitions: Vec<String> = row.get(7);
+        let options: Vec<i16> = row.get(8);
+        let keys: Vec<i16> = row.get(9);
+        let mut parts = Vec::new();
+        let mut include = Vec::new();
+        for (i, definition) in definitions.into_iter().enumerate() {
+            let is_column = keys.get(i).is_some_and(|k| *k != 0);
+            if i >= key_count {
+                include.push(unquote(&definition));
+                continue;
+            }
+            let option = options.get(i).copied().unwrap_or(0);
+            let descending = option & 1 != 0;
+            let nulls_first = option & 2 != 0;
+            parts.push(IndexPart {
+                key: if is_column {
+                    IndexKey::Column(unquote(&definition))
+                } else {
+                    IndexKey::Expr(Expr::new(definition))
+                },
+                descending,
+                // NULLS FIRST is the default for DESC, NULLS LAST for ASC.
+                nulls_first: (nulls_first != descending).then_some(nulls_first),
+            });
+        }
+        let index = Index {
+            name: name.clone(),
+            parts,
+            unique: row.get(3),
+            predicate: row.get::<_, Option<String>>(10).map(Expr::new),
+            method: (method != "btree").then_some(method),
+            include,
+        };
+        table.indexes.insert(name, index);
+    }
+    Ok(schema)
+}
+
+fn query(
+    client: &mut impl GenericClient,
+    sql: &str,
+    schemas: &Vec<String>,
+) -> Result<Vec<postgres::Row>> {
+    client
+        .query(sql, &[schemas])
+        .map_err(|e| Error::Inspect(super::super::database::pg_error(&e)))
+}
+
+fn action(code: String) -> ReferentialAction {
+    match code.as_str() {
+        "r" => ReferentialAction::Restrict,
+        "c" => ReferentialAction::Cascade,
+        "n" => ReferentialAction::SetNull,
+        "d" => ReferentialAction::SetDefault,
+        _ => ReferentialAction::NoAction,
+    }
+}
+
+/// A column name as `pg_get_indexdef` prints it (quoted when needed).
+fn unquote(name: &str) -> String {
+    match tokenize(name).as_slice() {
+        [token] => token.ident(),
+        _ => name.to_string(),
+    }
+}

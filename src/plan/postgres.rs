@@ -1,0 +1,484 @@
+//! The PostgreSQL planner: every change is an ALTER in place, ordered by
+//! dependency so that any plan runs front to back inside one transaction:
+//!
+//! 1. drop foreign keys, then indexes, checks, uniques and primary keys
+//!    that go away or change;
+//! 2. renames;
+//! 3. create tables (without their foreign keys), add and alter columns,
+//!    drop columns;
+//! 4. add primary keys, uniques and checks, create indexes;
+//! 5. add foreign keys (after every table exists, so cycles work);
+//! 6. comments; 7. drop tables.
+
+use super::{Plan, Step};
+use crate::diff::{Change, Diff};
+use crate::error::{Error, Result};
+use crate::model::{Column, DefaultValue, ForeignKey, Index, IndexKey, SqlType, Table};
+use crate::sql::{Dialect, ident_list, quote_ident, quote_literal};
+
+pub fn plan(diff: &Diff) -> Result<Plan> {
+    let mut phases: [Vec<Step>; 8] = Default::default();
+    const DROP_FKS: usize = 0;
+    const DROP_OTHERS: usize = 1;
+    const RENAMES: usize = 2;
+    const TABLES: usize = 3;
+    const ADD_CONSTRAINTS: usize = 4;
+    const ADD_FKS: usize = 5;
+    const COMMENTS: usize = 6;
+    const DROP_TABLES: usize = 7;
+
+    let mut dropped_tables = Vec::new();
+    for change in &diff.changes {
+        let one = |sql: String| Step {
+            changes: vec![change.clone()],
+            statements: vec![sql],
+            note: None,
+        };
+        match change {
+            Change::CreateTable(table) => {
+                let mut statements = vec![create_table(table)];
+                statements.extend(table.indexes.values().map(|i| create_index(&table.name, i)));
+                statements.extend(comments(table));
+                phases[TABLES].push(Step {
+                    changes: vec![change.clone()],
+                    statements,
+                    note: None,
+                });
+                // Added once every table exists, so that cycles work.
+                for fk in table.foreign_keys.values() {
+                    let change = Change::AddForeignKey {
+                        table: table.name.clone(),
+                        foreign_key: fk.clone(),
+                    };
+                    phases[ADD_FKS].push(Step {
+                        changes: vec![change],
+                        statements: vec![add_foreign_key(&table.name, fk)],
+                        note: None,
+                    });
+                }
+            }
+            Change::DropTable(table) => dropped_tables.push(table),
+            Change::RenameTable { from, to } => {
+                let new_name = to.rsplit_once('.').map_or(to.as_str(), |(_, n)| n);
+                if schema_of(from) != schema_of(to) {
+                    return Err(Error::Unsupported(format!(
+                        "moving table {from} to another schema ({to}) is not supported"
+                    )));
+                }
+                phases[RENAMES].push(one(format!(
+                    "ALTER TABLE {} RENAME TO {}",
+                    table_ident(from),
+                    quote_ident(new_name)
+                )));
+            }
+            Change::RenameColumn { table, from, to } => phases[RENAMES].push(one(format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                table_ident(table),
+                quote_ident(from),
+                quote_ident(to)
+            ))),
+            Change::AddColumn { table, column } => {
+                let mut statements = vec![format!(
+                    "ALTER TABLE {} ADD COLUMN {}",
+                    table_ident(table),
+                    column_definition(column)
+                )];
+                statements.extend(column_comment(table, column));
+                phases[TABLES].push(Step {
+                    changes: vec![change.clone()],
+                    statements,
+                    note: None,
+                });
+            }
+            Change::DropColumn { table, column } => phases[TABLES].push(one(format!(
+                "ALTER TABLE {} DROP COLUMN {}",
+                table_ident(table),
+                quote_ident(&column.name)
+            ))),
+            Change::AlterColumn { table, from, to } => phases[TABLES].push(Step {
+                changes: vec![change.clone()],
+                statements: alter_column(table, from, to)?,
+                note: None,
+            }),
+            Change::SetPrimaryKey { table, from, to } => {
+                // The old key goes early (with the other drops), the new one
+                // once its columns exist; the change is listed with the latter.
+                if let Some(pk) = from {
+                    let changes = if to.is_none() {
+                        vec![change.clone()]
+                    } else {
+                        vec![]
+                    };
+                    phases[DROP_OTHERS].push(Step {
+                        changes,
+                        statements: vec![drop_constraint(table, &pk.name)],
+                        note: None,
+                    });
+                }
+                if let Some(pk) = to {
+                    phases[ADD_CONSTRAINTS].push(one(format!(
+                        "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})",
+                        table_ident(table),
+                        quote_ident(&pk.name),
+                        ident_list(&pk.columns)
+                    )));
+                }
+            }
+            Change::AddUnique { table, unique } => phases[ADD_CONSTRAINTS].push(one(format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
+                table_ident(table),
+                quote_ident(&unique.name),
+                ident_list(&unique.columns)
+            ))),
+            Change::DropUnique { table, unique } => {
+                phases[DROP_OTHERS].push(one(drop_constraint(table, &unique.name)))
+            }
+            Change::AddCheck { table, check } => phases[ADD_CONSTRAINTS].push(one(format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
+                table_ident(table),
+                quote_ident(&check.name),
+                check.expr.unwrapped()
+            ))),
+            Change::DropCheck { table, check } => {
+                phases[DROP_OTHERS].push(one(drop_constraint(table, &check.name)))
+            }
+            Change::AddForeignKey { table, foreign_key } => {
+                phases[ADD_FKS].push(one(add_foreign_key(table, foreign_key)))
+            }
+            Change::DropForeignKey { table, foreign_key } => {
+                phases[DROP_FKS].push(one(drop_constraint(table, &foreign_key.name)))
+            }
+            Change::CreateIndex { table, index } => {
+                phases[ADD_CONSTRAINTS].push(one(create_index(table, index)))
+            }
+            Change::DropIndex { table, index } => phases[DROP_OTHERS].push(one(format!(
+                "DROP INDEX {}",
+                qualified(schema_of(table), &index.name)
+            ))),
+            Change::SetTableComment { table, comment } => phases[COMMENTS].push(one(format!(
+                "COMMENT ON TABLE {} IS {}",
+                table_ident(table),
+                comment.as_deref().map_or("NULL".into(), quote_literal)
+            ))),
+        }
+    }
+    if !dropped_tables.is_empty() {
+        // One statement: PostgreSQL resolves the dependencies among them.
+        let names: Vec<String> = dropped_tables
+            .iter()
+            .map(|t| table_ident(&t.name))
+            .collect();
+        phases[DROP_TABLES].push(Step {
+            changes: dropped_tables
+                .iter()
+                .map(|t| Change::DropTable((*t).clone()))
+                .collect(),
+            statements: vec![format!("DROP TABLE {}", names.join(", "))],
+            note: None,
+        });
+    }
+    let steps: Vec<Step> = phases.into_iter().flatten().collect();
+    Ok(Plan {
+        dialect: Dialect::Postgres,
+        steps,
+        foreign_key_checks: Vec::new(),
+    })
+}
+
+/// `schema.table` → `"schema"."table"`; `table` → `"table"`.
+pub fn table_ident(name: &str) -> String {
+    match name.split_once('.') {
+        Some((schema, table)) => format!("{}.{}", quote_ident(schema), quote_ident(table)),
+        None => quote_ident(name),
+    }
+}
+
+fn schema_of(table: &str) -> Option<&str> {
+    table.split_once('.').map(|(schema, _)| schema)
+}
+
+fn qualified(schema: Option<&str>, name: &str) -> String {
+    match schema {
+        Some(schema) => format!("{}.{}", quote_ident(schema), quote_ident(name)),
+        None => quote_ident(name),
+    }
+}
+
+fn drop_constraint(table: &str, name: &str) -> String {
+    format!(
+        "ALTER TABLE {} DROP CONSTRAINT {}",
+        table_ident(table),
+        quote_ident(name)
+    )
+}
+
+/// CREATE TABLE with its keys and checks; foreign keys come separately.
+pub fn create_table(table: &Table) -> String {
+    let mut lines: Vec<String> = table.columns.values().map(column_definition).collect();
+    if let Some(pk) = &table.primary_key {
+        lines.push(format!(
+            "CONSTRAINT {} PRIMARY KEY ({})",
+            quote_ident(&pk.name),
+            ident_list(&pk.columns)
+        ));
+    }
+    for unique in table.uniques.values() {
+        lines.push(format!(
+            "CONSTRAINT {} UNIQUE ({})",
+            quote_ident(&unique.name),
+            ident_list(&unique.columns)
+        ));
+    }
+    for check in table.checks.values() {
+        lines.push(format!(
+            "CONSTRAINT {} CHECK ({})",
+            quote_ident(&check.name),
+            check.expr.unwrapped()
+        ));
+    }
+    format!(
+        "CREATE TABLE {} (\n  {}\n)",
+        table_ident(&table.name),
+        lines.join(",\n  ")
+    )
+}
+
+pub fn comments(table: &Table) -> Vec<String> {
+    let mut statements = Vec::new();
+    if let Some(comment) = &table.comment {
+        statements.push(format!(
+            "COMMENT ON TABLE {} IS {}",
+            table_ident(&table.name),
+            quote_literal(comment)
+        ));
+    }
+    for column in table.columns.values() {
+        statements.extend(column_comment(&table.name, column));
+    }
+    statements
+}
+
+fn column_comment(table: &str, column: &Column) -> Option<String> {
+    column.comment.as_ref().map(|comment| {
+        format!(
+            "COMMENT ON COLUMN {}.{} IS {}",
+            table_ident(table),
+            quote_ident(&column.name),
+            quote_literal(comment)
+        )
+    })
+}
+
+pub fn add_foreign_key(table: &str, fk: &ForeignKey) -> String {
+    let mut sql = format!(
+        "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+        table_ident(table),
+        quote_ident(&fk.name),
+        ident_list(&fk.columns),
+        table_ident(&fk.ref_table),
+        ident_list(&fk.ref_columns)
+    );
+    for (clause, action) in [("ON DELETE", fk.on_delete), ("ON UPDATE", fk.on_update)] {
+        if action != Default::default() {
+            sql.push_str(&format!(" {clause} {}", action.sql()));
+        }
+    }
+    if fk.deferrable {
+        sql.push_str(if fk.initially_deferred {
+            " DEFERRABLE INITIALLY DEFERRED"
+        } else {
+            " DEFERRABLE"
+        });
+    }
+    sql
+}
+
+/// The type as PostgreSQL spells it.
+pub fn type_sql(sql_type: &SqlType) -> String {
+    match sql_type {
+        SqlType::Blob => "bytea".into(),
+        SqlType::Array(element) => format!("{}[]", type_sql(element)),
+        other => other.to_string(),
+    }
+}
+
+fn default_sql(default: &DefaultValue) -> String {
+    match default {
+        DefaultValue::Literal(literal) => literal.to_string(),
+        DefaultValue::Expr(expr) => expr.to_string(),
+    }
+}
+
+fn column_definition(column: &Column) -> String {
+    let mut sql = format!(
+        "{} {}",
+        quote_ident(&column.name),
+        type_sql(&column.sql_type)
+    );
+    if let Some(collation) = &column.collation {
+        sql.push_str(&format!(" COLLATE {}", quote_ident(collation)));
+    }
+    if let Some(generated) = &column.generated {
+        sql.push_str(&format!(
+            " GENERATED ALWAYS AS ({}) STORED",
+            generated.unwrapped()
+        ));
+    } else if column.autoincrement {
+        sql.push_str(if column.identity_always {
+            " GENERATED ALWAYS AS IDENTITY"
+        } else {
+            " GENERATED BY DEFAULT AS IDENTITY"
+        });
+    } else if let Some(default) = &column.default {
+        sql.push_str(&format!(" DEFAULT {}", default_sql(default)));
+    }
+    if !column.nullable {
+        sql.push_str(" NOT NULL");
+    }
+    sql
+}
+
+fn alter_column(table: &str, from: &Column, to: &Column) -> Result<Vec<String>> {
+    let alter = |clause: String| {
+        format!(
+            "ALTER TABLE {} ALTER COLUMN {} {clause}",
+            table_ident(table),
+            quote_ident(&to.name)
+        )
+    };
+    let mut statements = Vec::new();
+    if from.generated != to.generated {
+        // A generated column holds no data of its own: recreate it.
+        statements.push(format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            table_ident(table),
+            quote_ident(&to.name)
+        ));
+        statements.push(format!(
+            "ALTER TABLE {} ADD COLUMN {}",
+            table_ident(table),
+            column_definition(to)
+        ));
+        statements.extend(column_comment(table, to));
+        return Ok(statements);
+    }
+    let is_serial = |t: &SqlType| matches!(t, SqlType::Other(name) if name.ends_with("serial"));
+    if (is_serial(&to.sql_type) || is_serial(&from.sql_type)) && from.sql_type != to.sql_type {
+        return Err(Error::Unsupported(format!(
+            "changing {table}.{} between serial and another type is not supported: use `autoincrement: true` (an identity column)",
+            to.name
+        )));
+    }
+    let type_changes = from.sql_type != to.sql_type || from.collation != to.collation;
+    if from.autoincrement && !to.autoincrement {
+        statements.push(alter("DROP IDENTITY".into()));
+    }
+    if from.default.is_some() && (to.default.is_none() || type_changes) {
+        statements.push(alter("DROP DEFAULT".into()));
+    }
+    if type_changes {
+        let mut clause = format!("TYPE {}", type_sql(&to.sql_type));
+        if let Some(collation) = &to.collation {
+            clause.push_str(&format!(" COLLATE {}", quote_ident(collation)));
+        }
+        if needs_using(&from.sql_type, &to.sql_type) {
+            clause.push_str(&format!(
+                " USING {}::{}",
+                quote_ident(&to.name),
+                type_sql(&to.sql_type)
+            ));
+        }
+        statements.push(alter(clause));
+    }
+    if let Some(default) = &to.default
+        && (from.default.as_ref() != Some(default) || type_changes)
+    {
+        statements.push(alter(format!("SET DEFAULT {}", default_sql(default))));
+    }
+    if from.nullable != to.nullable {
+        statements.push(alter(if to.nullable {
+            "DROP NOT NULL".into()
+        } else {
+            "SET NOT NULL".into()
+        }));
+    }
+    if to.autoincrement && !from.autoincrement {
+        let kind = if to.identity_always {
+            "ALWAYS"
+        } else {
+            "BY DEFAULT"
+        };
+        statements.push(alter(format!("ADD GENERATED {kind} AS IDENTITY")));
+    } else if to.autoincrement && from.identity_always != to.identity_always {
+        statements.push(alter(format!(
+            "SET GENERATED {}",
+            if to.identity_always {
+                "ALWAYS"
+            } else {
+                "BY DEFAULT"
+            }
+        )));
+    }
+    if from.comment != to.comment {
+        statements.push(format!(
+            "COMMENT ON COLUMN {}.{} IS {}",
+            table_ident(table),
+            quote_ident(&to.name),
+            to.comment.as_deref().map_or("NULL".into(), quote_literal)
+        ));
+    }
+    Ok(statements)
+}
+
+/// Whether PostgreSQL needs an explicit `USING col::type` for the change:
+/// it has no implicit cast between different type families.
+fn needs_using(from: &SqlType, to: &SqlType) -> bool {
+    use SqlType::*;
+    let family = |t: &SqlType| match t {
+        SmallInt | Integer | BigInt | Real | Double | Numeric { .. } => 1,
+        Varchar(_) | Char(_) | Text => 2,
+        Timestamp | TimestampTz | Date => 3,
+        Json | Jsonb => 4,
+        _ => 0,
+    };
+    family(from) == 0 || family(from) != family(to)
+}
+
+pub fn create_index(table: &str, index: &Index) -> String {
+    let parts: Vec<String> = index
+        .parts
+        .iter()
+        .map(|part| {
+            let mut key = match &part.key {
+                IndexKey::Column(c) => quote_ident(c),
+                IndexKey::Expr(e) => format!("({})", e.unwrapped()),
+            };
+            if part.descending {
+                key.push_str(" DESC");
+            }
+            match part.nulls_first {
+                Some(true) => key.push_str(" NULLS FIRST"),
+                Some(false) => key.push_str(" NULLS LAST"),
+                None => {}
+            }
+            key
+        })
+        .collect();
+    let mut sql = format!(
+        "CREATE {}INDEX {} ON {}",
+        if index.unique { "UNIQUE " } else { "" },
+        quote_ident(&index.name),
+        table_ident(table)
+    );
+    if let Some(method) = &index.method {
+        sql.push_str(&format!(" USING {}", quote_ident(method)));
+    }
+    sql.push_str(&format!(" ({})", parts.join(", ")));
+    if !index.include.is_empty() {
+        sql.push_str(&format!(" INCLUDE ({})", ident_list(&index.include)));
+    }
+    if let Some(predicate) = &index.predicate {
+        sql.push_str(&format!(" WHERE {}", predicate.unwrapped()));
+    }
+    sql
+}
