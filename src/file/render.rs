@@ -66,7 +66,7 @@ fn render_table(out: &mut String, table: &Table) {
             push_actions(&mut fields, fk);
         }
         if let Some(check) = folded_check(c) {
-            fields.push(format!("check: {}", expression(check.expr.as_str())));
+            fields.push(format!("check: {}", expression(check.expr.unwrapped())));
         }
         if let Some(comment) = &column.comment {
             fields.push(format!("comment: {}", scalar(comment)));
@@ -119,7 +119,7 @@ fn render_table(out: &mut String, table: &Table) {
                 out,
                 "      {}: {}",
                 scalar(&check.name),
-                expression(check.expr.as_str())
+                expression(check.expr.unwrapped())
             );
         }
     }
@@ -168,8 +168,13 @@ fn column_fields(column: &Column, primary_key: bool) -> Vec<String> {
     if primary_key {
         fields.push("primary_key: true".into());
     }
-    if column.autoincrement {
+    if column.autoincrement && column.identity_always {
+        fields.push("identity: always".into());
+    } else if column.autoincrement {
         fields.push("autoincrement: true".into());
+    }
+    if let Some(generated) = &column.generated {
+        fields.push(format!("generated: {}", expression(generated.unwrapped())));
     }
     if !column.nullable && !primary_key {
         fields.push("nullable: false".into());
@@ -190,25 +195,46 @@ fn push_actions(fields: &mut Vec<String>, fk: &ForeignKey) {
     if fk.on_update != ReferentialAction::NoAction {
         fields.push(format!("on_update: {}", scalar(&fk.on_update.to_string())));
     }
+    if fk.initially_deferred {
+        fields.push("initially_deferred: true".into());
+    } else if fk.deferrable {
+        fields.push("deferrable: true".into());
+    }
 }
 
 fn index_fields(index: &Index) -> Vec<String> {
     let parts: Vec<String> = index
         .parts
         .iter()
-        .map(|part| match (&part.key, part.descending) {
-            (IndexKey::Column(c), false) => scalar(c),
-            (IndexKey::Column(c), true) => scalar(&format!("{c} desc")),
-            (IndexKey::Expr(e), false) => format!("{{ expr: {} }}", scalar(e.as_str())),
-            (IndexKey::Expr(e), true) => format!("{{ expr: {}, order: desc }}", scalar(e.as_str())),
+        .map(|part| {
+            let nulls = match part.nulls_first {
+                Some(true) => ", nulls: first",
+                Some(false) => ", nulls: last",
+                None => "",
+            };
+            let order = if part.descending { ", order: desc" } else { "" };
+            match &part.key {
+                IndexKey::Column(c) if nulls.is_empty() && part.descending => {
+                    scalar(&format!("{c} desc"))
+                }
+                IndexKey::Column(c) if nulls.is_empty() => scalar(c),
+                IndexKey::Column(c) => format!("{{ column: {}{order}{nulls} }}", scalar(c)),
+                IndexKey::Expr(e) => format!("{{ expr: {}{order}{nulls} }}", scalar(e.unwrapped())),
+            }
         })
         .collect();
     let mut fields = vec![format!("columns: [{}]", parts.join(", "))];
+    if let Some(method) = &index.method {
+        fields.push(format!("using: {}", scalar(method)));
+    }
+    if !index.include.is_empty() {
+        fields.push(format!("include: {}", list(&index.include)));
+    }
     if index.unique {
         fields.push("unique: true".into());
     }
     if let Some(predicate) = &index.predicate {
-        fields.push(format!("where: {}", expression(predicate.as_str())));
+        fields.push(format!("where: {}", expression(predicate.unwrapped())));
     }
     fields
 }
@@ -219,7 +245,7 @@ fn default_yaml(default: &DefaultValue) -> String {
         DefaultValue::Literal(Literal::Int(n)) => n.to_string(),
         DefaultValue::Literal(Literal::Float(f)) => f.clone(),
         DefaultValue::Literal(Literal::Text(s)) => scalar(s),
-        DefaultValue::Expr(e) => format!("{{ sql: {} }}", scalar(e.as_str())),
+        DefaultValue::Expr(e) => format!("{{ sql: {} }}", scalar(e.unwrapped())),
     }
 }
 

@@ -7,7 +7,10 @@ const SCHEMA: &str =
 
 #[test]
 fn check_exit_codes() {
-    let t = Test::sqlite();
+    Test::each(check_codes);
+}
+
+fn check_codes(t: &Test) {
     t.schema(SCHEMA);
     let drift = t.run(&["check"]).code(1);
     assert!(
@@ -146,7 +149,10 @@ fn help_documents_exit_codes() {
 
 #[test]
 fn odd_identifiers_are_quoted_everywhere() {
-    let t = Test::sqlite();
+    Test::each(odd_identifiers);
+}
+
+fn odd_identifiers(t: &Test) {
     let schema = "tables:\n  \"users\\\"; DROP TABLE x; --\":\n    columns:\n      \"select\": { type: integer, primary_key: true }\n      \"a b\": { type: text, unique: true }\n    indexes:\n      \"weird \\\"idx\\\"\": { columns: [\"a b\"] }\n  x:\n    columns:\n      id: { type: integer }\n";
     t.schema(schema);
     t.apply();

@@ -32,7 +32,10 @@ const AFTER: &str = "tables:
 
 #[test]
 fn table_and_column_renames_keep_data_and_references() {
-    let t = Test::sqlite();
+    Test::each(renames_keep_data);
+}
+
+fn renames_keep_data(t: &Test) {
     t.schema(BEFORE);
     t.apply();
     t.sql("INSERT INTO articles VALUES (1, 'hello'), (2, 'world'); INSERT INTO comments VALUES (1, 1), (2, 2);");
@@ -53,7 +56,11 @@ fn table_and_column_renames_keep_data_and_references() {
         [["1", "hello"], ["2", "world"]]
     );
     t.assert_in_sync();
-    t.sql("PRAGMA foreign_keys = ON; DELETE FROM posts WHERE id = 1;");
+    t.sql(if t.is_postgres() {
+        "DELETE FROM posts WHERE id = 1"
+    } else {
+        "PRAGMA foreign_keys = ON; DELETE FROM posts WHERE id = 1;"
+    });
     assert_eq!(
         t.count("comments"),
         1,
@@ -63,7 +70,10 @@ fn table_and_column_renames_keep_data_and_references() {
 
 #[test]
 fn without_a_hint_a_rename_is_a_destructive_drop_and_add() {
-    let t = Test::sqlite();
+    Test::each(drop_and_add);
+}
+
+fn drop_and_add(t: &Test) {
     t.schema(BEFORE);
     t.apply();
     t.sql("INSERT INTO articles VALUES (1, 'hello')");

@@ -6,15 +6,19 @@ const ROOT_SCHEMA: &str = include_str!("../../schema.yaml");
 
 #[test]
 fn root_schema_applies_and_converges() {
-    let t = Test::sqlite();
-    t.schema(ROOT_SCHEMA);
-    t.apply();
-    t.assert_in_sync();
+    Test::each(|t| {
+        t.schema(ROOT_SCHEMA);
+        t.apply();
+        t.assert_in_sync();
+    });
 }
 
 #[test]
 fn inspect_output_plans_no_changes_and_is_stable() {
-    let t = Test::sqlite();
+    Test::each(inspect_round_trip);
+}
+
+fn inspect_round_trip(t: &Test) {
     t.schema(ROOT_SCHEMA);
     t.apply();
     let first = t.run(&["inspect"]).success().stdout;
@@ -24,7 +28,11 @@ fn inspect_output_plans_no_changes_and_is_stable() {
     t.assert_in_sync();
 
     // The inspected file builds an identical database from scratch.
-    let fresh = Test::sqlite();
+    let fresh = if t.is_postgres() {
+        Test::postgres().unwrap()
+    } else {
+        Test::sqlite()
+    };
     fresh.schema(&first);
     fresh.apply();
     assert_eq!(fresh.run(&["inspect"]).success().stdout, first);
@@ -42,7 +50,10 @@ fn inspect_output_option_writes_the_file() {
 
 #[test]
 fn every_common_type_round_trips() {
-    let t = Test::sqlite();
+    Test::each(common_types);
+}
+
+fn common_types(t: &Test) {
     t.schema(
         "tables:\n  t:\n    columns:\n      \
          a: { type: integer, primary_key: true }\n      b: { type: bigint }\n      c: { type: smallint }\n      \
