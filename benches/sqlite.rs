@@ -22,9 +22,7 @@ fn main() {
     for n in tables {
         plan_many_tables(n);
     }
-    let rows = std::env::var("DBSHAPE_BENCH_ROWS")
-        .map(|v| v.parse().expect("number"))
-        .unwrap_or(1_000_000);
+    let rows = std::env::var("DBSHAPE_BENCH_ROWS").map(|v| v.parse().expect("number")).unwrap_or(1_000_000);
     rebuild_vs_copy(rows, false);
     rebuild_vs_copy(rows, true);
 }
@@ -41,11 +39,7 @@ fn schema_yaml(n: usize) -> String {
              parent: {{ type: integer{} }}\n      c5: {{ type: text }}\n      c6: {{ type: boolean, default: false }}\n      \
              c7: {{ type: \"numeric(10,2)\" }}\n      c8: {{ type: timestamp, default: {{ sql: CURRENT_TIMESTAMP }} }}\n      \
              c9: {{ type: bigint }}\n      c10: {{ type: date }}\n    indexes:\n      t{i}_c5_idx: {{ columns: [c5] }}\n",
-            if i > 0 {
-                format!(", references: t{}.id", i - 1)
-            } else {
-                String::new()
-            }
+            if i > 0 { format!(", references: t{}.id", i - 1) } else { String::new() }
         );
     }
     yaml
@@ -72,11 +66,7 @@ fn plan_many_tables(n: usize) {
         let current = db.inspect().unwrap();
         let inspected = started.elapsed();
         let plan = plan::build(Dialect::Sqlite, &current, &desired).unwrap();
-        assert!(
-            plan.is_empty(),
-            "benchmark schema must converge: {:?}",
-            plan.changes().next()
-        );
+        assert!(plan.is_empty(), "benchmark schema must converge: {:?}", plan.changes().next());
         timings.push((started.elapsed(), load, inspected - load));
     }
     timings.sort();
@@ -91,16 +81,8 @@ fn plan_many_tables(n: usize) {
 }
 
 fn rebuild_vs_copy(rows: usize, with_index: bool) {
-    let index_yaml = if with_index {
-        "    indexes:\n      big_name_idx: { columns: [name] }\n"
-    } else {
-        ""
-    };
-    let index_sql = if with_index {
-        "CREATE INDEX big_name_idx ON big (name);"
-    } else {
-        ""
-    };
+    let index_yaml = if with_index { "    indexes:\n      big_name_idx: { columns: [name] }\n" } else { "" };
+    let index_sql = if with_index { "CREATE INDEX big_name_idx ON big (name);" } else { "" };
     let dir = tempfile::tempdir().unwrap();
     let yaml = "tables:\n  big:\n    columns:\n      id: { type: integer, primary_key: true }\n      name: { type: text, nullable: false }\n      \
                 qty: { type: integer }\n      note: { type: text }\n"
@@ -133,18 +115,14 @@ fn rebuild_vs_copy(rows: usize, with_index: bool) {
     .unwrap();
     let copy = started.elapsed();
     if with_index {
-        conn.execute_batch("CREATE INDEX big2_name_idx ON big2 (name)")
-            .unwrap();
+        conn.execute_batch("CREATE INDEX big2_name_idx ON big2 (name)").unwrap();
     }
     let copy_and_index = started.elapsed();
 
     // dbshape: a NOT NULL on qty forces the full rebuild.
     let path = make("rebuild.db");
     let desired = load_str(
-        &yaml.replace(
-            "qty: { type: integer }",
-            "qty: { type: integer, nullable: false }",
-        ),
+        &yaml.replace("qty: { type: integer }", "qty: { type: integer, nullable: false }"),
         Path::new("b.yaml"),
     )
     .unwrap();
@@ -153,12 +131,7 @@ fn rebuild_vs_copy(rows: usize, with_index: bool) {
     let desired = db.normalize(&desired).unwrap();
     let current = db.inspect().unwrap();
     let plan = plan::build(Dialect::Sqlite, &current, &desired).unwrap();
-    assert!(
-        plan.steps[0]
-            .note
-            .as_deref()
-            .is_some_and(|n| n.contains("rebuilt"))
-    );
+    assert!(plan.steps[0].note.as_deref().is_some_and(|n| n.contains("rebuilt")));
     db.apply(&plan, &desired, &mut |_: &Event| {}).unwrap();
     let rebuild = started.elapsed();
     println!(

@@ -25,12 +25,7 @@ pub enum Error {
     Unsupported(String),
 
     #[error("statement {number} of {total} failed: {message}\n  SQL: {sql}")]
-    Statement {
-        number: usize,
-        total: usize,
-        sql: String,
-        message: String,
-    },
+    Statement { number: usize, total: usize, sql: String, message: String },
 
     #[error("the apply was rolled back: {0}")]
     RolledBack(String),

@@ -6,15 +6,8 @@ pub fn did_you_mean<'a, S: AsRef<str>>(word: &str, candidates: &'a [S]) -> Optio
     candidates
         .iter()
         .map(AsRef::as_ref)
-        .map(|c| {
-            (
-                strsim::damerau_levenshtein(&word_lower, &c.to_lowercase()),
-                c,
-            )
-        })
-        .filter(|(distance, c)| {
-            *distance > 0 && *distance <= 2.max(c.len() / 4) && *distance < c.len().max(2)
-        })
+        .map(|c| (strsim::damerau_levenshtein(&word_lower, &c.to_lowercase()), c))
+        .filter(|(distance, c)| *distance > 0 && *distance <= 2.max(c.len() / 4) && *distance < c.len().max(2))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, c)| c)
 }
@@ -25,14 +18,8 @@ mod tests {
 
     #[test]
     fn suggests_close_names() {
-        assert_eq!(
-            did_you_mean("nulable", &["type", "nullable", "unique"]),
-            Some("nullable")
-        );
-        assert_eq!(
-            did_you_mean("intger", &["integer", "text"]),
-            Some("integer")
-        );
+        assert_eq!(did_you_mean("nulable", &["type", "nullable", "unique"]), Some("nullable"));
+        assert_eq!(did_you_mean("intger", &["integer", "text"]), Some("integer"));
         assert_eq!(did_you_mean("zebra", &["integer", "text"]), None);
         assert_eq!(did_you_mean("text", &["text"]), None);
     }

@@ -16,26 +16,15 @@ pub enum DatabaseUrl {
 
 impl DatabaseUrl {
     pub fn parse(url: &str) -> Result<DatabaseUrl> {
-        let error = |message: &str| Error::Url {
-            url: redact(url),
-            message: message.into(),
-        };
+        let error = |message: &str| Error::Url { url: redact(url), message: message.into() };
         let Some((scheme, rest)) = url.split_once("://") else {
             // A libpq key=value connection string.
-            if url
-                .split_whitespace()
-                .next()
-                .is_some_and(|w| w.contains('='))
-            {
+            if url.split_whitespace().next().is_some_and(|w| w.contains('=')) {
                 return Ok(DatabaseUrl::Postgres(url.to_string()));
             }
             return Err(error("expected SCHEME://..., e.g. sqlite:///app.db"));
         };
-        let family = scheme
-            .split('+')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
+        let family = scheme.split('+').next().unwrap_or_default().to_ascii_lowercase();
         match family.as_str() {
             "sqlite" => {
                 let path = rest.split('?').next().unwrap_or_default();
@@ -43,16 +32,12 @@ impl DatabaseUrl {
                     return Ok(DatabaseUrl::Sqlite(None));
                 }
                 let Some(path) = path.strip_prefix('/') else {
-                    return Err(error(
-                        "SQLite URLs have no host: use sqlite:///relative.db or sqlite:////absolute.db",
-                    ));
+                    return Err(error("SQLite URLs have no host: use sqlite:///relative.db or sqlite:////absolute.db"));
                 };
                 Ok(DatabaseUrl::Sqlite(Some(PathBuf::from(path))))
             }
             "postgres" | "postgresql" => Ok(DatabaseUrl::Postgres(format!("postgresql://{rest}"))),
-            _ => Err(error(&format!(
-                "unsupported database \"{scheme}\" (supported: sqlite, postgresql)"
-            ))),
+            _ => Err(error(&format!("unsupported database \"{scheme}\" (supported: sqlite, postgresql)"))),
         }
     }
 }
@@ -107,22 +92,10 @@ mod tests {
 
     #[test]
     fn sqlalchemy_sqlite_urls() {
-        assert_eq!(
-            DatabaseUrl::parse("sqlite:///app.db").unwrap(),
-            DatabaseUrl::Sqlite(Some("app.db".into()))
-        );
-        assert_eq!(
-            DatabaseUrl::parse("sqlite:////tmp/a.db").unwrap(),
-            DatabaseUrl::Sqlite(Some("/tmp/a.db".into()))
-        );
-        assert_eq!(
-            DatabaseUrl::parse("sqlite://").unwrap(),
-            DatabaseUrl::Sqlite(None)
-        );
-        assert_eq!(
-            DatabaseUrl::parse("sqlite+pysqlite:///x.db").unwrap(),
-            DatabaseUrl::Sqlite(Some("x.db".into()))
-        );
+        assert_eq!(DatabaseUrl::parse("sqlite:///app.db").unwrap(), DatabaseUrl::Sqlite(Some("app.db".into())));
+        assert_eq!(DatabaseUrl::parse("sqlite:////tmp/a.db").unwrap(), DatabaseUrl::Sqlite(Some("/tmp/a.db".into())));
+        assert_eq!(DatabaseUrl::parse("sqlite://").unwrap(), DatabaseUrl::Sqlite(None));
+        assert_eq!(DatabaseUrl::parse("sqlite+pysqlite:///x.db").unwrap(), DatabaseUrl::Sqlite(Some("x.db".into())));
         assert!(DatabaseUrl::parse("sqlite://host/x.db").is_err());
         assert!(DatabaseUrl::parse("app.db").is_err());
         assert!(DatabaseUrl::parse("mysql://x").is_err());
@@ -138,24 +111,14 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
+        assert_eq!(redact("postgresql://bob:s3cret@db:5432/app"), "postgresql://bob:***@db:5432/app");
         assert_eq!(
-            redact("postgresql://bob:s3cret@db:5432/app"),
-            "postgresql://bob:***@db:5432/app"
-        );
-        assert_eq!(
-            DatabaseUrl::parse("postgres://bob:s3cret@db/app")
-                .unwrap()
-                .to_string(),
+            DatabaseUrl::parse("postgres://bob:s3cret@db/app").unwrap().to_string(),
             "postgresql://bob:***@db/app"
         );
-        let err = DatabaseUrl::parse("oracle://bob:s3cret@db/app")
-            .unwrap_err()
-            .to_string();
+        let err = DatabaseUrl::parse("oracle://bob:s3cret@db/app").unwrap_err().to_string();
         assert!(!err.contains("s3cret"), "{err}");
-        assert_eq!(
-            redact("host=h password='a b' user=u"),
-            "host=h password=*** user=u"
-        );
+        assert_eq!(redact("host=h password='a b' user=u"), "host=h password=*** user=u");
         assert_eq!(
             redact("postgresql://h/db?password=x&sslmode=require"),
             "postgresql://h/db?password=***&sslmode=require"

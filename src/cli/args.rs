@@ -106,13 +106,9 @@ pub enum Format {
 /// `500ms`, `5s`, `2m`, or a bare number of seconds.
 fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(text.len());
+    let split = text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("\"{text}\" is not a duration such as 500ms, 5s or 1m"))?;
+    let value: f64 = number.parse().map_err(|_| format!("\"{text}\" is not a duration such as 500ms, 5s or 1m"))?;
     let seconds = match unit.trim() {
         "ms" => value / 1000.0,
         "" | "s" => value,

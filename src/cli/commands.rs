@@ -31,32 +31,18 @@ fn prepare(target: &Target, access: Access) -> Result<Prepared> {
     let desired = db.normalize(&file)?;
     let current = db.inspect()?;
     let plan = plan::build(db.dialect(), &current, &desired)?;
-    Ok(Prepared {
-        url,
-        db,
-        desired,
-        current,
-        plan,
-    })
+    Ok(Prepared { url, db, desired, current, plan })
 }
 
 fn schema_name(target: &Target) -> String {
-    target.schema.file_name().map_or_else(
-        || target.schema.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
+    target.schema.file_name().map_or_else(|| target.schema.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 pub fn plan(target: &Target, format: Format) -> Result<i32> {
     let prepared = prepare(target, Access::Read)?;
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Text => output::plan_text(
-            &mut out,
-            &prepared.plan,
-            &prepared.url,
-            &schema_name(target),
-        ),
+        Format::Text => output::plan_text(&mut out, &prepared.plan, &prepared.url, &schema_name(target)),
         Format::Sql => output::plan_sql(&mut out, &prepared.plan),
         Format::Json => output::plan_json(&mut out, &prepared.plan),
     }
@@ -68,23 +54,11 @@ pub fn check(target: &Target) -> Result<i32> {
     let prepared = prepare(target, Access::Read)?;
     let mut out = std::io::stdout().lock();
     if prepared.plan.is_empty() {
-        writeln!(
-            out,
-            "In sync: the database matches {}.",
-            schema_name(target)
-        )
-        .map_err(stdout_error)?;
+        writeln!(out, "In sync: the database matches {}.", schema_name(target)).map_err(stdout_error)?;
         return Ok(EXIT_OK);
     }
-    output::drift(
-        &mut out,
-        &prepared.current,
-        &prepared.desired,
-        &prepared.plan,
-        &prepared.url,
-        &schema_name(target),
-    )
-    .map_err(stdout_error)?;
+    output::drift(&mut out, &prepared.current, &prepared.desired, &prepared.plan, &prepared.url, &schema_name(target))
+        .map_err(stdout_error)?;
     Ok(EXIT_DRIFT)
 }
 
@@ -95,13 +69,8 @@ pub fn apply(
     allow_destructive: bool,
     lock_timeout: Duration,
 ) -> Result<i32> {
-    let Prepared {
-        url,
-        mut db,
-        desired,
-        plan,
-        ..
-    } = prepare(target, if dry_run { Access::Read } else { Access::Write })?;
+    let Prepared { url, mut db, desired, plan, .. } =
+        prepare(target, if dry_run { Access::Read } else { Access::Write })?;
     let name = schema_name(target);
     let mut out = std::io::stdout().lock();
     output::plan_text(&mut out, &plan, &url, &name).map_err(stdout_error)?;
@@ -142,12 +111,7 @@ pub fn apply(
     }
     writeln!(out, "\nApplying:").map_err(stdout_error)?;
     let mut observer = |event: &Event| {
-        let Event::Statement {
-            number,
-            total,
-            sql,
-            elapsed,
-        } = event;
+        let Event::Statement { number, total, sql, elapsed } = event;
         let _ = writeln!(
             std::io::stdout(),
             "  [{number}/{total}] {:>9}  {}",
@@ -155,12 +119,7 @@ pub fn apply(
             output::first_line(sql)
         );
     };
-    let applied = db.apply(
-        &plan,
-        &desired,
-        &ApplyOptions { lock_timeout },
-        &mut observer,
-    )?;
+    let applied = db.apply(&plan, &desired, &ApplyOptions { lock_timeout }, &mut observer)?;
     if applied.already_in_sync {
         writeln!(out, "Nothing to do: the database already matched {name} when the lock was taken (another apply?).")
             .map_err(stdout_error)?;
@@ -193,23 +152,14 @@ pub fn inspect(database: &DatabaseArg, output_path: Option<&Path>) -> Result<i32
     let mut db = connect(&url, Access::Read)?;
     let yaml = crate::file::render(&db.inspect()?);
     match output_path {
-        Some(path) => std::fs::write(path, yaml).map_err(|source| Error::Io {
-            action: "write",
-            path: path.into(),
-            source,
-        })?,
-        None => std::io::stdout()
-            .lock()
-            .write_all(yaml.as_bytes())
-            .map_err(stdout_error)?,
+        Some(path) => {
+            std::fs::write(path, yaml).map_err(|source| Error::Io { action: "write", path: path.into(), source })?
+        }
+        None => std::io::stdout().lock().write_all(yaml.as_bytes()).map_err(stdout_error)?,
     }
     Ok(EXIT_OK)
 }
 
 fn stdout_error(source: std::io::Error) -> Error {
-    Error::Io {
-        action: "write to",
-        path: "standard output".into(),
-        source,
-    }
+    Error::Io { action: "write to", path: "standard output".into(), source }
 }

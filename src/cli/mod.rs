@@ -23,22 +23,14 @@ pub fn main() -> i32 {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return if error.use_stderr() {
-                EXIT_ERROR
-            } else {
-                EXIT_OK
-            };
+            return if error.use_stderr() { EXIT_ERROR } else { EXIT_OK };
         }
     };
     let result = match cli.command {
         Command::Plan { target, format } => commands::plan(&target, format),
-        Command::Apply {
-            target,
-            yes,
-            dry_run,
-            allow_destructive,
-            lock_timeout,
-        } => commands::apply(&target, yes, dry_run, allow_destructive, lock_timeout),
+        Command::Apply { target, yes, dry_run, allow_destructive, lock_timeout } => {
+            commands::apply(&target, yes, dry_run, allow_destructive, lock_timeout)
+        }
         Command::Check { target } => commands::check(&target),
         Command::Inspect { database, output } => commands::inspect(&database, output.as_deref()),
     };
@@ -61,17 +53,12 @@ fn report(error: &Error) {
                 if let (Some(line), Some(text)) = (problem.line, &problem.source_line) {
                     let _ = writeln!(err, "{line:>5} | {text}");
                     if let Some(column) = problem.column {
-                        let _ =
-                            writeln!(err, "{:>5} | {}^", "", " ".repeat(column.saturating_sub(1)));
+                        let _ = writeln!(err, "{:>5} | {}^", "", " ".repeat(column.saturating_sub(1)));
                     }
                 }
             }
             if problems.len() > 1 {
-                let _ = writeln!(
-                    err,
-                    "error: {} problems in the schema file; nothing was changed",
-                    problems.len()
-                );
+                let _ = writeln!(err, "error: {} problems in the schema file; nothing was changed", problems.len());
             }
         }
         other => {

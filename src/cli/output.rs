@@ -11,12 +11,7 @@ use std::time::Duration;
 /// JSON document version; bump on any incompatible change.
 pub const JSON_FORMAT_VERSION: u32 = 1;
 
-pub fn plan_text(
-    out: &mut dyn Write,
-    plan: &Plan,
-    url: &DatabaseUrl,
-    schema_name: &str,
-) -> io::Result<()> {
+pub fn plan_text(out: &mut dyn Write, plan: &Plan, url: &DatabaseUrl, schema_name: &str) -> io::Result<()> {
     if plan.is_empty() {
         return writeln!(out, "No changes. The database matches {schema_name}.");
     }
@@ -40,11 +35,7 @@ pub fn plan_text(
     }
     let destructive = plan.destructive().len();
     if destructive > 0 {
-        writeln!(
-            out,
-            "\n{destructive} destructive change{}: apply needs --allow-destructive.",
-            plural(destructive)
-        )?;
+        writeln!(out, "\n{destructive} destructive change{}: apply needs --allow-destructive.", plural(destructive))?;
     }
     Ok(())
 }
@@ -105,32 +96,18 @@ pub fn drift(
     schema_name: &str,
 ) -> io::Result<()> {
     let count = plan.changes().count();
-    writeln!(
-        out,
-        "Drift: the database differs from {schema_name} ({count} change{}).\n",
-        plural(count)
-    )?;
+    writeln!(out, "Drift: the database differs from {schema_name} ({count} change{}).\n", plural(count))?;
     let live = crate::file::render(current);
     let wanted = crate::file::render(desired);
     let diff = similar::TextDiff::from_lines(&live, &wanted);
-    write!(
-        out,
-        "{}",
-        diff.unified_diff()
-            .context_radius(3)
-            .header("database", schema_name)
-    )?;
+    write!(out, "{}", diff.unified_diff().context_radius(3).header("database", schema_name))?;
     writeln!(out)?;
     plan_text(out, plan, url, schema_name)
 }
 
 pub fn duration(elapsed: Duration) -> String {
     let ms = elapsed.as_secs_f64() * 1000.0;
-    if ms < 1000.0 {
-        format!("{ms:.1} ms")
-    } else {
-        format!("{:.2} s", ms / 1000.0)
-    }
+    if ms < 1000.0 { format!("{ms:.1} ms") } else { format!("{:.2} s", ms / 1000.0) }
 }
 
 pub fn first_line(sql: &str) -> String {

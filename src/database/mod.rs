@@ -26,9 +26,7 @@ pub struct ApplyOptions {
 
 impl Default for ApplyOptions {
     fn default() -> Self {
-        ApplyOptions {
-            lock_timeout: Duration::from_secs(5),
-        }
+        ApplyOptions { lock_timeout: Duration::from_secs(5) }
     }
 }
 
@@ -64,8 +62,6 @@ pub enum Access {
 pub fn connect(url: &DatabaseUrl, access: Access) -> Result<Box<dyn Database>> {
     match url {
         DatabaseUrl::Sqlite(path) => Ok(Box::new(SqliteDatabase::open(path.as_deref(), access)?)),
-        DatabaseUrl::Postgres(text) => {
-            Ok(Box::new(PostgresDatabase::open(text, &url.to_string())?))
-        }
+        DatabaseUrl::Postgres(text) => Ok(Box::new(PostgresDatabase::open(text, &url.to_string())?)),
     }
 }

@@ -52,33 +52,21 @@ pub fn pg_error(error: &postgres::Error) -> String {
 impl PostgresDatabase {
     pub fn open(url: &str, display: &str) -> Result<PostgresDatabase> {
         let settings = postgres_config::parse(url, display)?;
-        let connect_error = |e: postgres::Error| Error::Connect {
-            what: display.to_string(),
-            message: pg_error(&e),
-        };
+        let connect_error = |e: postgres::Error| Error::Connect { what: display.to_string(), message: pg_error(&e) };
         let mut client = match settings.ssl_mode {
             SslMode::Disable => settings.config.connect(NoTls).map_err(connect_error)?,
             mode => {
                 let tls = postgres_config::tls_config(mode, settings.root_cert.as_ref())?;
-                settings
-                    .config
-                    .connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
-                    .map_err(connect_error)?
+                settings.config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls)).map_err(connect_error)?
             }
         };
-        let default_schema: Option<String> = client
-            .query_one("SELECT current_schema()", &[])
-            .map_err(connect_error)?
-            .get(0);
+        let default_schema: Option<String> =
+            client.query_one("SELECT current_schema()", &[]).map_err(connect_error)?.get(0);
         let default_schema = default_schema.ok_or_else(|| Error::Connect {
             what: display.to_string(),
             message: "the search_path names no existing schema to manage".into(),
         })?;
-        Ok(PostgresDatabase {
-            client,
-            default_schema,
-            schemas: Vec::new(),
-        })
+        Ok(PostgresDatabase { client, default_schema, schemas: Vec::new() })
     }
 
     fn scope_schemas(&mut self) -> Result<Vec<String>> {
@@ -110,13 +98,7 @@ impl Database for PostgresDatabase {
     fn inspect(&mut self) -> Result<Schema> {
         let schemas = self.scope_schemas()?;
         let default_schema = self.default_schema.clone();
-        inspect(
-            &mut self.client,
-            &Scope {
-                schemas: &schemas,
-                default_schema: &default_schema,
-            },
-        )
+        inspect(&mut self.client, &Scope { schemas: &schemas, default_schema: &default_schema })
     }
 
     fn normalize(&mut self, desired: &Schema) -> Result<Schema> {
@@ -129,27 +111,15 @@ impl Database for PostgresDatabase {
             }
         }
         self.schemas = schemas.clone();
-        let mut tx = self
-            .client
-            .transaction()
-            .map_err(|e| Error::Inspect(pg_error(&e)))?;
-        let pid: i32 = tx
-            .query_one("SELECT pg_backend_pid()", &[])
-            .map_err(|e| Error::Inspect(pg_error(&e)))?
-            .get(0);
+        let mut tx = self.client.transaction().map_err(|e| Error::Inspect(pg_error(&e)))?;
+        let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).map_err(|e| Error::Inspect(pg_error(&e)))?.get(0);
         // Scratch schema i stands in for schemas[i].
-        let scratch: Vec<String> = (0..schemas.len())
-            .map(|i| format!("dbshape_scratch_{pid}_{i}"))
-            .collect();
+        let scratch: Vec<String> = (0..schemas.len()).map(|i| format!("dbshape_scratch_{pid}_{i}")).collect();
         let to_scratch = |name: &str| -> String {
             match name.split_once('.') {
                 Some((schema, table)) => {
                     let i = schemas.iter().position(|s| s == schema).unwrap_or(0);
-                    if i == 0 {
-                        table.to_string()
-                    } else {
-                        format!("{}.{table}", scratch[i])
-                    }
+                    if i == 0 { table.to_string() } else { format!("{}.{table}", scratch[i]) }
                 }
                 None => name.to_string(),
             }
@@ -163,12 +133,22 @@ impl Database for PostgresDatabase {
             quote_ident(&scratch[0]),
             quote_ident(&self.default_schema)
         ));
-        tx.batch_execute(&setup)
-            .map_err(|e| Error::Inspect(pg_error(&e)))?;
+        tx.batch_execute(&setup).map_err(|e| Error::Inspect(pg_error(&e)))?;
 
-        let rejected = |what: String, e: postgres::Error| {
-            Error::Refused(format!("PostgreSQL rejects {what}: {}", pg_error(&e)))
-        };
+        let rejected =
+            |what: String, e: postgres::Error| Error::Refused(format!("PostgreSQL rejects {what}: {}", pg_error(&e)));
+        for extension in &desired.extensions {
+            tx.batch_execute(&format!(
+                "CREATE EXTENSION IF NOT EXISTS {} SCHEMA {}",
+                quote_ident(extension),
+                quote_ident(&self.default_schema)
+            ))
+            .map_err(|e| rejected(format!("extension \"{extension}\""), e))?;
+        }
+        for (name, values) in &desired.enums {
+            tx.batch_execute(&planner::create_enum(&to_scratch(name), values))
+                .map_err(|e| rejected(format!("enum \"{name}\""), e))?;
+        }
         let mut mapped = desired.clone();
         mapped.tables = desired
             .tables
@@ -189,28 +169,17 @@ impl Database for PostgresDatabase {
         for (original, table) in desired.tables.keys().zip(mapped.tables.values()) {
             for index in table.indexes.values() {
                 tx.batch_execute(&planner::create_index(&table.name, index))
-                    .map_err(|e| {
-                        rejected(format!("index \"{}\" on \"{original}\"", index.name), e)
-                    })?;
+                    .map_err(|e| rejected(format!("index \"{}\" on \"{original}\"", index.name), e))?;
             }
             for fk in table.foreign_keys.values() {
                 tx.batch_execute(&planner::add_foreign_key(&table.name, fk))
-                    .map_err(|e| {
-                        rejected(format!("foreign key \"{}\" on \"{original}\"", fk.name), e)
-                    })?;
+                    .map_err(|e| rejected(format!("foreign key \"{}\" on \"{original}\"", fk.name), e))?;
             }
             for statement in planner::comments(table) {
-                tx.batch_execute(&statement)
-                    .map_err(|e| rejected(format!("a comment on \"{original}\""), e))?;
+                tx.batch_execute(&statement).map_err(|e| rejected(format!("a comment on \"{original}\""), e))?;
             }
         }
-        let read = inspect(
-            &mut tx,
-            &Scope {
-                schemas: &scratch,
-                default_schema: &scratch[0],
-            },
-        )?;
+        let read = inspect(&mut tx, &Scope { schemas: &scratch, default_schema: &scratch[0] })?;
         let _ = tx.rollback();
 
         let from_scratch = |name: &str| -> String {
@@ -223,24 +192,20 @@ impl Database for PostgresDatabase {
             }
         };
         let mut normalized = Schema {
+            enums: desired.enums.clone(),
+            extensions: desired.extensions.clone(),
             tables: Default::default(),
             views: Vec::new(),
         };
         for (original, table) in desired.tables.iter().zip(mapped.tables.keys()) {
             let original_name = original.0;
             let mut read_table = read.tables.get(table).cloned().ok_or_else(|| {
-                Error::Inspect(format!(
-                    "table \"{original_name}\" was not found after creating it in a scratch schema"
-                ))
+                Error::Inspect(format!("table \"{original_name}\" was not found after creating it in a scratch schema"))
             })?;
             read_table.name = original_name.clone();
             read_table.renamed_from = original.1.renamed_from.clone();
             for column in read_table.columns.values_mut() {
-                column.renamed_from = original
-                    .1
-                    .columns
-                    .get(&column.name)
-                    .and_then(|c| c.renamed_from.clone());
+                column.renamed_from = original.1.columns.get(&column.name).and_then(|c| c.renamed_from.clone());
             }
             for fk in read_table.foreign_keys.values_mut() {
                 fk.ref_table = from_scratch(&fk.ref_table);
@@ -258,10 +223,7 @@ impl Database for PostgresDatabase {
         observer: &mut dyn FnMut(&Event),
     ) -> Result<Applied> {
         let schemas = self.scope_schemas()?;
-        let scope = Scope {
-            schemas: &schemas,
-            default_schema: &self.default_schema,
-        };
+        let scope = Scope { schemas: &schemas, default_schema: &self.default_schema };
         crate::execute::postgres::apply(&mut self.client, &scope, plan, desired, options, observer)
     }
 }

@@ -45,17 +45,16 @@ pub struct Settings {
 /// Parses a `postgresql://` URL (any `+driver` suffix already removed) or a
 /// `key=value` string. `display` is the redacted form for messages.
 pub fn parse(text: &str, display: &str) -> Result<Settings> {
-    let url_error = |message: String| Error::Url {
-        url: display.to_string(),
-        message,
-    };
+    let url_error = |message: String| Error::Url { url: display.to_string(), message };
     let mut ssl_mode = None;
     let mut root_cert = None;
     let mut take = |key: &str, value: &str| -> Result<bool> {
         match key {
             "sslmode" => {
                 ssl_mode = Some(SslMode::parse(value).ok_or_else(|| {
-                    url_error(format!("unknown sslmode \"{value}\" (disable, prefer, require, verify-ca or verify-full)"))
+                    url_error(format!(
+                        "unknown sslmode \"{value}\" (disable, prefer, require, verify-ca or verify-full)"
+                    ))
                 })?);
                 Ok(true)
             }
@@ -74,21 +73,14 @@ pub fn parse(text: &str, display: &str) -> Result<Settings> {
                 kept.push(pair);
             }
         }
-        if kept.is_empty() {
-            base.to_string()
-        } else {
-            format!("{base}?{}", kept.join("&"))
-        }
+        if kept.is_empty() { base.to_string() } else { format!("{base}?{}", kept.join("&")) }
     } else if text.contains("://") {
         text.to_string()
     } else {
         let mut kept = Vec::new();
         for (key, value) in key_values(text) {
             if !take(&key, &value)? {
-                kept.push(format!(
-                    "{key}='{}'",
-                    value.replace('\\', "\\\\").replace('\'', "\\'")
-                ));
+                kept.push(format!("{key}='{}'", value.replace('\\', "\\\\").replace('\'', "\\'")));
             }
         }
         kept.join(" ")
@@ -96,9 +88,7 @@ pub fn parse(text: &str, display: &str) -> Result<Settings> {
     let mut config = postgres::Config::from_str(&rest).map_err(|e| url_error(e.to_string()))?;
     apply_environment(&mut config);
     if ssl_mode.is_none() {
-        ssl_mode = std::env::var("PGSSLMODE")
-            .ok()
-            .and_then(|m| SslMode::parse(&m));
+        ssl_mode = std::env::var("PGSSLMODE").ok().and_then(|m| SslMode::parse(&m));
     }
     if root_cert.is_none() {
         root_cert = std::env::var_os("PGSSLROOTCERT").map(PathBuf::from);
@@ -112,11 +102,7 @@ pub fn parse(text: &str, display: &str) -> Result<Settings> {
     if config.get_application_name().is_none() {
         config.application_name("dbshape");
     }
-    Ok(Settings {
-        config,
-        ssl_mode,
-        root_cert,
-    })
+    Ok(Settings { config, ssl_mode, root_cert })
 }
 
 /// libpq's environment variables, for whatever the URL leaves out.
@@ -131,11 +117,7 @@ fn apply_environment(config: &mut postgres::Config) {
         config.port(port);
     }
     if config.get_user().is_none() {
-        config.user(
-            &env("PGUSER")
-                .or_else(|| env("USER"))
-                .unwrap_or_else(|| "postgres".into()),
-        );
+        config.user(&env("PGUSER").or_else(|| env("USER")).unwrap_or_else(|| "postgres".into()));
     }
     if config.get_password().is_none()
         && let Some(password) = env("PGPASSWORD")
@@ -157,8 +139,7 @@ fn key_values(text: &str) -> Vec<(String, String)> {
         while chars.peek().is_some_and(|c| c.is_whitespace()) {
             chars.next();
         }
-        let key: String =
-            std::iter::from_fn(|| chars.next_if(|c| *c != '=' && !c.is_whitespace())).collect();
+        let key: String = std::iter::from_fn(|| chars.next_if(|c| *c != '=' && !c.is_whitespace())).collect();
         if key.is_empty() {
             break;
         }
@@ -189,9 +170,7 @@ fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && let Some(byte) = text
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(byte) = text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(byte);
             i += 3;
@@ -209,12 +188,10 @@ pub fn tls_config(ssl_mode: SslMode, root_cert: Option<&PathBuf>) -> Result<rust
     let mut roots = RootCertStore::empty();
     match root_cert {
         Some(path) => {
-            let certs = CertificateDer::pem_file_iter(path)
-                .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| Error::Connect {
-                    what: format!("sslrootcert {}", path.display()),
-                    message: e.to_string(),
-                })?;
+            let certs =
+                CertificateDer::pem_file_iter(path).and_then(|certs| certs.collect::<Result<Vec<_>, _>>()).map_err(
+                    |e| Error::Connect { what: format!("sslrootcert {}", path.display()), message: e.to_string() },
+                )?;
             for cert in certs {
                 roots.add(cert).map_err(|e| Error::Connect {
                     what: format!("sslrootcert {}", path.display()),
@@ -231,25 +208,15 @@ pub fn tls_config(ssl_mode: SslMode, root_cert: Option<&PathBuf>) -> Result<rust
         Some(
             WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
                 .build()
-                .map_err(|e| Error::Connect {
-                    what: "TLS settings".into(),
-                    message: e.to_string(),
-                })?,
+                .map_err(|e| Error::Connect { what: "TLS settings".into(), message: e.to_string() })?,
         )
     } else {
         None
     };
-    let verifier = Verifier {
-        inner,
-        check_name: ssl_mode == SslMode::VerifyFull,
-        provider: provider.clone(),
-    };
+    let verifier = Verifier { inner, check_name: ssl_mode == SslMode::VerifyFull, provider: provider.clone() };
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| Error::Connect {
-            what: "TLS settings".into(),
-            message: e.to_string(),
-        })?
+        .map_err(|e| Error::Connect { what: "TLS settings".into(), message: e.to_string() })?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
@@ -292,12 +259,7 @@ impl ServerCertVerifier for Verifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
     fn verify_tls13_signature(
@@ -306,18 +268,11 @@ impl ServerCertVerifier for Verifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
+        self.provider.signature_verification_algorithms.supported_schemes()
     }
 }
 
@@ -327,7 +282,9 @@ mod tests {
 
     #[test]
     fn tls_options_are_taken_out_of_urls() {
-        let settings = parse("postgresql://u:pw@h:5433/db?sslmode=verify-full&sslrootcert=%2Ftmp%2Fca.pem&connect_timeout=3", "x").unwrap();
+        let settings =
+            parse("postgresql://u:pw@h:5433/db?sslmode=verify-full&sslrootcert=%2Ftmp%2Fca.pem&connect_timeout=3", "x")
+                .unwrap();
         assert_eq!(settings.ssl_mode, SslMode::VerifyFull);
         assert_eq!(settings.root_cert, Some(PathBuf::from("/tmp/ca.pem")));
         assert_eq!(settings.config.get_dbname(), Some("db"));
@@ -336,11 +293,7 @@ mod tests {
 
     #[test]
     fn key_value_strings() {
-        let settings = parse(
-            "host=h port=5432 dbname=app user=bob password='a b' sslmode=require",
-            "x",
-        )
-        .unwrap();
+        let settings = parse("host=h port=5432 dbname=app user=bob password='a b' sslmode=require", "x").unwrap();
         assert_eq!(settings.ssl_mode, SslMode::Require);
         assert_eq!(settings.config.get_password(), Some(&b"a b"[..]));
         assert_eq!(settings.config.get_user(), Some("bob"));

@@ -16,17 +16,14 @@ pub struct SqliteDatabase {
 
 impl SqliteDatabase {
     pub fn open(path: Option<&Path>, access: Access) -> Result<SqliteDatabase> {
-        let connect_error = |what: &str, e: &dyn std::fmt::Display| Error::Connect {
-            what: what.to_string(),
-            message: e.to_string(),
-        };
+        let connect_error =
+            |what: &str, e: &dyn std::fmt::Display| Error::Connect { what: what.to_string(), message: e.to_string() };
         let conn = match path {
             // A file that doesn't exist yet reads as an empty database.
             Some(path) if access == Access::Read && !path.exists() => Connection::open_in_memory(),
             Some(path) => {
-                let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-                    | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                    | OpenFlags::SQLITE_OPEN_URI;
+                let mut flags =
+                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
                 if access == Access::Write {
                     flags |= OpenFlags::SQLITE_OPEN_CREATE;
                 }
@@ -35,17 +32,12 @@ impl SqliteDatabase {
             None => Connection::open_in_memory(),
         }
         .map_err(|e| connect_error("SQLite database", &e))?;
-        let what = path.map_or("the in-memory database".to_string(), |p| {
-            format!("SQLite database {}", p.display())
-        });
+        let what = path.map_or("the in-memory database".to_string(), |p| format!("SQLite database {}", p.display()));
         // Wait for a concurrent writer rather than failing at once.
-        conn.busy_timeout(Duration::from_secs(30))
-            .map_err(|e| connect_error(&what, &e))?;
+        conn.busy_timeout(Duration::from_secs(30)).map_err(|e| connect_error(&what, &e))?;
         // Reading the schema proves the file is a database at all.
-        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .map_err(|e| connect_error(&what, &e))?;
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))
+            .map_err(|e| connect_error(&what, &e))?;
         Ok(SqliteDatabase { conn })
     }
 

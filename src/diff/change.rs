@@ -70,6 +70,27 @@ pub enum Change {
         table: String,
         comment: Option<String>,
     },
+    CreateExtension {
+        name: String,
+    },
+    CreateEnum {
+        name: String,
+        values: Vec<String>,
+    },
+    DropEnum {
+        name: String,
+    },
+    /// New labels only, each placed before an existing one (or at the end).
+    AddEnumValues {
+        name: String,
+        values: Vec<(String, Option<String>)>,
+    },
+    /// Labels removed or reordered: the type is recreated and columns cast.
+    RecreateEnum {
+        name: String,
+        from: Vec<String>,
+        to: Vec<String>,
+    },
 }
 
 impl Change {
@@ -92,6 +113,11 @@ impl Change {
             | Change::CreateIndex { table, .. }
             | Change::DropIndex { table, .. }
             | Change::SetTableComment { table, .. } => table,
+            Change::CreateExtension { name }
+            | Change::CreateEnum { name, .. }
+            | Change::DropEnum { name }
+            | Change::AddEnumValues { name, .. }
+            | Change::RecreateEnum { name, .. } => name,
         }
     }
 
@@ -115,6 +141,11 @@ impl Change {
             Change::CreateIndex { .. } => "create_index",
             Change::DropIndex { .. } => "drop_index",
             Change::SetTableComment { .. } => "set_table_comment",
+            Change::CreateExtension { .. } => "create_extension",
+            Change::CreateEnum { .. } => "create_enum",
+            Change::DropEnum { .. } => "drop_enum",
+            Change::AddEnumValues { .. } => "add_enum_values",
+            Change::RecreateEnum { .. } => "recreate_enum",
         }
     }
 
@@ -128,18 +159,18 @@ impl Change {
             }
             Change::AlterColumn { table, to, .. } => format!("{table}.{}", to.name),
             Change::RenameColumn { table, to, .. } => format!("{table}.{to}"),
-            Change::SetPrimaryKey { table, .. } | Change::SetTableComment { table, .. } => {
-                table.clone()
-            }
-            Change::AddUnique { unique, .. } | Change::DropUnique { unique, .. } => {
-                unique.name.clone()
-            }
+            Change::SetPrimaryKey { table, .. } | Change::SetTableComment { table, .. } => table.clone(),
+            Change::AddUnique { unique, .. } | Change::DropUnique { unique, .. } => unique.name.clone(),
             Change::AddCheck { check, .. } | Change::DropCheck { check, .. } => check.name.clone(),
-            Change::AddForeignKey { foreign_key, .. }
-            | Change::DropForeignKey { foreign_key, .. } => foreign_key.name.clone(),
-            Change::CreateIndex { index, .. } | Change::DropIndex { index, .. } => {
-                index.name.clone()
+            Change::AddForeignKey { foreign_key, .. } | Change::DropForeignKey { foreign_key, .. } => {
+                foreign_key.name.clone()
             }
+            Change::CreateIndex { index, .. } | Change::DropIndex { index, .. } => index.name.clone(),
+            Change::CreateExtension { name }
+            | Change::CreateEnum { name, .. }
+            | Change::DropEnum { name }
+            | Change::AddEnumValues { name, .. }
+            | Change::RecreateEnum { name, .. } => name.clone(),
         }
     }
 
@@ -147,16 +178,13 @@ impl Change {
     pub fn destructive(&self) -> Option<String> {
         match self {
             Change::DropTable(t) => Some(format!("drops table {} and all its rows", t.name)),
-            Change::DropColumn { table, column } => Some(format!(
-                "drops column {table}.{} and its values",
-                column.name
-            )),
-            Change::AlterColumn { table, from, to } if !from.sql_type.widens_to(&to.sql_type) => {
-                Some(format!(
-                    "changes {table}.{} from {} to {}, which can lose or reject values",
-                    to.name, from.sql_type, to.sql_type
-                ))
+            Change::DropColumn { table, column } => {
+                Some(format!("drops column {table}.{} and its values", column.name))
             }
+            Change::AlterColumn { table, from, to } if !from.sql_type.widens_to(&to.sql_type) => Some(format!(
+                "changes {table}.{} from {} to {}, which can lose or reject values",
+                to.name, from.sql_type, to.sql_type
+            )),
             _ => None,
         }
     }
@@ -169,13 +197,16 @@ impl Change {
             | Change::AddUnique { .. }
             | Change::AddCheck { .. }
             | Change::AddForeignKey { .. }
-            | Change::CreateIndex { .. } => '+',
+            | Change::CreateIndex { .. }
+            | Change::CreateExtension { .. }
+            | Change::CreateEnum { .. } => '+',
             Change::DropTable(_)
             | Change::DropColumn { .. }
             | Change::DropUnique { .. }
             | Change::DropCheck { .. }
             | Change::DropForeignKey { .. }
-            | Change::DropIndex { .. } => '-',
+            | Change::DropIndex { .. }
+            | Change::DropEnum { .. } => '-',
             _ => '~',
         }
     }
@@ -213,11 +244,7 @@ impl fmt::Display for Change {
                     parts.push(format!("type {} → {}", from.sql_type, to.sql_type));
                 }
                 if from.nullable != to.nullable {
-                    parts.push(if to.nullable {
-                        "drop not null".into()
-                    } else {
-                        "set not null".into()
-                    });
+                    parts.push(if to.nullable { "drop not null".into() } else { "set not null".into() });
                 }
                 if from.default != to.default {
                     parts.push(match &to.default {
@@ -226,17 +253,10 @@ impl fmt::Display for Change {
                     });
                 }
                 if from.autoincrement != to.autoincrement {
-                    parts.push(if to.autoincrement {
-                        "autoincrement".into()
-                    } else {
-                        "no autoincrement".into()
-                    });
+                    parts.push(if to.autoincrement { "autoincrement".into() } else { "no autoincrement".into() });
                 }
                 if from.collation != to.collation {
-                    parts.push(format!(
-                        "collation {}",
-                        to.collation.as_deref().unwrap_or("default")
-                    ));
+                    parts.push(format!("collation {}", to.collation.as_deref().unwrap_or("default")));
                 }
                 if from.comment != to.comment {
                     parts.push("comment".into());
@@ -244,19 +264,12 @@ impl fmt::Display for Change {
                 write!(f, " {}", parts.join(", "))
             }
             Change::SetPrimaryKey { table, to, .. } => match to {
-                Some(pk) => write!(
-                    f,
-                    "set primary key of {table} to ({})",
-                    pk.columns.join(", ")
-                ),
+                Some(pk) => write!(f, "set primary key of {table} to ({})", pk.columns.join(", ")),
                 None => write!(f, "drop primary key of {table}"),
             },
-            Change::AddUnique { table, unique } => write!(
-                f,
-                "add unique {} on {table} ({})",
-                unique.name,
-                unique.columns.join(", ")
-            ),
+            Change::AddUnique { table, unique } => {
+                write!(f, "add unique {} on {table} ({})", unique.name, unique.columns.join(", "))
+            }
             Change::DropUnique { table, unique } => {
                 write!(f, "drop unique {} on {table}", unique.name)
             }
@@ -264,10 +277,7 @@ impl fmt::Display for Change {
                 write!(f, "add check {} on {table}: {}", check.name, check.expr)
             }
             Change::DropCheck { table, check } => write!(f, "drop check {} on {table}", check.name),
-            Change::AddForeignKey {
-                table,
-                foreign_key: fk,
-            } => write!(
+            Change::AddForeignKey { table, foreign_key: fk } => write!(
                 f,
                 "add foreign key {} on {table} ({}) → {} ({})",
                 fk.name,
@@ -279,15 +289,20 @@ impl fmt::Display for Change {
                 write!(f, "drop foreign key {} on {table}", foreign_key.name)
             }
             Change::CreateIndex { table, index } => {
-                write!(
-                    f,
-                    "create {}index {} on {table}",
-                    if index.unique { "unique " } else { "" },
-                    index.name
-                )
+                write!(f, "create {}index {} on {table}", if index.unique { "unique " } else { "" }, index.name)
             }
             Change::DropIndex { table, index } => write!(f, "drop index {} on {table}", index.name),
             Change::SetTableComment { table, .. } => write!(f, "set comment on {table}"),
+            Change::CreateExtension { name } => write!(f, "create extension {name}"),
+            Change::CreateEnum { name, values } => write!(f, "create enum {name} ({})", values.join(", ")),
+            Change::DropEnum { name } => write!(f, "drop enum {name}"),
+            Change::AddEnumValues { name, values } => {
+                let labels: Vec<&str> = values.iter().map(|(v, _)| v.as_str()).collect();
+                write!(f, "add values to enum {name}: {}", labels.join(", "))
+            }
+            Change::RecreateEnum { name, from, to } => {
+                write!(f, "recreate enum {name}: ({}) → ({}), columns cast", from.join(", "), to.join(", "))
+            }
         }
     }
 }

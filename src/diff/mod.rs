@@ -36,6 +36,19 @@ pub fn diff(current: &Schema, desired: &Schema) -> Diff {
     let mut changes = Vec::new();
     let mut base = current.clone();
 
+    for name in &desired.extensions {
+        if !current.extensions.contains(name) {
+            changes.push(Change::CreateExtension { name: name.clone() });
+        }
+    }
+    for (name, values) in &desired.enums {
+        match current.enums.get(name) {
+            None => changes.push(Change::CreateEnum { name: name.clone(), values: values.clone() }),
+            Some(existing) if existing == values => {}
+            Some(existing) => changes.push(enum_change(name, existing, values)),
+        }
+    }
+
     for table in desired.tables.values() {
         if let Some(old) = &table.renamed_from
             && !base.tables.contains_key(&table.name)
@@ -43,10 +56,7 @@ pub fn diff(current: &Schema, desired: &Schema) -> Diff {
             && !desired.tables.contains_key(old)
         {
             rename_table(&mut base, old, &table.name);
-            changes.push(Change::RenameTable {
-                from: old.clone(),
-                to: table.name.clone(),
-            });
+            changes.push(Change::RenameTable { from: old.clone(), to: table.name.clone() });
         }
     }
     for table in desired.tables.values() {
@@ -65,11 +75,7 @@ pub fn diff(current: &Schema, desired: &Schema) -> Diff {
         }
         for (from, to) in renames {
             rename_column(&mut base, &table.name, &from, &to);
-            changes.push(Change::RenameColumn {
-                table: table.name.clone(),
-                from,
-                to,
-            });
+            changes.push(Change::RenameColumn { table: table.name.clone(), from, to });
         }
     }
 
@@ -79,49 +85,57 @@ pub fn diff(current: &Schema, desired: &Schema) -> Diff {
             Some(current_table) => diff_table(current_table, table, &mut changes),
         }
     }
-    let mut dropped: Vec<&str> = base
-        .dependency_order()
-        .into_iter()
-        .filter(|t| !desired.tables.contains_key(*t))
-        .collect();
+    let mut dropped: Vec<&str> =
+        base.dependency_order().into_iter().filter(|t| !desired.tables.contains_key(*t)).collect();
     dropped.reverse();
     for name in dropped {
         changes.push(Change::DropTable(base.tables[name].clone()));
     }
+    for name in current.enums.keys() {
+        if !desired.enums.contains_key(name) {
+            changes.push(Change::DropEnum { name: name.clone() });
+        }
+    }
     Diff { changes, base }
+}
+
+/// Adding labels (keeping the existing ones in order) is an `ADD VALUE`
+/// each; anything else recreates the type.
+fn enum_change(name: &str, existing: &[String], wanted: &[String]) -> Change {
+    let kept: Vec<&String> = wanted.iter().filter(|v| existing.contains(v)).collect();
+    let only_additions = kept.len() == existing.len() && kept.iter().zip(existing).all(|(a, b)| *a == b);
+    if !only_additions {
+        return Change::RecreateEnum { name: name.to_string(), from: existing.to_vec(), to: wanted.to_vec() };
+    }
+    let mut values = Vec::new();
+    for (i, value) in wanted.iter().enumerate() {
+        if !existing.contains(value) {
+            let before = wanted[i + 1..].iter().find(|v| existing.contains(v)).cloned();
+            values.push((value.clone(), before));
+        }
+    }
+    Change::AddEnumValues { name: name.to_string(), values }
 }
 
 fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {
     let t = || desired.name.clone();
     for column in desired.columns.values() {
         match current.columns.get(&column.name) {
-            None => changes.push(Change::AddColumn {
-                table: t(),
-                column: column.clone(),
-            }),
+            None => changes.push(Change::AddColumn { table: t(), column: column.clone() }),
             Some(existing) if !existing.same_definition(column) => {
-                changes.push(Change::AlterColumn {
-                    table: t(),
-                    from: existing.clone(),
-                    to: column.clone(),
-                })
+                changes.push(Change::AlterColumn { table: t(), from: existing.clone(), to: column.clone() })
             }
             Some(_) => {}
         }
     }
     for column in current.columns.values() {
         if !desired.columns.contains_key(&column.name) {
-            changes.push(Change::DropColumn {
-                table: t(),
-                column: column.clone(),
-            });
+            changes.push(Change::DropColumn { table: t(), column: column.clone() });
         }
     }
     let t_name = desired.name.as_str();
     let pk_matches = match (&current.primary_key, &desired.primary_key) {
-        (Some(c), Some(d)) => {
-            c == d || (c.columns == d.columns && d.name == naming::primary_key(t_name))
-        }
+        (Some(c), Some(d)) => c == d || (c.columns == d.columns && d.name == naming::primary_key(t_name)),
         (c, d) => c == d,
     };
     if !pk_matches {
@@ -137,14 +151,8 @@ fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {
         changes,
         |a, b| a.columns == b.columns,
         |u| u.name == naming::unique(t_name, &u.columns),
-        |u| Change::DropUnique {
-            table: t(),
-            unique: u.clone(),
-        },
-        |u| Change::AddUnique {
-            table: t(),
-            unique: u.clone(),
-        },
+        |u| Change::DropUnique { table: t(), unique: u.clone() },
+        |u| Change::AddUnique { table: t(), unique: u.clone() },
     );
     diff_named(
         &current.checks,
@@ -152,34 +160,17 @@ fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {
         changes,
         |a, b| a.expr == b.expr,
         |c| is_conventional_check_name(desired, &c.name),
-        |c| Change::DropCheck {
-            table: t(),
-            check: c.clone(),
-        },
-        |c| Change::AddCheck {
-            table: t(),
-            check: c.clone(),
-        },
+        |c| Change::DropCheck { table: t(), check: c.clone() },
+        |c| Change::AddCheck { table: t(), check: c.clone() },
     );
     diff_named(
         &current.foreign_keys,
         &desired.foreign_keys,
         changes,
-        |a, b| {
-            ForeignKey {
-                name: b.name.clone(),
-                ..a.clone()
-            } == *b
-        },
+        |a, b| ForeignKey { name: b.name.clone(), ..a.clone() } == *b,
         |fk| fk.name == naming::foreign_key(t_name, &fk.columns),
-        |fk| Change::DropForeignKey {
-            table: t(),
-            foreign_key: fk.clone(),
-        },
-        |fk| Change::AddForeignKey {
-            table: t(),
-            foreign_key: fk.clone(),
-        },
+        |fk| Change::DropForeignKey { table: t(), foreign_key: fk.clone() },
+        |fk| Change::AddForeignKey { table: t(), foreign_key: fk.clone() },
     );
     diff_named(
         &current.indexes,
@@ -187,20 +178,11 @@ fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {
         changes,
         |_, _| false,
         |_| false,
-        |i| Change::DropIndex {
-            table: t(),
-            index: i.clone(),
-        },
-        |i| Change::CreateIndex {
-            table: t(),
-            index: i.clone(),
-        },
+        |i| Change::DropIndex { table: t(), index: i.clone() },
+        |i| Change::CreateIndex { table: t(), index: i.clone() },
     );
     if current.comment != desired.comment {
-        changes.push(Change::SetTableComment {
-            table: t(),
-            comment: desired.comment.clone(),
-        });
+        changes.push(Change::SetTableComment { table: t(), comment: desired.comment.clone() });
     }
 }
 
@@ -230,9 +212,7 @@ fn diff_named<T: PartialEq>(
         }
         let adopted = conventional(object).then(|| {
             current.iter().find(|(old, existing)| {
-                !kept.contains(old.as_str())
-                    && !desired.contains_key(*old)
-                    && same_definition(existing, object)
+                !kept.contains(old.as_str()) && !desired.contains_key(*old) && same_definition(existing, object)
             })
         });
         match adopted.flatten() {
@@ -253,10 +233,7 @@ fn diff_named<T: PartialEq>(
 /// Whether `name` is one of the names a check gets when the file doesn't
 /// name it.
 fn is_conventional_check_name(table: &Table, name: &str) -> bool {
-    table
-        .columns
-        .keys()
-        .any(|c| naming::check(&table.name, c) == name)
+    table.columns.keys().any(|c| naming::check(&table.name, c) == name)
         || (0..=table.checks.len()).any(|n| naming::table_check(&table.name, n) == name)
 }
 
@@ -265,10 +242,7 @@ fn rename_table(schema: &mut Schema, from: &str, to: &str) {
     let Some(index) = schema.tables.get_index_of(from) else {
         return;
     };
-    let (_, mut table) = schema
-        .tables
-        .shift_remove_index(index)
-        .expect("index is valid");
+    let (_, mut table) = schema.tables.shift_remove_index(index).expect("index is valid");
     table.name = to.to_string();
     schema.tables.shift_insert(index, to.to_string(), table);
     for table in schema.tables.values_mut() {
@@ -292,10 +266,7 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str) {
         return;
     };
     if let Some(index) = table.columns.get_index_of(from) {
-        let (_, mut column) = table
-            .columns
-            .shift_remove_index(index)
-            .expect("index is valid");
+        let (_, mut column) = table.columns.shift_remove_index(index).expect("index is valid");
         column.name = to.to_string();
         table.columns.shift_insert(index, to.to_string(), column);
     }
@@ -364,8 +335,7 @@ mod tests {
 
     #[test]
     fn identical_schemas_have_no_changes() {
-        let s =
-            schema("tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n");
+        let s = schema("tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n");
         assert!(diff(&s, &s).is_empty());
     }
 
@@ -379,25 +349,14 @@ mod tests {
         );
         after.tables[0].renamed_from = None;
         let d = diff(&before, &after);
-        assert_eq!(
-            d.changes,
-            [Change::RenameColumn {
-                table: "t".into(),
-                from: "a".into(),
-                to: "b".into()
-            }]
-        );
+        assert_eq!(d.changes, [Change::RenameColumn { table: "t".into(), from: "a".into(), to: "b".into() }]);
     }
 
     #[test]
     fn removed_and_added_column_without_hint_is_drop_and_add() {
         let before = schema("tables:\n  t:\n    columns:\n      a: { type: integer }\n");
         let after = schema("tables:\n  t:\n    columns:\n      b: { type: integer }\n");
-        let kinds: Vec<_> = diff(&before, &after)
-            .changes
-            .iter()
-            .map(Change::kind)
-            .collect();
+        let kinds: Vec<_> = diff(&before, &after).changes.iter().map(Change::kind).collect();
         assert_eq!(kinds, ["add_column", "drop_column"]);
     }
 }

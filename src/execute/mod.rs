@@ -10,12 +10,7 @@ use std::time::Duration;
 #[derive(Debug)]
 pub enum Event<'a> {
     /// A statement finished.
-    Statement {
-        number: usize,
-        total: usize,
-        sql: &'a str,
-        elapsed: Duration,
-    },
+    Statement { number: usize, total: usize, sql: &'a str, elapsed: Duration },
 }
 
 /// What an apply did.

@@ -43,23 +43,14 @@ fn run(
     observer: &mut dyn FnMut(&Event),
     started: Instant,
 ) -> Result<Applied> {
-    let mut tx = client
-        .transaction()
+    let mut tx = client.transaction().map_err(|e| Error::RolledBack(pg_error(&e)))?;
+    tx.batch_execute(&format!("SET LOCAL lock_timeout = {}", options.lock_timeout.as_millis()))
         .map_err(|e| Error::RolledBack(pg_error(&e)))?;
-    tx.batch_execute(&format!(
-        "SET LOCAL lock_timeout = {}",
-        options.lock_timeout.as_millis()
-    ))
-    .map_err(|e| Error::RolledBack(pg_error(&e)))?;
     // Another apply may have committed between our plan and our lock.
     let current = inspect(&mut tx, scope)?;
     let plan = plan::build(Dialect::Postgres, &current, desired)?;
     if plan.is_empty() {
-        return Ok(Applied {
-            already_in_sync: true,
-            elapsed: started.elapsed(),
-            ..Applied::default()
-        });
+        return Ok(Applied { already_in_sync: true, elapsed: started.elapsed(), ..Applied::default() });
     }
     if plan != *expected {
         return Err(Error::Refused(
@@ -80,18 +71,8 @@ fn run(
             }
             Error::Statement { number: i + 1, total, sql: sql.to_string(), message }
         })?;
-        observer(&Event::Statement {
-            number: i + 1,
-            total,
-            sql,
-            elapsed: began.elapsed(),
-        });
+        observer(&Event::Statement { number: i + 1, total, sql, elapsed: began.elapsed() });
     }
-    tx.commit()
-        .map_err(|e| Error::RolledBack(format!("commit failed: {}", pg_error(&e))))?;
-    Ok(Applied {
-        statements: total,
-        elapsed: started.elapsed(),
-        already_in_sync: false,
-    })
+    tx.commit().map_err(|e| Error::RolledBack(format!("commit failed: {}", pg_error(&e))))?;
+    Ok(Applied { statements: total, elapsed: started.elapsed(), already_in_sync: false })
 }

@@ -31,12 +31,7 @@ pub fn apply(
     result
 }
 
-fn run(
-    conn: &mut Connection,
-    expected: &Plan,
-    desired: &Schema,
-    observer: &mut dyn FnMut(&Event),
-) -> Result<Applied> {
+fn run(conn: &mut Connection, expected: &Plan, desired: &Schema, observer: &mut dyn FnMut(&Event)) -> Result<Applied> {
     let started = Instant::now();
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -45,11 +40,7 @@ fn run(
     let current = crate::inspect::sqlite::inspect(&tx)?;
     let plan = plan::build(Dialect::Sqlite, &current, desired)?;
     if plan.is_empty() {
-        return Ok(Applied {
-            already_in_sync: true,
-            elapsed: started.elapsed(),
-            ..Applied::default()
-        });
+        return Ok(Applied { already_in_sync: true, elapsed: started.elapsed(), ..Applied::default() });
     }
     if plan != *expected {
         return Err(Error::Refused(
@@ -66,19 +57,12 @@ fn run(
             sql: sql.to_string(),
             message: e.to_string(),
         })?;
-        observer(&Event::Statement {
-            number: i + 1,
-            total,
-            sql,
-            elapsed: began.elapsed(),
-        });
+        observer(&Event::Statement { number: i + 1, total, sql, elapsed: began.elapsed() });
     }
     for table in &plan.foreign_key_checks {
-        let mut check = tx
-            .prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check(?1) LIMIT 5")?;
-        let violations: Vec<(String, Option<i64>, String)> = check
-            .query_map([table], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
-            .collect::<Result<_, _>>()?;
+        let mut check = tx.prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check(?1) LIMIT 5")?;
+        let violations: Vec<(String, Option<i64>, String)> =
+            check.query_map([table], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?.collect::<Result<_, _>>()?;
         if let Some((child, rowid, parent)) = violations.first() {
             return Err(Error::RolledBack(format!(
                 "foreign key check failed: row {} of table \"{child}\" has no matching row in \"{parent}\"",
@@ -86,11 +70,6 @@ fn run(
             )));
         }
     }
-    tx.commit()
-        .map_err(|e| Error::RolledBack(format!("commit failed: {e}")))?;
-    Ok(Applied {
-        statements: total,
-        elapsed: started.elapsed(),
-        already_in_sync: false,
-    })
+    tx.commit().map_err(|e| Error::RolledBack(format!("commit failed: {e}")))?;
+    Ok(Applied { statements: total, elapsed: started.elapsed(), already_in_sync: false })
 }

@@ -6,8 +6,8 @@ use super::locator::Locator;
 use super::raw::{RawColumn, RawFile, RawForeignKey, RawIndex, RawIndexExpr, RawTable};
 use crate::error::{Error, Result, SchemaProblem};
 use crate::model::{
-    Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, KNOWN_TYPES,
-    Literal, PrimaryKey, ReferentialAction, Schema, SqlType, Table, Unique, naming,
+    Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, KNOWN_TYPES, Literal, PrimaryKey,
+    ReferentialAction, Schema, SqlType, Table, Unique, naming,
 };
 use crate::suggest::did_you_mean;
 use serde_yaml::Value;
@@ -26,20 +26,9 @@ pub fn load_path(path: &Path) -> Result<Schema> {
 
 /// Validates schema text; `path` is only used in messages.
 pub fn load_str(text: &str, path: &Path) -> Result<Schema> {
-    let mut loader = Loader {
-        path,
-        text,
-        pending: Vec::new(),
-    };
-    if text
-        .lines()
-        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-    {
-        loader.report(
-            &[],
-            "the schema file is empty",
-            Some("expected a top-level `tables:` mapping"),
-        );
+    let mut loader = Loader { path, text, enums: Vec::new(), pending: Vec::new() };
+    if text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+        loader.report(&[], "the schema file is empty", Some("expected a top-level `tables:` mapping"));
         return Err(loader.into_error());
     }
     let raw: RawFile = match serde_yaml::from_str(text) {
@@ -47,15 +36,13 @@ pub fn load_str(text: &str, path: &Path) -> Result<Schema> {
         Err(error) => return Err(Error::Schema(vec![loader.serde_problem(&error)])),
     };
     let schema = loader.convert(raw);
-    if loader.pending.is_empty() {
-        Ok(schema)
-    } else {
-        Err(loader.into_error())
-    }
+    if loader.pending.is_empty() { Ok(schema) } else { Err(loader.into_error()) }
 }
 
 struct Loader<'a> {
     path: &'a Path,
+    /// The file's enum type names.
+    enums: Vec<String>,
     text: &'a str,
     /// Problems with the YAML path they concern; located only if there are
     /// any, since locating means parsing the file a second time.
@@ -63,30 +50,19 @@ struct Loader<'a> {
 }
 
 impl Loader<'_> {
-    fn problem_at(
-        &self,
-        at: Option<(usize, usize)>,
-        message: String,
-        hint: Option<String>,
-    ) -> SchemaProblem {
+    fn problem_at(&self, at: Option<(usize, usize)>, message: String, hint: Option<String>) -> SchemaProblem {
         SchemaProblem {
             file: self.path.to_path_buf(),
             line: at.map(|a| a.0),
             column: at.map(|a| a.1),
-            source_line: at
-                .and_then(|(line, _)| self.text.lines().nth(line.wrapping_sub(1)))
-                .map(str::to_string),
+            source_line: at.and_then(|(line, _)| self.text.lines().nth(line.wrapping_sub(1))).map(str::to_string),
             message,
             hint,
         }
     }
 
     fn report(&mut self, path: &[&str], message: impl Into<String>, hint: Option<&str>) {
-        self.pending.push((
-            path.iter().map(|p| p.to_string()).collect(),
-            message.into(),
-            hint.map(str::to_string),
-        ));
+        self.pending.push((path.iter().map(|p| p.to_string()).collect(), message.into(), hint.map(str::to_string)));
     }
 
     fn into_error(self) -> Error {
@@ -112,26 +88,14 @@ impl Loader<'_> {
         let mut hint = None;
         if let Some((unknown, expected)) = parse_unknown_field(&message) {
             hint = did_you_mean(&unknown, &expected).map(|s| format!("did you mean \"{s}\"?"));
-            let field_path = message
-                .split(": unknown field")
-                .next()
-                .filter(|p| *p != message)
-                .unwrap_or("");
+            let field_path = message.split(": unknown field").next().filter(|p| *p != message).unwrap_or("");
             message = if field_path.is_empty() {
                 format!("unknown key \"{unknown}\"")
             } else {
                 format!("unknown key \"{unknown}\" in {field_path}")
             };
-            if unknown.ends_with(')')
-                && unknown
-                    .trim_end_matches(')')
-                    .trim()
-                    .chars()
-                    .all(|c| c.is_ascii_digit())
-            {
-                hint = Some(
-                    "inside { }, a comma ends the value: quote types like \"numeric(10,2)\"".into(),
-                );
+            if unknown.ends_with(')') && unknown.trim_end_matches(')').trim().chars().all(|c| c.is_ascii_digit()) {
+                hint = Some("inside { }, a comma ends the value: quote types like \"numeric(10,2)\"".into());
             }
             if hint.is_none() {
                 hint = Some(format!("expected one of: {}", expected.join(", ")));
@@ -140,19 +104,11 @@ impl Loader<'_> {
         let mut at = error.location().map(|l| (l.line(), l.column()));
         if let Some(start) = message.find("duplicate key \"") {
             // serde points at the mapping; point at the repeated key instead.
-            let key = message[start + "duplicate key \"".len()..]
-                .trim_end_matches('"')
-                .to_string();
-            let repeat = Locator::new(self.text)
-                .duplicates
-                .into_iter()
-                .find(|(path, _)| path.last() == Some(&key));
+            let key = message[start + "duplicate key \"".len()..].trim_end_matches('"').to_string();
+            let repeat = Locator::new(self.text).duplicates.into_iter().find(|(path, _)| path.last() == Some(&key));
             if let Some((path, position)) = repeat {
                 at = Some((position.line, position.column));
-                message = format!(
-                    "duplicate key \"{key}\" in {}",
-                    path[..path.len() - 1].join(".")
-                );
+                message = format!("duplicate key \"{key}\" in {}", path[..path.len() - 1].join("."));
                 hint = Some("each table, column and constraint name may appear only once".into());
             }
         }
@@ -161,6 +117,25 @@ impl Loader<'_> {
 
     fn convert(&mut self, raw: RawFile) -> Schema {
         let mut schema = Schema::default();
+        for name in raw.extensions.unwrap_or_default() {
+            if schema.extensions.contains(&name) {
+                self.report(&["extensions"], format!("extension \"{name}\" is listed twice"), None);
+            }
+            schema.extensions.push(name);
+        }
+        for (name, values) in raw.enums.unwrap_or_default().0 {
+            let mut seen = std::collections::HashSet::new();
+            if values.is_empty() {
+                self.report(&["enums", &name], format!("enum \"{name}\" has no values"), None);
+            }
+            for value in &values {
+                if !seen.insert(value) {
+                    self.report(&["enums", &name], format!("enum \"{name}\" lists \"{value}\" twice"), None);
+                }
+            }
+            self.enums.push(name.clone());
+            schema.enums.insert(name, values);
+        }
         let raw_tables = raw.tables.unwrap_or_default().0;
         for (name, raw_table) in &raw_tables {
             let table = self.table(name, raw_table);
@@ -195,10 +170,7 @@ impl Loader<'_> {
             table.columns.insert(column_name.clone(), column);
         }
         if !pk_columns.is_empty() {
-            table.primary_key = Some(PrimaryKey {
-                name: naming::primary_key(name),
-                columns: pk_columns,
-            });
+            table.primary_key = Some(PrimaryKey { name: naming::primary_key(name), columns: pk_columns });
         }
         if let Some(value) = &raw.primary_key {
             let here = ["tables", name, "primary_key"];
@@ -215,34 +187,25 @@ impl Loader<'_> {
         if let Some(pk) = table.primary_key.clone() {
             for column in &pk.columns {
                 match table.columns.get_mut(column) {
-                    None => self.unknown_column(
-                        &["tables", name, "primary_key"],
-                        &table,
-                        column,
-                        "the primary key",
+                    None => self.unknown_column(&["tables", name, "primary_key"], &table, column, "the primary key"),
+                    Some(col) if col.nullable && raw_columns[column].nullable == Some(true) => self.report(
+                        &["tables", name, "columns", column, "nullable"],
+                        format!("primary key column \"{name}.{column}\" cannot be nullable"),
+                        Some("remove `nullable: true`: primary key columns are always NOT NULL"),
                     ),
-                    Some(col) if col.nullable && raw_columns[column].nullable == Some(true) => self
-                        .report(
-                            &["tables", name, "columns", column, "nullable"],
-                            format!("primary key column \"{name}.{column}\" cannot be nullable"),
-                            Some(
-                                "remove `nullable: true`: primary key columns are always NOT NULL",
-                            ),
-                        ),
                     Some(col) => col.nullable = false,
                 }
             }
         }
         for (column_name, column) in &table.columns {
             if column.autoincrement {
-                let sole_pk = table
-                    .primary_key
-                    .as_ref()
-                    .is_some_and(|pk| pk.columns == [column_name.clone()]);
+                let sole_pk = table.primary_key.as_ref().is_some_and(|pk| pk.columns == [column_name.clone()]);
                 if !sole_pk {
                     self.report(
                         &["tables", name, "columns", column_name, "autoincrement"],
-                        format!("autoincrement column \"{name}.{column_name}\" must be the table's only primary key column"),
+                        format!(
+                            "autoincrement column \"{name}.{column_name}\" must be the table's only primary key column"
+                        ),
                         Some("add `primary_key: true`, or remove `autoincrement`"),
                     );
                 }
@@ -268,10 +231,7 @@ impl Loader<'_> {
             }
             self.insert_unique(
                 &mut table,
-                Unique {
-                    name: unique_name.clone(),
-                    columns,
-                },
+                Unique { name: unique_name.clone(), columns },
                 &["tables", name, "uniques", &unique_name],
             );
         }
@@ -282,20 +242,10 @@ impl Loader<'_> {
             }
             if table
                 .checks
-                .insert(
-                    check_name.clone(),
-                    Check {
-                        name: check_name.clone(),
-                        expr: Expr::new(expr),
-                    },
-                )
+                .insert(check_name.clone(), Check { name: check_name.clone(), expr: Expr::new(expr) })
                 .is_some()
             {
-                self.report(
-                    &path,
-                    format!("check \"{check_name}\" is declared twice in table \"{name}\""),
-                    None,
-                );
+                self.report(&path, format!("check \"{check_name}\" is declared twice in table \"{name}\""), None);
             }
         }
         for (index_name, raw_index) in raw.indexes.clone().unwrap_or_default().0 {
@@ -308,33 +258,25 @@ impl Loader<'_> {
 
     fn column(&mut self, table: &mut Table, name: &str, raw: &RawColumn) -> Column {
         let t = table.name.clone();
+        let base_type = raw.sql_type.trim().trim_end_matches("[]");
         let sql_type = match parse_type(&raw.sql_type) {
+            // An enum of this file is a type, however close to a built-in name.
+            _ if self.enums.iter().any(|e| e == base_type) => {
+                SqlType::parse(&raw.sql_type).unwrap_or_else(|_| SqlType::Other(raw.sql_type.clone()))
+            }
             Ok(sql_type) => sql_type,
             Err((message, hint)) => {
-                self.report(
-                    &["tables", &t, "columns", name, "type"],
-                    message,
-                    hint.as_deref(),
-                );
+                self.report(&["tables", &t, "columns", name, "type"], message, hint.as_deref());
                 SqlType::Other(raw.sql_type.clone())
             }
         };
         let mut column = Column::new(name, sql_type);
         if name.is_empty() {
-            self.report(
-                &["tables", &t, "columns"],
-                format!("a column name in table \"{t}\" is empty"),
-                None,
-            );
+            self.report(&["tables", &t, "columns"], format!("a column name in table \"{t}\" is empty"), None);
         }
         column.nullable = raw.nullable.unwrap_or(raw.primary_key != Some(true));
         column.autoincrement = raw.autoincrement.unwrap_or(false);
-        match raw
-            .identity
-            .as_deref()
-            .map(|i| i.to_ascii_lowercase().replace('_', " "))
-            .as_deref()
-        {
+        match raw.identity.as_deref().map(|i| i.to_ascii_lowercase().replace('_', " ")).as_deref() {
             None => {}
             Some("always") => {
                 column.autoincrement = true;
@@ -361,10 +303,7 @@ impl Loader<'_> {
         if column.autoincrement && !column.sql_type.is_integer() {
             self.report(
                 &["tables", &t, "columns", name, "autoincrement"],
-                format!(
-                    "autoincrement column \"{t}.{name}\" has type {}, not an integer type",
-                    column.sql_type
-                ),
+                format!("autoincrement column \"{t}.{name}\" has type {}, not an integer type", column.sql_type),
                 Some("use integer or bigint"),
             );
         }
@@ -379,21 +318,12 @@ impl Loader<'_> {
             }
         }
         if raw.unique == Some(true) {
-            let unique = Unique {
-                name: naming::unique(&t, &[name.to_string()]),
-                columns: vec![name.to_string()],
-            };
+            let unique = Unique { name: naming::unique(&t, &[name.to_string()]), columns: vec![name.to_string()] };
             self.insert_unique(table, unique, &["tables", &t, "columns", name, "unique"]);
         }
         if let Some(expr) = &raw.check {
             let check_name = naming::check(&t, name);
-            table.checks.insert(
-                check_name.clone(),
-                Check {
-                    name: check_name,
-                    expr: Expr::new(expr.clone()),
-                },
-            );
+            table.checks.insert(check_name.clone(), Check { name: check_name, expr: Expr::new(expr.clone()) });
         }
         if raw.references.is_none() && (raw.on_delete.is_some() || raw.on_update.is_some()) {
             self.report(
@@ -410,10 +340,7 @@ impl Loader<'_> {
         if table.uniques.insert(name.clone(), unique).is_some() {
             self.report(
                 path,
-                format!(
-                    "unique constraint \"{name}\" is declared twice in table \"{}\"",
-                    table.name
-                ),
+                format!("unique constraint \"{name}\" is declared twice in table \"{}\"", table.name),
                 None,
             );
         }
@@ -445,11 +372,7 @@ impl Loader<'_> {
             parts,
             unique: raw.unique.unwrap_or(false),
             predicate: raw.predicate.clone().map(Expr::new),
-            method: raw
-                .using
-                .as_ref()
-                .map(|m| m.to_ascii_lowercase())
-                .filter(|m| m != "btree"),
+            method: raw.using.as_ref().map(|m| m.to_ascii_lowercase()).filter(|m| m != "btree"),
             include: raw.include.clone().unwrap_or_default(),
         })
     }
@@ -459,21 +382,14 @@ impl Loader<'_> {
         let hint = did_you_mean(column, &known).map(|s| format!("did you mean \"{s}\"?"));
         self.report(
             path,
-            format!(
-                "unknown column \"{column}\" in {what} of table \"{}\"",
-                table.name
-            ),
+            format!("unknown column \"{column}\" in {what} of table \"{}\"", table.name),
             hint.as_deref(),
         );
     }
 
     /// Foreign keys are resolved once every table is known, since a column
     /// may reference a table defined further down the file.
-    fn resolve_foreign_keys(
-        &mut self,
-        schema: &mut Schema,
-        raw_tables: &indexmap::IndexMap<String, RawTable>,
-    ) {
+    fn resolve_foreign_keys(&mut self, schema: &mut Schema, raw_tables: &indexmap::IndexMap<String, RawTable>) {
         let mut found: Vec<(String, ForeignKey, Vec<String>)> = Vec::new();
         for (table_name, raw_table) in raw_tables {
             for (column_name, raw_column) in raw_table.columns.iter().flat_map(|m| m.0.iter()) {
@@ -481,9 +397,7 @@ impl Loader<'_> {
                     continue;
                 };
                 let path: Vec<String> =
-                    ["tables", table_name, "columns", column_name, "references"]
-                        .map(String::from)
-                        .to_vec();
+                    ["tables", table_name, "columns", column_name, "references"].map(String::from).to_vec();
                 let (ref_table, ref_column) = split_reference(reference, schema);
                 let fk = ForeignKey {
                     name: naming::foreign_key(table_name, std::slice::from_ref(column_name)),
@@ -492,32 +406,27 @@ impl Loader<'_> {
                     ref_columns: ref_column.into_iter().collect(),
                     on_delete: self.action(raw_column.on_delete.as_deref(), &path),
                     on_update: self.action(raw_column.on_update.as_deref(), &path),
-                    deferrable: raw_column.deferrable.unwrap_or(false)
-                        || raw_column.initially_deferred == Some(true),
+                    deferrable: raw_column.deferrable.unwrap_or(false) || raw_column.initially_deferred == Some(true),
                     initially_deferred: raw_column.initially_deferred.unwrap_or(false),
                 };
                 found.push((table_name.clone(), fk, path));
             }
             for (fk_name, raw_fk) in raw_table.foreign_keys.iter().flat_map(|m| m.0.iter()) {
-                let path: Vec<String> = ["tables", table_name, "foreign_keys", fk_name]
-                    .map(String::from)
-                    .to_vec();
-                found.push((
-                    table_name.clone(),
-                    self.long_foreign_key(fk_name, raw_fk, &path),
-                    path,
-                ));
+                let path: Vec<String> = ["tables", table_name, "foreign_keys", fk_name].map(String::from).to_vec();
+                found.push((table_name.clone(), self.long_foreign_key(fk_name, raw_fk, &path), path));
             }
         }
         for (table_name, mut fk, path) in found {
             let path: Vec<&str> = path.iter().map(String::as_str).collect();
             let Some(target) = schema.tables.get(&fk.ref_table) else {
                 let known: Vec<&str> = schema.tables.keys().map(String::as_str).collect();
-                let hint =
-                    did_you_mean(&fk.ref_table, &known).map(|s| format!("did you mean \"{s}\"?"));
+                let hint = did_you_mean(&fk.ref_table, &known).map(|s| format!("did you mean \"{s}\"?"));
                 self.report(
                     &path,
-                    format!("foreign key \"{}\" of table \"{table_name}\" references unknown table \"{}\"", fk.name, fk.ref_table),
+                    format!(
+                        "foreign key \"{}\" of table \"{table_name}\" references unknown table \"{}\"",
+                        fk.name, fk.ref_table
+                    ),
                     hint.as_deref().or(Some("every referenced table must be defined in this file")),
                 );
                 continue;
@@ -538,24 +447,14 @@ impl Loader<'_> {
             for column in fk.ref_columns.clone() {
                 if !target.columns.contains_key(&column) {
                     let target = target.clone();
-                    self.unknown_column(
-                        &path,
-                        &target,
-                        &column,
-                        &format!("the target of foreign key \"{}\"", fk.name),
-                    );
+                    self.unknown_column(&path, &target, &column, &format!("the target of foreign key \"{}\"", fk.name));
                 }
             }
             let table = &schema.tables[&table_name];
             for column in &fk.columns {
                 if !table.columns.contains_key(column) {
                     let table = table.clone();
-                    self.unknown_column(
-                        &path,
-                        &table,
-                        column,
-                        &format!("foreign key \"{}\"", fk.name),
-                    );
+                    self.unknown_column(&path, &table, column, &format!("foreign key \"{}\"", fk.name));
                 }
             }
             if fk.columns.len() != fk.ref_columns.len() {
@@ -572,18 +471,19 @@ impl Loader<'_> {
             } else if !is_unique_key(target, &fk.ref_columns) {
                 self.report(
                     &path,
-                    format!("foreign key \"{}\" references {}({}), which is not a primary key or unique", fk.name, fk.ref_table, fk.ref_columns.join(", ")),
+                    format!(
+                        "foreign key \"{}\" references {}({}), which is not a primary key or unique",
+                        fk.name,
+                        fk.ref_table,
+                        fk.ref_columns.join(", ")
+                    ),
                     Some("referenced columns need a primary key or unique constraint"),
                 );
             }
             let table = schema.tables.get_mut(&table_name).expect("table exists");
             let name = fk.name.clone();
             if table.foreign_keys.insert(name.clone(), fk).is_some() {
-                self.report(
-                    &path,
-                    format!("foreign key \"{name}\" is declared twice in table \"{table_name}\""),
-                    None,
-                );
+                self.report(&path, format!("foreign key \"{name}\" is declared twice in table \"{table_name}\""), None);
             }
         }
     }
@@ -606,15 +506,12 @@ impl Loader<'_> {
             return ReferentialAction::NoAction;
         };
         ReferentialAction::parse(text).unwrap_or_else(|| {
-            let hint = did_you_mean(text, ReferentialAction::NAMES)
-                .map(|s| format!("did you mean \"{s}\"?"));
+            let hint = did_you_mean(text, ReferentialAction::NAMES).map(|s| format!("did you mean \"{s}\"?"));
             let path: Vec<&str> = path.iter().map(String::as_str).collect();
             self.report(
                 &path,
                 format!("unknown referential action \"{text}\""),
-                hint.as_deref().or(Some(
-                    "expected cascade, restrict, set null, set default or no action",
-                )),
+                hint.as_deref().or(Some("expected cascade, restrict, set null, set default or no action")),
             );
             ReferentialAction::NoAction
         })
@@ -623,20 +520,13 @@ impl Loader<'_> {
     /// Index, unique and primary-key names share one namespace per database
     /// (and with tables); so do constraint names within a table.
     fn check_names(&mut self, schema: &Schema) {
-        let mut global: HashMap<String, String> = schema
-            .tables
-            .keys()
-            .map(|t| (t.to_lowercase(), format!("table \"{t}\"")))
-            .collect();
+        let mut global: HashMap<String, String> =
+            schema.tables.keys().map(|t| (t.to_lowercase(), format!("table \"{t}\""))).collect();
         for table in schema.tables.values() {
             let t = table.name.as_str();
             let mut names: Vec<(&str, String, Vec<&str>)> = Vec::new();
             if let Some(pk) = &table.primary_key {
-                names.push((
-                    &pk.name,
-                    format!("primary key of \"{t}\""),
-                    vec!["tables", t, "primary_key"],
-                ));
+                names.push((&pk.name, format!("primary key of \"{t}\""), vec!["tables", t, "primary_key"]));
             }
             for u in table.uniques.values() {
                 names.push((
@@ -656,34 +546,44 @@ impl Loader<'_> {
                 if let Some(previous) = global.insert(name.to_lowercase(), what.clone()) {
                     self.report(
                         &path,
-                        format!(
-                            "the name \"{name}\" of the {what} is already used by the {previous}"
-                        ),
+                        format!("the name \"{name}\" of the {what} is already used by the {previous}"),
                         Some("index, key and table names must be unique in the database"),
                     );
                 }
             }
             let mut local: HashMap<String, &str> = HashMap::new();
-            for (name, kind) in table
-                .checks
-                .keys()
-                .map(|n| (n, "check"))
-                .chain(table.foreign_keys.keys().map(|n| (n, "foreign key")))
+            for (name, kind) in
+                table.checks.keys().map(|n| (n, "check")).chain(table.foreign_keys.keys().map(|n| (n, "foreign key")))
             {
                 if let Some(previous) = local.insert(name.to_lowercase(), kind) {
-                    self.report(&["tables", t], format!("the {kind} name \"{name}\" is already used by a {previous} in table \"{t}\""), None);
+                    self.report(
+                        &["tables", t],
+                        format!("the {kind} name \"{name}\" is already used by a {previous} in table \"{t}\""),
+                        None,
+                    );
                 }
             }
             if let Some(old) = &table.renamed_from
                 && schema.tables.contains_key(old)
             {
-                self.report(&["tables", t, "renamed_from"], format!("table \"{t}\" is renamed from \"{old}\", which is still defined in this file"), Some("remove the old table, or the `renamed_from` hint"));
+                self.report(
+                    &["tables", t, "renamed_from"],
+                    format!("table \"{t}\" is renamed from \"{old}\", which is still defined in this file"),
+                    Some("remove the old table, or the `renamed_from` hint"),
+                );
             }
             for column in table.columns.values() {
                 if let Some(old) = &column.renamed_from
                     && table.columns.contains_key(old)
                 {
-                    self.report(&["tables", t, "columns", &column.name, "renamed_from"], format!("column \"{t}.{}\" is renamed from \"{old}\", which is still a column of the table", column.name), None);
+                    self.report(
+                        &["tables", t, "columns", &column.name, "renamed_from"],
+                        format!(
+                            "column \"{t}.{}\" is renamed from \"{old}\", which is still a column of the table",
+                            column.name
+                        ),
+                        None,
+                    );
                 }
             }
         }
@@ -695,12 +595,7 @@ impl Loader<'_> {
 fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
     let rest = &message[message.find("unknown field `")? + "unknown field `".len()..];
     let (unknown, rest) = rest.split_once('`')?;
-    let expected = rest
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect();
+    let expected = rest.split('`').skip(1).step_by(2).map(str::to_string).collect();
     Some((unknown.to_string(), expected))
 }
 
@@ -749,18 +644,12 @@ fn parse_type(text: &str) -> Result<SqlType, (String, Option<String>)> {
     if let SqlType::Other(name) = &sql_type {
         let base = name.split('(').next().unwrap_or(name).trim();
         let typo = !OTHER_KNOWN_TYPES.contains(&base) && base.len() >= 4;
-        if let Some(known) = did_you_mean(base, KNOWN_TYPES).filter(|k| {
-            typo && strsim::damerau_levenshtein(base, k) <= 1 + usize::from(base.len() >= 7)
-        }) {
-            return Err((
-                format!("unknown type \"{text}\""),
-                Some(format!("did you mean \"{known}\"?")),
-            ));
-        }
-        if !base
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '.' | '[' | ']' | '"'))
+        if let Some(known) = did_you_mean(base, KNOWN_TYPES)
+            .filter(|k| typo && strsim::damerau_levenshtein(base, k) <= 1 + usize::from(base.len() >= 7))
         {
+            return Err((format!("unknown type \"{text}\""), Some(format!("did you mean \"{known}\"?"))));
+        }
+        if !base.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '.' | '[' | ']' | '"')) {
             return Err((
                 format!("invalid type \"{text}\""),
                 Some("a type is a name such as integer, varchar(50) or numeric(10,2)".into()),
@@ -792,20 +681,12 @@ fn parse_default(value: &Value) -> Result<Option<DefaultValue>, String> {
 
 fn parse_primary_key(table: &str, value: &Value) -> Result<PrimaryKey, String> {
     let columns_of = |v: &Value| -> Option<Vec<String>> {
-        v.as_sequence()?
-            .iter()
-            .map(|c| c.as_str().map(str::to_string))
-            .collect()
+        v.as_sequence()?.iter().map(|c| c.as_str().map(str::to_string)).collect()
     };
     match value {
         Value::Sequence(_) => match columns_of(value) {
-            Some(columns) if !columns.is_empty() => Ok(PrimaryKey {
-                name: naming::primary_key(table),
-                columns,
-            }),
-            _ => Err(format!(
-                "the primary key of \"{table}\" must list at least one column name"
-            )),
+            Some(columns) if !columns.is_empty() => Ok(PrimaryKey { name: naming::primary_key(table), columns }),
+            _ => Err(format!("the primary key of \"{table}\" must list at least one column name")),
         },
         Value::Mapping(map) => {
             let name = map
@@ -813,14 +694,8 @@ fn parse_primary_key(table: &str, value: &Value) -> Result<PrimaryKey, String> {
                 .and_then(Value::as_str)
                 .map(str::to_string)
                 .unwrap_or_else(|| naming::primary_key(table));
-            let columns = map
-                .get("columns")
-                .and_then(columns_of)
-                .filter(|c| !c.is_empty());
-            if map
-                .keys()
-                .any(|k| !matches!(k.as_str(), Some("name" | "columns")))
-            {
+            let columns = map.get("columns").and_then(columns_of).filter(|c| !c.is_empty());
+            if map.keys().any(|k| !matches!(k.as_str(), Some("name" | "columns"))) {
                 return Err("a primary key mapping takes only `name` and `columns`".into());
             }
             columns
@@ -843,15 +718,11 @@ fn parse_index_part(value: &Value) -> Result<IndexPart, String> {
             } else {
                 (trimmed, false)
             };
-            Ok(IndexPart {
-                key: IndexKey::Column(name.trim_end().to_string()),
-                descending,
-                nulls_first: None,
-            })
+            Ok(IndexPart { key: IndexKey::Column(name.trim_end().to_string()), descending, nulls_first: None })
         }
         Value::Mapping(_) => {
-            let raw: RawIndexExpr = serde_yaml::from_value(value.clone())
-                .map_err(|e| format!("invalid index item: {e}"))?;
+            let raw: RawIndexExpr =
+                serde_yaml::from_value(value.clone()).map_err(|e| format!("invalid index item: {e}"))?;
             let descending = match raw.order.as_deref().map(str::to_ascii_lowercase).as_deref() {
                 None | Some("asc") => false,
                 Some("desc") => true,
@@ -861,9 +732,7 @@ fn parse_index_part(value: &Value) -> Result<IndexPart, String> {
                 (Some(expr), None) => IndexKey::Expr(Expr::new(expr)),
                 (None, Some(column)) => IndexKey::Column(column),
                 _ => {
-                    return Err(
-                        "an index item mapping needs exactly one of `column` or `expr`".into(),
-                    );
+                    return Err("an index item mapping needs exactly one of `column` or `expr`".into());
                 }
             };
             let nulls_first = match raw.nulls.as_deref().map(str::to_ascii_lowercase).as_deref() {
@@ -876,11 +745,7 @@ fn parse_index_part(value: &Value) -> Result<IndexPart, String> {
             };
             // The default for the direction is no setting at all.
             let nulls_first = nulls_first.filter(|first| *first != descending);
-            Ok(IndexPart {
-                key,
-                descending,
-                nulls_first,
-            })
+            Ok(IndexPart { key, descending, nulls_first })
         }
         _ => Err("index columns must be column names or `{ expr: SQL }` items".into()),
     }
@@ -906,10 +771,7 @@ fn is_unique_key(table: &Table, columns: &[String]) -> bool {
         b.sort();
         a == b
     };
-    table
-        .primary_key
-        .as_ref()
-        .is_some_and(|pk| same(&pk.columns))
+    table.primary_key.as_ref().is_some_and(|pk| same(&pk.columns))
         || table.uniques.values().any(|u| same(&u.columns))
         || table.indexes.values().any(|i| {
             i.unique

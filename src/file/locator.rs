@@ -45,13 +45,8 @@ impl Locator {
 }
 
 enum Frame {
-    Mapping {
-        key: Option<String>,
-        seen: HashSet<String>,
-    },
-    Sequence {
-        index: usize,
-    },
+    Mapping { key: Option<String>, seen: HashSet<String> },
+    Sequence { index: usize },
 }
 
 #[derive(Default)]
@@ -66,9 +61,7 @@ impl Builder {
     /// read in the current container.
     fn value_done(&mut self) {
         match self.stack.last_mut() {
-            Some(Frame::Mapping {
-                key: key @ Some(_), ..
-            }) => {
+            Some(Frame::Mapping { key: key @ Some(_), .. }) => {
                 *key = None;
                 self.path.pop();
             }
@@ -90,17 +83,10 @@ impl Builder {
 
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, event: Event, mark: Marker) {
-        let position = Position {
-            line: mark.line(),
-            column: mark.col() + 1,
-        };
+        let position = Position { line: mark.line(), column: mark.col() + 1 };
         match event {
             Event::Scalar(text, ..) => {
-                if let Some(Frame::Mapping {
-                    key: key @ None,
-                    seen,
-                }) = self.stack.last_mut()
-                {
+                if let Some(Frame::Mapping { key: key @ None, seen }) = self.stack.last_mut() {
                     self.path.push(text.clone());
                     if seen.insert(text.clone()) {
                         self.locator.keys.insert(self.path.clone(), position);
@@ -119,10 +105,7 @@ impl MarkedEventReceiver for Builder {
             }
             Event::MappingStart(..) => {
                 self.value_start();
-                self.stack.push(Frame::Mapping {
-                    key: None,
-                    seen: HashSet::new(),
-                });
+                self.stack.push(Frame::Mapping { key: None, seen: HashSet::new() });
             }
             Event::SequenceStart(..) => {
                 self.value_start();
@@ -146,24 +129,9 @@ mod tests {
     #[test]
     fn finds_keys_block_and_flow() {
         let locator = Locator::new(DOC);
-        assert_eq!(
-            locator.find(&["tables", "users", "columns", "name"]),
-            Some(Position { line: 5, column: 7 })
-        );
-        assert_eq!(
-            locator
-                .find(&["tables", "users", "columns", "id", "type"])
-                .unwrap()
-                .line,
-            4
-        );
-        assert_eq!(
-            locator
-                .find(&["tables", "users", "indexes", "i", "columns"])
-                .unwrap()
-                .line,
-            7
-        );
+        assert_eq!(locator.find(&["tables", "users", "columns", "name"]), Some(Position { line: 5, column: 7 }));
+        assert_eq!(locator.find(&["tables", "users", "columns", "id", "type"]).unwrap().line, 4);
+        assert_eq!(locator.find(&["tables", "users", "indexes", "i", "columns"]).unwrap().line, 7);
         // Unknown leaf: nearest ancestor.
         assert_eq!(locator.find(&["tables", "users", "nope"]).unwrap().line, 2);
     }
@@ -173,10 +141,7 @@ mod tests {
         let locator = Locator::new("tables:\n  a: {}\n  a: {}\n");
         assert_eq!(
             locator.duplicates,
-            [(
-                vec!["tables".to_string(), "a".to_string()],
-                Position { line: 3, column: 3 }
-            )]
+            [(vec!["tables".to_string(), "a".to_string()], Position { line: 3, column: 3 })]
         );
     }
 }

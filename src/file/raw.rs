@@ -10,6 +10,10 @@ use serde_yaml::Value;
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFile {
+    /// PostgreSQL extensions the schema needs: `[pgcrypto, citext]`.
+    pub extensions: Option<Vec<String>>,
+    /// PostgreSQL enum types: `{ mood: [happy, sad] }`.
+    pub enums: Option<UniqueMap<Vec<String>>>,
     pub tables: Option<UniqueMap<RawTable>>,
 }
 

@@ -5,17 +5,27 @@
 //! parents first.
 
 use crate::model::{
-    Column, DefaultValue, ForeignKey, Index, IndexKey, Literal, ReferentialAction, Schema, Table,
-    naming,
+    Column, DefaultValue, ForeignKey, Index, IndexKey, Literal, ReferentialAction, Schema, Table, naming,
 };
 use std::fmt::Write;
 
 /// The whole schema as YAML.
 pub fn render(schema: &Schema) -> String {
-    let mut out = String::from("tables:\n");
-    if schema.tables.is_empty() {
-        return "tables: {}\n".into();
+    let mut out = String::new();
+    if !schema.extensions.is_empty() {
+        let _ = writeln!(out, "extensions: {}", list(&schema.extensions));
     }
+    if !schema.enums.is_empty() {
+        out.push_str("enums:\n");
+        for (name, values) in &schema.enums {
+            let _ = writeln!(out, "  {}: {}", scalar(name), list(values));
+        }
+    }
+    if schema.tables.is_empty() {
+        out.push_str("tables: {}\n");
+        return out;
+    }
+    out.push_str("tables:\n");
     for name in schema.dependency_order() {
         render_table(&mut out, &schema.tables[name]);
     }
@@ -28,29 +38,19 @@ fn render_table(out: &mut String, table: &Table) {
     if let Some(comment) = &table.comment {
         let _ = writeln!(out, "    comment: {}", scalar(comment));
     }
-    let folded_pk = table
-        .primary_key
-        .as_ref()
-        .filter(|pk| pk.columns.len() == 1 && pk.name == naming::primary_key(t));
+    let folded_pk = table.primary_key.as_ref().filter(|pk| pk.columns.len() == 1 && pk.name == naming::primary_key(t));
     let folded_unique = |c: &str| {
         let name = naming::unique(t, &[c.to_string()]);
         table.uniques.get(&name).filter(|u| u.columns == [c])
     };
     let folded_fk = |c: &str| {
         let name = naming::foreign_key(t, &[c.to_string()]);
-        table
-            .foreign_keys
-            .get(&name)
-            .filter(|fk| fk.columns == [c] && fk.ref_columns.len() == 1)
+        table.foreign_keys.get(&name).filter(|fk| fk.columns == [c] && fk.ref_columns.len() == 1)
     };
     let folded_check = |c: &str| table.checks.get(&naming::check(t, c));
 
     out.push_str("    columns:\n");
-    let keys: Vec<String> = table
-        .columns
-        .keys()
-        .map(|c| format!("{}:", scalar(c)))
-        .collect();
+    let keys: Vec<String> = table.columns.keys().map(|c| format!("{}:", scalar(c))).collect();
     let width = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0);
     for (column, key) in table.columns.values().zip(&keys) {
         let c = column.name.as_str();
@@ -59,10 +59,7 @@ fn render_table(out: &mut String, table: &Table) {
             fields.push("unique: true".into());
         }
         if let Some(fk) = folded_fk(c) {
-            fields.push(format!(
-                "references: {}",
-                scalar(&format!("{}.{}", fk.ref_table, fk.ref_columns[0]))
-            ));
+            fields.push(format!("references: {}", scalar(&format!("{}.{}", fk.ref_table, fk.ref_columns[0]))));
             push_actions(&mut fields, fk);
         }
         if let Some(check) = folded_check(c) {
@@ -79,86 +76,48 @@ fn render_table(out: &mut String, table: &Table) {
         if pk.name == naming::primary_key(t) {
             let _ = writeln!(out, "    primary_key: {columns}");
         } else {
-            let _ = writeln!(
-                out,
-                "    primary_key: {{ name: {}, columns: {columns} }}",
-                scalar(&pk.name)
-            );
+            let _ = writeln!(out, "    primary_key: {{ name: {}, columns: {columns} }}", scalar(&pk.name));
         }
     }
-    let uniques: Vec<_> = table
-        .uniques
-        .values()
-        .filter(|u| !(u.columns.len() == 1 && folded_unique(&u.columns[0]).is_some()))
-        .collect();
+    let uniques: Vec<_> =
+        table.uniques.values().filter(|u| !(u.columns.len() == 1 && folded_unique(&u.columns[0]).is_some())).collect();
     if !uniques.is_empty() {
         out.push_str("    uniques:\n");
         for unique in sorted_by_name(uniques, |u| &u.name) {
-            let _ = writeln!(
-                out,
-                "      {}: {}",
-                scalar(&unique.name),
-                list(&unique.columns)
-            );
+            let _ = writeln!(out, "      {}: {}", scalar(&unique.name), list(&unique.columns));
         }
     }
     let checks: Vec<_> = table
         .checks
         .values()
-        .filter(|check| {
-            !table
-                .columns
-                .keys()
-                .any(|c| naming::check(t, c) == check.name)
-        })
+        .filter(|check| !table.columns.keys().any(|c| naming::check(t, c) == check.name))
         .collect();
     if !checks.is_empty() {
         out.push_str("    checks:\n");
         for check in sorted_by_name(checks, |c| &c.name) {
-            let _ = writeln!(
-                out,
-                "      {}: {}",
-                scalar(&check.name),
-                expression(check.expr.unwrapped())
-            );
+            let _ = writeln!(out, "      {}: {}", scalar(&check.name), expression(check.expr.unwrapped()));
         }
     }
     let fks: Vec<_> = table
         .foreign_keys
         .values()
-        .filter(|fk| {
-            !(fk.columns.len() == 1 && folded_fk(&fk.columns[0]).is_some_and(|f| f.name == fk.name))
-        })
+        .filter(|fk| !(fk.columns.len() == 1 && folded_fk(&fk.columns[0]).is_some_and(|f| f.name == fk.name)))
         .collect();
     if !fks.is_empty() {
         out.push_str("    foreign_keys:\n");
         for fk in sorted_by_name(fks, |f| &f.name) {
             let mut fields = vec![
                 format!("columns: {}", list(&fk.columns)),
-                format!(
-                    "references: {{ table: {}, columns: {} }}",
-                    scalar(&fk.ref_table),
-                    list(&fk.ref_columns)
-                ),
+                format!("references: {{ table: {}, columns: {} }}", scalar(&fk.ref_table), list(&fk.ref_columns)),
             ];
             push_actions(&mut fields, fk);
-            let _ = writeln!(
-                out,
-                "      {}: {{ {} }}",
-                scalar(&fk.name),
-                fields.join(", ")
-            );
+            let _ = writeln!(out, "      {}: {{ {} }}", scalar(&fk.name), fields.join(", "));
         }
     }
     if !table.indexes.is_empty() {
         out.push_str("    indexes:\n");
         for index in sorted_by_name(table.indexes.values().collect(), |i| &i.name) {
-            let _ = writeln!(
-                out,
-                "      {}: {{ {} }}",
-                scalar(&index.name),
-                index_fields(index).join(", ")
-            );
+            let _ = writeln!(out, "      {}: {{ {} }}", scalar(&index.name), index_fields(index).join(", "));
         }
     }
 }
@@ -214,9 +173,7 @@ fn index_fields(index: &Index) -> Vec<String> {
             };
             let order = if part.descending { ", order: desc" } else { "" };
             match &part.key {
-                IndexKey::Column(c) if nulls.is_empty() && part.descending => {
-                    scalar(&format!("{c} desc"))
-                }
+                IndexKey::Column(c) if nulls.is_empty() && part.descending => scalar(&format!("{c} desc")),
                 IndexKey::Column(c) if nulls.is_empty() => scalar(c),
                 IndexKey::Column(c) => format!("{{ column: {}{order}{nulls} }}", scalar(c)),
                 IndexKey::Expr(e) => format!("{{ expr: {}{order}{nulls} }}", scalar(e.unwrapped())),
@@ -255,44 +212,25 @@ fn sorted_by_name<T>(mut items: Vec<&T>, name: impl Fn(&T) -> &String) -> Vec<&T
 }
 
 fn list(items: &[String]) -> String {
-    format!(
-        "[{}]",
-        items
-            .iter()
-            .map(|i| scalar(i))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
+    format!("[{}]", items.iter().map(|i| scalar(i)).collect::<Vec<_>>().join(", "))
 }
 
 /// An SQL expression: quoted when it has spaces, as people write them.
 fn expression(sql: &str) -> String {
-    if sql.contains(' ') {
-        serde_json::to_string(sql).expect("strings serialise")
-    } else {
-        scalar(sql)
-    }
+    if sql.contains(' ') { serde_json::to_string(sql).expect("strings serialise") } else { scalar(sql) }
 }
 
 /// A YAML scalar that reads back as exactly this string, plain where that is
 /// safe inside a flow collection, double-quoted otherwise.
 pub fn scalar(text: &str) -> String {
-    const RESERVED: &[&str] = &[
-        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
-    ];
+    const RESERVED: &[&str] = &["true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"];
     let plain = !text.is_empty()
         && text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && !text.ends_with(' ')
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || " _.()<>=+-*/%|".contains(c))
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || " _.()<>=+-*/%|".contains(c))
         && !text.contains("  ")
         && !RESERVED.contains(&text.to_ascii_lowercase().as_str());
-    if plain {
-        text.to_string()
-    } else {
-        serde_json::to_string(text).expect("strings serialise")
-    }
+    if plain { text.to_string() } else { serde_json::to_string(text).expect("strings serialise") }
 }
 
 #[cfg(test)]

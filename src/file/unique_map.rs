@@ -29,9 +29,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
                 let mut map = IndexMap::with_capacity(access.size_hint().unwrap_or(0));
                 while let Some(key) = access.next_key::<String>()? {
                     if map.contains_key(&key) {
-                        return Err(serde::de::Error::custom(format_args!(
-                            "duplicate key \"{key}\""
-                        )));
+                        return Err(serde::de::Error::custom(format_args!("duplicate key \"{key}\"")));
                     }
                     let value = access.next_value()?;
                     map.insert(key, value);

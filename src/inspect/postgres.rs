@@ -6,8 +6,8 @@
 
 use crate::error::{Error, Result};
 use crate::model::{
-    Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey,
-    ReferentialAction, Schema, SqlType, Table, Unique,
+    Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey, ReferentialAction, Schema,
+    SqlType, Table, Unique,
 };
 use crate::sql::lexer::tokenize;
 use postgres::GenericClient;
@@ -21,11 +21,7 @@ pub struct Scope<'a> {
 
 impl Scope<'_> {
     fn name(&self, schema: &str, table: &str) -> String {
-        if schema == self.default_schema {
-            table.to_string()
-        } else {
-            format!("{schema}.{table}")
-        }
+        if schema == self.default_schema { table.to_string() } else { format!("{schema}.{table}") }
     }
 }
 
@@ -38,6 +34,23 @@ const TABLES: &str = "
 pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema> {
     let mut schema = Schema::default();
     let schemas = scope.schemas.to_vec();
+
+    let enums = query(
+        client,
+        "SELECT n.nspname, t.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_type t
+         JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
+         WHERE n.nspname = ANY($1)
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+         GROUP BY 1, 2 ORDER BY 1, 2",
+        &schemas,
+    )?;
+    for row in enums {
+        schema.enums.insert(scope.name(row.get(0), row.get(1)), row.get(2));
+    }
+    let extensions = client
+        .query("SELECT extname::text FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1", &[])
+        .map_err(|e| Error::Inspect(crate::database::pg_error(&e)))?;
+    schema.extensions = extensions.iter().map(|row| row.get(0)).collect();
 
     let tables = query(
         client,
@@ -138,13 +151,7 @@ pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema>
             }
             "c" => {
                 let expr: Option<String> = row.get(12);
-                table.checks.insert(
-                    name.clone(),
-                    Check {
-                        name,
-                        expr: Expr::new(expr.unwrap_or_default()),
-                    },
-                );
+                table.checks.insert(name.clone(), Check { name, expr: Expr::new(expr.unwrap_or_default()) });
             }
             _ => {
                 let ref_schema: String = row.get(5);
@@ -224,14 +231,8 @@ pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema>
     Ok(schema)
 }
 
-fn query(
-    client: &mut impl GenericClient,
-    sql: &str,
-    schemas: &Vec<String>,
-) -> Result<Vec<postgres::Row>> {
-    client
-        .query(sql, &[schemas])
-        .map_err(|e| Error::Inspect(super::super::database::pg_error(&e)))
+fn query(client: &mut impl GenericClient, sql: &str, schemas: &Vec<String>) -> Result<Vec<postgres::Row>> {
+    client.query(sql, &[schemas]).map_err(|e| Error::Inspect(super::super::database::pg_error(&e)))
 }
 
 fn action(code: String) -> ReferentialAction {

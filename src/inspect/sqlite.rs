@@ -5,8 +5,8 @@
 use super::sqlite_ddl::{ConstraintKind, IndexItem, parse_create_index, parse_create_table};
 use crate::error::{Error, Result};
 use crate::model::{
-    Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey,
-    ReferentialAction, Schema, SqlType, Table, Trigger, Unique, View, naming,
+    Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey, ReferentialAction, Schema,
+    SqlType, Table, Trigger, Unique, View, naming,
 };
 use rusqlite::Connection;
 use std::collections::{HashMap, HashSet};
@@ -25,13 +25,9 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
     // 1. Every object; pragma_table_list tells virtual and shadow tables
     //    from ordinary ones.
     // (A join with pragma_table_list would re-run the pragma per row.)
-    let mut list = conn
-        .prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type <> 'table'")?;
-    let special: HashSet<String> = list
-        .query_map([], |row| row.get(0))?
-        .collect::<Result<_, _>>()?;
-    let mut objects =
-        conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid")?;
+    let mut list = conn.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type <> 'table'")?;
+    let special: HashSet<String> = list.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+    let mut objects = conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid")?;
     let mut rows = objects.query([])?;
     let mut table_ddl = HashMap::new();
     while let Some(row) = rows.next()? {
@@ -43,9 +39,8 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
         let sql = sql.unwrap_or_default();
         match kind.as_str() {
             "table" if !special.contains(&name) => {
-                let ddl = parse_create_table(&sql).ok_or_else(|| {
-                    Error::Inspect(format!("cannot parse the definition of table \"{name}\""))
-                })?;
+                let ddl = parse_create_table(&sql)
+                    .ok_or_else(|| Error::Inspect(format!("cannot parse the definition of table \"{name}\"")))?;
                 if !ddl.options.is_empty() {
                     return Err(Error::Unsupported(format!(
                         "table \"{name}\" is declared {}, which dbshape does not support yet",
@@ -74,44 +69,23 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
         let Some(table) = schema.tables.get_mut(&table_name) else {
             continue;
         };
-        let (name, declared, notnull, default, pk, hidden): (
-            String,
-            String,
-            bool,
-            Option<String>,
-            i64,
-            i64,
-        ) = (
-            row.get(1)?,
-            row.get(2)?,
-            row.get(3)?,
-            row.get(4)?,
-            row.get(5)?,
-            row.get(6)?,
-        );
+        let (name, declared, notnull, default, pk, hidden): (String, String, bool, Option<String>, i64, i64) =
+            (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
         if hidden != 0 {
             return Err(Error::Unsupported(format!(
                 "column \"{table_name}.{name}\" is a generated column, which dbshape does not support on SQLite yet"
             )));
         }
-        let sql_type = SqlType::parse(&declared)
-            .unwrap_or_else(|_| SqlType::Other(declared.to_ascii_lowercase()));
+        let sql_type = SqlType::parse(&declared).unwrap_or_else(|_| SqlType::Other(declared.to_ascii_lowercase()));
         let mut column = Column::new(&name, sql_type);
         column.nullable = !notnull && pk == 0;
         column.default = default.as_deref().and_then(DefaultValue::from_sql);
-        if let Some(ddl) = table_ddl[&table_name]
-            .columns
-            .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(&name))
-        {
+        if let Some(ddl) = table_ddl[&table_name].columns.iter().find(|c| c.name.eq_ignore_ascii_case(&name)) {
             column.autoincrement = ddl.autoincrement;
             column.collation = ddl.collation.clone();
         }
         if pk > 0 {
-            pk_positions
-                .entry(table_name.clone())
-                .or_default()
-                .push((pk, name.clone()));
+            pk_positions.entry(table_name.clone()).or_default().push((pk, name.clone()));
         }
         table.columns.insert(name, column);
     }
@@ -134,8 +108,7 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
     let mut rows = uniques.query([])?;
     let mut unique_columns: Vec<(String, String, Vec<String>)> = Vec::new();
     while let Some(row) = rows.next()? {
-        let (table, index, column): (String, String, Option<String>) =
-            (row.get(0)?, row.get(1)?, row.get(2)?);
+        let (table, index, column): (String, String, Option<String>) = (row.get(0)?, row.get(1)?, row.get(2)?);
         match unique_columns.last_mut() {
             Some((t, i, columns)) if *t == table && *i == index => columns.extend(column),
             _ => unique_columns.push((table, index, column.into_iter().collect())),
@@ -149,12 +122,8 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
             ConstraintKind::Unique(cols) if same_columns(cols, &columns) => Some(c.name.clone()),
             _ => None,
         });
-        let name = declared
-            .flatten()
-            .unwrap_or_else(|| naming::unique(&table_name, &columns));
-        schema.tables[&table_name]
-            .uniques
-            .insert(name.clone(), Unique { name, columns });
+        let name = declared.flatten().unwrap_or_else(|| naming::unique(&table_name, &columns));
+        schema.tables[&table_name].uniques.insert(name.clone(), Unique { name, columns });
     }
 
     // 4. Checks: only the CREATE text has them.
@@ -164,17 +133,8 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
         for column in &ddl.columns {
             for constraint in &column.constraints {
                 if let ConstraintKind::Check(body) = &constraint.kind {
-                    let name = constraint
-                        .name
-                        .clone()
-                        .unwrap_or_else(|| naming::check(table_name, &column.name));
-                    table.checks.insert(
-                        name.clone(),
-                        Check {
-                            name,
-                            expr: Expr::new(body.clone()),
-                        },
-                    );
+                    let name = constraint.name.clone().unwrap_or_else(|| naming::check(table_name, &column.name));
+                    table.checks.insert(name.clone(), Check { name, expr: Expr::new(body.clone()) });
                 }
             }
         }
@@ -184,13 +144,7 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
                     unnamed += 1;
                     naming::table_check(table_name, unnamed - 1)
                 });
-                table.checks.insert(
-                    name.clone(),
-                    Check {
-                        name,
-                        expr: Expr::new(body.clone()),
-                    },
-                );
+                table.checks.insert(name.clone(), Check { name, expr: Expr::new(body.clone()) });
             }
         }
     }
@@ -211,15 +165,7 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
             Option<String>,
             String,
             String,
-        ) = (
-            row.get(0)?,
-            row.get(1)?,
-            row.get(2)?,
-            row.get(3)?,
-            row.get(4)?,
-            row.get(5)?,
-            row.get(6)?,
-        );
+        ) = (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
         match found.last_mut() {
             Some((t, i, fk, to_columns)) if *t == table && *i == id => {
                 fk.columns.push(from);
@@ -240,11 +186,8 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
             }
         }
     }
-    let by_lower_name: HashMap<String, String> = schema
-        .tables
-        .keys()
-        .map(|name| (name.to_lowercase(), name.clone()))
-        .collect();
+    let by_lower_name: HashMap<String, String> =
+        schema.tables.keys().map(|name| (name.to_lowercase(), name.clone())).collect();
     let mut used_names: HashMap<String, usize> = HashMap::new();
     for (table_name, _, mut fk, to_columns) in found {
         if !schema.tables.contains_key(&table_name) {
@@ -259,35 +202,23 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
         }
         fk.ref_columns = match to_columns.iter().cloned().collect::<Option<Vec<_>>>() {
             Some(columns) => columns,
-            None => parent_key
-                .and_then(|(_, pk)| pk)
-                .map(|pk| pk.columns)
-                .unwrap_or_default(),
+            None => parent_key.and_then(|(_, pk)| pk).map(|pk| pk.columns).unwrap_or_default(),
         };
         let ddl = &table_ddl[&table_name];
         let declared: Vec<Option<String>> = all_constraints(ddl)
             .filter_map(|c| match &c.kind {
                 ConstraintKind::ForeignKey(cols, parent)
-                    if same_columns(cols, &fk.columns)
-                        && parent.eq_ignore_ascii_case(&fk.ref_table) =>
+                    if same_columns(cols, &fk.columns) && parent.eq_ignore_ascii_case(&fk.ref_table) =>
                 {
                     Some(c.name.clone())
                 }
                 _ => None,
             })
             .collect();
-        let seen = used_names
-            .entry(format!(
-                "{table_name}\u{0}{}\u{0}{}",
-                fk.columns.join(","),
-                fk.ref_table
-            ))
-            .or_default();
-        let name = declared
-            .get(*seen)
-            .cloned()
-            .flatten()
-            .unwrap_or_else(|| naming::foreign_key(&table_name, &fk.columns));
+        let seen =
+            used_names.entry(format!("{table_name}\u{0}{}\u{0}{}", fk.columns.join(","), fk.ref_table)).or_default();
+        let name =
+            declared.get(*seen).cloned().flatten().unwrap_or_else(|| naming::foreign_key(&table_name, &fk.columns));
         *seen += 1;
         fk.name = name.clone();
         schema.tables[&table_name].foreign_keys.insert(name, fk);
@@ -298,9 +229,8 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
         let Some(table) = schema.tables.get_mut(&table_name) else {
             continue;
         };
-        let ddl = parse_create_index(&sql).ok_or_else(|| {
-            Error::Inspect(format!("cannot parse the definition of index \"{name}\""))
-        })?;
+        let ddl = parse_create_index(&sql)
+            .ok_or_else(|| Error::Inspect(format!("cannot parse the definition of index \"{name}\"")))?;
         let parts = ddl
             .parts
             .into_iter()
@@ -331,13 +261,8 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
     Ok(schema)
 }
 
-fn all_constraints(
-    ddl: &super::sqlite_ddl::TableDdl,
-) -> impl Iterator<Item = &super::sqlite_ddl::ConstraintDdl> {
-    ddl.columns
-        .iter()
-        .flat_map(|c| c.constraints.iter())
-        .chain(ddl.constraints.iter())
+fn all_constraints(ddl: &super::sqlite_ddl::TableDdl) -> impl Iterator<Item = &super::sqlite_ddl::ConstraintDdl> {
+    ddl.columns.iter().flat_map(|c| c.constraints.iter()).chain(ddl.constraints.iter())
 }
 
 fn same_columns(a: &[String], b: &[String]) -> bool {

@@ -38,19 +38,8 @@ pub enum ConstraintKind {
     ForeignKey(Vec<String>, String),
 }
 
-const COLUMN_CONSTRAINT_START: &[&str] = &[
-    "constraint",
-    "primary",
-    "not",
-    "null",
-    "unique",
-    "check",
-    "default",
-    "collate",
-    "references",
-    "generated",
-    "as",
-];
+const COLUMN_CONSTRAINT_START: &[&str] =
+    &["constraint", "primary", "not", "null", "unique", "check", "default", "collate", "references", "generated", "as"];
 
 /// Parses a CREATE TABLE statement. Returns `None` if it isn't one.
 pub fn parse_create_table(sql: &str) -> Option<TableDdl> {
@@ -67,9 +56,7 @@ pub fn parse_create_table(sql: &str) -> Option<TableDdl> {
     };
     for part in split_top_level(&tokens[open + 1..close]) {
         let first = part.first()?;
-        let is_constraint = ["constraint", "primary", "unique", "check", "foreign"]
-            .iter()
-            .any(|k| first.is(k));
+        let is_constraint = ["constraint", "primary", "unique", "check", "foreign"].iter().any(|k| first.is(k));
         if is_constraint {
             ddl.constraints.extend(parse_constraints(sql, part, None));
         } else {
@@ -81,10 +68,7 @@ pub fn parse_create_table(sql: &str) -> Option<TableDdl> {
 
 fn parse_column(sql: &str, part: &[Token<'_>]) -> ColumnDdl {
     let name = part[0].ident();
-    let mut column = ColumnDdl {
-        name: name.clone(),
-        ..ColumnDdl::default()
-    };
+    let mut column = ColumnDdl { name: name.clone(), ..ColumnDdl::default() };
     // Skip the type: words and a parenthesised size, up to the first constraint keyword.
     let mut i = 1;
     while i < part.len() && !COLUMN_CONSTRAINT_START.iter().any(|k| part[i].is(k)) {
@@ -121,19 +105,11 @@ fn parse_constraints(sql: &str, tokens: &[Token<'_>], column: Option<&str>) -> V
         let kind = if token.is("primary") {
             let (columns, next) = column_list_after(tokens, i + 2);
             i = next;
-            Some(ConstraintKind::PrimaryKey(if column.is_some() {
-                own()
-            } else {
-                columns
-            }))
+            Some(ConstraintKind::PrimaryKey(if column.is_some() { own() } else { columns }))
         } else if token.is("unique") {
             let (columns, next) = column_list_after(tokens, i + 1);
             i = next;
-            Some(ConstraintKind::Unique(if column.is_some() {
-                own()
-            } else {
-                columns
-            }))
+            Some(ConstraintKind::Unique(if column.is_some() { own() } else { columns }))
         } else if token.is("check") && tokens.get(i + 1).is_some_and(|t| t.is_punct('(')) {
             let close = matching_paren(tokens, i + 1).unwrap_or(tokens.len() - 1);
             let body = text_of(sql, &tokens[i + 2..close]).to_string();
@@ -141,9 +117,7 @@ fn parse_constraints(sql: &str, tokens: &[Token<'_>], column: Option<&str>) -> V
             Some(ConstraintKind::Check(body))
         } else if token.is("foreign") {
             let (columns, next) = column_list_after(tokens, i + 2);
-            let table = tokens
-                .get(next + 1)
-                .filter(|_| tokens.get(next).is_some_and(|t| t.is("references")));
+            let table = tokens.get(next + 1).filter(|_| tokens.get(next).is_some_and(|t| t.is("references")));
             i = next + 2;
             table.map(|t| ConstraintKind::ForeignKey(columns, t.ident()))
         } else if token.is("references") {
@@ -157,10 +131,7 @@ fn parse_constraints(sql: &str, tokens: &[Token<'_>], column: Option<&str>) -> V
             continue;
         };
         if let Some(kind) = kind {
-            found.push(ConstraintDdl {
-                name: name.take(),
-                kind,
-            });
+            found.push(ConstraintDdl { name: name.take(), kind });
         }
     }
     found
@@ -185,11 +156,7 @@ fn column_list_after(tokens: &[Token<'_>], open: usize) -> (Vec<String>, usize) 
 
 /// Index after the token at `i`, skipping a whole parenthesised group.
 fn skip_group(tokens: &[Token<'_>], i: usize) -> usize {
-    if tokens[i].is_punct('(') {
-        matching_paren(tokens, i).map_or(tokens.len(), |c| c + 1)
-    } else {
-        i + 1
-    }
+    if tokens[i].is_punct('(') { matching_paren(tokens, i).map_or(tokens.len(), |c| c + 1) } else { i + 1 }
 }
 
 /// What a CREATE INDEX statement says.
@@ -223,8 +190,7 @@ pub fn parse_create_index(sql: &str) -> Option<IndexDdl> {
             descending = last.is("desc");
             item = &item[..item.len() - 1];
         }
-        let is_plain_column =
-            item.len() == 1 && matches!(item[0].kind, Kind::Word | Kind::QuotedIdent);
+        let is_plain_column = item.len() == 1 && matches!(item[0].kind, Kind::Word | Kind::QuotedIdent);
         parts.push(if is_plain_column {
             (IndexItem::Column(item[0].ident()), descending)
         } else {
@@ -232,19 +198,10 @@ pub fn parse_create_index(sql: &str) -> Option<IndexDdl> {
         });
     }
     let predicate = match tokens.get(close + 1) {
-        Some(t) if t.is("where") => Some(
-            text_of(sql, &tokens[close + 2..])
-                .trim_end_matches(';')
-                .trim()
-                .to_string(),
-        ),
+        Some(t) if t.is("where") => Some(text_of(sql, &tokens[close + 2..]).trim_end_matches(';').trim().to_string()),
         _ => None,
     };
-    Some(IndexDdl {
-        unique,
-        parts,
-        predicate,
-    })
+    Some(IndexDdl { unique, parts, predicate })
 }
 
 #[cfg(test)]
@@ -264,52 +221,28 @@ mod tests {
         assert!(ddl.columns[0].autoincrement);
         assert_eq!(
             ddl.columns[0].constraints,
-            [ConstraintDdl {
-                name: Some("posts_pkey".into()),
-                kind: ConstraintKind::PrimaryKey(vec!["id".into()])
-            }]
+            [ConstraintDdl { name: Some("posts_pkey".into()), kind: ConstraintKind::PrimaryKey(vec!["id".into()]) }]
         );
-        assert_eq!(
-            ddl.columns[1].constraints[0].kind,
-            ConstraintKind::Check("score >= 0".into())
-        );
+        assert_eq!(ddl.columns[1].constraints[0].kind, ConstraintKind::Check("score >= 0".into()));
         assert_eq!(ddl.columns[2].collation.as_deref(), Some("NOCASE"));
-        assert_eq!(
-            ddl.columns[2].constraints[0].kind,
-            ConstraintKind::Unique(vec!["title".into()])
-        );
+        assert_eq!(ddl.columns[2].constraints[0].kind, ConstraintKind::Unique(vec!["title".into()]));
         assert_eq!(ddl.constraints[0].name.as_deref(), Some("posts_body"));
-        assert_eq!(
-            ddl.constraints[0].kind,
-            ConstraintKind::Check("length(\"title\") > 0".into())
-        );
-        assert_eq!(
-            ddl.constraints[1].kind,
-            ConstraintKind::ForeignKey(vec!["id".into()], "users".into())
-        );
+        assert_eq!(ddl.constraints[0].kind, ConstraintKind::Check("length(\"title\") > 0".into()));
+        assert_eq!(ddl.constraints[1].kind, ConstraintKind::ForeignKey(vec!["id".into()], "users".into()));
     }
 
     #[test]
     fn reads_options() {
-        let ddl =
-            parse_create_table("CREATE TABLE t (a INT PRIMARY KEY) WITHOUT ROWID, STRICT").unwrap();
+        let ddl = parse_create_table("CREATE TABLE t (a INT PRIMARY KEY) WITHOUT ROWID, STRICT").unwrap();
         assert_eq!(ddl.options, ["WITHOUT", "ROWID", "STRICT"]);
     }
 
     #[test]
     fn reads_index_parts_and_predicate() {
-        let ddl = parse_create_index(
-            "CREATE UNIQUE INDEX \"i\" ON \"t\" (\"a\", lower(b) DESC) WHERE age >= 18",
-        )
-        .unwrap();
+        let ddl =
+            parse_create_index("CREATE UNIQUE INDEX \"i\" ON \"t\" (\"a\", lower(b) DESC) WHERE age >= 18").unwrap();
         assert!(ddl.unique);
-        assert_eq!(
-            ddl.parts,
-            [
-                (IndexItem::Column("a".into()), false),
-                (IndexItem::Expr("lower(b)".into()), true)
-            ]
-        );
+        assert_eq!(ddl.parts, [(IndexItem::Column("a".into()), false), (IndexItem::Expr("lower(b)".into()), true)]);
         assert_eq!(ddl.predicate.as_deref(), Some("age >= 18"));
     }
 }

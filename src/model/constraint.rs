@@ -44,23 +44,12 @@ pub enum ReferentialAction {
 }
 
 impl ReferentialAction {
-    pub const NAMES: &'static [&'static str] = &[
-        "no action",
-        "restrict",
-        "cascade",
-        "set null",
-        "set default",
-    ];
+    pub const NAMES: &'static [&'static str] = &["no action", "restrict", "cascade", "set null", "set default"];
 
     /// Accepts `set null`, `SET_NULL`, `set-null` and the like.
     pub fn parse(text: &str) -> Option<ReferentialAction> {
         let words = text.to_ascii_lowercase().replace(['_', '-'], " ");
-        match words
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .as_str()
-        {
+        match words.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
             "no action" => Some(ReferentialAction::NoAction),
             "restrict" => Some(ReferentialAction::Restrict),
             "cascade" => Some(ReferentialAction::Cascade),

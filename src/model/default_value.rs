@@ -28,9 +28,7 @@ impl PartialEq for Literal {
         match (self, other) {
             (Literal::Bool(a), Literal::Bool(b)) => a == b,
             (Literal::Int(a), Literal::Int(b)) => a == b,
-            (Literal::Float(a), Literal::Float(b)) => {
-                a.parse::<f64>().ok() == b.parse::<f64>().ok()
-            }
+            (Literal::Float(a), Literal::Float(b)) => a.parse::<f64>().ok() == b.parse::<f64>().ok(),
             (Literal::Text(a), Literal::Text(b)) => a == b,
             _ => false,
         }
@@ -47,12 +45,10 @@ impl DefaultValue {
         if inner.eq_ignore_ascii_case("null") {
             return None;
         }
-        Some(
-            match parse_literal(inner).or_else(|| parse_cast_literal(inner)) {
-                Some(literal) => DefaultValue::Literal(literal),
-                None => DefaultValue::Expr(Expr::new(inner)),
-            },
-        )
+        Some(match parse_literal(inner).or_else(|| parse_cast_literal(inner)) {
+            Some(literal) => DefaultValue::Literal(literal),
+            None => DefaultValue::Expr(Expr::new(inner)),
+        })
     }
 
     /// True for defaults SQLite's `ALTER TABLE ADD COLUMN` accepts.
@@ -90,9 +86,7 @@ fn parse_cast_literal(text: &str) -> Option<Literal> {
     let (value, cast) = text.rsplit_once("::")?;
     let cast = cast.trim().trim_matches('"');
     if cast.is_empty()
-        || !cast
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '(' | ')' | ',' | '.'))
+        || !cast.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '(' | ')' | ',' | '.'))
     {
         return None;
     }
@@ -111,10 +105,7 @@ fn parse_cast_literal(text: &str) -> Option<Literal> {
 
 fn is_numeric_type(name: &str) -> bool {
     let base = name.split('(').next().unwrap_or(name).trim();
-    matches!(
-        base,
-        "integer" | "bigint" | "smallint" | "numeric" | "real" | "double precision"
-    )
+    matches!(base, "integer" | "bigint" | "smallint" | "numeric" | "real" | "double precision")
 }
 
 fn parse_literal(text: &str) -> Option<Literal> {
@@ -133,16 +124,10 @@ fn parse_literal(text: &str) -> Option<Literal> {
     }
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit()) {
-        return text
-            .trim_start_matches('+')
-            .parse::<i64>()
-            .ok()
-            .map(Literal::Int);
+        return text.trim_start_matches('+').parse::<i64>().ok().map(Literal::Int);
     }
     let looks_numeric = !unsigned.is_empty()
-        && unsigned
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        && unsigned.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
         && unsigned.as_bytes()[0] != b'e';
     if looks_numeric && text.parse::<f64>().is_ok_and(f64::is_finite) {
         return Some(Literal::Float(text.trim_start_matches('+').to_string()));
@@ -156,26 +141,11 @@ mod tests {
 
     #[test]
     fn literals_are_recognised() {
-        assert_eq!(
-            DefaultValue::from_sql("0"),
-            Some(DefaultValue::Literal(Literal::Int(0)))
-        );
-        assert_eq!(
-            DefaultValue::from_sql("(-12)"),
-            Some(DefaultValue::Literal(Literal::Int(-12)))
-        );
-        assert_eq!(
-            DefaultValue::from_sql("'it''s'"),
-            Some(DefaultValue::Literal(Literal::Text("it's".into())))
-        );
-        assert_eq!(
-            DefaultValue::from_sql("TRUE"),
-            Some(DefaultValue::Literal(Literal::Bool(true)))
-        );
-        assert_eq!(
-            DefaultValue::from_sql("1.50"),
-            Some(DefaultValue::Literal(Literal::Float("1.5".into())))
-        );
+        assert_eq!(DefaultValue::from_sql("0"), Some(DefaultValue::Literal(Literal::Int(0))));
+        assert_eq!(DefaultValue::from_sql("(-12)"), Some(DefaultValue::Literal(Literal::Int(-12))));
+        assert_eq!(DefaultValue::from_sql("'it''s'"), Some(DefaultValue::Literal(Literal::Text("it's".into()))));
+        assert_eq!(DefaultValue::from_sql("TRUE"), Some(DefaultValue::Literal(Literal::Bool(true))));
+        assert_eq!(DefaultValue::from_sql("1.50"), Some(DefaultValue::Literal(Literal::Float("1.5".into()))));
         assert_eq!(DefaultValue::from_sql("NULL"), None);
     }
 
@@ -184,34 +154,16 @@ mod tests {
         let text = |s: &str| Some(DefaultValue::Literal(Literal::Text(s.into())));
         assert_eq!(DefaultValue::from_sql("'active'::text"), text("active"));
         assert_eq!(DefaultValue::from_sql("'x'::character varying"), text("x"));
-        assert_eq!(
-            DefaultValue::from_sql("'-1'::integer"),
-            Some(DefaultValue::Literal(Literal::Int(-1)))
-        );
+        assert_eq!(DefaultValue::from_sql("'-1'::integer"), Some(DefaultValue::Literal(Literal::Int(-1))));
         assert_eq!(DefaultValue::from_sql("'{}'::jsonb"), text("{}"));
-        assert!(matches!(
-            DefaultValue::from_sql("nextval('t_id_seq'::regclass)"),
-            Some(DefaultValue::Expr(_))
-        ));
-        assert!(matches!(
-            DefaultValue::from_sql("('now'::text)::date"),
-            Some(DefaultValue::Expr(_))
-        ));
+        assert!(matches!(DefaultValue::from_sql("nextval('t_id_seq'::regclass)"), Some(DefaultValue::Expr(_))));
+        assert!(matches!(DefaultValue::from_sql("('now'::text)::date"), Some(DefaultValue::Expr(_))));
     }
 
     #[test]
     fn expressions_stay_expressions() {
-        for text in [
-            "CURRENT_TIMESTAMP",
-            "datetime('now')",
-            "'a' || 'b'",
-            "1 + 2",
-            "e5",
-        ] {
-            assert!(
-                matches!(DefaultValue::from_sql(text), Some(DefaultValue::Expr(_))),
-                "{text}"
-            );
+        for text in ["CURRENT_TIMESTAMP", "datetime('now')", "'a' || 'b'", "1 + 2", "e5"] {
+            assert!(matches!(DefaultValue::from_sql(text), Some(DefaultValue::Expr(_))), "{text}");
         }
     }
 

@@ -49,10 +49,7 @@ impl fmt::Display for Expr {
 /// Removes enclosing parentheses (repeatedly) when they wrap the whole text.
 pub fn strip_outer_parens(text: &str) -> &str {
     let mut text = text.trim();
-    while text.starts_with('(')
-        && text.ends_with(')')
-        && closing_paren(text) == Some(text.len() - 1)
-    {
+    while text.starts_with('(') && text.ends_with(')') && closing_paren(text) == Some(text.len() - 1) {
         text = text[1..text.len() - 1].trim();
     }
     text
@@ -108,9 +105,7 @@ fn normalize(text: &str) -> String {
 /// Lower-case names that need no quoting.
 fn is_plain_identifier(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 #[cfg(test)]
@@ -120,14 +115,8 @@ mod tests {
     #[test]
     fn spelling_does_not_matter() {
         assert_eq!(Expr::new("score >= 0"), Expr::new("(score>=0)"));
-        assert_eq!(
-            Expr::new("length(body) > 0"),
-            Expr::new("LENGTH( body )  >  0")
-        );
-        assert_eq!(
-            Expr::new("CURRENT_TIMESTAMP"),
-            Expr::new("(current_timestamp)")
-        );
+        assert_eq!(Expr::new("length(body) > 0"), Expr::new("LENGTH( body )  >  0"));
+        assert_eq!(Expr::new("CURRENT_TIMESTAMP"), Expr::new("(current_timestamp)"));
     }
 
     #[test]

@@ -7,6 +7,10 @@ use indexmap::IndexMap;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Schema {
     pub tables: IndexMap<String, Table>,
+    /// Enum types (PostgreSQL): name → labels in order.
+    pub enums: IndexMap<String, Vec<String>>,
+    /// Extensions the schema needs (PostgreSQL). Only ever added.
+    pub extensions: Vec<String>,
     /// Views found in the database. Not managed, but kept alive across
     /// table rebuilds.
     pub views: Vec<View>,
@@ -43,11 +47,7 @@ impl Schema {
             }
             visiting.push(name);
             if let Some(table) = schema.tables.get(name) {
-                let mut parents: Vec<&str> = table
-                    .foreign_keys
-                    .values()
-                    .map(|fk| fk.ref_table.as_str())
-                    .collect();
+                let mut parents: Vec<&str> = table.foreign_keys.values().map(|fk| fk.ref_table.as_str()).collect();
                 parents.sort_unstable();
                 for parent in parents {
                     if let Some((key, _)) = schema.tables.get_key_value(parent) {

@@ -82,12 +82,9 @@ impl SqlType {
                 let args = inner
                     .split(',')
                     .map(|a| {
-                        a.trim().parse::<u32>().map_err(|_| {
-                            format!(
-                                "type parameter \"{}\" in \"{text}\" is not a number",
-                                a.trim()
-                            )
-                        })
+                        a.trim()
+                            .parse::<u32>()
+                            .map_err(|_| format!("type parameter \"{}\" in \"{text}\" is not a number", a.trim()))
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 (lower[..open].trim_end().to_string(), Some(args))
@@ -96,9 +93,7 @@ impl SqlType {
         };
         let no_args = |ty: SqlType| match &args {
             None => Ok(ty),
-            Some(_) => Err(format!(
-                "type \"{name}\" takes no length or precision (in \"{text}\")"
-            )),
+            Some(_) => Err(format!("type \"{name}\" takes no length or precision (in \"{text}\")")),
         };
         let one_arg = |args: &Option<Vec<u32>>| -> Result<Option<u32>, String> {
             match args.as_deref() {
@@ -115,24 +110,11 @@ impl SqlType {
             "real" | "float4" => no_args(SqlType::Real),
             "double precision" | "double" | "float8" | "float" => no_args(SqlType::Double),
             "numeric" | "decimal" => match args.as_deref() {
-                None => Ok(SqlType::Numeric {
-                    precision: None,
-                    scale: None,
-                }),
-                Some([p]) => Ok(SqlType::Numeric {
-                    precision: Some(*p),
-                    scale: Some(0),
-                }),
-                Some([p, s]) if s <= p => Ok(SqlType::Numeric {
-                    precision: Some(*p),
-                    scale: Some(*s),
-                }),
-                Some([p, s]) => Err(format!(
-                    "numeric scale {s} is larger than its precision {p}"
-                )),
-                Some(_) => Err(format!(
-                    "numeric takes (precision) or (precision, scale), not \"{text}\""
-                )),
+                None => Ok(SqlType::Numeric { precision: None, scale: None }),
+                Some([p]) => Ok(SqlType::Numeric { precision: Some(*p), scale: Some(0) }),
+                Some([p, s]) if s <= p => Ok(SqlType::Numeric { precision: Some(*p), scale: Some(*s) }),
+                Some([p, s]) => Err(format!("numeric scale {s} is larger than its precision {p}")),
+                Some(_) => Err(format!("numeric takes (precision) or (precision, scale), not \"{text}\"")),
             },
             "varchar" | "character varying" | "nvarchar" => Ok(SqlType::Varchar(one_arg(&args)?)),
             "char" | "character" | "nchar" => Ok(SqlType::Char(one_arg(&args)?.unwrap_or(1))),
@@ -170,22 +152,8 @@ impl SqlType {
         match (self, to) {
             (a, b) if int_rank(a).is_some() && int_rank(b).is_some() => int_rank(a) <= int_rank(b),
             (SmallInt | Integer, Double) | (SmallInt, Real) | (Real, Double) => true,
-            (
-                SmallInt | Integer | BigInt,
-                Numeric {
-                    precision: None, ..
-                },
-            ) => true,
-            (
-                Numeric {
-                    precision: p1,
-                    scale: s1,
-                },
-                Numeric {
-                    precision: p2,
-                    scale: s2,
-                },
-            ) => match (p1, p2) {
+            (SmallInt | Integer | BigInt, Numeric { precision: None, .. }) => true,
+            (Numeric { precision: p1, scale: s1 }, Numeric { precision: p2, scale: s2 }) => match (p1, p2) {
                 (_, None) => true,
                 (None, Some(_)) => false,
                 (Some(p1), Some(p2)) => {
@@ -228,13 +196,8 @@ impl fmt::Display for SqlType {
             SqlType::Boolean => f.write_str("boolean"),
             SqlType::Real => f.write_str("real"),
             SqlType::Double => f.write_str("double precision"),
-            SqlType::Numeric {
-                precision: None, ..
-            } => f.write_str("numeric"),
-            SqlType::Numeric {
-                precision: Some(p),
-                scale,
-            } => write!(f, "numeric({p},{})", scale.unwrap_or(0)),
+            SqlType::Numeric { precision: None, .. } => f.write_str("numeric"),
+            SqlType::Numeric { precision: Some(p), scale } => write!(f, "numeric({p},{})", scale.unwrap_or(0)),
             SqlType::Varchar(None) => f.write_str("varchar"),
             SqlType::Varchar(Some(n)) => write!(f, "varchar({n})"),
             SqlType::Char(n) => write!(f, "char({n})"),
@@ -272,24 +235,13 @@ mod tests {
             ("decimal(10,2)", "numeric(10, 2)"),
             ("char", "character(1)"),
         ] {
-            assert_eq!(
-                SqlType::parse(a).unwrap(),
-                SqlType::parse(b).unwrap(),
-                "{a} vs {b}"
-            );
+            assert_eq!(SqlType::parse(a).unwrap(), SqlType::parse(b).unwrap(), "{a} vs {b}");
         }
     }
 
     #[test]
     fn canonical_spelling_round_trips() {
-        for text in [
-            "numeric(10,2)",
-            "varchar(50)",
-            "double precision",
-            "char(3)",
-            "timestamptz",
-            "geometry",
-        ] {
+        for text in ["numeric(10,2)", "varchar(50)", "double precision", "char(3)", "timestamptz", "geometry"] {
             assert_eq!(SqlType::parse(text).unwrap().to_string(), text);
         }
     }

@@ -21,15 +21,10 @@ pub struct Table {
 
 impl Table {
     pub fn new(name: impl Into<String>) -> Table {
-        Table {
-            name: name.into(),
-            ..Table::default()
-        }
+        Table { name: name.into(), ..Table::default() }
     }
 
     pub fn is_primary_key_column(&self, column: &str) -> bool {
-        self.primary_key
-            .as_ref()
-            .is_some_and(|pk| pk.columns.iter().any(|c| c == column))
+        self.primary_key.as_ref().is_some_and(|pk| pk.columns.iter().any(|c| c == column))
     }
 }

@@ -40,16 +40,12 @@ impl Plan {
     }
 
     pub fn statements(&self) -> impl Iterator<Item = &str> {
-        self.steps
-            .iter()
-            .flat_map(|s| s.statements.iter().map(String::as_str))
+        self.steps.iter().flat_map(|s| s.statements.iter().map(String::as_str))
     }
 
     /// The changes that can lose data, with the reason.
     pub fn destructive(&self) -> Vec<(&Change, String)> {
-        self.changes()
-            .filter_map(|c| c.destructive().map(|why| (c, why)))
-            .collect()
+        self.changes().filter_map(|c| c.destructive().map(|why| (c, why))).collect()
     }
 }
 

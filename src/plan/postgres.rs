@@ -17,39 +17,30 @@ use crate::model::{Column, DefaultValue, ForeignKey, Index, IndexKey, SqlType, T
 use crate::sql::{Dialect, ident_list, quote_ident, quote_literal};
 
 pub fn plan(diff: &Diff) -> Result<Plan> {
-    let mut phases: [Vec<Step>; 8] = Default::default();
-    const DROP_FKS: usize = 0;
-    const DROP_OTHERS: usize = 1;
-    const RENAMES: usize = 2;
-    const TABLES: usize = 3;
-    const ADD_CONSTRAINTS: usize = 4;
-    const ADD_FKS: usize = 5;
-    const COMMENTS: usize = 6;
-    const DROP_TABLES: usize = 7;
+    let mut phases: [Vec<Step>; 10] = Default::default();
+    const TYPES: usize = 0;
+    const DROP_FKS: usize = 1;
+    const DROP_OTHERS: usize = 2;
+    const RENAMES: usize = 3;
+    const TABLES: usize = 4;
+    const ADD_CONSTRAINTS: usize = 5;
+    const ADD_FKS: usize = 6;
+    const COMMENTS: usize = 7;
+    const DROP_TABLES: usize = 8;
+    const DROP_TYPES: usize = 9;
 
     let mut dropped_tables = Vec::new();
     for change in &diff.changes {
-        let one = |sql: String| Step {
-            changes: vec![change.clone()],
-            statements: vec![sql],
-            note: None,
-        };
+        let one = |sql: String| Step { changes: vec![change.clone()], statements: vec![sql], note: None };
         match change {
             Change::CreateTable(table) => {
                 let mut statements = vec![create_table(table)];
                 statements.extend(table.indexes.values().map(|i| create_index(&table.name, i)));
                 statements.extend(comments(table));
-                phases[TABLES].push(Step {
-                    changes: vec![change.clone()],
-                    statements,
-                    note: None,
-                });
+                phases[TABLES].push(Step { changes: vec![change.clone()], statements, note: None });
                 // Added once every table exists, so that cycles work.
                 for fk in table.foreign_keys.values() {
-                    let change = Change::AddForeignKey {
-                        table: table.name.clone(),
-                        foreign_key: fk.clone(),
-                    };
+                    let change = Change::AddForeignKey { table: table.name.clone(), foreign_key: fk.clone() };
                     phases[ADD_FKS].push(Step {
                         changes: vec![change],
                         statements: vec![add_foreign_key(&table.name, fk)],
@@ -78,17 +69,10 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
                 quote_ident(to)
             ))),
             Change::AddColumn { table, column } => {
-                let mut statements = vec![format!(
-                    "ALTER TABLE {} ADD COLUMN {}",
-                    table_ident(table),
-                    column_definition(column)
-                )];
+                let mut statements =
+                    vec![format!("ALTER TABLE {} ADD COLUMN {}", table_ident(table), column_definition(column))];
                 statements.extend(column_comment(table, column));
-                phases[TABLES].push(Step {
-                    changes: vec![change.clone()],
-                    statements,
-                    note: None,
-                });
+                phases[TABLES].push(Step { changes: vec![change.clone()], statements, note: None });
             }
             Change::DropColumn { table, column } => phases[TABLES].push(one(format!(
                 "ALTER TABLE {} DROP COLUMN {}",
@@ -104,11 +88,7 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
                 // The old key goes early (with the other drops), the new one
                 // once its columns exist; the change is listed with the latter.
                 if let Some(pk) = from {
-                    let changes = if to.is_none() {
-                        vec![change.clone()]
-                    } else {
-                        vec![]
-                    };
+                    let changes = if to.is_none() { vec![change.clone()] } else { vec![] };
                     phases[DROP_OTHERS].push(Step {
                         changes,
                         statements: vec![drop_constraint(table, &pk.name)],
@@ -130,31 +110,51 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
                 quote_ident(&unique.name),
                 ident_list(&unique.columns)
             ))),
-            Change::DropUnique { table, unique } => {
-                phases[DROP_OTHERS].push(one(drop_constraint(table, &unique.name)))
-            }
+            Change::DropUnique { table, unique } => phases[DROP_OTHERS].push(one(drop_constraint(table, &unique.name))),
             Change::AddCheck { table, check } => phases[ADD_CONSTRAINTS].push(one(format!(
                 "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
                 table_ident(table),
                 quote_ident(&check.name),
                 check.expr.unwrapped()
             ))),
-            Change::DropCheck { table, check } => {
-                phases[DROP_OTHERS].push(one(drop_constraint(table, &check.name)))
-            }
+            Change::DropCheck { table, check } => phases[DROP_OTHERS].push(one(drop_constraint(table, &check.name))),
             Change::AddForeignKey { table, foreign_key } => {
                 phases[ADD_FKS].push(one(add_foreign_key(table, foreign_key)))
             }
             Change::DropForeignKey { table, foreign_key } => {
                 phases[DROP_FKS].push(one(drop_constraint(table, &foreign_key.name)))
             }
-            Change::CreateIndex { table, index } => {
-                phases[ADD_CONSTRAINTS].push(one(create_index(table, index)))
+            Change::CreateIndex { table, index } => phases[ADD_CONSTRAINTS].push(one(create_index(table, index))),
+            Change::DropIndex { table, index } => {
+                phases[DROP_OTHERS].push(one(format!("DROP INDEX {}", qualified(schema_of(table), &index.name))))
             }
-            Change::DropIndex { table, index } => phases[DROP_OTHERS].push(one(format!(
-                "DROP INDEX {}",
-                qualified(schema_of(table), &index.name)
-            ))),
+            Change::CreateExtension { name } => {
+                phases[TYPES].insert(0, one(format!("CREATE EXTENSION IF NOT EXISTS {}", quote_ident(name))))
+            }
+            Change::CreateEnum { name, values } => phases[TYPES].push(one(create_enum(name, values))),
+            Change::DropEnum { name } => phases[DROP_TYPES].push(one(format!("DROP TYPE {}", table_ident(name)))),
+            Change::AddEnumValues { name, values } => {
+                let statements = values
+                    .iter()
+                    .map(|(value, before)| {
+                        let mut sql = format!("ALTER TYPE {} ADD VALUE {}", table_ident(name), quote_literal(value));
+                        if let Some(before) = before {
+                            sql.push_str(&format!(" BEFORE {}", quote_literal(before)));
+                        }
+                        sql
+                    })
+                    .collect();
+                phases[TYPES].push(Step { changes: vec![change.clone()], statements, note: None });
+            }
+            Change::RecreateEnum { name, to, .. } => {
+                phases[TABLES].push(Step {
+                    changes: vec![change.clone()],
+                    statements: recreate_enum(name, to, &diff.base),
+                    note: Some(format!(
+                        "enum {name} loses or reorders labels: it is recreated and its columns are cast through text"
+                    )),
+                });
+            }
             Change::SetTableComment { table, comment } => phases[COMMENTS].push(one(format!(
                 "COMMENT ON TABLE {} IS {}",
                 table_ident(table),
@@ -164,25 +164,60 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
     }
     if !dropped_tables.is_empty() {
         // One statement: PostgreSQL resolves the dependencies among them.
-        let names: Vec<String> = dropped_tables
-            .iter()
-            .map(|t| table_ident(&t.name))
-            .collect();
+        let names: Vec<String> = dropped_tables.iter().map(|t| table_ident(&t.name)).collect();
         phases[DROP_TABLES].push(Step {
-            changes: dropped_tables
-                .iter()
-                .map(|t| Change::DropTable((*t).clone()))
-                .collect(),
+            changes: dropped_tables.iter().map(|t| Change::DropTable((*t).clone())).collect(),
             statements: vec![format!("DROP TABLE {}", names.join(", "))],
             note: None,
         });
     }
     let steps: Vec<Step> = phases.into_iter().flatten().collect();
-    Ok(Plan {
-        dialect: Dialect::Postgres,
-        steps,
-        foreign_key_checks: Vec::new(),
-    })
+    Ok(Plan { dialect: Dialect::Postgres, steps, foreign_key_checks: Vec::new() })
+}
+
+pub fn create_enum(name: &str, values: &[String]) -> String {
+    let labels: Vec<String> = values.iter().map(|v| quote_literal(v)).collect();
+    format!("CREATE TYPE {} AS ENUM ({})", table_ident(name), labels.join(", "))
+}
+
+/// Renames the old type out of the way, creates the new one, casts every
+/// column of the type through text (a value with no label left fails the
+/// cast, and the transaction with it), then drops the old type.
+fn recreate_enum(name: &str, values: &[String], base: &crate::model::Schema) -> Vec<String> {
+    let bare = name.rsplit_once('.').map_or(name, |(_, n)| n);
+    let old = format!("{bare}__dbshape_old");
+    let old_qualified = match name.split_once('.') {
+        Some((schema, _)) => format!("{}.{}", quote_ident(schema), quote_ident(&old)),
+        None => quote_ident(&old),
+    };
+    let mut statements =
+        vec![format!("ALTER TYPE {} RENAME TO {}", table_ident(name), quote_ident(&old)), create_enum(name, values)];
+    let enum_type = SqlType::Other(name.to_string());
+    let array_type = SqlType::Array(Box::new(enum_type.clone()));
+    for table in base.tables.values() {
+        for column in table.columns.values() {
+            let suffix = if column.sql_type == enum_type {
+                ""
+            } else if column.sql_type == array_type {
+                "[]"
+            } else {
+                continue;
+            };
+            let alter = |clause: String| {
+                format!("ALTER TABLE {} ALTER COLUMN {} {clause}", table_ident(&table.name), quote_ident(&column.name))
+            };
+            if column.default.is_some() {
+                statements.push(alter("DROP DEFAULT".into()));
+            }
+            let new_type = format!("{}{suffix}", table_ident(name));
+            statements.push(alter(format!("TYPE {new_type} USING {}::text{suffix}::{new_type}", quote_ident(&column.name))));
+            if let Some(default) = &column.default {
+                statements.push(alter(format!("SET DEFAULT {}", default_sql(default))));
+            }
+        }
+    }
+    statements.push(format!("DROP TYPE {old_qualified}"));
+    statements
 }
 
 /// `schema.table` → `"schema"."table"`; `table` → `"table"`.
@@ -205,52 +240,28 @@ fn qualified(schema: Option<&str>, name: &str) -> String {
 }
 
 fn drop_constraint(table: &str, name: &str) -> String {
-    format!(
-        "ALTER TABLE {} DROP CONSTRAINT {}",
-        table_ident(table),
-        quote_ident(name)
-    )
+    format!("ALTER TABLE {} DROP CONSTRAINT {}", table_ident(table), quote_ident(name))
 }
 
 /// CREATE TABLE with its keys and checks; foreign keys come separately.
 pub fn create_table(table: &Table) -> String {
     let mut lines: Vec<String> = table.columns.values().map(column_definition).collect();
     if let Some(pk) = &table.primary_key {
-        lines.push(format!(
-            "CONSTRAINT {} PRIMARY KEY ({})",
-            quote_ident(&pk.name),
-            ident_list(&pk.columns)
-        ));
+        lines.push(format!("CONSTRAINT {} PRIMARY KEY ({})", quote_ident(&pk.name), ident_list(&pk.columns)));
     }
     for unique in table.uniques.values() {
-        lines.push(format!(
-            "CONSTRAINT {} UNIQUE ({})",
-            quote_ident(&unique.name),
-            ident_list(&unique.columns)
-        ));
+        lines.push(format!("CONSTRAINT {} UNIQUE ({})", quote_ident(&unique.name), ident_list(&unique.columns)));
     }
     for check in table.checks.values() {
-        lines.push(format!(
-            "CONSTRAINT {} CHECK ({})",
-            quote_ident(&check.name),
-            check.expr.unwrapped()
-        ));
+        lines.push(format!("CONSTRAINT {} CHECK ({})", quote_ident(&check.name), check.expr.unwrapped()));
     }
-    format!(
-        "CREATE TABLE {} (\n  {}\n)",
-        table_ident(&table.name),
-        lines.join(",\n  ")
-    )
+    format!("CREATE TABLE {} (\n  {}\n)", table_ident(&table.name), lines.join(",\n  "))
 }
 
 pub fn comments(table: &Table) -> Vec<String> {
     let mut statements = Vec::new();
     if let Some(comment) = &table.comment {
-        statements.push(format!(
-            "COMMENT ON TABLE {} IS {}",
-            table_ident(&table.name),
-            quote_literal(comment)
-        ));
+        statements.push(format!("COMMENT ON TABLE {} IS {}", table_ident(&table.name), quote_literal(comment)));
     }
     for column in table.columns.values() {
         statements.extend(column_comment(&table.name, column));
@@ -260,12 +271,7 @@ pub fn comments(table: &Table) -> Vec<String> {
 
 fn column_comment(table: &str, column: &Column) -> Option<String> {
     column.comment.as_ref().map(|comment| {
-        format!(
-            "COMMENT ON COLUMN {}.{} IS {}",
-            table_ident(table),
-            quote_ident(&column.name),
-            quote_literal(comment)
-        )
+        format!("COMMENT ON COLUMN {}.{} IS {}", table_ident(table), quote_ident(&column.name), quote_literal(comment))
     })
 }
 
@@ -284,11 +290,7 @@ pub fn add_foreign_key(table: &str, fk: &ForeignKey) -> String {
         }
     }
     if fk.deferrable {
-        sql.push_str(if fk.initially_deferred {
-            " DEFERRABLE INITIALLY DEFERRED"
-        } else {
-            " DEFERRABLE"
-        });
+        sql.push_str(if fk.initially_deferred { " DEFERRABLE INITIALLY DEFERRED" } else { " DEFERRABLE" });
     }
     sql
 }
@@ -310,19 +312,12 @@ fn default_sql(default: &DefaultValue) -> String {
 }
 
 fn column_definition(column: &Column) -> String {
-    let mut sql = format!(
-        "{} {}",
-        quote_ident(&column.name),
-        type_sql(&column.sql_type)
-    );
+    let mut sql = format!("{} {}", quote_ident(&column.name), type_sql(&column.sql_type));
     if let Some(collation) = &column.collation {
         sql.push_str(&format!(" COLLATE {}", quote_ident(collation)));
     }
     if let Some(generated) = &column.generated {
-        sql.push_str(&format!(
-            " GENERATED ALWAYS AS ({}) STORED",
-            generated.unwrapped()
-        ));
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) STORED", generated.unwrapped()));
     } else if column.autoincrement {
         sql.push_str(if column.identity_always {
             " GENERATED ALWAYS AS IDENTITY"
@@ -339,26 +334,13 @@ fn column_definition(column: &Column) -> String {
 }
 
 fn alter_column(table: &str, from: &Column, to: &Column) -> Result<Vec<String>> {
-    let alter = |clause: String| {
-        format!(
-            "ALTER TABLE {} ALTER COLUMN {} {clause}",
-            table_ident(table),
-            quote_ident(&to.name)
-        )
-    };
+    let alter =
+        |clause: String| format!("ALTER TABLE {} ALTER COLUMN {} {clause}", table_ident(table), quote_ident(&to.name));
     let mut statements = Vec::new();
     if from.generated != to.generated {
         // A generated column holds no data of its own: recreate it.
-        statements.push(format!(
-            "ALTER TABLE {} DROP COLUMN {}",
-            table_ident(table),
-            quote_ident(&to.name)
-        ));
-        statements.push(format!(
-            "ALTER TABLE {} ADD COLUMN {}",
-            table_ident(table),
-            column_definition(to)
-        ));
+        statements.push(format!("ALTER TABLE {} DROP COLUMN {}", table_ident(table), quote_ident(&to.name)));
+        statements.push(format!("ALTER TABLE {} ADD COLUMN {}", table_ident(table), column_definition(to)));
         statements.extend(column_comment(table, to));
         return Ok(statements);
     }
@@ -382,11 +364,7 @@ fn alter_column(table: &str, from: &Column, to: &Column) -> Result<Vec<String>> 
             clause.push_str(&format!(" COLLATE {}", quote_ident(collation)));
         }
         if needs_using(&from.sql_type, &to.sql_type) {
-            clause.push_str(&format!(
-                " USING {}::{}",
-                quote_ident(&to.name),
-                type_sql(&to.sql_type)
-            ));
+            clause.push_str(&format!(" USING {}::{}", quote_ident(&to.name), type_sql(&to.sql_type)));
         }
         statements.push(alter(clause));
     }
@@ -396,28 +374,13 @@ fn alter_column(table: &str, from: &Column, to: &Column) -> Result<Vec<String>> 
         statements.push(alter(format!("SET DEFAULT {}", default_sql(default))));
     }
     if from.nullable != to.nullable {
-        statements.push(alter(if to.nullable {
-            "DROP NOT NULL".into()
-        } else {
-            "SET NOT NULL".into()
-        }));
+        statements.push(alter(if to.nullable { "DROP NOT NULL".into() } else { "SET NOT NULL".into() }));
     }
     if to.autoincrement && !from.autoincrement {
-        let kind = if to.identity_always {
-            "ALWAYS"
-        } else {
-            "BY DEFAULT"
-        };
+        let kind = if to.identity_always { "ALWAYS" } else { "BY DEFAULT" };
         statements.push(alter(format!("ADD GENERATED {kind} AS IDENTITY")));
     } else if to.autoincrement && from.identity_always != to.identity_always {
-        statements.push(alter(format!(
-            "SET GENERATED {}",
-            if to.identity_always {
-                "ALWAYS"
-            } else {
-                "BY DEFAULT"
-            }
-        )));
+        statements.push(alter(format!("SET GENERATED {}", if to.identity_always { "ALWAYS" } else { "BY DEFAULT" })));
     }
     if from.comment != to.comment {
         statements.push(format!(

@@ -26,7 +26,14 @@ pub const REBUILD_PREFIX: &str = "_dbshape_new_";
 /// options (deferrable keys, index methods, INCLUDE, NULLS order) have no
 /// SQLite form. Generated columns are refused rather than dropped.
 pub fn normalize(desired: &Schema) -> Result<Schema> {
+    if let Some(name) = desired.enums.keys().next() {
+        return Err(Error::Unsupported(format!(
+            "enum \"{name}\": enum types exist on PostgreSQL only; on SQLite use text with a check"
+        )));
+    }
     let mut schema = desired.clone();
+    // Extensions are a PostgreSQL notion; SQLite has nothing to install.
+    schema.extensions.clear();
     for table in schema.tables.values_mut() {
         table.comment = None;
         for column in table.columns.values_mut() {
@@ -65,14 +72,9 @@ pub fn plan(diff: &Diff, desired: &Schema) -> Result<Plan> {
     let mut drops = Vec::new();
     for change in &diff.changes {
         match change {
-            Change::RenameTable { from, to } => renames.push(step(
-                change,
-                format!(
-                    "ALTER TABLE {} RENAME TO {}",
-                    quote_ident(from),
-                    quote_ident(to)
-                ),
-            )),
+            Change::RenameTable { from, to } => {
+                renames.push(step(change, format!("ALTER TABLE {} RENAME TO {}", quote_ident(from), quote_ident(to))))
+            }
             Change::RenameColumn { table, from, to } => renames.push(step(
                 change,
                 format!(
@@ -86,6 +88,13 @@ pub fn plan(diff: &Diff, desired: &Schema) -> Result<Plan> {
             Change::DropTable(_) => drops.push(change),
             // SQLite keeps no comments; normalisation removed them already.
             Change::SetTableComment { .. } => {}
+            Change::CreateExtension { .. }
+            | Change::CreateEnum { .. }
+            | Change::DropEnum { .. }
+            | Change::AddEnumValues { .. }
+            | Change::RecreateEnum { .. } => {
+                return Err(Error::Unsupported(format!("{change}: enums and extensions exist on PostgreSQL only")));
+            }
             _ => per_table.entry(change.table()).or_default().push(change),
         }
     }
@@ -100,46 +109,36 @@ pub fn plan(diff: &Diff, desired: &Schema) -> Result<Plan> {
     for (table_name, changes) in &per_table {
         let current = &base.tables[*table_name];
         let target = &desired.tables[*table_name];
-        if changes
-            .iter()
-            .all(|c| can_alter_in_place(c, current, target))
-        {
+        if changes.iter().all(|c| can_alter_in_place(c, current, target)) {
             for change in changes {
                 match change {
-                    Change::DropIndex { index, .. } => index_drops.push(step(
-                        change,
-                        format!("DROP INDEX {}", quote_ident(&index.name)),
-                    )),
+                    Change::DropIndex { index, .. } => {
+                        index_drops.push(step(change, format!("DROP INDEX {}", quote_ident(&index.name))))
+                    }
                     Change::CreateIndex { table, index } => {
                         index_creates.push(step(change, create_index(table, index)))
                     }
                     Change::AddColumn { table, column } => alters.push(step(
                         change,
-                        format!(
-                            "ALTER TABLE {} ADD COLUMN {}",
-                            quote_ident(table),
-                            column_definition(column, None)
-                        ),
+                        format!("ALTER TABLE {} ADD COLUMN {}", quote_ident(table), column_definition(column, None)),
                     )),
                     Change::DropColumn { table, column } => alters.push(step(
                         change,
-                        format!(
-                            "ALTER TABLE {} DROP COLUMN {}",
-                            quote_ident(table),
-                            quote_ident(&column.name)
-                        ),
+                        format!("ALTER TABLE {} DROP COLUMN {}", quote_ident(table), quote_ident(&column.name)),
                     )),
                     _ => unreachable!("can_alter_in_place admits only these"),
                 }
             }
         } else {
-            let reason = changes
-                .iter()
-                .find(|c| !can_alter_in_place(c, current, target))
-                .map(|c| c.kind().replace('_', " "));
+            let reason =
+                changes.iter().find(|c| !can_alter_in_place(c, current, target)).map(|c| c.kind().replace('_', " "));
             alters.push(Step {
                 changes: changes.iter().map(|c| (*c).clone()).collect(),
-                statements: rebuild(current, target, !base.views.is_empty() || base.tables.values().any(|t| !t.triggers.is_empty())),
+                statements: rebuild(
+                    current,
+                    target,
+                    !base.views.is_empty() || base.tables.values().any(|t| !t.triggers.is_empty()),
+                ),
                 note: Some(format!(
                     "SQLite cannot {} in place: table {table_name} is rebuilt (rows copied into a new table)",
                     reason.unwrap_or_default()
@@ -148,9 +147,7 @@ pub fn plan(diff: &Diff, desired: &Schema) -> Result<Plan> {
             rebuilt.push(*table_name);
             foreign_key_checks.push(table_name.to_string());
         }
-        if changes
-            .iter()
-            .any(|c| matches!(c, Change::AddForeignKey { .. }))
+        if changes.iter().any(|c| matches!(c, Change::AddForeignKey { .. }))
             && !foreign_key_checks.iter().any(|t| t == table_name)
         {
             foreign_key_checks.push(table_name.to_string());
@@ -159,43 +156,22 @@ pub fn plan(diff: &Diff, desired: &Schema) -> Result<Plan> {
     // Children of a rebuilt table are verified too: a changed parent key
     // type could stop their values matching.
     for table in desired.tables.values() {
-        let references_rebuilt = table
-            .foreign_keys
-            .values()
-            .any(|fk| rebuilt.contains(&fk.ref_table.as_str()));
-        if references_rebuilt
-            && !foreign_key_checks.contains(&table.name)
-            && base.tables.contains_key(&table.name)
-        {
+        let references_rebuilt = table.foreign_keys.values().any(|fk| rebuilt.contains(&fk.ref_table.as_str()));
+        if references_rebuilt && !foreign_key_checks.contains(&table.name) && base.tables.contains_key(&table.name) {
             foreign_key_checks.push(table.name.clone());
         }
     }
 
     let mut steps = renames;
     steps.extend(index_drops);
-    let create_order: Vec<&str> = in_order
-        .iter()
-        .copied()
-        .filter(|t| creates.iter().any(|c| c.table() == *t))
-        .collect();
+    let create_order: Vec<&str> =
+        in_order.iter().copied().filter(|t| creates.iter().any(|c| c.table() == *t)).collect();
     for name in create_order {
-        let change = creates
-            .iter()
-            .find(|c| c.table() == name)
-            .expect("create exists");
+        let change = creates.iter().find(|c| c.table() == name).expect("create exists");
         let table = &desired.tables[name];
         let mut statements = vec![create_table(table, &table.name)];
-        statements.extend(
-            table
-                .indexes
-                .values()
-                .map(|index| create_index(name, index)),
-        );
-        steps.push(Step {
-            changes: vec![(*change).clone()],
-            statements,
-            note: None,
-        });
+        statements.extend(table.indexes.values().map(|index| create_index(name, index)));
+        steps.push(Step { changes: vec![(*change).clone()], statements, note: None });
         if !table.foreign_keys.is_empty() {
             foreign_key_checks.push(name.to_string());
         }
@@ -203,24 +179,13 @@ pub fn plan(diff: &Diff, desired: &Schema) -> Result<Plan> {
     steps.extend(alters);
     steps.extend(index_creates);
     for change in drops {
-        steps.push(step(
-            change,
-            format!("DROP TABLE {}", quote_ident(change.table())),
-        ));
+        steps.push(step(change, format!("DROP TABLE {}", quote_ident(change.table()))));
     }
-    Ok(Plan {
-        dialect: Dialect::Sqlite,
-        steps,
-        foreign_key_checks,
-    })
+    Ok(Plan { dialect: Dialect::Sqlite, steps, foreign_key_checks })
 }
 
 fn step(change: &Change, sql: String) -> Step {
-    Step {
-        changes: vec![change.clone()],
-        statements: vec![sql],
-        note: None,
-    }
+    Step { changes: vec![change.clone()], statements: vec![sql], note: None }
 }
 
 /// Whether SQLite can make this change without rebuilding the table.
@@ -238,14 +203,8 @@ fn can_alter_in_place(change: &Change, current: &Table, target: &Table) -> bool 
             let name = column.name.as_str();
             let mentioned = |text: &str| mentions(text, name);
             !current.is_primary_key_column(name)
-                && !current
-                    .uniques
-                    .values()
-                    .any(|u| u.columns.iter().any(|c| c == name))
-                && !current
-                    .foreign_keys
-                    .values()
-                    .any(|fk| fk.columns.iter().any(|c| c == name))
+                && !current.uniques.values().any(|u| u.columns.iter().any(|c| c == name))
+                && !current.foreign_keys.values().any(|fk| fk.columns.iter().any(|c| c == name))
                 && !current.checks.values().any(|c| mentioned(c.expr.as_str()))
                 && !current
                     .indexes
@@ -261,10 +220,7 @@ fn index_mentions(index: &Index, column: &str) -> bool {
     index.parts.iter().any(|p| match &p.key {
         IndexKey::Column(c) => c == column,
         IndexKey::Expr(e) => mentions(e.as_str(), column),
-    }) || index
-        .predicate
-        .as_ref()
-        .is_some_and(|p| mentions(p.as_str(), column))
+    }) || index.predicate.as_ref().is_some_and(|p| mentions(p.as_str(), column))
 }
 
 /// Whether an SQL expression names `identifier`.
@@ -280,12 +236,7 @@ fn mentions(sql: &str, identifier: &str) -> bool {
 fn rebuild(current: &Table, target: &Table, schema_has_views_or_triggers: bool) -> Vec<String> {
     let name = &target.name;
     let scratch = format!("{REBUILD_PREFIX}{name}");
-    let copied: Vec<String> = target
-        .columns
-        .keys()
-        .filter(|c| current.columns.contains_key(*c))
-        .cloned()
-        .collect();
+    let copied: Vec<String> = target.columns.keys().filter(|c| current.columns.contains_key(*c)).cloned().collect();
     let mut statements = vec![create_table(target, &scratch)];
     if !copied.is_empty() {
         let list = ident_list(&copied);
@@ -298,10 +249,7 @@ fn rebuild(current: &Table, target: &Table, schema_has_views_or_triggers: bool) 
     let autoincrement = |t: &Table| t.columns.values().any(|c| c.autoincrement);
     if autoincrement(current) && autoincrement(target) {
         // Keep AUTOINCREMENT's high-water mark: ids of deleted rows stay unused.
-        statements.push(format!(
-            "DELETE FROM sqlite_sequence WHERE name = {}",
-            quote_literal(&scratch)
-        ));
+        statements.push(format!("DELETE FROM sqlite_sequence WHERE name = {}", quote_literal(&scratch)));
         statements.push(format!(
             "INSERT INTO sqlite_sequence (name, seq) SELECT {}, seq FROM sqlite_sequence WHERE name = {}",
             quote_literal(&scratch),
@@ -314,63 +262,37 @@ fn rebuild(current: &Table, target: &Table, schema_has_views_or_triggers: bool) 
     if schema_has_views_or_triggers {
         statements.push("PRAGMA legacy_alter_table = ON".into());
     }
-    statements.push(format!(
-        "ALTER TABLE {} RENAME TO {}",
-        quote_ident(&scratch),
-        quote_ident(name)
-    ));
+    statements.push(format!("ALTER TABLE {} RENAME TO {}", quote_ident(&scratch), quote_ident(name)));
     if schema_has_views_or_triggers {
         statements.push("PRAGMA legacy_alter_table = OFF".into());
     }
-    statements.extend(
-        target
-            .indexes
-            .values()
-            .map(|index| create_index(name, index)),
-    );
+    statements.extend(target.indexes.values().map(|index| create_index(name, index)));
     statements.extend(current.triggers.iter().map(|trigger| trigger.sql.clone()));
     statements
 }
 
 /// CREATE TABLE for `table` under `name`.
 pub fn create_table(table: &Table, name: &str) -> String {
-    let inline_pk = table.primary_key.as_ref().filter(|pk| {
-        pk.columns.len() == 1
-            && table
-                .columns
-                .get(&pk.columns[0])
-                .is_some_and(|c| c.autoincrement)
-    });
+    let inline_pk = table
+        .primary_key
+        .as_ref()
+        .filter(|pk| pk.columns.len() == 1 && table.columns.get(&pk.columns[0]).is_some_and(|c| c.autoincrement));
     let mut lines: Vec<String> = table
         .columns
         .values()
         .map(|column| {
-            let pk_name = inline_pk
-                .filter(|pk| pk.columns[0] == column.name)
-                .map(|pk| pk.name.as_str());
+            let pk_name = inline_pk.filter(|pk| pk.columns[0] == column.name).map(|pk| pk.name.as_str());
             column_definition(column, pk_name)
         })
         .collect();
     if let Some(pk) = table.primary_key.as_ref().filter(|_| inline_pk.is_none()) {
-        lines.push(format!(
-            "CONSTRAINT {} PRIMARY KEY ({})",
-            quote_ident(&pk.name),
-            ident_list(&pk.columns)
-        ));
+        lines.push(format!("CONSTRAINT {} PRIMARY KEY ({})", quote_ident(&pk.name), ident_list(&pk.columns)));
     }
     for unique in table.uniques.values() {
-        lines.push(format!(
-            "CONSTRAINT {} UNIQUE ({})",
-            quote_ident(&unique.name),
-            ident_list(&unique.columns)
-        ));
+        lines.push(format!("CONSTRAINT {} UNIQUE ({})", quote_ident(&unique.name), ident_list(&unique.columns)));
     }
     for check in table.checks.values() {
-        lines.push(format!(
-            "CONSTRAINT {} CHECK ({})",
-            quote_ident(&check.name),
-            check.expr
-        ));
+        lines.push(format!("CONSTRAINT {} CHECK ({})", quote_ident(&check.name), check.expr));
     }
     for fk in table.foreign_keys.values() {
         let mut line = format!(
@@ -387,11 +309,7 @@ pub fn create_table(table: &Table, name: &str) -> String {
         }
         lines.push(line);
     }
-    format!(
-        "CREATE TABLE {} (\n  {}\n)",
-        quote_ident(name),
-        lines.join(",\n  ")
-    )
+    format!("CREATE TABLE {} (\n  {}\n)", quote_ident(name), lines.join(",\n  "))
 }
 
 /// A column definition; `inline_pk` names the primary key declared on the
@@ -407,10 +325,7 @@ fn column_definition(column: &Column, inline_pk: Option<&str>) -> String {
         sql.push_str(" NOT NULL");
     }
     if let Some(pk_name) = inline_pk {
-        sql.push_str(&format!(
-            " CONSTRAINT {} PRIMARY KEY AUTOINCREMENT",
-            quote_ident(pk_name)
-        ));
+        sql.push_str(&format!(" CONSTRAINT {} PRIMARY KEY AUTOINCREMENT", quote_ident(pk_name)));
     }
     match &column.default {
         Some(DefaultValue::Literal(literal)) => sql.push_str(&format!(" DEFAULT {literal}")),
@@ -442,11 +357,7 @@ pub fn create_index(table: &str, index: &Index) -> String {
                 IndexKey::Column(c) => quote_ident(c),
                 IndexKey::Expr(e) => format!("({})", e.unwrapped()),
             };
-            if part.descending {
-                format!("{key} DESC")
-            } else {
-                key
-            }
+            if part.descending { format!("{key} DESC") } else { key }
         })
         .collect();
     let mut sql = format!(

@@ -46,9 +46,7 @@ impl Token<'_> {
                 }
             }
             // SQLite accepts 'x' as an identifier in some places.
-            Kind::String if self.text.starts_with('\'') => {
-                self.text[1..self.text.len() - 1].replace("''", "'")
-            }
+            Kind::String if self.text.starts_with('\'') => self.text[1..self.text.len() - 1].replace("''", "'"),
             _ => self.text.to_string(),
         }
     }
@@ -73,9 +71,7 @@ pub fn tokenize(sql: &str) -> Vec<Token<'_>> {
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = sql[i + 2..]
-                    .find("*/")
-                    .map_or(bytes.len(), |n| i + 2 + n + 2);
+                i = sql[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
                 continue;
             }
             b'"' | b'`' => {
@@ -94,22 +90,17 @@ pub fn tokenize(sql: &str) -> Vec<Token<'_>> {
                 i = end_of_quoted(bytes, i + 1, b'\'');
                 Kind::String
             }
-            b if b.is_ascii_digit()
-                || (b == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)) =>
-            {
+            b if b.is_ascii_digit() || (b == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)) => {
                 while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.') {
-                    let exponent_sign = matches!(bytes[i], b'e' | b'E')
-                        && matches!(bytes.get(i + 1), Some(b'+' | b'-'));
+                    let exponent_sign =
+                        matches!(bytes[i], b'e' | b'E') && matches!(bytes.get(i + 1), Some(b'+' | b'-'));
                     i += if exponent_sign { 2 } else { 1 };
                 }
                 Kind::Number
             }
             b if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 => {
                 while i < bytes.len()
-                    && (bytes[i].is_ascii_alphanumeric()
-                        || bytes[i] == b'_'
-                        || bytes[i] == b'$'
-                        || bytes[i] >= 0x80)
+                    && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$' || bytes[i] >= 0x80)
                 {
                     i += 1;
                 }
@@ -120,12 +111,7 @@ pub fn tokenize(sql: &str) -> Vec<Token<'_>> {
                 Kind::Punct
             }
         };
-        tokens.push(Token {
-            kind,
-            text: &sql[start..i],
-            start,
-            end: i,
-        });
+        tokens.push(Token { kind, text: &sql[start..i], start, end: i });
     }
     tokens
 }
@@ -199,22 +185,7 @@ mod tests {
         let sql = "CREATE TABLE \"a\"\"b\" (x INT -- note\n, 'it''s' /* c */ [y z] 1.5e-3)";
         let tokens = tokenize(sql);
         let texts: Vec<&str> = tokens.iter().map(|t| t.text).collect();
-        assert_eq!(
-            texts,
-            [
-                "CREATE",
-                "TABLE",
-                "\"a\"\"b\"",
-                "(",
-                "x",
-                "INT",
-                ",",
-                "'it''s'",
-                "[y z]",
-                "1.5e-3",
-                ")"
-            ]
-        );
+        assert_eq!(texts, ["CREATE", "TABLE", "\"a\"\"b\"", "(", "x", "INT", ",", "'it''s'", "[y z]", "1.5e-3", ")"]);
         assert_eq!(tokens[2].ident(), "a\"b");
         assert_eq!(tokens[8].ident(), "y z");
     }

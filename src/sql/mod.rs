@@ -40,11 +40,7 @@ pub fn quote_literal(text: &str) -> String {
 
 /// Comma-separated quoted identifiers.
 pub fn ident_list(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|n| quote_ident(n))
-        .collect::<Vec<_>>()
-        .join(", ")
+    names.iter().map(|n| quote_ident(n)).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

@@ -2,8 +2,7 @@
 
 use crate::harness::Test;
 
-const SCHEMA: &str =
-    "tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n";
+const SCHEMA: &str = "tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n";
 
 #[test]
 fn check_exit_codes() {
@@ -13,27 +12,11 @@ fn check_exit_codes() {
 fn check_codes(t: &Test) {
     t.schema(SCHEMA);
     let drift = t.run(&["check"]).code(1);
-    assert!(
-        drift
-            .stdout
-            .starts_with("Drift: the database differs from schema.yaml (1 change)."),
-        "{}",
-        drift.stdout
-    );
-    assert!(
-        drift.stdout.contains("+++ schema.yaml"),
-        "a diff of the two schemas:\n{}",
-        drift.stdout
-    );
-    assert!(
-        drift.stdout.contains("CREATE TABLE \"a\""),
-        "and the SQL:\n{}",
-        drift.stdout
-    );
+    assert!(drift.stdout.starts_with("Drift: the database differs from schema.yaml (1 change)."), "{}", drift.stdout);
+    assert!(drift.stdout.contains("+++ schema.yaml"), "a diff of the two schemas:\n{}", drift.stdout);
+    assert!(drift.stdout.contains("CREATE TABLE \"a\""), "and the SQL:\n{}", drift.stdout);
     t.apply();
-    t.run(&["check"])
-        .success()
-        .stdout_has("In sync: the database matches schema.yaml.");
+    t.run(&["check"]).success().stdout_has("In sync: the database matches schema.yaml.");
     t.run(&["check", "--schema", "missing.yaml"]).code(2);
 }
 
@@ -42,9 +25,7 @@ fn plan_does_not_create_a_missing_database_file() {
     let t = Test::sqlite();
     t.schema(SCHEMA);
     t.run(&["plan"]).success().stdout_has("+ create table a");
-    t.run(&["apply", "--dry-run"])
-        .success()
-        .stdout_has("+ create table a");
+    t.run(&["apply", "--dry-run"]).success().stdout_has("+ create table a");
     assert!(!t.db_path().exists());
 }
 
@@ -62,16 +43,8 @@ fn apply_prints_each_statement_and_a_summary() {
     t.schema(SCHEMA);
     let run = t.apply();
     assert!(run.stdout.contains("[1/1]"), "{}", run.stdout);
-    assert!(
-        run.stdout.contains(" ms  CREATE TABLE \"a\" ("),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("Applied 1 change (1 statements) in"),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.contains(" ms  CREATE TABLE \"a\" ("), "{}", run.stdout);
+    assert!(run.stdout.contains("Applied 1 change (1 statements) in"), "{}", run.stdout);
     t.apply().stdout_has("No changes.");
 }
 
@@ -80,17 +53,8 @@ fn default_url_is_app_db_in_the_current_directory() {
     let t = Test::sqlite();
     t.schema(SCHEMA);
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dbshape"));
-    let status = command
-        .args(["apply", "--yes"])
-        .current_dir(t.dir())
-        .env_remove("DATABASE_URL")
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    let status = command.args(["apply", "--yes"]).current_dir(t.dir()).env_remove("DATABASE_URL").output().unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
     assert!(t.dir().join("app.db").exists());
 }
 
@@ -124,8 +88,7 @@ fn json_plan_is_a_stable_document() {
         })
     );
     t.apply();
-    let json: serde_json::Value =
-        serde_json::from_str(&t.run(&["plan", "--format", "json"]).success().stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&t.run(&["plan", "--format", "json"]).success().stdout).unwrap();
     assert_eq!(json["in_sync"], true);
     assert_eq!(json["steps"], serde_json::json!([]));
 }
@@ -133,15 +96,8 @@ fn json_plan_is_a_stable_document() {
 #[test]
 fn help_documents_exit_codes() {
     let t = Test::sqlite();
-    for args in [
-        vec!["--help"],
-        vec!["check", "--help"],
-        vec!["apply", "--help"],
-    ] {
-        t.run(&args)
-            .success()
-            .stdout_has("Exit codes:")
-            .stdout_has("1  `check` only");
+    for args in [vec!["--help"], vec!["check", "--help"], vec!["apply", "--help"]] {
+        t.run(&args).success().stdout_has("Exit codes:").stdout_has("1  `check` only");
     }
     t.run(&["--version"]).success().stdout_has("dbshape ");
     t.run(&["frobnicate"]).code(2);

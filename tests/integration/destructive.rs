@@ -17,26 +17,14 @@ fn destructive_gate(t: &Test) {
     t.schema("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n");
     let plan = t.run(&["plan"]).success();
     assert!(
-        plan.stdout
-            .contains("- drop column a.old   [DESTRUCTIVE: drops column a.old and its values]"),
+        plan.stdout.contains("- drop column a.old   [DESTRUCTIVE: drops column a.old and its values]"),
         "{}",
         plan.stdout
     );
-    assert!(
-        plan.stdout.contains("- drop table b   [DESTRUCTIVE"),
-        "{}",
-        plan.stdout
-    );
-    assert!(
-        plan.stdout
-            .contains("2 destructive changes: apply needs --allow-destructive."),
-        "{}",
-        plan.stdout
-    );
+    assert!(plan.stdout.contains("- drop table b   [DESTRUCTIVE"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("2 destructive changes: apply needs --allow-destructive."), "{}", plan.stdout);
 
-    t.run(&["apply", "--yes"])
-        .code(2)
-        .stderr_has("2 destructive changes and --allow-destructive was not given");
+    t.run(&["apply", "--yes"]).code(2).stderr_has("2 destructive changes and --allow-destructive was not given");
     assert_eq!(t.dump(), before, "nothing was executed");
 
     t.run(&["apply", "--yes", "--allow-destructive"]).success();
@@ -51,14 +39,10 @@ fn widening_a_type_is_not_destructive() {
 }
 
 fn widening(t: &Test) {
-    t.schema(
-        "tables:\n  a:\n    columns:\n      n: { type: integer }\n      s: { type: varchar(10) }\n",
-    );
+    t.schema("tables:\n  a:\n    columns:\n      n: { type: integer }\n      s: { type: varchar(10) }\n");
     t.apply();
     t.sql("INSERT INTO a VALUES (1, 'x')");
-    t.schema(
-        "tables:\n  a:\n    columns:\n      n: { type: bigint }\n      s: { type: varchar(20) }\n",
-    );
+    t.schema("tables:\n  a:\n    columns:\n      n: { type: bigint }\n      s: { type: varchar(20) }\n");
     let plan = t.run(&["plan"]).success();
     assert!(!plan.stdout.contains("DESTRUCTIVE"), "{}", plan.stdout);
     t.apply();

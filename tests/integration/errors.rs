@@ -8,15 +8,8 @@ fn schema_error(yaml: &str) -> Run {
     let t = Test::sqlite();
     t.schema(yaml);
     let run = t.run(&["apply", "--yes"]).code(2);
-    assert!(
-        run.stdout.is_empty(),
-        "nothing is planned for a bad file:\n{}",
-        run.stdout
-    );
-    assert!(
-        !t.db_path().exists(),
-        "a bad file must not create the database"
-    );
+    assert!(run.stdout.is_empty(), "nothing is planned for a bad file:\n{}", run.stdout);
+    assert!(!t.db_path().exists(), "a bad file must not create the database");
     run
 }
 
@@ -25,24 +18,11 @@ fn misspelt_key_says_where_and_suggests() {
     let run = schema_error(
         "tables:\n  users:\n    columns:\n      id: { type: integer, primary_key: true }\n      name: { type: text, nulable: false }\n",
     );
+    assert!(run.stderr.starts_with("error: schema.yaml:5:"), "{}", run.stderr);
+    assert!(run.stderr.contains("unknown key \"nulable\""), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean \"nullable\"?"), "{}", run.stderr);
     assert!(
-        run.stderr.starts_with("error: schema.yaml:5:"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("unknown key \"nulable\""),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("did you mean \"nullable\"?"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains("    5 |       name: { type: text, nulable: false }"),
+        run.stderr.contains("    5 |       name: { type: text, nulable: false }"),
         "the line is shown:\n{}",
         run.stderr
     );
@@ -56,8 +36,7 @@ fn misspelt_table_key_suggests() {
 
 #[test]
 fn yaml_syntax_error_has_a_line() {
-    schema_error("tables:\n  users:\n    columns:\n      id: { type: integer\n")
-        .stderr_has("error: schema.yaml:");
+    schema_error("tables:\n  users:\n    columns:\n      id: { type: integer\n").stderr_has("error: schema.yaml:");
 }
 
 #[test]
@@ -68,10 +47,8 @@ fn duplicate_table_is_an_error() {
 
 #[test]
 fn duplicate_column_is_an_error() {
-    schema_error(
-        "tables:\n  users:\n    columns:\n      id: { type: integer }\n      id: { type: text }\n",
-    )
-    .stderr_has("schema.yaml:5:7: duplicate key \"id\"");
+    schema_error("tables:\n  users:\n    columns:\n      id: { type: integer }\n      id: { type: text }\n")
+        .stderr_has("schema.yaml:5:7: duplicate key \"id\"");
 }
 
 #[test]
@@ -118,8 +95,7 @@ fn misspelt_type_suggests() {
 
 #[test]
 fn bad_type_parameter_is_an_error() {
-    schema_error("tables:\n  users:\n    columns:\n      id: { type: varchar(abc) }\n")
-        .stderr_has("is not a number");
+    schema_error("tables:\n  users:\n    columns:\n      id: { type: varchar(abc) }\n").stderr_has("is not a number");
 }
 
 #[test]
@@ -149,48 +125,26 @@ fn empty_file_is_an_error() {
 #[test]
 fn missing_schema_file_is_an_error() {
     let t = Test::sqlite();
-    t.run(&["plan"])
-        .code(2)
-        .stderr_has("error: cannot read schema file schema.yaml");
+    t.run(&["plan"]).code(2).stderr_has("error: cannot read schema file schema.yaml");
 }
 
 #[test]
 fn bad_url_is_an_error_without_the_password() {
     let t = Test::sqlite();
     t.schema("tables:\n  a:\n    columns:\n      id: { type: integer }\n");
-    let run = t
-        .run(&["plan", "--url", "mysql://bob:hunter2@db/app"])
-        .code(2);
-    assert!(
-        run.stderr.contains("unsupported database"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        !run.stderr.contains("hunter2"),
-        "password printed:\n{}",
-        run.stderr
-    );
+    let run = t.run(&["plan", "--url", "mysql://bob:hunter2@db/app"]).code(2);
+    assert!(run.stderr.contains("unsupported database"), "{}", run.stderr);
+    assert!(!run.stderr.contains("hunter2"), "password printed:\n{}", run.stderr);
     let run = t.run(&["plan", "--url", "app.db"]).code(2);
-    assert!(
-        run.stderr.contains("invalid database URL"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("invalid database URL"), "{}", run.stderr);
 }
 
 #[test]
 fn a_file_that_is_not_a_database_is_an_error() {
     let t = Test::sqlite();
     t.schema("tables:\n  a:\n    columns:\n      id: { type: integer }\n");
-    std::fs::write(
-        t.db_path(),
-        "this is not sqlite, just text that is long enough to be read as a header",
-    )
-    .unwrap();
-    t.run(&["plan"])
-        .code(2)
-        .stderr_has("error: cannot open SQLite database");
+    std::fs::write(t.db_path(), "this is not sqlite, just text that is long enough to be read as a header").unwrap();
+    t.run(&["plan"]).code(2).stderr_has("error: cannot open SQLite database");
 }
 
 #[test]

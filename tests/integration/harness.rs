@@ -27,8 +27,7 @@ impl Drop for Test {
         if let Some(name) = &self.pg
             && let Ok(mut admin) = postgres::Client::connect(PG_ADMIN, postgres::NoTls)
         {
-            let _ =
-                admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
         }
     }
 }
@@ -61,11 +60,7 @@ impl Test {
     pub fn sqlite() -> Test {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_path = dir.path().join("app.db");
-        Test {
-            dir,
-            db_path,
-            pg: None,
-        }
+        Test { dir, db_path, pg: None }
     }
 
     /// A fresh PostgreSQL database, or `None` when PostgreSQL tests skip.
@@ -74,13 +69,8 @@ impl Test {
             return None;
         }
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let name = format!(
-            "dbshape_test_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst)
-        );
-        let mut admin =
-            postgres::Client::connect(PG_ADMIN, postgres::NoTls).expect("connect as admin");
+        let name = format!("dbshape_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+        let mut admin = postgres::Client::connect(PG_ADMIN, postgres::NoTls).expect("connect as admin");
         admin
             .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
             .expect("drop stale test database");
@@ -121,11 +111,8 @@ impl Test {
 
     fn pg_client(&self) -> postgres::Client {
         let name = self.pg.as_ref().expect("a PostgreSQL test");
-        postgres::Client::connect(
-            &format!("host=127.0.0.1 port=5432 user=postgres dbname={name}"),
-            postgres::NoTls,
-        )
-        .expect("connect to the test database")
+        postgres::Client::connect(&format!("host=127.0.0.1 port=5432 user=postgres dbname={name}"), postgres::NoTls)
+            .expect("connect to the test database")
     }
 
     pub fn dir(&self) -> &Path {
@@ -154,42 +141,22 @@ impl Test {
             .current_dir(self.dir.path())
             .env("DATABASE_URL", self.url())
             .env("NO_COLOR", "1")
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
+            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = command.spawn().expect("run dbshape");
         if let Some(input) = stdin {
             use std::io::Write;
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(input.as_bytes())
-                .unwrap();
+            child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
         }
         let output = child.wait_with_output().expect("wait for dbshape");
         let run = Run {
-            code: output
-                .status
-                .code()
-                .expect("exited normally, not by a signal"),
+            code: output.status.code().expect("exited normally, not by a signal"),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         };
-        assert!(
-            !run.stderr.contains("panicked"),
-            "dbshape panicked:\n{}",
-            run.stderr
-        );
-        assert!(
-            !run.stderr.contains("RUST_BACKTRACE"),
-            "dbshape panicked:\n{}",
-            run.stderr
-        );
+        assert!(!run.stderr.contains("panicked"), "dbshape panicked:\n{}", run.stderr);
+        assert!(!run.stderr.contains("RUST_BACKTRACE"), "dbshape panicked:\n{}", run.stderr);
         run
     }
 
@@ -216,14 +183,10 @@ impl Test {
     /// Runs SQL directly on the database.
     pub fn sql(&self, sql: &str) {
         if self.is_postgres() {
-            self.pg_client()
-                .batch_execute(sql)
-                .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+            self.pg_client().batch_execute(sql).unwrap_or_else(|e| panic!("{sql}: {e:?}"));
             return;
         }
-        self.connection()
-            .execute_batch(sql)
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        self.connection().execute_batch(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 
     /// Runs SQL expecting it to fail; returns the error text.
@@ -231,27 +194,19 @@ impl Test {
         if self.is_postgres() {
             return format!("{:?}", self.pg_client().batch_execute(sql).expect_err(sql));
         }
-        self.connection()
-            .execute_batch(sql)
-            .expect_err(sql)
-            .to_string()
+        self.connection().execute_batch(sql).expect_err(sql).to_string()
     }
 
     /// Rows of a query, each value rendered as text (NULL as "NULL").
     pub fn query(&self, sql: &str) -> Vec<Vec<String>> {
         if self.is_postgres() {
-            let messages = self
-                .pg_client()
-                .simple_query(sql)
-                .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+            let messages = self.pg_client().simple_query(sql).unwrap_or_else(|e| panic!("{sql}: {e:?}"));
             return messages
                 .into_iter()
                 .filter_map(|m| match m {
-                    postgres::SimpleQueryMessage::Row(row) => Some(
-                        (0..row.len())
-                            .map(|i| row.get(i).unwrap_or("NULL").to_string())
-                            .collect(),
-                    ),
+                    postgres::SimpleQueryMessage::Row(row) => {
+                        Some((0..row.len()).map(|i| row.get(i).unwrap_or("NULL").to_string()).collect())
+                    }
                     _ => None,
                 })
                 .collect();
@@ -267,9 +222,7 @@ impl Test {
                             rusqlite::types::ValueRef::Null => "NULL".to_string(),
                             rusqlite::types::ValueRef::Integer(n) => n.to_string(),
                             rusqlite::types::ValueRef::Real(f) => f.to_string(),
-                            rusqlite::types::ValueRef::Text(t) => {
-                                String::from_utf8_lossy(t).into_owned()
-                            }
+                            rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
                             rusqlite::types::ValueRef::Blob(b) => format!("{b:?}"),
                         })
                     })
@@ -280,9 +233,7 @@ impl Test {
     }
 
     pub fn count(&self, table: &str) -> i64 {
-        self.query(&format!("SELECT count(*) FROM \"{table}\""))[0][0]
-            .parse()
-            .unwrap()
+        self.query(&format!("SELECT count(*) FROM \"{table}\""))[0][0].parse().unwrap()
     }
 
     /// Everything in the database: schema text and every row, for
@@ -299,10 +250,7 @@ impl Test {
             dump.push_str(&row.join(" | "));
             dump.push('\n');
             if row[0] == "table" {
-                for data in self.query(&format!(
-                    "SELECT * FROM \"{}\" ORDER BY rowid",
-                    row[1].replace('"', "\"\"")
-                )) {
+                for data in self.query(&format!("SELECT * FROM \"{}\" ORDER BY rowid", row[1].replace('"', "\"\""))) {
                     dump.push_str(&format!("  {}\n", data.join(", ")));
                 }
             }
@@ -342,38 +290,22 @@ impl Test {
 
 impl Run {
     pub fn success(self) -> Run {
-        assert_eq!(
-            self.code, 0,
-            "expected success\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 
     pub fn code(self, code: i32) -> Run {
-        assert_eq!(
-            self.code, code,
-            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
+        assert_eq!(self.code, code, "expected exit {code}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 
     pub fn stdout_has(self, text: &str) -> Run {
-        assert!(
-            self.stdout.contains(text),
-            "stdout lacks {text:?}:\n{}",
-            self.stdout
-        );
+        assert!(self.stdout.contains(text), "stdout lacks {text:?}:\n{}", self.stdout);
         self
     }
 
     pub fn stderr_has(self, text: &str) -> Run {
-        assert!(
-            self.stderr.contains(text),
-            "stderr lacks {text:?}:\n{}",
-            self.stderr
-        );
+        assert!(self.stderr.contains(text), "stderr lacks {text:?}:\n{}", self.stderr);
         self
     }
 }

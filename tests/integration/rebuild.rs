@@ -40,25 +40,12 @@ fn rebuilding_a_parent_never_cascades_into_children() {
     assert_eq!(t.count("posts"), 3);
     let users = t.query("SELECT id, name, score FROM users ORDER BY id");
     let posts = t.query("SELECT id, user_id, title FROM posts ORDER BY id");
-    t.schema(&PARENT_AND_CHILD.replace(
-        "name:  { type: text }",
-        "name:  { type: text, nullable: false }",
-    ));
+    t.schema(&PARENT_AND_CHILD.replace("name:  { type: text }", "name:  { type: text, nullable: false }"));
     let plan = t.run(&["plan"]).success();
-    assert!(
-        plan.stdout.contains("table users is rebuilt"),
-        "{}",
-        plan.stdout
-    );
+    assert!(plan.stdout.contains("table users is rebuilt"), "{}", plan.stdout);
     t.apply();
-    assert_eq!(
-        t.query("SELECT id, name, score FROM users ORDER BY id"),
-        users
-    );
-    assert_eq!(
-        t.query("SELECT id, user_id, title FROM posts ORDER BY id"),
-        posts
-    );
+    assert_eq!(t.query("SELECT id, name, score FROM users ORDER BY id"), users);
+    assert_eq!(t.query("SELECT id, user_id, title FROM posts ORDER BY id"), posts);
     assert_eq!(
         t.query("SELECT name FROM sqlite_schema WHERE type = 'index' AND name = 'users_name_idx'"),
         [["users_name_idx"]]
@@ -74,17 +61,11 @@ fn type_change_rebuild_converts_values_and_keeps_rows() {
     let t = seeded();
     t.schema(&PARENT_AND_CHILD.replace("score: { type: text }", "score: { type: integer }"));
     // text → integer can lose information: gated.
-    t.run(&["apply", "--yes"])
-        .code(2)
-        .stderr_has("--allow-destructive");
+    t.run(&["apply", "--yes"]).code(2).stderr_has("--allow-destructive");
     t.run(&["apply", "--yes", "--allow-destructive"]).success();
     assert_eq!(
         t.query("SELECT name, score, typeof(score) FROM users ORDER BY id"),
-        [
-            ["ada", "10", "integer"],
-            ["bob", "20", "integer"],
-            ["dee", "5", "integer"]
-        ]
+        [["ada", "10", "integer"], ["bob", "20", "integer"], ["dee", "5", "integer"]]
     );
     assert_eq!(t.count("posts"), 3);
     t.assert_in_sync();
@@ -99,33 +80,15 @@ fn rebuild_keeps_triggers_views_and_autoincrement_high_water_mark() {
          CREATE VIEW user_names AS SELECT name FROM users;",
     );
     let seq_before = t.query("SELECT seq FROM sqlite_sequence WHERE name = 'users'");
-    let mut schema = PARENT_AND_CHILD.replace(
-        "score: { type: text }",
-        "score: { type: text, check: \"score <> ''\" }",
-    );
+    let mut schema = PARENT_AND_CHILD.replace("score: { type: text }", "score: { type: text, check: \"score <> ''\" }");
     schema.push_str("  audit:\n    columns:\n      msg: { type: text }\n");
     t.schema(&schema);
     t.apply();
-    assert_eq!(
-        t.query("SELECT seq FROM sqlite_sequence WHERE name = 'users'"),
-        seq_before
-    );
+    assert_eq!(t.query("SELECT seq FROM sqlite_sequence WHERE name = 'users'"), seq_before);
     t.sql("INSERT INTO users (name, score) VALUES ('eve', '1')");
-    assert_eq!(
-        t.query("SELECT msg FROM audit"),
-        [["eve"]],
-        "trigger survived"
-    );
-    assert_eq!(
-        t.query("SELECT id FROM users WHERE name = 'eve'"),
-        [["5"]],
-        "ids are not reused"
-    );
-    assert_eq!(
-        t.query("SELECT count(*) FROM user_names"),
-        [["4"]],
-        "view survived"
-    );
+    assert_eq!(t.query("SELECT msg FROM audit"), [["eve"]], "trigger survived");
+    assert_eq!(t.query("SELECT id FROM users WHERE name = 'eve'"), [["5"]], "ids are not reused");
+    assert_eq!(t.query("SELECT count(*) FROM user_names"), [["4"]], "view survived");
     t.assert_in_sync();
 }
 
@@ -135,21 +98,10 @@ fn failed_statement_leaves_database_exactly_as_before() {
     t.sql("INSERT INTO users (name, score) VALUES ('ada', '99')");
     let before = t.dump();
     // A unique constraint on data with duplicates fails inside the rebuild.
-    t.schema(&PARENT_AND_CHILD.replace(
-        "name:  { type: text }",
-        "name:  { type: text, unique: true }",
-    ));
+    t.schema(&PARENT_AND_CHILD.replace("name:  { type: text }", "name:  { type: text, unique: true }"));
     let run = t.run(&["apply", "--yes"]).code(2);
-    assert!(
-        run.stderr.contains("UNIQUE constraint failed"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("SQL: INSERT INTO"),
-        "the error names the statement:\n{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("UNIQUE constraint failed"), "{}", run.stderr);
+    assert!(run.stderr.contains("SQL: INSERT INTO"), "the error names the statement:\n{}", run.stderr);
     assert!(run.stderr.contains("rolled back"), "{}", run.stderr);
     assert_eq!(t.dump(), before);
 }
@@ -158,22 +110,18 @@ fn failed_statement_leaves_database_exactly_as_before() {
 fn not_null_column_without_default_on_rows_fails_cleanly() {
     let t = seeded();
     let before = t.dump();
-    t.schema(&PARENT_AND_CHILD.replace(
-        "score: { type: text }",
-        "score: { type: text }\n      level: { type: integer, nullable: false }",
-    ));
-    t.run(&["apply", "--yes"])
-        .code(2)
-        .stderr_has("NOT NULL constraint failed");
+    t.schema(
+        &PARENT_AND_CHILD
+            .replace("score: { type: text }", "score: { type: text }\n      level: { type: integer, nullable: false }"),
+    );
+    t.run(&["apply", "--yes"]).code(2).stderr_has("NOT NULL constraint failed");
     assert_eq!(t.dump(), before);
     // With a default it is a plain ADD COLUMN.
     t.schema(&PARENT_AND_CHILD.replace(
         "score: { type: text }",
         "score: { type: text }\n      level: { type: integer, nullable: false, default: 1 }",
     ));
-    t.run(&["plan"])
-        .success()
-        .stdout_has("ALTER TABLE \"users\" ADD COLUMN \"level\" INTEGER NOT NULL DEFAULT 1");
+    t.run(&["plan"]).success().stdout_has("ALTER TABLE \"users\" ADD COLUMN \"level\" INTEGER NOT NULL DEFAULT 1");
     t.apply();
     assert_eq!(t.query("SELECT DISTINCT level FROM users"), [["1"]]);
     t.assert_in_sync();
@@ -187,10 +135,7 @@ fn expression_default_column_is_added_by_rebuild() {
         "score: { type: text }\n      created: { type: timestamp, default: { sql: CURRENT_TIMESTAMP } }",
     ));
     t.apply();
-    assert_eq!(
-        t.query("SELECT count(*) FROM users WHERE created IS NOT NULL"),
-        [["3"]]
-    );
+    assert_eq!(t.query("SELECT count(*) FROM users WHERE created IS NOT NULL"), [["3"]]);
     assert_eq!(t.count("posts"), 3);
     t.assert_in_sync();
 }
@@ -203,9 +148,7 @@ fn dangling_foreign_key_rolls_back() {
     t.sql("INSERT INTO a VALUES (1); INSERT INTO b VALUES (1), (2);");
     let before = t.dump();
     t.schema("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n  b:\n    columns:\n      a_id: { type: integer, references: a.id }\n");
-    t.run(&["apply", "--yes"])
-        .code(2)
-        .stderr_has("foreign key check failed");
+    t.run(&["apply", "--yes"]).code(2).stderr_has("foreign key check failed");
     assert_eq!(t.dump(), before);
 }
 

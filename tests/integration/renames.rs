@@ -51,21 +51,14 @@ fn renames_keep_data(t: &Test) {
         .stdout_has("~ rename table articles to posts")
         .stdout_has("~ rename column posts.content to body");
     t.apply();
-    assert_eq!(
-        t.query("SELECT id, body FROM posts ORDER BY id"),
-        [["1", "hello"], ["2", "world"]]
-    );
+    assert_eq!(t.query("SELECT id, body FROM posts ORDER BY id"), [["1", "hello"], ["2", "world"]]);
     t.assert_in_sync();
     t.sql(if t.is_postgres() {
         "DELETE FROM posts WHERE id = 1"
     } else {
         "PRAGMA foreign_keys = ON; DELETE FROM posts WHERE id = 1;"
     });
-    assert_eq!(
-        t.count("comments"),
-        1,
-        "the child's foreign key follows the rename"
-    );
+    assert_eq!(t.count("comments"), 1, "the child's foreign key follows the rename");
 }
 
 #[test]
@@ -79,18 +72,11 @@ fn drop_and_add(t: &Test) {
     t.sql("INSERT INTO articles VALUES (1, 'hello')");
     t.schema(
         &BEFORE
-            .replace(
-                "content: { type: text, check: \"length(content) > 0\" }",
-                "body: { type: text }",
-            )
+            .replace("content: { type: text, check: \"length(content) > 0\" }", "body: { type: text }")
             .replace("[content]", "[body]"),
     );
     let plan = t.run(&["plan"]).success();
-    assert!(
-        plan.stdout.contains("- drop column articles.content"),
-        "{}",
-        plan.stdout
-    );
+    assert!(plan.stdout.contains("- drop column articles.content"), "{}", plan.stdout);
     assert!(plan.stdout.contains("DESTRUCTIVE"), "{}", plan.stdout);
     t.run(&["apply", "--yes"]).code(2);
     assert_eq!(t.query("SELECT content FROM articles"), [["hello"]]);

@@ -28,11 +28,7 @@ fn inspect_round_trip(t: &Test) {
     t.assert_in_sync();
 
     // The inspected file builds an identical database from scratch.
-    let fresh = if t.is_postgres() {
-        Test::postgres().unwrap()
-    } else {
-        Test::sqlite()
-    };
+    let fresh = if t.is_postgres() { Test::postgres().unwrap() } else { Test::sqlite() };
     fresh.schema(&first);
     fresh.apply();
     assert_eq!(fresh.run(&["inspect"]).success().stdout, first);
@@ -67,11 +63,7 @@ fn common_types(t: &Test) {
     t.apply();
     t.assert_in_sync();
     let inspected = t.run(&["inspect"]).success().stdout;
-    let squeezed = inspected
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let squeezed = inspected.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
     for expected in [
         "r: { type: integer, default: -3 }",
         "s: { type: varchar(9) }",
@@ -81,10 +73,7 @@ fn common_types(t: &Test) {
         "j: { type: text, default: \"0\" }",
         "d: { type: boolean, default: true }",
     ] {
-        assert!(
-            squeezed.contains(expected),
-            "inspect lacks {expected:?}:\n{inspected}"
-        );
+        assert!(squeezed.contains(expected), "inspect lacks {expected:?}:\n{inspected}");
     }
     t.schema(&inspected);
     t.assert_in_sync();
@@ -111,13 +100,7 @@ fn foreign_database_inspects_without_phantom_diffs() {
     let inspected = t.run(&["inspect"]).success().stdout;
     t.schema(&inspected);
     t.assert_in_sync();
-    assert!(
-        inspected.contains("email:    { type: varchar(120), nullable: false, unique: true }"),
-        "{inspected}"
-    );
-    assert!(
-        inspected.contains("primary_key: [post_id, name]"),
-        "{inspected}"
-    );
+    assert!(inspected.contains("email:    { type: varchar(120), nullable: false, unique: true }"), "{inspected}");
+    assert!(inspected.contains("primary_key: [post_id, name]"), "{inspected}");
     assert!(inspected.contains("references: post.id"), "{inspected}");
 }

@@ -23,38 +23,19 @@ fn seed_scenario(t: &Test) {
     t.schema(AFTER);
     let plan = t.run(&["plan"]).success();
     assert!(plan.stdout.contains("(1 change)"), "{}", plan.stdout);
-    assert!(
-        plan.stdout.contains("+ add column user.age integer"),
-        "{}",
-        plan.stdout
-    );
+    assert!(plan.stdout.contains("+ add column user.age integer"), "{}", plan.stdout);
     let expected_sql = if t.is_postgres() {
         "ALTER TABLE \"user\" ADD COLUMN \"age\" integer;\n"
     } else {
         "ALTER TABLE \"user\" ADD COLUMN \"age\" INTEGER;\n"
     };
-    assert!(
-        plan.stdout.contains(expected_sql.trim_end()),
-        "{}",
-        plan.stdout
-    );
-    assert_eq!(
-        t.run(&["plan", "--format", "sql"]).success().stdout,
-        expected_sql
-    );
+    assert!(plan.stdout.contains(expected_sql.trim_end()), "{}", plan.stdout);
+    assert_eq!(t.run(&["plan", "--format", "sql"]).success().stdout, expected_sql);
 
     t.apply();
-    assert_eq!(
-        t.query("SELECT id, username, email, password FROM \"user\" ORDER BY id"),
-        rows_before
-    );
-    assert_eq!(
-        t.query("SELECT count(*) FROM \"user\" WHERE age IS NULL"),
-        [["3"]]
-    );
+    assert_eq!(t.query("SELECT id, username, email, password FROM \"user\" ORDER BY id"), rows_before);
+    assert_eq!(t.query("SELECT count(*) FROM \"user\" WHERE age IS NULL"), [["3"]]);
     t.assert_in_sync();
     // The unique email survived.
-    t.sql_fails(
-        "INSERT INTO \"user\" (username, email, password) VALUES ('eve', 'ada@example.com', 'y')",
-    );
+    t.sql_fails("INSERT INTO \"user\" (username, email, password) VALUES ('eve', 'ada@example.com', 'y')");
 }
