@@ -6,7 +6,7 @@
 //!
 //! Set DBSHAPE_BENCH_ROWS / DBSHAPE_BENCH_TABLES to change the sizes.
 
-use dbshape::database::{Access, Database, SqliteDatabase};
+use dbshape::database::{Access, ApplyOptions, Database, SqliteDatabase};
 use dbshape::execute::Event;
 use dbshape::file::load_str;
 use dbshape::plan;
@@ -54,7 +54,7 @@ fn plan_many_tables(n: usize) {
     let desired = db.normalize(&desired).unwrap();
     let empty = db.inspect().unwrap();
     let plan = plan::build(Dialect::Sqlite, &empty, &desired).unwrap();
-    db.apply(&plan, &desired, &mut |_: &Event| {}).unwrap();
+    db.apply(&plan, &desired, &ApplyOptions::default(), &mut |_: &Event| {}).unwrap();
 
     let mut timings = Vec::new();
     for _ in 0..5 {
@@ -132,7 +132,7 @@ fn rebuild_vs_copy(rows: usize, with_index: bool) {
     let current = db.inspect().unwrap();
     let plan = plan::build(Dialect::Sqlite, &current, &desired).unwrap();
     assert!(plan.steps[0].note.as_deref().is_some_and(|n| n.contains("rebuilt")));
-    db.apply(&plan, &desired, &mut |_: &Event| {}).unwrap();
+    db.apply(&plan, &desired, &ApplyOptions::default(), &mut |_: &Event| {}).unwrap();
     let rebuild = started.elapsed();
     println!(
         "rebuild of {rows} rows, {} secondary index: {:>9}; bare INSERT … SELECT copy: {:>9} (ratio {:.2}); copy + indexes: {:>9} (ratio {:.2})",

@@ -81,6 +81,9 @@ pub struct Target {
 
 #[derive(Debug, Args)]
 pub struct DatabaseArg {
+    /// Leave tables matching this glob alone (repeatable), e.g. --exclude alembic_version
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
     /// Database URL, e.g. sqlite:///app.db or postgresql://user@host/db
     #[arg(
         long,

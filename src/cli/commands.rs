@@ -25,11 +25,13 @@ struct Prepared {
 }
 
 fn prepare(target: &Target, access: Access) -> Result<Prepared> {
-    let file = crate::file::load_path(&target.schema)?;
+    let mut file = crate::file::load_path(&target.schema)?;
+    file.exclude_tables(&target.database.exclude);
     let url = DatabaseUrl::parse(&target.database.url)?;
     let mut db = connect(&url, access)?;
     let desired = db.normalize(&file)?;
-    let current = db.inspect()?;
+    let mut current = db.inspect()?;
+    current.exclude_tables(&target.database.exclude);
     let plan = plan::build(db.dialect(), &current, &desired)?;
     Ok(Prepared { url, db, desired, current, plan })
 }
@@ -119,14 +121,17 @@ pub fn apply(
             output::first_line(sql)
         );
     };
-    let applied = db.apply(&plan, &desired, &ApplyOptions { lock_timeout }, &mut observer)?;
+    let options = ApplyOptions { lock_timeout, exclude: target.database.exclude.clone() };
+    let applied = db.apply(&plan, &desired, &options, &mut observer)?;
     if applied.already_in_sync {
         writeln!(out, "Nothing to do: the database already matched {name} when the lock was taken (another apply?).")
             .map_err(stdout_error)?;
         return Ok(EXIT_OK);
     }
     // Principle: apply → plan prints nothing. Verify it instead of trusting it.
-    let after = plan::build(db.dialect(), &db.inspect()?, &desired)?;
+    let mut after = db.inspect()?;
+    after.exclude_tables(&target.database.exclude);
+    let after = plan::build(db.dialect(), &after, &desired)?;
     writeln!(
         out,
         "Applied {} change{} ({} statements) in {}.",
@@ -150,7 +155,9 @@ pub fn apply(
 pub fn inspect(database: &DatabaseArg, output_path: Option<&Path>) -> Result<i32> {
     let url = DatabaseUrl::parse(&database.url)?;
     let mut db = connect(&url, Access::Read)?;
-    let yaml = crate::file::render(&db.inspect()?);
+    let mut schema = db.inspect()?;
+    schema.exclude_tables(&database.exclude);
+    let yaml = crate::file::render(&schema);
     match output_path {
         Some(path) => {
             std::fs::write(path, yaml).map_err(|source| Error::Io { action: "write", path: path.into(), source })?

@@ -22,11 +22,13 @@ pub struct ApplyOptions {
     /// How long a statement may wait for a lock another session holds
     /// (PostgreSQL `lock_timeout`; SQLite's busy timeout).
     pub lock_timeout: Duration,
+    /// Glob patterns of tables left alone (`--exclude`).
+    pub exclude: Vec<String>,
 }
 
 impl Default for ApplyOptions {
     fn default() -> Self {
-        ApplyOptions { lock_timeout: Duration::from_secs(5) }
+        ApplyOptions { lock_timeout: Duration::from_secs(5), exclude: Vec::new() }
     }
 }
 

@@ -47,7 +47,8 @@ fn run(
     tx.batch_execute(&format!("SET LOCAL lock_timeout = {}", options.lock_timeout.as_millis()))
         .map_err(|e| Error::RolledBack(pg_error(&e)))?;
     // Another apply may have committed between our plan and our lock.
-    let current = inspect(&mut tx, scope)?;
+    let mut current = inspect(&mut tx, scope)?;
+    current.exclude_tables(&options.exclude);
     let plan = plan::build(Dialect::Postgres, &current, desired)?;
     if plan.is_empty() {
         return Ok(Applied { already_in_sync: true, elapsed: started.elapsed(), ..Applied::default() });

@@ -19,25 +19,32 @@ pub fn apply(
     desired: &Schema,
     // SQLite has no lock_timeout; waiting for the write lock is governed by
     // the connection's busy timeout.
-    _options: &ApplyOptions,
+    options: &ApplyOptions,
     observer: &mut dyn FnMut(&Event),
 ) -> Result<Applied> {
     let enforcing: bool = conn.query_row("PRAGMA foreign_keys", [], |row| row.get(0))?;
     conn.execute_batch("PRAGMA foreign_keys = OFF")?;
-    let result = run(conn, expected, desired, observer);
+    let result = run(conn, expected, desired, options, observer);
     if enforcing {
         conn.execute_batch("PRAGMA foreign_keys = ON")?;
     }
     result
 }
 
-fn run(conn: &mut Connection, expected: &Plan, desired: &Schema, observer: &mut dyn FnMut(&Event)) -> Result<Applied> {
+fn run(
+    conn: &mut Connection,
+    expected: &Plan,
+    desired: &Schema,
+    options: &ApplyOptions,
+    observer: &mut dyn FnMut(&Event),
+) -> Result<Applied> {
     let started = Instant::now();
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| Error::Refused(format!("cannot lock the database for writing: {e}")))?;
     // Another apply may have committed between our plan and our lock.
-    let current = crate::inspect::sqlite::inspect(&tx)?;
+    let mut current = crate::inspect::sqlite::inspect(&tx)?;
+    current.exclude_tables(&options.exclude);
     let plan = plan::build(Dialect::Sqlite, &current, desired)?;
     if plan.is_empty() {
         return Ok(Applied { already_in_sync: true, elapsed: started.elapsed(), ..Applied::default() });

@@ -65,3 +65,56 @@ impl Schema {
         placed.into_iter().collect()
     }
 }
+
+impl Schema {
+    /// Removes the tables whose name matches one of the glob `patterns`
+    /// (`*` any run of characters, `?` one character). A qualified name
+    /// (`billing.invoices`) matches on its full text or on the bare name.
+    pub fn exclude_tables(&mut self, patterns: &[String]) {
+        if patterns.is_empty() {
+            return;
+        }
+        self.tables.retain(|name, _| {
+            let bare = name.rsplit_once('.').map_or(name.as_str(), |(_, t)| t);
+            !patterns.iter().any(|p| glob_match(p, name) || glob_match(p, bare))
+        });
+    }
+}
+
+fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    // Classic two-pointer wildcard match with backtracking to the last `*`.
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("alembic_*", "alembic_version"));
+        assert!(glob_match("spatial_ref_sys", "spatial_ref_sys"));
+        assert!(glob_match("t?", "t1"));
+        assert!(!glob_match("t?", "t12"));
+        assert!(glob_match("*", ""));
+        assert!(!glob_match("a*b", "acd"));
+    }
+}

@@ -34,7 +34,11 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
         let one = |sql: String| Step { changes: vec![change.clone()], statements: vec![sql], note: None };
         match change {
             Change::CreateTable(table) => {
-                let mut statements = vec![create_table(table)];
+                let mut statements = Vec::new();
+                if let Some(schema) = schema_of(&table.name) {
+                    statements.push(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema)));
+                }
+                statements.push(create_table(table));
                 statements.extend(table.indexes.values().map(|i| create_index(&table.name, i)));
                 statements.extend(comments(table));
                 phases[TABLES].push(Step { changes: vec![change.clone()], statements, note: None });
