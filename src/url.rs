@@ -78,8 +78,8 @@ fn redact_password_parameter(text: &str, separator: char) -> String {
     };
     let value_start = start + "password=".len();
     let rest = &text[value_start..];
-    let value_end = if rest.starts_with('\'') {
-        rest[1..].find('\'').map_or(rest.len(), |i| i + 2)
+    let value_end = if let Some(quoted) = rest.strip_prefix('\'') {
+        quoted.find('\'').map_or(rest.len(), |i| i + 2)
     } else {
         rest.find(separator).unwrap_or(rest.len())
     };

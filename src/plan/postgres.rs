@@ -214,7 +214,8 @@ fn recreate_enum(name: &str, values: &[String], base: &crate::model::Schema) -> 
                 statements.push(alter("DROP DEFAULT".into()));
             }
             let new_type = format!("{}{suffix}", table_ident(name));
-            statements.push(alter(format!("TYPE {new_type} USING {}::text{suffix}::{new_type}", quote_ident(&column.name))));
+            statements
+                .push(alter(format!("TYPE {new_type} USING {}::text{suffix}::{new_type}", quote_ident(&column.name))));
             if let Some(default) = &column.default {
                 statements.push(alter(format!("SET DEFAULT {}", default_sql(default))));
             }

@@ -6,6 +6,7 @@ mod harness;
 mod cli;
 mod destructive;
 mod errors;
+mod postgres;
 mod rebuild;
 mod renames;
 mod round_trip;

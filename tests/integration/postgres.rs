@@ -1,0 +1,329 @@
+//! PostgreSQL-only features: identity and serial, generated columns, arrays,
+//! jsonb, enums, extensions, schemas, index methods, deferrable keys,
+//! comments; plans that converge after each of many edits; failures that
+//! leave everything as it was; locking.
+
+use crate::harness::Test;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const FEATURES: &str = r#"extensions: [citext]
+enums:
+  account_kind: [personal, business]
+tables:
+  accounts:
+    comment: Customer accounts
+    columns:
+      id:         { type: bigint, primary_key: true, identity: always }
+      uid:        { type: uuid, nullable: false, default: { sql: gen_random_uuid() }, unique: true }
+      email:      { type: citext, nullable: false, comment: login address }
+      kind:       { type: account_kind, nullable: false, default: personal }
+      status:     { type: text, nullable: false, default: active, check: "status IN ('active', 'closed')" }
+      tags:       { type: "text[]", nullable: false, default: { sql: "'{}'" } }
+      settings:   { type: jsonb, nullable: false, default: { sql: "'{}'::jsonb" } }
+      ip:         { type: inet }
+      balance:    { type: "numeric(12,2)", nullable: false, default: 0 }
+      created_at: { type: timestamptz, nullable: false, default: { sql: now() } }
+      day:        { type: date, default: { sql: CURRENT_DATE } }
+      legacy_id:  { type: serial }
+      name:       { type: varchar(80), collation: C }
+    indexes:
+      accounts_email_lower: { columns: [{ expr: lower(email) }], unique: true }
+      accounts_tags_gin:    { columns: [tags], using: gin }
+      accounts_created:     { columns: [{ column: created_at, order: desc, nulls: last }], include: [email] }
+      accounts_business:    { columns: [email], where: "kind = 'business'" }
+      accounts_hash:        { columns: [uid], using: hash }
+  orders:
+    columns:
+      account_id:    { type: bigint, nullable: false }
+      number:        { type: integer, nullable: false }
+      qty:           { type: integer, nullable: false, default: 1 }
+      price:         { type: "numeric(10,2)", nullable: false }
+      total:         { type: "numeric(12,2)", generated: "qty * price" }
+      parent_number: { type: integer }
+      cast_default:  { type: varchar(10), default: { sql: "'x'::character varying" } }
+    primary_key: [account_id, number]
+    uniques:
+      orders_account_number_qty: [account_id, number, qty]
+    checks:
+      orders_qty_positive: "qty > 0 AND qty < 1000"
+    foreign_keys:
+      orders_account_fk: { columns: [account_id], references: { table: accounts, columns: [id] }, on_delete: cascade, initially_deferred: true }
+      orders_parent_fk:  { columns: [account_id, parent_number], references: { table: orders, columns: [account_id, number] } }
+  billing.invoices:
+    columns:
+      id:         { type: integer, primary_key: true, autoincrement: true }
+      account_id: { type: bigint, references: accounts.id, deferrable: true }
+      amount:     { type: "numeric(10,2)", check: "amount > 0" }
+"#;
+
+fn postgres() -> Option<Test> {
+    Test::postgres()
+}
+
+#[test]
+fn every_feature_round_trips_without_phantom_diffs() {
+    let Some(t) = postgres() else { return };
+    t.schema(FEATURES);
+    t.apply();
+    t.assert_in_sync();
+    let inspected = t.run(&["inspect"]).success().stdout;
+    assert!(inspected.contains("legacy_id:  { type: serial, nullable: false }"), "{inspected}");
+    assert!(inspected.contains("id:         { type: bigint, primary_key: true, identity: always }"), "{inspected}");
+    t.schema(&inspected);
+    t.assert_in_sync();
+    assert_eq!(t.run(&["inspect"]).success().stdout, inspected, "stable");
+
+    let fresh = postgres().unwrap();
+    fresh.schema(&inspected);
+    fresh.apply();
+    assert_eq!(fresh.run(&["inspect"]).success().stdout, inspected, "the inspected file rebuilds the same database");
+}
+
+/// Ten edits to a database holding data: each plan is exact, each apply
+/// keeps the rows, and each leaves nothing to do.
+#[test]
+fn ten_edits_each_exact_and_keeping_data() {
+    let Some(t) = postgres() else { return };
+    let mut schema = FEATURES.to_string();
+    t.schema(&schema);
+    t.apply();
+    t.sql(
+        "INSERT INTO accounts (email, kind, name, ip) VALUES ('a@x', 'personal', 'Ada', '10.0.0.1'), ('b@x', 'business', 'Bob', NULL);
+         INSERT INTO orders (account_id, number, qty, price) VALUES (1, 1, 2, 9.50), (1, 2, 1, 3.00), (2, 1, 5, 1.25);
+         INSERT INTO billing.invoices (account_id, amount) VALUES (1, 12.5);",
+    );
+    let count_rows = |accounts: &str| {
+        [t.count(accounts), t.count("orders"), t.query("SELECT count(*) FROM billing.invoices")[0][0].parse().unwrap()]
+    };
+    let rows = count_rows("accounts");
+
+    let edits: [(&str, &str, &str); 10] = [
+        // 1. add a column with a default
+        (
+            "      day:        { type: date, default: { sql: CURRENT_DATE } }\n",
+            "      day:        { type: date, default: { sql: CURRENT_DATE } }\n      score:      { type: integer, nullable: false, default: 10 }\n",
+            "+ add column accounts.score integer not null default 10",
+        ),
+        // 2. rename a column
+        (
+            "      name:       { type: varchar(80), collation: C }",
+            "      full_name:  { type: varchar(80), collation: C, renamed_from: name }",
+            "~ rename column accounts.name to full_name",
+        ),
+        // 3. widen a type
+        (
+            "      number:        { type: integer, nullable: false }",
+            "      number:        { type: bigint, nullable: false }",
+            "~ alter column orders.number: type integer → bigint",
+        ),
+        // 4. an expression index with a partial predicate
+        (
+            "      accounts_hash:",
+            "      accounts_day_idx:     { columns: [{ expr: \"upper(full_name)\" }], where: \"balance > 0\" }\n      accounts_hash:",
+            "+ create index accounts_day_idx on accounts",
+        ),
+        // 5. a check with IN, which PostgreSQL rewrites as = ANY (ARRAY[...])
+        (
+            "      ip:         { type: inet }",
+            "      ip:         { type: inet, check: \"family(ip) IN (4, 6)\" }",
+            "+ add check accounts_ip_check",
+        ),
+        // 6. set not null on a column without NULLs
+        (
+            "      parent_number: { type: integer }",
+            "      parent_number: { type: integer }\n      note:          { type: text, nullable: false, default: '' }",
+            "+ add column orders.note text not null",
+        ),
+        // 7. a new enum label in the middle
+        (
+            "  account_kind: [personal, business]",
+            "  account_kind: [personal, family, business]",
+            "~ add values to enum account_kind: family",
+        ),
+        // 8. change a default
+        (
+            "      balance:    { type: \"numeric(12,2)\", nullable: false, default: 0 }",
+            "      balance:    { type: \"numeric(12,2)\", nullable: false, default: 100.5 }",
+            "~ alter column accounts.balance: default 100.5",
+        ),
+        // 9. rename a table that other tables reference
+        (
+            "  accounts:\n    comment: Customer accounts",
+            "  customers:\n    renamed_from: accounts\n    comment: Customer accounts",
+            "~ rename table accounts to customers",
+        ),
+        // 10. a text column becomes an integer (destructive: needs consent, converted with USING)
+        (
+            "      status:     { type: text, nullable: false, default: active, check: \"status IN ('active', 'closed')\" }",
+            "      status:     { type: text, nullable: false, default: active, check: \"status IN ('active', 'closed')\" }\n      code:       { type: text, default: '42' }",
+            "+ add column",
+        ),
+    ];
+    for (i, (from, to, expected)) in edits.iter().enumerate() {
+        assert!(schema.contains(from), "edit {}: {from:?} not in the schema", i + 1);
+        schema = schema.replacen(from, to, 1);
+        if i >= 8 {
+            schema = schema
+                .replace("references: { table: accounts,", "references: { table: customers,")
+                .replace("references: accounts.id", "references: customers.id");
+        }
+        t.schema(&schema);
+        let plan = t.run(&["plan"]).success();
+        assert!(plan.stdout.contains(expected), "edit {}: expected {expected:?} in\n{}", i + 1, plan.stdout);
+        t.apply();
+        t.assert_in_sync();
+    }
+    assert_eq!(count_rows("customers"), rows);
+    assert_eq!(
+        t.query("SELECT full_name, score, code FROM customers ORDER BY id"),
+        [["Ada", "10", "42"], ["Bob", "10", "42"]]
+    );
+
+    // The destructive type change: text → integer, converted with USING.
+    schema = schema
+        .replace("      code:       { type: text, default: '42' }", "      code:       { type: integer, default: 42 }");
+    t.schema(&schema);
+    t.run(&["plan"]).success().stdout_has("USING \"code\"::integer").stdout_has("DESTRUCTIVE");
+    t.run(&["apply", "--yes"]).code(2).stderr_has("--allow-destructive");
+    t.run(&["apply", "--yes", "--allow-destructive"]).success();
+    t.assert_in_sync();
+    assert_eq!(t.query("SELECT code + 1 FROM customers ORDER BY id"), [["43"], ["43"]]);
+    assert_eq!(count_rows("customers"), rows);
+}
+
+#[test]
+fn failing_statement_leaves_database_exactly_as_before() {
+    let Some(t) = postgres() else { return };
+    t.schema("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      name: { type: text }\n      n: { type: text }\n");
+    t.apply();
+    t.sql("INSERT INTO a VALUES (1, 'x', '1'), (2, 'x', NULL), (3, 'y', 'three')");
+    let before = t.dump();
+    for (schema, error) in [
+        // a unique constraint on duplicates, after a first statement that succeeds
+        (
+            "      id: { type: integer, primary_key: true }\n      name: { type: text, unique: true }\n      n: { type: text }\n      extra: { type: text }\n",
+            "could not create unique index",
+        ),
+        // NOT NULL on a column with NULLs
+        (
+            "      id: { type: integer, primary_key: true }\n      name: { type: text }\n      n: { type: text, nullable: false }\n",
+            "contains null values",
+        ),
+        // a cast that fails half way
+        (
+            "      id: { type: integer, primary_key: true }\n      name: { type: text }\n      n: { type: integer }\n",
+            "invalid input syntax for type integer",
+        ),
+    ] {
+        t.schema(&format!("tables:\n  a:\n    columns:\n{schema}"));
+        let run = t.run(&["apply", "--yes", "--allow-destructive"]).code(2);
+        assert!(run.stderr.contains(error), "{}", run.stderr);
+        assert!(run.stderr.contains("SQL: ALTER TABLE"), "names the statement: {}", run.stderr);
+        assert_eq!(t.dump(), before, "nothing changed after: {error}");
+    }
+}
+
+#[test]
+fn concurrent_applies_run_one_after_the_other() {
+    let Some(t) = postgres() else { return };
+    t.schema("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      b: { type: text }\n    indexes:\n      a_b_idx: { columns: [b] }\n");
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_dbshape"))
+            .args(["apply", "--yes"])
+            .current_dir(t.dir())
+            .env("DATABASE_URL", t.url())
+            .output()
+            .expect("run dbshape")
+    };
+    let (first, second) = std::thread::scope(|s| {
+        let a = s.spawn(spawn);
+        let b = s.spawn(spawn);
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let outputs =
+        [String::from_utf8_lossy(&first.stdout).into_owned(), String::from_utf8_lossy(&second.stdout).into_owned()];
+    for (output, status) in outputs.iter().zip([&first.status, &second.status]) {
+        assert!(
+            status.success() || output.contains("changed after the plan was made"),
+            "each either applies, finds nothing to do, or refuses a stale plan:\n{output}\n{}",
+            String::from_utf8_lossy(&first.stderr)
+        );
+    }
+    let applied = outputs.iter().filter(|o| o.contains("Applied 1 change")).count();
+    assert_eq!(applied, 1, "exactly one apply made the change:\n{outputs:?}");
+    t.assert_in_sync();
+}
+
+#[test]
+fn lock_timeout_fails_cleanly_instead_of_waiting() {
+    let Some(t) = postgres() else { return };
+    t.schema("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n");
+    t.apply();
+    // Another session holds a lock on the table.
+    let mut blocker = postgres::Client::connect(&t.url(), postgres::NoTls).unwrap();
+    let mut tx = blocker.transaction().unwrap();
+    tx.batch_execute("LOCK TABLE a IN ACCESS SHARE MODE").unwrap();
+    t.schema("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      b: { type: text }\n");
+    let started = Instant::now();
+    let run = t.run(&["apply", "--yes", "--lock-timeout", "300ms"]).code(2);
+    assert!(started.elapsed() < Duration::from_secs(10), "gave up after the timeout");
+    assert!(run.stderr.contains("lock timeout") || run.stderr.contains("lock"), "{}", run.stderr);
+    tx.rollback().unwrap();
+    t.run(&["plan"]).success().stdout_has("+ add column a.b text");
+}
+
+#[test]
+fn tls_require_and_connection_errors() {
+    let Some(t) = postgres() else { return };
+    t.schema("tables:\n  a:\n    columns:\n      id: { type: integer }\n");
+    // The local server has SSL with a self-signed certificate.
+    t.run(&["plan", "--url", &format!("{}?sslmode=require", t.url())]).success();
+    t.run(&["plan", "--url", &format!("{}?sslmode=disable", t.url())]).success();
+    // verify-full against a self-signed certificate fails cleanly.
+    let run = t.run(&["plan", "--url", &format!("{}?sslmode=verify-full", t.url())]).code(2);
+    assert!(run.stderr.starts_with("error: cannot open postgresql://"), "{}", run.stderr);
+
+    let run = t.run(&["plan", "--url", "postgresql://postgres:s3cret@127.0.0.1:5432/no_such_database_here"]).code(2);
+    assert!(run.stderr.contains("no_such_database_here"), "{}", run.stderr);
+    assert!(!run.stderr.contains("s3cret"), "password printed: {}", run.stderr);
+    let run = t.run(&["plan", "--url", "postgresql+psycopg2://bob:s3cret@127.0.0.1:1/app"]).code(2);
+    assert!(run.stderr.contains("bob:***@127.0.0.1:1"), "{}", run.stderr);
+    assert!(!run.stderr.contains("s3cret"), "password printed: {}", run.stderr);
+    let run = t.run(&["plan", "--url", "host=127.0.0.1 port=1 user=bob password=s3cret dbname=app"]).code(2);
+    assert!(!run.stderr.contains("s3cret"), "password printed: {}", run.stderr);
+}
+
+#[test]
+fn excluded_and_unmentioned_schemas_are_left_alone() {
+    let Some(t) = postgres() else { return };
+    t.sql("CREATE TABLE alembic_version (version_num varchar(32) NOT NULL); CREATE SCHEMA other; CREATE TABLE other.keep (x int);");
+    t.schema("tables:\n  users:\n    columns:\n      id: { type: integer, primary_key: true }\n");
+    t.run(&["plan"]).success().stdout_has("- drop table alembic_version");
+    t.run(&["plan", "--exclude", "alembic_*"]).success().stdout_has("(1 change)");
+    t.run(&["apply", "--yes", "--exclude", "alembic_*"]).success();
+    t.run(&["plan", "--exclude", "alembic_*"]).success().stdout_has("No changes");
+    assert_eq!(t.count("alembic_version"), 0);
+    assert_eq!(t.query("SELECT count(*) FROM other.keep"), [["0"]]);
+}
+
+#[test]
+fn recreating_an_enum_casts_its_columns_or_fails_cleanly() {
+    let Some(t) = postgres() else { return };
+    let schema = |labels: &str| {
+        format!(
+            "enums:\n  mood: [{labels}]\ntables:\n  p:\n    columns:\n      id: {{ type: integer, primary_key: true }}\n      m: {{ type: mood, default: happy }}\n      ms: {{ type: \"mood[]\" }}\n"
+        )
+    };
+    t.schema(&schema("happy, sad, meh"));
+    t.apply();
+    t.sql("INSERT INTO p VALUES (1, 'sad', '{meh,sad}'), (2, 'happy', NULL)");
+    let before = t.dump();
+    t.schema(&schema("sad, happy"));
+    t.run(&["apply", "--yes"]).code(2).stderr_has("invalid input value for enum mood: \"meh\"");
+    assert_eq!(t.dump(), before);
+    t.sql("UPDATE p SET ms = '{sad}' WHERE id = 1");
+    t.apply();
+    t.assert_in_sync();
+    assert_eq!(t.query("SELECT m::text, ms::text FROM p ORDER BY id"), [["sad", "{sad}"], ["happy", "NULL"]]);
+}
