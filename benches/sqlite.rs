@@ -51,8 +51,8 @@ fn plan_many_tables(n: usize) {
     let yaml = schema_yaml(n);
     let desired = load_str(&yaml, Path::new("bench.yaml")).unwrap();
     let mut db = SqliteDatabase::open(Some(&path), Access::Write).unwrap();
-    let desired = db.normalize(&desired).unwrap();
-    let empty = db.inspect().unwrap();
+    let empty = db.inspect(Some(&desired)).unwrap();
+    let desired = db.normalize(&desired, &empty).unwrap();
     let plan = plan::build(Dialect::Sqlite, &empty, &desired).unwrap();
     db.apply(&plan, &desired, &ApplyOptions::default(), &mut |_: &Event| {}).unwrap();
 
@@ -62,8 +62,8 @@ fn plan_many_tables(n: usize) {
         let loaded = load_str(&yaml, Path::new("bench.yaml")).unwrap();
         let load = started.elapsed();
         let mut db = SqliteDatabase::open(Some(&path), Access::Read).unwrap();
-        let desired = db.normalize(&loaded).unwrap();
-        let current = db.inspect().unwrap();
+        let current = db.inspect(Some(&loaded)).unwrap();
+        let desired = db.normalize(&loaded, &current).unwrap();
         let inspected = started.elapsed();
         let plan = plan::build(Dialect::Sqlite, &current, &desired).unwrap();
         assert!(plan.is_empty(), "benchmark schema must converge: {:?}", plan.changes().next());
@@ -128,8 +128,8 @@ fn rebuild_vs_copy(rows: usize, with_index: bool) {
     .unwrap();
     let mut db = SqliteDatabase::open(Some(&path), Access::Write).unwrap();
     let started = Instant::now();
-    let desired = db.normalize(&desired).unwrap();
-    let current = db.inspect().unwrap();
+    let current = db.inspect(Some(&desired)).unwrap();
+    let desired = db.normalize(&desired, &current).unwrap();
     let plan = plan::build(Dialect::Sqlite, &current, &desired).unwrap();
     assert!(plan.steps[0].note.as_deref().is_some_and(|n| n.contains("rebuilt")));
     db.apply(&plan, &desired, &ApplyOptions::default(), &mut |_: &Event| {}).unwrap();

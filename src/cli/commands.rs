@@ -29,9 +29,9 @@ fn prepare(target: &Target, access: Access) -> Result<Prepared> {
     file.exclude_tables(&target.database.exclude);
     let url = DatabaseUrl::parse(&target.database.url)?;
     let mut db = connect(&url, access)?;
-    let desired = db.normalize(&file)?;
-    let mut current = db.inspect()?;
+    let mut current = db.inspect(Some(&file))?;
     current.exclude_tables(&target.database.exclude);
+    let desired = db.normalize(&file, &current)?;
     let plan = plan::build(db.dialect(), &current, &desired)?;
     Ok(Prepared { url, db, desired, current, plan })
 }
@@ -129,7 +129,7 @@ pub fn apply(
         return Ok(EXIT_OK);
     }
     // Principle: apply → plan prints nothing. Verify it instead of trusting it.
-    let mut after = db.inspect()?;
+    let mut after = db.inspect(Some(&desired))?;
     after.exclude_tables(&target.database.exclude);
     let after = plan::build(db.dialect(), &after, &desired)?;
     writeln!(
@@ -155,7 +155,7 @@ pub fn apply(
 pub fn inspect(database: &DatabaseArg, output_path: Option<&Path>) -> Result<i32> {
     let url = DatabaseUrl::parse(&database.url)?;
     let mut db = connect(&url, Access::Read)?;
-    let mut schema = db.inspect()?;
+    let mut schema = db.inspect(None)?;
     schema.exclude_tables(&database.exclude);
     let yaml = crate::file::render(&schema);
     match output_path {

@@ -35,12 +35,16 @@ impl Default for ApplyOptions {
 pub trait Database {
     fn dialect(&self) -> Dialect;
 
-    /// Reads the live schema.
-    fn inspect(&mut self) -> Result<Schema>;
+    /// Reads the live schema. With `scope` (a schema file), only what that
+    /// file manages: on PostgreSQL the default schema and the schemas the
+    /// file names. Without, everything.
+    fn inspect(&mut self, scope: Option<&Schema>) -> Result<Schema>;
 
     /// Adapts a desired schema to what this database can store, so that
     /// comparing it with [`Database::inspect`]'s result is exact.
-    fn normalize(&mut self, desired: &Schema) -> Result<Schema>;
+    /// `current` is the live schema in the same scope: tables that already
+    /// match it need no further work.
+    fn normalize(&mut self, desired: &Schema, current: &Schema) -> Result<Schema>;
 
     /// Runs `plan` in one transaction, re-planning under the lock first.
     fn apply(

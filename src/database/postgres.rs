@@ -12,7 +12,7 @@ use super::{ApplyOptions, Database};
 use crate::error::{Error, Result};
 use crate::execute::{Applied, Event};
 use crate::inspect::postgres::{Scope, inspect};
-use crate::model::Schema;
+use crate::model::{Schema, Table};
 use crate::plan::{Plan, postgres as planner};
 use crate::sql::{Dialect, quote_ident};
 use postgres::{Client, NoTls};
@@ -20,8 +20,8 @@ use postgres::{Client, NoTls};
 pub struct PostgresDatabase {
     client: Client,
     default_schema: String,
-    /// Schemas the schema file mentions (always including the default).
-    /// Empty until [`Database::normalize`]; then `inspect` reads all user schemas.
+    /// Schemas the schema file mentions (always including the default), set
+    /// by a scoped [`Database::inspect`]; empty means every user schema.
     schemas: Vec<String>,
 }
 
@@ -95,122 +95,60 @@ impl Database for PostgresDatabase {
         Dialect::Postgres
     }
 
-    fn inspect(&mut self) -> Result<Schema> {
+    fn inspect(&mut self, scope: Option<&Schema>) -> Result<Schema> {
+        match scope {
+            Some(desired) => {
+                let mut schemas = vec![self.default_schema.clone()];
+                for name in desired.tables.keys().chain(desired.enums.keys()) {
+                    if let Some(schema) = schema_of(name)
+                        && !schemas.iter().any(|s| s == schema)
+                    {
+                        schemas.push(schema.to_string());
+                    }
+                }
+                self.schemas = schemas;
+            }
+            None => self.schemas.clear(),
+        }
         let schemas = self.scope_schemas()?;
         let default_schema = self.default_schema.clone();
         inspect(&mut self.client, &Scope { schemas: &schemas, default_schema: &default_schema })
     }
 
-    fn normalize(&mut self, desired: &Schema) -> Result<Schema> {
-        let mut schemas = vec![self.default_schema.clone()];
-        for name in desired.tables.keys() {
-            if let Some(schema) = schema_of(name)
-                && !schemas.iter().any(|s| s == schema)
-            {
-                schemas.push(schema.to_string());
-            }
-        }
-        self.schemas = schemas.clone();
-        let mut tx = self.client.transaction().map_err(|e| Error::Inspect(pg_error(&e)))?;
-        let pid: i32 = tx.query_one("SELECT pg_backend_pid()", &[]).map_err(|e| Error::Inspect(pg_error(&e)))?.get(0);
-        // Scratch schema i stands in for schemas[i].
-        let scratch: Vec<String> = (0..schemas.len()).map(|i| format!("dbshape_scratch_{pid}_{i}")).collect();
-        let to_scratch = |name: &str| -> String {
-            match name.split_once('.') {
-                Some((schema, table)) => {
-                    let i = schemas.iter().position(|s| s == schema).unwrap_or(0);
-                    if i == 0 { table.to_string() } else { format!("{}.{table}", scratch[i]) }
+    fn normalize(&mut self, desired: &Schema, current: &Schema) -> Result<Schema> {
+        // A table that already equals its live counterpart, comparing with
+        // dbshape's own (spelling-insensitive) rules, is equal for certain:
+        // take the live table as its normal form. Only the others go through
+        // the server.
+        let mut normalized = Schema { enums: desired.enums.clone(), extensions: desired.extensions.clone(), ..Schema::default() };
+        let mut pending = Vec::new();
+        for (name, table) in &desired.tables {
+            match current.tables.get(name) {
+                Some(live) if table_matches(live, table) => {
+                    // Foreign keys hold only names, which the server never rewrites.
+                    let mut live = live.clone();
+                    live.foreign_keys = table.foreign_keys.clone();
+                    normalized.tables.insert(name.clone(), live);
                 }
-                None => name.to_string(),
-            }
-        };
-        let mut setup = String::new();
-        for name in &scratch {
-            setup.push_str(&format!("CREATE SCHEMA {};\n", quote_ident(name)));
-        }
-        setup.push_str(&format!(
-            "SET LOCAL search_path = {}, {};",
-            quote_ident(&scratch[0]),
-            quote_ident(&self.default_schema)
-        ));
-        tx.batch_execute(&setup).map_err(|e| Error::Inspect(pg_error(&e)))?;
-
-        let rejected =
-            |what: String, e: postgres::Error| Error::Refused(format!("PostgreSQL rejects {what}: {}", pg_error(&e)));
-        for extension in &desired.extensions {
-            tx.batch_execute(&format!(
-                "CREATE EXTENSION IF NOT EXISTS {} SCHEMA {}",
-                quote_ident(extension),
-                quote_ident(&self.default_schema)
-            ))
-            .map_err(|e| rejected(format!("extension \"{extension}\""), e))?;
-        }
-        for (name, values) in &desired.enums {
-            tx.batch_execute(&planner::create_enum(&to_scratch(name), values))
-                .map_err(|e| rejected(format!("enum \"{name}\""), e))?;
-        }
-        let mut mapped = desired.clone();
-        mapped.tables = desired
-            .tables
-            .values()
-            .map(|table| {
-                let mut table = table.clone();
-                table.name = to_scratch(&table.name);
-                for fk in table.foreign_keys.values_mut() {
-                    fk.ref_table = to_scratch(&fk.ref_table);
+                _ => {
+                    normalized.tables.insert(name.clone(), table.clone());
+                    pending.push(name.clone());
                 }
-                (table.name.clone(), table)
-            })
-            .collect();
-        for (original, table) in desired.tables.keys().zip(mapped.tables.values()) {
-            tx.batch_execute(&planner::create_table(table))
-                .map_err(|e| rejected(format!("table \"{original}\""), e))?;
-        }
-        for (original, table) in desired.tables.keys().zip(mapped.tables.values()) {
-            for index in table.indexes.values() {
-                tx.batch_execute(&planner::create_index(&table.name, index))
-                    .map_err(|e| rejected(format!("index \"{}\" on \"{original}\"", index.name), e))?;
-            }
-            for fk in table.foreign_keys.values() {
-                tx.batch_execute(&planner::add_foreign_key(&table.name, fk))
-                    .map_err(|e| rejected(format!("foreign key \"{}\" on \"{original}\"", fk.name), e))?;
-            }
-            for statement in planner::comments(table) {
-                tx.batch_execute(&statement).map_err(|e| rejected(format!("a comment on \"{original}\""), e))?;
             }
         }
-        let read = inspect(&mut tx, &Scope { schemas: &scratch, default_schema: &scratch[0] })?;
-        let _ = tx.rollback();
-
-        let from_scratch = |name: &str| -> String {
-            match name.split_once('.') {
-                Some((schema, table)) => match scratch.iter().position(|s| s == schema) {
-                    Some(i) => format!("{}.{table}", schemas[i]),
-                    None => name.to_string(),
-                },
-                None => name.to_string(),
+        if pending.is_empty() {
+            return Ok(normalized);
+        }
+        let read = self.through_server(desired, &pending)?;
+        for (name, mut table) in pending.into_iter().zip(read) {
+            let wanted = &desired.tables[&name];
+            table.name = name.clone();
+            table.renamed_from = wanted.renamed_from.clone();
+            for column in table.columns.values_mut() {
+                column.renamed_from = wanted.columns.get(&column.name).and_then(|c| c.renamed_from.clone());
             }
-        };
-        let mut normalized = Schema {
-            enums: desired.enums.clone(),
-            extensions: desired.extensions.clone(),
-            tables: Default::default(),
-            views: Vec::new(),
-        };
-        for (original, table) in desired.tables.iter().zip(mapped.tables.keys()) {
-            let original_name = original.0;
-            let mut read_table = read.tables.get(table).cloned().ok_or_else(|| {
-                Error::Inspect(format!("table \"{original_name}\" was not found after creating it in a scratch schema"))
-            })?;
-            read_table.name = original_name.clone();
-            read_table.renamed_from = original.1.renamed_from.clone();
-            for column in read_table.columns.values_mut() {
-                column.renamed_from = original.1.columns.get(&column.name).and_then(|c| c.renamed_from.clone());
-            }
-            for fk in read_table.foreign_keys.values_mut() {
-                fk.ref_table = from_scratch(&fk.ref_table);
-            }
-            normalized.tables.insert(original_name.clone(), read_table);
+            table.foreign_keys = wanted.foreign_keys.clone();
+            normalized.tables.insert(name, table);
         }
         Ok(normalized)
     }
@@ -225,5 +163,115 @@ impl Database for PostgresDatabase {
         let schemas = self.scope_schemas()?;
         let scope = Scope { schemas: &schemas, default_schema: &self.default_schema };
         crate::execute::postgres::apply(&mut self.client, &scope, plan, desired, options, observer)
+    }
+}
+
+/// Whether `live` already is `wanted` (names, columns, keys, checks,
+/// indexes, comments), by the differ's own comparison.
+fn table_matches(live: &Table, wanted: &Table) -> bool {
+    let one = |table: &Table| {
+        let mut schema = Schema::default();
+        let mut table = table.clone();
+        table.foreign_keys.clear();
+        schema.tables.insert(table.name.clone(), table);
+        schema
+    };
+    crate::diff::diff(&one(live), &one(wanted)).is_empty()
+}
+
+impl PostgresDatabase {
+    /// Creates `names` (tables of `desired`) in scratch schemas inside a
+    /// transaction that is always rolled back, and reads them back.
+    fn through_server(&mut self, desired: &Schema, names: &[String]) -> Result<Vec<Table>> {
+        let mut schemas = vec![self.default_schema.clone()];
+        for name in names {
+            if let Some(schema) = schema_of(name)
+                && !schemas.iter().any(|s| s == schema)
+            {
+                schemas.push(schema.to_string());
+            }
+        }
+        let pid: i32 =
+            self.client.query_one("SELECT pg_backend_pid()", &[]).map_err(|e| Error::Inspect(pg_error(&e)))?.get(0);
+        // Scratch schema i stands in for schemas[i].
+        let scratch: Vec<String> = (0..schemas.len()).map(|i| format!("dbshape_scratch_{pid}_{i}")).collect();
+        let to_scratch = |name: &str| -> String {
+            match name.split_once('.') {
+                Some((schema, table)) => match schemas.iter().position(|s| s == schema) {
+                    Some(i) if i > 0 => format!("{}.{table}", scratch[i]),
+                    _ => table.to_string(),
+                },
+                None => name.to_string(),
+            }
+        };
+
+        // (what, statement): run as one batch; statement by statement only
+        // to find the culprit when the batch fails.
+        let mut statements: Vec<(String, String)> = Vec::new();
+        for name in &scratch {
+            statements.push(("a scratch schema".into(), format!("CREATE SCHEMA {}", quote_ident(name))));
+        }
+        statements.push((
+            "the search path".into(),
+            format!("SET LOCAL search_path = {}, {}", quote_ident(&scratch[0]), quote_ident(&self.default_schema)),
+        ));
+        for extension in &desired.extensions {
+            statements.push((
+                format!("extension \"{extension}\""),
+                format!(
+                    "CREATE EXTENSION IF NOT EXISTS {} SCHEMA {}",
+                    quote_ident(extension),
+                    quote_ident(&self.default_schema)
+                ),
+            ));
+        }
+        for (name, values) in &desired.enums {
+            statements.push((format!("enum \"{name}\""), planner::create_enum(&to_scratch(name), values)));
+        }
+        for name in names {
+            let mut table = desired.tables[name].clone();
+            table.name = to_scratch(name);
+            statements.push((format!("table \"{name}\""), planner::create_table(&table)));
+            for index in table.indexes.values() {
+                statements.push((
+                    format!("index \"{}\" on \"{name}\"", index.name),
+                    planner::create_index(&table.name, index),
+                ));
+            }
+            for statement in planner::comments(&table) {
+                statements.push((format!("a comment on \"{name}\""), statement));
+            }
+        }
+
+        let batch: String = statements.iter().map(|(_, sql)| format!("{sql};\n")).collect();
+        let mut tx = self.client.transaction().map_err(|e| Error::Inspect(pg_error(&e)))?;
+        if let Err(error) = tx.batch_execute(&batch) {
+            drop(tx);
+            return Err(self.find_rejected(&statements).unwrap_or_else(|| Error::Refused(pg_error(&error))));
+        }
+        let scratch_names: Vec<String> = names.iter().map(|n| to_scratch(n)).collect();
+        let read = inspect(&mut tx, &Scope { schemas: &scratch, default_schema: &scratch[0] })?;
+        let _ = tx.rollback();
+        scratch_names
+            .iter()
+            .zip(names)
+            .map(|(scratch_name, name)| {
+                read.tables.get(scratch_name).cloned().ok_or_else(|| {
+                    Error::Inspect(format!("table \"{name}\" was not found after creating it in a scratch schema"))
+                })
+            })
+            .collect()
+    }
+
+    /// Replays `statements` one by one (rolled back) to name the one the
+    /// server rejects.
+    fn find_rejected(&mut self, statements: &[(String, String)]) -> Option<Error> {
+        let mut tx = self.client.transaction().ok()?;
+        for (what, sql) in statements {
+            if let Err(error) = tx.batch_execute(sql) {
+                return Some(Error::Refused(format!("PostgreSQL rejects {what}: {}", pg_error(&error))));
+            }
+        }
+        None
     }
 }

@@ -51,11 +51,11 @@ impl Database for SqliteDatabase {
         Dialect::Sqlite
     }
 
-    fn inspect(&mut self) -> Result<Schema> {
+    fn inspect(&mut self, _scope: Option<&Schema>) -> Result<Schema> {
         crate::inspect::sqlite::inspect(&self.conn)
     }
 
-    fn normalize(&mut self, desired: &Schema) -> Result<Schema> {
+    fn normalize(&mut self, desired: &Schema, _current: &Schema) -> Result<Schema> {
         crate::plan::sqlite::normalize(desired)
     }
 
