@@ -11,9 +11,11 @@ use dbshape::execute::Event;
 use dbshape::file::load_str;
 use dbshape::plan;
 use dbshape::sql::Dialect;
-use std::fmt::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
+
+mod common;
+use common::schema_yaml;
 
 fn main() {
     let tables: Vec<usize> = std::env::var("DBSHAPE_BENCH_TABLES")
@@ -25,24 +27,6 @@ fn main() {
     let rows = std::env::var("DBSHAPE_BENCH_ROWS").map(|v| v.parse().expect("number")).unwrap_or(1_000_000);
     rebuild_vs_copy(rows, false);
     rebuild_vs_copy(rows, true);
-}
-
-/// N tables of 10 columns with a PK, a unique, a check, an FK and an index.
-fn schema_yaml(n: usize) -> String {
-    let mut yaml = String::from("tables:\n");
-    for i in 0..n {
-        let _ = write!(
-            yaml,
-            "  t{i}:\n    columns:\n      id: {{ type: integer, primary_key: true }}\n      \
-             code: {{ type: varchar(40), nullable: false, unique: true }}\n      \
-             qty: {{ type: integer, default: 0, check: \"qty >= 0\" }}\n      \
-             parent: {{ type: integer{} }}\n      c5: {{ type: text }}\n      c6: {{ type: boolean, default: false }}\n      \
-             c7: {{ type: \"numeric(10,2)\" }}\n      c8: {{ type: timestamp, default: {{ sql: CURRENT_TIMESTAMP }} }}\n      \
-             c9: {{ type: bigint }}\n      c10: {{ type: date }}\n    indexes:\n      t{i}_c5_idx: {{ columns: [c5] }}\n",
-            if i > 0 { format!(", references: t{}.id", i - 1) } else { String::new() }
-        );
-    }
-    yaml
 }
 
 fn plan_many_tables(n: usize) {

@@ -9,7 +9,6 @@ use crate::model::{
     Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey, ReferentialAction, Schema,
     SqlType, Table, Unique,
 };
-use crate::sql::lexer::tokenize;
 use postgres::GenericClient;
 
 /// Which tables to read.
@@ -55,8 +54,9 @@ pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema>
     let tables = query(
         client,
         &format!(
-            "SELECT n.nspname, c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c
-             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid IN ({TABLES}) ORDER BY 1, 2"
+            "SELECT n.nspname, c.relname, ds.description FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
+             WHERE c.oid IN ({TABLES}) ORDER BY 1, 2"
         ),
         &schemas,
     )?;
@@ -70,20 +70,31 @@ pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema>
     let columns = query(
         client,
         &format!(
-            "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-                    pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
+            "WITH owned AS (
+                 SELECT DISTINCT d.refobjid, d.refobjsubid FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+                 WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a')
+             -- A default never names a column, so it is printed without opening the
+             -- table (relation 0): much cheaper. Generated columns do name them.
+             SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+                    CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) ELSE pg_get_expr(d.adbin, d.adrelid) END,
+                    a.attidentity::text, a.attgenerated::text,
                     CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
-                    col_description(c.oid, a.attnum),
-                    a.attidentity = '' AND pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname) IS NOT NULL
+                    ds.description,
+                    a.attidentity = '' AND o.refobjid IS NOT NULL, c.oid::int8, a.attnum
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
              JOIN pg_type t ON t.oid = a.atttypid
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
              LEFT JOIN pg_collation co ON co.oid = a.attcollation
-             WHERE c.oid IN ({TABLES}) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, 2, a.attnum"
+             LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
+             LEFT JOIN owned o ON o.refobjid = c.oid AND o.refobjsubid = a.attnum
+             WHERE c.oid IN ({TABLES}) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum"
         ),
         &schemas,
     )?;
+    // (table oid, attnum) → column name, to read constraint keys.
+    let mut attribute_names: std::collections::HashMap<(i64, i16), String> = std::collections::HashMap::new();
     for row in columns {
+        attribute_names.insert((row.get(11), row.get(12)), row.get(2));
         let table_name = scope.name(row.get(0), row.get(1));
         let Some(table) = schema.tables.get_mut(&table_name) else {
             continue;
@@ -123,16 +134,12 @@ pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema>
         client,
         &format!(
             "SELECT n.nspname, c.relname, con.conname, con.contype::text,
-                    ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, i)
-                          JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.i),
-                    fn.nspname, fc.relname,
-                    ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, i)
-                          JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.i),
+                    con.conrelid::int8, con.conkey, fn.nspname, fc.relname, con.confrelid::int8, con.confkey,
                     con.confdeltype::text, con.confupdtype::text, con.condeferrable, con.condeferred,
-                    pg_get_expr(con.conbin, con.conrelid)
+                    CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END
              FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
              LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-             WHERE c.oid IN ({TABLES}) AND con.contype IN ('p', 'u', 'c', 'f') ORDER BY 1, 2, 3"
+             WHERE c.oid IN ({TABLES}) AND con.contype IN ('p', 'u', 'c', 'f') ORDER BY con.conrelid, con.conname"
         ),
         &schemas,
     )?;
@@ -143,28 +150,32 @@ pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema>
         };
         let name: String = row.get(2);
         let kind: String = row.get(3);
-        let columns: Vec<String> = row.get(4);
+        let names = |oid: i64, keys: Option<Vec<i16>>| -> Vec<String> {
+            keys.unwrap_or_default().iter().filter_map(|k| attribute_names.get(&(oid, *k)).cloned()).collect()
+        };
+        let columns = names(row.get(4), row.get(5));
         match kind.as_str() {
             "p" => table.primary_key = Some(PrimaryKey { name, columns }),
             "u" => {
                 table.uniques.insert(name.clone(), Unique { name, columns });
             }
             "c" => {
-                let expr: Option<String> = row.get(12);
+                let expr: Option<String> = row.get(14);
                 table.checks.insert(name.clone(), Check { name, expr: Expr::new(expr.unwrap_or_default()) });
             }
             _ => {
-                let ref_schema: String = row.get(5);
-                let ref_table: String = row.get(6);
+                let ref_schema: String = row.get(6);
+                let ref_table: String = row.get(7);
+                let ref_columns = names(row.get(8), row.get(9));
                 let fk = ForeignKey {
                     name: name.clone(),
                     columns,
                     ref_table: scope.name(&ref_schema, &ref_table),
-                    ref_columns: row.get(7),
-                    on_delete: action(row.get(8)),
-                    on_update: action(row.get(9)),
-                    deferrable: row.get(10),
-                    initially_deferred: row.get(11),
+                    ref_columns,
+                    on_delete: action(row.get(10)),
+                    on_update: action(row.get(11)),
+                    deferrable: row.get(12),
+                    initially_deferred: row.get(13),
                 };
                 table.foreign_keys.insert(name, fk);
             }
@@ -175,7 +186,9 @@ pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema>
         client,
         &format!(
             "SELECT n.nspname, c.relname, i.relname, x.indisunique, am.amname, x.indnkeyatts::int, x.indnatts::int,
-                    ARRAY(SELECT pg_get_indexdef(x.indexrelid, k, true) FROM generate_series(1, x.indnatts) k ORDER BY k),
+                    ARRAY(SELECT CASE WHEN k.attnum <> 0 THEN a.attname::text ELSE pg_get_indexdef(x.indexrelid, k.i::int, true) END
+                          FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, i)
+                          LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum ORDER BY k.i),
                     x.indoption::int2[], x.indkey::int2[], pg_get_expr(x.indpred, x.indrelid, true)
              FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
              JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = i.relam
@@ -200,8 +213,9 @@ pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema>
         let mut include = Vec::new();
         for (i, definition) in definitions.into_iter().enumerate() {
             let is_column = keys.get(i).is_some_and(|k| *k != 0);
+            // Plain columns come as their bare names, expressions as SQL.
             if i >= key_count {
-                include.push(unquote(&definition));
+                include.push(definition);
                 continue;
             }
             let option = options.get(i).copied().unwrap_or(0);
@@ -209,7 +223,7 @@ pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema>
             let nulls_first = option & 2 != 0;
             parts.push(IndexPart {
                 key: if is_column {
-                    IndexKey::Column(unquote(&definition))
+                    IndexKey::Column(definition)
                 } else {
                     IndexKey::Expr(Expr::new(definition))
                 },
@@ -242,13 +256,5 @@ fn action(code: String) -> ReferentialAction {
         "n" => ReferentialAction::SetNull,
         "d" => ReferentialAction::SetDefault,
         _ => ReferentialAction::NoAction,
-    }
-}
-
-/// A column name as `pg_get_indexdef` prints it (quoted when needed).
-fn unquote(name: &str) -> String {
-    match tokenize(name).as_slice() {
-        [token] => token.ident(),
-        _ => name.to_string(),
     }
 }

@@ -1,0 +1,27 @@
+//! What both benchmarks share: the generated schema.
+
+use std::fmt::Write;
+
+/// N tables of 10 columns with a PK, a unique, a check, an FK and an index.
+pub fn schema_yaml(n: usize) -> String {
+    schema_yaml_with(n, "qty >= 0")
+}
+
+/// The same, with `check` as each table's check on `qty`.
+pub fn schema_yaml_with(n: usize, check: &str) -> String {
+    let mut yaml = String::from("tables:\n");
+    for i in 0..n {
+        let _ = write!(
+            yaml,
+            "  t{i}:\n    columns:\n      id: {{ type: integer, primary_key: true }}\n      \
+             code: {{ type: varchar(40), nullable: false, unique: true }}\n      \
+             qty: {{ type: integer, default: 0, check: \"{check}\" }}\n      \
+             parent: {{ type: integer{} }}\n      c5: {{ type: text }}\n      c6: {{ type: boolean, default: false }}\n      \
+             c7: {{ type: \"numeric(10,2)\" }}\n      c8: {{ type: timestamp, default: {{ sql: CURRENT_TIMESTAMP }} }}\n      \
+             c9: {{ type: bigint }}\n      c10: {{ type: date }}\n    indexes:\n      t{i}_c5_idx: {{ columns: [c5] }}\n",
+            if i > 0 { format!(", references: t{}.id", i - 1) } else { String::new() }
+        );
+    }
+    yaml
+}
+

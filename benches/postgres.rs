@@ -1,0 +1,144 @@
+//! PostgreSQL benchmark: `cargo bench --bench postgres` (needs the local
+//! server at 127.0.0.1:5432, user postgres).
+//!
+//! For N = 10, 100, 1,000 and 5,000 generated tables (10 columns, a primary
+//! key, a unique, a check, a foreign key and an index each) it measures, in
+//! a fresh process each time: `plan` with no changes (load the file,
+//! inspect, normalise, diff) and `inspect` (read and render), wall time and
+//! peak memory (VmHWM). Two variants: checks the server keeps as written
+//! (`qty >= 0`), and checks it rewrites (`qty IN (...)`), which send every
+//! table through the server-side normalisation on every plan.
+//!
+//! Round trips are counted from the server's own log: the benchmark sets
+//! `log_statement = 'all'` on its database and counts the statements the
+//! server logged for it (needs read access to the server log, e.g. as root).
+//!
+//! DBSHAPE_BENCH_TABLES=100,1000 picks the sizes.
+
+mod common;
+
+use dbshape::database::{Access, ApplyOptions, Database, connect};
+use dbshape::execute::Event;
+use dbshape::file::{load_str, render};
+use dbshape::plan;
+use dbshape::sql::Dialect;
+use dbshape::url::DatabaseUrl;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+const ADMIN: &str = "host=127.0.0.1 port=5432 user=postgres dbname=postgres";
+const LOG: &str = "/var/log/postgresql/postgresql-15-main.log";
+
+fn main() {
+    if let Ok(spec) = std::env::var("DBSHAPE_BENCH_CHILD") {
+        return child(&spec);
+    }
+    let sizes: Vec<usize> = std::env::var("DBSHAPE_BENCH_TABLES")
+        .map(|v| v.split(',').map(|n| n.parse().expect("number")).collect())
+        .unwrap_or_else(|_| vec![10, 100, 1000, 5000]);
+    println!("{:>6} {:>10} {:>10} {:>10} {:>12} {:>10} {:>12}", "tables", "check", "command", "wall", "peak RSS", "queries", "apply (once)");
+    for &n in &sizes {
+        for (label, check) in [("kept", "qty >= 0"), ("rewritten", "qty IN (0, 1, 2, 3)")] {
+            run(n, label, check);
+        }
+    }
+}
+
+fn url(db: &str) -> String {
+    format!("postgresql://postgres@127.0.0.1:5432/{db}?sslmode=disable")
+}
+
+fn run(n: usize, label: &str, check: &str) {
+    let db = format!("dbshape_bench_{n}_{label}");
+    let mut admin = postgres::Client::connect(ADMIN, postgres::NoTls).expect("PostgreSQL at 127.0.0.1:5432");
+    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).unwrap();
+    admin.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
+    let yaml = common::schema_yaml_with(n, check);
+    let file = std::env::temp_dir().join(format!("{db}.yaml"));
+    std::fs::write(&file, &yaml).unwrap();
+
+    // Create the tables once.
+    let started = Instant::now();
+    let desired = load_str(&yaml, Path::new("bench.yaml")).unwrap();
+    let mut database = connect(&DatabaseUrl::parse(&url(&db)).unwrap(), Access::Write).unwrap();
+    let current = database.inspect(Some(&desired)).unwrap();
+    let desired = database.normalize(&desired, &current).unwrap();
+    let plan = plan::build(Dialect::Postgres, &current, &desired).unwrap();
+    database.apply(&plan, &desired, &ApplyOptions::default(), &mut |_: &Event| {}).unwrap();
+    let apply = started.elapsed();
+    drop(database);
+    admin.batch_execute(&format!("ALTER DATABASE {db} SET log_statement = 'all'")).unwrap();
+
+    for command in ["plan", "inspect"] {
+        let mut samples = Vec::new();
+        for _ in 0..3 {
+            let log_start = std::fs::metadata(LOG).map(|m| m.len()).ok();
+            let output = Command::new(std::env::current_exe().unwrap())
+                .env("DBSHAPE_BENCH_CHILD", format!("{command} {db} {}", file.display()))
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            let text = String::from_utf8_lossy(&output.stdout).into_owned();
+            let mut fields = text.split_whitespace();
+            let seconds: f64 = fields.next().unwrap().parse().unwrap();
+            let peak_kb: u64 = fields.next().unwrap().parse().unwrap();
+            let queries = log_start.map(|start| count_statements(start, &db));
+            samples.push((seconds, peak_kb, queries));
+        }
+        samples.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (seconds, peak_kb, queries) = samples[1];
+        println!(
+            "{n:>6} {label:>10} {command:>10} {:>8.0}ms {:>9.1}MiB {:>10} {:>10.0}ms",
+            seconds * 1000.0,
+            peak_kb as f64 / 1024.0,
+            queries.map_or("n/a".into(), |q| q.to_string()),
+            apply.as_secs_f64() * 1000.0
+        );
+    }
+    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).unwrap();
+    let _ = std::fs::remove_file(file);
+}
+
+/// Statements the server logged for `db` since byte `start` of its log.
+fn count_statements(start: u64, db: &str) -> usize {
+    // The server writes its log asynchronously: give it a moment.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let log = std::fs::read(LOG).unwrap_or_default();
+    let text = String::from_utf8_lossy(&log[(start as usize).min(log.len())..]).into_owned();
+    let marker = format!("@{db} LOG:");
+    text.lines()
+        .filter(|l| l.contains(&marker) && (l.contains("LOG:  statement:") || l.contains("LOG:  execute")))
+        .count()
+}
+
+/// One measured run in its own process, so peak memory is this run's.
+fn child(spec: &str) {
+    let mut parts = spec.splitn(3, ' ');
+    let (command, db, file) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+    let started = Instant::now();
+    let url = DatabaseUrl::parse(&url(db)).unwrap();
+    match command {
+        "plan" => {
+            let desired = dbshape::file::load_path(Path::new(file)).unwrap();
+            let mut database = connect(&url, Access::Read).unwrap();
+            let current = database.inspect(Some(&desired)).unwrap();
+            let desired = database.normalize(&desired, &current).unwrap();
+            let plan = plan::build(Dialect::Postgres, &current, &desired).unwrap();
+            assert!(plan.is_empty(), "the benchmark schema must converge: {:?}", plan.changes().next());
+        }
+        _ => {
+            let mut database = connect(&url, Access::Read).unwrap();
+            let yaml = render(&database.inspect(None).unwrap());
+            assert!(yaml.len() > 10);
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak_kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0);
+    println!("{seconds} {peak_kb}");
+}
