@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 /// N tables of 10 columns with a PK, a unique, a check, an FK and an index.
+#[allow(dead_code)] // each benchmark uses one of the two
 pub fn schema_yaml(n: usize) -> String {
     schema_yaml_with(n, "qty >= 0")
 }
@@ -24,4 +25,3 @@ pub fn schema_yaml_with(n: usize, check: &str) -> String {
     }
     yaml
 }
-

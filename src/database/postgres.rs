@@ -12,7 +12,7 @@ use super::{ApplyOptions, Database};
 use crate::error::{Error, Result};
 use crate::execute::{Applied, Event};
 use crate::inspect::postgres::{Scope, inspect};
-use crate::model::{Schema, Table};
+use crate::model::{Index, IndexKey, Schema, SqlType, Table};
 use crate::plan::{Plan, postgres as planner};
 use crate::sql::{Dialect, quote_ident};
 use postgres::{Client, NoTls};
@@ -120,7 +120,8 @@ impl Database for PostgresDatabase {
         // dbshape's own (spelling-insensitive) rules, is equal for certain:
         // take the live table as its normal form. Only the others go through
         // the server.
-        let mut normalized = Schema { enums: desired.enums.clone(), extensions: desired.extensions.clone(), ..Schema::default() };
+        let mut normalized =
+            Schema { enums: desired.enums.clone(), extensions: desired.extensions.clone(), ..Schema::default() };
         let mut pending = Vec::new();
         for (name, table) in &desired.tables {
             match current.tables.get(name) {
@@ -139,16 +140,38 @@ impl Database for PostgresDatabase {
         if pending.is_empty() {
             return Ok(normalized);
         }
-        let read = self.through_server(desired, &pending)?;
-        for (name, mut table) in pending.into_iter().zip(read) {
-            let wanted = &desired.tables[&name];
-            table.name = name.clone();
-            table.renamed_from = wanted.renamed_from.clone();
-            for column in table.columns.values_mut() {
-                column.renamed_from = wanted.columns.get(&column.name).and_then(|c| c.renamed_from.clone());
+        // Bounded transactions: every relation created holds a lock until the
+        // end of its transaction, and the lock table is finite.
+        let live_of = |name: &String| {
+            let wanted = &desired.tables[name];
+            current.tables.get(wanted.renamed_from.as_deref().unwrap_or(name)).or(current.tables.get(name))
+        };
+        for chunk in pending.chunks(SCRATCH_TABLES_PER_TRANSACTION) {
+            let read = self.through_server(desired, chunk)?;
+            // The live counterparts go through the same parse, so that a live
+            // expression and the file's are compared in one spelling even
+            // when PostgreSQL's printed form does not parse back to itself.
+            let live_names: Vec<String> = chunk.iter().filter(|n| live_of(n).is_some()).cloned().collect();
+            let mut live_schema =
+                Schema { enums: current.enums.clone(), extensions: current.extensions.clone(), ..Schema::default() };
+            for name in &live_names {
+                let mut table = live_of(name).expect("filtered").clone();
+                table.name = name.clone();
+                live_schema.tables.insert(name.clone(), table);
             }
-            table.foreign_keys = wanted.foreign_keys.clone();
-            normalized.tables.insert(name, table);
+            let live_read: std::collections::HashMap<String, Table> = if live_names.is_empty() {
+                Default::default()
+            } else {
+                // Should the live table not recreate (it always should), the
+                // comparison falls back to the file's server spelling alone.
+                self.through_server(&live_schema, &live_names)
+                    .map(|tables| live_names.iter().cloned().zip(tables).collect())
+                    .unwrap_or_default()
+            };
+            for (name, table) in chunk.iter().zip(read) {
+                let live = live_of(name).map(|l| Live { table: l, read: live_read.get(name) });
+                normalized.tables.insert(name.clone(), merge_normalized(&desired.tables[name], table, live));
+            }
         }
         Ok(normalized)
     }
@@ -164,6 +187,102 @@ impl Database for PostgresDatabase {
         let scope = Scope { schemas: &schemas, default_schema: &self.default_schema };
         crate::execute::postgres::apply(&mut self.client, &scope, plan, desired, options, observer)
     }
+}
+
+/// Renames a user type (or the element type of an array) by `rename`.
+fn map_type_schema(sql_type: &mut SqlType, rename: &dyn Fn(&str) -> Option<String>) {
+    match sql_type {
+        SqlType::Other(name) => {
+            if let Some(renamed) = rename(name) {
+                *name = renamed;
+            }
+        }
+        SqlType::Array(element) => map_type_schema(element, rename),
+        _ => {}
+    }
+}
+
+/// How many tables one scratch transaction creates.
+const SCRATCH_TABLES_PER_TRANSACTION: usize = 200;
+
+/// What the server must spell for us: column types, defaults, generated
+/// expressions, checks, and indexes with expressions or predicates. Keys,
+/// plain indexes, identity, foreign keys and comments are names and flags
+/// that the server keeps as given, and cost far more to create.
+fn server_part(table: &Table) -> Table {
+    let mut part = table.clone();
+    part.primary_key = None;
+    part.uniques.clear();
+    part.foreign_keys.clear();
+    part.comment = None;
+    for column in part.columns.values_mut() {
+        column.autoincrement = false;
+        column.identity_always = false;
+        column.comment = None;
+    }
+    part.indexes.retain(|_, index| needs_server(index));
+    part
+}
+
+fn needs_server(index: &Index) -> bool {
+    index.predicate.is_some() || index.parts.iter().any(|p| matches!(p.key, IndexKey::Expr(_)))
+}
+
+/// A live table, and the same table recreated in a scratch schema.
+struct Live<'a> {
+    table: &'a Table,
+    read: Option<&'a Table>,
+}
+
+/// The desired table in the server's spelling: `read` is its server part
+/// read back from the scratch schema. Where an object is unchanged (the
+/// file says what the live object says, by dbshape's comparison or once
+/// both went through the server) the live spelling is kept, so it compares
+/// equal.
+fn merge_normalized(wanted: &Table, read: Table, live: Option<Live>) -> Table {
+    let mut table = wanted.clone();
+    for (name, column) in table.columns.iter_mut() {
+        let Some(spelled) = read.columns.get(name) else { continue };
+        let live_name = column.renamed_from.clone().unwrap_or_else(|| name.clone());
+        let live_column = live.as_ref().and_then(|l| l.table.columns.get(&live_name).or(l.table.columns.get(name)));
+        let live_spelled = live.as_ref().and_then(|l| l.read?.columns.get(&live_name).or(l.read?.columns.get(name)));
+        column.default = match (live_column, live_spelled) {
+            (Some(l), _) if l.default == column.default => l.default.clone(),
+            (Some(l), Some(ls)) if ls.default == spelled.default => l.default.clone(),
+            _ => spelled.default.clone(),
+        };
+        column.generated = match (live_column, live_spelled) {
+            (Some(l), _) if l.generated == column.generated => l.generated.clone(),
+            (Some(l), Some(ls)) if ls.generated == spelled.generated => l.generated.clone(),
+            _ => spelled.generated.clone(),
+        };
+        column.sql_type = spelled.sql_type.clone();
+        column.collation = spelled.collation.clone();
+        column.nullable = spelled.nullable;
+    }
+    for (name, mut check) in read.checks {
+        let written = &wanted.checks[&name].expr;
+        let same_text = live.as_ref().and_then(|l| l.table.checks.values().find(|c| &c.expr == written));
+        let same_meaning = live.as_ref().and_then(|l| {
+            let recreated = l.read?.checks.values().find(|c| c.expr == check.expr)?;
+            l.table.checks.get(&recreated.name)
+        });
+        if let Some(same) = same_text.or(same_meaning) {
+            check.expr = same.expr.clone();
+        }
+        table.checks.insert(name, check);
+    }
+    for (name, index) in table.indexes.iter_mut() {
+        let Some(spelled) = read.indexes.get(name) else { continue };
+        let live_index = live.as_ref().and_then(|l| l.table.indexes.get(name));
+        let live_spelled = live.as_ref().and_then(|l| l.read?.indexes.get(name));
+        *index = match (live_index, live_spelled) {
+            (Some(same), _) if same == index => same.clone(),
+            (Some(same), Some(recreated)) if recreated == spelled => same.clone(),
+            _ => spelled.clone(),
+        };
+    }
+    table
 }
 
 /// Whether `live` already is `wanted` (names, columns, keys, checks,
@@ -184,7 +303,7 @@ impl PostgresDatabase {
     /// transaction that is always rolled back, and reads them back.
     fn through_server(&mut self, desired: &Schema, names: &[String]) -> Result<Vec<Table>> {
         let mut schemas = vec![self.default_schema.clone()];
-        for name in names {
+        for name in names.iter().chain(desired.enums.keys()) {
             if let Some(schema) = schema_of(name)
                 && !schemas.iter().any(|s| s == schema)
             {
@@ -229,8 +348,14 @@ impl PostgresDatabase {
             statements.push((format!("enum \"{name}\""), planner::create_enum(&to_scratch(name), values)));
         }
         for name in names {
-            let mut table = desired.tables[name].clone();
+            let mut table = server_part(&desired.tables[name]);
             table.name = to_scratch(name);
+            // Columns of a schema-qualified enum use its scratch copy.
+            for column in table.columns.values_mut() {
+                map_type_schema(&mut column.sql_type, &|type_name| {
+                    desired.enums.contains_key(type_name).then(|| to_scratch(type_name))
+                });
+            }
             statements.push((format!("table \"{name}\""), planner::create_table(&table)));
             for index in table.indexes.values() {
                 statements.push((
@@ -252,13 +377,23 @@ impl PostgresDatabase {
         let scratch_names: Vec<String> = names.iter().map(|n| to_scratch(n)).collect();
         let read = inspect(&mut tx, &Scope { schemas: &scratch, default_schema: &scratch[0] })?;
         let _ = tx.rollback();
+        // And back: scratch-qualified type names become the real ones.
+        let from_scratch = |type_name: &str| -> Option<String> {
+            let (schema, rest) = type_name.split_once('.')?;
+            let i = scratch.iter().position(|s| s == schema)?;
+            Some(format!("{}.{rest}", schemas[i]))
+        };
         scratch_names
             .iter()
             .zip(names)
             .map(|(scratch_name, name)| {
-                read.tables.get(scratch_name).cloned().ok_or_else(|| {
+                let mut table = read.tables.get(scratch_name).cloned().ok_or_else(|| {
                     Error::Inspect(format!("table \"{name}\" was not found after creating it in a scratch schema"))
-                })
+                })?;
+                for column in table.columns.values_mut() {
+                    map_type_schema(&mut column.sql_type, &from_scratch);
+                }
+                Ok(table)
             })
             .collect()
     }

@@ -5,6 +5,7 @@
 
 use super::{Applied, Event};
 use crate::database::{ApplyOptions, pg_error};
+use crate::diff::Change;
 use crate::error::{Error, Result};
 use crate::inspect::postgres::{Scope, inspect};
 use crate::model::Schema;
@@ -57,6 +58,17 @@ fn run(
         return Err(Error::Refused(
             "the database changed after the plan was made (another apply?); nothing was run: plan again".into(),
         ));
+    }
+    if plan.changes().any(|c| matches!(c, Change::AddEnumValues { .. })) {
+        let version: String =
+            tx.query_one("SHOW server_version_num", &[]).map_err(|e| Error::RolledBack(pg_error(&e)))?.get(0);
+        if version.parse::<u32>().unwrap_or(0) < 120_000 {
+            return Err(Error::Refused(
+                "PostgreSQL before 12 cannot add enum labels inside a transaction, and dbshape runs every plan in one: \
+                 upgrade, or add the labels by hand (ALTER TYPE ... ADD VALUE) and plan again"
+                    .into(),
+            ));
+        }
     }
     let statements: Vec<&str> = plan.statements().collect();
     let total = statements.len();

@@ -643,7 +643,7 @@ fn parse_type(text: &str) -> Result<SqlType, (String, Option<String>)> {
     let sql_type = SqlType::parse(text).map_err(|m| (m, None))?;
     if let SqlType::Other(name) = &sql_type {
         let base = name.split('(').next().unwrap_or(name).trim();
-        let typo = !OTHER_KNOWN_TYPES.contains(&base) && base.len() >= 4;
+        let typo = !OTHER_KNOWN_TYPES.contains(&base) && !KNOWN_TYPES.contains(&base) && base.len() >= 4;
         if let Some(known) = did_you_mean(base, KNOWN_TYPES)
             .filter(|k| typo && strsim::damerau_levenshtein(base, k) <= 1 + usize::from(base.len() >= 7))
         {

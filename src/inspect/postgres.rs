@@ -222,11 +222,7 @@ pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema>
             let descending = option & 1 != 0;
             let nulls_first = option & 2 != 0;
             parts.push(IndexPart {
-                key: if is_column {
-                    IndexKey::Column(definition)
-                } else {
-                    IndexKey::Expr(Expr::new(definition))
-                },
+                key: if is_column { IndexKey::Column(definition) } else { IndexKey::Expr(Expr::new(definition)) },
                 descending,
                 // NULLS FIRST is the default for DESC, NULLS LAST for ASC.
                 nulls_first: (nulls_first != descending).then_some(nulls_first),

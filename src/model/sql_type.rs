@@ -73,7 +73,14 @@ impl SqlType {
         if let Some(element) = collapsed.strip_suffix("[]") {
             return Ok(SqlType::Array(Box::new(SqlType::parse(element)?)));
         }
-        let lower = collapsed.to_ascii_lowercase();
+        let mut lower = collapsed.to_ascii_lowercase();
+        // `timestamp(6) without time zone`: the parameters go last.
+        if let (Some(open), Some(close)) = (lower.find('('), lower.find(')'))
+            && open < close
+            && close + 1 < lower.len()
+        {
+            lower = format!("{}{}{}", lower[..open].trim_end(), &lower[close + 1..], &lower[open..=close]);
+        }
         let (name, args) = match lower.find('(') {
             Some(open) => {
                 let Some(inner) = lower[open + 1..].strip_suffix(')') else {
@@ -120,6 +127,23 @@ impl SqlType {
             "char" | "character" | "nchar" => Ok(SqlType::Char(one_arg(&args)?.unwrap_or(1))),
             "text" | "clob" => no_args(SqlType::Text),
             "date" => no_args(SqlType::Date),
+            "time"
+            | "time without time zone"
+            | "timestamp"
+            | "timestamp without time zone"
+            | "datetime"
+            | "timestamptz"
+            | "timestamp with time zone"
+                if args.is_some() =>
+            {
+                // Fractional-second precision: kept in PostgreSQL's short spelling.
+                let short = match name.as_str() {
+                    "time" | "time without time zone" => "time",
+                    "timestamptz" | "timestamp with time zone" => "timestamptz",
+                    _ => "timestamp",
+                };
+                Ok(SqlType::Other(format!("{short}({})", one_arg(&args)?.unwrap_or(6))))
+            }
             "time" | "time without time zone" => no_args(SqlType::Time),
             "timestamp" | "timestamp without time zone" | "datetime" => no_args(SqlType::Timestamp),
             "timestamptz" | "timestamp with time zone" => no_args(SqlType::TimestampTz),
@@ -232,6 +256,8 @@ mod tests {
             ("timestamp with time zone", "timestamptz"),
             ("bytea", "blob"),
             ("int[]", "integer[]"),
+            ("timestamp(6) without time zone", "timestamp(6)"),
+            ("timestamp(3) with time zone", "TIMESTAMPTZ(3)"),
             ("decimal(10,2)", "numeric(10, 2)"),
             ("char", "character(1)"),
         ] {

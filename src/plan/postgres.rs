@@ -135,7 +135,14 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
             Change::CreateExtension { name } => {
                 phases[TYPES].insert(0, one(format!("CREATE EXTENSION IF NOT EXISTS {}", quote_ident(name))))
             }
-            Change::CreateEnum { name, values } => phases[TYPES].push(one(create_enum(name, values))),
+            Change::CreateEnum { name, values } => {
+                let mut statements = Vec::new();
+                if let Some(schema) = schema_of(name) {
+                    statements.push(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema)));
+                }
+                statements.push(create_enum(name, values));
+                phases[TYPES].push(Step { changes: vec![change.clone()], statements, note: None });
+            }
             Change::DropEnum { name } => phases[DROP_TYPES].push(one(format!("DROP TYPE {}", table_ident(name)))),
             Change::AddEnumValues { name, values } => {
                 let statements = values
