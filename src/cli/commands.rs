@@ -25,11 +25,31 @@ struct Prepared {
 }
 
 fn prepare(target: &Target, access: Access) -> Result<Prepared> {
-    let mut file = crate::file::load_path(&target.schema)?;
-    file.exclude_tables(&target.database.exclude);
     let url = DatabaseUrl::parse(&target.database.url)?;
-    let mut db = connect(&url, access)?;
-    let mut current = db.inspect(Some(&file))?;
+    let (mut file, mut db, mut current) = match url {
+        // A server is read while the file is parsed (two cores, two jobs);
+        // the file's problems are still reported first.
+        DatabaseUrl::Postgres(_) => std::thread::scope(|s| {
+            let loading = s.spawn(|| crate::file::load_path(&target.schema));
+            let reading = connect(&url, access).and_then(|mut db| {
+                let everything = db.inspect(None)?;
+                Ok((db, everything))
+            });
+            let file =
+                loading.join().unwrap_or_else(|_| Err(Error::Refused("reading the schema file failed".into())))?;
+            let (mut db, everything) = reading?;
+            let current = db.restrict(everything, &file);
+            Ok::<_, Error>((file, db, current))
+        })?,
+        // Opening an SQLite file for writing creates it: only once the file is known good.
+        DatabaseUrl::Sqlite(_) => {
+            let file = crate::file::load_path(&target.schema)?;
+            let mut db = connect(&url, access)?;
+            let current = db.inspect(Some(&file))?;
+            (file, db, current)
+        }
+    };
+    file.exclude_tables(&target.database.exclude);
     current.exclude_tables(&target.database.exclude);
     let desired = db.normalize(&file, &current)?;
     let plan = plan::build(db.dialect(), &current, &desired)?;

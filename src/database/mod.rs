@@ -40,6 +40,10 @@ pub trait Database {
     /// file names. Without, everything.
     fn inspect(&mut self, scope: Option<&Schema>) -> Result<Schema>;
 
+    /// Narrows an unscoped [`Database::inspect`] to what `file` manages, as
+    /// `inspect(Some(file))` would have read it (and scopes later applies).
+    fn restrict(&mut self, everything: Schema, file: &Schema) -> Schema;
+
     /// Adapts a desired schema to what this database can store, so that
     /// comparing it with [`Database::inspect`]'s result is exact.
     /// `current` is the live schema in the same scope: tables that already

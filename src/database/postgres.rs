@@ -69,6 +69,19 @@ impl PostgresDatabase {
         Ok(PostgresDatabase { client, default_schema, schemas: Vec::new() })
     }
 
+    /// The default schema and the schemas `file` names.
+    fn managed_schemas(&self, file: &Schema) -> Vec<String> {
+        let mut schemas = vec![self.default_schema.clone()];
+        for name in file.tables.keys().chain(file.enums.keys()) {
+            if let Some(schema) = schema_of(name)
+                && !schemas.iter().any(|s| s == schema)
+            {
+                schemas.push(schema.to_string());
+            }
+        }
+        schemas
+    }
+
     fn scope_schemas(&mut self) -> Result<Vec<String>> {
         if !self.schemas.is_empty() {
             return Ok(self.schemas.clone());
@@ -97,22 +110,20 @@ impl Database for PostgresDatabase {
 
     fn inspect(&mut self, scope: Option<&Schema>) -> Result<Schema> {
         match scope {
-            Some(desired) => {
-                let mut schemas = vec![self.default_schema.clone()];
-                for name in desired.tables.keys().chain(desired.enums.keys()) {
-                    if let Some(schema) = schema_of(name)
-                        && !schemas.iter().any(|s| s == schema)
-                    {
-                        schemas.push(schema.to_string());
-                    }
-                }
-                self.schemas = schemas;
-            }
+            Some(desired) => self.schemas = self.managed_schemas(desired),
             None => self.schemas.clear(),
         }
         let schemas = self.scope_schemas()?;
         let default_schema = self.default_schema.clone();
         inspect(&mut self.client, &Scope { schemas: &schemas, default_schema: &default_schema })
+    }
+
+    fn restrict(&mut self, mut everything: Schema, file: &Schema) -> Schema {
+        self.schemas = self.managed_schemas(file);
+        let managed = |name: &String| schema_of(name).is_none_or(|schema| self.schemas.iter().any(|s| s == schema));
+        everything.tables.retain(|name, _| managed(name));
+        everything.enums.retain(|name, _| managed(name));
+        everything
     }
 
     fn normalize(&mut self, desired: &Schema, current: &Schema) -> Result<Schema> {
@@ -203,7 +214,7 @@ fn map_type_schema(sql_type: &mut SqlType, rename: &dyn Fn(&str) -> Option<Strin
 }
 
 /// How many tables one scratch transaction creates.
-const SCRATCH_TABLES_PER_TRANSACTION: usize = 200;
+const SCRATCH_TABLES_PER_TRANSACTION: usize = 500;
 
 /// What the server must spell for us: column types, defaults, generated
 /// expressions, checks, and indexes with expressions or predicates. Keys,

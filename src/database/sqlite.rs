@@ -55,6 +55,10 @@ impl Database for SqliteDatabase {
         crate::inspect::sqlite::inspect(&self.conn)
     }
 
+    fn restrict(&mut self, everything: Schema, _file: &Schema) -> Schema {
+        everything
+    }
+
     fn normalize(&mut self, desired: &Schema, _current: &Schema) -> Result<Schema> {
         crate::plan::sqlite::normalize(desired)
     }
