@@ -159,29 +159,39 @@ impl Database for PostgresDatabase {
         };
         for chunk in pending.chunks(SCRATCH_TABLES_PER_TRANSACTION) {
             let read = self.through_server(desired, chunk)?;
-            // The live counterparts go through the same parse, so that a live
-            // expression and the file's are compared in one spelling even
-            // when PostgreSQL's printed form does not parse back to itself.
-            let live_names: Vec<String> = chunk.iter().filter(|n| live_of(n).is_some()).cloned().collect();
+            let mut second_look = Vec::new();
+            for (name, table) in chunk.iter().zip(read) {
+                let live = live_of(name).map(|l| Live { table: l, read: None });
+                let merged = merge_normalized(&desired.tables[name], table.clone(), live);
+                if live_of(name).is_some_and(|l| !table_matches(l, &merged)) {
+                    second_look.push((name.clone(), table));
+                }
+                normalized.tables.insert(name.clone(), merged);
+            }
+            if second_look.is_empty() {
+                continue;
+            }
+            // Still different from the live table: the live counterparts go
+            // through the same parse, so that a live expression and the file's
+            // are compared in one spelling even when PostgreSQL's printed form
+            // does not parse back to itself.
+            let live_names: Vec<String> = second_look.iter().map(|(name, _)| name.clone()).collect();
             let mut live_schema =
                 Schema { enums: current.enums.clone(), extensions: current.extensions.clone(), ..Schema::default() };
             for name in &live_names {
-                let mut table = live_of(name).expect("filtered").clone();
+                let mut table = live_of(name).expect("has a live table").clone();
                 table.name = name.clone();
                 live_schema.tables.insert(name.clone(), table);
             }
-            let live_read: std::collections::HashMap<String, Table> = if live_names.is_empty() {
-                Default::default()
-            } else {
-                // Should the live table not recreate (it always should), the
-                // comparison falls back to the file's server spelling alone.
-                self.through_server(&live_schema, &live_names)
-                    .map(|tables| live_names.iter().cloned().zip(tables).collect())
-                    .unwrap_or_default()
-            };
-            for (name, table) in chunk.iter().zip(read) {
-                let live = live_of(name).map(|l| Live { table: l, read: live_read.get(name) });
-                normalized.tables.insert(name.clone(), merge_normalized(&desired.tables[name], table, live));
+            // Should a live table not recreate (it always should), the
+            // comparison keeps the file's server spelling alone.
+            let live_read: std::collections::HashMap<String, Table> = self
+                .through_server(&live_schema, &live_names)
+                .map(|tables| live_names.iter().cloned().zip(tables).collect())
+                .unwrap_or_default();
+            for (name, table) in second_look {
+                let live = live_of(&name).map(|l| Live { table: l, read: live_read.get(&name) });
+                normalized.tables.insert(name.clone(), merge_normalized(&desired.tables[&name], table, live));
             }
         }
         Ok(normalized)
