@@ -38,6 +38,9 @@ fn main() {
     let sizes: Vec<usize> = std::env::var("DBSHAPE_BENCH_TABLES")
         .map(|v| v.split(',').map(|n| n.parse().expect("number")).collect())
         .unwrap_or_else(|_| vec![10, 100, 1000, 5000]);
+    let variants: Vec<String> = std::env::var("DBSHAPE_BENCH_CHECKS")
+        .map(|v| v.split(',').map(str::to_string).collect())
+        .unwrap_or_else(|_| vec!["kept".into(), "rewritten".into()]);
     println!(
         "{:>6} {:>10} {:>10} {:>10} {:>12} {:>10} {:>12}",
         "tables", "check", "command", "wall", "peak RSS", "queries", "apply (once)"

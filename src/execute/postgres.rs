@@ -3,13 +3,13 @@
 //! a re-plan under the lock, every statement, COMMIT. Any failure rolls the
 //! whole transaction back.
 
-use super::{Applied, Event};
+use super::{Applied, Event, replan_under_lock, run_statements};
 use crate::database::{ApplyOptions, pg_error};
 use crate::diff::Change;
 use crate::error::{Error, Result};
 use crate::inspect::postgres::{Scope, inspect};
 use crate::model::Schema;
-use crate::plan::{self, Plan};
+use crate::plan::Plan;
 use crate::sql::Dialect;
 use postgres::Client;
 use std::time::Instant;
@@ -47,18 +47,10 @@ fn run(
     let mut tx = client.transaction().map_err(|e| Error::RolledBack(pg_error(&e)))?;
     tx.batch_execute(&format!("SET LOCAL lock_timeout = {}", options.lock_timeout.as_millis()))
         .map_err(|e| Error::RolledBack(pg_error(&e)))?;
-    // Another apply may have committed between our plan and our lock.
-    let mut current = inspect(&mut tx, scope)?;
-    current.exclude_tables(&options.exclude);
-    let plan = plan::build(Dialect::Postgres, &current, desired)?;
-    if plan.is_empty() {
+    let current = inspect(&mut tx, scope)?;
+    let Some(plan) = replan_under_lock(Dialect::Postgres, current, desired, expected, options)? else {
         return Ok(Applied { already_in_sync: true, elapsed: started.elapsed(), ..Applied::default() });
-    }
-    if plan != *expected {
-        return Err(Error::Refused(
-            "the database changed after the plan was made (another apply?); nothing was run: plan again".into(),
-        ));
-    }
+    };
     if plan.changes().any(|c| matches!(c, Change::AddEnumValues { .. })) {
         let version: String =
             tx.query_one("SHOW server_version_num", &[]).map_err(|e| Error::RolledBack(pg_error(&e)))?.get(0);
@@ -70,10 +62,7 @@ fn run(
             ));
         }
     }
-    let statements: Vec<&str> = plan.statements().collect();
-    let total = statements.len();
-    for (i, sql) in statements.iter().enumerate() {
-        let began = Instant::now();
+    let total = run_statements(&plan, observer, |sql| {
         tx.batch_execute(sql).map_err(|e| {
             let mut message = pg_error(&e);
             if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
@@ -82,10 +71,9 @@ fn run(
                     options.lock_timeout.as_millis()
                 ));
             }
-            Error::Statement { number: i + 1, total, sql: sql.to_string(), message }
-        })?;
-        observer(&Event::Statement { number: i + 1, total, sql, elapsed: began.elapsed() });
-    }
+            message
+        })
+    })?;
     tx.commit().map_err(|e| Error::RolledBack(format!("commit failed: {}", pg_error(&e))))?;
     Ok(Applied { statements: total, elapsed: started.elapsed(), already_in_sync: false })
 }

@@ -4,11 +4,11 @@
 //! `foreign_key_check` of the tables the plan touched, then COMMIT. Any
 //! failure rolls the whole transaction back.
 
-use super::{Applied, Event};
+use super::{Applied, Event, replan_under_lock, run_statements};
 use crate::database::ApplyOptions;
 use crate::error::{Error, Result};
 use crate::model::Schema;
-use crate::plan::{self, Plan};
+use crate::plan::Plan;
 use crate::sql::Dialect;
 use rusqlite::{Connection, TransactionBehavior};
 use std::time::Instant;
@@ -42,30 +42,11 @@ fn run(
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| Error::Refused(format!("cannot lock the database for writing: {e}")))?;
-    // Another apply may have committed between our plan and our lock.
-    let mut current = crate::inspect::sqlite::inspect(&tx)?;
-    current.exclude_tables(&options.exclude);
-    let plan = plan::build(Dialect::Sqlite, &current, desired)?;
-    if plan.is_empty() {
+    let current = crate::inspect::sqlite::inspect(&tx)?;
+    let Some(plan) = replan_under_lock(Dialect::Sqlite, current, desired, expected, options)? else {
         return Ok(Applied { already_in_sync: true, elapsed: started.elapsed(), ..Applied::default() });
-    }
-    if plan != *expected {
-        return Err(Error::Refused(
-            "the database changed after the plan was made (another apply?); nothing was run: plan again".into(),
-        ));
-    }
-    let statements: Vec<&str> = plan.statements().collect();
-    let total = statements.len();
-    for (i, sql) in statements.iter().enumerate() {
-        let began = Instant::now();
-        tx.execute_batch(sql).map_err(|e| Error::Statement {
-            number: i + 1,
-            total,
-            sql: sql.to_string(),
-            message: e.to_string(),
-        })?;
-        observer(&Event::Statement { number: i + 1, total, sql, elapsed: began.elapsed() });
-    }
+    };
+    let total = run_statements(&plan, observer, |sql| tx.execute_batch(sql).map_err(|e| e.to_string()))?;
     for table in &plan.foreign_key_checks {
         let mut check = tx.prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check(?1) LIMIT 5")?;
         let violations: Vec<(String, Option<i64>, String)> =
