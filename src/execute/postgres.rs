@@ -63,7 +63,8 @@ fn run(
         }
     }
     let total = run_statements(&plan, observer, |sql| {
-        tx.batch_execute(sql).map_err(|e| {
+        // One statement per call (extended protocol): none can smuggle in another.
+        tx.execute(sql, &[]).map(drop).map_err(|e| {
             let mut message = pg_error(&e);
             if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
                 message.push_str(&format!(

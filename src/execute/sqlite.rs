@@ -46,7 +46,8 @@ fn run(
     let Some(plan) = replan_under_lock(Dialect::Sqlite, current, desired, expected, options)? else {
         return Ok(Applied { already_in_sync: true, elapsed: started.elapsed(), ..Applied::default() });
     };
-    let total = run_statements(&plan, observer, |sql| tx.execute_batch(sql).map_err(|e| e.to_string()))?;
+    // One statement per call: a plan's statement can never smuggle in another.
+    let total = run_statements(&plan, observer, |sql| tx.execute(sql, []).map(drop).map_err(|e| e.to_string()))?;
     for table in &plan.foreign_key_checks {
         let mut check = tx.prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check(?1) LIMIT 5")?;
         let violations: Vec<(String, Option<i64>, String)> =

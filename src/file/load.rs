@@ -143,6 +143,7 @@ impl Loader<'_> {
         }
         self.resolve_foreign_keys(&mut schema, &raw_tables);
         self.check_names(&schema);
+        self.check_expressions(&schema);
         schema
     }
 
@@ -517,6 +518,48 @@ impl Loader<'_> {
         })
     }
 
+    /// Every SQL expression of the file must be one expression: balanced
+    /// parentheses, no `;`, no comment. An expression that closes its own
+    /// parenthesis could otherwise end the statement it is pasted into and
+    /// start another one (`1=1); DROP TABLE users; --`), which would run
+    /// without the consent destructive changes need.
+    fn check_expressions(&mut self, schema: &Schema) {
+        for table in schema.tables.values() {
+            let t = table.name.as_str();
+            for column in table.columns.values() {
+                if let Some(DefaultValue::Expr(expr)) = &column.default {
+                    self.check_expression(&["tables", t, "columns", &column.name, "default"], expr.as_str());
+                }
+                if let Some(expr) = &column.generated {
+                    self.check_expression(&["tables", t, "columns", &column.name, "generated"], expr.as_str());
+                }
+            }
+            for check in table.checks.values() {
+                let column = table.columns.keys().find(|c| naming::check(t, c) == check.name);
+                match column {
+                    Some(c) => self.check_expression(&["tables", t, "columns", c, "check"], check.expr.as_str()),
+                    None => self.check_expression(&["tables", t, "checks", &check.name], check.expr.as_str()),
+                }
+            }
+            for index in table.indexes.values() {
+                for part in &index.parts {
+                    if let IndexKey::Expr(expr) = &part.key {
+                        self.check_expression(&["tables", t, "indexes", &index.name, "columns"], expr.as_str());
+                    }
+                }
+                if let Some(predicate) = &index.predicate {
+                    self.check_expression(&["tables", t, "indexes", &index.name, "where"], predicate.as_str());
+                }
+            }
+        }
+    }
+
+    fn check_expression(&mut self, path: &[&str], sql: &str) {
+        if let Err(problem) = single_expression(sql) {
+            self.report(path, format!("invalid SQL expression \"{sql}\": {problem}"), None);
+        }
+    }
+
     /// Index, unique and primary-key names share one namespace per database
     /// (and with tables); so do constraint names within a table.
     fn check_names(&mut self, schema: &Schema) {
@@ -588,6 +631,48 @@ impl Loader<'_> {
             }
         }
     }
+}
+
+/// Whether `sql` is a single expression that cannot end the statement it is
+/// placed in.
+fn single_expression(sql: &str) -> Result<(), &'static str> {
+    use crate::sql::lexer::{Kind, tokenize};
+    let tokens = tokenize(sql);
+    if tokens.is_empty() {
+        return Err("it is empty");
+    }
+    let mut depth = 0i32;
+    let mut previous_end = 0;
+    for token in &tokens {
+        let gap = &sql[previous_end..token.start];
+        if gap.contains("--") || gap.contains("/*") {
+            return Err("comments are not allowed in expressions");
+        }
+        previous_end = token.end;
+        let quoted_to_end = matches!(token.kind, Kind::String | Kind::QuotedIdent)
+            && (token.text.len() < 2 || !token.text.ends_with(['\'', '"', '`', ']']));
+        if quoted_to_end {
+            return Err("a quote is not closed");
+        }
+        if token.is_punct(';') {
+            return Err("`;` would end the statement");
+        }
+        if token.is_punct('(') {
+            depth += 1;
+        } else if token.is_punct(')') {
+            depth -= 1;
+            if depth < 0 {
+                return Err("a `)` closes a parenthesis the expression did not open");
+            }
+        }
+    }
+    if sql[previous_end..].contains("--") || sql[previous_end..].contains("/*") {
+        return Err("comments are not allowed in expressions");
+    }
+    if depth != 0 {
+        return Err("a `(` is not closed");
+    }
+    Ok(())
 }
 
 /// Extracts `x` and the expected names from serde's

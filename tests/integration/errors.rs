@@ -160,3 +160,16 @@ fn unquoted_comma_in_flow_type_gets_a_hint() {
     schema_error("tables:\n  a:\n    columns:\n      n: { type: numeric(10,2) }\n")
         .stderr_has("quote types like \"numeric(10,2)\"");
 }
+
+/// An expression that closes its own parenthesis could end the statement
+/// it is pasted into and run another one, past the destructive gate.
+#[test]
+fn expressions_cannot_escape_their_statement() {
+    for expr in ["1=1); DROP TABLE t; --", "a > 0; DELETE FROM t", "a > 0 -- comment", "(a > 0", "'open", ""] {
+        let yaml = format!(
+            "tables:\n  t:\n    columns:\n      a: {{ type: integer }}\n    checks:\n      c: {}\n",
+            serde_json::to_string(expr).unwrap()
+        );
+        schema_error(&yaml).stderr_has("invalid SQL expression");
+    }
+}
