@@ -3,6 +3,7 @@
 
 use super::args::{DatabaseArg, Format, Target};
 use super::output;
+use super::style::Style;
 use super::{EXIT_DRIFT, EXIT_ERROR, EXIT_OK};
 use crate::database::{Access, ApplyOptions, Database, connect};
 use crate::error::{Error, Result};
@@ -60,11 +61,11 @@ fn schema_name(target: &Target) -> String {
     target.schema.file_name().map_or_else(|| target.schema.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-pub fn plan(target: &Target, format: Format) -> Result<i32> {
+pub fn plan(target: &Target, format: Format, style: Style) -> Result<i32> {
     let prepared = prepare(target, Access::Read)?;
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Text => output::plan_text(&mut out, &prepared.plan, &prepared.url, &schema_name(target)),
+        Format::Text => output::plan_text(&mut out, &prepared.plan, &prepared.url, &schema_name(target), style),
         Format::Sql => output::plan_sql(&mut out, &prepared.plan),
         Format::Json => output::plan_json(&mut out, &prepared.plan),
     }
@@ -72,15 +73,23 @@ pub fn plan(target: &Target, format: Format) -> Result<i32> {
     Ok(EXIT_OK)
 }
 
-pub fn check(target: &Target) -> Result<i32> {
+pub fn check(target: &Target, style: Style) -> Result<i32> {
     let prepared = prepare(target, Access::Read)?;
     let mut out = std::io::stdout().lock();
     if prepared.plan.is_empty() {
         writeln!(out, "In sync: the database matches {}.", schema_name(target)).map_err(stdout_error)?;
         return Ok(EXIT_OK);
     }
-    output::drift(&mut out, &prepared.current, &prepared.desired, &prepared.plan, &prepared.url, &schema_name(target))
-        .map_err(stdout_error)?;
+    output::drift(
+        &mut out,
+        &prepared.current,
+        &prepared.desired,
+        &prepared.plan,
+        &prepared.url,
+        &schema_name(target),
+        style,
+    )
+    .map_err(stdout_error)?;
     Ok(EXIT_DRIFT)
 }
 
@@ -90,12 +99,13 @@ pub fn apply(
     dry_run: bool,
     allow_destructive: bool,
     lock_timeout: Duration,
+    style: Style,
 ) -> Result<i32> {
     let Prepared { url, mut db, desired, plan, .. } =
         prepare(target, if dry_run { Access::Read } else { Access::Write })?;
     let name = schema_name(target);
     let mut out = std::io::stdout().lock();
-    output::plan_text(&mut out, &plan, &url, &name).map_err(stdout_error)?;
+    output::plan_text(&mut out, &plan, &url, &name, style).map_err(stdout_error)?;
     if plan.is_empty() || dry_run {
         return Ok(EXIT_OK);
     }

@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod output;
+mod style;
 
 use crate::error::Error;
 use args::{Cli, Command};
@@ -36,16 +37,19 @@ where
             return if error.use_stderr() { EXIT_ERROR } else { EXIT_OK };
         }
     };
+    let style = style::Style::new(cli.color);
     let result = match cli.command {
-        Command::Plan { target, format } => commands::plan(&target, format),
+        Command::Plan { target, format } => commands::plan(&target, format, style),
         Command::Apply { target, yes, dry_run, allow_destructive, lock_timeout } => {
-            commands::apply(&target, yes, dry_run, allow_destructive, lock_timeout)
+            commands::apply(&target, yes, dry_run, allow_destructive, lock_timeout, style)
         }
-        Command::Check { target } => commands::check(&target),
+        Command::Check { target } => commands::check(&target, style),
         Command::Inspect { database, output } => commands::inspect(&database, output.as_deref()),
     };
     match result {
         Ok(code) => code,
+        // A closed pipe (`dbshape plan | head`) is the reader's choice, not an error to report.
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => EXIT_ERROR,
         Err(error) => {
             report(&error);
             EXIT_ERROR

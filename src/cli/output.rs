@@ -1,9 +1,12 @@
 //! How plans and drift look: text for people, SQL for scripts, JSON for
 //! tools.
 
+use super::style::Style;
+use crate::diff::Change;
 use crate::model::Schema;
 use crate::plan::Plan;
 use crate::url::DatabaseUrl;
+use indexmap::IndexMap;
 use serde_json::json;
 use std::io::{self, Write};
 use std::time::Duration;
@@ -11,31 +14,62 @@ use std::time::Duration;
 /// JSON document version; bump on any incompatible change.
 pub const JSON_FORMAT_VERSION: u32 = 1;
 
-pub fn plan_text(out: &mut dyn Write, plan: &Plan, url: &DatabaseUrl, schema_name: &str) -> io::Result<()> {
+pub fn plan_text(
+    out: &mut dyn Write,
+    plan: &Plan,
+    url: &DatabaseUrl,
+    schema_name: &str,
+    style: Style,
+) -> io::Result<()> {
     if plan.is_empty() {
         return writeln!(out, "No changes. The database matches {schema_name}.");
     }
     let count = plan.changes().count();
-    writeln!(out, "Plan for {url} ({count} change{}):\n", plural(count))?;
+    writeln!(out, "Plan for {url} ({count} change{}):", plural(count))?;
+    // Grouped by table, in the order the plan first touches them.
+    let mut groups: IndexMap<&str, (Vec<&Change>, Vec<&str>)> = IndexMap::new();
     for step in &plan.steps {
         for change in &step.changes {
-            write!(out, "  {} {change}", change.marker())?;
+            let group = groups.entry(change.table()).or_default();
+            group.0.push(change);
+            if let Some(note) = &step.note
+                && !group.1.contains(&note.as_str())
+            {
+                group.1.push(note);
+            }
+        }
+    }
+    for (table, (changes, notes)) in &groups {
+        writeln!(out, "\n  {}", style.bold(table))?;
+        for note in notes {
+            writeln!(out, "    {}", style.dim(&format!("note: {note}")))?;
+        }
+        for change in changes {
+            let line = format!("{} {change}", change.marker());
+            write!(out, "    {}", style.marked(change.marker(), &line))?;
             if let Some(why) = change.destructive() {
-                write!(out, "   [DESTRUCTIVE: {why}]")?;
+                write!(out, "   {}", style.danger(&format!("[DESTRUCTIVE: {why}]")))?;
             }
             writeln!(out)?;
-        }
-        if let Some(note) = &step.note {
-            writeln!(out, "      note: {note}")?;
         }
     }
     writeln!(out, "\nSQL (one transaction):")?;
     for sql in plan.statements() {
         writeln!(out, "  {};", sql.replace('\n', "\n  "))?;
     }
+    let tally = |marker: char| plan.changes().filter(|c| c.marker() == marker).count();
+    writeln!(
+        out,
+        "\n{count} change{}: {} to add, {} to change, {} to remove.",
+        plural(count),
+        tally('+'),
+        tally('~'),
+        tally('-')
+    )?;
     let destructive = plan.destructive().len();
     if destructive > 0 {
-        writeln!(out, "\n{destructive} destructive change{}: apply needs --allow-destructive.", plural(destructive))?;
+        let line = format!("{destructive} destructive change{}: apply needs --allow-destructive.", plural(destructive));
+        writeln!(out, "{}", style.danger(&line))?;
     }
     Ok(())
 }
@@ -94,15 +128,25 @@ pub fn drift(
     plan: &Plan,
     url: &DatabaseUrl,
     schema_name: &str,
+    style: Style,
 ) -> io::Result<()> {
     let count = plan.changes().count();
     writeln!(out, "Drift: the database differs from {schema_name} ({count} change{}).\n", plural(count))?;
     let live = crate::file::render(current);
     let wanted = crate::file::render(desired);
     let diff = similar::TextDiff::from_lines(&live, &wanted);
-    write!(out, "{}", diff.unified_diff().context_radius(3).header("database", schema_name))?;
+    let text = diff.unified_diff().context_radius(3).header("database", schema_name).to_string();
+    for line in text.lines() {
+        let painted = match line.chars().next() {
+            Some('+') if !line.starts_with("+++") => style.added(line),
+            Some('-') if !line.starts_with("---") => style.removed(line),
+            Some('@') => style.dim(line),
+            _ => line.to_string(),
+        };
+        writeln!(out, "{painted}")?;
+    }
     writeln!(out)?;
-    plan_text(out, plan, url, schema_name)
+    plan_text(out, plan, url, schema_name, style)
 }
 
 pub fn duration(elapsed: Duration) -> String {

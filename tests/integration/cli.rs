@@ -118,3 +118,27 @@ fn odd_identifiers(t: &Test) {
     t.schema(&inspected);
     t.assert_in_sync();
 }
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let t = Test::sqlite();
+    t.schema(SCHEMA);
+    // Not a terminal (and NO_COLOR set by the harness): plain text.
+    assert!(!t.run(&["plan"]).success().stdout.contains('\x1b'));
+    assert!(!t.run(&["plan", "--color", "auto"]).success().stdout.contains('\x1b'));
+    let coloured = t.run(&["plan", "--color", "always"]).success().stdout;
+    assert!(coloured.contains("\x1b[32m+ create table a"), "{coloured:?}");
+    t.run(&["plan", "--color", "sometimes"]).code(2);
+}
+
+#[test]
+fn plan_groups_changes_by_table_and_counts_them() {
+    let t = Test::sqlite();
+    t.schema("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n  b:\n    columns:\n      id: { type: integer }\n");
+    t.apply();
+    t.schema("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      n: { type: text }\n    indexes:\n      a_n: { columns: [n] }\n");
+    let run = t.run(&["plan"]).success();
+    assert!(run.stdout.contains("\n  a\n    + add column a.n text\n    + create index a_n on a\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("\n  b\n    - drop table b"), "{}", run.stdout);
+    assert!(run.stdout.contains("3 changes: 2 to add, 0 to change, 1 to remove."), "{}", run.stdout);
+}
