@@ -8,7 +8,7 @@ use std::time::Duration;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success; for `check`: the database matches the schema file
-  1  `check` only: the database has drifted from the schema file
+  1  `check`: the database has drifted from the schema file; `diff`: the two sides differ
   2  error: bad input, connection failure, failed or refused apply (nothing was changed)";
 
 #[derive(Debug, Parser)]
@@ -62,6 +62,34 @@ pub enum Command {
     Check {
         #[command(flatten)]
         target: Target,
+    },
+    /// Print the plan that turns FROM into TO; each is a database URL or a schema file
+    #[command(after_help = "FROM and TO are each a database URL or a schema file. Between two files no database is \
+needed: the plan is for --dialect.\n\nExamples:\n  dbshape diff old.yaml schema.yaml --dialect postgresql\n  \
+dbshape diff postgresql://prod/app schema.yaml\n  dbshape diff sqlite:///staging.db sqlite:///app.db --format sql\n\n\
+Exit codes:\n  0  FROM and TO are the same schema\n  1  they differ (the plan is printed)\n  2  error")]
+    Diff {
+        /// The schema to start from
+        from: String,
+        /// The schema to arrive at
+        to: String,
+        /// The dialect to plan for when neither side is a database
+        #[arg(long, value_enum, default_value_t = DialectArg::Sqlite)]
+        dialect: DialectArg,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Leave tables matching this glob alone (repeatable)
+        #[arg(long, value_name = "GLOB")]
+        exclude: Vec<String>,
+    },
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  dbshape completions bash > ~/.local/share/bash-completion/completions/dbshape\n  dbshape completions zsh > ~/.zfunc/_dbshape\n  dbshape completions fish > ~/.config/fish/completions/dbshape.fish"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// Write the live database's schema as schema.yaml
     #[command(after_help = "Examples:\n  dbshape inspect --url sqlite:///app.db --output schema.yaml\n\n".to_string() + EXIT_CODES)]
@@ -123,4 +151,11 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
         _ => return Err(format!("unknown unit \"{unit}\" (ms, s or m)")),
     };
     Ok(Duration::from_secs_f64(seconds))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DialectArg {
+    Sqlite,
+    #[value(alias = "postgres")]
+    Postgresql,
 }

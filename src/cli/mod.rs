@@ -45,6 +45,18 @@ where
         }
         Command::Check { target } => commands::check(&target, style),
         Command::Inspect { database, output } => commands::inspect(&database, output.as_deref()),
+        Command::Diff { from, to, dialect, format, exclude } => {
+            commands::diff(&from, &to, dialect, format, &exclude, style)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "dbshape",
+                &mut std::io::stdout(),
+            );
+            Ok(EXIT_OK)
+        }
     };
     match result {
         Ok(code) => code,

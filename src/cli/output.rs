@@ -14,18 +14,26 @@ use std::time::Duration;
 /// JSON document version; bump on any incompatible change.
 pub const JSON_FORMAT_VERSION: u32 = 1;
 
-pub fn plan_text(
-    out: &mut dyn Write,
-    plan: &Plan,
-    url: &DatabaseUrl,
-    schema_name: &str,
-    style: Style,
-) -> io::Result<()> {
+/// What a plan is about: the database it changes, and the sentence that
+/// says there is nothing to do.
+pub struct Heading {
+    pub target: String,
+    pub in_sync: String,
+}
+
+impl Heading {
+    /// A database and the schema file it is compared with.
+    pub fn database(url: &DatabaseUrl, schema_name: &str) -> Heading {
+        Heading { target: url.to_string(), in_sync: format!("No changes. The database matches {schema_name}.") }
+    }
+}
+
+pub fn plan_text(out: &mut dyn Write, plan: &Plan, heading: &Heading, style: Style) -> io::Result<()> {
     if plan.is_empty() {
-        return writeln!(out, "No changes. The database matches {schema_name}.");
+        return writeln!(out, "{}", heading.in_sync);
     }
     let count = plan.changes().count();
-    writeln!(out, "Plan for {url} ({count} change{}):", plural(count))?;
+    writeln!(out, "Plan for {} ({count} change{}):", heading.target, plural(count))?;
     // Grouped by table, in the order the plan first touches them.
     let mut groups: IndexMap<&str, (Vec<&Change>, Vec<&str>)> = IndexMap::new();
     for step in &plan.steps {
@@ -146,7 +154,7 @@ pub fn drift(
         writeln!(out, "{painted}")?;
     }
     writeln!(out)?;
-    plan_text(out, plan, url, schema_name, style)
+    plan_text(out, plan, &Heading::database(url, schema_name), style)
 }
 
 pub fn duration(elapsed: Duration) -> String {

@@ -97,7 +97,7 @@ fn json_plan_is_a_stable_document() {
 fn help_documents_exit_codes() {
     let t = Test::sqlite();
     for args in [vec!["--help"], vec!["check", "--help"], vec!["apply", "--help"]] {
-        t.run(&args).success().stdout_has("Exit codes:").stdout_has("1  `check` only");
+        t.run(&args).success().stdout_has("Exit codes:").stdout_has("1  `check`: the database has drifted");
     }
     t.run(&["--version"]).success().stdout_has("dbshape ");
     t.run(&["frobnicate"]).code(2);
@@ -141,4 +141,42 @@ fn plan_groups_changes_by_table_and_counts_them() {
     assert!(run.stdout.contains("\n  a\n    + add column a.n text\n    + create index a_n on a\n"), "{}", run.stdout);
     assert!(run.stdout.contains("\n  b\n    - drop table b"), "{}", run.stdout);
     assert!(run.stdout.contains("3 changes: 2 to add, 0 to change, 1 to remove."), "{}", run.stdout);
+}
+
+#[test]
+fn diff_between_any_two_sources() {
+    let t = Test::sqlite();
+    let v1 = "tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n";
+    let v2 = "tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      n: { type: text }\n";
+    std::fs::write(t.dir().join("v1.yaml"), v1).unwrap();
+    std::fs::write(t.dir().join("v2.yaml"), v2).unwrap();
+    // File to file, offline, for either dialect.
+    t.run(&["diff", "v1.yaml", "v1.yaml"]).success().stdout_has("No changes: both sides are the same schema.");
+    let run = t.run(&["diff", "v1.yaml", "v2.yaml", "--format", "sql"]).code(1);
+    assert_eq!(run.stdout, "ALTER TABLE \"a\" ADD COLUMN \"n\" TEXT;\n");
+    let run = t.run(&["diff", "v1.yaml", "v2.yaml", "--dialect", "postgresql", "--format", "sql"]).code(1);
+    assert_eq!(run.stdout, "ALTER TABLE \"a\" ADD COLUMN \"n\" text;\n");
+    t.run(&["diff", "v2.yaml", "v1.yaml"])
+        .code(1)
+        .stdout_has("- drop column a.n")
+        .stdout_has("v2.yaml → v1.yaml (sqlite)");
+    // Database to file is the plan; database to database compares two live schemas.
+    t.schema(v1);
+    t.apply();
+    t.run(&["diff", &t.url(), "v2.yaml"]).code(1).stdout_has("+ add column a.n text");
+    t.run(&["diff", &t.url(), "v1.yaml"]).success();
+    let other = Test::sqlite();
+    other.schema(v2);
+    other.apply();
+    t.run(&["diff", &t.url(), &other.url()]).code(1).stdout_has("+ add column a.n text");
+    t.run(&["diff", "missing.yaml", "v1.yaml"]).code(2);
+}
+
+#[test]
+fn completions_for_common_shells() {
+    let t = Test::sqlite();
+    for shell in ["bash", "zsh", "fish"] {
+        let run = t.run(&["completions", shell]).success();
+        assert!(run.stdout.contains("inspect") && run.stdout.contains("allow-destructive"), "{shell}");
+    }
 }
