@@ -83,6 +83,10 @@ Exit codes:\n  0  FROM and TO are the same schema\n  1  they differ (the plan is
         #[arg(long, value_name = "GLOB")]
         exclude: Vec<String>,
     },
+    /// Print the JSON Schema (draft-07) of schema.yaml, for editors
+    #[command(after_help = "Examples:\n  dbshape json-schema > dbshape.schema.json\n  \
+# then, as the first line of schema.yaml:\n  # yaml-language-server: $schema=dbshape.schema.json")]
+    JsonSchema,
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  dbshape completions bash > ~/.local/share/bash-completion/completions/dbshape\n  dbshape completions zsh > ~/.zfunc/_dbshape\n  dbshape completions fish > ~/.config/fish/completions/dbshape.fish"

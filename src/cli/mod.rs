@@ -48,6 +48,11 @@ where
         Command::Diff { from, to, dialect, format, exclude } => {
             commands::diff(&from, &to, dialect, format, &exclude, style)
         }
+        Command::JsonSchema => {
+            let schema = serde_json::to_string_pretty(&crate::file::json_schema()).expect("a JSON value serialises");
+            println!("{schema}");
+            Ok(EXIT_OK)
+        }
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

@@ -180,3 +180,26 @@ fn completions_for_common_shells() {
         assert!(run.stdout.contains("inspect") && run.stdout.contains("allow-destructive"), "{shell}");
     }
 }
+
+/// Every schema file the project ships validates against the JSON Schema
+/// that `json-schema` prints, and a misspelt key does not.
+#[test]
+fn json_schema_validates_every_example() {
+    let t = Test::sqlite();
+    let schema: serde_json::Value = serde_json::from_str(&t.run(&["json-schema"]).success().stdout).unwrap();
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    let validator = jsonschema::draft7::new(&schema).expect("a valid draft-07 schema");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("schema.yaml")];
+    for entry in std::fs::read_dir(root.join("examples/seed")).unwrap() {
+        files.push(entry.unwrap().path());
+    }
+    for file in &files {
+        let yaml: serde_json::Value = serde_yaml::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&yaml).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", file.display());
+    }
+    let typo: serde_json::Value =
+        serde_yaml::from_str("tables:\n  a:\n    columns:\n      id: { type: integer, nulable: false }\n").unwrap();
+    assert!(!validator.is_valid(&typo));
+}
