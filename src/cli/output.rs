@@ -140,7 +140,15 @@ pub fn drift(
 ) -> io::Result<()> {
     let count = plan.changes().count();
     writeln!(out, "Drift: the database differs from {schema_name} ({count} change{}).\n", plural(count))?;
-    let live = crate::file::render(current);
+    // Column order is not managed: show the live columns in the file's order
+    // so that a column only in another position is not a difference.
+    let mut current = current.clone();
+    for (name, table) in current.tables.iter_mut() {
+        if let Some(wanted) = desired.tables.get(name) {
+            table.columns.sort_by_cached_key(|column, _| wanted.columns.get_index_of(column).unwrap_or(usize::MAX));
+        }
+    }
+    let live = crate::file::render(&current);
     let wanted = crate::file::render(desired);
     let diff = similar::TextDiff::from_lines(&live, &wanted);
     let text = diff.unified_diff().context_radius(3).header("database", schema_name).to_string();

@@ -203,3 +203,20 @@ fn json_schema_validates_every_example() {
         serde_yaml::from_str("tables:\n  a:\n    columns:\n      id: { type: integer, nulable: false }\n").unwrap();
     assert!(!validator.is_valid(&typo));
 }
+
+#[test]
+fn drift_diff_ignores_column_order() {
+    Test::each(|t| {
+        t.schema("tables:\n  a:\n    columns:\n      x: { type: integer }\n      y: { type: text }\n");
+        t.apply();
+        t.schema("tables:\n  a:\n    columns:\n      y: { type: text }\n      z: { type: integer }\n      x: { type: integer }\n");
+        let run = t.run(&["check"]).code(1);
+        let changed: Vec<&str> = run
+            .stdout
+            .lines()
+            .filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++") && !l.starts_with("---"))
+            .collect();
+        assert_eq!(changed.len(), 1, "only the new column differs:\n{}", run.stdout);
+        assert!(changed[0].starts_with("+") && changed[0].contains("z:"), "{}", run.stdout);
+    });
+}
