@@ -8,7 +8,8 @@ use std::time::Duration;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success; for `check`: the database matches the schema file
-  1  `check`: the database has drifted from the schema file; `diff`: the two sides differ
+  1  `check`: the database has drifted from the schema file; `diff`: the two sides differ;
+     `fmt --check`: the file is not formatted
   2  error: bad input, connection failure, failed or refused apply (nothing was changed)";
 
 #[derive(Debug, Parser)]
@@ -82,6 +83,22 @@ Exit codes:\n  0  FROM and TO are the same schema\n  1  they differ (the plan is
         /// Leave tables matching this glob alone (repeatable)
         #[arg(long, value_name = "GLOB")]
         exclude: Vec<String>,
+    },
+    /// Rewrite the schema file in canonical form (short forms, one spelling)
+    #[command(after_help = "The leading comment block of the file is kept; other comments cannot be placed in the \
+canonical form, so fmt stops rather than drop them (move them into `comment:` keys, or pass --drop-comments).\n\n\
+Examples:\n  dbshape fmt\n  dbshape fmt --check        # in CI: exit 1 if the file is not formatted\n\n\
+Exit codes:\n  0  formatted (or, with --check, already formatted)\n  1  --check: the file is not formatted\n  2  error")]
+    Fmt {
+        /// The schema file
+        #[arg(long, short = 's', value_name = "PATH", default_value = "schema.yaml")]
+        schema: PathBuf,
+        /// Change nothing; exit 1 and show the difference if the file is not formatted
+        #[arg(long)]
+        check: bool,
+        /// Rewrite even if comments other than the leading block would be lost
+        #[arg(long)]
+        drop_comments: bool,
     },
     /// Print the JSON Schema (draft-07) of schema.yaml, for editors
     #[command(after_help = "Examples:\n  dbshape json-schema > dbshape.schema.json\n  \

@@ -48,6 +48,7 @@ where
         Command::Diff { from, to, dialect, format, exclude } => {
             commands::diff(&from, &to, dialect, format, &exclude, style)
         }
+        Command::Fmt { schema, check, drop_comments } => commands::fmt(&schema, check, drop_comments, style),
         Command::JsonSchema => {
             let schema = serde_json::to_string_pretty(&crate::file::json_schema()).expect("a JSON value serialises");
             println!("{schema}");

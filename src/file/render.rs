@@ -11,6 +11,16 @@ use std::fmt::Write;
 
 /// The whole schema as YAML.
 pub fn render(schema: &Schema) -> String {
+    render_tables(schema, schema.dependency_order())
+}
+
+/// The schema as YAML with its tables in their own order (as `fmt` keeps a
+/// file's order, which is the order tables are created in).
+pub fn render_in_order(schema: &Schema) -> String {
+    render_tables(schema, schema.tables.keys().map(String::as_str).collect())
+}
+
+fn render_tables(schema: &Schema, order: Vec<&str>) -> String {
     let mut out = String::new();
     if !schema.extensions.is_empty() {
         let _ = writeln!(out, "extensions: {}", list(&schema.extensions));
@@ -26,7 +36,10 @@ pub fn render(schema: &Schema) -> String {
         return out;
     }
     out.push_str("tables:\n");
-    for name in schema.dependency_order() {
+    for (i, name) in order.into_iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
         render_table(&mut out, &schema.tables[name]);
     }
     out
@@ -35,6 +48,9 @@ pub fn render(schema: &Schema) -> String {
 fn render_table(out: &mut String, table: &Table) {
     let t = table.name.as_str();
     let _ = writeln!(out, "  {}:", scalar(t));
+    if let Some(old) = &table.renamed_from {
+        let _ = writeln!(out, "    renamed_from: {}", scalar(old));
+    }
     if let Some(comment) = &table.comment {
         let _ = writeln!(out, "    comment: {}", scalar(comment));
     }
@@ -68,6 +84,9 @@ fn render_table(out: &mut String, table: &Table) {
         if let Some(comment) = &column.comment {
             fields.push(format!("comment: {}", scalar(comment)));
         }
+        if let Some(old) = &column.renamed_from {
+            fields.push(format!("renamed_from: {}", scalar(old)));
+        }
         let _ = writeln!(out, "      {key:width$} {{ {} }}", fields.join(", "));
     }
 
@@ -81,44 +100,45 @@ fn render_table(out: &mut String, table: &Table) {
     }
     let uniques: Vec<_> =
         table.uniques.values().filter(|u| !(u.columns.len() == 1 && folded_unique(&u.columns[0]).is_some())).collect();
-    if !uniques.is_empty() {
-        out.push_str("    uniques:\n");
-        for unique in sorted_by_name(uniques, |u| &u.name) {
-            let _ = writeln!(out, "      {}: {}", scalar(&unique.name), list(&unique.columns));
-        }
-    }
+    let entries = sorted_by_name(uniques, |u| &u.name).into_iter().map(|u| (scalar(&u.name), list(&u.columns)));
+    section(out, "uniques", entries.collect());
     let checks: Vec<_> = table
         .checks
         .values()
         .filter(|check| !table.columns.keys().any(|c| naming::check(t, c) == check.name))
         .collect();
-    if !checks.is_empty() {
-        out.push_str("    checks:\n");
-        for check in sorted_by_name(checks, |c| &c.name) {
-            let _ = writeln!(out, "      {}: {}", scalar(&check.name), expression(check.expr.unwrapped()));
-        }
-    }
+    let entries =
+        sorted_by_name(checks, |c| &c.name).into_iter().map(|c| (scalar(&c.name), expression(c.expr.unwrapped())));
+    section(out, "checks", entries.collect());
     let fks: Vec<_> = table
         .foreign_keys
         .values()
         .filter(|fk| !(fk.columns.len() == 1 && folded_fk(&fk.columns[0]).is_some_and(|f| f.name == fk.name)))
         .collect();
-    if !fks.is_empty() {
-        out.push_str("    foreign_keys:\n");
-        for fk in sorted_by_name(fks, |f| &f.name) {
-            let mut fields = vec![
-                format!("columns: {}", list(&fk.columns)),
-                format!("references: {{ table: {}, columns: {} }}", scalar(&fk.ref_table), list(&fk.ref_columns)),
-            ];
-            push_actions(&mut fields, fk);
-            let _ = writeln!(out, "      {}: {{ {} }}", scalar(&fk.name), fields.join(", "));
-        }
+    let entries = sorted_by_name(fks, |f| &f.name).into_iter().map(|fk| {
+        let mut fields = vec![
+            format!("columns: {}", list(&fk.columns)),
+            format!("references: {{ table: {}, columns: {} }}", scalar(&fk.ref_table), list(&fk.ref_columns)),
+        ];
+        push_actions(&mut fields, fk);
+        (scalar(&fk.name), format!("{{ {} }}", fields.join(", ")))
+    });
+    section(out, "foreign_keys", entries.collect());
+    let entries = sorted_by_name(table.indexes.values().collect(), |i| &i.name)
+        .into_iter()
+        .map(|i| (scalar(&i.name), format!("{{ {} }}", index_fields(i).join(", "))));
+    section(out, "indexes", entries.collect());
+}
+
+/// A table-level mapping with its values aligned, as people write them.
+fn section(out: &mut String, title: &str, entries: Vec<(String, String)>) {
+    if entries.is_empty() {
+        return;
     }
-    if !table.indexes.is_empty() {
-        out.push_str("    indexes:\n");
-        for index in sorted_by_name(table.indexes.values().collect(), |i| &i.name) {
-            let _ = writeln!(out, "      {}: {{ {} }}", scalar(&index.name), index_fields(index).join(", "));
-        }
+    let _ = writeln!(out, "    {title}:");
+    let width = entries.iter().map(|(key, _)| key.chars().count() + 1).max().unwrap_or(0);
+    for (key, value) in entries {
+        let _ = writeln!(out, "      {:width$} {value}", format!("{key}:"));
     }
 }
 

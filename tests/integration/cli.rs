@@ -220,3 +220,39 @@ fn drift_diff_ignores_column_order() {
         assert!(changed[0].starts_with("+") && changed[0].contains("z:"), "{}", run.stdout);
     });
 }
+
+#[test]
+fn shipped_schema_files_are_formatted() {
+    let t = Test::sqlite();
+    let root = env!("CARGO_MANIFEST_DIR");
+    for file in ["schema.yaml", "examples/seed/before.yaml", "examples/seed/after.yaml"] {
+        t.run(&["fmt", "--check", "--schema", &format!("{root}/{file}")]).success();
+    }
+}
+
+#[test]
+fn fmt_rewrites_to_the_canonical_form_and_keeps_the_meaning() {
+    let t = Test::sqlite();
+    let messy = "# Header comment, kept.\n\ntables:\n  b:\n    columns:\n      ID: {type: INT, primary_key: true}\n      name: {type: character varying(20), nullable: true, default: {sql: \"'x'\"}}\n      a_id: {type: int4, references: a.id, on_delete: CASCADE}\n    indexes:\n      z_idx: {columns: [name]}\n      a_idx: {columns: [\"a_id DESC\"]}\n  a:\n    columns:\n      id: {type: integer, primary_key: true}\n";
+    t.schema(messy);
+    t.run(&["fmt", "--check"]).code(1).stdout_has("is not formatted");
+    t.run(&["fmt"]).success().stdout_has("Formatted schema.yaml.");
+    let formatted = std::fs::read_to_string(t.dir().join("schema.yaml")).unwrap();
+    assert!(formatted.starts_with("# Header comment, kept.\n\ntables:\n  b:\n"), "file order is kept:\n{formatted}");
+    assert!(formatted.contains("name: { type: varchar(20), default: x }"), "{formatted}");
+    assert!(formatted.contains("a_id: { type: integer, references: a.id, on_delete: cascade }"), "{formatted}");
+    t.run(&["fmt", "--check"]).success();
+    // Same meaning: a database made from either file plans nothing for the other.
+    t.apply();
+    t.schema(messy);
+    t.assert_in_sync();
+}
+
+#[test]
+fn fmt_does_not_drop_comments_silently() {
+    let t = Test::sqlite();
+    t.schema("tables:\n  a:\n    columns:\n      id: { type: integer }   # the key\n      # a note\n      n: { type: text }\n");
+    t.run(&["fmt"]).code(2).stderr_has("would drop the comments on lines 4, 5");
+    t.run(&["fmt", "--drop-comments"]).success();
+    assert!(!std::fs::read_to_string(t.dir().join("schema.yaml")).unwrap().contains('#'));
+}
