@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::execute::{Applied, Event};
 use crate::inspect::postgres::{Scope, inspect};
 use crate::model::{Index, IndexKey, Schema, SqlType, Table};
+use crate::plan::postgres::schema_of;
 use crate::plan::{Plan, postgres as planner};
 use crate::sql::{Dialect, quote_ident};
 use postgres::{Client, NoTls};
@@ -71,8 +72,13 @@ impl PostgresDatabase {
 
     /// The default schema and the schemas `file` names.
     fn managed_schemas(&self, file: &Schema) -> Vec<String> {
+        self.schemas_of(file.tables.keys().chain(file.enums.keys()))
+    }
+
+    /// The default schema, then the schemas of these qualified names.
+    fn schemas_of<'a>(&self, names: impl Iterator<Item = &'a String>) -> Vec<String> {
         let mut schemas = vec![self.default_schema.clone()];
-        for name in file.tables.keys().chain(file.enums.keys()) {
+        for name in names {
             if let Some(schema) = schema_of(name)
                 && !schemas.iter().any(|s| s == schema)
             {
@@ -97,10 +103,6 @@ impl PostgresDatabase {
             .map_err(|e| Error::Inspect(pg_error(&e)))?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
-}
-
-fn schema_of(table: &str) -> Option<&str> {
-    table.split_once('.').map(|(schema, _)| schema)
 }
 
 impl Database for PostgresDatabase {
@@ -323,14 +325,7 @@ impl PostgresDatabase {
     /// Creates `names` (tables of `desired`) in scratch schemas inside a
     /// transaction that is always rolled back, and reads them back.
     fn through_server(&mut self, desired: &Schema, names: &[String]) -> Result<Vec<Table>> {
-        let mut schemas = vec![self.default_schema.clone()];
-        for name in names.iter().chain(desired.enums.keys()) {
-            if let Some(schema) = schema_of(name)
-                && !schemas.iter().any(|s| s == schema)
-            {
-                schemas.push(schema.to_string());
-            }
-        }
+        let schemas = self.schemas_of(names.iter().chain(desired.enums.keys()));
         let pid: i32 =
             self.client.query_one("SELECT pg_backend_pid()", &[]).map_err(|e| Error::Inspect(pg_error(&e)))?.get(0);
         // Scratch schema i stands in for schemas[i].

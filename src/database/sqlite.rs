@@ -40,10 +40,6 @@ impl SqliteDatabase {
             .map_err(|e| connect_error(&what, &e))?;
         Ok(SqliteDatabase { conn })
     }
-
-    pub fn connection(&mut self) -> &mut Connection {
-        &mut self.conn
-    }
 }
 
 impl Database for SqliteDatabase {

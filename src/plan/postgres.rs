@@ -240,7 +240,8 @@ pub fn table_ident(name: &str) -> String {
     }
 }
 
-fn schema_of(table: &str) -> Option<&str> {
+/// The schema of a qualified name (`billing.invoices` → `billing`).
+pub fn schema_of(table: &str) -> Option<&str> {
     table.split_once('.').map(|(schema, _)| schema)
 }
 
