@@ -7,7 +7,7 @@ use super::style::Style;
 use super::{EXIT_DRIFT, EXIT_ERROR, EXIT_OK};
 use crate::database::{Access, ApplyOptions, Database, connect};
 use crate::error::{Error, Result};
-use crate::execute::Event;
+use crate::execute::{Event, RowsCopied};
 use crate::model::Schema;
 use crate::plan::{self, Plan};
 use crate::sql::Dialect;
@@ -155,7 +155,8 @@ pub fn apply(
             output::first_line(sql)
         );
     };
-    let options = ApplyOptions { lock_timeout, exclude: target.database.exclude.clone() };
+    let progress = std::io::stderr().is_terminal().then_some(output::rows_copied as fn(&RowsCopied));
+    let options = ApplyOptions { lock_timeout, exclude: target.database.exclude.clone(), progress };
     let applied = db.apply(&plan, &desired, &options, &mut observer)?;
     if applied.already_in_sync {
         writeln!(out, "Nothing to do: the database already matched {name} when the lock was taken (another apply?).")

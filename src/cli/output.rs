@@ -3,6 +3,7 @@
 
 use super::style::Style;
 use crate::diff::Change;
+use crate::execute::RowsCopied;
 use crate::model::Schema;
 use crate::plan::Plan;
 use crate::url::DatabaseUrl;
@@ -179,4 +180,37 @@ pub fn first_line(sql: &str) -> String {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// Draws (or, when done, clears) a one-line row-copy progress indicator on
+/// standard error, which the caller has checked is a terminal.
+pub fn rows_copied(progress: &RowsCopied) {
+    let mut err = std::io::stderr().lock();
+    let _ = if progress.done {
+        write!(err, "\r\x1b[2K")
+    } else {
+        let percent =
+            if progress.total == 0 { 100 } else { progress.copied * 100 / progress.total.max(progress.copied) };
+        write!(
+            err,
+            "\r\x1b[2K  copying rows of {}: {} of {} ({percent}%)",
+            crate::sql::quote_ident(progress.table),
+            thousands(progress.copied),
+            thousands(progress.total)
+        )
+    };
+    let _ = err.flush();
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -6,7 +6,7 @@ mod postgres_config;
 mod sqlite;
 
 use crate::error::Result;
-use crate::execute::{Applied, Event};
+use crate::execute::{Applied, Event, RowsCopied};
 use crate::model::Schema;
 use crate::plan::Plan;
 use crate::sql::Dialect;
@@ -24,11 +24,15 @@ pub struct ApplyOptions {
     pub lock_timeout: Duration,
     /// Glob patterns of tables left alone (`--exclude`).
     pub exclude: Vec<String>,
+    /// Called while a SQLite rebuild copies rows, a few times a second once
+    /// the copy has run for half a second (the CLI draws a progress line on
+    /// a terminal). A plain function: SQLite calls it from inside a query.
+    pub progress: Option<fn(&RowsCopied)>,
 }
 
 impl Default for ApplyOptions {
     fn default() -> Self {
-        ApplyOptions { lock_timeout: Duration::from_secs(5), exclude: Vec::new() }
+        ApplyOptions { lock_timeout: Duration::from_secs(5), exclude: Vec::new(), progress: None }
     }
 }
 

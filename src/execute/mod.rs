@@ -18,6 +18,16 @@ pub enum Event<'a> {
     Statement { number: usize, total: usize, sql: &'a str, elapsed: Duration },
 }
 
+/// How far a SQLite rebuild's row copy has got. `done` is sent once, after
+/// the copy, if any progress was reported (so a drawn line can be cleared).
+#[derive(Debug)]
+pub struct RowsCopied<'a> {
+    pub table: &'a str,
+    pub copied: u64,
+    pub total: u64,
+    pub done: bool,
+}
+
 /// What an apply did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Applied {

@@ -21,6 +21,7 @@ pub struct RawFile {
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTable {
+    #[schemars(with = "Option<UniqueMap<ColumnForm>>")]
     pub columns: Option<UniqueMap<RawColumn>>,
     /// `[a, b]`, or `{ name: x, columns: [a, b] }`.
     #[serde(default)]
@@ -34,8 +35,10 @@ pub struct RawTable {
     pub renamed_from: Option<String>,
 }
 
+/// A column: its full map, or just its type (`name: text`, a nullable
+/// column with no default).
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct RawColumn {
     #[serde(rename = "type")]
     pub sql_type: String,
@@ -60,6 +63,60 @@ pub struct RawColumn {
     pub collation: Option<String>,
     pub comment: Option<String>,
     pub renamed_from: Option<String>,
+}
+
+impl RawColumn {
+    fn of_type(sql_type: String) -> RawColumn {
+        RawColumn {
+            sql_type,
+            primary_key: None,
+            nullable: None,
+            unique: None,
+            default: None,
+            autoincrement: None,
+            identity: None,
+            generated: None,
+            references: None,
+            on_delete: None,
+            on_update: None,
+            deferrable: None,
+            initially_deferred: None,
+            check: None,
+            collation: None,
+            comment: None,
+            renamed_from: None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawColumn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Form;
+        impl<'de> serde::de::Visitor<'de> for Form {
+            type Value = RawColumn;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a column: its type (`text`) or a map (`{ type: text, nullable: false }`)")
+            }
+            fn visit_str<E: serde::de::Error>(self, sql_type: &str) -> Result<RawColumn, E> {
+                Ok(RawColumn::of_type(sql_type.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawColumn, A::Error> {
+                RawColumn::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_any(Form)
+    }
+}
+
+/// A column: its type alone (`email: text`), or the full map.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+// Never built: it only describes the two forms to schemars.
+#[allow(dead_code, clippy::large_enum_variant)]
+enum ColumnForm {
+    /// The column's type: a nullable column without default.
+    Type(String),
+    Full(RawColumn),
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

@@ -87,7 +87,15 @@ fn render_table(out: &mut String, table: &Table) {
         if let Some(old) = &column.renamed_from {
             fields.push(format!("renamed_from: {}", scalar(old)));
         }
-        let _ = writeln!(out, "      {key:width$} {{ {} }}", fields.join(", "));
+        match fields.as_slice() {
+            // Only a type: the short form, `note: text`.
+            [only] => {
+                let _ = writeln!(out, "      {key:width$} {}", only.trim_start_matches("type: "));
+            }
+            _ => {
+                let _ = writeln!(out, "      {key:width$} {{ {} }}", fields.join(", "));
+            }
+        }
     }
 
     if let Some(pk) = table.primary_key.as_ref().filter(|_| folded_pk.is_none()) {

@@ -20,6 +20,19 @@ use indexmap::IndexMap;
 /// Prefix of the scratch table a rebuild copies rows into.
 pub const REBUILD_PREFIX: &str = "_dbshape_new_";
 
+/// The table a rebuild's row copy reads from, if `sql` is such a copy
+/// (`INSERT INTO "_dbshape_new_t" (...) SELECT ... FROM "t"`).
+pub fn copy_source(sql: &str) -> Option<String> {
+    let tokens = tokenize(sql);
+    let target = tokens.get(2)?;
+    let copying = tokens.first()?.is("INSERT")
+        && target.kind == Kind::QuotedIdent
+        && target.ident().starts_with(REBUILD_PREFIX)
+        && tokens.iter().any(|t| t.is("SELECT"));
+    let source = tokens.last()?;
+    (copying && source.kind == Kind::QuotedIdent).then(|| source.ident())
+}
+
 /// Adapts a desired schema to what SQLite stores, so that comparing it with
 /// an inspected database is exact: SQLite keeps no comments, an
 /// AUTOINCREMENT key is always declared INTEGER, and PostgreSQL-only

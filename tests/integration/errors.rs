@@ -173,3 +173,10 @@ fn expressions_cannot_escape_their_statement() {
         schema_error(&yaml).stderr_has("invalid SQL expression");
     }
 }
+
+#[test]
+fn column_that_is_neither_a_type_nor_a_map_is_located() {
+    schema_error("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      n: 12\n")
+        .stderr_has("schema.yaml:5:10: tables.a.columns.n: invalid type: integer")
+        .stderr_has("expected a column: its type");
+}

@@ -66,9 +66,9 @@ fn common_types(t: &Test) {
     let squeezed = inspected.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
     for expected in [
         "r: { type: integer, default: -3 }",
-        "s: { type: varchar(9) }",
-        "u: { type: blob }",
-        "v: { type: \"numeric(8,3)\" }",
+        "s: varchar(9)",
+        "u: blob",
+        "v: \"numeric(8,3)\"",
         "h: { type: varchar(20), default: \"it's\" }",
         "j: { type: text, default: \"0\" }",
         "d: { type: boolean, default: true }",
@@ -103,4 +103,13 @@ fn foreign_database_inspects_without_phantom_diffs() {
     assert!(inspected.contains("email:    { type: varchar(120), nullable: false, unique: true }"), "{inspected}");
     assert!(inspected.contains("primary_key: [post_id, name]"), "{inspected}");
     assert!(inspected.contains("references: post.id"), "{inspected}");
+}
+
+#[test]
+fn short_column_form_is_a_nullable_column_of_that_type() {
+    let t = Test::sqlite();
+    t.schema("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      note: text\n");
+    t.apply();
+    t.assert_in_sync();
+    t.run(&["inspect"]).success().stdout_has("note: text\n");
 }
