@@ -59,10 +59,17 @@ pub enum Command {
         lock_timeout: Duration,
     },
     /// Exit 0 if the database matches the schema file, 1 if it has drifted
-    #[command(after_help = "Examples:\n  dbshape check --url \"$DATABASE_URL\"\n\n".to_string() + EXIT_CODES)]
+    #[command(
+        after_help = "Examples:\n  dbshape check --url \"$DATABASE_URL\"\n  dbshape check --format json > drift.json\n\n"
+            .to_string()
+            + EXIT_CODES
+    )]
     Check {
         #[command(flatten)]
         target: Target,
+        /// Output format (text: the schema diff and the plan; json: the plan document, with in_sync)
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Print the plan that turns FROM into TO; each is a database URL or a schema file
     #[command(after_help = "FROM and TO are each a database URL or a schema file. Between two files no database is \

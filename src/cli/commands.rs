@@ -77,9 +77,15 @@ pub fn plan(target: &Target, format: Format, style: Style) -> Result<i32> {
     Ok(EXIT_OK)
 }
 
-pub fn check(target: &Target, style: Style) -> Result<i32> {
+pub fn check(target: &Target, format: Format, style: Style) -> Result<i32> {
     let prepared = prepare(target, Access::Read)?;
     let mut out = std::io::stdout().lock();
+    let code = if prepared.plan.is_empty() { EXIT_OK } else { EXIT_DRIFT };
+    match format {
+        Format::Json => return output::plan_json(&mut out, &prepared.plan).map(|()| code).map_err(stdout_error),
+        Format::Sql => return output::plan_sql(&mut out, &prepared.plan).map(|()| code).map_err(stdout_error),
+        Format::Text => {}
+    }
     if prepared.plan.is_empty() {
         writeln!(out, "In sync: the database matches {}.", schema_name(target)).map_err(stdout_error)?;
         return Ok(EXIT_OK);

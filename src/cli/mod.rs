@@ -43,7 +43,7 @@ where
         Command::Apply { target, yes, dry_run, allow_destructive, lock_timeout } => {
             commands::apply(&target, yes, dry_run, allow_destructive, lock_timeout, style)
         }
-        Command::Check { target } => commands::check(&target, style),
+        Command::Check { target, format } => commands::check(&target, format, style),
         Command::Inspect { database, output } => commands::inspect(&database, output.as_deref()),
         Command::Diff { from, to, dialect, format, exclude } => {
             commands::diff(&from, &to, dialect, format, &exclude, style)

@@ -149,8 +149,7 @@ pub fn drift(
             table.columns.sort_by_cached_key(|column, _| wanted.columns.get_index_of(column).unwrap_or(usize::MAX));
         }
     }
-    let live = crate::file::render(&current);
-    let wanted = crate::file::render(desired);
+    let (live, wanted) = crate::file::render_pair(&current, desired);
     let diff = similar::TextDiff::from_lines(&live, &wanted);
     let text = diff.unified_diff().context_radius(3).header("database", schema_name).to_string();
     for line in text.lines() {

@@ -7,7 +7,7 @@ mod render;
 mod unique_map;
 
 pub use load::{load_path, load_str};
-pub use render::{render, render_in_order, scalar};
+pub use render::{render, render_in_order, render_pair, scalar};
 
 /// The JSON Schema (draft-07) of the schema.yaml format, for editors
 /// (`# yaml-language-server: $schema=...`).

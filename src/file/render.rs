@@ -7,20 +7,47 @@
 use crate::model::{
     Column, DefaultValue, ForeignKey, Index, IndexKey, Literal, ReferentialAction, Schema, Table, naming,
 };
+use std::collections::HashMap;
 use std::fmt::Write;
 
 /// The whole schema as YAML.
 pub fn render(schema: &Schema) -> String {
-    render_tables(schema, schema.dependency_order())
+    render_tables(schema, schema.dependency_order(), &mut Widths::default())
 }
 
 /// The schema as YAML with its tables in their own order (as `fmt` keeps a
 /// file's order, which is the order tables are created in).
 pub fn render_in_order(schema: &Schema) -> String {
-    render_tables(schema, schema.tables.keys().map(String::as_str).collect())
+    render_tables(schema, schema.tables.keys().map(String::as_str).collect(), &mut Widths::default())
 }
 
-fn render_tables(schema: &Schema, order: Vec<&str>) -> String {
+/// Two schemas rendered for a line diff: each table section is aligned to
+/// the wider of the two, so that a longer name on one side does not show
+/// every line of its section as changed.
+pub fn render_pair(a: &Schema, b: &Schema) -> (String, String) {
+    let mut widths = Widths::default();
+    render(a, b, &mut widths);
+    return render(a, b, &mut widths);
+
+    fn render(a: &Schema, b: &Schema, widths: &mut Widths) -> (String, String) {
+        (render_tables(a, a.dependency_order(), widths), render_tables(b, b.dependency_order(), widths))
+    }
+}
+
+/// The key column width of each aligned section, per table: at least the
+/// widest key seen so far.
+#[derive(Default)]
+struct Widths(HashMap<(String, &'static str), usize>);
+
+impl Widths {
+    fn fit(&mut self, table: &str, section: &'static str, width: usize) -> usize {
+        let widest = self.0.entry((table.to_string(), section)).or_default();
+        *widest = (*widest).max(width);
+        *widest
+    }
+}
+
+fn render_tables(schema: &Schema, order: Vec<&str>, widths: &mut Widths) -> String {
     let mut out = String::new();
     if !schema.extensions.is_empty() {
         let _ = writeln!(out, "extensions: {}", list(&schema.extensions));
@@ -40,12 +67,12 @@ fn render_tables(schema: &Schema, order: Vec<&str>) -> String {
         if i > 0 {
             out.push('\n');
         }
-        render_table(&mut out, &schema.tables[name]);
+        render_table(&mut out, &schema.tables[name], widths);
     }
     out
 }
 
-fn render_table(out: &mut String, table: &Table) {
+fn render_table(out: &mut String, table: &Table, widths: &mut Widths) {
     let t = table.name.as_str();
     let _ = writeln!(out, "  {}:", scalar(t));
     if let Some(old) = &table.renamed_from {
@@ -67,7 +94,7 @@ fn render_table(out: &mut String, table: &Table) {
 
     out.push_str("    columns:\n");
     let keys: Vec<String> = table.columns.keys().map(|c| format!("{}:", scalar(c))).collect();
-    let width = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0);
+    let width = widths.fit(t, "columns", keys.iter().map(|k| k.chars().count()).max().unwrap_or(0));
     for (column, key) in table.columns.values().zip(&keys) {
         let c = column.name.as_str();
         let mut fields = column_fields(column, folded_pk.is_some_and(|pk| pk.columns == [c]));
@@ -109,7 +136,7 @@ fn render_table(out: &mut String, table: &Table) {
     let uniques: Vec<_> =
         table.uniques.values().filter(|u| !(u.columns.len() == 1 && folded_unique(&u.columns[0]).is_some())).collect();
     let entries = sorted_by_name(uniques, |u| &u.name).into_iter().map(|u| (scalar(&u.name), list(&u.columns)));
-    section(out, "uniques", entries.collect());
+    section(out, (t, "uniques"), entries.collect(), widths);
     let checks: Vec<_> = table
         .checks
         .values()
@@ -117,7 +144,7 @@ fn render_table(out: &mut String, table: &Table) {
         .collect();
     let entries =
         sorted_by_name(checks, |c| &c.name).into_iter().map(|c| (scalar(&c.name), expression(c.expr.unwrapped())));
-    section(out, "checks", entries.collect());
+    section(out, (t, "checks"), entries.collect(), widths);
     let fks: Vec<_> = table
         .foreign_keys
         .values()
@@ -131,20 +158,25 @@ fn render_table(out: &mut String, table: &Table) {
         push_actions(&mut fields, fk);
         (scalar(&fk.name), format!("{{ {} }}", fields.join(", ")))
     });
-    section(out, "foreign_keys", entries.collect());
+    section(out, (t, "foreign_keys"), entries.collect(), widths);
     let entries = sorted_by_name(table.indexes.values().collect(), |i| &i.name)
         .into_iter()
         .map(|i| (scalar(&i.name), format!("{{ {} }}", index_fields(i).join(", "))));
-    section(out, "indexes", entries.collect());
+    section(out, (t, "indexes"), entries.collect(), widths);
 }
 
 /// A table-level mapping with its values aligned, as people write them.
-fn section(out: &mut String, title: &str, entries: Vec<(String, String)>) {
+fn section(
+    out: &mut String,
+    (table, title): (&str, &'static str),
+    entries: Vec<(String, String)>,
+    widths: &mut Widths,
+) {
     if entries.is_empty() {
         return;
     }
     let _ = writeln!(out, "    {title}:");
-    let width = entries.iter().map(|(key, _)| key.chars().count() + 1).max().unwrap_or(0);
+    let width = widths.fit(table, title, entries.iter().map(|(key, _)| key.chars().count() + 1).max().unwrap_or(0));
     for (key, value) in entries {
         let _ = writeln!(out, "      {:width$} {value}", format!("{key}:"));
     }

@@ -15,8 +15,13 @@ fn check_codes(t: &Test) {
     assert!(drift.stdout.starts_with("Drift: the database differs from schema.yaml (1 change)."), "{}", drift.stdout);
     assert!(drift.stdout.contains("+++ schema.yaml"), "a diff of the two schemas:\n{}", drift.stdout);
     assert!(drift.stdout.contains("CREATE TABLE \"a\""), "and the SQL:\n{}", drift.stdout);
+    let json: serde_json::Value = serde_json::from_str(&t.run(&["check", "--format", "json"]).code(1).stdout).unwrap();
+    assert_eq!((json["in_sync"].as_bool(), json["change_count"].as_u64()), (Some(false), Some(1)));
     t.apply();
     t.run(&["check"]).success().stdout_has("In sync: the database matches schema.yaml.");
+    let json: serde_json::Value =
+        serde_json::from_str(&t.run(&["check", "--format", "json"]).success().stdout).unwrap();
+    assert_eq!((json["in_sync"].as_bool(), json["change_count"].as_u64()), (Some(true), Some(0)));
     t.run(&["check", "--schema", "missing.yaml"]).code(2);
 }
 
@@ -219,6 +224,23 @@ fn drift_diff_ignores_column_order() {
         assert_eq!(changed.len(), 1, "only the new column differs:\n{}", run.stdout);
         assert!(changed[0].starts_with("+") && changed[0].contains("z:"), "{}", run.stdout);
     });
+}
+
+/// A longer column name re-aligns the file's column section; the drift
+/// diff must still show only the new column, not every realigned line.
+#[test]
+fn drift_diff_is_not_noisy_when_alignment_changes() {
+    let t = Test::sqlite();
+    t.schema("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      n: text\n");
+    t.apply();
+    t.schema("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      n: text\n      much_longer_name: text\n");
+    let run = t.run(&["check"]).code(1);
+    let changed: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++") && !l.starts_with("---"))
+        .collect();
+    assert_eq!(changed, ["+      much_longer_name: text"], "{}", run.stdout);
 }
 
 #[test]
