@@ -12,7 +12,7 @@ use super::{ApplyOptions, Database};
 use crate::error::{Error, Result};
 use crate::execute::{Applied, Event};
 use crate::inspect::postgres::{Scope, inspect};
-use crate::model::{Index, IndexKey, Schema, SqlType, Table};
+use crate::model::{DefaultValue, Expr, Index, IndexKey, Schema, SqlType, Table};
 use crate::plan::postgres::schema_of;
 use crate::plan::{Plan, postgres as planner};
 use crate::sql::{Dialect, quote_ident};
@@ -272,12 +272,12 @@ fn merge_normalized(wanted: &Table, read: Table, live: Option<Live>) -> Table {
         column.default = match (live_column, live_spelled) {
             (Some(l), _) if l.default == column.default => l.default.clone(),
             (Some(l), Some(ls)) if ls.default == spelled.default => l.default.clone(),
-            _ => spelled.default.clone(),
+            _ => written_default(column.default.as_ref(), spelled.default.as_ref()),
         };
         column.generated = match (live_column, live_spelled) {
             (Some(l), _) if l.generated == column.generated => l.generated.clone(),
             (Some(l), Some(ls)) if ls.generated == spelled.generated => l.generated.clone(),
-            _ => spelled.generated.clone(),
+            _ => written(column.generated.as_ref(), spelled.generated.as_ref()),
         };
         column.sql_type = spelled.sql_type.clone();
         column.collation = spelled.collation.clone();
@@ -290,9 +290,10 @@ fn merge_normalized(wanted: &Table, read: Table, live: Option<Live>) -> Table {
             let recreated = l.read?.checks.values().find(|c| c.expr == check.expr)?;
             l.table.checks.get(&recreated.name)
         });
-        if let Some(same) = same_text.or(same_meaning) {
-            check.expr = same.expr.clone();
-        }
+        check.expr = match same_text.or(same_meaning) {
+            Some(same) => same.expr.clone(),
+            None => Expr::written_as(written, &check.expr),
+        };
         table.checks.insert(name, check);
     }
     for (name, index) in table.indexes.iter_mut() {
@@ -302,10 +303,40 @@ fn merge_normalized(wanted: &Table, read: Table, live: Option<Live>) -> Table {
         *index = match (live_index, live_spelled) {
             (Some(same), _) if same == index => same.clone(),
             (Some(same), Some(recreated)) if recreated == spelled => same.clone(),
-            _ => spelled.clone(),
+            _ => written_index(index, spelled),
         };
     }
     table
+}
+
+/// The server's form of an expression, keeping the file's text for SQL.
+fn written(wanted: Option<&Expr>, spelled: Option<&Expr>) -> Option<Expr> {
+    match (wanted, spelled) {
+        (Some(wanted), Some(spelled)) => Some(Expr::written_as(wanted, spelled)),
+        (_, spelled) => spelled.cloned(),
+    }
+}
+
+fn written_default(wanted: Option<&DefaultValue>, spelled: Option<&DefaultValue>) -> Option<DefaultValue> {
+    match (wanted, spelled) {
+        (Some(DefaultValue::Expr(wanted)), Some(DefaultValue::Expr(spelled))) => {
+            Some(DefaultValue::Expr(Expr::written_as(wanted, spelled)))
+        }
+        (_, spelled) => spelled.cloned(),
+    }
+}
+
+fn written_index(wanted: &Index, spelled: &Index) -> Index {
+    let mut index = spelled.clone();
+    index.predicate = written(wanted.predicate.as_ref(), spelled.predicate.as_ref());
+    if wanted.parts.len() == index.parts.len() {
+        for (part, wanted) in index.parts.iter_mut().zip(&wanted.parts) {
+            if let (IndexKey::Expr(stored), IndexKey::Expr(written)) = (&part.key, &wanted.key) {
+                part.key = IndexKey::Expr(Expr::written_as(written, stored));
+            }
+        }
+    }
+    index
 }
 
 /// Whether `live` already is `wanted` (names, columns, keys, checks,

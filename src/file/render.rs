@@ -133,8 +133,11 @@ fn render_table(out: &mut String, table: &Table, widths: &mut Widths) {
             let _ = writeln!(out, "    primary_key: {{ name: {}, columns: {columns} }}", scalar(&pk.name));
         }
     }
-    let uniques: Vec<_> =
-        table.uniques.values().filter(|u| !(u.columns.len() == 1 && folded_unique(&u.columns[0]).is_some())).collect();
+    let uniques: Vec<_> = table
+        .uniques
+        .values()
+        .filter(|u| !(u.columns.len() == 1 && folded_unique(&u.columns[0]).is_some_and(|f| f.name == u.name)))
+        .collect();
     let entries = sorted_by_name(uniques, |u| &u.name).into_iter().map(|u| (scalar(&u.name), list(&u.columns)));
     section(out, (t, "uniques"), entries.collect(), widths);
     let checks: Vec<_> = table

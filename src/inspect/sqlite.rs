@@ -125,6 +125,19 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
         let name = declared.flatten().unwrap_or_else(|| naming::unique(&table_name, &columns));
         schema.tables[&table_name].uniques.insert(name.clone(), Unique { name, columns });
     }
+    // SQLite makes no index for a unique constraint that repeats the primary
+    // key or another unique constraint; the CREATE text still declares it.
+    for (table_name, ddl) in &table_ddl {
+        let table = &mut schema.tables[table_name];
+        for constraint in all_constraints(ddl) {
+            if let ConstraintKind::Unique(columns) = &constraint.kind {
+                let name = constraint.name.clone().unwrap_or_else(|| naming::unique(table_name, columns));
+                if !table.uniques.contains_key(&name) {
+                    table.uniques.insert(name.clone(), Unique { name, columns: columns.clone() });
+                }
+            }
+        }
+    }
 
     // 4. Checks: only the CREATE text has them.
     for (table_name, ddl) in &table_ddl {

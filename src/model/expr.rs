@@ -9,26 +9,44 @@ use std::fmt;
 
 /// An SQL expression as written, compared through [`Expr::key`].
 #[derive(Clone, Debug)]
-pub struct Expr(String);
+pub struct Expr {
+    text: String,
+    /// How the server stores `text`, when that was asked: the expression
+    /// then compares as this, and SQL still uses `text`.
+    stored_as: Option<String>,
+}
 
 impl Expr {
     pub fn new(text: impl Into<String>) -> Expr {
-        Expr(text.into().trim().to_string())
+        Expr { text: text.into().trim().to_string(), stored_as: None }
+    }
+
+    /// `written` (the file's text, which plans send to the server) that
+    /// compares as `stored` (what the server made of it). Sending the
+    /// server's own spelling back would not do: PostgreSQL's printed form of
+    /// some expressions parses to yet another form, so the live object
+    /// would never match.
+    pub fn written_as(written: &Expr, stored: &Expr) -> Expr {
+        Expr { text: written.text.clone(), stored_as: Some(stored.compared_text().to_string()) }
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
+    }
+
+    fn compared_text(&self) -> &str {
+        self.stored_as.as_deref().unwrap_or(&self.text)
     }
 
     /// The normal form used for comparison.
     pub fn key(&self) -> String {
-        normalize(&self.0)
+        normalize(self.compared_text())
     }
 
     /// The text with one layer of enclosing parentheses removed, if the
     /// whole expression is wrapped in them.
     pub fn unwrapped(&self) -> &str {
-        strip_outer_parens(&self.0)
+        strip_outer_parens(&self.text)
     }
 }
 
@@ -42,7 +60,7 @@ impl Eq for Expr {}
 
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.text)
     }
 }
 

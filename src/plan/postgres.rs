@@ -13,7 +13,7 @@
 use super::{Plan, Step};
 use crate::diff::{Change, Diff};
 use crate::error::{Error, Result};
-use crate::model::{Column, DefaultValue, ForeignKey, Index, IndexKey, SqlType, Table};
+use crate::model::{Column, DefaultValue, ForeignKey, Index, IndexKey, SqlType, Table, Unique};
 use crate::sql::{Dialect, ident_list, quote_ident, quote_literal};
 
 pub fn plan(diff: &Diff) -> Result<Plan> {
@@ -39,6 +39,7 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
                     statements.push(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema)));
                 }
                 statements.push(create_table(table));
+                statements.extend(repeated_uniques(table));
                 statements.extend(table.indexes.values().map(|i| create_index(&table.name, i)));
                 statements.extend(comments(table));
                 phases[TABLES].push(Step { changes: vec![change.clone()], statements, note: None });
@@ -108,12 +109,7 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
                     )));
                 }
             }
-            Change::AddUnique { table, unique } => phases[ADD_CONSTRAINTS].push(one(format!(
-                "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
-                table_ident(table),
-                quote_ident(&unique.name),
-                ident_list(&unique.columns)
-            ))),
+            Change::AddUnique { table, unique } => phases[ADD_CONSTRAINTS].push(one(add_unique(table, unique))),
             Change::DropUnique { table, unique } => phases[DROP_OTHERS].push(one(drop_constraint(table, &unique.name))),
             Change::AddCheck { table, check } => phases[ADD_CONSTRAINTS].push(one(format!(
                 "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
@@ -262,13 +258,34 @@ pub fn create_table(table: &Table) -> String {
     if let Some(pk) = &table.primary_key {
         lines.push(format!("CONSTRAINT {} PRIMARY KEY ({})", quote_ident(&pk.name), ident_list(&pk.columns)));
     }
-    for unique in table.uniques.values() {
+    for unique in table.uniques.values().filter(|u| !repeats_a_key(table, u)) {
         lines.push(format!("CONSTRAINT {} UNIQUE ({})", quote_ident(&unique.name), ident_list(&unique.columns)));
     }
     for check in table.checks.values() {
         lines.push(format!("CONSTRAINT {} CHECK ({})", quote_ident(&check.name), check.expr.unwrapped()));
     }
     format!("CREATE TABLE {} (\n  {}\n)", table_ident(&table.name), lines.join(",\n  "))
+}
+
+/// CREATE TABLE silently leaves out a unique constraint on the same columns
+/// as the primary key or an earlier unique constraint; ALTER TABLE adds it.
+/// These statements follow `create_table`.
+pub fn repeated_uniques(table: &Table) -> Vec<String> {
+    table.uniques.values().filter(|u| repeats_a_key(table, u)).map(|u| add_unique(&table.name, u)).collect()
+}
+
+fn repeats_a_key(table: &Table, unique: &Unique) -> bool {
+    table.primary_key.as_ref().is_some_and(|pk| pk.columns == unique.columns)
+        || table.uniques.values().take_while(|u| u.name != unique.name).any(|u| u.columns == unique.columns)
+}
+
+fn add_unique(table: &str, unique: &Unique) -> String {
+    format!(
+        "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
+        table_ident(table),
+        quote_ident(&unique.name),
+        ident_list(&unique.columns)
+    )
 }
 
 pub fn comments(table: &Table) -> Vec<String> {

@@ -182,11 +182,15 @@ impl Test {
 
     /// Runs SQL directly on the database.
     pub fn sql(&self, sql: &str) {
+        self.try_sql(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    /// Runs SQL directly on the database, returning the error's text.
+    pub fn try_sql(&self, sql: &str) -> Result<(), String> {
         if self.is_postgres() {
-            self.pg_client().batch_execute(sql).unwrap_or_else(|e| panic!("{sql}: {e:?}"));
-            return;
+            return self.pg_client().batch_execute(sql).map_err(|e| format!("{e:?}"));
         }
-        self.connection().execute_batch(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        self.connection().execute_batch(sql).map_err(|e| e.to_string())
     }
 
     /// Runs SQL expecting it to fail; returns the error text.
@@ -239,9 +243,6 @@ impl Test {
     /// Everything in the database: schema text and every row, for
     /// "nothing changed" assertions.
     pub fn dump(&self) -> String {
-        if self.is_postgres() {
-            return self.pg_dump();
-        }
         if self.is_postgres() {
             return self.pg_dump();
         }

@@ -7,6 +7,7 @@ mod cli;
 mod destructive;
 mod errors;
 mod postgres;
+mod random;
 mod rebuild;
 mod renames;
 mod round_trip;

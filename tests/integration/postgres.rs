@@ -365,3 +365,26 @@ fn an_existing_application_database_round_trips() {
     t.apply();
     t.assert_in_sync();
 }
+
+/// Found by the random tests: a plan sent PostgreSQL's own spelling of
+/// `varchar_column IN (...)` back to it, which the server stores in yet
+/// another spelling, so a new table's check never matched the file.
+#[test]
+fn varchar_in_check_on_a_new_table_converges() {
+    let Some(t) = postgres() else { return };
+    t.schema(
+        "tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n      \
+         colour: { type: varchar(32), check: \"colour IN ('red', 'it''s')\" }\n",
+    );
+    t.apply();
+    t.assert_in_sync();
+    t.schema(
+        "tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n      \
+         colour: { type: varchar(32), check: \"colour IN ('red', 'it''s')\" }\n      \
+         size: { type: varchar(8), default: { sql: \"lower('M')\" } }\n    \
+         checks:\n      size_known: \"size IN ('s', 'm')\"\n    \
+         indexes:\n      t_size_idx: { columns: [{ expr: \"lower(size)\" }], where: \"size IN ('s')\" }\n",
+    );
+    t.apply();
+    t.assert_in_sync();
+}

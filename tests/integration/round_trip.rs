@@ -113,3 +113,36 @@ fn short_column_form_is_a_nullable_column_of_that_type() {
     t.assert_in_sync();
     t.run(&["inspect"]).success().stdout_has("note: text\n");
 }
+
+/// Found by the random tests: SQLite makes no index for a unique constraint
+/// on exactly the primary key's columns, so the inspector missed it and
+/// every plan tried to add it again.
+#[test]
+fn unique_constraint_repeating_the_primary_key_round_trips() {
+    Test::each(|t| {
+        t.schema(
+            "tables:\n  t:\n    columns:\n      id: { type: bigint, primary_key: true }\n      a: integer\n    \
+             uniques:\n      uq_id: [id]\n      uq_a: [a]\n      uq_a_again: [a]\n",
+        );
+        t.apply();
+        t.assert_in_sync();
+    });
+}
+
+/// Found by the random tests: `inspect` folded a column's conventional
+/// unique into `unique: true` and dropped a second, named unique constraint
+/// on the same column, so the inspected file planned a drop.
+#[test]
+fn second_unique_on_a_column_survives_inspect() {
+    Test::each(|t| {
+        t.schema(
+            "tables:\n  t:\n    columns:\n      a: { type: integer, nullable: false, unique: true }\n      b: integer\n    \
+             uniques:\n      uq_a: [a]\n",
+        );
+        t.apply();
+        let inspected = t.run(&["inspect"]).success().stdout;
+        assert!(inspected.contains("uq_a: [a]"), "{inspected}");
+        t.schema(&inspected);
+        t.assert_in_sync();
+    });
+}

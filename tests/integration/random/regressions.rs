@@ -1,0 +1,70 @@
+//! Cases the random tests once failed, shrunk, kept so they never return.
+//! Each runs the same properties as the random run.
+
+use super::{Bench, Case, Outcome};
+
+fn regression(postgres: bool, a: &str, b: &str, rows_seed: u64, max_rows: usize) {
+    let Some(bench) = Bench::new(postgres) else { return };
+    let case = Case { a: a.into(), b: b.into(), rows_seed, max_rows };
+    match bench.run(&case) {
+        Ok(Outcome::Passed(_)) => {}
+        Ok(Outcome::Discarded) => panic!("the regression's rows no longer fit schema A"),
+        Err(error) => panic!("{error}"),
+    }
+}
+
+/// SQLite makes no index for a unique constraint on the primary key's
+/// columns; the inspector read uniques from indexes only and missed it.
+#[test]
+fn sqlite_seed_14_unique_repeating_the_primary_key() {
+    regression(
+        false,
+        r#"tables:
+  "CamelCase":
+    columns:
+      "id": { type: "bigint", primary_key: true, nullable: false }
+    uniques:
+      "uq_44bd771e": ["id"]
+"#,
+        r#"tables:
+  "CamelCase":
+    columns:
+      "id": { type: "bigint", primary_key: true, nullable: false }
+    uniques:
+      "uq_44bd771e": ["id"]
+"#,
+        11173108927110291012,
+        0,
+    );
+}
+
+/// `inspect` dropped a named unique on a column that also had the
+/// conventional one (`unique: true`).
+#[test]
+fn sqlite_seed_69_second_unique_on_a_column() {
+    let yaml = r#"tables:
+  "x'y":
+    columns:
+      "a": { type: "integer", nullable: false, unique: true }
+      "b": { type: "integer", nullable: false }
+    primary_key: ["a", "b"]
+    uniques:
+      "uq_24bae9a1": ["a"]
+"#;
+    regression(false, yaml, yaml, 1, 3);
+}
+
+/// PostgreSQL stores `varchar_column IN (...)` as a form that, sent back,
+/// it stores differently again: plans must send the file's text.
+#[test]
+fn postgres_seed_24_varchar_in_check() {
+    let yaml = r#"enums:
+  "mood": ["l0", "l1"]
+tables:
+  "ñandú":
+    columns:
+      "id": { type: "integer", primary_key: true, autoincrement: true, nullable: false }
+      "total": { type: "varchar(32)", nullable: false, check: "\"total\" IN ('red', 'green', 'it''s')" }
+"#;
+    regression(true, yaml, yaml, 1, 3);
+}

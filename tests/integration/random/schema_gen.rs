@@ -1,0 +1,931 @@
+//! Random but valid schemas, and random edits of them.
+//!
+//! A generated schema is kept as plain data (`GSchema`) so that the shrinker
+//! can take parts away; edits name their targets, and an edit whose target
+//! has gone is skipped, so any subset of a case's edits is still a case.
+
+use fastrand::Rng;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum GType {
+    SmallInt,
+    Integer,
+    BigInt,
+    Text,
+    Varchar(u32),
+    Boolean,
+    Real,
+    Double,
+    Numeric(u32, u32),
+    Date,
+    Timestamp,
+    // PostgreSQL only:
+    Uuid,
+    Jsonb,
+    TextArray,
+    Enum(String),
+}
+
+impl GType {
+    pub fn yaml(&self) -> String {
+        match self {
+            GType::SmallInt => "smallint".into(),
+            GType::Integer => "integer".into(),
+            GType::BigInt => "bigint".into(),
+            GType::Text => "text".into(),
+            GType::Varchar(n) => format!("varchar({n})"),
+            GType::Boolean => "boolean".into(),
+            GType::Real => "real".into(),
+            GType::Double => "double precision".into(),
+            GType::Numeric(p, s) => format!("numeric({p},{s})"),
+            GType::Date => "date".into(),
+            GType::Timestamp => "timestamp".into(),
+            GType::Uuid => "uuid".into(),
+            GType::Jsonb => "jsonb".into(),
+            GType::TextArray => "text[]".into(),
+            GType::Enum(name) => name.clone(),
+        }
+    }
+
+    fn is_int(&self) -> bool {
+        matches!(self, GType::SmallInt | GType::Integer | GType::BigInt)
+    }
+
+    fn is_number(&self) -> bool {
+        self.is_int() || matches!(self, GType::Real | GType::Double | GType::Numeric(..))
+    }
+
+    fn is_text(&self) -> bool {
+        matches!(self, GType::Text | GType::Varchar(_))
+    }
+
+    /// Whether generated rows can hold a distinct value per row.
+    fn uniqueable(&self) -> bool {
+        !matches!(self, GType::Boolean | GType::Enum(_) | GType::Jsonb | GType::TextArray)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct GColumn {
+    pub name: String,
+    pub renamed_from: Option<String>,
+    pub ty: GType,
+    pub nullable: bool,
+    /// The YAML text of the default.
+    pub default: Option<String>,
+    /// Written as `name: type` when it has nothing else.
+    pub short: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum GPart {
+    Column(String, bool),
+    Lower(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct GIndex {
+    pub name: String,
+    pub unique: bool,
+    pub parts: Vec<GPart>,
+    /// `"column" IS NOT NULL`
+    pub not_null_predicate: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub enum CheckKind {
+    NonNegative,
+    NonEmpty,
+    In(Vec<String>),
+}
+
+#[derive(Clone, Debug)]
+pub struct GCheck {
+    pub name: String,
+    pub column: String,
+    pub kind: CheckKind,
+    /// Written as the column's `check:` (conventional name).
+    pub inline: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct GFk {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub ref_table: String,
+    pub ref_columns: Vec<String>,
+    pub on_delete: Option<&'static str>,
+    /// Written as the column's `references:` (single column, conventional name).
+    pub inline: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct GTable {
+    pub name: String,
+    pub renamed_from: Option<String>,
+    pub columns: Vec<GColumn>,
+    pub pk: Vec<String>,
+    pub autoincrement: bool,
+    /// (name, columns, written as the column's `unique: true`)
+    pub uniques: Vec<(String, Vec<String>, bool)>,
+    pub indexes: Vec<GIndex>,
+    pub checks: Vec<GCheck>,
+    pub fks: Vec<GFk>,
+}
+
+impl GTable {
+    pub fn column(&self, name: &str) -> Option<&GColumn> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    fn column_mut(&mut self, name: &str) -> Option<&mut GColumn> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+
+    /// Whether a column is part of a key, index, check or foreign key.
+    fn in_use(&self, column: &str) -> bool {
+        let c = |s: &String| s == column;
+        self.pk.iter().any(c)
+            || self.uniques.iter().any(|u| u.1.iter().any(c))
+            || self.checks.iter().any(|k| k.column == column)
+            || self.fks.iter().any(|f| f.columns.iter().any(c))
+            || self.indexes.iter().any(|i| {
+                i.not_null_predicate.as_deref() == Some(column) || i.parts.iter().any(|p| part_column(p) == column)
+            })
+    }
+
+    fn in_unique(&self, column: &str) -> bool {
+        self.pk.iter().any(|c| c == column)
+            || self.uniques.iter().any(|u| u.1.iter().any(|c| c == column))
+            || self.indexes.iter().any(|i| i.unique && i.parts.iter().any(|p| part_column(p) == column))
+    }
+
+    fn has_in_check(&self, column: &str) -> bool {
+        self.checks.iter().any(|k| k.column == column && matches!(k.kind, CheckKind::In(_)))
+    }
+
+    fn is_fk_column(&self, column: &str) -> bool {
+        self.fks.iter().any(|f| f.columns.iter().any(|c| c == column))
+    }
+
+    /// Drops everything that mentions `column`, then the column.
+    pub fn remove_column(&mut self, column: &str) {
+        self.uniques.retain(|u| !u.1.iter().any(|c| c == column));
+        self.checks.retain(|k| k.column != column);
+        self.fks.retain(|f| !f.columns.iter().any(|c| c == column));
+        self.indexes.retain(|i| {
+            i.not_null_predicate.as_deref() != Some(column) && !i.parts.iter().any(|p| part_column(p) == column)
+        });
+        self.columns.retain(|c| c.name != column);
+    }
+}
+
+pub fn part_column(part: &GPart) -> &str {
+    match part {
+        GPart::Column(c, _) | GPart::Lower(c) => c,
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct GSchema {
+    pub postgres: bool,
+    pub enums: Vec<(String, Vec<String>)>,
+    pub tables: Vec<GTable>,
+}
+
+impl GSchema {
+    pub fn table(&self, name: &str) -> Option<&GTable> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    fn table_mut(&mut self, name: &str) -> Option<&mut GTable> {
+        self.tables.iter_mut().find(|t| t.name == name)
+    }
+
+    /// Drops a table and every foreign key that points at it.
+    pub fn remove_table(&mut self, name: &str) {
+        self.tables.retain(|t| t.name != name);
+        for table in &mut self.tables {
+            table.fks.retain(|f| f.ref_table != name);
+        }
+    }
+
+    /// Drops a column, with foreign keys elsewhere that point at it.
+    pub fn remove_column(&mut self, table: &str, column: &str) {
+        for other in &mut self.tables {
+            other.fks.retain(|f| !(f.ref_table == table && f.ref_columns.iter().any(|c| c == column)));
+        }
+        if let Some(t) = self.table_mut(table) {
+            t.remove_column(column);
+        }
+    }
+}
+
+const TABLE_NAMES: &[&str] = &[
+    "users",
+    "posts",
+    "orders",
+    "items",
+    "tags",
+    "accounts",
+    "events",
+    "notes",
+    "order",
+    "select",
+    "Group",
+    "my table",
+    "we\"ird",
+    "ñandú",
+    "x'y",
+    "CamelCase",
+];
+const COLUMN_NAMES: &[&str] = &[
+    "name",
+    "email",
+    "score",
+    "total",
+    "amount",
+    "created",
+    "note",
+    "status",
+    "flag",
+    "ratio",
+    "label",
+    "order",
+    "user",
+    "Mixed",
+    "with space",
+    "qu\"ote",
+    "ünï",
+    "x-y",
+    "when",
+    "value",
+    "check",
+];
+
+pub struct Generator {
+    pub rng: Rng,
+    pub postgres: bool,
+}
+
+impl Generator {
+    pub fn new(seed: u64, postgres: bool) -> Generator {
+        Generator { rng: Rng::with_seed(seed), postgres }
+    }
+
+    /// A name for an index or constraint: random, since PostgreSQL indexes
+    /// and constraints share one namespace per schema.
+    fn object_name(&mut self, prefix: &str) -> String {
+        format!("{prefix}_{:x}", self.rng.u32(..))
+    }
+
+    fn chance(&mut self, percent: u8) -> bool {
+        self.rng.u8(0..100) < percent
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.rng.usize(0..items.len())]
+    }
+
+    pub fn schema(&mut self) -> GSchema {
+        let mut schema = GSchema { postgres: self.postgres, enums: Vec::new(), tables: Vec::new() };
+        if self.postgres && self.chance(50) {
+            let labels = (0..self.rng.usize(1..4)).map(|i| format!("l{i}")).collect();
+            schema.enums.push(("mood".into(), labels));
+        }
+        let count = self.rng.usize(1..5);
+        for _ in 0..count {
+            let table = self.table(&schema);
+            schema.tables.push(table);
+        }
+        // Some foreign keys point forward or at their own table (cycles):
+        // those are nullable, so that rows can be inserted parents first.
+        for i in 0..schema.tables.len() {
+            if self.chance(40) {
+                let j = self.rng.usize(0..schema.tables.len());
+                self.add_fk(&mut schema, i, j, j >= i);
+            }
+        }
+        schema
+    }
+
+    fn fresh_table_name(&mut self, schema: &GSchema) -> String {
+        for _ in 0..8 {
+            let name = self.pick(TABLE_NAMES).to_string();
+            if !schema.tables.iter().any(|t| t.name == name || t.renamed_from.as_deref() == Some(&name)) {
+                return name;
+            }
+        }
+        format!("t{}", self.rng.u32(..))
+    }
+
+    fn table(&mut self, schema: &GSchema) -> GTable {
+        let name = self.fresh_table_name(schema);
+        let mut table = GTable {
+            name,
+            renamed_from: None,
+            columns: Vec::new(),
+            pk: Vec::new(),
+            autoincrement: false,
+            uniques: Vec::new(),
+            indexes: Vec::new(),
+            checks: Vec::new(),
+            fks: Vec::new(),
+        };
+        match self.rng.u8(0..10) {
+            0 => {} // no primary key
+            1 | 2 => {
+                for key in ["a", "b"] {
+                    table.columns.push(GColumn {
+                        name: key.into(),
+                        renamed_from: None,
+                        ty: GType::Integer,
+                        nullable: false,
+                        default: None,
+                        short: false,
+                    });
+                    table.pk.push(key.into());
+                }
+            }
+            _ => {
+                table.columns.push(GColumn {
+                    name: "id".into(),
+                    renamed_from: None,
+                    ty: if self.chance(20) { GType::BigInt } else { GType::Integer },
+                    nullable: false,
+                    default: None,
+                    short: false,
+                });
+                table.pk.push("id".into());
+                table.autoincrement = self.chance(60);
+            }
+        }
+        for _ in 0..self.rng.usize(1..6) {
+            let column = self.column(&table, schema);
+            table.columns.push(column);
+        }
+        for _ in 0..self.rng.usize(0..3) {
+            self.add_extra(&mut table);
+        }
+        table
+    }
+
+    fn fresh_column_name(&mut self, table: &GTable) -> String {
+        for _ in 0..8 {
+            let name = self.pick(COLUMN_NAMES).to_string();
+            if !table.columns.iter().any(|c| c.name == name || c.renamed_from.as_deref() == Some(&name)) {
+                return name;
+            }
+        }
+        format!("c{}", table.columns.len() + self.rng.usize(100..1000))
+    }
+
+    fn random_type(&mut self, schema: &GSchema) -> GType {
+        let mut types = vec![
+            GType::SmallInt,
+            GType::Integer,
+            GType::BigInt,
+            GType::Text,
+            GType::Varchar(self.rng.u32(12..40)),
+            GType::Boolean,
+            GType::Real,
+            GType::Double,
+            GType::Numeric(self.rng.u32(8..12), self.rng.u32(0..3)),
+            GType::Date,
+            GType::Timestamp,
+        ];
+        if self.postgres {
+            types.extend([GType::Uuid, GType::Jsonb, GType::TextArray]);
+            types.extend(schema.enums.iter().map(|(name, _)| GType::Enum(name.clone())));
+        }
+        self.pick(&types).clone()
+    }
+
+    fn default_for(&mut self, ty: &GType, schema: &GSchema) -> Option<String> {
+        Some(match ty {
+            GType::SmallInt | GType::Integer | GType::BigInt => self.rng.u8(0..10).to_string(),
+            GType::Text | GType::Varchar(_) => self.pick(&["abc", "it's", "0", "true", "ünï"]).to_string(),
+            GType::Boolean => self.pick(&["true", "false"]).to_string(),
+            GType::Real | GType::Double => "0.5".into(),
+            GType::Numeric(..) => "1.25".into(),
+            GType::Date => "2024-01-31".into(),
+            GType::Timestamp => "{ sql: CURRENT_TIMESTAMP }".into(),
+            GType::Uuid => "{ sql: gen_random_uuid() }".into(),
+            GType::Jsonb => "{}".into(),
+            GType::TextArray => return None,
+            GType::Enum(name) => schema.enums.iter().find(|e| &e.0 == name)?.1[0].clone(),
+        })
+        .map(|text| if text.starts_with("{ sql") { text } else { serde_json::to_string(&text).unwrap() })
+    }
+
+    fn column(&mut self, table: &GTable, schema: &GSchema) -> GColumn {
+        let name = self.fresh_column_name(table);
+        let ty = self.random_type(schema);
+        let default = if self.chance(30) { self.default_for(&ty, schema) } else { None };
+        let nullable = self.chance(70);
+        let short = nullable && default.is_none() && self.chance(50);
+        GColumn { name, renamed_from: None, ty, nullable, default, short }
+    }
+
+    /// A unique, index or check on the table's columns.
+    fn add_extra(&mut self, table: &mut GTable) {
+        let candidates: Vec<GColumn> = table
+            .columns
+            .iter()
+            .filter(|c| !table.is_fk_column(&c.name) && !table.has_in_check(&c.name))
+            .cloned()
+            .collect();
+        if candidates.is_empty() {
+            return;
+        }
+        let column = self.pick(&candidates).clone();
+        match self.rng.u8(0..4) {
+            0 if column.ty.uniqueable() => {
+                let inline = self.chance(50);
+                let name = if inline { String::new() } else { self.object_name("uq") };
+                table.uniques.push((name, vec![column.name.clone()], inline));
+            }
+            1 => {
+                let unique = column.ty.uniqueable() && self.chance(30);
+                let mut parts = vec![GPart::Column(column.name.clone(), self.chance(30))];
+                if column.ty.is_text() && self.chance(50) {
+                    parts = vec![GPart::Lower(column.name.clone())];
+                }
+                let other = self.pick(&candidates).clone();
+                if other.name != column.name
+                    && matches!(parts[0], GPart::Column(..))
+                    && (!unique || other.ty.uniqueable())
+                    && self.chance(40)
+                {
+                    parts.push(GPart::Column(other.name.clone(), false));
+                }
+                if matches!(column.ty, GType::Jsonb | GType::TextArray) {
+                    return;
+                }
+                let not_null_predicate = self.chance(30).then(|| column.name.clone());
+                table.indexes.push(GIndex { name: self.object_name("ix"), unique, parts, not_null_predicate });
+            }
+            _ => {
+                let kind = if column.ty.is_number() {
+                    CheckKind::NonNegative
+                } else if column.ty.is_text() && !table.in_unique(&column.name) && self.chance(50) {
+                    CheckKind::In(vec!["red".into(), "green".into(), "it's".into()])
+                } else if column.ty.is_text() {
+                    CheckKind::NonEmpty
+                } else {
+                    return;
+                };
+                if matches!(kind, CheckKind::In(_)) && column.default.is_some() {
+                    return;
+                }
+                let inline = !table.checks.iter().any(|k| k.inline && k.column == column.name) && self.chance(50);
+                let name = if inline { String::new() } else { self.object_name("ck") };
+                table.checks.push(GCheck { name, column: column.name.clone(), kind, inline });
+            }
+        }
+    }
+
+    /// A foreign key from table `from` to table `to`'s primary key, on new
+    /// integer columns.
+    fn add_fk(&mut self, schema: &mut GSchema, from: usize, to: usize, nullable: bool) {
+        let target = schema.tables[to].clone();
+        if target.pk.is_empty() || target.pk.iter().any(|c| !target.column(c).is_some_and(|c| c.ty.is_int())) {
+            return;
+        }
+        let nullable = nullable || self.chance(50);
+        let mut columns = Vec::new();
+        for key in &target.pk {
+            let name =
+                format!("{}_{}", target.name.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>(), key);
+            let taken =
+                |t: &GTable, n: &str| t.columns.iter().any(|c| c.name == n || c.renamed_from.as_deref() == Some(n));
+            let name = if taken(&schema.tables[from], &name) { format!("{name}{}", self.rng.u16(..)) } else { name };
+            schema.tables[from].columns.push(GColumn {
+                name: name.clone(),
+                renamed_from: None,
+                ty: GType::Integer,
+                nullable,
+                default: None,
+                short: false,
+            });
+            columns.push(name);
+        }
+        let on_delete =
+            *self.pick(&[None, Some("cascade"), Some("restrict"), if nullable { Some("set null") } else { None }]);
+        let inline = columns.len() == 1 && self.chance(50);
+        let name = if inline { String::new() } else { self.object_name("fk") };
+        schema.tables[from].fks.push(GFk {
+            name,
+            columns,
+            ref_table: target.name.clone(),
+            ref_columns: target.pk.clone(),
+            on_delete,
+            inline,
+        });
+    }
+}
+
+/// One change from a schema A towards B.
+#[derive(Clone, Debug)]
+pub enum Edit {
+    AddTable(GTable),
+    DropTable(String),
+    RenameTable { from: String, to: String },
+    AddColumn { table: String, column: GColumn },
+    DropColumn { table: String, column: String },
+    RenameColumn { table: String, from: String, to: String },
+    Widen { table: String, column: String, to: GType },
+    SetNullable { table: String, column: String, nullable: bool },
+    SetDefault { table: String, column: String, default: Option<String> },
+    AddExtra { table: String, seed: u64 },
+    DropExtra { table: String, which: usize },
+    AddForeignKey { table: String, to: String, seed: u64 },
+    AddEnumLabel { label: String, at: usize },
+}
+
+impl Edit {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Edit::AddTable(_) => "add table",
+            Edit::DropTable(_) => "drop table",
+            Edit::RenameTable { .. } => "rename table",
+            Edit::AddColumn { .. } => "add column",
+            Edit::DropColumn { .. } => "drop column",
+            Edit::RenameColumn { .. } => "rename column",
+            Edit::Widen { .. } => "change type",
+            Edit::SetNullable { .. } => "nullability",
+            Edit::SetDefault { .. } => "default",
+            Edit::AddExtra { .. } => "add key/index/check",
+            Edit::DropExtra { .. } => "drop key/index/check/fk",
+            Edit::AddForeignKey { .. } => "add foreign key",
+            Edit::AddEnumLabel { .. } => "add enum label",
+        }
+    }
+}
+
+impl Generator {
+    /// Random edits, each valid for the schema the previous ones made.
+    pub fn edits(&mut self, a: &GSchema) -> Vec<Edit> {
+        let mut b = a.clone();
+        let mut edits = Vec::new();
+        let wanted = self.rng.usize(1..5);
+        for _ in 0..50 {
+            if edits.len() == wanted {
+                break;
+            }
+            if let Some(edit) = self.edit(&b) {
+                let before = render(&b);
+                apply(&mut b, &edit);
+                // Keep only edits that change something.
+                if render(&b) != before {
+                    edits.push(edit);
+                }
+            }
+        }
+        edits
+    }
+
+    fn edit(&mut self, b: &GSchema) -> Option<Edit> {
+        if b.tables.is_empty() {
+            return Some(Edit::AddTable(self.table(b)));
+        }
+        let table = self.pick(&b.tables).clone();
+        let column = self.pick(&table.columns).clone();
+        let renamed = |t: &GTable| t.renamed_from.is_some();
+        Some(match self.rng.u8(0..14) {
+            0 => Edit::AddTable(self.table(b)),
+            1 => Edit::DropTable(table.name),
+            2 if !renamed(&table) => {
+                let to = self.fresh_table_name(b);
+                Edit::RenameTable { from: table.name, to }
+            }
+            3 | 4 => {
+                let mut column = self.column(&table, b);
+                if !column.nullable && column.default.is_none() {
+                    column.default = self.default_for(&column.ty, b);
+                    column.nullable = column.default.is_none();
+                }
+                Edit::AddColumn { table: table.name, column }
+            }
+            5 if !table.pk.contains(&column.name) => Edit::DropColumn { table: table.name, column: column.name },
+            6 if column.renamed_from.is_none() => {
+                let to = self.fresh_column_name(&table);
+                Edit::RenameColumn { table: table.name, from: column.name, to }
+            }
+            7 => {
+                let in_check = table.checks.iter().any(|k| k.column == column.name);
+                let to = match &column.ty {
+                    GType::SmallInt => GType::Integer,
+                    GType::Integer if !in_check && !table.in_use(&column.name) && self.chance(30) => GType::Text,
+                    GType::Integer => GType::BigInt,
+                    GType::Varchar(n) if self.chance(50) => GType::Varchar(n + 10),
+                    GType::Varchar(_) => GType::Text,
+                    GType::Real => GType::Double,
+                    GType::Numeric(p, s) => GType::Numeric(p + 2, *s),
+                    _ => return None,
+                };
+                Edit::Widen { table: table.name, column: column.name, to }
+            }
+            8 if !table.pk.contains(&column.name) => {
+                Edit::SetNullable { table: table.name, column: column.name, nullable: !column.nullable }
+            }
+            9 if !table.pk.contains(&column.name) && !table.has_in_check(&column.name) => {
+                let default =
+                    if column.default.is_some() && self.chance(50) { None } else { self.default_for(&column.ty, b) };
+                Edit::SetDefault { table: table.name, column: column.name, default }
+            }
+            10 => Edit::AddExtra { table: table.name, seed: self.rng.u64(..) },
+            11 => Edit::DropExtra { table: table.name, which: self.rng.usize(0..8) },
+            12 => {
+                let to = self.pick(&b.tables).name.clone();
+                Edit::AddForeignKey { table: table.name, to, seed: self.rng.u64(..) }
+            }
+            13 if !b.enums.is_empty() => {
+                let labels = &b.enums[0].1;
+                Edit::AddEnumLabel { label: format!("n{}", labels.len()), at: self.rng.usize(0..=labels.len()) }
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// Applies an edit; one whose target is missing (after shrinking) does nothing.
+pub fn apply(schema: &mut GSchema, edit: &Edit) {
+    let postgres = schema.postgres;
+    match edit {
+        Edit::AddTable(table) => {
+            if schema.table(&table.name).is_none() {
+                let mut table = table.clone();
+                table.fks.retain(|f| f.ref_table == table.name);
+                schema.tables.push(table);
+            }
+        }
+        Edit::DropTable(name) => schema.remove_table(name),
+        Edit::RenameTable { from, to } => {
+            if schema.table(to).is_some() {
+                return;
+            }
+            for table in &mut schema.tables {
+                for fk in &mut table.fks {
+                    if &fk.ref_table == from {
+                        fk.ref_table = to.clone();
+                    }
+                }
+            }
+            if let Some(table) = schema.table_mut(from) {
+                table.renamed_from = Some(from.clone());
+                table.name = to.clone();
+            }
+        }
+        Edit::AddColumn { table, column } => {
+            if let Some(t) = schema.table_mut(table)
+                && t.column(&column.name).is_none()
+            {
+                t.columns.push(column.clone());
+            }
+        }
+        Edit::DropColumn { table, column } => {
+            if schema.table(table).is_some_and(|t| !t.pk.contains(column) && t.columns.len() > 1) {
+                schema.remove_column(table, column);
+            }
+        }
+        Edit::RenameColumn { table, from, to } => {
+            let Some(t) = schema.table_mut(table) else { return };
+            if t.column(to).is_some() || t.column(from).is_none() {
+                return;
+            }
+            let rename = |c: &mut String| {
+                if c == from {
+                    *c = to.clone()
+                }
+            };
+            t.pk.iter_mut().for_each(rename);
+            t.uniques.iter_mut().for_each(|u| u.1.iter_mut().for_each(rename));
+            t.checks.iter_mut().for_each(|k| rename(&mut k.column));
+            t.fks.iter_mut().for_each(|f| f.columns.iter_mut().for_each(rename));
+            for index in &mut t.indexes {
+                index.not_null_predicate.iter_mut().for_each(rename);
+                for part in &mut index.parts {
+                    match part {
+                        GPart::Column(c, _) | GPart::Lower(c) => rename(c),
+                    }
+                }
+            }
+            if let Some(c) = t.column_mut(from) {
+                c.renamed_from = Some(from.clone());
+                c.name = to.clone();
+            }
+            for other in &mut schema.tables {
+                for fk in &mut other.fks {
+                    if &fk.ref_table == table {
+                        fk.ref_columns.iter_mut().for_each(rename);
+                    }
+                }
+            }
+        }
+        Edit::Widen { table, column, to } => {
+            if let Some(c) = schema.table_mut(table).and_then(|t| t.column_mut(column)) {
+                let fits = matches!(
+                    (&c.ty, to),
+                    (GType::SmallInt, GType::Integer)
+                        | (GType::Integer, GType::BigInt | GType::Text)
+                        | (GType::Varchar(_), GType::Varchar(_) | GType::Text)
+                        | (GType::Real, GType::Double)
+                        | (GType::Numeric(..), GType::Numeric(..))
+                );
+                if fits {
+                    c.ty = to.clone();
+                    c.short = false;
+                    // A literal default of the old type stays valid for the new one.
+                }
+            }
+        }
+        Edit::SetNullable { table, column, nullable } => {
+            if let Some(t) = schema.table_mut(table)
+                && !t.pk.contains(column)
+                && let Some(c) = t.column_mut(column)
+            {
+                c.nullable = *nullable;
+                c.short = false;
+            }
+        }
+        Edit::SetDefault { table, column, default } => {
+            if let Some(c) = schema.table_mut(table).and_then(|t| t.column_mut(column)) {
+                c.default = default.clone();
+                c.short = false;
+            }
+        }
+        Edit::AddExtra { table, seed } => {
+            let Some(index) = schema.tables.iter().position(|t| &t.name == table) else { return };
+            let mut generator = Generator::new(*seed, postgres);
+            let mut t = schema.tables[index].clone();
+            generator.add_extra(&mut t);
+            schema.tables[index] = t;
+        }
+        Edit::DropExtra { table, which } => {
+            let Some(t) = schema.table_mut(table) else { return };
+            let mut k = *which;
+            if k < t.uniques.len() {
+                t.uniques.remove(k);
+                return;
+            }
+            k -= t.uniques.len();
+            if k < t.indexes.len() {
+                t.indexes.remove(k);
+                return;
+            }
+            k -= t.indexes.len();
+            if k < t.checks.len() {
+                t.checks.remove(k);
+                return;
+            }
+            k -= t.checks.len();
+            if k < t.fks.len() {
+                t.fks.remove(k);
+            }
+        }
+        Edit::AddForeignKey { table, to, seed } => {
+            let (Some(from), Some(to)) =
+                (schema.tables.iter().position(|t| &t.name == table), schema.tables.iter().position(|t| &t.name == to))
+            else {
+                return;
+            };
+            // On existing rows the new columns are NULL: always nullable.
+            Generator::new(*seed, postgres).add_fk(schema, from, to, true);
+        }
+        Edit::AddEnumLabel { label, at } => {
+            if let Some((_, labels)) = schema.enums.first_mut()
+                && !labels.contains(label)
+            {
+                labels.insert((*at).min(labels.len()), label.clone());
+            }
+        }
+    }
+}
+
+/// The schema as schema.yaml text. Every name and value is written as a
+/// JSON string, which YAML reads as a double-quoted scalar.
+pub fn render(schema: &GSchema) -> String {
+    let q = |s: &str| serde_json::to_string(s).unwrap();
+    let list = |items: &[String]| format!("[{}]", items.iter().map(|s| q(s)).collect::<Vec<_>>().join(", "));
+    let ident = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut out = String::new();
+    if !schema.enums.is_empty() {
+        out.push_str("enums:\n");
+        for (name, labels) in &schema.enums {
+            out.push_str(&format!("  {}: {}\n", q(name), list(labels)));
+        }
+    }
+    out.push_str(if schema.tables.is_empty() { "tables: {}\n" } else { "tables:\n" });
+    for table in &schema.tables {
+        out.push_str(&format!("  {}:\n", q(&table.name)));
+        if let Some(old) = &table.renamed_from {
+            out.push_str(&format!("    renamed_from: {}\n", q(old)));
+        }
+        out.push_str("    columns:\n");
+        let single_pk = table.pk.len() == 1;
+        for column in &table.columns {
+            let mut fields = vec![format!("type: {}", q(&column.ty.yaml()))];
+            if single_pk && table.pk[0] == column.name {
+                fields.push("primary_key: true".into());
+                if table.autoincrement {
+                    fields.push("autoincrement: true".into());
+                }
+            }
+            if !column.nullable {
+                fields.push("nullable: false".into());
+            }
+            if let Some(default) = &column.default {
+                fields.push(format!("default: {default}"));
+            }
+            if table.uniques.iter().any(|u| u.2 && u.1 == [column.name.clone()]) {
+                fields.push("unique: true".into());
+            }
+            if let Some(check) = table.checks.iter().find(|k| k.inline && k.column == column.name) {
+                fields.push(format!("check: {}", q(&check_sql(check, &ident))));
+            }
+            if let Some(fk) = table.fks.iter().find(|f| f.inline && f.columns == [column.name.clone()]) {
+                // `references: table.column` splits at the last dot: safe
+                // only for names without dots, which the generator uses.
+                fields.push(format!("references: {}", q(&format!("{}.{}", fk.ref_table, fk.ref_columns[0]))));
+                if let Some(action) = fk.on_delete {
+                    fields.push(format!("on_delete: {action}"));
+                }
+            }
+            if let Some(old) = &column.renamed_from {
+                fields.push(format!("renamed_from: {}", q(old)));
+            }
+            if fields.len() == 1 && column.short {
+                out.push_str(&format!("      {}: {}\n", q(&column.name), q(&column.ty.yaml())));
+            } else {
+                out.push_str(&format!("      {}: {{ {} }}\n", q(&column.name), fields.join(", ")));
+            }
+        }
+        if table.pk.len() > 1 {
+            out.push_str(&format!("    primary_key: {}\n", list(&table.pk)));
+        }
+        let uniques: Vec<_> = table.uniques.iter().filter(|u| !u.2).collect();
+        if !uniques.is_empty() {
+            out.push_str("    uniques:\n");
+            for (name, columns, _) in uniques {
+                out.push_str(&format!("      {}: {}\n", q(name), list(columns)));
+            }
+        }
+        let checks: Vec<_> = table.checks.iter().filter(|k| !k.inline).collect();
+        if !checks.is_empty() {
+            out.push_str("    checks:\n");
+            for check in checks {
+                out.push_str(&format!("      {}: {}\n", q(&check.name), q(&check_sql(check, &ident))));
+            }
+        }
+        let fks: Vec<_> = table.fks.iter().filter(|f| !f.inline).collect();
+        if !fks.is_empty() {
+            out.push_str("    foreign_keys:\n");
+            for fk in fks {
+                let action = fk.on_delete.map(|a| format!(", on_delete: {a}")).unwrap_or_default();
+                out.push_str(&format!(
+                    "      {}: {{ columns: {}, references: {{ table: {}, columns: {} }}{action} }}\n",
+                    q(&fk.name),
+                    list(&fk.columns),
+                    q(&fk.ref_table),
+                    list(&fk.ref_columns)
+                ));
+            }
+        }
+        if !table.indexes.is_empty() {
+            out.push_str("    indexes:\n");
+            for index in &table.indexes {
+                let parts: Vec<String> = index
+                    .parts
+                    .iter()
+                    .map(|p| match p {
+                        GPart::Column(c, false) => format!("{{ column: {} }}", q(c)),
+                        GPart::Column(c, true) => format!("{{ column: {}, order: desc }}", q(c)),
+                        GPart::Lower(c) => format!("{{ expr: {} }}", q(&format!("lower({})", ident(c)))),
+                    })
+                    .collect();
+                let mut fields = vec![format!("columns: [{}]", parts.join(", "))];
+                if index.unique {
+                    fields.push("unique: true".into());
+                }
+                if let Some(c) = &index.not_null_predicate {
+                    fields.push(format!("where: {}", q(&format!("{} IS NOT NULL", ident(c)))));
+                }
+                out.push_str(&format!("      {}: {{ {} }}\n", q(&index.name), fields.join(", ")));
+            }
+        }
+    }
+    out
+}
+
+fn check_sql(check: &GCheck, ident: &dyn Fn(&str) -> String) -> String {
+    let c = ident(&check.column);
+    match &check.kind {
+        CheckKind::NonNegative => format!("{c} >= 0"),
+        CheckKind::NonEmpty => format!("length({c}) > 0"),
+        CheckKind::In(values) => {
+            let values: Vec<String> = values.iter().map(|v| format!("'{}'", v.replace('\'', "''"))).collect();
+            format!("{c} IN ({})", values.join(", "))
+        }
+    }
+}
