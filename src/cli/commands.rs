@@ -32,7 +32,10 @@ fn prepare(target: &Target, access: Access) -> Result<Prepared> {
         // A server is read while the file is parsed (two cores, two jobs);
         // the file's problems are still reported first.
         DatabaseUrl::Postgres(_) => std::thread::scope(|s| {
-            let loading = s.spawn(|| crate::file::load_path(&target.schema));
+            let loading = s.spawn(|| {
+                let file = crate::file::load_path(&target.schema)?;
+                crate::file::check_postgres_names(&file, &target.schema).map(|()| file)
+            });
             let reading = connect(&url, access).and_then(|mut db| {
                 let everything = db.inspect(None)?;
                 Ok((db, everything))
@@ -46,6 +49,8 @@ fn prepare(target: &Target, access: Access) -> Result<Prepared> {
         // Opening an SQLite file for writing creates it: only once the file is known good.
         DatabaseUrl::Sqlite(_) => {
             let file = crate::file::load_path(&target.schema)?;
+            // What SQLite cannot store is refused before the file is created.
+            crate::plan::sqlite::normalize(&file)?;
             let mut db = connect(&url, access)?;
             let current = db.inspect(Some(&file))?;
             (file, db, current)
@@ -257,6 +262,13 @@ pub fn diff(
             DialectArg::Postgresql => Dialect::Postgres,
         },
     };
+    if dialect == Dialect::Postgres {
+        for (text, file) in [(from, &from_file), (to, &to_file)] {
+            if let Some(file) = file {
+                crate::file::check_postgres_names(file, Path::new(text))?;
+            }
+        }
+    }
     let from_schema = side_schema(from_file, from_db.as_ref(), to_db.as_mut(), dialect, exclude)?;
     let to_schema = side_schema(to_file, to_db.as_ref(), from_db.as_mut(), dialect, exclude)?;
     let plan = plan::build(dialect, &from_schema, &to_schema)?;

@@ -75,6 +75,29 @@ where
     }
 }
 
+/// At most 100 characters of a source line, around `column` (1-based), and
+/// where the caret goes under them: a 1 MB line is not worth printing.
+fn excerpt(text: &str, column: usize) -> (String, usize) {
+    const WIDTH: usize = 100;
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= WIDTH {
+        return (text.to_string(), column.saturating_sub(1));
+    }
+    let at = column.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(WIDTH / 2).min(chars.len() - WIDTH);
+    let end = start + WIDTH;
+    let mut shown: String = chars[start..end].iter().collect();
+    let mut caret = at - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        caret += 1;
+    }
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, caret)
+}
+
 /// Prints an error for people: one `error:` line, context, a hint.
 fn report(error: &Error) {
     let mut err = std::io::stderr().lock();
@@ -83,9 +106,10 @@ fn report(error: &Error) {
             for problem in problems {
                 let _ = writeln!(err, "error: {problem}");
                 if let (Some(line), Some(text)) = (problem.line, &problem.source_line) {
-                    let _ = writeln!(err, "{line:>5} | {text}");
-                    if let Some(column) = problem.column {
-                        let _ = writeln!(err, "{:>5} | {}^", "", " ".repeat(column.saturating_sub(1)));
+                    let (shown, caret) = excerpt(text, problem.column.unwrap_or(1));
+                    let _ = writeln!(err, "{line:>5} | {shown}");
+                    if problem.column.is_some() {
+                        let _ = writeln!(err, "{:>5} | {}^", "", " ".repeat(caret));
                     }
                 }
             }
@@ -99,5 +123,21 @@ fn report(error: &Error) {
                 let _ = writeln!(err, "hint: {hint}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn long_source_lines_are_cut_around_the_column() {
+        assert_eq!(excerpt("short", 3), ("short".to_string(), 2));
+        let line = format!("{}X{}", "a".repeat(500), "b".repeat(500));
+        let (shown, caret) = excerpt(&line, 501);
+        assert_eq!(shown.chars().count(), 102);
+        assert_eq!(shown.chars().nth(caret), Some('X'));
+        let (shown, caret) = excerpt(&line, 1);
+        assert!(shown.starts_with('a') && shown.ends_with('…') && caret == 0);
     }
 }

@@ -16,10 +16,21 @@ use std::path::Path;
 
 /// Reads and validates a schema file.
 pub fn load_path(path: &Path) -> Result<Schema> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        action: "read schema file",
-        path: path.into(),
-        source,
+    let bytes =
+        std::fs::read(path).map_err(|source| Error::Io { action: "read schema file", path: path.into(), source })?;
+    let text = String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+        Error::Schema(vec![SchemaProblem {
+            file: path.into(),
+            line: Some(line),
+            column: Some(column),
+            message: "the file is not UTF-8 text".into(),
+            hint: Some("save it as UTF-8".into()),
+            source_line: None,
+        }])
     })?;
     load_str(&text, path)
 }
@@ -111,6 +122,21 @@ impl Loader<'_> {
                 message = format!("duplicate key \"{key}\" in {}", path[..path.len() - 1].join("."));
                 hint = Some("each table, column and constraint name may appear only once".into());
             }
+        }
+        if message.contains("repetition limit exceeded") {
+            hint = Some("YAML aliases (*name) here expand to too much data".into());
+        } else if message.contains("recursion limit exceeded") {
+            hint = Some("the YAML is nested too deeply".into());
+        }
+        for (internal, plain) in [
+            ("struct RawFile", "a mapping with `tables:`"),
+            ("struct RawTable", "a table (a mapping with `columns:`)"),
+            ("struct RawIndex", "an index (a mapping with `columns:`)"),
+            ("struct RawForeignKey", "a foreign key (a mapping with `columns:` and `references:`)"),
+            ("struct RawReference", "a mapping with `table:` and `columns:`"),
+            ("struct RawIndexExpr", "an index part (`{ column: x }` or `{ expr: SQL }`)"),
+        ] {
+            message = message.replace(internal, plain);
         }
         self.problem_at(at, message.replace('`', "\""), hint)
     }
@@ -368,6 +394,16 @@ impl Loader<'_> {
                 Err(message) => self.report(&path, message, None),
             }
         }
+        for column in raw.include.iter().flatten() {
+            if !table.columns.contains_key(column) {
+                self.unknown_column(
+                    &["tables", t, "indexes", name, "include"],
+                    table,
+                    column,
+                    &format!("the INCLUDE of index \"{name}\""),
+                );
+            }
+        }
         Some(Index {
             name: name.to_string(),
             parts,
@@ -563,6 +599,19 @@ impl Loader<'_> {
     /// Index, unique and primary-key names share one namespace per database
     /// (and with tables); so do constraint names within a table.
     fn check_names(&mut self, schema: &Schema) {
+        let mut renamed: HashMap<&str, &str> = HashMap::new();
+        for table in schema.tables.values() {
+            if let Some(old) = &table.renamed_from
+                && let Some(first) = renamed.insert(old, &table.name)
+            {
+                self.report(
+                    &["tables", &table.name, "renamed_from"],
+                    format!("tables \"{first}\" and \"{}\" are both renamed from \"{old}\"", table.name),
+                    Some("a table can be renamed to one new name only"),
+                );
+            }
+        }
+        self.check_characters(schema);
         let mut global: HashMap<String, String> =
             schema.tables.keys().map(|t| (t.to_lowercase(), format!("table \"{t}\""))).collect();
         for table in schema.tables.values() {
@@ -615,7 +664,17 @@ impl Loader<'_> {
                     Some("remove the old table, or the `renamed_from` hint"),
                 );
             }
+            let mut renamed: HashMap<&str, &str> = HashMap::new();
             for column in table.columns.values() {
+                if let Some(old) = &column.renamed_from
+                    && let Some(first) = renamed.insert(old, &column.name)
+                {
+                    self.report(
+                        &["tables", t, "columns", &column.name, "renamed_from"],
+                        format!("columns \"{t}.{first}\" and \"{t}.{}\" are both renamed from \"{old}\"", column.name),
+                        Some("a column can be renamed to one new name only"),
+                    );
+                }
                 if let Some(old) = &column.renamed_from
                     && table.columns.contains_key(old)
                 {
@@ -631,6 +690,122 @@ impl Loader<'_> {
             }
         }
     }
+}
+
+impl Loader<'_> {
+    /// No name may hold a NUL byte: neither database can store one, and it
+    /// would cut the statement's text short.
+    fn check_characters(&mut self, schema: &Schema) {
+        let mut bad: Vec<(Vec<String>, String)> = Vec::new();
+        for (name, labels) in &schema.enums {
+            for label in std::iter::once(name).chain(labels) {
+                if label.contains('\0') {
+                    bad.push((vec!["enums".into(), name.clone()], format!("enum \"{}\"", name.replace('\0', "\\0"))));
+                }
+            }
+        }
+        for_each_name(schema, |path, what, name| {
+            if name.contains('\0') {
+                bad.push((path, what.replace('\0', "\\0")));
+            }
+        });
+        for (path, what) in bad {
+            let path: Vec<&str> = path.iter().map(String::as_str).collect();
+            self.report(&path, format!("{what} contains a NUL character"), Some("remove the \\0 from the name"));
+        }
+        for table in schema.tables.values() {
+            for column in table.columns.values() {
+                if let Some(collation) = &column.collation
+                    && (collation.is_empty()
+                        || !collation.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '@')))
+                {
+                    self.report(
+                        &["tables", &table.name, "columns", &column.name, "collation"],
+                        format!("invalid collation name \"{collation}\""),
+                        Some("a collation is a name such as C, nocase, en_US.utf8 or und-x-icu"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Calls `visit(yaml path, description, name)` for every table, column,
+/// constraint and index name a schema file states.
+fn for_each_name(schema: &Schema, mut visit: impl FnMut(Vec<String>, String, &str)) {
+    let path = |parts: &[&str]| parts.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+    for table in schema.tables.values() {
+        let t = table.name.as_str();
+        visit(path(&["tables", t]), format!("table \"{t}\""), t);
+        for c in table.columns.keys() {
+            visit(path(&["tables", t, "columns", c]), format!("column \"{t}.{c}\""), c);
+        }
+        let named = [
+            ("uniques", "unique constraint"),
+            ("checks", "check"),
+            ("foreign_keys", "foreign key"),
+            ("indexes", "index"),
+        ];
+        // Names dbshape made up are left out: the differ matches those
+        // constraints by definition, whatever the server calls them.
+        let lists: [Vec<&String>; 4] = [
+            table.uniques.values().filter(|u| u.name != naming::unique(t, &u.columns)).map(|u| &u.name).collect(),
+            table.checks.keys().filter(|name| !table.columns.keys().any(|c| naming::check(t, c) == **name)).collect(),
+            table
+                .foreign_keys
+                .values()
+                .filter(|f| f.name != naming::foreign_key(t, &f.columns))
+                .map(|f| &f.name)
+                .collect(),
+            table.indexes.keys().collect(),
+        ];
+        for ((section, what), names) in named.iter().zip(lists) {
+            for name in names {
+                visit(path(&["tables", t, section, name]), format!("{what} \"{name}\" of table \"{t}\""), name);
+            }
+        }
+    }
+}
+
+/// PostgreSQL keeps at most 63 bytes of a name and silently cuts the rest,
+/// so a longer name in the file would never match the database. Names
+/// dbshape makes up (conventional constraint names) are exempt: the differ
+/// matches those constraints by definition.
+pub fn check_postgres_names(schema: &Schema, path: &Path) -> Result<()> {
+    const MAX: usize = 63;
+    let mut long: Vec<(Vec<String>, String, usize)> = Vec::new();
+    for (name, labels) in &schema.enums {
+        for label in std::iter::once(name).chain(labels) {
+            if label.len() > MAX {
+                let what = if label == name {
+                    format!("enum \"{name}\"")
+                } else {
+                    format!("label \"{label}\" of enum \"{name}\"")
+                };
+                long.push((vec!["enums".into(), name.clone()], what, label.len()));
+            }
+        }
+    }
+    for_each_name(schema, |path, what, name| {
+        // A qualified table name is two names, each with the limit.
+        if name.split('.').any(|part| part.len() > MAX) && (path.len() != 2 || name.len() > MAX) {
+            long.push((path, what, name.len()));
+        }
+    });
+    if long.is_empty() {
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut loader = Loader { path, text: &text, enums: Vec::new(), pending: Vec::new() };
+    for (yaml_path, what, bytes) in long {
+        let yaml_path: Vec<&str> = yaml_path.iter().map(String::as_str).collect();
+        loader.report(
+            &yaml_path,
+            format!("{what} is {bytes} bytes long; PostgreSQL keeps only {MAX} and would silently cut it"),
+            Some("use a shorter name"),
+        );
+    }
+    Err(loader.into_error())
 }
 
 /// Whether `sql` is a single expression that cannot end the statement it is
@@ -734,7 +909,9 @@ fn parse_type(text: &str) -> Result<SqlType, (String, Option<String>)> {
         {
             return Err((format!("unknown type \"{text}\""), Some(format!("did you mean \"{known}\"?"))));
         }
-        if !base.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '.' | '[' | ']' | '"')) {
+        if !base.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '.' | '[' | ']' | '"'))
+            || !plain_type_text(text)
+        {
             return Err((
                 format!("invalid type \"{text}\""),
                 Some("a type is a name such as integer, varchar(50) or numeric(10,2)".into()),
@@ -742,6 +919,26 @@ fn parse_type(text: &str) -> Result<SqlType, (String, Option<String>)> {
         }
     }
     Ok(sql_type)
+}
+
+/// A type name is pasted into SQL as written (a type can't be quoted as a
+/// whole), so only the shape of a type is allowed: words starting with a
+/// letter, one level of parentheses holding numbers or words, `[]`.
+fn plain_type_text(text: &str) -> bool {
+    let text = text.trim();
+    let mut depth = 0;
+    text.chars().next().is_some_and(|c| c.is_alphabetic() || c == '"' || c == '_')
+        && text.chars().all(|c| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            (0..=1).contains(&depth)
+                && (c.is_alphanumeric() || matches!(c, '_' | ' ' | '.' | ',' | '(' | ')' | '[' | ']' | '"'))
+        })
+        && depth == 0
+        && text.matches('"').count() % 2 == 0
 }
 
 fn parse_default(value: &Value) -> Result<Option<DefaultValue>, String> {

@@ -6,7 +6,7 @@ mod raw;
 mod render;
 mod unique_map;
 
-pub use load::{load_path, load_str};
+pub use load::{check_postgres_names, load_path, load_str};
 pub use render::{render, render_in_order, render_pair, scalar};
 
 /// The JSON Schema (draft-07) of the schema.yaml format, for editors

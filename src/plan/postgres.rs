@@ -1,9 +1,9 @@
 //! The PostgreSQL planner: every change is an ALTER in place, ordered by
 //! dependency so that any plan runs front to back inside one transaction:
 //!
-//! 1. drop foreign keys, then indexes, checks, uniques and primary keys
+//! 1. renames (the differ names everything after them by its new name);
+//! 2. drop foreign keys, then indexes, checks, uniques and primary keys
 //!    that go away or change;
-//! 2. renames;
 //! 3. create tables (without their foreign keys), add and alter columns,
 //!    drop columns;
 //! 4. add primary keys, uniques and checks, create indexes;
@@ -19,9 +19,10 @@ use crate::sql::{Dialect, ident_list, quote_ident, quote_literal};
 pub fn plan(diff: &Diff) -> Result<Plan> {
     let mut phases: [Vec<Step>; 10] = Default::default();
     const TYPES: usize = 0;
-    const DROP_FKS: usize = 1;
-    const DROP_OTHERS: usize = 2;
-    const RENAMES: usize = 3;
+    // Renames come first: every later statement names the new names.
+    const RENAMES: usize = 1;
+    const DROP_FKS: usize = 2;
+    const DROP_OTHERS: usize = 3;
     const TABLES: usize = 4;
     const ADD_CONSTRAINTS: usize = 5;
     const ADD_FKS: usize = 6;

@@ -6,6 +6,7 @@ mod harness;
 mod cli;
 mod destructive;
 mod errors;
+mod hostile;
 mod postgres;
 mod random;
 mod rebuild;

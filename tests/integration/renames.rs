@@ -81,3 +81,28 @@ fn drop_and_add(t: &Test) {
     t.run(&["apply", "--yes"]).code(2);
     assert_eq!(t.query("SELECT content FROM articles"), [["hello"]]);
 }
+
+/// Found by the random tests: on PostgreSQL the plan dropped a constraint
+/// of a renamed table by the table's new name, before the rename.
+#[test]
+fn renamed_table_loses_a_unique_and_a_foreign_key_in_the_same_plan() {
+    Test::each(|t| {
+        t.schema(
+            "tables:\n  p:\n    columns:\n      id: { type: integer, primary_key: true }\n  orders:\n    columns:\n      \
+             id: { type: integer, primary_key: true }\n      note: real\n      p_id: { type: integer, references: p.id }\n    \
+             uniques:\n      uq_note: [note]\n",
+        );
+        t.apply();
+        t.sql("INSERT INTO p (id) VALUES (1); INSERT INTO orders (id, note, p_id) VALUES (1, 0.5, 1), (2, 1.5, NULL);");
+        t.schema(
+            "tables:\n  p:\n    columns:\n      id: { type: integer, primary_key: true }\n  purchases:\n    renamed_from: orders\n    \
+             columns:\n      id: { type: integer, primary_key: true }\n      note: real\n      p_id: integer\n",
+        );
+        t.apply();
+        t.assert_in_sync();
+        assert_eq!(
+            t.query("SELECT id, note, p_id FROM purchases ORDER BY id"),
+            [["1", "0.5", "1"], ["2", "1.5", "NULL"]]
+        );
+    });
+}

@@ -68,3 +68,28 @@ tables:
 "#;
     regression(true, yaml, yaml, 1, 3);
 }
+
+/// PostgreSQL plans dropped a renamed table's constraint by the new name
+/// before the rename ran.
+#[test]
+fn postgres_seed_1019_drop_on_a_renamed_table() {
+    regression(
+        true,
+        r#"tables:
+  "orders":
+    columns:
+      "id": { type: "bigint", primary_key: true, autoincrement: true, nullable: false }
+      "note": "real"
+    uniques:
+      "uq_267ee903": ["note"]
+"#,
+        r#"tables:
+  "ñandú":
+    renamed_from: "orders"
+    columns:
+      "id": { type: "bigint", primary_key: true, autoincrement: true, nullable: false }
+"#,
+        17033120590904985302,
+        3,
+    );
+}

@@ -266,11 +266,15 @@ const COLUMN_NAMES: &[&str] = &[
 pub struct Generator {
     pub rng: Rng,
     pub postgres: bool,
+    /// Names schema A uses: an edit never gives them to a new table or
+    /// column, since a dropped name that comes back is the same object to
+    /// the differ (a type change, not a new column).
+    taken: Vec<String>,
 }
 
 impl Generator {
     pub fn new(seed: u64, postgres: bool) -> Generator {
-        Generator { rng: Rng::with_seed(seed), postgres }
+        Generator { rng: Rng::with_seed(seed), postgres, taken: Vec::new() }
     }
 
     /// A name for an index or constraint: random, since PostgreSQL indexes
@@ -312,7 +316,9 @@ impl Generator {
     fn fresh_table_name(&mut self, schema: &GSchema) -> String {
         for _ in 0..8 {
             let name = self.pick(TABLE_NAMES).to_string();
-            if !schema.tables.iter().any(|t| t.name == name || t.renamed_from.as_deref() == Some(&name)) {
+            if !self.taken.contains(&name)
+                && !schema.tables.iter().any(|t| t.name == name || t.renamed_from.as_deref() == Some(&name))
+            {
                 return name;
             }
         }
@@ -373,7 +379,9 @@ impl Generator {
     fn fresh_column_name(&mut self, table: &GTable) -> String {
         for _ in 0..8 {
             let name = self.pick(COLUMN_NAMES).to_string();
-            if !table.columns.iter().any(|c| c.name == name || c.renamed_from.as_deref() == Some(&name)) {
+            if !self.taken.contains(&name)
+                && !table.columns.iter().any(|c| c.name == name || c.renamed_from.as_deref() == Some(&name))
+            {
                 return name;
             }
         }
@@ -566,6 +574,12 @@ impl Edit {
 impl Generator {
     /// Random edits, each valid for the schema the previous ones made.
     pub fn edits(&mut self, a: &GSchema) -> Vec<Edit> {
+        self.taken = a
+            .tables
+            .iter()
+            .flat_map(|t| std::iter::once(&t.name).chain(t.columns.iter().map(|c| &c.name)))
+            .cloned()
+            .collect();
         let mut b = a.clone();
         let mut edits = Vec::new();
         let wanted = self.rng.usize(1..5);
@@ -573,7 +587,7 @@ impl Generator {
             if edits.len() == wanted {
                 break;
             }
-            if let Some(edit) = self.edit(&b) {
+            if let Some(edit) = self.edit(a, &b) {
                 let before = render(&b);
                 apply(&mut b, &edit);
                 // Keep only edits that change something.
@@ -585,7 +599,7 @@ impl Generator {
         edits
     }
 
-    fn edit(&mut self, b: &GSchema) -> Option<Edit> {
+    fn edit(&mut self, a: &GSchema, b: &GSchema) -> Option<Edit> {
         if b.tables.is_empty() {
             return Some(Edit::AddTable(self.table(b)));
         }
@@ -626,10 +640,20 @@ impl Generator {
                 };
                 Edit::Widen { table: table.name, column: column.name, to }
             }
-            8 if !table.pk.contains(&column.name) => {
+            // NOT NULL holds only where rows get a value: columns A has
+            // (the rows fill them) or with a default.
+            8 if !table.pk.contains(&column.name)
+                && (!column.nullable
+                    || column.default.is_some()
+                    || a.table(&table.name).is_some_and(|t| t.column(&column.name).is_some())) =>
+            {
                 Edit::SetNullable { table: table.name, column: column.name, nullable: !column.nullable }
             }
-            9 if !table.pk.contains(&column.name) && !table.has_in_check(&column.name) => {
+            // A default on a foreign key column would have to name a parent row.
+            9 if !table.pk.contains(&column.name)
+                && !table.has_in_check(&column.name)
+                && !table.is_fk_column(&column.name) =>
+            {
                 let default =
                     if column.default.is_some() && self.chance(50) { None } else { self.default_for(&column.ty, b) };
                 Edit::SetDefault { table: table.name, column: column.name, default }
