@@ -12,7 +12,7 @@ mod change;
 
 pub use change::Change;
 
-use crate::model::{Expr, ForeignKey, IndexKey, Schema, Table, naming};
+use crate::model::{DefaultValue, Expr, ForeignKey, IndexKey, Literal, Schema, Table, naming};
 use crate::sql::lexer::{Kind, tokenize};
 use indexmap::IndexMap;
 use std::collections::HashSet;
@@ -45,7 +45,10 @@ pub fn diff(current: &Schema, desired: &Schema) -> Diff {
         match current.enums.get(name) {
             None => changes.push(Change::CreateEnum { name: name.clone(), values: values.clone() }),
             Some(existing) if existing == values => {}
-            Some(existing) => changes.push(enum_change(name, existing, values)),
+            Some(existing) => {
+                let used = |label: &String| !existing.contains(label) && uses_label(desired, label);
+                changes.push(enum_change(name, existing, values, values.iter().any(used)))
+            }
         }
     }
 
@@ -100,11 +103,13 @@ pub fn diff(current: &Schema, desired: &Schema) -> Diff {
 }
 
 /// Adding labels (keeping the existing ones in order) is an `ADD VALUE`
-/// each; anything else recreates the type.
-fn enum_change(name: &str, existing: &[String], wanted: &[String]) -> Change {
+/// each; anything else recreates the type. So does an addition whose label
+/// the schema uses (a default, a check): PostgreSQL refuses a label added
+/// by `ADD VALUE` until its transaction commits, and a plan is one.
+fn enum_change(name: &str, existing: &[String], wanted: &[String], new_label_used: bool) -> Change {
     let kept: Vec<&String> = wanted.iter().filter(|v| existing.contains(v)).collect();
     let only_additions = kept.len() == existing.len() && kept.iter().zip(existing).all(|(a, b)| *a == b);
-    if !only_additions {
+    if !only_additions || new_label_used {
         return Change::RecreateEnum { name: name.to_string(), from: existing.to_vec(), to: wanted.to_vec() };
     }
     let mut values = Vec::new();
@@ -115,6 +120,24 @@ fn enum_change(name: &str, existing: &[String], wanted: &[String]) -> Change {
         }
     }
     Change::AddEnumValues { name: name.to_string(), values }
+}
+
+/// Whether a default, check, index predicate or generated expression of
+/// `schema` holds the string `label`.
+fn uses_label(schema: &Schema, label: &str) -> bool {
+    let quoted = crate::sql::quote_literal(label);
+    let in_expr = |e: &Expr| e.as_str().contains(&quoted);
+    schema.tables.values().any(|table| {
+        table.columns.values().any(|c| {
+            c.generated.as_ref().is_some_and(in_expr)
+                || match &c.default {
+                    Some(DefaultValue::Literal(Literal::Text(text))) => text == label,
+                    Some(DefaultValue::Expr(e)) => in_expr(e),
+                    _ => false,
+                }
+        }) || table.checks.values().any(|c| in_expr(&c.expr))
+            || table.indexes.values().any(|i| i.predicate.as_ref().is_some_and(in_expr))
+    })
 }
 
 fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {

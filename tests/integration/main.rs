@@ -6,6 +6,7 @@ mod harness;
 mod cli;
 mod destructive;
 mod errors;
+mod faults;
 mod hostile;
 mod postgres;
 mod random;

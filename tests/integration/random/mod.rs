@@ -10,7 +10,8 @@
 //!
 //! Seeded and reproducible: `DBSHAPE_RANDOM_SEED` (first seed) and
 //! `DBSHAPE_RANDOM_CASES` (how many) choose the run; `DBSHAPE_RANDOM_SHOW`
-//! prints every case. A failing case is
+//! prints every case; `DBSHAPE_RANDOM_NO_SHRINK` reports a failure as
+//! generated. A failing case is
 //! shrunk, then printed with its seed and as a ready-to-paste regression
 //! test for `regressions.rs`.
 
@@ -56,6 +57,7 @@ impl Generated {
         for edit in &self.edits {
             schema_gen::apply(&mut b, edit);
         }
+        schema_gen::fill_new_columns(&self.a, &mut b);
         Case {
             a: schema_gen::render(&self.a),
             b: schema_gen::render(&b),
@@ -200,9 +202,16 @@ fn run_random(postgres: bool, default_cases: u64) {
             Err(error) => {
                 // Only a failure of the same kind counts, so that shrinking
                 // does not wander off to some other problem.
-                let kind = |error: &str| error.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
-                let small =
-                    shrink::shrink(generated, |case| bench.run(case).err().is_some_and(|e| kind(&e) == kind(&error)));
+                let kind = |error: &str| {
+                    let first = error.lines().next().unwrap_or("");
+                    let reported = error.lines().find(|l| l.starts_with("error: ")).unwrap_or("");
+                    format!("{first} {}", reported.chars().take(40).collect::<String>())
+                };
+                let small = if std::env::var_os("DBSHAPE_RANDOM_NO_SHRINK").is_some() {
+                    generated
+                } else {
+                    shrink::shrink(generated, |case| bench.run(case).err().is_some_and(|e| kind(&e) == kind(&error)))
+                };
                 let case = small.case();
                 let error = bench.run(&case).err().unwrap_or(error);
                 panic!(

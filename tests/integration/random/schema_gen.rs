@@ -673,6 +673,24 @@ impl Generator {
     }
 }
 
+/// A NOT NULL column that B adds to a table with rows needs a value for
+/// them: one without a default (its default dropped by a later edit) stays
+/// nullable. That apply would fail, rightly, and test nothing.
+pub fn fill_new_columns(a: &GSchema, b: &mut GSchema) {
+    for table in &mut b.tables {
+        let old = a.table(&table.name).or_else(|| table.renamed_from.as_deref().and_then(|old| a.table(old)));
+        for column in &mut table.columns {
+            let existed = old.is_some_and(|t| {
+                t.column(&column.name).is_some()
+                    || column.renamed_from.as_deref().is_some_and(|c| t.column(c).is_some())
+            });
+            if !existed && !column.nullable && column.default.is_none() && !table.pk.contains(&column.name) {
+                column.nullable = true;
+            }
+        }
+    }
+}
+
 /// Applies an edit; one whose target is missing (after shrinking) does nothing.
 pub fn apply(schema: &mut GSchema, edit: &Edit) {
     let postgres = schema.postgres;
