@@ -49,7 +49,7 @@ impl Generated {
         let mut generator = Generator::new(seed, postgres);
         let a = generator.schema();
         let edits = generator.edits(&a);
-        Generated { a, edits, rows_seed: generator.rng.u64(..), max_rows: generator.rng.usize(0..6) }
+        Generated { a, edits, rows_seed: generator.rng.u64(..), max_rows: generator.rng.usize(0..16) }
     }
 
     pub fn case(&self) -> Case {

@@ -69,6 +69,8 @@ pub fn inserts(a: &Schema, b: &Schema, seed: u64, max_rows: usize) -> Vec<String
     // The values each table's rows got, by column, for foreign keys.
     let mut inserted: HashMap<String, Vec<HashMap<String, String>>> = HashMap::new();
     let mut statements = Vec::new();
+    // Parent rows a foreign key has taken, where each may be taken once.
+    let mut used: std::collections::HashSet<(String, usize)> = Default::default();
     for name in a.dependency_order() {
         let table = &a.tables[name];
         let bt = counterpart(a, b, name);
@@ -79,10 +81,24 @@ pub fn inserts(a: &Schema, b: &Schema, seed: u64, max_rows: usize) -> Vec<String
             let mut row: HashMap<String, String> = HashMap::new();
             let mut skip = false;
             for fk in table.foreign_keys.values() {
-                let parents = inserted.get(&fk.ref_table).filter(|rows| !rows.is_empty());
-                match parents {
-                    Some(rows) if rng.u8(0..10) > 0 => {
-                        let parent = &rows[rng.usize(0..rows.len())];
+                // A foreign key column that is (part of) a key in A or B takes
+                // each parent row once, or the key would repeat.
+                let distinct = fk.columns.iter().any(|c| {
+                    in_a_key(table, c)
+                        || bt
+                            .is_some_and(|bt| column_counterpart(table, bt, c).is_some_and(|bc| in_a_key(bt, &bc.name)))
+                });
+                let parents: Vec<usize> = inserted
+                    .get(&fk.ref_table)
+                    .map(|rows| {
+                        (0..rows.len()).filter(|i| !distinct || !used.contains(&(fk.name.clone(), *i))).collect()
+                    })
+                    .unwrap_or_default();
+                match parents.is_empty() {
+                    false if rng.u8(0..10) > 0 => {
+                        let index = parents[rng.usize(0..parents.len())];
+                        used.insert((fk.name.clone(), index));
+                        let parent = &inserted[&fk.ref_table][index];
                         for (c, r) in fk.columns.iter().zip(&fk.ref_columns) {
                             row.insert(c.clone(), parent[r].clone());
                         }
@@ -137,6 +153,16 @@ pub fn inserts(a: &Schema, b: &Schema, seed: u64, max_rows: usize) -> Vec<String
         }
     }
     statements
+}
+
+/// Whether `column` is part of the table's primary key, a unique
+/// constraint or a unique index.
+fn in_a_key(table: &Table, column: &str) -> bool {
+    table.is_primary_key_column(column)
+        || table.uniques.values().any(|u| u.columns.iter().any(|c| c == column))
+        || table.indexes.values().any(|i| {
+            i.unique && i.parts.iter().any(|p| matches!(&p.key, dbshape::model::IndexKey::Column(c) if c == column))
+        })
 }
 
 /// A value of `sql_type`, distinct for each `n` where the type allows.
