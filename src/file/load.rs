@@ -144,6 +144,13 @@ impl Loader<'_> {
     fn convert(&mut self, raw: RawFile) -> Schema {
         let mut schema = Schema::default();
         for name in raw.extensions.unwrap_or_default() {
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-')) {
+                self.report(
+                    &["extensions"],
+                    format!("invalid extension name \"{name}\""),
+                    Some("an extension is a name such as citext, pgcrypto or uuid-ossp"),
+                );
+            }
             if schema.extensions.contains(&name) {
                 self.report(&["extensions"], format!("extension \"{name}\" is listed twice"), None);
             }
@@ -403,6 +410,15 @@ impl Loader<'_> {
                     &format!("the INCLUDE of index \"{name}\""),
                 );
             }
+        }
+        if let Some(method) = &raw.using
+            && (method.is_empty() || !method.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        {
+            self.report(
+                &["tables", t, "indexes", name, "using"],
+                format!("invalid index method \"{method}\""),
+                Some("a method is a name such as btree, hash, gin, gist or brin"),
+            );
         }
         Some(Index {
             name: name.to_string(),

@@ -35,18 +35,22 @@ impl Token<'_> {
     }
 
     /// The identifier this token names, unquoted.
+    /// The text inside the opening character and, if the input did not end
+    /// first, the closing one.
+    fn inner(&self, close: char) -> &str {
+        let rest = &self.text[1..];
+        rest.strip_suffix(close).unwrap_or(rest)
+    }
+
     pub fn ident(&self) -> String {
         match self.kind {
-            Kind::QuotedIdent => {
-                let inner = &self.text[1..self.text.len() - 1];
-                match self.text.as_bytes()[0] {
-                    b'"' => inner.replace("\"\"", "\""),
-                    b'`' => inner.replace("``", "`"),
-                    _ => inner.to_string(),
-                }
-            }
+            Kind::QuotedIdent => match self.text.as_bytes()[0] {
+                b'"' => self.inner('"').replace("\"\"", "\""),
+                b'`' => self.inner('`').replace("``", "`"),
+                _ => self.inner(']').to_string(),
+            },
             // SQLite accepts 'x' as an identifier in some places.
-            Kind::String if self.text.starts_with('\'') => self.text[1..self.text.len() - 1].replace("''", "'"),
+            Kind::String if self.text.starts_with('\'') => self.inner('\'').replace("''", "'"),
             _ => self.text.to_string(),
         }
     }
@@ -188,6 +192,27 @@ mod tests {
         assert_eq!(texts, ["CREATE", "TABLE", "\"a\"\"b\"", "(", "x", "INT", ",", "'it''s'", "[y z]", "1.5e-3", ")"]);
         assert_eq!(tokens[2].ident(), "a\"b");
         assert_eq!(tokens[8].ident(), "y z");
+    }
+
+    /// Found by fuzzing: a quote opened at the very end of the text made
+    /// `ident` slice out of bounds.
+    #[test]
+    fn unterminated_quotes_are_not_a_panic() {
+        for sql in [
+            "\"",
+            "`",
+            "[",
+            "'",
+            "x'",
+            "a \"b",
+            "CREATE TABLE \"t\" (\"idg])::te\" INTEGER NOT NULL CONSTRAINT \"t_pkey\"",
+        ] {
+            for token in tokenize(sql) {
+                let _ = token.ident();
+            }
+        }
+        assert_eq!(tokenize("\"ab").last().unwrap().ident(), "ab");
+        assert_eq!(tokenize("[x y").last().unwrap().ident(), "x y");
     }
 
     #[test]

@@ -675,16 +675,34 @@ impl Generator {
 
 /// A NOT NULL column that B adds to a table with rows needs a value for
 /// them: one without a default (its default dropped by a later edit) stays
-/// nullable. That apply would fail, rightly, and test nothing.
+/// nullable; and one in a unique key gets no default (every row would get
+/// the same value). Those applies would fail, rightly, and test nothing.
 pub fn fill_new_columns(a: &GSchema, b: &mut GSchema) {
     for table in &mut b.tables {
         let old = a.table(&table.name).or_else(|| table.renamed_from.as_deref().and_then(|old| a.table(old)));
+        let keyed: Vec<String> = table
+            .uniques
+            .iter()
+            .flat_map(|u| u.1.clone())
+            .chain(
+                table
+                    .indexes
+                    .iter()
+                    .filter(|i| i.unique)
+                    .flat_map(|i| i.parts.iter().map(|p| part_column(p).to_string())),
+            )
+            .collect();
         for column in &mut table.columns {
             let existed = old.is_some_and(|t| {
                 t.column(&column.name).is_some()
                     || column.renamed_from.as_deref().is_some_and(|c| t.column(c).is_some())
             });
             if !existed && !column.nullable && column.default.is_none() && !table.pk.contains(&column.name) {
+                column.nullable = true;
+            }
+            // Existing rows would all get the default: a key on it would repeat.
+            if !existed && column.default.is_some() && keyed.contains(&column.name) {
+                column.default = None;
                 column.nullable = true;
             }
         }
