@@ -1,5 +1,6 @@
 //! Runs a plan on PostgreSQL: a session advisory lock (so concurrent applies
-//! run one after the other), then one transaction with `lock_timeout` set,
+//! run one after the other), then one transaction with `lock_timeout` (and
+//! `client_connection_check_interval`) set,
 //! a re-plan under the lock, every statement, COMMIT. Any failure rolls the
 //! whole transaction back.
 
@@ -47,6 +48,14 @@ fn run(
     let mut tx = client.transaction().map_err(|e| Error::RolledBack(pg_error(&e)))?;
     tx.batch_execute(&format!("SET LOCAL lock_timeout = {}", options.lock_timeout.as_millis()))
         .map_err(|e| Error::RolledBack(pg_error(&e)))?;
+    // Should dbshape be killed mid-statement, the server gives up on the
+    // statement (and its locks) within a second instead of finishing, say,
+    // a long index build for nobody (PostgreSQL 14+, Linux servers).
+    tx.batch_execute(
+        "SELECT set_config('client_connection_check_interval', '1000', true) \
+         WHERE current_setting('server_version_num')::int >= 140000",
+    )
+    .map_err(|e| Error::RolledBack(pg_error(&e)))?;
     let current = inspect(&mut tx, scope)?;
     let Some(plan) = replan_under_lock(Dialect::Postgres, current, desired, expected, options)? else {
         return Ok(Applied { already_in_sync: true, elapsed: started.elapsed(), ..Applied::default() });

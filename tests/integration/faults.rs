@@ -196,7 +196,12 @@ fn postgres_apply_killed_mid_index_build_changes_nothing() {
     wait_for_index_build(&t, &mut child);
     child.kill().unwrap();
     assert_eq!(child.wait().unwrap().signal(), Some(9), "killed while running");
+    let killed = Instant::now();
     wait_for_sessions_to_end(&t);
+    // client_connection_check_interval (1 s): the server stops the build
+    // rather than finishing it for nobody.
+    assert!(killed.elapsed() < Duration::from_secs(10), "the session lasted {:?} after the kill", killed.elapsed());
+    eprintln!("PostgreSQL session ended {:?} after the kill", killed.elapsed());
     assert_old_and_plan_right(&t, &rows);
     t.run(&["apply", "--yes", "--schema", "b.yaml"]).success();
     t.run(&["plan", "--schema", "b.yaml"]).success().stdout_has("No changes.");
