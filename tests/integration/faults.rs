@@ -150,8 +150,9 @@ fn wait_for_index_build(t: &Test, child: &mut Child) -> i32 {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let rows = t.query(
+            // The apply's own session, not a parallel worker of its build.
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' \
-             AND query LIKE 'CREATE INDEX%'",
+             AND backend_type = 'client backend' AND query LIKE 'CREATE INDEX%'",
         );
         if let Some(row) = rows.first() {
             return row[0].parse().unwrap();
