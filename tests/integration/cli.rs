@@ -209,6 +209,13 @@ fn json_schema_validates_every_example() {
     assert!(!validator.is_valid(&typo));
 }
 
+/// The `+`/`-` lines of a unified diff, without its headers.
+fn changed_lines(diff: &str) -> Vec<&str> {
+    diff.lines()
+        .filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++") && !l.starts_with("---"))
+        .collect()
+}
+
 #[test]
 fn drift_diff_ignores_column_order() {
     Test::each(|t| {
@@ -216,11 +223,7 @@ fn drift_diff_ignores_column_order() {
         t.apply();
         t.schema("tables:\n  a:\n    columns:\n      y: { type: text }\n      z: { type: integer }\n      x: { type: integer }\n");
         let run = t.run(&["check"]).code(1);
-        let changed: Vec<&str> = run
-            .stdout
-            .lines()
-            .filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++") && !l.starts_with("---"))
-            .collect();
+        let changed = changed_lines(&run.stdout);
         assert_eq!(changed.len(), 1, "only the new column differs:\n{}", run.stdout);
         assert!(changed[0].starts_with("+") && changed[0].contains("z:"), "{}", run.stdout);
     });
@@ -235,11 +238,7 @@ fn drift_diff_is_not_noisy_when_alignment_changes() {
     t.apply();
     t.schema("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      n: text\n      much_longer_name: text\n");
     let run = t.run(&["check"]).code(1);
-    let changed: Vec<&str> = run
-        .stdout
-        .lines()
-        .filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++") && !l.starts_with("---"))
-        .collect();
+    let changed = changed_lines(&run.stdout);
     assert_eq!(changed, ["+      much_longer_name: text"], "{}", run.stdout);
 }
 

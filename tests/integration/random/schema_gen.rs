@@ -77,6 +77,13 @@ pub struct GColumn {
     pub short: bool,
 }
 
+impl GColumn {
+    /// A column with no default, written in the long form.
+    fn plain(name: &str, ty: GType, nullable: bool) -> GColumn {
+        GColumn { name: name.into(), renamed_from: None, ty, nullable, default: None, short: false }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum GPart {
     Column(String, bool),
@@ -342,26 +349,13 @@ impl Generator {
             0 => {} // no primary key
             1 | 2 => {
                 for key in ["a", "b"] {
-                    table.columns.push(GColumn {
-                        name: key.into(),
-                        renamed_from: None,
-                        ty: GType::Integer,
-                        nullable: false,
-                        default: None,
-                        short: false,
-                    });
+                    table.columns.push(GColumn::plain(key, GType::Integer, false));
                     table.pk.push(key.into());
                 }
             }
             _ => {
-                table.columns.push(GColumn {
-                    name: "id".into(),
-                    renamed_from: None,
-                    ty: if self.chance(20) { GType::BigInt } else { GType::Integer },
-                    nullable: false,
-                    default: None,
-                    short: false,
-                });
+                let ty = if self.chance(20) { GType::BigInt } else { GType::Integer };
+                table.columns.push(GColumn::plain("id", ty, false));
                 table.pk.push("id".into());
                 table.autoincrement = self.chance(60);
             }
@@ -508,14 +502,7 @@ impl Generator {
             let taken =
                 |t: &GTable, n: &str| t.columns.iter().any(|c| c.name == n || c.renamed_from.as_deref() == Some(n));
             let name = if taken(&schema.tables[from], &name) { format!("{name}{}", self.rng.u16(..)) } else { name };
-            schema.tables[from].columns.push(GColumn {
-                name: name.clone(),
-                renamed_from: None,
-                ty: GType::Integer,
-                nullable,
-                default: None,
-                short: false,
-            });
+            schema.tables[from].columns.push(GColumn::plain(&name, GType::Integer, nullable));
             columns.push(name);
         }
         let on_delete =
