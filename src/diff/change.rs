@@ -261,6 +261,12 @@ impl fmt::Display for Change {
                 if from.comment != to.comment {
                     parts.push("comment".into());
                 }
+                if from.generated != to.generated {
+                    parts.push(match &to.generated {
+                        Some(expr) => format!("generated as {} (column recreated)", expr.unwrapped()),
+                        None => "not generated".into(),
+                    });
+                }
                 write!(f, " {}", parts.join(", "))
             }
             Change::SetPrimaryKey { table, to, .. } => match to {

@@ -13,7 +13,7 @@ mod change;
 pub use change::Change;
 
 use crate::model::{DefaultValue, Expr, ForeignKey, IndexKey, Literal, Schema, Table, naming};
-use crate::sql::lexer::{Kind, tokenize};
+use crate::sql::lexer::{Kind, mentions, tokenize};
 use indexmap::IndexMap;
 use std::collections::HashSet;
 
@@ -141,6 +141,22 @@ fn uses_label(schema: &Schema, label: &str) -> bool {
 }
 
 fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {
+    // A column whose generation changes is dropped and added again, and
+    // PostgreSQL drops the keys, checks and indexes on it with it: compare
+    // against a table without them, so that they are made again.
+    let recreated: Vec<&str> = desired
+        .columns
+        .values()
+        .filter(|c| current.columns.get(&c.name).is_some_and(|old| old.generated != c.generated))
+        .map(|c| c.name.as_str())
+        .collect();
+    let without;
+    let current = if recreated.is_empty() {
+        current
+    } else {
+        without = without_dependents(current, &recreated);
+        &without
+    };
     let t = || desired.name.clone();
     for column in desired.columns.values() {
         match current.columns.get(&column.name) {
@@ -305,6 +321,12 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str) {
     for check in table.checks.values_mut() {
         check.expr = rename_in_expr(&check.expr, from, to);
     }
+    // PostgreSQL rewrites a generated column's expression on a rename.
+    for column in table.columns.values_mut() {
+        if let Some(generated) = &column.generated {
+            column.generated = Some(rename_in_expr(generated, from, to));
+        }
+    }
     for index in table.indexes.values_mut() {
         for part in &mut index.parts {
             match &mut part.key {
@@ -323,6 +345,28 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str) {
             }
         }
     }
+}
+
+/// `table` without the keys, checks, foreign keys and indexes that involve
+/// any of `columns`.
+fn without_dependents(table: &Table, columns: &[&str]) -> Table {
+    let named = |list: &[String]| list.iter().any(|c| columns.contains(&c.as_str()));
+    let in_expr = |e: &Expr| columns.iter().any(|c| mentions(e.as_str(), c));
+    let mut table = table.clone();
+    if table.primary_key.as_ref().is_some_and(|pk| named(&pk.columns)) {
+        table.primary_key = None;
+    }
+    table.uniques.retain(|_, u| !named(&u.columns));
+    table.checks.retain(|_, c| !in_expr(&c.expr));
+    table.foreign_keys.retain(|_, fk| !named(&fk.columns));
+    table.indexes.retain(|_, i| {
+        let part_uses = i.parts.iter().any(|p| match &p.key {
+            IndexKey::Column(c) => columns.contains(&c.as_str()),
+            IndexKey::Expr(e) => in_expr(e),
+        });
+        !part_uses && !named(&i.include) && !i.predicate.as_ref().is_some_and(in_expr)
+    });
+    table
 }
 
 /// Replaces identifier tokens naming `from` by `to` (quoted).

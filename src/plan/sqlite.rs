@@ -13,7 +13,7 @@ use super::{Plan, Step};
 use crate::diff::{Change, Diff};
 use crate::error::{Error, Result};
 use crate::model::{Column, DefaultValue, Index, IndexKey, Schema, SqlType, Table};
-use crate::sql::lexer::{Kind, tokenize};
+use crate::sql::lexer::{Kind, mentions, tokenize};
 use crate::sql::{Dialect, ident_list, quote_ident, quote_literal};
 use indexmap::IndexMap;
 
@@ -234,14 +234,6 @@ fn index_mentions(index: &Index, column: &str) -> bool {
         IndexKey::Column(c) => c == column,
         IndexKey::Expr(e) => mentions(e.as_str(), column),
     }) || index.predicate.as_ref().is_some_and(|p| mentions(p.as_str(), column))
-}
-
-/// Whether an SQL expression names `identifier`.
-fn mentions(sql: &str, identifier: &str) -> bool {
-    tokenize(sql).iter().any(|t| match t.kind {
-        Kind::Word | Kind::QuotedIdent => t.ident().eq_ignore_ascii_case(identifier),
-        _ => false,
-    })
 }
 
 /// The 12-step rebuild, steps 4 to 8 (the executor does the rest: foreign

@@ -135,6 +135,15 @@ fn end_of_quoted(bytes: &[u8], open: usize, quote: u8) -> usize {
     bytes.len()
 }
 
+/// Whether an SQL expression names `identifier` (as a word or a quoted
+/// identifier).
+pub fn mentions(sql: &str, identifier: &str) -> bool {
+    tokenize(sql).iter().any(|t| match t.kind {
+        Kind::Word | Kind::QuotedIdent => t.ident().eq_ignore_ascii_case(identifier),
+        _ => false,
+    })
+}
+
 /// Splits tokens at top-level commas (outside parentheses).
 pub fn split_top_level<'t, 'a>(tokens: &'t [Token<'a>]) -> Vec<&'t [Token<'a>]> {
     let mut parts = Vec::new();

@@ -345,3 +345,36 @@ fn new_enum_label_used_by_the_same_plan() {
     t.sql("INSERT INTO t (id) VALUES (3)");
     assert_eq!(t.query("SELECT m::text FROM t WHERE id = 3"), [["meh"]]);
 }
+
+/// Found by the random tests: renaming the column a generated column reads
+/// planned a needless drop and add of the generated column, which also
+/// dropped the index on it, so the apply never converged. And a real change
+/// of the expression must make that index again.
+#[test]
+fn generated_column_source_rename_and_expression_change() {
+    let Some(t) = postgres() else { return };
+    let schema = |source: &str, expr: &str, renamed: &str| {
+        format!(
+            "tables:\n  t:\n    columns:\n      id: {{ type: bigint, primary_key: true }}\n      \
+             {source}: {{ type: bigint{renamed} }}\n      \
+             doubled: {{ type: bigint, generated: \"{expr}\" }}\n    \
+             indexes:\n      t_doubled_idx: {{ columns: [doubled, id], where: \"doubled IS NOT NULL\" }}\n"
+        )
+    };
+    t.schema(&schema("status", "status * 2", ""));
+    t.apply();
+    t.sql("INSERT INTO t (id, status) VALUES (1, 10), (2, NULL)");
+    t.schema(&schema("created", "created * 2", ", renamed_from: status"));
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.contains("~ rename column t.status to created") && plan.contains("1 change"), "{plan}");
+    t.apply();
+    t.assert_in_sync();
+    t.schema(&schema("created", "created * 3", ""));
+    t.run(&["plan"])
+        .success()
+        .stdout_has("generated as created * 3 (column recreated)")
+        .stdout_has("+ create index t_doubled_idx");
+    t.apply();
+    t.assert_in_sync();
+    assert_eq!(t.query("SELECT id, created, doubled FROM t ORDER BY id"), [["1", "10", "30"], ["2", "NULL", "NULL"]]);
+}

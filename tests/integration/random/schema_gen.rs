@@ -75,12 +75,26 @@ pub struct GColumn {
     pub default: Option<String>,
     /// Written as `name: type` when it has nothing else.
     pub short: bool,
+    /// PostgreSQL: `generated: "<source> * 2"` (stored).
+    pub generated_from: Option<String>,
+    pub collation: Option<&'static str>,
+    pub comment: Option<String>,
 }
 
 impl GColumn {
     /// A column with no default, written in the long form.
     fn plain(name: &str, ty: GType, nullable: bool) -> GColumn {
-        GColumn { name: name.into(), renamed_from: None, ty, nullable, default: None, short: false }
+        GColumn {
+            name: name.into(),
+            renamed_from: None,
+            ty,
+            nullable,
+            default: None,
+            short: false,
+            generated_from: None,
+            collation: None,
+            comment: None,
+        }
     }
 }
 
@@ -95,6 +109,8 @@ pub struct GIndex {
     pub name: String,
     pub unique: bool,
     pub parts: Vec<GPart>,
+    /// PostgreSQL `INCLUDE` columns.
+    pub include: Vec<String>,
     /// `"column" IS NOT NULL`
     pub not_null_predicate: Option<String>,
 }
@@ -122,6 +138,7 @@ pub struct GFk {
     pub ref_table: String,
     pub ref_columns: Vec<String>,
     pub on_delete: Option<&'static str>,
+    pub deferrable: bool,
     /// Written as the column's `references:` (single column, conventional name).
     pub inline: bool,
 }
@@ -138,6 +155,7 @@ pub struct GTable {
     pub indexes: Vec<GIndex>,
     pub checks: Vec<GCheck>,
     pub fks: Vec<GFk>,
+    pub comment: Option<String>,
 }
 
 impl GTable {
@@ -157,8 +175,11 @@ impl GTable {
             || self.checks.iter().any(|k| k.column == column)
             || self.fks.iter().any(|f| f.columns.iter().any(c))
             || self.indexes.iter().any(|i| {
-                i.not_null_predicate.as_deref() == Some(column) || i.parts.iter().any(|p| part_column(p) == column)
+                i.not_null_predicate.as_deref() == Some(column)
+                    || i.parts.iter().any(|p| part_column(p) == column)
+                    || i.include.iter().any(c)
             })
+            || self.columns.iter().any(|g| g.generated_from.as_deref() == Some(column))
     }
 
     fn in_unique(&self, column: &str) -> bool {
@@ -181,9 +202,20 @@ impl GTable {
         self.checks.retain(|k| k.column != column);
         self.fks.retain(|f| !f.columns.iter().any(|c| c == column));
         self.indexes.retain(|i| {
-            i.not_null_predicate.as_deref() != Some(column) && !i.parts.iter().any(|p| part_column(p) == column)
+            i.not_null_predicate.as_deref() != Some(column)
+                && !i.parts.iter().any(|p| part_column(p) == column)
+                && !i.include.iter().any(|c| c == column)
         });
+        let generated: Vec<String> = self
+            .columns
+            .iter()
+            .filter(|g| g.generated_from.as_deref() == Some(column))
+            .map(|g| g.name.clone())
+            .collect();
         self.columns.retain(|c| c.name != column);
+        for name in generated {
+            self.remove_column(&name);
+        }
     }
 }
 
@@ -246,6 +278,7 @@ const TABLE_NAMES: &[&str] = &[
     "x'y",
     "CamelCase",
 ];
+const COMMENTS: &[&str] = &["a note", "it's \"quoted\"", "ünï; DROP TABLE x; --"];
 const COLUMN_NAMES: &[&str] = &[
     "name",
     "email",
@@ -344,7 +377,11 @@ impl Generator {
             indexes: Vec::new(),
             checks: Vec::new(),
             fks: Vec::new(),
+            comment: None,
         };
+        if self.postgres && self.chance(20) {
+            table.comment = Some(self.pick(COMMENTS).to_string());
+        }
         match self.rng.u8(0..10) {
             0 => {} // no primary key
             1 | 2 => {
@@ -362,6 +399,13 @@ impl Generator {
         }
         for _ in 0..self.rng.usize(1..6) {
             let column = self.column(&table, schema);
+            table.columns.push(column);
+        }
+        // A stored generated column computed from an integer column.
+        let sources: Vec<String> = table.columns.iter().filter(|c| c.ty.is_int()).map(|c| c.name.clone()).collect();
+        if self.postgres && !sources.is_empty() && self.chance(25) {
+            let mut column = GColumn::plain(&self.fresh_column_name(&table), GType::BigInt, true);
+            column.generated_from = Some(self.pick(&sources).clone());
             table.columns.push(column);
         }
         for _ in 0..self.rng.usize(0..3) {
@@ -425,8 +469,10 @@ impl Generator {
         let ty = self.random_type(schema);
         let default = if self.chance(30) { self.default_for(&ty, schema) } else { None };
         let nullable = self.chance(70);
-        let short = nullable && default.is_none() && self.chance(50);
-        GColumn { name, renamed_from: None, ty, nullable, default, short }
+        let collation = (ty.is_text() && self.chance(15)).then_some(if self.postgres { "C" } else { "nocase" });
+        let comment = (self.postgres && self.chance(15)).then(|| self.pick(COMMENTS).to_string());
+        let short = nullable && default.is_none() && collation.is_none() && comment.is_none() && self.chance(50);
+        GColumn { name, renamed_from: None, ty, nullable, default, short, generated_from: None, collation, comment }
     }
 
     /// A unique, index or check on the table's columns.
@@ -465,7 +511,12 @@ impl Generator {
                     return;
                 }
                 let not_null_predicate = self.chance(30).then(|| column.name.clone());
-                table.indexes.push(GIndex { name: self.object_name("ix"), unique, parts, not_null_predicate });
+                let mut include = Vec::new();
+                let extra = self.pick(&candidates).name.clone();
+                if self.postgres && !parts.iter().any(|p| part_column(p) == extra) && self.chance(25) {
+                    include.push(extra);
+                }
+                table.indexes.push(GIndex { name: self.object_name("ix"), unique, parts, include, not_null_predicate });
             }
             _ => {
                 let kind = if column.ty.is_number() {
@@ -509,12 +560,14 @@ impl Generator {
             *self.pick(&[None, Some("cascade"), Some("restrict"), if nullable { Some("set null") } else { None }]);
         let inline = columns.len() == 1 && self.chance(50);
         let name = if inline { String::new() } else { self.object_name("fk") };
+        let deferrable = self.postgres && self.chance(20);
         schema.tables[from].fks.push(GFk {
             name,
             columns,
             ref_table: target.name.clone(),
             ref_columns: target.pk.clone(),
             on_delete,
+            deferrable,
             inline,
         });
     }
@@ -525,17 +578,61 @@ impl Generator {
 pub enum Edit {
     AddTable(GTable),
     DropTable(String),
-    RenameTable { from: String, to: String },
-    AddColumn { table: String, column: GColumn },
-    DropColumn { table: String, column: String },
-    RenameColumn { table: String, from: String, to: String },
-    Widen { table: String, column: String, to: GType },
-    SetNullable { table: String, column: String, nullable: bool },
-    SetDefault { table: String, column: String, default: Option<String> },
-    AddExtra { table: String, seed: u64 },
-    DropExtra { table: String, which: usize },
-    AddForeignKey { table: String, to: String, seed: u64 },
-    AddEnumLabel { label: String, at: usize },
+    RenameTable {
+        from: String,
+        to: String,
+    },
+    AddColumn {
+        table: String,
+        column: GColumn,
+    },
+    DropColumn {
+        table: String,
+        column: String,
+    },
+    RenameColumn {
+        table: String,
+        from: String,
+        to: String,
+    },
+    Widen {
+        table: String,
+        column: String,
+        to: GType,
+    },
+    SetNullable {
+        table: String,
+        column: String,
+        nullable: bool,
+    },
+    SetDefault {
+        table: String,
+        column: String,
+        default: Option<String>,
+    },
+    AddExtra {
+        table: String,
+        seed: u64,
+    },
+    DropExtra {
+        table: String,
+        which: usize,
+    },
+    AddForeignKey {
+        table: String,
+        to: String,
+        seed: u64,
+    },
+    AddEnumLabel {
+        label: String,
+        at: usize,
+    },
+    /// PostgreSQL: a table's comment, or a column's.
+    SetComment {
+        table: String,
+        column: Option<String>,
+        comment: Option<String>,
+    },
 }
 
 impl Edit {
@@ -554,6 +651,7 @@ impl Edit {
             Edit::DropExtra { .. } => "drop key/index/check/fk",
             Edit::AddForeignKey { .. } => "add foreign key",
             Edit::AddEnumLabel { .. } => "add enum label",
+            Edit::SetComment { .. } => "comment",
         }
     }
 }
@@ -593,7 +691,7 @@ impl Generator {
         let table = self.pick(&b.tables).clone();
         let column = self.pick(&table.columns).clone();
         let renamed = |t: &GTable| t.renamed_from.is_some();
-        Some(match self.rng.u8(0..14) {
+        Some(match self.rng.u8(0..15) {
             0 => Edit::AddTable(self.table(b)),
             1 => Edit::DropTable(table.name),
             2 if !renamed(&table) => {
@@ -639,7 +737,8 @@ impl Generator {
             // A default on a foreign key column would have to name a parent row.
             9 if !table.pk.contains(&column.name)
                 && !table.has_in_check(&column.name)
-                && !table.is_fk_column(&column.name) =>
+                && !table.is_fk_column(&column.name)
+                && column.generated_from.is_none() =>
             {
                 let default =
                     if column.default.is_some() && self.chance(50) { None } else { self.default_for(&column.ty, b) };
@@ -654,6 +753,11 @@ impl Generator {
             13 if !b.enums.is_empty() => {
                 let labels = &b.enums[0].1;
                 Edit::AddEnumLabel { label: format!("n{}", labels.len()), at: self.rng.usize(0..=labels.len()) }
+            }
+            14 if self.postgres => {
+                let comment = self.chance(70).then(|| self.pick(COMMENTS).to_string());
+                let column = self.chance(50).then_some(column.name);
+                Edit::SetComment { table: table.name, column, comment }
             }
             _ => return None,
         })
@@ -750,8 +854,10 @@ pub fn apply(schema: &mut GSchema, edit: &Edit) {
             t.uniques.iter_mut().for_each(|u| u.1.iter_mut().for_each(rename));
             t.checks.iter_mut().for_each(|k| rename(&mut k.column));
             t.fks.iter_mut().for_each(|f| f.columns.iter_mut().for_each(rename));
+            t.columns.iter_mut().for_each(|c| c.generated_from.iter_mut().for_each(rename));
             for index in &mut t.indexes {
                 index.not_null_predicate.iter_mut().for_each(rename);
+                index.include.iter_mut().for_each(rename);
                 for part in &mut index.parts {
                     match part {
                         GPart::Column(c, _) | GPart::Lower(c) => rename(c),
@@ -840,6 +946,18 @@ pub fn apply(schema: &mut GSchema, edit: &Edit) {
             // On existing rows the new columns are NULL: always nullable.
             Generator::new(*seed, postgres).add_fk(schema, from, to, true);
         }
+        Edit::SetComment { table, column, comment } => {
+            let Some(t) = schema.table_mut(table) else { return };
+            match column {
+                None => t.comment = comment.clone(),
+                Some(column) => {
+                    if let Some(c) = t.column_mut(column) {
+                        c.comment = comment.clone();
+                        c.short = false;
+                    }
+                }
+            }
+        }
         Edit::AddEnumLabel { label, at } => {
             if let Some((_, labels)) = schema.enums.first_mut()
                 && !labels.contains(label)
@@ -869,6 +987,9 @@ pub fn render(schema: &GSchema) -> String {
         if let Some(old) = &table.renamed_from {
             out.push_str(&format!("    renamed_from: {}\n", q(old)));
         }
+        if let Some(comment) = &table.comment {
+            out.push_str(&format!("    comment: {}\n", q(comment)));
+        }
         out.push_str("    columns:\n");
         let single_pk = table.pk.len() == 1;
         for column in &table.columns {
@@ -885,6 +1006,15 @@ pub fn render(schema: &GSchema) -> String {
             if let Some(default) = &column.default {
                 fields.push(format!("default: {default}"));
             }
+            if let Some(source) = &column.generated_from {
+                fields.push(format!("generated: {}", q(&format!("{} * 2", ident(source)))));
+            }
+            if let Some(collation) = column.collation {
+                fields.push(format!("collation: {collation}"));
+            }
+            if let Some(comment) = &column.comment {
+                fields.push(format!("comment: {}", q(comment)));
+            }
             if table.uniques.iter().any(|u| u.2 && u.1 == [column.name.clone()]) {
                 fields.push("unique: true".into());
             }
@@ -897,6 +1027,9 @@ pub fn render(schema: &GSchema) -> String {
                 fields.push(format!("references: {}", q(&format!("{}.{}", fk.ref_table, fk.ref_columns[0]))));
                 if let Some(action) = fk.on_delete {
                     fields.push(format!("on_delete: {action}"));
+                }
+                if fk.deferrable {
+                    fields.push("deferrable: true".into());
                 }
             }
             if let Some(old) = &column.renamed_from {
@@ -929,7 +1062,10 @@ pub fn render(schema: &GSchema) -> String {
         if !fks.is_empty() {
             out.push_str("    foreign_keys:\n");
             for fk in fks {
-                let action = fk.on_delete.map(|a| format!(", on_delete: {a}")).unwrap_or_default();
+                let mut action = fk.on_delete.map(|a| format!(", on_delete: {a}")).unwrap_or_default();
+                if fk.deferrable {
+                    action.push_str(", deferrable: true");
+                }
                 out.push_str(&format!(
                     "      {}: {{ columns: {}, references: {{ table: {}, columns: {} }}{action} }}\n",
                     q(&fk.name),
@@ -954,6 +1090,9 @@ pub fn render(schema: &GSchema) -> String {
                 let mut fields = vec![format!("columns: [{}]", parts.join(", "))];
                 if index.unique {
                     fields.push("unique: true".into());
+                }
+                if !index.include.is_empty() {
+                    fields.push(format!("include: {}", list(&index.include)));
                 }
                 if let Some(c) = &index.not_null_predicate {
                     fields.push(format!("where: {}", q(&format!("{} IS NOT NULL", ident(c)))));
