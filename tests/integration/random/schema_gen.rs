@@ -726,8 +726,10 @@ impl Generator {
                 Edit::Widen { table: table.name, column: column.name, to }
             }
             // NOT NULL holds only where rows get a value: columns A has
-            // (the rows fill them) or with a default.
+            // (the rows fill them) or with a default; not generated ones
+            // (NULL in, NULL out).
             8 if !table.pk.contains(&column.name)
+                && column.generated_from.is_none()
                 && (!column.nullable
                     || column.default.is_some()
                     || a.table(&table.name).is_some_and(|t| t.column(&column.name).is_some())) =>
