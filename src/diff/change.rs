@@ -28,6 +28,10 @@ pub enum Change {
         table: String,
         from: Column,
         to: Column,
+        /// Dropped and added again: a generated column whose expression
+        /// changes, or that reads a column whose type changes (PostgreSQL
+        /// cannot retype a column a generated column reads).
+        recreate: bool,
     },
     SetPrimaryKey {
         table: String,
@@ -181,7 +185,7 @@ impl Change {
             Change::DropColumn { table, column } => {
                 Some(format!("drops column {table}.{} and its values", column.name))
             }
-            Change::AlterColumn { table, from, to } if !from.sql_type.widens_to(&to.sql_type) => Some(format!(
+            Change::AlterColumn { table, from, to, .. } if !from.sql_type.widens_to(&to.sql_type) => Some(format!(
                 "changes {table}.{} from {} to {}, which can lose or reject values",
                 to.name, from.sql_type, to.sql_type
             )),
@@ -237,7 +241,7 @@ impl fmt::Display for Change {
             Change::RenameColumn { table, from, to } => {
                 write!(f, "rename column {table}.{from} to {to}")
             }
-            Change::AlterColumn { table, from, to } => {
+            Change::AlterColumn { table, from, to, recreate } => {
                 write!(f, "alter column {table}.{}:", to.name)?;
                 let mut parts = Vec::new();
                 if from.sql_type != to.sql_type {
@@ -266,6 +270,8 @@ impl fmt::Display for Change {
                         Some(expr) => format!("generated as {} (column recreated)", expr.unwrapped()),
                         None => "not generated".into(),
                     });
+                } else if *recreate {
+                    parts.push("recreated (a column it is generated from changes type)".into());
                 }
                 write!(f, " {}", parts.join(", "))
             }

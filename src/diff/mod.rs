@@ -12,7 +12,7 @@ mod change;
 
 pub use change::Change;
 
-use crate::model::{DefaultValue, Expr, ForeignKey, IndexKey, Literal, Schema, Table, naming};
+use crate::model::{Column, DefaultValue, Expr, ForeignKey, IndexKey, Literal, Schema, Table, naming};
 use crate::sql::lexer::{Kind, mentions, tokenize};
 use indexmap::IndexMap;
 use std::collections::HashSet;
@@ -144,12 +144,19 @@ fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {
     // A column whose generation changes is dropped and added again, and
     // PostgreSQL drops the keys, checks and indexes on it with it: compare
     // against a table without them, so that they are made again.
-    let recreated: Vec<&str> = desired
+    let retyped: Vec<&str> = desired
         .columns
         .values()
-        .filter(|c| current.columns.get(&c.name).is_some_and(|old| old.generated != c.generated))
+        .filter(|c| current.columns.get(&c.name).is_some_and(|old| old.sql_type != c.sql_type))
         .map(|c| c.name.as_str())
         .collect();
+    let recreate = |c: &Column| {
+        current.columns.get(&c.name).is_some_and(|old| {
+            old.generated != c.generated
+                || c.generated.as_ref().is_some_and(|g| retyped.iter().any(|r| mentions(g.as_str(), r)))
+        })
+    };
+    let recreated: Vec<&str> = desired.columns.values().filter(|c| recreate(c)).map(|c| c.name.as_str()).collect();
     let without;
     let current = if recreated.is_empty() {
         current
@@ -161,8 +168,13 @@ fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {
     for column in desired.columns.values() {
         match current.columns.get(&column.name) {
             None => changes.push(Change::AddColumn { table: t(), column: column.clone() }),
-            Some(existing) if !existing.same_definition(column) => {
-                changes.push(Change::AlterColumn { table: t(), from: existing.clone(), to: column.clone() })
+            Some(existing) if !existing.same_definition(column) || recreate(column) => {
+                changes.push(Change::AlterColumn {
+                    table: t(),
+                    from: existing.clone(),
+                    to: column.clone(),
+                    recreate: recreate(column),
+                })
             }
             Some(_) => {}
         }

@@ -5,7 +5,8 @@
 //! 2. drop foreign keys, then indexes, checks, uniques and primary keys
 //!    that go away or change;
 //! 3. create tables (without their foreign keys), add and alter columns,
-//!    drop columns;
+//!    drop columns; then add back generated columns that had to be
+//!    recreated (dropped with the drops);
 //! 4. add primary keys, uniques and checks, create indexes;
 //! 5. add foreign keys (after every table exists, so cycles work);
 //! 6. comments; 7. drop tables.
@@ -17,18 +18,19 @@ use crate::model::{Column, DefaultValue, ForeignKey, Index, IndexKey, SqlType, T
 use crate::sql::{Dialect, ident_list, quote_ident, quote_literal};
 
 pub fn plan(diff: &Diff) -> Result<Plan> {
-    let mut phases: [Vec<Step>; 10] = Default::default();
+    let mut phases: [Vec<Step>; 11] = Default::default();
     const TYPES: usize = 0;
     // Renames come first: every later statement names the new names.
     const RENAMES: usize = 1;
     const DROP_FKS: usize = 2;
     const DROP_OTHERS: usize = 3;
     const TABLES: usize = 4;
-    const ADD_CONSTRAINTS: usize = 5;
-    const ADD_FKS: usize = 6;
-    const COMMENTS: usize = 7;
-    const DROP_TABLES: usize = 8;
-    const DROP_TYPES: usize = 9;
+    const RECREATED: usize = 5;
+    const ADD_CONSTRAINTS: usize = 6;
+    const ADD_FKS: usize = 7;
+    const COMMENTS: usize = 8;
+    const DROP_TABLES: usize = 9;
+    const DROP_TYPES: usize = 10;
 
     let mut dropped_tables = Vec::new();
     for change in &diff.changes {
@@ -85,7 +87,17 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
                 table_ident(table),
                 quote_ident(&column.name)
             ))),
-            Change::AlterColumn { table, from, to } => phases[TABLES].push(Step {
+            Change::AlterColumn { table, to, recreate: true, .. } => {
+                // Dropped with the other drops, added once every column it
+                // reads has its new type; the change is listed with the latter.
+                let drop = format!("ALTER TABLE {} DROP COLUMN {}", table_ident(table), quote_ident(&to.name));
+                phases[DROP_OTHERS].push(Step { changes: Vec::new(), statements: vec![drop], note: None });
+                let mut statements =
+                    vec![format!("ALTER TABLE {} ADD COLUMN {}", table_ident(table), column_definition(to))];
+                statements.extend(column_comment(table, to));
+                phases[RECREATED].push(Step { changes: vec![change.clone()], statements, note: None });
+            }
+            Change::AlterColumn { table, from, to, .. } => phases[TABLES].push(Step {
                 changes: vec![change.clone()],
                 statements: alter_column(table, from, to)?,
                 note: None,
@@ -368,13 +380,6 @@ fn alter_column(table: &str, from: &Column, to: &Column) -> Result<Vec<String>> 
     let alter =
         |clause: String| format!("ALTER TABLE {} ALTER COLUMN {} {clause}", table_ident(table), quote_ident(&to.name));
     let mut statements = Vec::new();
-    if from.generated != to.generated {
-        // A generated column holds no data of its own: recreate it.
-        statements.push(format!("ALTER TABLE {} DROP COLUMN {}", table_ident(table), quote_ident(&to.name)));
-        statements.push(format!("ALTER TABLE {} ADD COLUMN {}", table_ident(table), column_definition(to)));
-        statements.extend(column_comment(table, to));
-        return Ok(statements);
-    }
     let is_serial = |t: &SqlType| matches!(t, SqlType::Other(name) if name.ends_with("serial"));
     if (is_serial(&to.sql_type) || is_serial(&from.sql_type)) && from.sql_type != to.sql_type {
         return Err(Error::Unsupported(format!(

@@ -378,3 +378,31 @@ fn generated_column_source_rename_and_expression_change() {
     t.assert_in_sync();
     assert_eq!(t.query("SELECT id, created, doubled FROM t ORDER BY id"), [["1", "10", "30"], ["2", "NULL", "NULL"]]);
 }
+
+/// Found by the random tests: PostgreSQL cannot change the type of a column
+/// a generated column reads ("cannot alter type of a column used by a
+/// generated column"). The plan drops the generated column first, retypes,
+/// then adds it (and its index) back.
+#[test]
+fn retyping_the_source_of_a_generated_column() {
+    let Some(t) = postgres() else { return };
+    let schema = |id_type: &str| {
+        format!(
+            "tables:\n  t:\n    columns:\n      id: {{ type: {id_type}, primary_key: true }}\n      \
+             doubled: {{ type: bigint, generated: \"id * 2\", comment: kept }}\n    \
+             indexes:\n      t_doubled_idx: {{ columns: [doubled] }}\n"
+        )
+    };
+    t.schema(&schema("integer"));
+    t.apply();
+    t.sql("INSERT INTO t (id) VALUES (1), (2)");
+    t.schema(&schema("bigint"));
+    t.run(&["plan"])
+        .success()
+        .stdout_has("~ alter column t.id: type integer → bigint")
+        .stdout_has("~ alter column t.doubled: recreated (a column it is generated from changes type)")
+        .stdout_has("+ create index t_doubled_idx");
+    t.apply();
+    t.assert_in_sync();
+    assert_eq!(t.query("SELECT id, doubled FROM t ORDER BY id"), [["1", "2"], ["2", "4"]]);
+}
