@@ -4,9 +4,9 @@
 //! 1. renames (the differ names everything after them by its new name);
 //! 2. drop foreign keys, then indexes, checks, uniques and primary keys
 //!    that go away or change;
-//! 3. create tables (without their foreign keys), add and alter columns,
-//!    drop columns; then add back generated columns that had to be
-//!    recreated (dropped with the drops);
+//! 3. drop generated columns (they may read other columns), create tables
+//!    (without their foreign keys), add and alter columns, drop columns;
+//!    then add back generated columns that had to be recreated;
 //! 4. add primary keys, uniques and checks, create indexes;
 //! 5. add foreign keys (after every table exists, so cycles work);
 //! 6. comments; 7. drop tables.
@@ -82,16 +82,22 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
                 statements.extend(column_comment(table, column));
                 phases[TABLES].push(Step { changes: vec![change.clone()], statements, note: None });
             }
-            Change::DropColumn { table, column } => phases[TABLES].push(one(format!(
-                "ALTER TABLE {} DROP COLUMN {}",
-                table_ident(table),
-                quote_ident(&column.name)
-            ))),
+            Change::DropColumn { table, column } => {
+                let step = one(format!("ALTER TABLE {} DROP COLUMN {}", table_ident(table), quote_ident(&column.name)));
+                // A generated column goes before the other column changes: it
+                // may read one of them (and it holds no data of its own).
+                if column.generated.is_some() {
+                    phases[TABLES].insert(0, step);
+                } else {
+                    phases[TABLES].push(step);
+                }
+            }
             Change::AlterColumn { table, to, recreate: true, .. } => {
-                // Dropped with the other drops, added once every column it
-                // reads has its new type; the change is listed with the latter.
+                // Dropped before the other column changes, added once every
+                // column it reads has its new type; the change is listed with
+                // the latter.
                 let drop = format!("ALTER TABLE {} DROP COLUMN {}", table_ident(table), quote_ident(&to.name));
-                phases[DROP_OTHERS].push(Step { changes: Vec::new(), statements: vec![drop], note: None });
+                phases[TABLES].insert(0, Step { changes: Vec::new(), statements: vec![drop], note: None });
                 let mut statements =
                     vec![format!("ALTER TABLE {} ADD COLUMN {}", table_ident(table), column_definition(to))];
                 statements.extend(column_comment(table, to));

@@ -405,4 +405,9 @@ fn retyping_the_source_of_a_generated_column() {
     t.apply();
     t.assert_in_sync();
     assert_eq!(t.query("SELECT id, doubled FROM t ORDER BY id"), [["1", "2"], ["2", "4"]]);
+    // Found by the random tests too: dropping a generated column and the
+    // column it reads in one plan must drop the generated one first.
+    t.schema("tables:\n  t:\n    columns:\n      other: integer\n");
+    t.run(&["apply", "--yes", "--allow-destructive"]).success();
+    t.assert_in_sync();
 }
