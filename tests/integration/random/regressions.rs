@@ -17,25 +17,14 @@ fn regression(postgres: bool, a: &str, b: &str, rows_seed: u64, max_rows: usize)
 /// columns; the inspector read uniques from indexes only and missed it.
 #[test]
 fn sqlite_seed_14_unique_repeating_the_primary_key() {
-    regression(
-        false,
-        r#"tables:
+    let yaml = r#"tables:
   "CamelCase":
     columns:
       "id": { type: "bigint", primary_key: true, nullable: false }
     uniques:
       "uq_44bd771e": ["id"]
-"#,
-        r#"tables:
-  "CamelCase":
-    columns:
-      "id": { type: "bigint", primary_key: true, nullable: false }
-    uniques:
-      "uq_44bd771e": ["id"]
-"#,
-        11173108927110291012,
-        0,
-    );
+"#;
+    regression(false, yaml, yaml, 11173108927110291012, 0);
 }
 
 /// `inspect` dropped a named unique on a column that also had the
