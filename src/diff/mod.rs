@@ -150,13 +150,13 @@ fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {
         .filter(|c| current.columns.get(&c.name).is_some_and(|old| old.sql_type != c.sql_type))
         .map(|c| c.name.as_str())
         .collect();
-    let recreate = |c: &Column| {
+    let recreates = |c: &Column| {
         current.columns.get(&c.name).is_some_and(|old| {
             old.generated != c.generated
                 || c.generated.as_ref().is_some_and(|g| retyped.iter().any(|r| mentions(g.as_str(), r)))
         })
     };
-    let recreated: Vec<&str> = desired.columns.values().filter(|c| recreate(c)).map(|c| c.name.as_str()).collect();
+    let recreated: Vec<&str> = desired.columns.values().filter(|c| recreates(c)).map(|c| c.name.as_str()).collect();
     let without;
     let current = if recreated.is_empty() {
         current
@@ -166,15 +166,11 @@ fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {
     };
     let t = || desired.name.clone();
     for column in desired.columns.values() {
+        let recreate = recreated.contains(&column.name.as_str());
         match current.columns.get(&column.name) {
             None => changes.push(Change::AddColumn { table: t(), column: column.clone() }),
-            Some(existing) if !existing.same_definition(column) || recreate(column) => {
-                changes.push(Change::AlterColumn {
-                    table: t(),
-                    from: existing.clone(),
-                    to: column.clone(),
-                    recreate: recreate(column),
-                })
+            Some(existing) if !existing.same_definition(column) || recreate => {
+                changes.push(Change::AlterColumn { table: t(), from: existing.clone(), to: column.clone(), recreate })
             }
             Some(_) => {}
         }
