@@ -3,9 +3,10 @@
 //!
 //! For N = 10, 100, 1,000 and 5,000 generated tables (10 columns, a primary
 //! key, a unique, a check, a foreign key and an index each) it measures, in
-//! a fresh process each time: `plan` with no changes (load the file,
-//! inspect, normalise, diff) and `inspect` (read and render), wall time and
-//! peak memory (VmHWM). Two variants: checks the server keeps as written
+//! a fresh process each time, what `dbshape plan` and `dbshape inspect` run
+//! (through the library, as the command line does): `plan` with no changes
+//! (connect, read the database while the file is parsed, normalise, diff)
+//! and `inspect` (read and render), wall time and peak memory (VmHWM). Two variants: checks the server keeps as written
 //! (`qty >= 0`), and checks it rewrites (`qty IN (...)`), which send every
 //! table through the server-side normalisation on every plan.
 //!
@@ -18,13 +19,7 @@
 
 mod common;
 
-use dbshape::database::{Access, ApplyOptions, connect};
-use dbshape::execute::Event;
-use dbshape::file::load_str;
-use dbshape::plan;
-use dbshape::sql::Dialect;
-use dbshape::url::DatabaseUrl;
-use std::path::Path;
+use dbshape::{ApplyOptions, Migrator, Schema};
 use std::process::Command;
 use std::time::Instant;
 
@@ -70,13 +65,11 @@ fn run(n: usize, label: &str, check: &str) {
     // Create the tables once, a thousand at a time: every table created
     // holds locks until its transaction ends, and the lock table is finite.
     let started = Instant::now();
-    let mut database = connect(&DatabaseUrl::parse(&url(&db)).unwrap(), Access::Write).unwrap();
+    let mut database = Migrator::connect(&url(&db)).unwrap();
     for upto in (1..=n.div_ceil(1000)).map(|k| (k * 1000).min(n)) {
-        let desired = load_str(&common::schema_yaml_with(upto, check), Path::new("bench.yaml")).unwrap();
-        let current = database.inspect(Some(&desired)).unwrap();
-        let desired = database.normalize(&desired, &current).unwrap();
-        let plan = plan::build(Dialect::Postgres, &current, &desired).unwrap();
-        database.apply(&plan, &desired, &ApplyOptions::default(), &mut |_: &Event| {}).unwrap();
+        let desired = Schema::from_yaml_str(&common::schema_yaml_with(upto, check)).unwrap();
+        let plan = database.plan(&desired).unwrap();
+        database.apply(&plan, &ApplyOptions::default()).unwrap();
     }
     let apply = started.elapsed();
     drop(database);
@@ -92,7 +85,7 @@ fn run(n: usize, label: &str, check: &str) {
                 .unwrap();
             assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
             let text = String::from_utf8_lossy(&output.stdout).into_owned();
-            assert!(command != "plan" || text.contains("No changes"), "the benchmark schema must converge:\n{text}");
+            assert!(command != "plan" || text.contains("no changes"), "the benchmark schema must converge:\n{text}");
             let mut fields = text.lines().last().unwrap_or_default().split_whitespace();
             let seconds: f64 = fields.next().unwrap().parse().unwrap();
             let peak_kb: u64 = fields.next().unwrap().parse().unwrap();
@@ -131,12 +124,15 @@ fn child(spec: &str) {
     let mut parts = spec.splitn(3, ' ');
     let (command, db, file) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
     let started = Instant::now();
-    // The real command line, in this process, so its peak memory is ours.
-    let code = match command {
-        "plan" => dbshape::cli::run(["dbshape", "plan", "--schema", file, "--url", &url(db)]),
-        _ => dbshape::cli::run(["dbshape", "inspect", "--url", &url(db), "--output", &format!("{file}.out")]),
-    };
-    assert_eq!(code, 0, "dbshape {command} failed");
+    // What the command line runs, in this process, so its peak memory is ours.
+    let mut db = Migrator::connect(&url(db)).expect("connect");
+    match command {
+        "plan" => {
+            let plan = db.plan_file(file).expect("plan");
+            println!("{}", if plan.is_empty() { "no changes" } else { "changes" });
+        }
+        _ => std::fs::write(format!("{file}.out"), db.inspect().expect("inspect").to_yaml_string()).unwrap(),
+    }
     let seconds = started.elapsed().as_secs_f64();
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let peak_kb: u64 = status

@@ -6,12 +6,7 @@
 //!
 //! Set DBSHAPE_BENCH_ROWS / DBSHAPE_BENCH_TABLES to change the sizes.
 
-use dbshape::database::{Access, ApplyOptions, Database, SqliteDatabase};
-use dbshape::execute::Event;
-use dbshape::file::load_str;
-use dbshape::plan;
-use dbshape::sql::Dialect;
-use std::path::Path;
+use dbshape::{ApplyOptions, Migrator, Schema};
 use std::time::{Duration, Instant};
 
 mod common;
@@ -31,36 +26,32 @@ fn main() {
 
 fn plan_many_tables(n: usize) {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bench.db");
+    let url = format!("sqlite:///{}", dir.path().join("bench.db").display());
     let yaml = schema_yaml(n);
-    let desired = load_str(&yaml, Path::new("bench.yaml")).unwrap();
-    let mut db = SqliteDatabase::open(Some(&path), Access::Write).unwrap();
-    let empty = db.inspect(Some(&desired)).unwrap();
-    let desired = db.normalize(&desired, &empty).unwrap();
-    let plan = plan::build(Dialect::Sqlite, &empty, &desired).unwrap();
-    db.apply(&plan, &desired, &ApplyOptions::default(), &mut |_: &Event| {}).unwrap();
+    let desired = Schema::from_yaml_str(&yaml).unwrap();
+    let mut db = Migrator::connect(&url).unwrap();
+    let plan = db.plan(&desired).unwrap();
+    db.apply(&plan, &ApplyOptions::default()).unwrap();
 
     let mut timings = Vec::new();
     for _ in 0..5 {
         let started = Instant::now();
-        let loaded = load_str(&yaml, Path::new("bench.yaml")).unwrap();
+        let loaded = Schema::from_yaml_str(&yaml).unwrap();
         let load = started.elapsed();
-        let mut db = SqliteDatabase::open(Some(&path), Access::Read).unwrap();
-        let current = db.inspect(Some(&loaded)).unwrap();
-        let desired = db.normalize(&loaded, &current).unwrap();
-        let inspected = started.elapsed();
-        let plan = plan::build(Dialect::Sqlite, &current, &desired).unwrap();
+        let mut db = Migrator::connect(&url).unwrap();
+        let connected = started.elapsed();
+        let plan = db.plan(&loaded).unwrap();
         assert!(plan.is_empty(), "benchmark schema must converge: {:?}", plan.changes().next());
-        timings.push((started.elapsed(), load, inspected - load));
+        timings.push((started.elapsed(), load, connected - load));
     }
     timings.sort();
-    let (total, load, inspect) = timings[timings.len() / 2];
+    let (total, load, connect) = timings[timings.len() / 2];
     println!(
-        "plan, no changes, {n:>5} tables: {:>10} (load file {:>9}, open + inspect {:>9}, diff + plan {:>9}), median of 5",
+        "plan, no changes, {n:>5} tables: {:>10} (load file {:>9}, open {:>9}, inspect + diff + plan {:>9}), median of 5",
         ms(total),
         ms(load),
-        ms(inspect),
-        ms(total - load - inspect)
+        ms(connect),
+        ms(total - load - connect)
     );
 }
 
@@ -105,18 +96,14 @@ fn rebuild_vs_copy(rows: usize, with_index: bool) {
 
     // dbshape: a NOT NULL on qty forces the full rebuild.
     let path = make("rebuild.db");
-    let desired = load_str(
-        &yaml.replace("qty: { type: integer }", "qty: { type: integer, nullable: false }"),
-        Path::new("b.yaml"),
-    )
-    .unwrap();
-    let mut db = SqliteDatabase::open(Some(&path), Access::Write).unwrap();
+    let desired =
+        Schema::from_yaml_str(&yaml.replace("qty: { type: integer }", "qty: { type: integer, nullable: false }"))
+            .unwrap();
+    let mut db = Migrator::connect(&format!("sqlite:///{}", path.display())).unwrap();
     let started = Instant::now();
-    let current = db.inspect(Some(&desired)).unwrap();
-    let desired = db.normalize(&desired, &current).unwrap();
-    let plan = plan::build(Dialect::Sqlite, &current, &desired).unwrap();
-    assert!(plan.steps[0].note.as_deref().is_some_and(|n| n.contains("rebuilt")));
-    db.apply(&plan, &desired, &ApplyOptions::default(), &mut |_: &Event| {}).unwrap();
+    let plan = db.plan(&desired).unwrap();
+    assert!(plan.steps()[0].note.as_deref().is_some_and(|n| n.contains("rebuilt")));
+    db.apply(&plan, &ApplyOptions::default()).unwrap();
     let rebuild = started.elapsed();
     println!(
         "rebuild of {rows} rows, {} secondary index: {:>9}; bare INSERT … SELECT copy: {:>9} (ratio {:.2}); copy + indexes: {:>9} (ratio {:.2})",

@@ -1,42 +1,95 @@
-//! The library's error type. Every variant is something a user can act on;
-//! the CLI prints it as `error: ...` plus an optional hint and exits 2.
+//! The library's error type. Every variant is something a user can act on
+//! and says what was being done; errors from a database driver are kept
+//! whole as the [`source`](std::error::Error::source) of a
+//! [`DatabaseError`], which shows them the way the server said them.
 
 use std::fmt;
 use std::path::PathBuf;
 
+/// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Everything that can go wrong, from a bad schema file to a failed apply.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
-    /// One or more problems in a schema file.
+    /// One or more problems in a schema file, each located where possible.
     #[error("{}", problems_summary(.0))]
     Schema(Vec<SchemaProblem>),
 
+    /// A database URL that names no supported database or is malformed.
     #[error("invalid database URL \"{url}\": {message}")]
-    Url { url: String, message: String },
+    Url {
+        /// The URL with any password hidden.
+        url: String,
+        /// What is wrong with it.
+        message: String,
+        /// Example URLs of every supported database.
+        examples: String,
+    },
 
-    #[error("cannot open {what}: {message}")]
-    Connect { what: String, message: String },
+    /// The database could not be opened or connected to.
+    #[error("cannot open {what}: {cause}")]
+    Connect {
+        /// The database, e.g. `SQLite database app.db`.
+        what: String,
+        /// What the driver or server said.
+        #[source]
+        cause: DatabaseError,
+    },
 
-    #[error("cannot read the database schema: {0}")]
-    Inspect(String),
+    /// A database operation outside an apply's transaction failed.
+    #[error("cannot {doing}: {cause}")]
+    Database {
+        /// What was being done, e.g. `read the database schema`.
+        doing: String,
+        /// What the driver or server said.
+        #[source]
+        cause: DatabaseError,
+    },
 
+    /// Something dbshape does not support (yet), found in the file or the database.
     #[error("{0}")]
     Unsupported(String),
 
-    #[error("statement {number} of {total} failed: {message}\n  SQL: {sql}")]
-    Statement { number: usize, total: usize, sql: String, message: String },
+    /// A statement of an apply failed; the transaction was rolled back.
+    #[error("statement {number} of {total} failed: {cause}\n  SQL: {sql}")]
+    Statement {
+        /// 1-based position of the statement in the plan.
+        number: usize,
+        /// Number of statements in the plan.
+        total: usize,
+        /// The statement.
+        sql: String,
+        /// What the server said.
+        #[source]
+        cause: DatabaseError,
+    },
 
-    #[error("the apply was rolled back: {0}")]
-    RolledBack(String),
+    /// An apply failed outside its statements (starting, checking,
+    /// committing); the transaction was rolled back.
+    #[error("the apply was rolled back: {what}{}", .cause.as_ref().map(|c| format!(": {c}")).unwrap_or_default())]
+    RolledBack {
+        /// What failed, e.g. `commit failed` or a foreign key violation.
+        what: String,
+        /// What the driver or server said, when it said something.
+        #[source]
+        cause: Option<DatabaseError>,
+    },
 
+    /// dbshape refused to go on (destructive changes without consent, a
+    /// database that changed since the plan, ...); nothing was changed.
     #[error("{0}")]
     Refused(String),
 
+    /// A file could not be read or written.
     #[error("cannot {action} {path}: {source}")]
     Io {
+        /// What was being done, e.g. `read schema file`.
         action: &'static str,
+        /// The file.
         path: PathBuf,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
@@ -46,32 +99,69 @@ impl Error {
     /// A suggestion printed under the error, when there is a useful one.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::Statement { .. } | Error::RolledBack(_) => {
+            Error::Statement { .. } | Error::RolledBack { .. } => {
                 Some("nothing was changed: the whole plan ran in one transaction, which was rolled back".into())
             }
-            Error::Url { .. } => Some(
-                "expected e.g. sqlite:///app.db (relative), sqlite:////abs/path.db, sqlite:// (in memory) \
-                 or postgresql://user@host/db"
-                    .into(),
-            ),
+            Error::Url { examples, .. } => Some(format!("expected e.g. {examples}")),
             _ => None,
         }
     }
 }
 
-impl From<rusqlite::Error> for Error {
-    fn from(error: rusqlite::Error) -> Error {
-        Error::Inspect(error.to_string())
+/// What a database or its driver reported: shown as the server said it
+/// (message, detail, hint), with the driver's own error as its source.
+#[derive(Debug)]
+pub struct DatabaseError {
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl DatabaseError {
+    /// `source` shown as `message`.
+    pub(crate) fn new(message: String, source: impl std::error::Error + Send + Sync + 'static) -> DatabaseError {
+        DatabaseError { message, source: Some(Box::new(source)) }
+    }
+
+    /// A driver error shown as it displays itself.
+    pub(crate) fn from_driver(source: impl std::error::Error + Send + Sync + 'static) -> DatabaseError {
+        DatabaseError::new(source.to_string(), source)
+    }
+
+    /// A problem found without a driver error behind it.
+    pub(crate) fn message(message: impl Into<String>) -> DatabaseError {
+        DatabaseError { message: message.into(), source: None }
+    }
+
+    /// Adds `text` to the message (what the server said, then why).
+    pub(crate) fn append(&mut self, text: &str) {
+        self.message.push_str(text);
+    }
+}
+
+impl fmt::Display for DatabaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for DatabaseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
 /// One problem in a schema file, located as precisely as we can.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SchemaProblem {
+    /// The file (or `<string>` for text that came from no file).
     pub file: PathBuf,
+    /// 1-based line, when known.
     pub line: Option<usize>,
+    /// 1-based column, when known.
     pub column: Option<usize>,
+    /// What is wrong.
     pub message: String,
+    /// How to fix it, when there is a likely fix.
     pub hint: Option<String>,
     /// The offending line of the file, shown under the message.
     pub source_line: Option<String>,

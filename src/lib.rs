@@ -1,22 +1,65 @@
-//! dbshape: declarative schema migrations. `schema.yaml` is the truth; the
-//! database is inspected, diffed against it and made to match.
+//! dbshape: declarative schema migrations. A schema file (`schema.yaml`)
+//! is the truth; the database is inspected, compared with it and made to
+//! match, with no revision files.
 //!
-//! The pipeline, one module each: [`file`] and [`inspect`] produce a
-//! [`model::Schema`]; [`diff`] compares two of them into typed changes;
-//! [`plan`] turns changes into ordered SQL for one dialect; [`execute`]
-//! runs a plan in one transaction; [`cli`] is the thin command line on top.
+//! The same engine runs the `dbshape` command line and applications that
+//! migrate themselves at start-up:
+//!
+//! ```no_run
+//! let schema = dbshape::Schema::from_path("schema.yaml")?;      // or Schema::from_yaml_str(&str)
+//! let mut db = dbshape::Migrator::connect("sqlite:///app.db")?;  // any URL the CLI accepts
+//! let plan = db.plan(&schema)?;                                  // is_empty(), changes(), statements(), destructive()
+//! db.apply(&plan, &dbshape::ApplyOptions::default())?;          // refuses destructive plans unless allowed
+//! let live: dbshape::Schema = db.inspect()?;                     // the database as a schema
+//! println!("{}", live.to_yaml_string());
+//! # Ok::<(), dbshape::Error>(())
+//! ```
+//!
+//! # How it is built
+//!
+//! - [`model`]: the dialect-neutral schema (tables, columns, keys, types);
+//! - `file/`: schema.yaml, read into the model and written from it;
+//! - `diff/`: compares two models into typed [`Change`]s, with a few
+//!   per-dialect rules coming through hooks;
+//! - `dialect/`: one folder per database (SQLite, PostgreSQL), each with its
+//!   URL handling, inspector, normaliser, planner and executor behind two
+//!   small traits;
+//! - `plan/`: a [`Plan`] of typed steps;
+//! - [`Migrator`] runs the sequence (connect, read, normalise, plan, apply);
+//!   [`Schema`], [`Scope`] and [`ApplyOptions`] are what it takes.
+//!
+//! The command line (`src/main.rs`, `src/cli/`) is a separate, thin
+//! binary on top of this library.
 
-pub mod cli;
-pub mod database;
-pub mod diff;
-pub mod error;
-pub mod execute;
-pub mod file;
-pub mod inspect;
+#![warn(missing_docs)]
+
+mod apply;
+mod dialect;
+mod diff;
+mod error;
+mod file;
+mod migrator;
 pub mod model;
-pub mod plan;
-pub mod sql;
-pub mod suggest;
-pub mod url;
+mod plan;
+mod schema;
+mod scope;
+mod sql;
+mod suggest;
 
-pub use error::{Error, Result};
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
+pub use apply::{Applied, ApplyOptions, RowsCopied, StatementDone};
+pub use diff::Change;
+pub use error::{DatabaseError, Error, Result, SchemaProblem};
+pub use migrator::{Migrator, dialects, is_database_url};
+pub use plan::{JSON_FORMAT_VERSION, Operation, Plan, PlanCheck, Step};
+pub use schema::Schema;
+pub use scope::Scope;
+
+/// The JSON Schema (draft-07) of the schema.yaml format, for editors
+/// (`# yaml-language-server: $schema=...`).
+pub fn json_schema() -> serde_json::Value {
+    file::json_schema()
+}

@@ -1,7 +1,7 @@
 //! "Did you mean" suggestions for misspelt keys, names and types.
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a, S: AsRef<str>>(word: &str, candidates: &'a [S]) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a, S: AsRef<str>>(word: &str, candidates: &'a [S]) -> Option<&'a str> {
     let word_lower = word.to_lowercase();
     candidates
         .iter()

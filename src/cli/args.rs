@@ -1,6 +1,7 @@
 //! Command-line arguments (clap derive).
 
 use super::style::ColorChoice;
+use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -82,8 +83,8 @@ Exit codes:\n  0  FROM and TO are the same schema\n  1  they differ (the plan is
         /// The schema to arrive at
         to: String,
         /// The dialect to plan for when neither side is a database
-        #[arg(long, value_enum, default_value_t = DialectArg::Sqlite)]
-        dialect: DialectArg,
+        #[arg(long, value_parser = dialects(), default_value = embedded_dialect())]
+        dialect: String,
         /// Output format
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -181,9 +182,12 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum DialectArg {
-    Sqlite,
-    #[value(alias = "postgres")]
-    Postgresql,
+/// The dialects the library knows, with their aliases.
+fn dialects() -> PossibleValuesParser {
+    PossibleValuesParser::new(dbshape::dialects().map(|(name, aliases)| PossibleValue::new(name).aliases(aliases)))
+}
+
+/// The dialect of the built-in database, the library's first.
+fn embedded_dialect() -> &'static str {
+    dbshape::dialects().next().map_or("", |(name, _)| name)
 }

@@ -1,14 +1,15 @@
 //! The command line: parse arguments, run one command, print, exit.
-//! All the work is done by the library; this layer only talks to people.
+//! All the work is done by the library (only its public API is used
+//! here); this layer only talks to people.
 
 mod args;
 mod commands;
 mod output;
 mod style;
 
-use crate::error::Error;
 use args::{Cli, Command};
 use clap::Parser;
+use dbshape::Error;
 use std::io::Write;
 
 /// Exit code: success (and, for `check`, in sync).
@@ -25,7 +26,7 @@ pub fn main() -> i32 {
 
 /// Runs one command line (`args` starts with the program name), printing
 /// as the binary does, and returns its exit code.
-pub fn run<I, T>(args: I) -> i32
+fn run<I, T>(args: I) -> i32
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -46,11 +47,11 @@ where
         Command::Check { target, format } => commands::check(&target, format, style),
         Command::Inspect { database, output } => commands::inspect(&database, output.as_deref()),
         Command::Diff { from, to, dialect, format, exclude } => {
-            commands::diff(&from, &to, dialect, format, &exclude, style)
+            commands::diff(&from, &to, &dialect, format, &exclude, style)
         }
         Command::Fmt { schema, check, drop_comments } => commands::fmt(&schema, check, drop_comments, style),
         Command::JsonSchema => {
-            let schema = serde_json::to_string_pretty(&crate::file::json_schema()).expect("a JSON value serialises");
+            let schema = serde_json::to_string_pretty(&dbshape::json_schema()).expect("a JSON value serialises");
             println!("{schema}");
             Ok(EXIT_OK)
         }

@@ -2,18 +2,10 @@
 //! tools.
 
 use super::style::Style;
-use crate::diff::Change;
-use crate::execute::RowsCopied;
-use crate::model::Schema;
-use crate::plan::Plan;
-use crate::url::DatabaseUrl;
+use dbshape::{Change, Plan, RowsCopied};
 use indexmap::IndexMap;
-use serde_json::json;
 use std::io::{self, Write};
 use std::time::Duration;
-
-/// JSON document version; bump on any incompatible change.
-pub const JSON_FORMAT_VERSION: u32 = 1;
 
 /// What a plan is about: the database it changes, and the sentence that
 /// says there is nothing to do.
@@ -24,7 +16,7 @@ pub struct Heading {
 
 impl Heading {
     /// A database and the schema file it is compared with.
-    pub fn database(url: &DatabaseUrl, schema_name: &str) -> Heading {
+    pub fn database(url: &str, schema_name: &str) -> Heading {
         Heading { target: url.to_string(), in_sync: format!("No changes. The database matches {schema_name}.") }
     }
 }
@@ -37,7 +29,7 @@ pub fn plan_text(out: &mut dyn Write, plan: &Plan, heading: &Heading, style: Sty
     writeln!(out, "Plan for {} ({count} change{}):", heading.target, plural(count))?;
     // Grouped by table, in the order the plan first touches them.
     let mut groups: IndexMap<&str, (Vec<&Change>, Vec<&str>)> = IndexMap::new();
-    for step in &plan.steps {
+    for step in plan.steps() {
         for change in &step.changes {
             let group = groups.entry(change.table()).or_default();
             group.0.push(change);
@@ -92,67 +84,16 @@ pub fn plan_sql(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
 
 /// The stable JSON plan document (documented in the README).
 pub fn plan_json(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
-    let mut index = 0;
-    let steps: Vec<_> = plan
-        .steps
-        .iter()
-        .map(|step| {
-            let changes: Vec<_> = step
-                .changes
-                .iter()
-                .map(|change| {
-                    index += 1;
-                    json!({
-                        "kind": change.kind(),
-                        "table": change.table(),
-                        "object": change.object(),
-                        "description": change.to_string(),
-                        "destructive": change.destructive().is_some(),
-                        "destructive_reason": change.destructive(),
-                    })
-                })
-                .collect();
-            json!({ "changes": changes, "note": step.note, "sql": step.statements })
-        })
-        .collect();
-    let document = json!({
-        "format_version": JSON_FORMAT_VERSION,
-        "dialect": plan.dialect.name(),
-        "in_sync": plan.is_empty(),
-        "change_count": index,
-        "destructive_count": plan.destructive().len(),
-        "steps": steps,
-        "sql": plan.statements().collect::<Vec<_>>(),
-    });
-    serde_json::to_writer_pretty(&mut *out, &document)?;
+    serde_json::to_writer_pretty(&mut *out, &plan.to_json())?;
     writeln!(out)
 }
 
 /// What `check` prints on drift: a unified diff of the two schemas as
 /// schema.yaml text, then the plan.
-pub fn drift(
-    out: &mut dyn Write,
-    current: &Schema,
-    desired: &Schema,
-    plan: &Plan,
-    url: &DatabaseUrl,
-    schema_name: &str,
-    style: Style,
-) -> io::Result<()> {
+pub fn drift(out: &mut dyn Write, plan: &Plan, url: &str, schema_name: &str, style: Style) -> io::Result<()> {
     let count = plan.changes().count();
     writeln!(out, "Drift: the database differs from {schema_name} ({count} change{}).\n", plural(count))?;
-    // Column order is not managed: show the live columns in the file's order
-    // so that a column only in another position is not a difference.
-    let mut current = current.clone();
-    for (name, table) in current.tables.iter_mut() {
-        if let Some(wanted) = desired.tables.get(name) {
-            table.columns.sort_by_cached_key(|column, _| wanted.columns.get_index_of(column).unwrap_or(usize::MAX));
-        }
-    }
-    let (live, wanted) = crate::file::render_pair(&current, desired);
-    let diff = similar::TextDiff::from_lines(&live, &wanted);
-    let text = diff.unified_diff().context_radius(3).header("database", schema_name).to_string();
-    for line in text.lines() {
+    for line in plan.schema_diff("database", schema_name).lines() {
         let painted = match line.chars().next() {
             Some('+') if !line.starts_with("+++") => style.added(line),
             Some('-') if !line.starts_with("---") => style.removed(line),
@@ -192,8 +133,8 @@ pub fn rows_copied(progress: &RowsCopied) {
             if progress.total == 0 { 100 } else { progress.copied * 100 / progress.total.max(progress.copied) };
         write!(
             err,
-            "\r\x1b[2K  copying rows of {}: {} of {} ({percent}%)",
-            crate::sql::quote_ident(progress.table),
+            "\r\x1b[2K  copying rows of \"{}\": {} of {} ({percent}%)",
+            progress.table.replace('"', "\"\""),
             thousands(progress.copied),
             thousands(progress.total)
         )

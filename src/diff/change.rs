@@ -3,96 +3,162 @@
 use crate::model::{Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique};
 use std::fmt;
 
+/// One difference between two schemas, as a change to make. Tables are
+/// named by their (possibly schema-qualified) name.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Change {
+    /// A new table, with its keys, checks, indexes and foreign keys.
     CreateTable(Table),
+    /// A table that goes, with its rows.
     DropTable(Table),
+    /// A table renamed (from a `renamed_from` hint).
     RenameTable {
+        /// The old name.
         from: String,
+        /// The new name.
         to: String,
     },
+    /// A new column.
     AddColumn {
+        /// The table.
         table: String,
+        /// The column.
         column: Column,
     },
+    /// A column that goes, with its values.
     DropColumn {
+        /// The table.
         table: String,
+        /// The column as it was.
         column: Column,
     },
+    /// A column renamed (from a `renamed_from` hint).
     RenameColumn {
+        /// The table (by its new name, if it is renamed too).
         table: String,
+        /// The old name.
         from: String,
+        /// The new name.
         to: String,
     },
+    /// A column whose type, nullability, default, identity, generation,
+    /// collation or comment changes.
     AlterColumn {
+        /// The table.
         table: String,
+        /// The column as it is.
         from: Column,
+        /// The column as it will be.
         to: Column,
-        /// Dropped and added again: a generated column whose expression
-        /// changes, or that reads a column whose type changes (PostgreSQL
-        /// cannot retype a column a generated column reads).
+        /// Dropped and added again rather than altered (the dialect cannot
+        /// alter it in place, e.g. a generated column whose expression
+        /// changes, or that reads a column whose type changes on PostgreSQL).
         recreate: bool,
     },
+    /// The primary key is added, dropped or changed.
     SetPrimaryKey {
+        /// The table.
         table: String,
+        /// The key as it is.
         from: Option<PrimaryKey>,
+        /// The key as it will be.
         to: Option<PrimaryKey>,
     },
+    /// A new unique constraint.
     AddUnique {
+        /// The table.
         table: String,
+        /// The constraint.
         unique: Unique,
     },
+    /// A unique constraint that goes (or changes: dropped, then added).
     DropUnique {
+        /// The table.
         table: String,
+        /// The constraint.
         unique: Unique,
     },
+    /// A new check constraint.
     AddCheck {
+        /// The table.
         table: String,
+        /// The constraint.
         check: Check,
     },
+    /// A check constraint that goes (or changes: dropped, then added).
     DropCheck {
+        /// The table.
         table: String,
+        /// The constraint.
         check: Check,
     },
+    /// A new foreign key.
     AddForeignKey {
+        /// The table.
         table: String,
+        /// The foreign key.
         foreign_key: ForeignKey,
     },
+    /// A foreign key that goes (or changes: dropped, then added).
     DropForeignKey {
+        /// The table.
         table: String,
+        /// The foreign key.
         foreign_key: ForeignKey,
     },
+    /// A new index.
     CreateIndex {
+        /// The table.
         table: String,
+        /// The index.
         index: Index,
     },
+    /// An index that goes (or changes: dropped, then created).
     DropIndex {
+        /// The table.
         table: String,
+        /// The index.
         index: Index,
     },
+    /// The table's comment is set or removed.
     SetTableComment {
+        /// The table.
         table: String,
+        /// The new comment.
         comment: Option<String>,
     },
+    /// An extension is created (extensions are never dropped).
     CreateExtension {
+        /// The extension.
         name: String,
     },
+    /// A new enum type.
     CreateEnum {
+        /// The type.
         name: String,
+        /// Its labels, in order.
         values: Vec<String>,
     },
+    /// An enum type that goes.
     DropEnum {
+        /// The type.
         name: String,
     },
     /// New labels only, each placed before an existing one (or at the end).
     AddEnumValues {
+        /// The type.
         name: String,
+        /// Each new label, and the existing label it goes before.
         values: Vec<(String, Option<String>)>,
     },
     /// Labels removed or reordered: the type is recreated and columns cast.
     RecreateEnum {
+        /// The type.
         name: String,
+        /// Its labels as they are.
         from: Vec<String>,
+        /// Its labels as they will be.
         to: Vec<String>,
     },
 }

@@ -1,6 +1,7 @@
 //! The differ: compares the current schema with the desired one and lists
-//! the typed changes that turn one into the other. Dialect-neutral; the
-//! planners decide how each change becomes SQL.
+//! the typed changes that turn one into the other. Dialect-neutral: the few
+//! dialect rules it needs come through [`DiffHooks`], and each dialect's
+//! planner decides how a change becomes SQL.
 //!
 //! Renames come first: a `renamed_from` hint whose old name exists (and
 //! whose new name doesn't) becomes a rename, and the rest of the comparison
@@ -9,17 +10,21 @@
 //! are not dropped and recreated.
 
 mod change;
+mod hooks;
 
 pub use change::Change;
+pub use hooks::DiffHooks;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use hooks::Neutral;
 
-use crate::model::{Column, DefaultValue, Expr, ForeignKey, IndexKey, Literal, Schema, Table, naming};
+use crate::model::{Column, Expr, ForeignKey, IndexKey, Schema, Table, naming};
 use crate::sql::lexer::{Kind, mentions, tokenize};
 use indexmap::IndexMap;
 use std::collections::HashSet;
 
 /// The outcome of a comparison.
 #[derive(Clone, Debug)]
-pub struct Diff {
+pub(crate) struct Diff {
     pub changes: Vec<Change>,
     /// The current schema with the planned renames applied: what the
     /// remaining changes start from.
@@ -32,7 +37,8 @@ impl Diff {
     }
 }
 
-pub fn diff(current: &Schema, desired: &Schema) -> Diff {
+/// The changes that turn `current` into `desired` under `hooks`' rules.
+pub(crate) fn diff(current: &Schema, desired: &Schema, hooks: &dyn DiffHooks) -> Diff {
     let mut changes = Vec::new();
     let mut base = current.clone();
 
@@ -45,10 +51,7 @@ pub fn diff(current: &Schema, desired: &Schema) -> Diff {
         match current.enums.get(name) {
             None => changes.push(Change::CreateEnum { name: name.clone(), values: values.clone() }),
             Some(existing) if existing == values => {}
-            Some(existing) => {
-                let used = |label: &String| !existing.contains(label) && uses_label(desired, label);
-                changes.push(enum_change(name, existing, values, values.iter().any(used)))
-            }
+            Some(existing) => changes.push(enum_change(name, existing, values, desired, hooks)),
         }
     }
 
@@ -85,7 +88,7 @@ pub fn diff(current: &Schema, desired: &Schema) -> Diff {
     for table in desired.tables.values() {
         match base.tables.get(&table.name) {
             None => changes.push(Change::CreateTable(table.clone())),
-            Some(current_table) => diff_table(current_table, table, &mut changes),
+            Some(current_table) => diff_table(current_table, table, hooks, &mut changes),
         }
     }
     let mut dropped: Vec<&str> =
@@ -103,13 +106,13 @@ pub fn diff(current: &Schema, desired: &Schema) -> Diff {
 }
 
 /// Adding labels (keeping the existing ones in order) is an `ADD VALUE`
-/// each; anything else recreates the type. So does an addition whose label
-/// the schema uses (a default, a check): PostgreSQL refuses a label added
-/// by `ADD VALUE` until its transaction commits, and a plan is one.
-fn enum_change(name: &str, existing: &[String], wanted: &[String], new_label_used: bool) -> Change {
+/// each, unless the dialect says it can't add these in place; anything
+/// else recreates the type.
+fn enum_change(name: &str, existing: &[String], wanted: &[String], desired: &Schema, hooks: &dyn DiffHooks) -> Change {
     let kept: Vec<&String> = wanted.iter().filter(|v| existing.contains(v)).collect();
     let only_additions = kept.len() == existing.len() && kept.iter().zip(existing).all(|(a, b)| *a == b);
-    if !only_additions || new_label_used {
+    let added: Vec<&str> = wanted.iter().filter(|v| !existing.contains(v)).map(String::as_str).collect();
+    if !only_additions || !hooks.adds_enum_labels_in_place(name, &added, desired) {
         return Change::RecreateEnum { name: name.to_string(), from: existing.to_vec(), to: wanted.to_vec() };
     }
     let mut values = Vec::new();
@@ -122,40 +125,18 @@ fn enum_change(name: &str, existing: &[String], wanted: &[String], new_label_use
     Change::AddEnumValues { name: name.to_string(), values }
 }
 
-/// Whether a default, check, index predicate or generated expression of
-/// `schema` holds the string `label`.
-fn uses_label(schema: &Schema, label: &str) -> bool {
-    let quoted = crate::sql::quote_literal(label);
-    let in_expr = |e: &Expr| e.as_str().contains(&quoted);
-    schema.tables.values().any(|table| {
-        table.columns.values().any(|c| {
-            c.generated.as_ref().is_some_and(in_expr)
-                || match &c.default {
-                    Some(DefaultValue::Literal(Literal::Text(text))) => text == label,
-                    Some(DefaultValue::Expr(e)) => in_expr(e),
-                    _ => false,
-                }
-        }) || table.checks.values().any(|c| in_expr(&c.expr))
-            || table.indexes.values().any(|i| i.predicate.as_ref().is_some_and(in_expr))
-    })
-}
-
-fn diff_table(current: &Table, desired: &Table, changes: &mut Vec<Change>) {
-    // A column whose generation changes is dropped and added again, and
-    // PostgreSQL drops the keys, checks and indexes on it with it: compare
-    // against a table without them, so that they are made again.
+fn diff_table(current: &Table, desired: &Table, hooks: &dyn DiffHooks, changes: &mut Vec<Change>) {
+    // A column the dialect recreates (drops and adds again) loses the keys,
+    // checks and indexes on it: compare against a table without them, so
+    // that they are made again.
     let retyped: Vec<&str> = desired
         .columns
         .values()
         .filter(|c| current.columns.get(&c.name).is_some_and(|old| old.sql_type != c.sql_type))
         .map(|c| c.name.as_str())
         .collect();
-    let recreates = |c: &Column| {
-        current.columns.get(&c.name).is_some_and(|old| {
-            old.generated != c.generated
-                || c.generated.as_ref().is_some_and(|g| retyped.iter().any(|r| mentions(g.as_str(), r)))
-        })
-    };
+    let recreates =
+        |c: &Column| current.columns.get(&c.name).is_some_and(|old| hooks.recreates_column(old, c, &retyped));
     let recreated: Vec<&str> = desired.columns.values().filter(|c| recreates(c)).map(|c| c.name.as_str()).collect();
     let without;
     let current = if recreated.is_empty() {
@@ -329,7 +310,7 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str) {
     for check in table.checks.values_mut() {
         check.expr = rename_in_expr(&check.expr, from, to);
     }
-    // PostgreSQL rewrites a generated column's expression on a rename.
+    // Databases rewrite a generated column's expression on a rename.
     for column in table.columns.values_mut() {
         if let Some(generated) = &column.generated {
             column.generated = Some(rename_in_expr(generated, from, to));
@@ -411,7 +392,7 @@ mod tests {
     #[test]
     fn identical_schemas_have_no_changes() {
         let s = schema("tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n");
-        assert!(diff(&s, &s).is_empty());
+        assert!(diff(&s, &s, &Neutral).is_empty());
     }
 
     #[test]
@@ -423,7 +404,7 @@ mod tests {
             "tables:\n  t:\n    columns:\n      b: { type: integer, renamed_from: a }\n    checks:\n      t_a_check: \"b > 0\"\n    indexes:\n      t_a: { columns: [b] }\n",
         );
         after.tables[0].renamed_from = None;
-        let d = diff(&before, &after);
+        let d = diff(&before, &after, &Neutral);
         assert_eq!(d.changes, [Change::RenameColumn { table: "t".into(), from: "a".into(), to: "b".into() }]);
     }
 
@@ -431,7 +412,7 @@ mod tests {
     fn removed_and_added_column_without_hint_is_drop_and_add() {
         let before = schema("tables:\n  t:\n    columns:\n      a: { type: integer }\n");
         let after = schema("tables:\n  t:\n    columns:\n      b: { type: integer }\n");
-        let kinds: Vec<_> = diff(&before, &after).changes.iter().map(Change::kind).collect();
+        let kinds: Vec<_> = diff(&before, &after, &Neutral).changes.iter().map(Change::kind).collect();
         assert_eq!(kinds, ["add_column", "drop_column"]);
     }
 }

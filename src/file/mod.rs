@@ -1,17 +1,42 @@
 //! schema.yaml: the file format, read into the model and written from it.
+//!
+//! - `raw.rs` (the format as written, which also gives the JSON Schema)
+//!   and `unique_map.rs` (maps that refuse duplicate keys);
+//! - `load.rs` reads and deserialises, `serde_error.rs` turns serde's
+//!   errors into located problems, `convert.rs` builds the model,
+//!   `parse.rs` parses the small values, `checks.rs` cross-checks;
+//! - `problems.rs` collects problems, `locator.rs` finds their lines;
+//! - `render.rs` writes a model back as schema.yaml.
 
+mod checks;
+mod convert;
 mod load;
 mod locator;
+mod parse;
+mod problems;
 mod raw;
 mod render;
+mod serde_error;
 mod unique_map;
 
-pub use load::{check_postgres_names, load_path, load_str};
-pub use render::{render, render_in_order, render_pair, scalar};
+pub(crate) use checks::check_name_lengths;
+pub(crate) use load::{load_str, read};
+pub(crate) use render::{render_in_order, render_pair};
+
+use std::path::Path;
+
+/// Where a schema came from, to locate problems found after loading.
+#[derive(Clone, Copy)]
+pub(crate) struct Source<'a> {
+    /// The file's name as shown in messages.
+    pub(crate) path: &'a Path,
+    /// Its text.
+    pub(crate) text: &'a str,
+}
 
 /// The JSON Schema (draft-07) of the schema.yaml format, for editors
 /// (`# yaml-language-server: $schema=...`).
-pub fn json_schema() -> serde_json::Value {
+pub(crate) fn json_schema() -> serde_json::Value {
     let generator = schemars::generate::SchemaSettings::draft07().into_generator();
     let mut schema = generator.into_root_schema_for::<raw::RawFile>();
     schema.insert("title".into(), "dbshape schema.yaml".into());

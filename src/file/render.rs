@@ -10,21 +10,17 @@ use crate::model::{
 use std::collections::HashMap;
 use std::fmt::Write;
 
-/// The whole schema as YAML.
-pub fn render(schema: &Schema) -> String {
-    render_tables(schema, schema.dependency_order(), &mut Widths::default())
-}
-
 /// The schema as YAML with its tables in their own order (as `fmt` keeps a
-/// file's order, which is the order tables are created in).
-pub fn render_in_order(schema: &Schema) -> String {
+/// file's order, which is the order tables are created in; `inspect` sorts
+/// tables parents first before rendering).
+pub(crate) fn render_in_order(schema: &Schema) -> String {
     render_tables(schema, schema.tables.keys().map(String::as_str).collect(), &mut Widths::default())
 }
 
 /// Two schemas rendered for a line diff: each table section is aligned to
 /// the wider of the two, so that a longer name on one side does not show
 /// every line of its section as changed.
-pub fn render_pair(a: &Schema, b: &Schema) -> (String, String) {
+pub(crate) fn render_pair(a: &Schema, b: &Schema) -> (String, String) {
     let mut widths = Widths::default();
     render(a, b, &mut widths);
     return render(a, b, &mut widths);
@@ -285,7 +281,7 @@ fn expression(sql: &str) -> String {
 
 /// A YAML scalar that reads back as exactly this string, plain where that is
 /// safe inside a flow collection, double-quoted otherwise.
-pub fn scalar(text: &str) -> String {
+pub(crate) fn scalar(text: &str) -> String {
     const RESERVED: &[&str] = &["true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"];
     let plain = !text.is_empty()
         && text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')

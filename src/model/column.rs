@@ -2,25 +2,35 @@
 
 use super::{DefaultValue, Expr, SqlType};
 
+/// A column of a table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Column {
+    /// Its name.
     pub name: String,
+    /// Its type, in canonical form.
     pub sql_type: SqlType,
+    /// Whether it may hold NULL.
     pub nullable: bool,
+    /// Its default, if any.
     pub default: Option<DefaultValue>,
+    /// Whether the database numbers it (SQLite `AUTOINCREMENT`, PostgreSQL
+    /// identity).
     pub autoincrement: bool,
     /// With `autoincrement` on PostgreSQL: `GENERATED ALWAYS` rather than
     /// `BY DEFAULT AS IDENTITY`.
     pub identity_always: bool,
     /// A stored generated column's expression.
     pub generated: Option<Expr>,
+    /// Its collation, when not the type's default.
     pub collation: Option<String>,
+    /// Free text about it.
     pub comment: Option<String>,
     /// Rename hint from the file; never set by an inspector.
     pub renamed_from: Option<String>,
 }
 
 impl Column {
+    /// A nullable column of `sql_type`, with nothing else set.
     pub fn new(name: impl Into<String>, sql_type: SqlType) -> Column {
         Column {
             name: name.into(),

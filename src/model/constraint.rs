@@ -3,47 +3,72 @@
 use super::Expr;
 use std::fmt;
 
+/// A table's primary key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PrimaryKey {
+    /// The constraint's name (`<table>_pkey` by convention).
     pub name: String,
+    /// Its columns, in key order.
     pub columns: Vec<String>,
 }
 
+/// A unique constraint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unique {
+    /// The constraint's name (`<table>_<columns>_key` by convention).
     pub name: String,
+    /// Its columns, in order.
     pub columns: Vec<String>,
 }
 
+/// A check constraint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Check {
+    /// The constraint's name (`<table>_<column>_check` by convention).
     pub name: String,
+    /// The condition every row must meet.
     pub expr: Expr,
 }
 
+/// A foreign key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ForeignKey {
+    /// The constraint's name (`<table>_<columns>_fkey` by convention).
     pub name: String,
+    /// The referencing columns.
     pub columns: Vec<String>,
+    /// The referenced table.
     pub ref_table: String,
+    /// The referenced columns, in the same order.
     pub ref_columns: Vec<String>,
+    /// What deleting a referenced row does.
     pub on_delete: ReferentialAction,
+    /// What changing a referenced key does.
     pub on_update: ReferentialAction,
+    /// Whether the check may be deferred to commit (PostgreSQL).
     pub deferrable: bool,
+    /// Whether it is deferred to commit unless set otherwise (PostgreSQL).
     pub initially_deferred: bool,
 }
 
+/// What a foreign key does when its referenced row goes or changes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum ReferentialAction {
+    /// Fail, at the end of the statement (the default).
     #[default]
     NoAction,
+    /// Fail at once.
     Restrict,
+    /// Delete or update the referencing rows too.
     Cascade,
+    /// Set the referencing columns to NULL.
     SetNull,
+    /// Set the referencing columns to their defaults.
     SetDefault,
 }
 
 impl ReferentialAction {
+    /// The names the file accepts.
     pub const NAMES: &'static [&'static str] = &["no action", "restrict", "cascade", "set null", "set default"];
 
     /// Accepts `set null`, `SET_NULL`, `set-null` and the like.
@@ -59,6 +84,7 @@ impl ReferentialAction {
         }
     }
 
+    /// The SQL spelling: `SET NULL`.
     pub fn sql(self) -> &'static str {
         match self {
             ReferentialAction::NoAction => "NO ACTION",

@@ -8,18 +8,25 @@
 use super::expr::{Expr, strip_outer_parens};
 use std::fmt;
 
+/// A column's default.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DefaultValue {
+    /// A constant value.
     Literal(Literal),
+    /// An SQL expression evaluated for each new row (`CURRENT_TIMESTAMP`).
     Expr(Expr),
 }
 
+/// A constant value.
 #[derive(Clone, Debug)]
 pub enum Literal {
+    /// `TRUE` or `FALSE`.
     Bool(bool),
+    /// A whole number.
     Int(i64),
     /// Kept as text so that the exact digits round-trip; compared as numbers.
     Float(String),
+    /// A string.
     Text(String),
 }
 

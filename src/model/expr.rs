@@ -17,6 +17,7 @@ pub struct Expr {
 }
 
 impl Expr {
+    /// The expression `text`, surrounding whitespace removed.
     pub fn new(text: impl Into<String>) -> Expr {
         Expr { text: text.into().trim().to_string(), stored_as: None }
     }
@@ -26,10 +27,11 @@ impl Expr {
     /// server's own spelling back would not do: PostgreSQL's printed form of
     /// some expressions parses to yet another form, so the live object
     /// would never match.
-    pub fn written_as(written: &Expr, stored: &Expr) -> Expr {
+    pub(crate) fn written_as(written: &Expr, stored: &Expr) -> Expr {
         Expr { text: written.text.clone(), stored_as: Some(stored.compared_text().to_string()) }
     }
 
+    /// The text as written.
     pub fn as_str(&self) -> &str {
         &self.text
     }
@@ -65,7 +67,7 @@ impl fmt::Display for Expr {
 }
 
 /// Removes enclosing parentheses (repeatedly) when they wrap the whole text.
-pub fn strip_outer_parens(text: &str) -> &str {
+pub(crate) fn strip_outer_parens(text: &str) -> &str {
     let mut text = text.trim();
     while text.starts_with('(') && text.ends_with(')') && closing_paren(text) == Some(text.len() - 1) {
         text = text[1..text.len() - 1].trim();

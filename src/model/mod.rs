@@ -3,14 +3,15 @@
 //! Every source of schema (a schema.yaml file, a live SQLite or PostgreSQL
 //! database) is read into these types, and the differ compares two of them.
 //! Constraint and index names are always filled in: sources that leave them
-//! implicit get the conventional names from [`naming`].
+//! implicit get the conventional names PostgreSQL would give them
+//! (`users_pkey`, `users_email_key`, `posts_author_id_fkey`).
 
 mod column;
 mod constraint;
 mod default_value;
 mod expr;
 mod index;
-pub mod naming;
+pub(crate) mod naming;
 mod schema;
 mod sql_type;
 mod table;
@@ -18,8 +19,9 @@ mod table;
 pub use column::Column;
 pub use constraint::{Check, ForeignKey, PrimaryKey, ReferentialAction, Unique};
 pub use default_value::{DefaultValue, Literal};
-pub use expr::{Expr, strip_outer_parens};
+pub use expr::Expr;
 pub use index::{Index, IndexKey, IndexPart};
 pub use schema::{Schema, Trigger, View};
-pub use sql_type::{KNOWN_TYPES, SqlType};
+pub(crate) use sql_type::KNOWN_TYPES;
+pub use sql_type::SqlType;
 pub use table::Table;

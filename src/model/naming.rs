@@ -4,32 +4,28 @@
 //! declared in short form on a column compares equal to the same constraint
 //! read back from a database.
 
-pub fn primary_key(table: &str) -> String {
+pub(crate) fn primary_key(table: &str) -> String {
     format!("{}_pkey", base(table))
 }
 
-pub fn unique(table: &str, columns: &[String]) -> String {
+pub(crate) fn unique(table: &str, columns: &[String]) -> String {
     format!("{}_{}_key", base(table), columns.join("_"))
 }
 
-pub fn foreign_key(table: &str, columns: &[String]) -> String {
+pub(crate) fn foreign_key(table: &str, columns: &[String]) -> String {
     format!("{}_{}_fkey", base(table), columns.join("_"))
 }
 
-pub fn check(table: &str, column: &str) -> String {
+pub(crate) fn check(table: &str, column: &str) -> String {
     format!("{}_{column}_check", base(table))
 }
 
 /// Name of the n-th (0-based) unnamed table-level check.
-pub fn table_check(table: &str, n: usize) -> String {
+pub(crate) fn table_check(table: &str, n: usize) -> String {
     match n {
         0 => format!("{}_check", base(table)),
         n => format!("{}_check{n}", base(table)),
     }
-}
-
-pub fn index(table: &str, columns: &[String]) -> String {
-    format!("{}_{}_idx", base(table), columns.join("_"))
 }
 
 /// The table name without its schema qualifier.

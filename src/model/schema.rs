@@ -4,8 +4,10 @@
 use super::Table;
 use indexmap::IndexMap;
 
+/// Everything dbshape models of a database, or of a schema file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Schema {
+    /// Tables by (possibly schema-qualified) name, in order.
     pub tables: IndexMap<String, Table>,
     /// Enum types (PostgreSQL): name → labels in order.
     pub enums: IndexMap<String, Vec<String>>,
@@ -16,15 +18,21 @@ pub struct Schema {
     pub views: Vec<View>,
 }
 
+/// A view found in the database (SQLite), kept as its CREATE text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct View {
+    /// Its name.
     pub name: String,
+    /// Its CREATE VIEW statement.
     pub sql: String,
 }
 
+/// A trigger found in the database (SQLite), kept as its CREATE text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trigger {
+    /// Its name.
     pub name: String,
+    /// Its CREATE TRIGGER statement.
     pub sql: String,
 }
 
@@ -67,10 +75,17 @@ impl Schema {
 }
 
 impl Schema {
+    /// Puts the tables in [`Schema::dependency_order`].
+    pub fn sort_tables_by_dependency(&mut self) {
+        let order: std::collections::HashMap<String, usize> =
+            self.dependency_order().into_iter().enumerate().map(|(i, name)| (name.to_string(), i)).collect();
+        self.tables.sort_by_cached_key(|name, _| order[name]);
+    }
+
     /// Removes the tables whose name matches one of the glob `patterns`
     /// (`*` any run of characters, `?` one character). A qualified name
     /// (`billing.invoices`) matches on its full text or on the bare name.
-    pub fn exclude_tables(&mut self, patterns: &[String]) {
+    pub(crate) fn exclude_tables(&mut self, patterns: &[String]) {
         if patterns.is_empty() {
             return;
         }

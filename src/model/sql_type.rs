@@ -9,26 +9,46 @@ use std::fmt;
 /// A column type in canonical form.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SqlType {
+    /// 16-bit integer.
     SmallInt,
+    /// 32-bit integer.
     Integer,
+    /// 64-bit integer.
     BigInt,
+    /// True or false.
     Boolean,
+    /// Single-precision float.
     Real,
+    /// Double-precision float.
     Double,
+    /// Exact decimal.
     Numeric {
+        /// Total digits, when limited.
         precision: Option<u32>,
+        /// Digits after the point.
         scale: Option<u32>,
     },
+    /// Text of at most this many characters (any length when `None`).
     Varchar(Option<u32>),
+    /// Text of exactly this many characters.
     Char(u32),
+    /// Text of any length.
     Text,
+    /// A calendar date.
     Date,
+    /// A time of day.
     Time,
+    /// A date and time without a time zone.
     Timestamp,
+    /// A point in time (`timestamp with time zone`).
     TimestampTz,
+    /// JSON text.
     Json,
+    /// JSON, stored decomposed (PostgreSQL).
     Jsonb,
+    /// A UUID.
     Uuid,
+    /// Bytes (`bytea` on PostgreSQL).
     Blob,
     /// `T[]` (PostgreSQL).
     Array(Box<SqlType>),
@@ -39,7 +59,7 @@ pub enum SqlType {
 }
 
 /// The canonical names, used for "did you mean" hints.
-pub const KNOWN_TYPES: &[&str] = &[
+pub(crate) const KNOWN_TYPES: &[&str] = &[
     "smallint",
     "integer",
     "bigint",

@@ -3,15 +3,24 @@
 use super::{Check, Column, ForeignKey, Index, PrimaryKey, Trigger, Unique};
 use indexmap::IndexMap;
 
+/// A table: its columns, keys, constraints and indexes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Table {
+    /// Its (possibly schema-qualified) name.
     pub name: String,
+    /// Columns by name, in order.
     pub columns: IndexMap<String, Column>,
+    /// The primary key, if any.
     pub primary_key: Option<PrimaryKey>,
+    /// Unique constraints by name.
     pub uniques: IndexMap<String, Unique>,
+    /// Check constraints by name.
     pub checks: IndexMap<String, Check>,
+    /// Foreign keys by name.
     pub foreign_keys: IndexMap<String, ForeignKey>,
+    /// Indexes by name.
     pub indexes: IndexMap<String, Index>,
+    /// Free text about it.
     pub comment: Option<String>,
     /// Rename hint from the file; never set by an inspector.
     pub renamed_from: Option<String>,
@@ -20,10 +29,12 @@ pub struct Table {
 }
 
 impl Table {
+    /// An empty table.
     pub fn new(name: impl Into<String>) -> Table {
         Table { name: name.into(), ..Table::default() }
     }
 
+    /// Whether `column` is (part of) the primary key.
     pub fn is_primary_key_column(&self, column: &str) -> bool {
         self.primary_key.as_ref().is_some_and(|pk| pk.columns.iter().any(|c| c == column))
     }

@@ -1,60 +1,114 @@
-//! Plans: the ordered SQL that carries out a diff on one dialect.
-//!
-//! A plan is a list of steps; each step names the changes it carries out
-//! and the statements that do it (several changes share one step when
-//! SQLite has to rebuild a table for them).
+//! A plan: the ordered, typed steps that turn one schema into another on
+//! one dialect, with the two schemas it was made from. Dialect-neutral:
+//! each dialect's planner builds the steps (see `dialect/`), and
+//! [`Migrator`](crate::Migrator) makes and applies plans.
 
-pub mod postgres;
-pub mod sqlite;
+mod json;
+mod step;
 
-use crate::diff::{Change, diff};
-use crate::error::Result;
+pub use json::JSON_FORMAT_VERSION;
+pub use step::{Operation, PlanCheck, Step};
+
+use crate::diff::Change;
 use crate::model::Schema;
-use crate::sql::Dialect;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a database needs to match a schema: ordered steps of typed
+/// operations, the checks to run before committing, and the schemas it
+/// was made from.
+#[derive(Clone, Debug)]
 pub struct Plan {
-    pub dialect: Dialect,
-    pub steps: Vec<Step>,
-    /// Tables whose foreign keys are verified before commit (SQLite runs
-    /// with enforcement off during an apply, so that rebuilding a parent
-    /// never cascades into its children).
-    pub foreign_key_checks: Vec<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Step {
-    pub changes: Vec<Change>,
-    pub statements: Vec<String>,
-    /// Why the step is done the way it is (e.g. a table rebuild).
-    pub note: Option<String>,
+    dialect: &'static str,
+    steps: Vec<Step>,
+    checks: Vec<PlanCheck>,
+    /// The schema the plan starts from (a live database, as read).
+    current: Schema,
+    /// The schema it arrives at, as the dialect stores it.
+    desired: Schema,
 }
 
 impl Plan {
+    pub(crate) fn new(
+        dialect: &'static str,
+        steps: Vec<Step>,
+        checks: Vec<PlanCheck>,
+        current: Schema,
+        desired: Schema,
+    ) -> Plan {
+        Plan { dialect, steps, checks, current, desired }
+    }
+
+    /// Whether there is nothing to do: the two schemas are the same.
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()
     }
 
+    /// The dialect the plan is for: `sqlite` or `postgresql`.
+    pub fn dialect(&self) -> &'static str {
+        self.dialect
+    }
+
+    /// The steps, in the order they run.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// Every change, in the order the steps make them.
     pub fn changes(&self) -> impl Iterator<Item = &Change> {
         self.steps.iter().flat_map(|s| s.changes.iter())
     }
 
+    /// Every statement, in the order they run.
     pub fn statements(&self) -> impl Iterator<Item = &str> {
-        self.steps.iter().flat_map(|s| s.statements.iter().map(String::as_str))
+        self.steps.iter().flat_map(Step::statements)
     }
 
-    /// The changes that can lose data, with the reason.
+    /// The checks an apply runs after the statements, before it commits.
+    pub fn checks(&self) -> &[PlanCheck] {
+        &self.checks
+    }
+
+    /// The changes that can lose data, each with the reason.
     pub fn destructive(&self) -> Vec<(&Change, String)> {
         self.changes().filter_map(|c| c.destructive().map(|why| (c, why))).collect()
     }
-}
 
-/// Compares `current` with `desired` and plans the changes for `dialect`.
-/// `desired` must already be normalised for the dialect.
-pub fn build(dialect: Dialect, current: &Schema, desired: &Schema) -> Result<Plan> {
-    let diff = diff(current, desired);
-    match dialect {
-        Dialect::Sqlite => sqlite::plan(&diff, desired),
-        Dialect::Postgres => postgres::plan(&diff),
+    /// The schema the plan starts from, as read from the database.
+    pub fn current(&self) -> &Schema {
+        &self.current
+    }
+
+    /// The schema the plan arrives at, in the dialect's own terms (as the
+    /// database will report it once the plan has run).
+    pub fn desired(&self) -> &Schema {
+        &self.desired
+    }
+
+    /// The plan as the documented JSON document.
+    pub fn to_json(&self) -> serde_json::Value {
+        json::document(self)
+    }
+
+    /// A unified diff of the two schemas as schema.yaml text, `from_label`
+    /// the current side and `to_label` the desired one: what `check` shows
+    /// on drift. Column order is not managed, so the current side's columns
+    /// are shown in the desired side's order.
+    pub fn schema_diff(&self, from_label: &str, to_label: &str) -> String {
+        let mut current = self.current.clone();
+        for (name, table) in current.tables.iter_mut() {
+            if let Some(wanted) = self.desired.tables.get(name) {
+                table.columns.sort_by_cached_key(|column, _| wanted.columns.get_index_of(column).unwrap_or(usize::MAX));
+            }
+        }
+        let (from, to) = crate::file::render_pair(&current, &self.desired);
+        similar::TextDiff::from_lines(&from, &to)
+            .unified_diff()
+            .context_radius(3)
+            .header(from_label, to_label)
+            .to_string()
+    }
+
+    /// Whether `other` runs exactly the same operations and checks.
+    pub(crate) fn runs_like(&self, other: &Plan) -> bool {
+        self.dialect == other.dialect && self.steps == other.steps && self.checks == other.checks
     }
 }

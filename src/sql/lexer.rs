@@ -3,7 +3,7 @@
 
 /// What a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A bare word: keyword or unquoted identifier.
     Word,
     /// `"x"`, `` `x` `` or `[x]`.
@@ -16,7 +16,7 @@ pub enum Kind {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token<'a> {
+pub(crate) struct Token<'a> {
     pub kind: Kind,
     pub text: &'a str,
     /// Byte range in the source.
@@ -58,7 +58,7 @@ impl Token<'_> {
 
 /// Splits `sql` into tokens, skipping whitespace and comments. Unterminated
 /// quotes run to the end of the text rather than failing.
-pub fn tokenize(sql: &str) -> Vec<Token<'_>> {
+pub(crate) fn tokenize(sql: &str) -> Vec<Token<'_>> {
     let bytes = sql.as_bytes();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -137,7 +137,7 @@ fn end_of_quoted(bytes: &[u8], open: usize, quote: u8) -> usize {
 
 /// Whether an SQL expression names `identifier` (as a word or a quoted
 /// identifier).
-pub fn mentions(sql: &str, identifier: &str) -> bool {
+pub(crate) fn mentions(sql: &str, identifier: &str) -> bool {
     tokenize(sql).iter().any(|t| match t.kind {
         Kind::Word | Kind::QuotedIdent => t.ident().eq_ignore_ascii_case(identifier),
         _ => false,
@@ -145,7 +145,7 @@ pub fn mentions(sql: &str, identifier: &str) -> bool {
 }
 
 /// Splits tokens at top-level commas (outside parentheses).
-pub fn split_top_level<'t, 'a>(tokens: &'t [Token<'a>]) -> Vec<&'t [Token<'a>]> {
+pub(crate) fn split_top_level<'t, 'a>(tokens: &'t [Token<'a>]) -> Vec<&'t [Token<'a>]> {
     let mut parts = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
@@ -166,7 +166,7 @@ pub fn split_top_level<'t, 'a>(tokens: &'t [Token<'a>]) -> Vec<&'t [Token<'a>]> 
 }
 
 /// Index of the `)` matching the `(` at `open`.
-pub fn matching_paren(tokens: &[Token<'_>], open: usize) -> Option<usize> {
+pub(crate) fn matching_paren(tokens: &[Token<'_>], open: usize) -> Option<usize> {
     let mut depth = 0i32;
     for (i, token) in tokens.iter().enumerate().skip(open) {
         if token.is_punct('(') {
@@ -182,7 +182,7 @@ pub fn matching_paren(tokens: &[Token<'_>], open: usize) -> Option<usize> {
 }
 
 /// The source text spanned by `tokens` (with its original spacing).
-pub fn text_of<'a>(sql: &'a str, tokens: &[Token<'_>]) -> &'a str {
+pub(crate) fn text_of<'a>(sql: &'a str, tokens: &[Token<'_>]) -> &'a str {
     match (tokens.first(), tokens.last()) {
         (Some(first), Some(last)) => &sql[first.start..last.end],
         _ => "",

@@ -82,10 +82,10 @@ fn run_corpus(t: &Test) {
         if entry.expect_ok {
             assert_eq!(run.code, 0, "{context}");
             t.run(&["check", "--schema", &entry.name]).success();
-            let file = dbshape::file::load_path(&entry.path).unwrap();
+            let file = dbshape::Schema::from_path(&entry.path).unwrap().into_model();
             let inspected = t.run(&["inspect"]).success().stdout;
             std::fs::write(t.dir().join("inspected.yaml"), &inspected).unwrap();
-            let live = dbshape::file::load_path(&t.dir().join("inspected.yaml")).unwrap();
+            let live = dbshape::Schema::from_path(t.dir().join("inspected.yaml")).unwrap().into_model();
             let names = |s: &dbshape::model::Schema| {
                 let mut names: Vec<String> = s.tables.keys().cloned().collect();
                 names.sort();

@@ -2,80 +2,55 @@
 //! database or a schema file (two files need no database).
 
 use super::stdout_error;
-use crate::cli::args::{DialectArg, Format};
+use crate::cli::args::Format;
 use crate::cli::output;
 use crate::cli::style::Style;
 use crate::cli::{EXIT_DRIFT, EXIT_OK};
-use crate::database::{Access, Database, connect};
-use crate::error::{Error, Result};
-use crate::model::Schema;
-use crate::plan::{self};
-use crate::sql::Dialect;
-use crate::url::DatabaseUrl;
-use std::path::Path;
+use dbshape::{Error, Migrator, Plan, Result, Schema, Scope};
 
-/// An open database and the schema read from it.
-struct Opened {
-    url: DatabaseUrl,
-    db: Box<dyn Database>,
-    live: Schema,
+/// One side: a schema file, or an open database.
+enum Side {
+    File(Schema),
+    Database(Migrator),
 }
 
-pub fn diff(
-    from: &str,
-    to: &str,
-    dialect: DialectArg,
-    format: Format,
-    exclude: &[String],
-    style: Style,
-) -> Result<i32> {
-    let is_database =
-        |text: &str| text.contains("://") || text.split_whitespace().next().is_some_and(|w| w.contains('='));
+pub fn diff(from: &str, to: &str, dialect: &str, format: Format, exclude: &[String], style: Style) -> Result<i32> {
+    let scope = exclude.iter().fold(Scope::default(), |scope, glob| scope.exclude(glob.clone()));
     // Files first: their problems are reported before any connection.
     let load = |text: &str| -> Result<Option<Schema>> {
-        if is_database(text) { Ok(None) } else { crate::file::load_path(Path::new(text)).map(Some) }
+        if dbshape::is_database_url(text) { Ok(None) } else { Schema::from_path(text).map(Some) }
     };
     let (from_file, to_file) = (load(from)?, load(to)?);
+    let open = |text: &str, file: Option<Schema>| -> Result<Side> {
+        match file {
+            Some(file) => Ok(Side::File(file)),
+            None => Migrator::connect_with(text, scope.clone()).map(Side::Database),
+        }
+    };
+    let (from_side, to_side) = (open(from, from_file)?, open(to, to_file)?);
+    let name = |text: &str, side: &Side| match side {
+        Side::Database(db) => db.url(),
+        Side::File(_) => text.to_string(),
+    };
+    let (from_name, to_name) = (name(from, &from_side), name(to, &to_side));
     // A database is read in the scope of the file on the other side, if any.
-    let scope = from_file.as_ref().or(to_file.as_ref());
-    let open = |text: &str| -> Result<Option<Opened>> {
-        if !is_database(text) {
-            return Ok(None);
-        }
-        let url = DatabaseUrl::parse(text)?;
-        let mut db = connect(&url, Access::Read)?;
-        let mut live = db.inspect(scope)?;
-        live.exclude_tables(exclude);
-        Ok(Some(Opened { url, db, live }))
-    };
-    let (mut from_db, mut to_db) = (open(from)?, open(to)?);
-    let dialect = match (&from_db, &to_db) {
-        (Some(a), Some(b)) if a.db.dialect() != b.db.dialect() => {
-            return Err(Error::Refused(format!(
-                "cannot diff a {} database against a {} one: a plan is for one dialect",
-                a.db.dialect(),
-                b.db.dialect()
-            )));
-        }
-        (Some(opened), _) | (_, Some(opened)) => opened.db.dialect(),
-        (None, None) => match dialect {
-            DialectArg::Sqlite => Dialect::Sqlite,
-            DialectArg::Postgresql => Dialect::Postgres,
-        },
-    };
-    if dialect == Dialect::Postgres {
-        for (text, file) in [(from, &from_file), (to, &to_file)] {
-            if let Some(file) = file {
-                crate::file::check_postgres_names(file, Path::new(text))?;
+    let plan = match (from_side, to_side) {
+        (Side::Database(mut a), Side::Database(mut b)) => {
+            if a.dialect() != b.dialect() {
+                return Err(Error::Refused(format!(
+                    "cannot diff a {} database against a {} one: a plan is for one dialect",
+                    a.dialect(),
+                    b.dialect()
+                )));
             }
+            Plan::between(a.dialect(), &a.inspect()?, &b.inspect()?, &scope)?
         }
-    }
-    let from_schema = side_schema(from_file, from_db.as_ref(), to_db.as_mut(), dialect, exclude)?;
-    let to_schema = side_schema(to_file, to_db.as_ref(), from_db.as_mut(), dialect, exclude)?;
-    let plan = plan::build(dialect, &from_schema, &to_schema)?;
-    let name = |text: &str, opened: &Option<Opened>| opened.as_ref().map_or(text.to_string(), |o| o.url.to_string());
+        (Side::Database(mut db), Side::File(file)) => db.plan(&file)?,
+        (Side::File(file), Side::Database(mut db)) => db.plan_from(&file)?,
+        (Side::File(a), Side::File(b)) => Plan::between(dialect, &a, &b, &scope)?,
+    };
     let heading = output::Heading {
-        target: format!("{} → {} ({dialect})", name(from, &from_db), name(to, &to_db)),
+        target: format!("{from_name} → {to_name} ({})", plan.dialect()),
         in_sync: "No changes: both sides are the same schema.".into(),
     };
     let mut out = std::io::stdout().lock();
@@ -86,27 +61,4 @@ pub fn diff(
     }
     .map_err(stdout_error)?;
     Ok(if plan.is_empty() { EXIT_OK } else { EXIT_DRIFT })
-}
-
-/// One side of `diff` as a schema in the dialect's terms: what a database
-/// holds, or a file normalised (through the other side's server, when that
-/// is a PostgreSQL database; offline, PostgreSQL files are compared as
-/// written).
-fn side_schema(
-    file: Option<Schema>,
-    own: Option<&Opened>,
-    other: Option<&mut Opened>,
-    dialect: Dialect,
-    exclude: &[String],
-) -> Result<Schema> {
-    if let Some(opened) = own {
-        return Ok(opened.live.clone());
-    }
-    let mut file = file.expect("a side is a file or a database");
-    file.exclude_tables(exclude);
-    match (dialect, other) {
-        (Dialect::Sqlite, _) => crate::plan::sqlite::normalize(&file),
-        (Dialect::Postgres, Some(other)) => other.db.normalize(&file, &other.live),
-        (Dialect::Postgres, None) => Ok(file),
-    }
 }

@@ -4,24 +4,21 @@
 use super::stdout_error;
 use crate::cli::style::Style;
 use crate::cli::{EXIT_DRIFT, EXIT_OK};
-use crate::error::{Error, Result};
+use dbshape::{Error, Result, Schema};
 use std::io::Write;
 use std::path::Path;
 
 pub fn fmt(path: &Path, check: bool, drop_comments: bool, style: Style) -> Result<i32> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        action: "read schema file",
-        path: path.into(),
-        source,
-    })?;
-    let schema = crate::file::load_str(&text, path)?;
+    let schema = Schema::from_path(path)?;
+    // The text too: the model keeps no comments.
+    let text = schema.source_text().unwrap_or_default();
     let header: String = text
         .lines()
         .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
         .map(|l| format!("{l}\n"))
         .collect();
     let header_lines = header.lines().count();
-    let formatted = format!("{header}{}", crate::file::render_in_order(&schema));
+    let formatted = format!("{header}{}", schema.to_yaml_string());
     let name = path.display();
     let mut out = std::io::stdout().lock();
     if formatted == text {
@@ -30,7 +27,7 @@ pub fn fmt(path: &Path, check: bool, drop_comments: bool, style: Style) -> Resul
     }
     if check {
         writeln!(out, "{name} is not formatted; `dbshape fmt` would change it:\n").map_err(stdout_error)?;
-        let diff = similar::TextDiff::from_lines(&text, &formatted);
+        let diff = similar::TextDiff::from_lines(text, &formatted);
         for line in diff.unified_diff().context_radius(2).header(&name.to_string(), "formatted").to_string().lines() {
             let painted = match line.chars().next() {
                 Some('+') if !line.starts_with("+++") => style.added(line),

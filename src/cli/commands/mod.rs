@@ -1,6 +1,6 @@
-//! The commands, one file each. Each loads what it needs, asks the library
-//! for a plan, and decides what to print and which exit code to return.
-//! What several share (opening the database and planning) is here.
+//! The commands, one file each. Each asks the library for what it needs
+//! (a plan, an apply, the live schema) and decides what to print and which
+//! exit code to return. What several share is here.
 
 mod apply;
 mod check;
@@ -16,58 +16,24 @@ pub use fmt::fmt;
 pub use inspect::inspect;
 pub use plan::plan;
 
-use super::args::Target;
-use crate::database::{Access, Database, connect};
-use crate::error::{Error, Result};
-use crate::model::Schema;
-use crate::plan::{self as planner, Plan};
-use crate::url::DatabaseUrl;
+use super::args::{DatabaseArg, Target};
+use dbshape::{Error, Migrator, Plan, Result, Scope};
 
-/// Everything a plan needs: the open database, the normalised desired
-/// schema, the live schema and the plan between them.
-struct Prepared {
-    url: DatabaseUrl,
-    db: Box<dyn Database>,
-    desired: Schema,
-    current: Schema,
-    plan: Plan,
+/// The scope `--exclude` gives.
+fn scope(database: &DatabaseArg) -> Scope {
+    database.exclude.iter().fold(Scope::default(), |scope, glob| scope.exclude(glob.clone()))
 }
 
-fn prepare(target: &Target, access: Access) -> Result<Prepared> {
-    let url = DatabaseUrl::parse(&target.database.url)?;
-    let (mut file, mut db, mut current) = match url {
-        // A server is read while the file is parsed (two cores, two jobs);
-        // the file's problems are still reported first.
-        DatabaseUrl::Postgres(_) => std::thread::scope(|s| {
-            let loading = s.spawn(|| {
-                let file = crate::file::load_path(&target.schema)?;
-                crate::file::check_postgres_names(&file, &target.schema).map(|()| file)
-            });
-            let reading = connect(&url, access).and_then(|mut db| {
-                let everything = db.inspect(None)?;
-                Ok((db, everything))
-            });
-            let file =
-                loading.join().unwrap_or_else(|_| Err(Error::Refused("reading the schema file failed".into())))?;
-            let (mut db, everything) = reading?;
-            let current = db.restrict(everything, &file);
-            Ok::<_, Error>((file, db, current))
-        })?,
-        // Opening an SQLite file for writing creates it: only once the file is known good.
-        DatabaseUrl::Sqlite(_) => {
-            let file = crate::file::load_path(&target.schema)?;
-            // What SQLite cannot store is refused before the file is created.
-            crate::plan::sqlite::normalize(&file)?;
-            let mut db = connect(&url, access)?;
-            let current = db.inspect(Some(&file))?;
-            (file, db, current)
-        }
-    };
-    file.exclude_tables(&target.database.exclude);
-    current.exclude_tables(&target.database.exclude);
-    let desired = db.normalize(&file, &current)?;
-    let plan = planner::build(db.dialect(), &current, &desired)?;
-    Ok(Prepared { url, db, desired, current, plan })
+/// Connects to `--url` in the scope of `--exclude`.
+fn connect(database: &DatabaseArg) -> Result<Migrator> {
+    Migrator::connect_with(&database.url, scope(database))
+}
+
+/// The open database and the plan that makes it match `--schema`.
+fn plan_target(target: &Target) -> Result<(Migrator, Plan)> {
+    let mut db = connect(&target.database)?;
+    let plan = db.plan_file(&target.schema)?;
+    Ok((db, plan))
 }
 
 fn schema_name(target: &Target) -> String {

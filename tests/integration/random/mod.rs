@@ -23,7 +23,6 @@ mod shrink;
 use crate::harness::Test;
 use schema_gen::{Edit, GSchema, Generator};
 use std::panic::AssertUnwindSafe;
-use std::path::Path;
 use std::time::Instant;
 
 /// One case: the two files and how to fill the database.
@@ -102,9 +101,9 @@ impl Bench {
     fn run_unguarded(&self, case: &Case) -> Result<Outcome, String> {
         let t = &self.test;
         self.reset();
-        let path = Path::new("schema.yaml");
-        let a = dbshape::file::load_str(&case.a, path).map_err(|e| format!("A does not load: {e}"))?;
-        let b = dbshape::file::load_str(&case.b, path).map_err(|e| format!("B does not load: {e}"))?;
+        let load = |text: &str| dbshape::Schema::from_yaml_str(text).map(dbshape::Schema::into_model);
+        let a = load(&case.a).map_err(|e| format!("A does not load: {e}"))?;
+        let b = load(&case.b).map_err(|e| format!("B does not load: {e}"))?;
         t.schema(&case.a);
         let run = t.run(&["apply", "--yes"]);
         if run.code != 0 {

@@ -2,7 +2,8 @@
 //! libpq's environment variables, and every `sslmode` (the driver parses
 //! only some of them, so the TLS settings are taken out and handled here).
 
-use crate::error::{Error, Result};
+use crate::dialect::url_error;
+use crate::error::{DatabaseError, Error, Result};
 use postgres::config::SslMode as DriverSslMode;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -15,7 +16,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SslMode {
+pub(super) enum SslMode {
     Disable,
     Prefer,
     Require,
@@ -36,25 +37,33 @@ impl SslMode {
     }
 }
 
-pub struct Settings {
-    pub config: postgres::Config,
-    pub ssl_mode: SslMode,
-    pub root_cert: Option<PathBuf>,
+pub(super) struct Settings {
+    pub(super) config: postgres::Config,
+    pub(super) ssl_mode: SslMode,
+    pub(super) root_cert: Option<PathBuf>,
+}
+
+/// The URL with any `+driver` suffix of its scheme removed
+/// (`postgresql+psycopg2://…` → `postgresql://…`); a `key=value` string as
+/// it is.
+pub(super) fn without_driver(url: &str) -> String {
+    match url.split_once("://") {
+        Some((_, rest)) => format!("postgresql://{rest}"),
+        None => url.to_string(),
+    }
 }
 
 /// Parses a `postgresql://` URL (any `+driver` suffix already removed) or a
 /// `key=value` string. `display` is the redacted form for messages.
-pub fn parse(text: &str, display: &str) -> Result<Settings> {
-    let url_error = |message: String| Error::Url { url: display.to_string(), message };
+pub(super) fn parse(text: &str, display: &str) -> Result<Settings> {
+    let invalid = |message: String| url_error(display, &message);
     let mut ssl_mode = None;
     let mut root_cert = None;
     let mut take = |key: &str, value: &str| -> Result<bool> {
         match key {
             "sslmode" => {
                 ssl_mode = Some(SslMode::parse(value).ok_or_else(|| {
-                    url_error(format!(
-                        "unknown sslmode \"{value}\" (disable, prefer, require, verify-ca or verify-full)"
-                    ))
+                    invalid(format!("unknown sslmode \"{value}\" (disable, prefer, require, verify-ca or verify-full)"))
                 })?);
                 Ok(true)
             }
@@ -85,7 +94,7 @@ pub fn parse(text: &str, display: &str) -> Result<Settings> {
         }
         kept.join(" ")
     };
-    let mut config = postgres::Config::from_str(&rest).map_err(|e| url_error(e.to_string()))?;
+    let mut config = postgres::Config::from_str(&rest).map_err(|e| invalid(e.to_string()))?;
     apply_environment(&mut config);
     if ssl_mode.is_none() {
         ssl_mode = std::env::var("PGSSLMODE").ok().and_then(|m| SslMode::parse(&m));
@@ -183,20 +192,18 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// The rustls client configuration for a mode other than `disable`.
-pub fn tls_config(ssl_mode: SslMode, root_cert: Option<&PathBuf>) -> Result<rustls::ClientConfig> {
+pub(super) fn tls_config(ssl_mode: SslMode, root_cert: Option<&PathBuf>) -> Result<rustls::ClientConfig> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = RootCertStore::empty();
     match root_cert {
         Some(path) => {
-            let certs =
-                CertificateDer::pem_file_iter(path).and_then(|certs| certs.collect::<Result<Vec<_>, _>>()).map_err(
-                    |e| Error::Connect { what: format!("sslrootcert {}", path.display()), message: e.to_string() },
-                )?;
+            let unreadable =
+                |cause: DatabaseError| Error::Connect { what: format!("sslrootcert {}", path.display()), cause };
+            let certs = CertificateDer::pem_file_iter(path)
+                .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| unreadable(DatabaseError::from_driver(e)))?;
             for cert in certs {
-                roots.add(cert).map_err(|e| Error::Connect {
-                    what: format!("sslrootcert {}", path.display()),
-                    message: e.to_string(),
-                })?;
+                roots.add(cert).map_err(|e| unreadable(DatabaseError::from_driver(e)))?;
             }
         }
         None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
@@ -208,7 +215,7 @@ pub fn tls_config(ssl_mode: SslMode, root_cert: Option<&PathBuf>) -> Result<rust
         Some(
             WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
                 .build()
-                .map_err(|e| Error::Connect { what: "TLS settings".into(), message: e.to_string() })?,
+                .map_err(|e| Error::Connect { what: "TLS settings".into(), cause: DatabaseError::from_driver(e) })?,
         )
     } else {
         None
@@ -216,7 +223,7 @@ pub fn tls_config(ssl_mode: SslMode, root_cert: Option<&PathBuf>) -> Result<rust
     let verifier = Verifier { inner, check_name: ssl_mode == SslMode::VerifyFull, provider: provider.clone() };
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| Error::Connect { what: "TLS settings".into(), message: e.to_string() })?
+        .map_err(|e| Error::Connect { what: "TLS settings".into(), cause: DatabaseError::from_driver(e) })?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
@@ -297,6 +304,13 @@ mod tests {
         assert_eq!(settings.ssl_mode, SslMode::Require);
         assert_eq!(settings.config.get_password(), Some(&b"a b"[..]));
         assert_eq!(settings.config.get_user(), Some("bob"));
+    }
+
+    #[test]
+    fn postgres_driver_suffix_is_ignored() {
+        assert_eq!(without_driver("postgresql+psycopg2://u@h/db"), "postgresql://u@h/db");
+        assert_eq!(without_driver("postgres://u@h/db"), "postgresql://u@h/db");
+        assert_eq!(without_driver("host=h dbname=db"), "host=h dbname=db");
     }
 
     #[test]

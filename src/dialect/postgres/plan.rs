@@ -11,14 +11,31 @@
 //! 5. add foreign keys (after every table exists, so cycles work);
 //! 6. comments; 7. drop tables.
 
-use super::{Plan, Step};
 use crate::diff::{Change, Diff};
 use crate::error::{Error, Result};
 use crate::model::{Column, DefaultValue, ForeignKey, Index, IndexKey, SqlType, Table, Unique};
-use crate::sql::{Dialect, ident_list, quote_ident, quote_literal};
+use crate::plan::{Operation, Step};
+use crate::sql::{ident_list, quote_ident, quote_literal};
 
-pub fn plan(diff: &Diff) -> Result<Plan> {
-    let mut phases: [Vec<Step>; 11] = Default::default();
+/// A step while planning: on PostgreSQL every operation is plain SQL.
+struct Draft {
+    changes: Vec<Change>,
+    statements: Vec<String>,
+    note: Option<String>,
+}
+
+impl From<Draft> for Step {
+    fn from(draft: Draft) -> Step {
+        Step {
+            changes: draft.changes,
+            operations: draft.statements.into_iter().map(Operation::Sql).collect(),
+            note: draft.note,
+        }
+    }
+}
+
+pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
+    let mut phases: [Vec<Draft>; 11] = Default::default();
     const TYPES: usize = 0;
     // Renames come first: every later statement names the new names.
     const RENAMES: usize = 1;
@@ -34,7 +51,7 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
 
     let mut dropped_tables = Vec::new();
     for change in &diff.changes {
-        let one = |sql: String| Step { changes: vec![change.clone()], statements: vec![sql], note: None };
+        let one = |sql: String| Draft { changes: vec![change.clone()], statements: vec![sql], note: None };
         match change {
             Change::CreateTable(table) => {
                 let mut statements = Vec::new();
@@ -45,11 +62,11 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
                 statements.extend(repeated_uniques(table));
                 statements.extend(table.indexes.values().map(|i| create_index(&table.name, i)));
                 statements.extend(comments(table));
-                phases[TABLES].push(Step { changes: vec![change.clone()], statements, note: None });
+                phases[TABLES].push(Draft { changes: vec![change.clone()], statements, note: None });
                 // Added once every table exists, so that cycles work.
                 for fk in table.foreign_keys.values() {
                     let change = Change::AddForeignKey { table: table.name.clone(), foreign_key: fk.clone() };
-                    phases[ADD_FKS].push(Step {
+                    phases[ADD_FKS].push(Draft {
                         changes: vec![change],
                         statements: vec![add_foreign_key(&table.name, fk)],
                         note: None,
@@ -80,7 +97,7 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
                 let mut statements =
                     vec![format!("ALTER TABLE {} ADD COLUMN {}", table_ident(table), column_definition(column))];
                 statements.extend(column_comment(table, column));
-                phases[TABLES].push(Step { changes: vec![change.clone()], statements, note: None });
+                phases[TABLES].push(Draft { changes: vec![change.clone()], statements, note: None });
             }
             Change::DropColumn { table, column } => {
                 let step = one(format!("ALTER TABLE {} DROP COLUMN {}", table_ident(table), quote_ident(&column.name)));
@@ -97,13 +114,13 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
                 // column it reads has its new type; the change is listed with
                 // the latter.
                 let drop = format!("ALTER TABLE {} DROP COLUMN {}", table_ident(table), quote_ident(&to.name));
-                phases[TABLES].insert(0, Step { changes: Vec::new(), statements: vec![drop], note: None });
+                phases[TABLES].insert(0, Draft { changes: Vec::new(), statements: vec![drop], note: None });
                 let mut statements =
                     vec![format!("ALTER TABLE {} ADD COLUMN {}", table_ident(table), column_definition(to))];
                 statements.extend(column_comment(table, to));
-                phases[RECREATED].push(Step { changes: vec![change.clone()], statements, note: None });
+                phases[RECREATED].push(Draft { changes: vec![change.clone()], statements, note: None });
             }
-            Change::AlterColumn { table, from, to, .. } => phases[TABLES].push(Step {
+            Change::AlterColumn { table, from, to, .. } => phases[TABLES].push(Draft {
                 changes: vec![change.clone()],
                 statements: alter_column(table, from, to)?,
                 note: None,
@@ -113,7 +130,7 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
                 // once its columns exist; the change is listed with the latter.
                 if let Some(pk) = from {
                     let changes = if to.is_none() { vec![change.clone()] } else { vec![] };
-                    phases[DROP_OTHERS].push(Step {
+                    phases[DROP_OTHERS].push(Draft {
                         changes,
                         statements: vec![drop_constraint(table, &pk.name)],
                         note: None,
@@ -156,7 +173,7 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
                     statements.push(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema)));
                 }
                 statements.push(create_enum(name, values));
-                phases[TYPES].push(Step { changes: vec![change.clone()], statements, note: None });
+                phases[TYPES].push(Draft { changes: vec![change.clone()], statements, note: None });
             }
             Change::DropEnum { name } => phases[DROP_TYPES].push(one(format!("DROP TYPE {}", table_ident(name)))),
             Change::AddEnumValues { name, values } => {
@@ -170,10 +187,10 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
                         sql
                     })
                     .collect();
-                phases[TYPES].push(Step { changes: vec![change.clone()], statements, note: None });
+                phases[TYPES].push(Draft { changes: vec![change.clone()], statements, note: None });
             }
             Change::RecreateEnum { name, to, .. } => {
-                phases[TABLES].push(Step {
+                phases[TABLES].push(Draft {
                     changes: vec![change.clone()],
                     statements: recreate_enum(name, to, &diff.base),
                     note: Some(format!(
@@ -191,17 +208,16 @@ pub fn plan(diff: &Diff) -> Result<Plan> {
     if !dropped_tables.is_empty() {
         // One statement: PostgreSQL resolves the dependencies among them.
         let names: Vec<String> = dropped_tables.iter().map(|t| table_ident(&t.name)).collect();
-        phases[DROP_TABLES].push(Step {
+        phases[DROP_TABLES].push(Draft {
             changes: dropped_tables.iter().map(|t| Change::DropTable((*t).clone())).collect(),
             statements: vec![format!("DROP TABLE {}", names.join(", "))],
             note: None,
         });
     }
-    let steps: Vec<Step> = phases.into_iter().flatten().collect();
-    Ok(Plan { dialect: Dialect::Postgres, steps, foreign_key_checks: Vec::new() })
+    Ok(phases.into_iter().flatten().map(Step::from).collect())
 }
 
-pub fn create_enum(name: &str, values: &[String]) -> String {
+pub(super) fn create_enum(name: &str, values: &[String]) -> String {
     let labels: Vec<String> = values.iter().map(|v| quote_literal(v)).collect();
     format!("CREATE TYPE {} AS ENUM ({})", table_ident(name), labels.join(", "))
 }
@@ -248,7 +264,7 @@ fn recreate_enum(name: &str, values: &[String], base: &crate::model::Schema) -> 
 }
 
 /// `schema.table` → `"schema"."table"`; `table` → `"table"`.
-pub fn table_ident(name: &str) -> String {
+pub(super) fn table_ident(name: &str) -> String {
     match name.split_once('.') {
         Some((schema, table)) => format!("{}.{}", quote_ident(schema), quote_ident(table)),
         None => quote_ident(name),
@@ -256,7 +272,7 @@ pub fn table_ident(name: &str) -> String {
 }
 
 /// The schema of a qualified name (`billing.invoices` → `billing`).
-pub fn schema_of(table: &str) -> Option<&str> {
+pub(super) fn schema_of(table: &str) -> Option<&str> {
     table.split_once('.').map(|(schema, _)| schema)
 }
 
@@ -272,7 +288,7 @@ fn drop_constraint(table: &str, name: &str) -> String {
 }
 
 /// CREATE TABLE with its keys and checks; foreign keys come separately.
-pub fn create_table(table: &Table) -> String {
+pub(super) fn create_table(table: &Table) -> String {
     let mut lines: Vec<String> = table.columns.values().map(column_definition).collect();
     if let Some(pk) = &table.primary_key {
         lines.push(format!("CONSTRAINT {} PRIMARY KEY ({})", quote_ident(&pk.name), ident_list(&pk.columns)));
@@ -289,7 +305,7 @@ pub fn create_table(table: &Table) -> String {
 /// CREATE TABLE silently leaves out a unique constraint on the same columns
 /// as the primary key or an earlier unique constraint; ALTER TABLE adds it.
 /// These statements follow `create_table`.
-pub fn repeated_uniques(table: &Table) -> Vec<String> {
+pub(super) fn repeated_uniques(table: &Table) -> Vec<String> {
     table.uniques.values().filter(|u| repeats_a_key(table, u)).map(|u| add_unique(&table.name, u)).collect()
 }
 
@@ -307,7 +323,7 @@ fn add_unique(table: &str, unique: &Unique) -> String {
     )
 }
 
-pub fn comments(table: &Table) -> Vec<String> {
+pub(super) fn comments(table: &Table) -> Vec<String> {
     let mut statements = Vec::new();
     if let Some(comment) = &table.comment {
         statements.push(format!("COMMENT ON TABLE {} IS {}", table_ident(&table.name), quote_literal(comment)));
@@ -324,7 +340,7 @@ fn column_comment(table: &str, column: &Column) -> Option<String> {
     })
 }
 
-pub fn add_foreign_key(table: &str, fk: &ForeignKey) -> String {
+pub(super) fn add_foreign_key(table: &str, fk: &ForeignKey) -> String {
     let mut sql = format!(
         "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
         table_ident(table),
@@ -345,7 +361,7 @@ pub fn add_foreign_key(table: &str, fk: &ForeignKey) -> String {
 }
 
 /// The type as PostgreSQL spells it.
-pub fn type_sql(sql_type: &SqlType) -> String {
+pub(super) fn type_sql(sql_type: &SqlType) -> String {
     match sql_type {
         SqlType::Blob => "bytea".into(),
         SqlType::Array(element) => format!("{}[]", type_sql(element)),
@@ -449,7 +465,7 @@ fn needs_using(from: &SqlType, to: &SqlType) -> bool {
     family(from) == 0 || family(from) != family(to)
 }
 
-pub fn create_index(table: &str, index: &Index) -> String {
+pub(super) fn create_index(table: &str, index: &Index) -> String {
     let parts: Vec<String> = index
         .parts
         .iter()

@@ -4,6 +4,7 @@
 //! in the server's own spelling (`pg_get_expr`, `format_type`), which is
 //! what the desired schema is normalised to as well.
 
+use super::error::database_error;
 use crate::error::{Error, Result};
 use crate::model::{
     Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey, ReferentialAction, Schema,
@@ -11,14 +12,14 @@ use crate::model::{
 };
 use postgres::GenericClient;
 
-/// Which tables to read.
-pub struct Scope<'a> {
-    /// Schemas to read; tables in `default_schema` get unqualified names.
-    pub schemas: &'a [String],
-    pub default_schema: &'a str,
+/// Which schemas to read.
+pub(super) struct Namespaces<'a> {
+    /// Schemas to read; objects in `default_schema` get unqualified names.
+    pub(super) schemas: &'a [String],
+    pub(super) default_schema: &'a str,
 }
 
-impl Scope<'_> {
+impl Namespaces<'_> {
     fn name(&self, schema: &str, table: &str) -> String {
         if schema == self.default_schema { table.to_string() } else { format!("{schema}.{table}") }
     }
@@ -30,9 +31,9 @@ const TABLES: &str = "
     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1)
       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')";
 
-pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema> {
+pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> Result<Schema> {
     let mut schema = Schema::default();
-    let schemas = scope.schemas.to_vec();
+    let schemas = within.schemas.to_vec();
 
     let enums = query(
         client,
@@ -44,11 +45,11 @@ pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema>
         &schemas,
     )?;
     for row in enums {
-        schema.enums.insert(scope.name(row.get(0), row.get(1)), row.get(2));
+        schema.enums.insert(within.name(row.get(0), row.get(1)), row.get(2));
     }
     let extensions = client
         .query("SELECT extname::text FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1", &[])
-        .map_err(|e| Error::Inspect(crate::database::pg_error(&e)))?;
+        .map_err(unreadable)?;
     schema.extensions = extensions.iter().map(|row| row.get(0)).collect();
 
     let tables = query(
@@ -61,7 +62,7 @@ pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema>
         &schemas,
     )?;
     for row in tables {
-        let name = scope.name(row.get(0), row.get(1));
+        let name = within.name(row.get(0), row.get(1));
         let mut table = Table::new(&name);
         table.comment = row.get(2);
         schema.tables.insert(name, table);
@@ -95,7 +96,7 @@ pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema>
     let mut attribute_names: std::collections::HashMap<(i64, i16), String> = std::collections::HashMap::new();
     for row in columns {
         attribute_names.insert((row.get(11), row.get(12)), row.get(2));
-        let table_name = scope.name(row.get(0), row.get(1));
+        let table_name = within.name(row.get(0), row.get(1));
         let Some(table) = schema.tables.get_mut(&table_name) else {
             continue;
         };
@@ -144,7 +145,7 @@ pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema>
         &schemas,
     )?;
     for row in constraints {
-        let table_name = scope.name(row.get(0), row.get(1));
+        let table_name = within.name(row.get(0), row.get(1));
         let Some(table) = schema.tables.get_mut(&table_name) else {
             continue;
         };
@@ -170,7 +171,7 @@ pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema>
                 let fk = ForeignKey {
                     name: name.clone(),
                     columns,
-                    ref_table: scope.name(&ref_schema, &ref_table),
+                    ref_table: within.name(&ref_schema, &ref_table),
                     ref_columns,
                     on_delete: action(row.get(10)),
                     on_update: action(row.get(11)),
@@ -199,7 +200,7 @@ pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema>
         &schemas,
     )?;
     for row in indexes {
-        let table_name = scope.name(row.get(0), row.get(1));
+        let table_name = within.name(row.get(0), row.get(1));
         let Some(table) = schema.tables.get_mut(&table_name) else {
             continue;
         };
@@ -242,7 +243,11 @@ pub fn inspect(client: &mut impl GenericClient, scope: &Scope) -> Result<Schema>
 }
 
 fn query(client: &mut impl GenericClient, sql: &str, schemas: &Vec<String>) -> Result<Vec<postgres::Row>> {
-    client.query(sql, &[schemas]).map_err(|e| Error::Inspect(super::super::database::pg_error(&e)))
+    client.query(sql, &[schemas]).map_err(unreadable)
+}
+
+fn unreadable(error: postgres::Error) -> Error {
+    Error::Database { doing: "read the database schema".into(), cause: database_error(error) }
 }
 
 fn action(code: String) -> ReferentialAction {

@@ -2,8 +2,8 @@
 //! model, in a fixed number of queries whatever the number of tables (the
 //! pragmas are used as table-valued functions joined to `sqlite_schema`).
 
-use super::sqlite_ddl::{ConstraintKind, IndexItem, parse_create_index, parse_create_table};
-use crate::error::{Error, Result};
+use super::ddl::{ConstraintDdl, ConstraintKind, IndexItem, TableDdl, parse_create_index, parse_create_table};
+use crate::error::{DatabaseError, Error, Result};
 use crate::model::{
     Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey, ReferentialAction, Schema,
     SqlType, Table, Trigger, Unique, View, naming,
@@ -12,12 +12,43 @@ use rusqlite::Connection;
 use std::collections::{HashMap, HashSet};
 
 /// Tables dbshape never manages: SQLite's own, and our rebuild scratch names.
-pub fn is_internal(name: &str) -> bool {
+fn is_internal(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.starts_with("sqlite_") || lower.starts_with("_dbshape_")
 }
 
-pub fn inspect(conn: &Connection) -> Result<Schema> {
+/// Why reading failed: the driver, or dbshape refusing what it found.
+enum Failure {
+    Driver(rusqlite::Error),
+    Refused(Error),
+}
+
+impl From<rusqlite::Error> for Failure {
+    fn from(error: rusqlite::Error) -> Failure {
+        Failure::Driver(error)
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Failure {
+        Failure::Refused(error)
+    }
+}
+
+fn unreadable(message: String) -> Error {
+    Error::Database { doing: "read the database schema".into(), cause: DatabaseError::message(message) }
+}
+
+pub(super) fn inspect(conn: &Connection) -> Result<Schema> {
+    read(conn).map_err(|failure| match failure {
+        Failure::Driver(e) => {
+            Error::Database { doing: "read the database schema".into(), cause: DatabaseError::from_driver(e) }
+        }
+        Failure::Refused(error) => error,
+    })
+}
+
+fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
     let mut schema = Schema::default();
     let mut index_sql: Vec<(String, String, String)> = Vec::new();
     let mut triggers: Vec<(String, Trigger)> = Vec::new();
@@ -40,12 +71,12 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
         match kind.as_str() {
             "table" if !special.contains(&name) => {
                 let ddl = parse_create_table(&sql)
-                    .ok_or_else(|| Error::Inspect(format!("cannot parse the definition of table \"{name}\"")))?;
+                    .ok_or_else(|| unreadable(format!("cannot parse the definition of table \"{name}\"")))?;
                 if !ddl.options.is_empty() {
-                    return Err(Error::Unsupported(format!(
+                    return Err(Failure::Refused(Error::Unsupported(format!(
                         "table \"{name}\" is declared {}, which dbshape does not support yet",
                         ddl.options.join(" ")
-                    )));
+                    ))));
                 }
                 schema.tables.insert(name.clone(), Table::new(&name));
                 table_ddl.insert(name, ddl);
@@ -72,9 +103,9 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
         let (name, declared, notnull, default, pk, hidden): (String, String, bool, Option<String>, i64, i64) =
             (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
         if hidden != 0 {
-            return Err(Error::Unsupported(format!(
+            return Err(Failure::Refused(Error::Unsupported(format!(
                 "column \"{table_name}.{name}\" is a generated column, which dbshape does not support on SQLite yet"
-            )));
+            ))));
         }
         let sql_type = SqlType::parse(&declared).unwrap_or_else(|_| SqlType::Other(declared.to_ascii_lowercase()));
         let mut column = Column::new(&name, sql_type);
@@ -243,7 +274,7 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
             continue;
         };
         let ddl = parse_create_index(&sql)
-            .ok_or_else(|| Error::Inspect(format!("cannot parse the definition of index \"{name}\"")))?;
+            .ok_or_else(|| unreadable(format!("cannot parse the definition of index \"{name}\"")))?;
         let parts = ddl
             .parts
             .into_iter()
@@ -274,7 +305,7 @@ pub fn inspect(conn: &Connection) -> Result<Schema> {
     Ok(schema)
 }
 
-fn all_constraints(ddl: &super::sqlite_ddl::TableDdl) -> impl Iterator<Item = &super::sqlite_ddl::ConstraintDdl> {
+fn all_constraints(ddl: &TableDdl) -> impl Iterator<Item = &ConstraintDdl> {
     ddl.columns.iter().flat_map(|c| c.constraints.iter()).chain(ddl.constraints.iter())
 }
 

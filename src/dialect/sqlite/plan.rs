@@ -9,75 +9,18 @@
 //! table never cascades into child rows) and verifies foreign keys before
 //! committing.
 
-use super::{Plan, Step};
 use crate::diff::{Change, Diff};
 use crate::error::{Error, Result};
 use crate::model::{Column, DefaultValue, Index, IndexKey, Schema, SqlType, Table};
-use crate::sql::lexer::{Kind, mentions, tokenize};
-use crate::sql::{Dialect, ident_list, quote_ident, quote_literal};
+use crate::plan::{Operation, PlanCheck, Step};
+use crate::sql::lexer::mentions;
+use crate::sql::{ident_list, quote_ident, quote_literal};
 use indexmap::IndexMap;
 
 /// Prefix of the scratch table a rebuild copies rows into.
-pub const REBUILD_PREFIX: &str = "_dbshape_new_";
+const REBUILD_PREFIX: &str = "_dbshape_new_";
 
-/// The table a rebuild's row copy reads from, if `sql` is such a copy
-/// (`INSERT INTO "_dbshape_new_t" (...) SELECT ... FROM "t"`).
-pub fn copy_source(sql: &str) -> Option<String> {
-    let tokens = tokenize(sql);
-    let target = tokens.get(2)?;
-    let copying = tokens.first()?.is("INSERT")
-        && target.kind == Kind::QuotedIdent
-        && target.ident().starts_with(REBUILD_PREFIX)
-        && tokens.iter().any(|t| t.is("SELECT"));
-    let source = tokens.last()?;
-    (copying && source.kind == Kind::QuotedIdent).then(|| source.ident())
-}
-
-/// Adapts a desired schema to what SQLite stores, so that comparing it with
-/// an inspected database is exact: SQLite keeps no comments, an
-/// AUTOINCREMENT key is always declared INTEGER, and PostgreSQL-only
-/// options (deferrable keys, index methods, INCLUDE, NULLS order) have no
-/// SQLite form. Generated columns are refused rather than dropped.
-pub fn normalize(desired: &Schema) -> Result<Schema> {
-    if let Some(name) = desired.enums.keys().next() {
-        return Err(Error::Unsupported(format!(
-            "enum \"{name}\": enum types exist on PostgreSQL only; on SQLite use text with a check"
-        )));
-    }
-    let mut schema = desired.clone();
-    // Extensions are a PostgreSQL notion; SQLite has nothing to install.
-    schema.extensions.clear();
-    for table in schema.tables.values_mut() {
-        table.comment = None;
-        for column in table.columns.values_mut() {
-            if column.generated.is_some() {
-                return Err(Error::Unsupported(format!(
-                    "column \"{}.{}\" is a generated column, which dbshape supports on PostgreSQL only",
-                    table.name, column.name
-                )));
-            }
-            column.comment = None;
-            column.identity_always = false;
-            if column.autoincrement {
-                column.sql_type = SqlType::Integer;
-            }
-        }
-        for fk in table.foreign_keys.values_mut() {
-            fk.deferrable = false;
-            fk.initially_deferred = false;
-        }
-        for index in table.indexes.values_mut() {
-            index.method = None;
-            index.include.clear();
-            for part in &mut index.parts {
-                part.nulls_first = None;
-            }
-        }
-    }
-    Ok(schema)
-}
-
-pub fn plan(diff: &Diff, desired: &Schema) -> Result<Plan> {
+pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<PlanCheck>)> {
     let base = &diff.base;
     let mut renames = Vec::new();
     let mut per_table: IndexMap<&str, Vec<&Change>> = IndexMap::new();
@@ -147,7 +90,7 @@ pub fn plan(diff: &Diff, desired: &Schema) -> Result<Plan> {
                 changes.iter().find(|c| !can_alter_in_place(c, current, target)).map(|c| c.kind().replace('_', " "));
             alters.push(Step {
                 changes: changes.iter().map(|c| (*c).clone()).collect(),
-                statements: rebuild(
+                operations: rebuild(
                     current,
                     target,
                     !base.views.is_empty() || base.tables.values().any(|t| !t.triggers.is_empty()),
@@ -184,7 +127,8 @@ pub fn plan(diff: &Diff, desired: &Schema) -> Result<Plan> {
         let table = &desired.tables[name];
         let mut statements = vec![create_table(table, &table.name)];
         statements.extend(table.indexes.values().map(|index| create_index(name, index)));
-        steps.push(Step { changes: vec![(*change).clone()], statements, note: None });
+        let operations = statements.into_iter().map(Operation::Sql).collect();
+        steps.push(Step { changes: vec![(*change).clone()], operations, note: None });
         if !table.foreign_keys.is_empty() {
             foreign_key_checks.push(name.to_string());
         }
@@ -194,11 +138,12 @@ pub fn plan(diff: &Diff, desired: &Schema) -> Result<Plan> {
     for change in drops {
         steps.push(step(change, format!("DROP TABLE {}", quote_ident(change.table()))));
     }
-    Ok(Plan { dialect: Dialect::Sqlite, steps, foreign_key_checks })
+    let checks = foreign_key_checks.into_iter().map(|table| PlanCheck::ForeignKeys { table }).collect();
+    Ok((steps, checks))
 }
 
 fn step(change: &Change, sql: String) -> Step {
-    Step { changes: vec![change.clone()], statements: vec![sql], note: None }
+    Step { changes: vec![change.clone()], operations: vec![Operation::Sql(sql)], note: None }
 }
 
 /// Whether SQLite can make this change without rebuilding the table.
@@ -238,19 +183,20 @@ fn index_mentions(index: &Index, column: &str) -> bool {
 
 /// The 12-step rebuild, steps 4 to 8 (the executor does the rest: foreign
 /// keys off, one transaction, foreign_key_check, commit).
-fn rebuild(current: &Table, target: &Table, schema_has_views_or_triggers: bool) -> Vec<String> {
+fn rebuild(current: &Table, target: &Table, schema_has_views_or_triggers: bool) -> Vec<Operation> {
     let name = &target.name;
     let scratch = format!("{REBUILD_PREFIX}{name}");
     let copied: Vec<String> = target.columns.keys().filter(|c| current.columns.contains_key(*c)).cloned().collect();
-    let mut statements = vec![create_table(target, &scratch)];
+    let mut operations = vec![Operation::Sql(create_table(target, &scratch))];
     if !copied.is_empty() {
         let list = ident_list(&copied);
-        statements.push(format!(
-            "INSERT INTO {} ({list}) SELECT {list} FROM {}",
-            quote_ident(&scratch),
-            quote_ident(name)
-        ));
+        operations.push(Operation::CopyRows {
+            source: name.clone(),
+            target: scratch.clone(),
+            sql: format!("INSERT INTO {} ({list}) SELECT {list} FROM {}", quote_ident(&scratch), quote_ident(name)),
+        });
     }
+    let mut statements = Vec::new();
     let autoincrement = |t: &Table| t.columns.values().any(|c| c.autoincrement);
     if autoincrement(current) && autoincrement(target) {
         // Keep AUTOINCREMENT's high-water mark: ids of deleted rows stay unused.
@@ -273,11 +219,12 @@ fn rebuild(current: &Table, target: &Table, schema_has_views_or_triggers: bool) 
     }
     statements.extend(target.indexes.values().map(|index| create_index(name, index)));
     statements.extend(current.triggers.iter().map(|trigger| trigger.sql.clone()));
-    statements
+    operations.extend(statements.into_iter().map(Operation::Sql));
+    operations
 }
 
 /// CREATE TABLE for `table` under `name`.
-pub fn create_table(table: &Table, name: &str) -> String {
+fn create_table(table: &Table, name: &str) -> String {
     let inline_pk = table
         .primary_key
         .as_ref()
@@ -346,14 +293,14 @@ fn column_definition(column: &Column, inline_pk: Option<&str>) -> String {
 /// The declared type SQLite stores. The canonical name, upper-cased, gives
 /// the intended affinity (INTEGER, TEXT for CHAR/TEXT, REAL for DOUBLE,
 /// NUMERIC otherwise) and parses back to the same [`SqlType`].
-pub fn declared_type(sql_type: &SqlType) -> String {
+fn declared_type(sql_type: &SqlType) -> String {
     match sql_type {
         SqlType::Other(text) => text.clone(),
         other => other.to_string().to_ascii_uppercase(),
     }
 }
 
-pub fn create_index(table: &str, index: &Index) -> String {
+fn create_index(table: &str, index: &Index) -> String {
     let parts: Vec<String> = index
         .parts
         .iter()
@@ -376,4 +323,48 @@ pub fn create_index(table: &str, index: &Index) -> String {
         sql.push_str(&format!(" WHERE {predicate}"));
     }
     sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Sqlite;
+    use crate::dialect::build_plan;
+    use crate::model::Schema;
+    use crate::plan::Operation;
+    use std::path::Path;
+
+    fn schema(yaml: &str) -> Schema {
+        crate::file::load_str(yaml, Path::new("test.yaml")).unwrap()
+    }
+
+    /// The executor used to find a rebuild's row copy by re-reading the
+    /// plan's SQL; the plan now says what the copy is.
+    #[test]
+    fn a_rebuild_says_which_rows_it_copies_where() {
+        let current = schema(
+            "tables:\n  'odd \"name':\n    columns:\n      id: { type: integer, primary_key: true }\n      v: text\n",
+        );
+        let desired = schema(
+            "tables:\n  'odd \"name':\n    columns:\n      id: { type: integer, primary_key: true }\n      v: { type: text, nullable: false }\n",
+        );
+        let plan = build_plan(&Sqlite, current, desired).unwrap();
+        let copies: Vec<(&str, &str, &str)> = plan
+            .steps()
+            .iter()
+            .flat_map(|s| &s.operations)
+            .filter_map(|o| match o {
+                Operation::CopyRows { source, target, sql } => Some((source.as_str(), target.as_str(), sql.as_str())),
+                Operation::Sql(_) => None,
+            })
+            .collect();
+        assert_eq!(
+            copies,
+            [(
+                "odd \"name",
+                "_dbshape_new_odd \"name",
+                "INSERT INTO \"_dbshape_new_odd \"\"name\" (\"id\", \"v\") SELECT \"id\", \"v\" FROM \"odd \"\"name\""
+            )]
+        );
+        assert_eq!(plan.statements().filter(|s| s.starts_with("INSERT INTO")).count(), 1);
+    }
 }

@@ -6,7 +6,7 @@ use crate::sql::lexer::{Kind, Token, matching_paren, split_top_level, text_of, t
 
 /// What the CREATE TABLE text says beyond the pragmas.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct TableDdl {
+pub(crate) struct TableDdl {
     pub columns: Vec<ColumnDdl>,
     /// Table-level constraints, in declaration order.
     pub constraints: Vec<ConstraintDdl>,
@@ -15,7 +15,7 @@ pub struct TableDdl {
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct ColumnDdl {
+pub(crate) struct ColumnDdl {
     pub name: String,
     pub autoincrement: bool,
     pub collation: Option<String>,
@@ -24,13 +24,13 @@ pub struct ColumnDdl {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-pub struct ConstraintDdl {
+pub(crate) struct ConstraintDdl {
     pub name: Option<String>,
     pub kind: ConstraintKind,
 }
 
 #[derive(Debug, PartialEq, Eq)]
-pub enum ConstraintKind {
+pub(crate) enum ConstraintKind {
     PrimaryKey(Vec<String>),
     Unique(Vec<String>),
     Check(String),
@@ -42,7 +42,7 @@ const COLUMN_CONSTRAINT_START: &[&str] =
     &["constraint", "primary", "not", "null", "unique", "check", "default", "collate", "references", "generated", "as"];
 
 /// Parses a CREATE TABLE statement. Returns `None` if it isn't one.
-pub fn parse_create_table(sql: &str) -> Option<TableDdl> {
+pub(crate) fn parse_create_table(sql: &str) -> Option<TableDdl> {
     let tokens = tokenize(sql);
     let open = tokens.iter().position(|t| t.is_punct('('))?;
     let close = matching_paren(&tokens, open)?;
@@ -161,7 +161,7 @@ fn skip_group(tokens: &[Token<'_>], i: usize) -> usize {
 
 /// What a CREATE INDEX statement says.
 #[derive(Debug, PartialEq, Eq)]
-pub struct IndexDdl {
+pub(crate) struct IndexDdl {
     pub unique: bool,
     /// Each key: column name, or expression text; and whether descending.
     pub parts: Vec<(IndexItem, bool)>,
@@ -169,12 +169,12 @@ pub struct IndexDdl {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-pub enum IndexItem {
+pub(crate) enum IndexItem {
     Column(String),
     Expr(String),
 }
 
-pub fn parse_create_index(sql: &str) -> Option<IndexDdl> {
+pub(crate) fn parse_create_index(sql: &str) -> Option<IndexDdl> {
     let tokens = tokenize(sql);
     let unique = tokens.get(1).is_some_and(|t| t.is("unique"));
     let on = tokens.iter().position(|t| t.is("on"))?;

@@ -1,0 +1,69 @@
+//! What every executor shares: re-planning once the lock is held, and
+//! running a plan's statements in order while reporting each. The
+//! dialects' executors (`sqlite/execute.rs`, `postgres/execute.rs`) add
+//! their own locking, transaction and checks around these.
+
+use super::{Dialect, build_plan};
+use crate::apply::{ApplyOptions, StatementDone};
+use crate::error::{DatabaseError, Error, Result};
+use crate::model::Schema;
+use crate::plan::{Operation, Plan};
+use crate::scope::Scope;
+use std::time::Instant;
+
+/// One apply in progress: how it runs and what it manages.
+pub(crate) struct ApplyRun<'a> {
+    pub(crate) options: &'a ApplyOptions,
+    pub(crate) scope: &'a Scope,
+}
+
+impl ApplyRun<'_> {
+    /// Re-plans from `live` (read under the lock), since another apply may
+    /// have committed between the plan a person confirmed and the lock.
+    /// `None`: nothing to do any more. A plan other than the confirmed one
+    /// is refused.
+    pub(crate) fn replan(
+        &self,
+        dialect: &'static dyn Dialect,
+        mut live: Schema,
+        expected: &Plan,
+    ) -> Result<Option<Plan>> {
+        self.scope.narrow(&mut live);
+        let plan = build_plan(dialect, live, expected.desired().clone())?;
+        if plan.is_empty() {
+            return Ok(None);
+        }
+        if !plan.runs_like(expected) {
+            return Err(Error::Refused(
+                "the database changed after the plan was made (another apply?); nothing was run: plan again".into(),
+            ));
+        }
+        Ok(Some(plan))
+    }
+
+    /// Runs the plan's operations in order through `execute`, reporting
+    /// each; the first failure becomes an error naming the statement.
+    /// Returns the number of statements run.
+    pub(crate) fn run_operations(
+        &self,
+        plan: &Plan,
+        mut execute: impl FnMut(&Operation) -> std::result::Result<(), DatabaseError>,
+    ) -> Result<usize> {
+        let operations: Vec<&Operation> = plan.steps().iter().flat_map(|s| &s.operations).collect();
+        let total = operations.len();
+        for (i, operation) in operations.into_iter().enumerate() {
+            let began = Instant::now();
+            let sql = operation.sql();
+            execute(operation).map_err(|cause| Error::Statement {
+                number: i + 1,
+                total,
+                sql: sql.to_string(),
+                cause,
+            })?;
+            if let Some(observer) = &self.options.on_statement {
+                observer(&StatementDone { number: i + 1, total, sql, elapsed: began.elapsed() });
+            }
+        }
+        Ok(total)
+    }
+}

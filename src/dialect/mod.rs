@@ -1,0 +1,203 @@
+//! The database dialects, one folder each, behind two small traits:
+//!
+//! - [`Dialect`]: what a database family is without a connection: its
+//!   names and URL schemes, the differ's rules for it ([`DiffHooks`]), how
+//!   a schema file is adapted to what it can store, and its planner.
+//! - [`Connection`]: a live database: inspect it, normalise a desired
+//!   schema through it, apply a plan to it.
+//!
+//! A folder (`sqlite/`, `postgres/`) holds the connection and URL handling,
+//! inspector, normaliser, planner and executor of one dialect; adding a
+//! dialect is adding a folder and one line to [`DIALECTS`]. What every
+//! executor shares (re-planning under the lock, running the statements) is
+//! in [`apply`]; URL helpers are in [`url`]. Nothing outside this folder
+//! names a dialect.
+
+mod apply;
+mod postgres;
+mod sqlite;
+mod url;
+
+pub(crate) use apply::ApplyRun;
+pub(crate) use url::{redact, url_error};
+
+use crate::apply::Applied;
+use crate::diff::{Diff, DiffHooks, diff};
+use crate::error::{Error, Result};
+use crate::model::Schema;
+use crate::plan::{Plan, PlanCheck, Step};
+use crate::scope::Scope;
+
+/// Every dialect dbshape knows, the embedded default first.
+static DIALECTS: &[&dyn Dialect] = &[&sqlite::Sqlite, &postgres::Postgres];
+
+/// A database family: everything that needs no connection.
+pub(crate) trait Dialect: Sync {
+    /// The name in plans and on the command line: `sqlite`.
+    fn name(&self) -> &'static str;
+
+    /// Other names accepted for it on the command line.
+    fn aliases(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// How people write the name: `SQLite`.
+    fn title(&self) -> &'static str;
+
+    /// URL schemes, as SQLAlchemy writes them before any `+driver`.
+    fn schemes(&self) -> &'static [&'static str];
+
+    /// Example URLs, for error hints.
+    fn example_urls(&self) -> &'static str;
+
+    /// Whether `text`, which has no `scheme://`, is one of this dialect's
+    /// connection strings.
+    fn is_connection_string(&self, _text: &str) -> bool {
+        false
+    }
+
+    /// Opens `url` (one this dialect accepts). Opening never creates
+    /// anything: a database that does not exist yet reads as empty where
+    /// the dialect can create it on apply.
+    fn connect(&self, url: &str, scope: &Scope) -> Result<Box<dyn Connection>>;
+
+    /// The longest name, in bytes, the database keeps without cutting it.
+    fn identifier_limit(&self) -> Option<usize> {
+        None
+    }
+
+    /// The differ's rules for this dialect.
+    fn hooks(&self) -> &dyn DiffHooks;
+
+    /// A schema file's schema as this dialect stores it, as far as that is
+    /// known without a database; refuses what the dialect cannot store.
+    fn adapt(&self, schema: &Schema) -> Result<Schema>;
+
+    /// The steps that carry out `diff`, and the checks to run before
+    /// committing them. `desired` is the schema the diff arrives at.
+    fn plan(&self, diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<PlanCheck>)>;
+}
+
+/// A live database of one dialect.
+pub(crate) trait Connection: Send {
+    /// Its dialect.
+    fn dialect(&self) -> &'static dyn Dialect;
+
+    /// The database's URL, password hidden.
+    fn url(&self) -> String;
+
+    /// Reads the live schema: what `within` (a desired schema) manages
+    /// (on PostgreSQL the default schema and the schemas it names), or,
+    /// without it, everything.
+    fn inspect(&mut self, within: Option<&Schema>) -> Result<Schema>;
+
+    /// Narrows a schema read without `within` to what `within` manages, as
+    /// `inspect(Some(within))` would have read it.
+    fn restrict(&self, everything: Schema, _within: &Schema) -> Schema {
+        everything
+    }
+
+    /// Normalises an adapted desired schema so that comparing it with
+    /// [`Connection::inspect`]'s result is exact (PostgreSQL spells it
+    /// through the server). `current` is the live schema in the same scope:
+    /// tables that already match it need no work.
+    fn normalize(&mut self, desired: Schema, _current: &Schema) -> Result<Schema> {
+        Ok(desired)
+    }
+
+    /// Runs `plan` atomically: takes the lock, re-plans under it
+    /// ([`ApplyRun::replan`]), runs the statements and checks, commits.
+    fn apply(&mut self, plan: &Plan, run: &ApplyRun) -> Result<Applied>;
+}
+
+/// The one place a URL picks its dialect.
+pub(crate) fn for_url(url: &str) -> Result<&'static dyn Dialect> {
+    let Some((scheme, _)) = url.split_once("://") else {
+        return DIALECTS
+            .iter()
+            .copied()
+            .find(|d| d.is_connection_string(url))
+            .ok_or_else(|| url_error(url, "expected SCHEME://..., e.g. sqlite:///app.db"));
+    };
+    let family = scheme.split('+').next().unwrap_or_default().to_ascii_lowercase();
+    DIALECTS.iter().copied().find(|d| d.schemes().contains(&family.as_str())).ok_or_else(|| {
+        let names: Vec<&str> = DIALECTS.iter().map(|d| d.name()).collect();
+        url_error(url, &format!("unsupported database \"{scheme}\" (supported: {})", names.join(", ")))
+    })
+}
+
+/// The dialect with this name or alias.
+pub(crate) fn named(name: &str) -> Result<&'static dyn Dialect> {
+    let name = name.to_ascii_lowercase();
+    DIALECTS.iter().copied().find(|d| d.name() == name || d.aliases().contains(&name.as_str())).ok_or_else(|| {
+        Error::Refused(format!("unknown dialect \"{name}\" (known: {})", names().collect::<Vec<_>>().join(", ")))
+    })
+}
+
+/// Every dialect's name and aliases, the embedded default first.
+pub(crate) fn all() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+    DIALECTS.iter().map(|d| (d.name(), d.aliases()))
+}
+
+fn names() -> impl Iterator<Item = &'static str> {
+    DIALECTS.iter().map(|d| d.name())
+}
+
+/// Example URLs of every dialect, for hints: `a, b or c`.
+fn example_urls() -> String {
+    let examples: Vec<&str> = DIALECTS.iter().map(|d| d.example_urls()).collect();
+    match examples.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => examples.concat(),
+    }
+}
+
+/// For `fuzz/`: SQLite's CREATE-text parsers on arbitrary text.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn parse_sqlite_ddl(text: &str) {
+    let _ = sqlite::parse_create_table(text);
+    let _ = sqlite::parse_create_index(text);
+}
+
+/// Compares `current` with `desired` (both in `dialect`'s terms) and plans
+/// the changes.
+pub(crate) fn build_plan(dialect: &'static dyn Dialect, current: Schema, desired: Schema) -> Result<Plan> {
+    let diff = diff(&current, &desired, dialect.hooks());
+    let (steps, checks) = dialect.plan(&diff, &desired)?;
+    Ok(Plan::new(dialect.name(), steps, checks, current, desired))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_pick_their_dialect() {
+        let name = |url: &str| for_url(url).map(|d| d.name());
+        assert_eq!(name("sqlite:///app.db").unwrap(), "sqlite");
+        assert_eq!(name("sqlite+pysqlite:///x.db").unwrap(), "sqlite");
+        assert_eq!(name("postgresql+psycopg2://u@h/db").unwrap(), "postgresql");
+        assert_eq!(name("POSTGRES://u@h/db").unwrap(), "postgresql");
+        assert_eq!(name("host=db dbname=app").unwrap(), "postgresql");
+        assert!(name("app.db").is_err());
+        let error = for_url("oracle://bob:s3cret@db/app").err().unwrap().to_string();
+        assert!(error.contains("unsupported database \"oracle\" (supported: sqlite, postgresql)"), "{error}");
+        assert!(!error.contains("s3cret"), "{error}");
+    }
+
+    #[test]
+    fn names_and_aliases() {
+        assert_eq!(named("postgres").unwrap().name(), "postgresql");
+        assert_eq!(named("SQLite").unwrap().name(), "sqlite");
+        assert!(named("oracle").is_err());
+    }
+
+    #[test]
+    fn url_hint_lists_every_dialect() {
+        assert_eq!(
+            url_error("x", "y").hint().unwrap(),
+            "expected e.g. sqlite:///app.db (relative), sqlite:////abs/path.db, sqlite:// (in memory) \
+             or postgresql://user@host/db"
+        );
+    }
+}

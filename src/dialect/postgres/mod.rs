@@ -1,0 +1,80 @@
+//! PostgreSQL, through the synchronous `postgres` crate with TLS by rustls.
+//!
+//! - `config.rs`: URLs, libpq `key=value` strings, environment, `sslmode`;
+//! - `connection.rs`: the session, its default schema, which schemas a run reads;
+//! - `inspect.rs`: `pg_catalog` in a fixed number of queries;
+//! - `normalize.rs`: the desired schema spelled by the server (scratch schemas, rolled back);
+//! - `diff.rs`: the differ's PostgreSQL rules;
+//! - `plan.rs`: ALTERs ordered by dependency, one transaction;
+//! - `execute.rs`: advisory lock, `lock_timeout`, re-plan under the lock;
+//! - `error.rs`: driver errors as the server said them.
+
+mod config;
+mod connection;
+mod diff;
+mod error;
+mod execute;
+mod inspect;
+mod normalize;
+mod plan;
+
+use super::{Connection, Dialect};
+use crate::diff::{Diff, DiffHooks};
+use crate::error::Result;
+use crate::model::Schema;
+use crate::plan::{PlanCheck, Step};
+use crate::scope::Scope;
+
+/// The PostgreSQL dialect.
+pub(crate) struct Postgres;
+
+impl Dialect for Postgres {
+    fn name(&self) -> &'static str {
+        "postgresql"
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        &["postgres"]
+    }
+
+    fn title(&self) -> &'static str {
+        "PostgreSQL"
+    }
+
+    fn schemes(&self) -> &'static [&'static str] {
+        &["postgresql", "postgres"]
+    }
+
+    fn example_urls(&self) -> &'static str {
+        "postgresql://user@host/db"
+    }
+
+    /// A libpq `key=value` connection string: `host=db dbname=app`.
+    fn is_connection_string(&self, text: &str) -> bool {
+        text.split_whitespace().next().is_some_and(|w| w.contains('='))
+    }
+
+    fn connect(&self, url: &str, scope: &Scope) -> Result<Box<dyn Connection>> {
+        Ok(Box::new(connection::PostgresConnection::open(url, scope)?))
+    }
+
+    /// PostgreSQL keeps at most 63 bytes of a name and silently cuts the
+    /// rest, so a longer name in a file would never match the database.
+    fn identifier_limit(&self) -> Option<usize> {
+        Some(63)
+    }
+
+    fn hooks(&self) -> &dyn DiffHooks {
+        self
+    }
+
+    /// Files are compared as written: only the server knows its spelling,
+    /// which [`Connection::normalize`] asks for.
+    fn adapt(&self, schema: &Schema) -> Result<Schema> {
+        Ok(schema.clone())
+    }
+
+    fn plan(&self, diff: &Diff, _desired: &Schema) -> Result<(Vec<Step>, Vec<PlanCheck>)> {
+        Ok((plan::plan(diff)?, Vec::new()))
+    }
+}

@@ -1,0 +1,65 @@
+//! SQLite, compiled in (rusqlite's bundled build): no system library.
+//!
+//! - `connection.rs`: URLs and opening the file (created on first apply);
+//! - `inspect.rs` and `ddl.rs`: reading the catalog and the stored CREATE text;
+//! - `normalize.rs`: what of a schema file SQLite can store;
+//! - `plan.rs`: ALTER where SQLite can, table rebuilds where it can't;
+//! - `execute.rs`: one `BEGIN IMMEDIATE` transaction with foreign keys off.
+
+mod connection;
+mod ddl;
+mod execute;
+mod inspect;
+mod normalize;
+mod plan;
+
+#[cfg(feature = "fuzzing")]
+pub(crate) use ddl::{parse_create_index, parse_create_table};
+
+use super::{Connection, Dialect};
+use crate::diff::{Diff, DiffHooks};
+use crate::error::Result;
+use crate::model::Schema;
+use crate::plan::{PlanCheck, Step};
+use crate::scope::Scope;
+
+/// The SQLite dialect.
+pub(crate) struct Sqlite;
+
+impl Dialect for Sqlite {
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn title(&self) -> &'static str {
+        "SQLite"
+    }
+
+    fn schemes(&self) -> &'static [&'static str] {
+        &["sqlite"]
+    }
+
+    fn example_urls(&self) -> &'static str {
+        "sqlite:///app.db (relative), sqlite:////abs/path.db, sqlite:// (in memory)"
+    }
+
+    fn connect(&self, url: &str, scope: &Scope) -> Result<Box<dyn Connection>> {
+        Ok(Box::new(connection::SqliteConnection::open(url, scope)?))
+    }
+
+    fn hooks(&self) -> &dyn DiffHooks {
+        self
+    }
+
+    fn adapt(&self, schema: &Schema) -> Result<Schema> {
+        normalize::adapt(schema)
+    }
+
+    fn plan(&self, diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<PlanCheck>)> {
+        plan::plan(diff, desired)
+    }
+}
+
+/// SQLite needs none of the differ's special cases: what it cannot alter in
+/// place, the planner rebuilds.
+impl DiffHooks for Sqlite {}

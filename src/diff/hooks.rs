@@ -1,0 +1,32 @@
+//! The dialect rules the differ needs: how some differences must be
+//! expressed as changes on a given database. Each dialect implements this
+//! trait; the defaults are what a database that can alter everything in
+//! place would want.
+
+use crate::model::{Column, Schema};
+
+/// Per-dialect decisions of the differ.
+pub trait DiffHooks {
+    /// Whether `added`, labels new to enum type `name` (the existing labels
+    /// keeping their order), can be added to the type in place. If not, the
+    /// type is recreated.
+    fn adds_enum_labels_in_place(&self, _name: &str, _added: &[&str], _desired: &Schema) -> bool {
+        true
+    }
+
+    /// Whether the existing column `from` must be dropped and added again
+    /// as `to` rather than altered; `retyped` names the columns of the same
+    /// table whose type changes. What depends on a recreated column (keys,
+    /// checks, indexes on it) is made again after it.
+    fn recreates_column(&self, _from: &Column, _to: &Column, _retyped: &[&str]) -> bool {
+        false
+    }
+}
+
+/// No dialect's rules: every difference is a change in place. For
+/// comparing two schemas for equality.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) struct Neutral;
+
+#[cfg(any(test, feature = "fuzzing"))]
+impl DiffHooks for Neutral {}

@@ -1,0 +1,459 @@
+//! From the file as written ([`RawFile`]) to the model: one table, column,
+//! index and foreign key at a time, filling in conventional constraint
+//! names, reporting every problem with the YAML path it concerns.
+
+use super::checks::{check_expressions, check_names};
+use super::parse::{is_unique_key, parse_default, parse_index_part, parse_primary_key, parse_type, split_reference};
+use super::problems::Problems;
+use super::raw::{RawColumn, RawFile, RawForeignKey, RawIndex, RawTable};
+use crate::model::{
+    Check, Column, Expr, ForeignKey, Index, IndexKey, PrimaryKey, ReferentialAction, Schema, SqlType, Table, Unique,
+    naming,
+};
+use crate::suggest::did_you_mean;
+
+/// Converts a whole file, reporting its problems to `problems`.
+pub(super) fn convert(problems: &mut Problems, raw: RawFile) -> Schema {
+    Converter { problems, enums: Vec::new() }.convert(raw)
+}
+
+struct Converter<'p, 'a> {
+    problems: &'p mut Problems<'a>,
+    /// The file's enum type names.
+    enums: Vec<String>,
+}
+
+impl Converter<'_, '_> {
+    fn report(&mut self, path: &[&str], message: impl Into<String>, hint: Option<&str>) {
+        self.problems.report(path, message, hint);
+    }
+
+    fn convert(&mut self, raw: RawFile) -> Schema {
+        let mut schema = Schema::default();
+        for name in raw.extensions.unwrap_or_default() {
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-')) {
+                self.report(
+                    &["extensions"],
+                    format!("invalid extension name \"{name}\""),
+                    Some("an extension is a name such as citext, pgcrypto or uuid-ossp"),
+                );
+            }
+            if schema.extensions.contains(&name) {
+                self.report(&["extensions"], format!("extension \"{name}\" is listed twice"), None);
+            }
+            schema.extensions.push(name);
+        }
+        for (name, values) in raw.enums.unwrap_or_default().0 {
+            let mut seen = std::collections::HashSet::new();
+            if values.is_empty() {
+                self.report(&["enums", &name], format!("enum \"{name}\" has no values"), None);
+            }
+            for value in &values {
+                if !seen.insert(value) {
+                    self.report(&["enums", &name], format!("enum \"{name}\" lists \"{value}\" twice"), None);
+                }
+            }
+            self.enums.push(name.clone());
+            schema.enums.insert(name, values);
+        }
+        let raw_tables = raw.tables.unwrap_or_default().0;
+        for (name, raw_table) in &raw_tables {
+            let table = self.table(name, raw_table);
+            schema.tables.insert(name.clone(), table);
+        }
+        self.resolve_foreign_keys(&mut schema, &raw_tables);
+        check_names(self.problems, &schema);
+        check_expressions(self.problems, &schema);
+        schema
+    }
+
+    fn table(&mut self, name: &str, raw: &RawTable) -> Table {
+        let mut table = Table::new(name);
+        table.comment = raw.comment.clone();
+        table.renamed_from = raw.renamed_from.clone();
+        if name.is_empty() {
+            self.report(&["tables"], "a table name is empty", None);
+        }
+        let raw_columns = raw.columns.clone().unwrap_or_default().0;
+        if raw_columns.is_empty() {
+            self.report(
+                &["tables", name],
+                format!("table \"{name}\" has no columns"),
+                Some("add a `columns:` mapping"),
+            );
+        }
+        let mut pk_columns = Vec::new();
+        for (column_name, raw_column) in &raw_columns {
+            let column = self.column(&mut table, column_name, raw_column);
+            if raw_column.primary_key == Some(true) {
+                pk_columns.push(column_name.clone());
+            }
+            table.columns.insert(column_name.clone(), column);
+        }
+        if !pk_columns.is_empty() {
+            table.primary_key = Some(PrimaryKey { name: naming::primary_key(name), columns: pk_columns });
+        }
+        if let Some(value) = &raw.primary_key {
+            let here = ["tables", name, "primary_key"];
+            match parse_primary_key(name, value) {
+                Ok(_) if table.primary_key.is_some() => self.report(
+                    &here,
+                    format!("table \"{name}\" declares its primary key twice"),
+                    Some("use either `primary_key: true` on columns or the table-level `primary_key:` list"),
+                ),
+                Ok(pk) => table.primary_key = Some(pk),
+                Err(message) => self.report(&here, message, None),
+            }
+        }
+        if let Some(pk) = table.primary_key.clone() {
+            for column in &pk.columns {
+                match table.columns.get_mut(column) {
+                    None => self.unknown_column(&["tables", name, "primary_key"], &table, column, "the primary key"),
+                    Some(col) if col.nullable && raw_columns[column].nullable == Some(true) => self.report(
+                        &["tables", name, "columns", column, "nullable"],
+                        format!("primary key column \"{name}.{column}\" cannot be nullable"),
+                        Some("remove `nullable: true`: primary key columns are always NOT NULL"),
+                    ),
+                    Some(col) => col.nullable = false,
+                }
+            }
+        }
+        for (column_name, column) in &table.columns {
+            if column.autoincrement {
+                let sole_pk = table.primary_key.as_ref().is_some_and(|pk| pk.columns == [column_name.clone()]);
+                if !sole_pk {
+                    self.report(
+                        &["tables", name, "columns", column_name, "autoincrement"],
+                        format!(
+                            "autoincrement column \"{name}.{column_name}\" must be the table's only primary key column"
+                        ),
+                        Some("add `primary_key: true`, or remove `autoincrement`"),
+                    );
+                }
+            }
+        }
+        for (unique_name, columns) in raw.uniques.clone().unwrap_or_default().0 {
+            for column in &columns {
+                if !table.columns.contains_key(column) {
+                    self.unknown_column(
+                        &["tables", name, "uniques", &unique_name],
+                        &table,
+                        column,
+                        &format!("unique constraint \"{unique_name}\""),
+                    );
+                }
+            }
+            if columns.is_empty() {
+                self.report(
+                    &["tables", name, "uniques", &unique_name],
+                    format!("unique constraint \"{unique_name}\" lists no columns"),
+                    None,
+                );
+            }
+            self.insert_unique(
+                &mut table,
+                Unique { name: unique_name.clone(), columns },
+                &["tables", name, "uniques", &unique_name],
+            );
+        }
+        for (check_name, expr) in raw.checks.clone().unwrap_or_default().0 {
+            let path = ["tables", name, "checks", &check_name];
+            if expr.trim().is_empty() {
+                self.report(&path, format!("check \"{check_name}\" is empty"), None);
+            }
+            if table
+                .checks
+                .insert(check_name.clone(), Check { name: check_name.clone(), expr: Expr::new(expr) })
+                .is_some()
+            {
+                self.report(&path, format!("check \"{check_name}\" is declared twice in table \"{name}\""), None);
+            }
+        }
+        for (index_name, raw_index) in raw.indexes.clone().unwrap_or_default().0 {
+            if let Some(index) = self.index(&table, &index_name, &raw_index) {
+                table.indexes.insert(index_name, index);
+            }
+        }
+        table
+    }
+
+    fn column(&mut self, table: &mut Table, name: &str, raw: &RawColumn) -> Column {
+        let t = table.name.clone();
+        let base_type = raw.sql_type.trim().trim_end_matches("[]");
+        let sql_type = match parse_type(&raw.sql_type) {
+            // An enum of this file is a type, however close to a built-in name.
+            _ if self.enums.iter().any(|e| e == base_type) => {
+                SqlType::parse(&raw.sql_type).unwrap_or_else(|_| SqlType::Other(raw.sql_type.clone()))
+            }
+            Ok(sql_type) => sql_type,
+            Err((message, hint)) => {
+                self.report(&["tables", &t, "columns", name, "type"], message, hint.as_deref());
+                SqlType::Other(raw.sql_type.clone())
+            }
+        };
+        let mut column = Column::new(name, sql_type);
+        if name.is_empty() {
+            self.report(&["tables", &t, "columns"], format!("a column name in table \"{t}\" is empty"), None);
+        }
+        column.nullable = raw.nullable.unwrap_or(raw.primary_key != Some(true));
+        column.autoincrement = raw.autoincrement.unwrap_or(false);
+        match raw.identity.as_deref().map(|i| i.to_ascii_lowercase().replace('_', " ")).as_deref() {
+            None => {}
+            Some("always") => {
+                column.autoincrement = true;
+                column.identity_always = true;
+            }
+            Some("by default") => column.autoincrement = true,
+            Some(other) => self.report(
+                &["tables", &t, "columns", name, "identity"],
+                format!("unknown identity \"{other}\""),
+                Some("expected always or by default"),
+            ),
+        }
+        column.generated = raw.generated.clone().map(Expr::new);
+        if column.generated.is_some() && raw.default.is_some() {
+            self.report(
+                &["tables", &t, "columns", name, "generated"],
+                format!("generated column \"{t}.{name}\" cannot also have a default"),
+                None,
+            );
+        }
+        column.collation = raw.collation.clone();
+        column.comment = raw.comment.clone();
+        column.renamed_from = raw.renamed_from.clone();
+        if column.autoincrement && !column.sql_type.is_integer() {
+            self.report(
+                &["tables", &t, "columns", name, "autoincrement"],
+                format!("autoincrement column \"{t}.{name}\" has type {}, not an integer type", column.sql_type),
+                Some("use integer or bigint"),
+            );
+        }
+        if let Some(value) = &raw.default {
+            match parse_default(value) {
+                Ok(default) => column.default = default,
+                Err(message) => self.report(
+                    &["tables", &t, "columns", name, "default"],
+                    message,
+                    Some("write a YAML scalar, or `{ sql: EXPRESSION }` for an SQL expression"),
+                ),
+            }
+        }
+        if raw.unique == Some(true) {
+            let unique = Unique { name: naming::unique(&t, &[name.to_string()]), columns: vec![name.to_string()] };
+            self.insert_unique(table, unique, &["tables", &t, "columns", name, "unique"]);
+        }
+        if let Some(expr) = &raw.check {
+            let check_name = naming::check(&t, name);
+            table.checks.insert(check_name.clone(), Check { name: check_name, expr: Expr::new(expr.clone()) });
+        }
+        if raw.references.is_none() && (raw.on_delete.is_some() || raw.on_update.is_some()) {
+            self.report(
+                &["tables", &t, "columns", name],
+                format!("column \"{t}.{name}\" has on_delete/on_update but no `references`"),
+                Some("add `references: table.column`"),
+            );
+        }
+        column
+    }
+
+    fn insert_unique(&mut self, table: &mut Table, unique: Unique, path: &[&str]) {
+        let name = unique.name.clone();
+        if table.uniques.insert(name.clone(), unique).is_some() {
+            self.report(
+                path,
+                format!("unique constraint \"{name}\" is declared twice in table \"{}\"", table.name),
+                None,
+            );
+        }
+    }
+
+    fn index(&mut self, table: &Table, name: &str, raw: &RawIndex) -> Option<Index> {
+        let t = table.name.as_str();
+        let path = ["tables", t, "indexes", name, "columns"];
+        if raw.columns.is_empty() {
+            self.report(&path, format!("index \"{name}\" lists no columns"), None);
+            return None;
+        }
+        let mut parts = Vec::new();
+        for value in &raw.columns {
+            match parse_index_part(value) {
+                Ok(part) => {
+                    if let IndexKey::Column(column) = &part.key
+                        && !table.columns.contains_key(column)
+                    {
+                        self.unknown_column(&path, table, column, &format!("index \"{name}\""));
+                    }
+                    parts.push(part);
+                }
+                Err(message) => self.report(&path, message, None),
+            }
+        }
+        for column in raw.include.iter().flatten() {
+            if !table.columns.contains_key(column) {
+                self.unknown_column(
+                    &["tables", t, "indexes", name, "include"],
+                    table,
+                    column,
+                    &format!("the INCLUDE of index \"{name}\""),
+                );
+            }
+        }
+        if let Some(method) = &raw.using
+            && (method.is_empty() || !method.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        {
+            self.report(
+                &["tables", t, "indexes", name, "using"],
+                format!("invalid index method \"{method}\""),
+                Some("a method is a name such as btree, hash, gin, gist or brin"),
+            );
+        }
+        Some(Index {
+            name: name.to_string(),
+            parts,
+            unique: raw.unique.unwrap_or(false),
+            predicate: raw.predicate.clone().map(Expr::new),
+            method: raw.using.as_ref().map(|m| m.to_ascii_lowercase()).filter(|m| m != "btree"),
+            include: raw.include.clone().unwrap_or_default(),
+        })
+    }
+
+    fn unknown_column(&mut self, path: &[&str], table: &Table, column: &str, what: &str) {
+        let known: Vec<&str> = table.columns.keys().map(String::as_str).collect();
+        let hint = did_you_mean(column, &known).map(|s| format!("did you mean \"{s}\"?"));
+        self.report(
+            path,
+            format!("unknown column \"{column}\" in {what} of table \"{}\"", table.name),
+            hint.as_deref(),
+        );
+    }
+
+    /// Foreign keys are resolved once every table is known, since a column
+    /// may reference a table defined further down the file.
+    fn resolve_foreign_keys(&mut self, schema: &mut Schema, raw_tables: &indexmap::IndexMap<String, RawTable>) {
+        let mut found: Vec<(String, ForeignKey, Vec<String>)> = Vec::new();
+        for (table_name, raw_table) in raw_tables {
+            for (column_name, raw_column) in raw_table.columns.iter().flat_map(|m| m.0.iter()) {
+                let Some(reference) = &raw_column.references else {
+                    continue;
+                };
+                let path: Vec<String> =
+                    ["tables", table_name, "columns", column_name, "references"].map(String::from).to_vec();
+                let (ref_table, ref_column) = split_reference(reference, schema);
+                let fk = ForeignKey {
+                    name: naming::foreign_key(table_name, std::slice::from_ref(column_name)),
+                    columns: vec![column_name.clone()],
+                    ref_table,
+                    ref_columns: ref_column.into_iter().collect(),
+                    on_delete: self.action(raw_column.on_delete.as_deref(), &path),
+                    on_update: self.action(raw_column.on_update.as_deref(), &path),
+                    deferrable: raw_column.deferrable.unwrap_or(false) || raw_column.initially_deferred == Some(true),
+                    initially_deferred: raw_column.initially_deferred.unwrap_or(false),
+                };
+                found.push((table_name.clone(), fk, path));
+            }
+            for (fk_name, raw_fk) in raw_table.foreign_keys.iter().flat_map(|m| m.0.iter()) {
+                let path: Vec<String> = ["tables", table_name, "foreign_keys", fk_name].map(String::from).to_vec();
+                found.push((table_name.clone(), self.long_foreign_key(fk_name, raw_fk, &path), path));
+            }
+        }
+        for (table_name, mut fk, path) in found {
+            let path: Vec<&str> = path.iter().map(String::as_str).collect();
+            let Some(target) = schema.tables.get(&fk.ref_table) else {
+                let known: Vec<&str> = schema.tables.keys().map(String::as_str).collect();
+                let hint = did_you_mean(&fk.ref_table, &known).map(|s| format!("did you mean \"{s}\"?"));
+                self.report(
+                    &path,
+                    format!(
+                        "foreign key \"{}\" of table \"{table_name}\" references unknown table \"{}\"",
+                        fk.name, fk.ref_table
+                    ),
+                    hint.as_deref().or(Some("every referenced table must be defined in this file")),
+                );
+                continue;
+            };
+            if fk.ref_columns.is_empty() {
+                match &target.primary_key {
+                    Some(pk) => fk.ref_columns = pk.columns.clone(),
+                    None => {
+                        self.report(
+                            &path,
+                            format!("table \"{}\" has no primary key to reference", fk.ref_table),
+                            Some("name the referenced column: `references: table.column`"),
+                        );
+                        continue;
+                    }
+                }
+            }
+            for column in fk.ref_columns.clone() {
+                if !target.columns.contains_key(&column) {
+                    let target = target.clone();
+                    self.unknown_column(&path, &target, &column, &format!("the target of foreign key \"{}\"", fk.name));
+                }
+            }
+            let table = &schema.tables[&table_name];
+            for column in &fk.columns {
+                if !table.columns.contains_key(column) {
+                    let table = table.clone();
+                    self.unknown_column(&path, &table, column, &format!("foreign key \"{}\"", fk.name));
+                }
+            }
+            if fk.columns.len() != fk.ref_columns.len() {
+                self.report(
+                    &path,
+                    format!(
+                        "foreign key \"{}\" has {} columns but references {}",
+                        fk.name,
+                        fk.columns.len(),
+                        fk.ref_columns.len()
+                    ),
+                    None,
+                );
+            } else if !is_unique_key(target, &fk.ref_columns) {
+                self.report(
+                    &path,
+                    format!(
+                        "foreign key \"{}\" references {}({}), which is not a primary key or unique",
+                        fk.name,
+                        fk.ref_table,
+                        fk.ref_columns.join(", ")
+                    ),
+                    Some("referenced columns need a primary key or unique constraint"),
+                );
+            }
+            let table = schema.tables.get_mut(&table_name).expect("table exists");
+            let name = fk.name.clone();
+            if table.foreign_keys.insert(name.clone(), fk).is_some() {
+                self.report(&path, format!("foreign key \"{name}\" is declared twice in table \"{table_name}\""), None);
+            }
+        }
+    }
+
+    fn long_foreign_key(&mut self, name: &str, raw: &RawForeignKey, path: &[String]) -> ForeignKey {
+        ForeignKey {
+            name: name.to_string(),
+            columns: raw.columns.clone(),
+            ref_table: raw.references.table.clone(),
+            ref_columns: raw.references.columns.clone().unwrap_or_default(),
+            on_delete: self.action(raw.on_delete.as_deref(), path),
+            on_update: self.action(raw.on_update.as_deref(), path),
+            deferrable: raw.deferrable.unwrap_or(false) || raw.initially_deferred == Some(true),
+            initially_deferred: raw.initially_deferred.unwrap_or(false),
+        }
+    }
+
+    fn action(&mut self, text: Option<&str>, path: &[String]) -> ReferentialAction {
+        let Some(text) = text else {
+            return ReferentialAction::NoAction;
+        };
+        ReferentialAction::parse(text).unwrap_or_else(|| {
+            let hint = did_you_mean(text, ReferentialAction::NAMES).map(|s| format!("did you mean \"{s}\"?"));
+            let path: Vec<&str> = path.iter().map(String::as_str).collect();
+            self.report(
+                &path,
+                format!("unknown referential action \"{text}\""),
+                hint.as_deref().or(Some("expected cascade, restrict, set null, set default or no action")),
+            );
+            ReferentialAction::NoAction
+        })
+    }
+}

@@ -1,0 +1,213 @@
+//! Parsers of the file's small values: types, defaults, primary keys,
+//! index items and references.
+
+use super::raw::RawIndexExpr;
+use crate::model::{
+    DefaultValue, Expr, IndexKey, IndexPart, KNOWN_TYPES, Literal, PrimaryKey, Schema, SqlType, Table, naming,
+};
+use crate::suggest::did_you_mean;
+use serde_yaml::Value;
+
+/// Real type names (PostgreSQL built-ins and common extension types) that
+/// are close enough to a canonical name to look like typos of it.
+const OTHER_KNOWN_TYPES: &[&str] = &[
+    "inet",
+    "cidr",
+    "citext",
+    "bit",
+    "varbit",
+    "money",
+    "interval",
+    "point",
+    "line",
+    "box",
+    "path",
+    "circle",
+    "xml",
+    "macaddr",
+    "macaddr8",
+    "serial",
+    "bigserial",
+    "smallserial",
+    "name",
+    "oid",
+    "bpchar",
+    "tsvector",
+    "tsquery",
+    "int4range",
+    "int8range",
+    "numrange",
+    "tsrange",
+    "tstzrange",
+    "daterange",
+    "hstore",
+    "timetz",
+];
+
+pub(super) fn parse_type(text: &str) -> Result<SqlType, (String, Option<String>)> {
+    if text.trim().is_empty() {
+        // SQLite allows columns with no declared type; keep them representable.
+        return Ok(SqlType::Other(String::new()));
+    }
+    let sql_type = SqlType::parse(text).map_err(|m| (m, None))?;
+    if let SqlType::Other(name) = &sql_type {
+        let base = name.split('(').next().unwrap_or(name).trim();
+        let typo = !OTHER_KNOWN_TYPES.contains(&base) && !KNOWN_TYPES.contains(&base) && base.len() >= 4;
+        if let Some(known) = did_you_mean(base, KNOWN_TYPES)
+            .filter(|k| typo && strsim::damerau_levenshtein(base, k) <= 1 + usize::from(base.len() >= 7))
+        {
+            return Err((format!("unknown type \"{text}\""), Some(format!("did you mean \"{known}\"?"))));
+        }
+        if !base.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '.' | '[' | ']' | '"'))
+            || !plain_type_text(text)
+        {
+            return Err((
+                format!("invalid type \"{text}\""),
+                Some("a type is a name such as integer, varchar(50) or numeric(10,2)".into()),
+            ));
+        }
+    }
+    Ok(sql_type)
+}
+
+/// A type name is pasted into SQL as written (a type can't be quoted as a
+/// whole), so only the shape of a type is allowed: words starting with a
+/// letter, one level of parentheses holding numbers or words, `[]`.
+fn plain_type_text(text: &str) -> bool {
+    let text = text.trim();
+    let mut depth = 0;
+    text.chars().next().is_some_and(|c| c.is_alphabetic() || c == '"' || c == '_')
+        && text.chars().all(|c| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            (0..=1).contains(&depth)
+                && (c.is_alphanumeric() || matches!(c, '_' | ' ' | '.' | ',' | '(' | ')' | '[' | ']' | '"'))
+        })
+        && depth == 0
+        && text.matches('"').count() % 2 == 0
+}
+
+pub(super) fn parse_default(value: &Value) -> Result<Option<DefaultValue>, String> {
+    Ok(match value {
+        Value::Null => None,
+        Value::Bool(b) => Some(DefaultValue::Literal(Literal::Bool(*b))),
+        Value::Number(n) => Some(DefaultValue::Literal(match n.as_i64() {
+            Some(i) => Literal::Int(i),
+            None => Literal::Float(n.to_string()),
+        })),
+        Value::String(s) => Some(DefaultValue::Literal(Literal::Text(s.clone()))),
+        Value::Mapping(map) => {
+            let sql = map.get("sql").and_then(Value::as_str);
+            match (sql, map.len()) {
+                (Some(sql), 1) if !sql.trim().is_empty() => DefaultValue::from_sql(sql),
+                _ => return Err("a default mapping must be exactly `{ sql: EXPRESSION }`".into()),
+            }
+        }
+        _ => return Err("a default must be a scalar or `{ sql: EXPRESSION }`".into()),
+    })
+}
+
+pub(super) fn parse_primary_key(table: &str, value: &Value) -> Result<PrimaryKey, String> {
+    let columns_of = |v: &Value| -> Option<Vec<String>> {
+        v.as_sequence()?.iter().map(|c| c.as_str().map(str::to_string)).collect()
+    };
+    match value {
+        Value::Sequence(_) => match columns_of(value) {
+            Some(columns) if !columns.is_empty() => Ok(PrimaryKey { name: naming::primary_key(table), columns }),
+            _ => Err(format!("the primary key of \"{table}\" must list at least one column name")),
+        },
+        Value::Mapping(map) => {
+            let name = map
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(|| naming::primary_key(table));
+            let columns = map.get("columns").and_then(columns_of).filter(|c| !c.is_empty());
+            if map.keys().any(|k| !matches!(k.as_str(), Some("name" | "columns"))) {
+                return Err("a primary key mapping takes only `name` and `columns`".into());
+            }
+            columns
+                .map(|columns| PrimaryKey { name, columns })
+                .ok_or_else(|| format!("the primary key of \"{table}\" needs `columns: [...]`"))
+        }
+        _ => Err("`primary_key` must be a list of columns, e.g. [id]".into()),
+    }
+}
+
+pub(super) fn parse_index_part(value: &Value) -> Result<IndexPart, String> {
+    match value {
+        Value::String(text) => {
+            let trimmed = text.trim();
+            let lower = trimmed.to_ascii_lowercase();
+            let (name, descending) = if let Some(name) = lower.strip_suffix(" desc") {
+                (&trimmed[..name.len()], true)
+            } else if let Some(name) = lower.strip_suffix(" asc") {
+                (&trimmed[..name.len()], false)
+            } else {
+                (trimmed, false)
+            };
+            Ok(IndexPart { key: IndexKey::Column(name.trim_end().to_string()), descending, nulls_first: None })
+        }
+        Value::Mapping(_) => {
+            let raw: RawIndexExpr =
+                serde_yaml::from_value(value.clone()).map_err(|e| format!("invalid index item: {e}"))?;
+            let descending = match raw.order.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                None | Some("asc") => false,
+                Some("desc") => true,
+                Some(other) => return Err(format!("index order \"{other}\" must be asc or desc")),
+            };
+            let key = match (raw.expr, raw.column) {
+                (Some(expr), None) => IndexKey::Expr(Expr::new(expr)),
+                (None, Some(column)) => IndexKey::Column(column),
+                _ => {
+                    return Err("an index item mapping needs exactly one of `column` or `expr`".into());
+                }
+            };
+            let nulls_first = match raw.nulls.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                None => None,
+                Some("first") => Some(true),
+                Some("last") => Some(false),
+                Some(other) => {
+                    return Err(format!("index nulls \"{other}\" must be first or last"));
+                }
+            };
+            // The default for the direction is no setting at all.
+            let nulls_first = nulls_first.filter(|first| *first != descending);
+            Ok(IndexPart { key, descending, nulls_first })
+        }
+        _ => Err("index columns must be column names or `{ expr: SQL }` items".into()),
+    }
+}
+
+/// `users.id` → (users, id); `users` → (users, primary key). A dotted name
+/// that is itself a table (a schema-qualified one) references its key.
+pub(super) fn split_reference(reference: &str, schema: &Schema) -> (String, Option<String>) {
+    if schema.tables.contains_key(reference) {
+        return (reference.to_string(), None);
+    }
+    match reference.rsplit_once('.') {
+        Some((table, column)) => (table.to_string(), Some(column.to_string())),
+        None => (reference.to_string(), None),
+    }
+}
+
+pub(super) fn is_unique_key(table: &Table, columns: &[String]) -> bool {
+    let same = |other: &[String]| {
+        let mut a = other.to_vec();
+        let mut b = columns.to_vec();
+        a.sort();
+        b.sort();
+        a == b
+    };
+    table.primary_key.as_ref().is_some_and(|pk| same(&pk.columns))
+        || table.uniques.values().any(|u| same(&u.columns))
+        || table.indexes.values().any(|i| {
+            i.unique
+                && i.predicate.is_none()
+                && i.parts.len() == columns.len()
+                && same(&i.columns().map(String::from).collect::<Vec<_>>())
+        })
+}

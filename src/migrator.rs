@@ -1,0 +1,197 @@
+//! [`Migrator`]: the run's sequence in one place, whatever the dialect:
+//! connect, scope, read the live schema, adapt and normalise the desired
+//! one, plan, apply, verify. The command line, the tests and the
+//! benchmarks all go through it.
+
+use crate::apply::{Applied, ApplyOptions};
+use crate::dialect::{self, ApplyRun, Connection, Dialect};
+use crate::error::{Error, Result};
+use crate::file;
+use crate::model;
+use crate::plan::Plan;
+use crate::schema::Schema;
+use crate::scope::Scope;
+use std::path::Path;
+
+/// A connection to a live database, and the part of it that is managed.
+///
+/// ```no_run
+/// let schema = dbshape::Schema::from_path("schema.yaml")?;
+/// let mut db = dbshape::Migrator::connect("sqlite:///app.db")?;
+/// let plan = db.plan(&schema)?;
+/// if !plan.is_empty() {
+///     db.apply(&plan, &dbshape::ApplyOptions::default())?;
+/// }
+/// # Ok::<(), dbshape::Error>(())
+/// ```
+pub struct Migrator {
+    conn: Box<dyn Connection>,
+    scope: Scope,
+}
+
+impl Migrator {
+    /// Connects to the database at `url`, any URL the command line accepts:
+    /// SQLAlchemy's (`sqlite:///app.db`, `postgresql+psycopg2://u@h/db`)
+    /// or a libpq `key=value` string. Nothing is created: a SQLite file that
+    /// does not exist reads as empty, and the first apply creates it.
+    pub fn connect(url: &str) -> Result<Migrator> {
+        Migrator::connect_with(url, Scope::default())
+    }
+
+    /// Connects, managing only `scope` (excluded tables, default schema).
+    pub fn connect_with(url: &str, scope: Scope) -> Result<Migrator> {
+        let conn = dialect::for_url(url)?.connect(url, &scope)?;
+        Ok(Migrator { conn, scope })
+    }
+
+    /// The database's dialect: `sqlite` or `postgresql`.
+    pub fn dialect(&self) -> &'static str {
+        self.conn.dialect().name()
+    }
+
+    /// The database's URL, password hidden.
+    pub fn url(&self) -> String {
+        self.conn.url()
+    }
+
+    /// What this migrator manages.
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// Reads the live schema (every table in scope; on PostgreSQL every
+    /// user schema), tables ordered parents first.
+    pub fn inspect(&mut self) -> Result<Schema> {
+        let mut live = self.conn.inspect(None)?;
+        self.scope.narrow(&mut live);
+        live.sort_tables_by_dependency();
+        Ok(Schema::from(live))
+    }
+
+    /// The plan that makes the database match `schema`.
+    pub fn plan(&mut self, schema: &Schema) -> Result<Plan> {
+        let file = self.prepare(schema)?;
+        let live = self.read(&file)?;
+        self.plan_towards(file, live)
+    }
+
+    /// The plan that makes the database match the schema file at `path`,
+    /// reading the database while the file is parsed. Problems of the file
+    /// are reported first.
+    pub fn plan_file(&mut self, path: impl AsRef<Path>) -> Result<Plan> {
+        let path = path.as_ref();
+        let conn = &mut self.conn;
+        let (file, everything) = std::thread::scope(|s| {
+            let loading = s.spawn(|| Schema::from_path(path));
+            let everything = conn.inspect(None);
+            (loading.join(), everything)
+        });
+        let file = file.unwrap_or_else(|_| Err(Error::Refused("reading the schema file failed".into())))?;
+        let file = self.prepare(&file)?;
+        let mut live = self.conn.restrict(everything?, &file);
+        self.scope.narrow(&mut live);
+        self.plan_towards(file, live)
+    }
+
+    /// The reverse of [`Migrator::plan`]: the plan that turns `schema` into
+    /// what this database holds (for comparing a file with a database in
+    /// that direction; it is not for applying here).
+    pub fn plan_from(&mut self, schema: &Schema) -> Result<Plan> {
+        let file = self.prepare(schema)?;
+        let live = self.read(&file)?;
+        let normalized = self.conn.normalize(file, &live)?;
+        dialect::build_plan(self.conn.dialect(), normalized, live)
+    }
+
+    /// Runs `plan` in one transaction. Refuses (running nothing) a plan with
+    /// destructive changes unless `options` allow them, and a plan that no
+    /// longer fits: under the lock the database is read again and
+    /// re-planned, and anything but the same plan (or nothing left to do,
+    /// reported as [`Applied::already_in_sync`]) stops the apply. After
+    /// committing, the database is read once more: it must match.
+    pub fn apply(&mut self, plan: &Plan, options: &ApplyOptions) -> Result<Applied> {
+        if plan.dialect() != self.dialect() {
+            return Err(Error::Refused(format!(
+                "the plan is for {}, the database is {}; nothing was changed",
+                plan.dialect(),
+                self.dialect()
+            )));
+        }
+        let destructive = plan.destructive().len();
+        if destructive > 0 && !options.allow_destructive {
+            return Err(Error::Refused(format!(
+                "the plan has {destructive} destructive change{} and they are not allowed \
+                 (ApplyOptions::allow_destructive); nothing was changed",
+                if destructive == 1 { "" } else { "s" }
+            )));
+        }
+        let applied = self.conn.apply(plan, &ApplyRun { options, scope: &self.scope })?;
+        if !applied.already_in_sync {
+            // Principle: apply → plan prints nothing. Verify it instead of trusting it.
+            let live = self.read(plan.desired())?;
+            let after = dialect::build_plan(self.conn.dialect(), live, plan.desired().clone())?;
+            if !after.is_empty() {
+                let remaining: Vec<String> = after.changes().map(|c| c.to_string()).collect();
+                return Err(Error::Refused(format!(
+                    "the apply committed, but the database still differs from the schema ({}); \
+                     this is a dbshape bug, please report it",
+                    remaining.join("; ")
+                )));
+            }
+        }
+        Ok(applied)
+    }
+
+    fn prepare(&self, schema: &Schema) -> Result<model::Schema> {
+        prepare(self.conn.dialect(), schema, &self.scope)
+    }
+
+    /// The live schema in `within`'s scope.
+    fn read(&mut self, within: &model::Schema) -> Result<model::Schema> {
+        let mut live = self.conn.inspect(Some(within))?;
+        self.scope.narrow(&mut live);
+        Ok(live)
+    }
+
+    fn plan_towards(&mut self, file: model::Schema, live: model::Schema) -> Result<Plan> {
+        let desired = self.conn.normalize(file, &live)?;
+        dialect::build_plan(self.conn.dialect(), live, desired)
+    }
+}
+
+/// A schema file's schema made ready to compare in `dialect`: its names
+/// checked against the dialect's limit, the excluded tables taken out, and
+/// adapted to what the dialect stores (refusing what it can't).
+fn prepare(dialect: &dyn Dialect, schema: &Schema, scope: &Scope) -> Result<model::Schema> {
+    if let Some(limit) = dialect.identifier_limit() {
+        file::check_name_lengths(schema.model(), schema.source(), limit, dialect.title())?;
+    }
+    let mut model = schema.model().clone();
+    scope.narrow(&mut model);
+    dialect.adapt(&model)
+}
+
+impl Plan {
+    /// The plan that turns `from` into `to` on `dialect` (a name such as
+    /// `sqlite` or `postgresql`), without a database: schema files are
+    /// compared as the dialect would store them, as far as that is known
+    /// offline (on PostgreSQL, as written). Tables `scope` excludes are
+    /// left out on both sides.
+    pub fn between(dialect: &str, from: &Schema, to: &Schema, scope: &Scope) -> Result<Plan> {
+        let dialect = dialect::named(dialect)?;
+        let (from, to) = (prepare(dialect, from, scope)?, prepare(dialect, to, scope)?);
+        dialect::build_plan(dialect, from, to)
+    }
+}
+
+/// Whether `text` is a database URL (or connection string) rather than,
+/// say, a file name.
+pub fn is_database_url(text: &str) -> bool {
+    text.contains("://") || dialect::for_url(text).is_ok()
+}
+
+/// Every dialect's name and its aliases, the embedded default (`sqlite`)
+/// first.
+pub fn dialects() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+    dialect::all()
+}

@@ -1,0 +1,43 @@
+//! The stable JSON plan document (`plan --format json`, documented in the
+//! README). Its shape changes only with [`JSON_FORMAT_VERSION`].
+
+use super::Plan;
+use serde_json::{Value, json};
+
+/// JSON document version; bumped on any incompatible change.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+pub(super) fn document(plan: &Plan) -> Value {
+    let mut index = 0;
+    let steps: Vec<Value> = plan
+        .steps()
+        .iter()
+        .map(|step| {
+            let changes: Vec<Value> = step
+                .changes
+                .iter()
+                .map(|change| {
+                    index += 1;
+                    json!({
+                        "kind": change.kind(),
+                        "table": change.table(),
+                        "object": change.object(),
+                        "description": change.to_string(),
+                        "destructive": change.destructive().is_some(),
+                        "destructive_reason": change.destructive(),
+                    })
+                })
+                .collect();
+            json!({ "changes": changes, "note": step.note, "sql": step.statements().collect::<Vec<_>>() })
+        })
+        .collect();
+    json!({
+        "format_version": JSON_FORMAT_VERSION,
+        "dialect": plan.dialect(),
+        "in_sync": plan.is_empty(),
+        "change_count": index,
+        "destructive_count": plan.destructive().len(),
+        "steps": steps,
+        "sql": plan.statements().collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,102 @@
+//! [`Schema`]: a database schema as the library hands it around: read from
+//! a schema.yaml file or text, or from a live database, and written back as
+//! schema.yaml. The tables, columns and keys themselves are the
+//! dialect-neutral [`model`](mod@crate::model).
+
+use crate::error::Result;
+use crate::file::{self, Source};
+use crate::model;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A database schema: what a schema.yaml file says, or what a database
+/// holds.
+///
+/// ```
+/// let schema = dbshape::Schema::from_yaml_str(
+///     "tables:\n  users:\n    columns:\n      id: { type: integer, primary_key: true }\n",
+/// )?;
+/// assert_eq!(schema.model().tables.len(), 1);
+/// assert!(schema.to_yaml_string().starts_with("tables:\n  users:\n"));
+/// # Ok::<(), dbshape::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Schema {
+    model: model::Schema,
+    /// The text it was read from, to locate problems found later.
+    source: Option<Arc<SourceText>>,
+}
+
+#[derive(Debug)]
+struct SourceText {
+    path: PathBuf,
+    text: String,
+}
+
+/// The name text from no file goes by in messages.
+const NO_FILE: &str = "<string>";
+
+impl Schema {
+    /// Reads and validates a schema file. Every problem is reported at
+    /// once, each with its line (see [`Error::Schema`](crate::Error::Schema)).
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Schema> {
+        let path = path.as_ref();
+        let text = file::read(path)?;
+        Schema::load(text, path)
+    }
+
+    /// Validates schema.yaml text. Problems are located as in a file named
+    /// `<string>`.
+    pub fn from_yaml_str(text: &str) -> Result<Schema> {
+        Schema::load(text.to_string(), Path::new(NO_FILE))
+    }
+
+    fn load(text: String, path: &Path) -> Result<Schema> {
+        let model = file::load_str(&text, path)?;
+        Ok(Schema { model, source: Some(Arc::new(SourceText { path: path.to_path_buf(), text })) })
+    }
+
+    /// The schema as schema.yaml text, tables in this schema's order (a
+    /// file's own order; parents before children for a schema read from a
+    /// database), short forms where the conventional names allow.
+    pub fn to_yaml_string(&self) -> String {
+        file::render_in_order(&self.model)
+    }
+
+    /// The tables, columns, keys and types.
+    pub fn model(&self) -> &model::Schema {
+        &self.model
+    }
+
+    /// The model, taken out.
+    pub fn into_model(self) -> model::Schema {
+        self.model
+    }
+
+    /// The text the schema was read from; `None` for a schema read from a
+    /// database.
+    pub fn source_text(&self) -> Option<&str> {
+        self.source.as_deref().map(|source| source.text.as_str())
+    }
+
+    /// Where the schema was read from, for locating problems.
+    pub(crate) fn source(&self) -> Source<'_> {
+        match &self.source {
+            Some(source) => Source { path: &source.path, text: &source.text },
+            None => Source { path: Path::new(NO_FILE), text: "" },
+        }
+    }
+}
+
+impl From<model::Schema> for Schema {
+    fn from(model: model::Schema) -> Schema {
+        Schema { model, source: None }
+    }
+}
+
+/// Schemas are equal when their models are, wherever they came from.
+impl PartialEq for Schema {
+    fn eq(&self, other: &Schema) -> bool {
+        self.model == other.model
+    }
+}
