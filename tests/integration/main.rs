@@ -3,11 +3,13 @@
 
 mod harness;
 
+mod architecture;
 mod cli;
 mod destructive;
 mod errors;
 mod faults;
 mod hostile;
+mod library;
 mod postgres;
 mod random;
 mod rebuild;
