@@ -86,8 +86,9 @@ impl Migrator {
             let everything = conn.inspect(None);
             (loading.join(), everything)
         });
-        let file = file.unwrap_or_else(|_| Err(Error::Refused("reading the schema file failed".into())))?;
-        let file = self.prepare(&file)?;
+        let loaded = file.unwrap_or_else(|_| Err(Error::Refused("reading the schema file failed".into())))?;
+        let file = self.prepare(&loaded)?;
+        drop(loaded);
         let mut live = self.conn.restrict(everything?, &file);
         self.scope.narrow(&mut live);
         self.plan_towards(file, live)
@@ -168,7 +169,7 @@ fn prepare(dialect: &dyn Dialect, schema: &Schema, scope: &Scope) -> Result<mode
     }
     let mut model = schema.model().clone();
     scope.narrow(&mut model);
-    dialect.adapt(&model)
+    dialect.adapt(model)
 }
 
 impl Plan {
@@ -194,4 +195,18 @@ pub fn is_database_url(text: &str) -> bool {
 /// first.
 pub fn dialects() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
     dialect::all()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Applications move a migrator to a worker thread and put errors in
+    /// boxes that must be `Send + Sync`.
+    #[test]
+    fn migrators_and_errors_cross_threads() {
+        fn send<T: Send>() {}
+        fn send_sync<T: Send + Sync + 'static>() {}
+        send::<super::Migrator>();
+        send_sync::<crate::Error>();
+        send_sync::<crate::Plan>();
+    }
 }

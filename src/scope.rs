@@ -40,7 +40,7 @@ impl Scope {
     }
 
     /// The default schema set with [`Scope::default_schema`], if any.
-    pub fn schema(&self) -> Option<&str> {
+    pub fn default_schema_name(&self) -> Option<&str> {
         self.default_schema.as_deref()
     }
 

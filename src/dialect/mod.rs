@@ -71,7 +71,7 @@ pub(crate) trait Dialect: Sync {
 
     /// A schema file's schema as this dialect stores it, as far as that is
     /// known without a database; refuses what the dialect cannot store.
-    fn adapt(&self, schema: &Schema) -> Result<Schema>;
+    fn adapt(&self, schema: Schema) -> Result<Schema>;
 
     /// The steps that carry out `diff`, and the checks to run before
     /// committing them. `desired` is the schema the diff arrives at.
@@ -130,7 +130,7 @@ pub(crate) fn for_url(url: &str) -> Result<&'static dyn Dialect> {
 pub(crate) fn named(name: &str) -> Result<&'static dyn Dialect> {
     let name = name.to_ascii_lowercase();
     DIALECTS.iter().copied().find(|d| d.name() == name || d.aliases().contains(&name.as_str())).ok_or_else(|| {
-        Error::Refused(format!("unknown dialect \"{name}\" (known: {})", names().collect::<Vec<_>>().join(", ")))
+        Error::Unsupported(format!("unknown dialect \"{name}\" (known: {})", names().collect::<Vec<_>>().join(", ")))
     })
 }
 
@@ -180,6 +180,7 @@ mod tests {
         assert_eq!(name("POSTGRES://u@h/db").unwrap(), "postgresql");
         assert_eq!(name("host=db dbname=app").unwrap(), "postgresql");
         assert!(name("app.db").is_err());
+        assert!(name("mssql://x").is_err());
         let error = for_url("oracle://bob:s3cret@db/app").err().unwrap().to_string();
         assert!(error.contains("unsupported database \"oracle\" (supported: sqlite, postgresql)"), "{error}");
         assert!(!error.contains("s3cret"), "{error}");

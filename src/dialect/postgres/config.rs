@@ -311,6 +311,8 @@ mod tests {
         assert_eq!(without_driver("postgresql+psycopg2://u@h/db"), "postgresql://u@h/db");
         assert_eq!(without_driver("postgres://u@h/db"), "postgresql://u@h/db");
         assert_eq!(without_driver("host=h dbname=db"), "host=h dbname=db");
+        let shown = crate::dialect::redact(&without_driver("postgres://bob:s3cret@db/app"));
+        assert_eq!(shown, "postgresql://bob:***@db/app");
     }
 
     #[test]

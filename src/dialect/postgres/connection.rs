@@ -36,7 +36,7 @@ impl PostgresConnection {
                 settings.config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls)).map_err(connect_error)?
             }
         };
-        if let Some(schema) = scope.schema() {
+        if let Some(schema) = scope.default_schema_name() {
             client
                 .execute("SELECT set_config('search_path', $1, false)", &[&quote_ident(schema)])
                 .map_err(connect_error)?;
@@ -45,7 +45,7 @@ impl PostgresConnection {
             client.query_one("SELECT current_schema()", &[]).map_err(connect_error)?.get(0);
         let default_schema = default_schema.ok_or_else(|| Error::Connect {
             what: display.clone(),
-            cause: DatabaseError::message(match scope.schema() {
+            cause: DatabaseError::message(match scope.default_schema_name() {
                 Some(schema) => format!("schema \"{schema}\" does not exist"),
                 None => "the search_path names no existing schema to manage".into(),
             }),

@@ -70,8 +70,8 @@ impl Dialect for Postgres {
 
     /// Files are compared as written: only the server knows its spelling,
     /// which [`Connection::normalize`] asks for.
-    fn adapt(&self, schema: &Schema) -> Result<Schema> {
-        Ok(schema.clone())
+    fn adapt(&self, schema: Schema) -> Result<Schema> {
+        Ok(schema)
     }
 
     fn plan(&self, diff: &Diff, _desired: &Schema) -> Result<(Vec<Step>, Vec<PlanCheck>)> {

@@ -39,7 +39,7 @@ fn path_of(url: &str) -> Result<Option<PathBuf>> {
 impl SqliteConnection {
     pub(crate) fn open(url: &str, scope: &Scope) -> Result<SqliteConnection> {
         let path = path_of(url)?;
-        if let Some(schema) = scope.schema() {
+        if let Some(schema) = scope.default_schema_name() {
             return Err(Error::Unsupported(format!(
                 "a default schema (\"{schema}\") is a PostgreSQL setting: SQLite has no schemas"
             )));

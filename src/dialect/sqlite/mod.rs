@@ -51,7 +51,7 @@ impl Dialect for Sqlite {
         self
     }
 
-    fn adapt(&self, schema: &Schema) -> Result<Schema> {
+    fn adapt(&self, schema: Schema) -> Result<Schema> {
         normalize::adapt(schema)
     }
 

@@ -8,13 +8,12 @@
 use crate::error::{Error, Result};
 use crate::model::{Schema, SqlType};
 
-pub(super) fn adapt(desired: &Schema) -> Result<Schema> {
-    if let Some(name) = desired.enums.keys().next() {
+pub(super) fn adapt(mut schema: Schema) -> Result<Schema> {
+    if let Some(name) = schema.enums.keys().next() {
         return Err(Error::Unsupported(format!(
             "enum \"{name}\": enum types exist on PostgreSQL only; on SQLite use text with a check"
         )));
     }
-    let mut schema = desired.clone();
     // Extensions are a PostgreSQL notion; SQLite has nothing to install.
     schema.extensions.clear();
     for table in schema.tables.values_mut() {
