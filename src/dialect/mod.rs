@@ -8,7 +8,8 @@
 //!
 //! A folder (`sqlite/`, `postgres/`) holds the connection and URL handling,
 //! inspector, normaliser, planner and executor of one dialect; adding a
-//! dialect is adding a folder and one line to [`DIALECTS`]. What every
+//! dialect is adding a folder, its `mod` line and its entry in
+//! [`DIALECTS`]. What every
 //! executor shares (re-planning under the lock, running the statements) is
 //! in [`apply`]; URL helpers are in [`url`]. Nothing outside this folder
 //! names a dialect.
