@@ -3,24 +3,28 @@
 //! names, reporting every problem with the YAML path it concerns.
 
 use super::checks::{check_expressions, check_names};
+use super::locator::Locator;
 use super::parse::{is_unique_key, parse_default, parse_index_part, parse_primary_key, parse_type, split_reference};
 use super::problems::Problems;
 use super::raw::{RawColumn, RawFile, RawForeignKey, RawIndex, RawTable};
 use crate::model::{
-    Check, Column, Expr, ForeignKey, Index, IndexKey, PrimaryKey, ReferentialAction, Schema, SqlType, Table, Unique,
-    naming,
+    Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, Literal, PrimaryKey, ReferentialAction, Schema,
+    SqlType, Table, Unique, naming,
 };
 use crate::suggest::did_you_mean;
 
 /// Converts a whole file, reporting its problems to `problems`.
 pub(super) fn convert(problems: &mut Problems, raw: RawFile) -> Schema {
-    Converter { problems, enums: Vec::new() }.convert(raw)
+    Converter { problems, enums: Vec::new(), float_defaults: Vec::new() }.convert(raw)
 }
 
 struct Converter<'p, 'a> {
     problems: &'p mut Problems<'a>,
     /// The file's enum type names.
     enums: Vec<String>,
+    /// (table, column) of defaults written as plain floats, whose exact
+    /// text (`0.00`, not `0.0`) is read from the file afterwards.
+    float_defaults: Vec<(String, String)>,
 }
 
 impl Converter<'_, '_> {
@@ -62,9 +66,40 @@ impl Converter<'_, '_> {
             schema.tables.insert(name.clone(), table);
         }
         self.resolve_foreign_keys(&mut schema, &raw_tables);
+        self.keep_float_texts(&mut schema);
         check_names(self.problems, &schema);
         check_expressions(self.problems, &schema);
         schema
+    }
+
+    /// A plain float default is the number serde read, written the way the
+    /// file wrote it: `default: 0.00` stays `0.00`, so the database gets
+    /// exactly that (and `inspect` writes it back the same).
+    fn keep_float_texts(&mut self, schema: &mut Schema) {
+        if self.float_defaults.is_empty() {
+            return;
+        }
+        let path = |t: &str, c: &str| ["tables", t, "columns", c, "default"].map(String::from).to_vec();
+        let wanted = self.float_defaults.iter().map(|(t, c)| path(t, c)).collect();
+        let texts = Locator::plain_scalars(self.problems.text, wanted);
+        for (t, c) in std::mem::take(&mut self.float_defaults) {
+            let column = schema.tables.get_mut(&t).and_then(|table| table.columns.get_mut(&c));
+            let Some(Column { default: Some(DefaultValue::Literal(Literal::Float(read))), .. }) = column else {
+                continue;
+            };
+            let numeric = |text: &str| {
+                text.bytes()
+                    .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+                    .then(|| text.parse::<f64>().ok())
+                    .flatten()
+            };
+            if let Some(written) = texts.get(&path(&t, &c))
+                && numeric(written).is_some()
+                && numeric(written) == numeric(read)
+            {
+                *read = written.clone();
+            }
+        }
     }
 
     fn table(&mut self, name: &str, raw: &RawTable) -> Table {
@@ -74,14 +109,16 @@ impl Converter<'_, '_> {
         if name.is_empty() {
             self.report(&["tables"], "a table name is empty", None);
         }
-        let raw_columns = raw.columns.clone().unwrap_or_default().0;
-        if raw_columns.is_empty() {
+        // `columns: {}` is a table without columns (PostgreSQL has them);
+        // no `columns:` at all is more likely a mistake.
+        if raw.columns.is_none() {
             self.report(
                 &["tables", name],
                 format!("table \"{name}\" has no columns"),
-                Some("add a `columns:` mapping"),
+                Some("add a `columns:` mapping (`columns: {}` for a table without columns)"),
             );
         }
+        let raw_columns = raw.columns.clone().unwrap_or_default().0;
         let mut pk_columns = Vec::new();
         for (column_name, raw_column) in &raw_columns {
             let column = self.column(&mut table, column_name, raw_column);
@@ -229,6 +266,9 @@ impl Converter<'_, '_> {
             );
         }
         if let Some(value) = &raw.default {
+            if value.as_f64().is_some() && value.as_i64().is_none() {
+                self.float_defaults.push((t.clone(), name.to_string()));
+            }
             match parse_default(value) {
                 Ok(default) => column.default = default,
                 Err(message) => self.report(

@@ -1,10 +1,11 @@
 //! Where each key of a YAML document is, so that errors found after
 //! deserialisation (an unknown column in an index, a dangling foreign key)
-//! can still point at a line, and where a repeated key repeats.
+//! can still point at a line, and where a repeated key repeats; and the
+//! exact text of plain scalars, which serde reads as numbers.
 
 use std::collections::{HashMap, HashSet};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
+use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 /// 1-based line and column of a key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,6 +33,17 @@ impl Locator {
         builder.locator
     }
 
+    /// The text of the plain (unquoted) scalar values at the `wanted` paths:
+    /// `0.00` as written, where serde only says "the number 0".
+    pub fn plain_scalars(text: &str, wanted: HashSet<Vec<String>>) -> HashMap<Vec<String>, String> {
+        let mut builder = Builder { wanted, ..Builder::default() };
+        let mut parser = Parser::new_from_str(text);
+        if parser.load(&mut builder, false).is_err() {
+            return HashMap::new();
+        }
+        builder.scalars
+    }
+
     /// The position of the key at `path`, or of its nearest located ancestor.
     pub fn find(&self, path: &[&str]) -> Option<Position> {
         let mut path: Vec<String> = path.iter().map(|s| s.to_string()).collect();
@@ -54,6 +66,9 @@ struct Builder {
     locator: Locator,
     stack: Vec<Frame>,
     path: Vec<String>,
+    /// Paths whose plain scalar values are kept in `scalars`.
+    wanted: HashSet<Vec<String>>,
+    scalars: HashMap<Vec<String>, String>,
 }
 
 impl Builder {
@@ -85,7 +100,7 @@ impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, event: Event, mark: Marker) {
         let position = Position { line: mark.line(), column: mark.col() + 1 };
         match event {
-            Event::Scalar(text, ..) => {
+            Event::Scalar(text, style, ..) => {
                 if let Some(Frame::Mapping { key: key @ None, seen }) = self.stack.last_mut() {
                     self.path.push(text.clone());
                     if seen.insert(text.clone()) {
@@ -95,6 +110,9 @@ impl MarkedEventReceiver for Builder {
                     }
                     *key = Some(text);
                     return;
+                }
+                if style == TScalarStyle::Plain && self.wanted.contains(&self.path) {
+                    self.scalars.insert(self.path.clone(), text);
                 }
                 self.value_start();
                 self.value_done();

@@ -88,7 +88,11 @@ fn render_table(out: &mut String, table: &Table, widths: &mut Widths) {
     };
     let folded_check = |c: &str| table.checks.get(&naming::check(t, c));
 
-    out.push_str("    columns:\n");
+    if table.columns.is_empty() {
+        out.push_str("    columns: {}\n");
+    } else {
+        out.push_str("    columns:\n");
+    }
     let keys: Vec<String> = table.columns.keys().map(|c| format!("{}:", scalar(c))).collect();
     let width = widths.fit(t, "columns", keys.iter().map(|k| k.chars().count()).max().unwrap_or(0));
     for (column, key) in table.columns.values().zip(&keys) {

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod adoption;
 mod architecture;
 mod cli;
 mod destructive;

@@ -12,8 +12,8 @@ use crate::error::{DatabaseError, Error, Result};
 use crate::model::Schema;
 use crate::plan::Plan;
 use crate::scope::Scope;
-use crate::sql::quote_ident;
-use postgres::{Client, NoTls};
+use crate::sql::{quote_ident, quote_literal};
+use postgres::{Client, NoTls, SimpleQueryMessage};
 
 pub(crate) struct PostgresConnection {
     pub(super) client: Client,
@@ -36,13 +36,27 @@ impl PostgresConnection {
                 settings.config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls)).map_err(connect_error)?
             }
         };
+        // Constants (a timestamptz default, an interval) print in the
+        // session's settings: make them the same on every machine. One round
+        // trip with reading the default schema.
+        let mut setup =
+            String::from("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; ");
         if let Some(schema) = scope.default_schema_name() {
-            client
-                .execute("SELECT set_config('search_path', $1, false)", &[&quote_ident(schema)])
-                .map_err(connect_error)?;
+            setup.push_str(&format!(
+                "SELECT set_config('search_path', {}, false); ",
+                quote_literal(&quote_ident(schema))
+            ));
         }
-        let default_schema: Option<String> =
-            client.query_one("SELECT current_schema()", &[]).map_err(connect_error)?.get(0);
+        setup.push_str("SELECT current_schema()");
+        let replies = client.simple_query(&setup).map_err(connect_error)?;
+        let current_schema = replies
+            .iter()
+            .filter_map(|reply| match reply {
+                SimpleQueryMessage::Row(row) => Some(row),
+                _ => None,
+            })
+            .last();
+        let default_schema = current_schema.and_then(|row| row.get(0)).map(str::to_string);
         let default_schema = default_schema.ok_or_else(|| Error::Connect {
             what: display.clone(),
             cause: DatabaseError::message(match scope.default_schema_name() {

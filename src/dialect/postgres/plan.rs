@@ -369,10 +369,13 @@ pub(super) fn type_sql(sql_type: &SqlType) -> String {
     }
 }
 
+/// A default as SQL. An expression is parenthesised: a column's DEFAULT
+/// takes only a restricted expression (`now() AT TIME ZONE 'utc'` must be
+/// wrapped).
 fn default_sql(default: &DefaultValue) -> String {
     match default {
         DefaultValue::Literal(literal) => literal.to_string(),
-        DefaultValue::Expr(expr) => expr.to_string(),
+        DefaultValue::Expr(expr) => format!("({})", expr.unwrapped()),
     }
 }
 

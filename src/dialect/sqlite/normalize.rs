@@ -17,6 +17,12 @@ pub(super) fn adapt(mut schema: Schema) -> Result<Schema> {
     // Extensions are a PostgreSQL notion; SQLite has nothing to install.
     schema.extensions.clear();
     for table in schema.tables.values_mut() {
+        if table.columns.is_empty() {
+            return Err(Error::Unsupported(format!(
+                "table \"{}\" has no columns, which SQLite does not allow",
+                table.name
+            )));
+        }
         table.comment = None;
         for column in table.columns.values_mut() {
             if column.generated.is_some() {

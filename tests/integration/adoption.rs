@@ -1,0 +1,115 @@
+//! Databases dbshape did not create: built by hand, by an ORM or from a
+//! dump. For each feature: (1) `inspect` succeeds and `plan` against the
+//! same database prints no changes; (2) the inspected file builds an empty
+//! database whose `inspect` is byte-identical; (3) changing the feature in
+//! the file plans the exact change, keeps the data and converges.
+
+use crate::harness::Test;
+
+/// Properties (1) and (2) for a database built by `sql`; returns the
+/// inspected file, which is also `t`'s schema.yaml afterwards.
+pub fn adopt(t: &Test, sql: &str) -> String {
+    t.sql(sql);
+    let inspected = t.run(&["inspect"]).success().stdout;
+    t.schema(&inspected);
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.starts_with("No changes"), "(1) inspect → plan:\n{plan}\n{inspected}");
+    let fresh = if t.is_postgres() { Test::postgres().expect("a second database") } else { Test::sqlite() };
+    fresh.schema(&inspected);
+    fresh.apply();
+    let again = fresh.run(&["inspect"]).success().stdout;
+    assert_eq!(again, inspected, "(2) the inspected file rebuilds the same database");
+    inspected
+}
+
+/// Property (3): `from` → `to` in the file plans `expected` (text found in
+/// the plan), applies, and converges.
+pub fn change(t: &Test, file: &str, from: &str, to: &str, expected: &[&str]) {
+    assert!(file.contains(from), "{from:?} is not in:\n{file}");
+    t.schema(&file.replacen(from, to, 1));
+    let plan = t.run(&["plan"]).success().stdout;
+    for text in expected {
+        assert!(plan.contains(text), "(3) the plan lacks {text:?}:\n{plan}");
+    }
+    t.run(&["apply", "--yes"]).success();
+    t.assert_in_sync();
+}
+
+#[test]
+fn postgres_defaults_that_need_parentheses() {
+    let Some(t) = Test::postgres() else { return };
+    let file = adopt(&t, "CREATE TABLE t (id integer PRIMARY KEY, at timestamp DEFAULT (now() AT TIME ZONE 'utc'));");
+    t.sql("INSERT INTO t (id) VALUES (1)");
+    change(&t, &file, "'utc'", "'cet'", &["SET DEFAULT (now() AT TIME ZONE 'cet'::text)"]);
+    assert_eq!(t.count("t"), 1);
+}
+
+#[test]
+fn postgres_literal_defaults_keep_their_exact_text() {
+    let Some(t) = Test::postgres() else { return };
+    let file = adopt(
+        &t,
+        "CREATE TABLE t (id integer PRIMARY KEY, amount numeric(12,2) DEFAULT 0.00, rate numeric DEFAULT -1.50,
+           tiny numeric(20,10) DEFAULT 1e-7, f8 double precision DEFAULT 0.1, m money DEFAULT 12.34,
+           iv interval DEFAULT '1 year 2 mons', ts timestamp DEFAULT '0001-01-01 00:00:00',
+           tsz timestamptz DEFAULT '2020-06-01 12:00:00+02', bits varbit DEFAULT B'101', arr integer[] DEFAULT '{1,2}',
+           j jsonb DEFAULT '{\"a\": 1}', t3 varchar(10) DEFAULT '007', yes text DEFAULT 'yes');",
+    );
+    assert!(file.contains("default: 0.00 }") && file.contains("default: -1.50 }"), "{file}");
+    // Time stamps with a zone are read in UTC, whatever the server's zone.
+    assert!(file.contains("default: \"2020-06-01 10:00:00+00\""), "{file}");
+    assert_eq!(t.query("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adnum = 2"), [["0.00"]]);
+    t.sql("INSERT INTO t (id) VALUES (1)");
+    change(&t, &file, "default: 0.00 }", "default: 0.10 }", &["SET DEFAULT 0.10;"]);
+    assert_eq!(t.query("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adnum = 2"), [["0.10"]]);
+    assert_eq!(t.count("t"), 1);
+}
+
+#[test]
+fn a_float_default_written_by_hand_keeps_its_text() {
+    Test::each(|t| {
+        t.schema(
+            "tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n      \
+             a: { type: \"numeric(12,2)\", default: 0.00 }\n      b: { type: numeric, default: 1.50 }\n",
+        );
+        let plan = t.run(&["plan"]).success().stdout;
+        assert!(plan.contains("DEFAULT 0.00") && plan.contains("DEFAULT 1.50"), "{plan}");
+        t.apply();
+        t.assert_in_sync();
+        let inspected = t.run(&["inspect"]).success().stdout;
+        assert!(inspected.contains("default: 0.00 }") && inspected.contains("default: 1.50 }"), "{inspected}");
+    });
+}
+
+#[test]
+fn sqlite_literal_defaults_keep_their_exact_text() {
+    let t = Test::sqlite();
+    adopt(
+        &t,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, n NUMERIC DEFAULT 0.00, r REAL DEFAULT -1.50, e NUMERIC DEFAULT 1e3,
+           s TEXT DEFAULT '0.00', x BLOB DEFAULT x'00ff');",
+    );
+}
+
+#[test]
+fn postgres_tables_without_columns() {
+    let Some(t) = Test::postgres() else { return };
+    let file = adopt(&t, "CREATE TABLE marker (); CREATE TABLE t (id integer PRIMARY KEY);");
+    assert!(file.contains("  marker:\n    columns: {}\n"), "{file}");
+    change(&t, &file, "columns: {}", "columns:\n      note: text", &["+ add column marker.note text"]);
+    // And back to none: the column is dropped (destructive, as ever).
+    t.schema(&file);
+    t.run(&["apply", "--yes", "--allow-destructive"]).success();
+    t.assert_in_sync();
+}
+
+#[test]
+fn sqlite_refuses_a_table_without_columns() {
+    let t = Test::sqlite();
+    t.schema("tables:\n  marker:\n    columns: {}\n");
+    t.run(&["plan"]).code(2).stderr_has("table \"marker\" has no columns, which SQLite does not allow");
+    assert!(!t.db_path().exists());
+    // Leaving `columns:` out altogether is still a mistake.
+    t.schema("tables:\n  marker: {}\n");
+    t.run(&["plan"]).code(2).stderr_has("has no columns").stderr_has("columns: {}");
+}
