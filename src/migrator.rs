@@ -167,6 +167,9 @@ fn prepare(dialect: &dyn Dialect, schema: &Schema, scope: &Scope) -> Result<mode
     if let Some(limit) = dialect.identifier_limit() {
         file::check_name_lengths(schema.model(), schema.source(), limit, dialect.title())?;
     }
+    if dialect.folds_case() {
+        file::check_case_collisions(schema.model(), schema.source(), dialect.title())?;
+    }
     let mut model = schema.model().clone();
     scope.narrow(&mut model);
     dialect.adapt(model)

@@ -67,6 +67,11 @@ pub(crate) trait Dialect: Sync {
         None
     }
 
+    /// Whether names that differ only in ASCII case are one name.
+    fn folds_case(&self) -> bool {
+        false
+    }
+
     /// The differ's rules for this dialect.
     fn hooks(&self) -> &dyn DiffHooks;
 

@@ -67,45 +67,9 @@ pub(super) fn check_names(problems: &mut Problems, schema: &Schema) {
         }
     }
     check_characters(problems, schema);
-    let mut global: HashMap<String, String> =
-        schema.tables.keys().map(|t| (t.to_lowercase(), format!("table \"{t}\""))).collect();
+    name_collisions(problems, schema, &|name| name.to_string(), None);
     for table in schema.tables.values() {
         let t = table.name.as_str();
-        let mut names: Vec<(&str, String, Vec<&str>)> = Vec::new();
-        if let Some(pk) = &table.primary_key {
-            names.push((&pk.name, format!("primary key of \"{t}\""), vec!["tables", t, "primary_key"]));
-        }
-        for u in table.uniques.values() {
-            names.push((
-                &u.name,
-                format!("unique constraint \"{}\" of \"{t}\"", u.name),
-                vec!["tables", t, "uniques", &u.name],
-            ));
-        }
-        for i in table.indexes.values() {
-            names.push((&i.name, format!("index \"{}\" of \"{t}\"", i.name), vec!["tables", t, "indexes", &i.name]));
-        }
-        for (name, what, path) in names {
-            if let Some(previous) = global.insert(name.to_lowercase(), what.clone()) {
-                problems.report(
-                    &path,
-                    format!("the name \"{name}\" of the {what} is already used by the {previous}"),
-                    Some("index, key and table names must be unique in the database"),
-                );
-            }
-        }
-        let mut local: HashMap<String, &str> = HashMap::new();
-        for (name, kind) in
-            table.checks.keys().map(|n| (n, "check")).chain(table.foreign_keys.keys().map(|n| (n, "foreign key")))
-        {
-            if let Some(previous) = local.insert(name.to_lowercase(), kind) {
-                problems.report(
-                    &["tables", t],
-                    format!("the {kind} name \"{name}\" is already used by a {previous} in table \"{t}\""),
-                    None,
-                );
-            }
-        }
         if let Some(old) = &table.renamed_from
             && schema.tables.contains_key(old)
         {
@@ -141,6 +105,83 @@ pub(super) fn check_names(problems: &mut Problems, schema: &Schema) {
         }
     }
 }
+/// Names that must be unique: tables, indexes and keys in the database,
+/// checks and foreign keys in their table, and (where names are folded)
+/// columns in their table; compared as `fold` makes them. `why` explains a
+/// collision that only folding makes.
+fn name_collisions(problems: &mut Problems, schema: &Schema, fold: &dyn Fn(&str) -> String, why: Option<&str>) {
+    let hint = |default: &str| why.unwrap_or(default).to_string();
+    let mut global: HashMap<String, String> = HashMap::new();
+    for t in schema.tables.keys() {
+        if let Some(previous) = global.insert(fold(t), format!("table \"{t}\"")) {
+            problems.report(
+                &["tables", t],
+                format!("the name of table \"{t}\" is already used by the {previous}"),
+                Some(&hint("table names must be unique")),
+            );
+        }
+    }
+    for table in schema.tables.values() {
+        let t = table.name.as_str();
+        if why.is_some() {
+            let mut columns: HashMap<String, &str> = HashMap::new();
+            for c in table.columns.keys() {
+                if let Some(previous) = columns.insert(fold(c), c) {
+                    problems.report(
+                        &["tables", t, "columns", c],
+                        format!("column \"{t}.{c}\" has the name of column \"{t}.{previous}\""),
+                        why,
+                    );
+                }
+            }
+        }
+        let mut names: Vec<(&str, String, Vec<&str>)> = Vec::new();
+        if let Some(pk) = &table.primary_key {
+            names.push((&pk.name, format!("primary key of \"{t}\""), vec!["tables", t, "primary_key"]));
+        }
+        for u in table.uniques.values() {
+            names.push((
+                &u.name,
+                format!("unique constraint \"{}\" of \"{t}\"", u.name),
+                vec!["tables", t, "uniques", &u.name],
+            ));
+        }
+        for i in table.indexes.values() {
+            names.push((&i.name, format!("index \"{}\" of \"{t}\"", i.name), vec!["tables", t, "indexes", &i.name]));
+        }
+        for (name, what, path) in names {
+            if let Some(previous) = global.insert(fold(name), what.clone()) {
+                problems.report(
+                    &path,
+                    format!("the name \"{name}\" of the {what} is already used by the {previous}"),
+                    Some(&hint("index, key and table names must be unique in the database")),
+                );
+            }
+        }
+        let mut local: HashMap<String, &str> = HashMap::new();
+        for (name, kind) in
+            table.checks.keys().map(|n| (n, "check")).chain(table.foreign_keys.keys().map(|n| (n, "foreign key")))
+        {
+            if let Some(previous) = local.insert(fold(name), kind) {
+                problems.report(
+                    &["tables", t],
+                    format!("the {kind} name \"{name}\" is already used by a {previous} in table \"{t}\""),
+                    why,
+                );
+            }
+        }
+    }
+}
+
+/// On a dialect that does not tell names apart by ASCII case (SQLite),
+/// names of the file that differ only in case are one name.
+pub(crate) fn check_case_collisions(schema: &Schema, source: Source, dialect: &str) -> Result<()> {
+    let mut problems = Problems::new(source.path, source.text);
+    let why = format!("{dialect} does not tell names apart by case");
+    name_collisions(&mut problems, schema, &|name| name.to_ascii_lowercase(), Some(&why));
+    if problems.is_empty() { Ok(()) } else { Err(problems.into_error()) }
+}
+
 /// No name may hold a NUL byte: neither database can store one, and it
 /// would cut the statement's text short.
 fn check_characters(problems: &mut Problems, schema: &Schema) {

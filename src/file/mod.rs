@@ -19,7 +19,7 @@ mod render;
 mod serde_error;
 mod unique_map;
 
-pub(crate) use checks::check_name_lengths;
+pub(crate) use checks::{check_case_collisions, check_name_lengths};
 pub(crate) use load::{load_str, read};
 pub(crate) use render::{render_in_order, render_pair};
 

@@ -113,3 +113,105 @@ fn sqlite_refuses_a_table_without_columns() {
     t.schema("tables:\n  marker: {}\n");
     t.run(&["plan"]).code(2).stderr_has("has no columns").stderr_has("columns: {}");
 }
+
+/// Foreign keys rest on the key or unique index of the columns they
+/// reference; PostgreSQL refuses to drop it from under them.
+#[test]
+fn postgres_replacing_a_key_that_foreign_keys_rest_on() {
+    let Some(t) = Test::postgres() else { return };
+    let file = adopt(
+        &t,
+        "CREATE TABLE users (id integer PRIMARY KEY, tenant integer NOT NULL DEFAULT 0, email text NOT NULL UNIQUE,
+           code text NOT NULL);
+         CREATE UNIQUE INDEX users_code_idx ON users (code);
+         CREATE TABLE posts (id integer PRIMARY KEY, user_id integer REFERENCES users (id),
+           email text REFERENCES users (email), code text REFERENCES users (code));
+         INSERT INTO users VALUES (1, 0, 'a@example.com', 'A');
+         INSERT INTO posts VALUES (1, 1, 'a@example.com', 'A');",
+    );
+    // The primary key takes a second column; `id` stays unique on its own.
+    let key = file.replacen(
+        "      id:     { type: integer, primary_key: true }",
+        "      id:     { type: integer, unique: true }",
+        1,
+    );
+    let key = key.replacen("  users:\n    columns:\n", "  users:\n    primary_key: [id, tenant]\n    columns:\n", 1);
+    t.schema(&key);
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.contains("DROP CONSTRAINT \"posts_user_id_fkey\""), "{plan}");
+    t.run(&["apply", "--yes"]).success();
+    t.assert_in_sync();
+    // The unique constraint on email gets a name of its own.
+    let named = key.replacen(
+        "email:  { type: text, nullable: false, unique: true }",
+        "email:  { type: text, nullable: false }",
+        1,
+    );
+    let named = named.replacen("  users:\n", "  users:\n    uniques:\n      users_email_uq: [email]\n", 1);
+    change(&t, &key, &key, &named, &["DROP CONSTRAINT \"posts_email_fkey\"", "ADD CONSTRAINT \"users_email_uq\""]);
+    // The unique index on code becomes a unique constraint.
+    let index = named.replacen("    indexes:\n      users_code_idx: { columns: [code], unique: true }\n", "", 1);
+    let index = index.replacen(
+        "code:   { type: text, nullable: false }",
+        "code:   { type: text, nullable: false, unique: true }",
+        1,
+    );
+    change(&t, &named, &named, &index, &["DROP CONSTRAINT \"posts_code_fkey\"", "DROP INDEX \"users_code_idx\""]);
+    assert_eq!(t.count("posts"), 1);
+    // A key that only changes its name is renamed: nothing rests on a name.
+    let renamed =
+        index.replacen("primary_key: [id, tenant]", "primary_key: { name: users_pk, columns: [id, tenant] }", 1);
+    change(&t, &index, &index, &renamed, &["RENAME CONSTRAINT \"users_pkey\" TO \"users_pk\""]);
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.starts_with("No changes"), "{plan}");
+}
+
+/// PostgreSQL tells `"Users"` from `users`: conventional names follow the
+/// exact name, and the loader sees no collision where the server sees none.
+#[test]
+fn postgres_names_that_differ_only_in_case() {
+    let Some(t) = Test::postgres() else { return };
+    let file = adopt(
+        &t,
+        "CREATE TABLE \"Users\" (id integer PRIMARY KEY, \"Email\" text UNIQUE, email text UNIQUE);
+         CREATE TABLE users (id integer PRIMARY KEY, \"ID\" integer);
+         CREATE INDEX \"Users_idx\" ON \"Users\" (email);
+         CREATE INDEX users_idx ON users (\"ID\");",
+    );
+    assert!(file.contains("      Email: { type: text, unique: true }"), "{file}");
+    change(
+        &t,
+        &file,
+        "      ID: integer",
+        "      ID: bigint",
+        &["ALTER TABLE \"users\" ALTER COLUMN \"ID\" TYPE bigint"],
+    );
+}
+
+/// SQLite compares names ignoring ASCII case: the file's `users` is the
+/// database's `USERS`, renamed to the file's spelling with its rows.
+#[test]
+fn sqlite_names_match_ignoring_case() {
+    let t = Test::sqlite();
+    let file = adopt(
+        &t,
+        "CREATE TABLE USERS (Id INTEGER PRIMARY KEY, Email TEXT UNIQUE);
+         CREATE TABLE Posts (id INTEGER PRIMARY KEY, author INTEGER REFERENCES USERS (Id));
+         CREATE INDEX Users_Email_Idx ON USERS (Email);
+         INSERT INTO USERS VALUES (1, 'a@example.com'); INSERT INTO Posts VALUES (1, 1);",
+    );
+    let lower = file.replace("USERS", "users").replace("Posts", "posts").replace("Id", "id").replace("Email", "email");
+    let lower = lower.replace("Users_email_Idx", "users_email_idx");
+    change(
+        &t,
+        &file,
+        &file,
+        &lower,
+        &["~ rename table USERS to users", "~ rename column users.Email to email", "~ rename table Posts to posts"],
+    );
+    assert_eq!(t.query("SELECT id, email FROM users"), [["1", "a@example.com"]]);
+    assert_eq!(t.query("SELECT author FROM posts"), [["1"]]);
+    // A name the file spells two ways is one name to SQLite.
+    t.schema("tables:\n  users:\n    columns:\n      id: integer\n      ID: integer\n");
+    t.run(&["plan"]).code(2).stderr_has("SQLite does not tell names apart by case");
+}

@@ -125,6 +125,15 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
                 statements: alter_column(table, from, to)?,
                 note: None,
             }),
+            Change::SetPrimaryKey { table, from: Some(from), to: Some(to) } if from.columns == to.columns => {
+                // Only the name changes: nothing that rests on the key moves.
+                phases[DROP_OTHERS].push(one(format!(
+                    "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+                    table_ident(table),
+                    quote_ident(&from.name),
+                    quote_ident(&to.name)
+                )));
+            }
             Change::SetPrimaryKey { table, from, to } => {
                 // The old key goes early (with the other drops), the new one
                 // once its columns exist; the change is listed with the latter.
@@ -205,6 +214,9 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
             ))),
         }
     }
+    let (drops, adds) = rest_foreign_keys(diff);
+    phases[DROP_FKS].extend(drops);
+    phases[ADD_FKS].extend(adds);
     if !dropped_tables.is_empty() {
         // One statement: PostgreSQL resolves the dependencies among them.
         let names: Vec<String> = dropped_tables.iter().map(|t| table_ident(&t.name)).collect();
@@ -215,6 +227,64 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
         });
     }
     Ok(phases.into_iter().flatten().map(Step::from).collect())
+}
+
+/// A foreign key rests on a unique index of the columns it references (a
+/// primary key's, a unique constraint's or a unique index's), and
+/// PostgreSQL refuses to drop that index under it. The foreign keys resting
+/// on a key or index the plan drops go first, and come back once the new
+/// keys exist (unless the plan drops them anyway).
+fn rest_foreign_keys(diff: &Diff) -> (Vec<Draft>, Vec<Draft>) {
+    let (mut drops, mut adds) = (Vec::new(), Vec::new());
+    let mut dropped_keys: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut dropping_fk = std::collections::HashSet::new();
+    let mut dropped_tables = std::collections::HashSet::new();
+    for change in &diff.changes {
+        match change {
+            Change::SetPrimaryKey { table, from: Some(pk), to }
+                if to.as_ref().is_none_or(|to| to.columns != pk.columns) =>
+            {
+                dropped_keys.push((table, pk.columns.clone()))
+            }
+            Change::DropUnique { table, unique } => dropped_keys.push((table, unique.columns.clone())),
+            Change::DropIndex { table, index } if index.unique && index.predicate.is_none() => {
+                let columns: Vec<String> = index.columns().map(str::to_string).collect();
+                if columns.len() == index.parts.len() {
+                    dropped_keys.push((table, columns));
+                }
+            }
+            Change::DropForeignKey { table, foreign_key } => {
+                dropping_fk.insert((table.as_str(), foreign_key.name.as_str()));
+            }
+            Change::DropTable(table) => {
+                dropped_tables.insert(table.name.as_str());
+            }
+            _ => {}
+        }
+    }
+    let same_set = |a: &[String], b: &[String]| a.len() == b.len() && a.iter().all(|c| b.contains(c));
+    let mut moved = std::collections::HashSet::new();
+    for child in diff.base.tables.values() {
+        for fk in child.foreign_keys.values() {
+            let rests = dropped_keys
+                .iter()
+                .any(|(table, columns)| fk.ref_table == *table && same_set(&fk.ref_columns, columns));
+            let key = (child.name.as_str(), fk.name.as_str());
+            if !rests || dropping_fk.contains(&key) || !moved.insert(key) {
+                continue;
+            }
+            let note = Some(format!("foreign key {} rests on a key of {} that is replaced", fk.name, fk.ref_table));
+            drops.push(Draft {
+                changes: Vec::new(),
+                statements: vec![drop_constraint(&child.name, &fk.name)],
+                note: note.clone(),
+            });
+            if !dropped_tables.contains(child.name.as_str()) {
+                adds.push(Draft { changes: Vec::new(), statements: vec![add_foreign_key(&child.name, fk)], note });
+            }
+        }
+    }
+    (drops, adds)
 }
 
 pub(super) fn create_enum(name: &str, values: &[String]) -> String {

@@ -3,7 +3,7 @@
 //! not exist yet reads as an empty database and is created by the first
 //! apply, so that `plan` and `check` never leave a file behind.
 
-use super::{Sqlite, execute, inspect};
+use super::{Sqlite, execute, inspect, normalize};
 use crate::apply::Applied;
 use crate::dialect::{ApplyRun, Connection, Dialect, url_error};
 use crate::error::{DatabaseError, Error, Result};
@@ -96,6 +96,10 @@ impl Connection for SqliteConnection {
 
     fn inspect(&mut self, _within: Option<&Schema>) -> Result<Schema> {
         inspect::inspect(&self.conn)
+    }
+
+    fn normalize(&mut self, desired: Schema, current: &Schema) -> Result<Schema> {
+        Ok(normalize::match_case(desired, current))
     }
 
     fn apply(&mut self, plan: &Plan, run: &ApplyRun) -> Result<Applied> {

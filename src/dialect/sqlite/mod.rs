@@ -47,6 +47,11 @@ impl Dialect for Sqlite {
         Ok(Box::new(connection::SqliteConnection::open(url, scope)?))
     }
 
+    /// SQLite compares identifiers ignoring ASCII case: `users` is `USERS`.
+    fn folds_case(&self) -> bool {
+        true
+    }
+
     fn hooks(&self) -> &dyn DiffHooks {
         self
     }

@@ -7,6 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{Schema, SqlType};
+use std::collections::HashMap;
 
 pub(super) fn adapt(mut schema: Schema) -> Result<Schema> {
     if let Some(name) = schema.enums.keys().next() {
@@ -50,4 +51,43 @@ pub(super) fn adapt(mut schema: Schema) -> Result<Schema> {
         }
     }
     Ok(schema)
+}
+
+/// SQLite compares names ignoring ASCII case: a table or column the file
+/// spells otherwise than the database (`users`, `USERS`) is the same one,
+/// renamed to the file's spelling. So is the old name a `renamed_from`
+/// hint gives.
+pub(super) fn match_case(mut desired: Schema, current: &Schema) -> Schema {
+    let live_tables = by_folded_name(current.tables.keys());
+    for table in desired.tables.values_mut() {
+        if let Some(live) = live_spelling(&table.name, table.renamed_from.as_deref(), &live_tables) {
+            table.renamed_from = Some(live);
+        }
+        let live_name = table.renamed_from.as_deref().unwrap_or(&table.name);
+        let Some(live_table) = current.tables.get(live_name) else {
+            continue;
+        };
+        let live_columns = by_folded_name(live_table.columns.keys());
+        for column in table.columns.values_mut() {
+            if let Some(live) = live_spelling(&column.name, column.renamed_from.as_deref(), &live_columns) {
+                column.renamed_from = Some(live);
+            }
+        }
+    }
+    desired
+}
+
+fn by_folded_name<'a>(names: impl Iterator<Item = &'a String>) -> HashMap<String, &'a String> {
+    names.map(|name| (name.to_ascii_lowercase(), name)).collect()
+}
+
+/// The database's spelling of `name` (or of the name it is renamed from),
+/// when the database has it only in another case.
+fn live_spelling(name: &str, renamed_from: Option<&str>, live: &HashMap<String, &String>) -> Option<String> {
+    let exact = |n: &str| live.get(&n.to_ascii_lowercase()).is_some_and(|l| *l == n);
+    if exact(name) || renamed_from.is_some_and(exact) {
+        return None;
+    }
+    let wanted = renamed_from.unwrap_or(name);
+    live.get(&wanted.to_ascii_lowercase()).map(|l| l.to_string())
 }

@@ -28,6 +28,15 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
     let mut drops = Vec::new();
     for change in &diff.changes {
         match change {
+            Change::RenameTable { from, to } if from.eq_ignore_ascii_case(to) => {
+                // SQLite finds the table itself under its new name: rename
+                // through a scratch name.
+                let scratch = format!("{REBUILD_PREFIX}{to}");
+                let statements = [(from, &scratch), (&scratch, to)].map(|(a, b)| {
+                    Operation::Sql(format!("ALTER TABLE {} RENAME TO {}", quote_ident(a), quote_ident(b)))
+                });
+                renames.push(Step { changes: vec![change.clone()], operations: statements.to_vec(), note: None });
+            }
             Change::RenameTable { from, to } => {
                 renames.push(step(change, format!("ALTER TABLE {} RENAME TO {}", quote_ident(from), quote_ident(to))))
             }
