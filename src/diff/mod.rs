@@ -177,7 +177,7 @@ fn diff_table(current: &Table, desired: &Table, hooks: &dyn DiffHooks, changes: 
         &current.uniques,
         &desired.uniques,
         changes,
-        |a, b| a.columns == b.columns,
+        |a, b| a.columns == b.columns && a.nulls_not_distinct == b.nulls_not_distinct,
         |u| u.name == naming::unique(t_name, &u.columns),
         |u| Change::DropUnique { table: t(), unique: u.clone() },
         |u| Change::AddUnique { table: t(), unique: u.clone() },

@@ -4,7 +4,10 @@
 
 use super::checks::{check_expressions, check_names};
 use super::locator::Locator;
-use super::parse::{is_unique_key, parse_default, parse_index_part, parse_primary_key, parse_type, split_reference};
+use super::parse::{
+    is_object_name, is_unique_key, parse_default, parse_index_part, parse_parameter, parse_primary_key, parse_type,
+    split_reference,
+};
 use super::problems::Problems;
 use super::raw::{RawColumn, RawFile, RawForeignKey, RawIndex, RawTable};
 use crate::model::{
@@ -169,7 +172,8 @@ impl Converter<'_, '_> {
                 }
             }
         }
-        for (unique_name, columns) in raw.uniques.clone().unwrap_or_default().0 {
+        for (unique_name, unique) in raw.uniques.clone().unwrap_or_default().0 {
+            let columns = unique.columns;
             for column in &columns {
                 if !table.columns.contains_key(column) {
                     self.unknown_column(
@@ -187,11 +191,11 @@ impl Converter<'_, '_> {
                     None,
                 );
             }
-            self.insert_unique(
-                &mut table,
-                Unique { name: unique_name.clone(), columns },
-                &["tables", name, "uniques", &unique_name],
-            );
+            let unique = Unique {
+                nulls_not_distinct: unique.nulls_not_distinct.unwrap_or(false),
+                ..Unique::new(unique_name.clone(), columns)
+            };
+            self.insert_unique(&mut table, unique, &["tables", name, "uniques", &unique_name]);
         }
         for (check_name, expr) in raw.checks.clone().unwrap_or_default().0 {
             let path = ["tables", name, "checks", &check_name];
@@ -279,7 +283,7 @@ impl Converter<'_, '_> {
             }
         }
         if raw.unique == Some(true) {
-            let unique = Unique { name: naming::unique(&t, &[name.to_string()]), columns: vec![name.to_string()] };
+            let unique = Unique::new(naming::unique(&t, &[name.to_string()]), vec![name.to_string()]);
             self.insert_unique(table, unique, &["tables", &t, "columns", name, "unique"]);
         }
         if let Some(expr) = &raw.check {
@@ -347,13 +351,46 @@ impl Converter<'_, '_> {
                 Some("a method is a name such as btree, hash, gin, gist or brin"),
             );
         }
+        let mut with = Vec::new();
+        for (parameter, value) in raw.with.clone().unwrap_or_default().0 {
+            let here = ["tables", t, "indexes", name, "with", parameter.as_str()];
+            let valid_name = parameter.starts_with(|c: char| c.is_ascii_alphabetic())
+                && parameter.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            match parse_parameter(&value) {
+                Some(text) if valid_name => with.push((parameter.to_ascii_lowercase(), text)),
+                _ => self.report(
+                    &here,
+                    format!("invalid storage parameter \"{parameter}\" of index \"{name}\""),
+                    Some("a parameter is a name with a number, word or true/false: `{ fillfactor: 70 }`"),
+                ),
+            }
+        }
+        if let Some(tablespace) = &raw.tablespace
+            && !is_object_name(tablespace)
+        {
+            self.report(
+                &["tables", t, "indexes", name, "tablespace"],
+                format!("invalid tablespace name \"{tablespace}\""),
+                None,
+            );
+        }
+        let nulls_not_distinct = raw.nulls_not_distinct.unwrap_or(false);
+        if nulls_not_distinct && raw.unique != Some(true) {
+            self.report(
+                &["tables", t, "indexes", name, "nulls_not_distinct"],
+                format!("index \"{name}\" is not unique: NULLS NOT DISTINCT needs `unique: true`"),
+                None,
+            );
+        }
         Some(Index {
-            name: name.to_string(),
-            parts,
             unique: raw.unique.unwrap_or(false),
             predicate: raw.predicate.clone().map(Expr::new),
             method: raw.using.as_ref().map(|m| m.to_ascii_lowercase()).filter(|m| m != "btree"),
             include: raw.include.clone().unwrap_or_default(),
+            nulls_not_distinct,
+            with,
+            tablespace: raw.tablespace.clone(),
+            ..Index::new(name, parts)
         })
     }
 

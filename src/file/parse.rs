@@ -149,7 +149,7 @@ pub(super) fn parse_index_part(value: &Value) -> Result<IndexPart, String> {
             } else {
                 (trimmed, false)
             };
-            Ok(IndexPart { key: IndexKey::Column(name.trim_end().to_string()), descending, nulls_first: None })
+            Ok(IndexPart { descending, ..IndexPart::new(IndexKey::Column(name.trim_end().to_string())) })
         }
         Value::Mapping(_) => {
             let raw: RawIndexExpr =
@@ -176,9 +176,34 @@ pub(super) fn parse_index_part(value: &Value) -> Result<IndexPart, String> {
             };
             // The default for the direction is no setting at all.
             let nulls_first = nulls_first.filter(|first| *first != descending);
-            Ok(IndexPart { key, descending, nulls_first })
+            for (what, name) in [("collation", &raw.collation), ("operator class", &raw.opclass)] {
+                if let Some(name) = name
+                    && !is_object_name(name)
+                {
+                    return Err(format!("invalid {what} name \"{name}\""));
+                }
+            }
+            Ok(IndexPart { key, descending, nulls_first, collation: raw.collation, opclass: raw.opclass })
         }
         _ => Err("index columns must be column names or `{ expr: SQL }` items".into()),
+    }
+}
+
+/// A name of a database object that is pasted into SQL quoted: a
+/// collation, an operator class, a tablespace, possibly schema-qualified.
+pub(super) fn is_object_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '@'))
+}
+
+/// A storage parameter's value (`70`, `off`, `true`) as text.
+pub(super) fn parse_parameter(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-')) => {
+            Some(s.clone())
+        }
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
     }
 }
 

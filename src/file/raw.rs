@@ -27,7 +27,7 @@ pub struct RawTable {
     #[serde(default)]
     #[schemars(schema_with = "primary_key_schema")]
     pub primary_key: Option<Value>,
-    pub uniques: Option<UniqueMap<Vec<String>>>,
+    pub uniques: Option<UniqueMap<RawUnique>>,
     pub indexes: Option<UniqueMap<RawIndex>>,
     pub checks: Option<UniqueMap<String>>,
     pub foreign_keys: Option<UniqueMap<RawForeignKey>>,
@@ -133,6 +133,77 @@ pub struct RawIndex {
     pub using: Option<String>,
     /// Non-key columns (`INCLUDE`).
     pub include: Option<Vec<String>>,
+    /// A unique index that counts NULLs as equal (`NULLS NOT DISTINCT`).
+    pub nulls_not_distinct: Option<bool>,
+    /// Storage parameters: `{ fillfactor: 70 }`.
+    #[schemars(with = "Option<UniqueMap<ScalarValue>>")]
+    pub with: Option<UniqueMap<Value>>,
+    /// The tablespace the index is made in (not managed: a different one
+    /// alone is not a change).
+    pub tablespace: Option<String>,
+}
+
+/// A storage parameter's value.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // Never built: it only describes the value to schemars.
+enum ScalarValue {
+    Text(String),
+    Number(f64),
+    Flag(bool),
+}
+
+/// A unique constraint: its columns, or `{ columns: [...], nulls_not_distinct: true }`.
+#[derive(Clone, Debug)]
+pub struct RawUnique {
+    pub columns: Vec<String>,
+    pub nulls_not_distinct: Option<bool>,
+}
+
+/// The long form of a unique constraint.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawUniqueMap {
+    columns: Vec<String>,
+    /// NULLs count as equal to each other (`NULLS NOT DISTINCT`).
+    nulls_not_distinct: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for RawUnique {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Form;
+        impl<'de> serde::de::Visitor<'de> for Form {
+            type Value = RawUnique;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a unique constraint: its columns (`[a, b]`) or `{ columns: [a, b], nulls_not_distinct: true }`",
+                )
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<RawUnique, A::Error> {
+                let columns = Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(RawUnique { columns, nulls_not_distinct: None })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawUnique, A::Error> {
+                let long = RawUniqueMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawUnique { columns: long.columns, nulls_not_distinct: long.nulls_not_distinct })
+            }
+        }
+        deserializer.deserialize_any(Form)
+    }
+}
+
+impl JsonSchema for RawUnique {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RawUnique".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let long = generator.subschema_for::<RawUniqueMap>();
+        schemars::json_schema!({
+            "description": "The unique columns, `[a, b]`, or `{ columns: [a, b], nulls_not_distinct: true }`.",
+            "anyOf": [ { "type": "array", "items": { "type": "string" }, "minItems": 1 }, long ]
+        })
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -161,6 +232,10 @@ pub struct RawIndexExpr {
     pub order: Option<String>,
     /// `first` or `last`.
     pub nulls: Option<String>,
+    /// The key's collation, when not its own: `C`.
+    pub collation: Option<String>,
+    /// The operator class, when not the type's default: `gin_trgm_ops`.
+    pub opclass: Option<String>,
 }
 
 fn primary_key_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {

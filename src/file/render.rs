@@ -80,7 +80,7 @@ fn render_table(out: &mut String, table: &Table, widths: &mut Widths) {
     let folded_pk = table.primary_key.as_ref().filter(|pk| pk.columns.len() == 1 && pk.name == naming::primary_key(t));
     let folded_unique = |c: &str| {
         let name = naming::unique(t, &[c.to_string()]);
-        table.uniques.get(&name).filter(|u| u.columns == [c])
+        table.uniques.get(&name).filter(|u| u.columns == [c] && !u.nulls_not_distinct)
     };
     let folded_fk = |c: &str| {
         let name = naming::foreign_key(t, &[c.to_string()]);
@@ -138,7 +138,14 @@ fn render_table(out: &mut String, table: &Table, widths: &mut Widths) {
         .values()
         .filter(|u| !(u.columns.len() == 1 && folded_unique(&u.columns[0]).is_some_and(|f| f.name == u.name)))
         .collect();
-    let entries = sorted_by_name(uniques, |u| &u.name).into_iter().map(|u| (scalar(&u.name), list(&u.columns)));
+    let entries = sorted_by_name(uniques, |u| &u.name).into_iter().map(|u| {
+        let value = if u.nulls_not_distinct {
+            format!("{{ columns: {}, nulls_not_distinct: true }}", list(&u.columns))
+        } else {
+            list(&u.columns)
+        };
+        (scalar(&u.name), value)
+    });
     section(out, (t, "uniques"), entries.collect(), widths);
     let checks: Vec<_> = table
         .checks
@@ -235,11 +242,19 @@ fn index_fields(index: &Index) -> Vec<String> {
                 None => "",
             };
             let order = if part.descending { ", order: desc" } else { "" };
+            let mut extra = String::new();
+            if let Some(collation) = &part.collation {
+                extra.push_str(&format!(", collation: {}", scalar(collation)));
+            }
+            if let Some(opclass) = &part.opclass {
+                extra.push_str(&format!(", opclass: {}", scalar(opclass)));
+            }
+            let plain = nulls.is_empty() && extra.is_empty();
             match &part.key {
-                IndexKey::Column(c) if nulls.is_empty() && part.descending => scalar(&format!("{c} desc")),
-                IndexKey::Column(c) if nulls.is_empty() => scalar(c),
-                IndexKey::Column(c) => format!("{{ column: {}{order}{nulls} }}", scalar(c)),
-                IndexKey::Expr(e) => format!("{{ expr: {}{order}{nulls} }}", scalar(e.unwrapped())),
+                IndexKey::Column(c) if plain && part.descending => scalar(&format!("{c} desc")),
+                IndexKey::Column(c) if plain => scalar(c),
+                IndexKey::Column(c) => format!("{{ column: {}{extra}{order}{nulls} }}", scalar(c)),
+                IndexKey::Expr(e) => format!("{{ expr: {}{extra}{order}{nulls} }}", scalar(e.unwrapped())),
             }
         })
         .collect();
@@ -252,6 +267,17 @@ fn index_fields(index: &Index) -> Vec<String> {
     }
     if index.unique {
         fields.push("unique: true".into());
+    }
+    if index.nulls_not_distinct {
+        fields.push("nulls_not_distinct: true".into());
+    }
+    if !index.with.is_empty() {
+        let parameters: Vec<String> =
+            index.with.iter().map(|(name, value)| format!("{}: {}", scalar(name), parameter(value))).collect();
+        fields.push(format!("with: {{ {} }}", parameters.join(", ")));
+    }
+    if let Some(tablespace) = &index.tablespace {
+        fields.push(format!("tablespace: {}", scalar(tablespace)));
     }
     if let Some(predicate) = &index.predicate {
         fields.push(format!("where: {}", expression(predicate.unwrapped())));
@@ -267,6 +293,13 @@ fn default_yaml(default: &DefaultValue) -> String {
         DefaultValue::Literal(Literal::Text(s)) => scalar(s),
         DefaultValue::Expr(e) => format!("{{ sql: {} }}", scalar(e.unwrapped())),
     }
+}
+
+/// A storage parameter's value: a plain number where it reads back as the
+/// same text, quoted otherwise.
+fn parameter(value: &str) -> String {
+    let number = value.parse::<i64>().is_ok_and(|n| n.to_string() == value);
+    if number { value.to_string() } else { scalar(value) }
 }
 
 fn sorted_by_name<T>(mut items: Vec<&T>, name: impl Fn(&T) -> &String) -> Vec<&T> {

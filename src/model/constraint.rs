@@ -19,6 +19,15 @@ pub struct Unique {
     pub name: String,
     /// Its columns, in order.
     pub columns: Vec<String>,
+    /// NULLs count as equal to each other (`NULLS NOT DISTINCT`).
+    pub nulls_not_distinct: bool,
+}
+
+impl Unique {
+    /// A unique constraint on `columns`, NULLs distinct.
+    pub fn new(name: impl Into<String>, columns: Vec<String>) -> Unique {
+        Unique { name: name.into(), columns, nulls_not_distinct: false }
+    }
 }
 
 /// A check constraint.

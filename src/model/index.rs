@@ -4,7 +4,7 @@ use super::Expr;
 
 /// An index made with `CREATE INDEX` (the indexes behind keys and unique
 /// constraints are part of those).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Eq)]
 pub struct Index {
     /// Its name.
     pub name: String,
@@ -18,6 +18,27 @@ pub struct Index {
     pub method: Option<String>,
     /// Non-key columns stored in the index (`INCLUDE`).
     pub include: Vec<String>,
+    /// A unique index that counts NULLs as equal (`NULLS NOT DISTINCT`).
+    pub nulls_not_distinct: bool,
+    /// Storage parameters (`WITH (fillfactor = 70)`), in order.
+    pub with: Vec<(String, String)>,
+    /// The tablespace, when not the default. Kept when the index is made,
+    /// but not managed: it never makes a difference on its own.
+    pub tablespace: Option<String>,
+}
+
+/// Indexes are the same whatever tablespace they live in.
+impl PartialEq for Index {
+    fn eq(&self, other: &Index) -> bool {
+        self.name == other.name
+            && self.parts == other.parts
+            && self.unique == other.unique
+            && self.predicate == other.predicate
+            && self.method == other.method
+            && self.include == other.include
+            && self.nulls_not_distinct == other.nulls_not_distinct
+            && self.with == other.with
+    }
 }
 
 /// One key of an index.
@@ -30,6 +51,11 @@ pub struct IndexPart {
     /// `NULLS FIRST` (`Some(true)`) or `NULLS LAST`, when not the default
     /// for the direction.
     pub nulls_first: Option<bool>,
+    /// The key's collation, when not its own (`COLLATE "C"`).
+    pub collation: Option<String>,
+    /// The operator class, when not the type's default (`gin_trgm_ops`,
+    /// `text_pattern_ops`, `jsonb_path_ops`).
+    pub opclass: Option<String>,
 }
 
 /// What an index key is made of.
@@ -42,11 +68,46 @@ pub enum IndexKey {
 }
 
 impl Index {
+    /// An index of `parts` with nothing else set.
+    pub fn new(name: impl Into<String>, parts: Vec<IndexPart>) -> Index {
+        Index {
+            name: name.into(),
+            parts,
+            unique: false,
+            predicate: None,
+            method: None,
+            include: Vec::new(),
+            nulls_not_distinct: false,
+            with: Vec::new(),
+            tablespace: None,
+        }
+    }
+
     /// The plain columns this index covers (expressions are skipped).
     pub fn columns(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|p| match &p.key {
             IndexKey::Column(c) => Some(c.as_str()),
             IndexKey::Expr(_) => None,
         })
+    }
+}
+
+impl IndexPart {
+    /// An ascending key on `key`, nothing else set.
+    pub fn new(key: IndexKey) -> IndexPart {
+        IndexPart { key, descending: false, nulls_first: None, collation: None, opclass: None }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tablespace_alone_is_no_difference() {
+        let index = Index::new("i", vec![IndexPart::new(IndexKey::Column("a".into()))]);
+        let elsewhere = Index { tablespace: Some("fast".into()), ..index.clone() };
+        assert_eq!(index, elsewhere);
+        assert_ne!(index, Index { with: vec![("fillfactor".into(), "70".into())], ..index.clone() });
     }
 }

@@ -215,3 +215,63 @@ fn sqlite_names_match_ignoring_case() {
     t.schema("tables:\n  users:\n    columns:\n      id: integer\n      ID: integer\n");
     t.run(&["plan"]).code(2).stderr_has("SQLite does not tell names apart by case");
 }
+
+/// Operator classes (an extension's too), per-key collations, NULLS NOT
+/// DISTINCT and storage parameters are kept and managed.
+#[test]
+fn postgres_index_details() {
+    let Some(t) = Test::postgres() else { return };
+    let file = adopt(
+        &t,
+        "CREATE EXTENSION pg_trgm;
+         CREATE TABLE t (id int PRIMARY KEY, body text, name text COLLATE \"C\", doc jsonb, code varchar(20), u int);
+         CREATE INDEX t_trgm ON t USING gin (body gin_trgm_ops);
+         CREATE INDEX t_pat ON t (code varchar_pattern_ops DESC NULLS LAST) WITH (fillfactor = 70);
+         CREATE INDEX t_coll ON t (body COLLATE \"C\", name COLLATE \"default\", lower(name) COLLATE \"POSIX\");
+         CREATE INDEX t_json ON t USING gin (doc jsonb_path_ops) WITH (fastupdate = off);
+         CREATE UNIQUE INDEX t_nnd ON t (u) NULLS NOT DISTINCT;
+         ALTER TABLE t ADD CONSTRAINT t_code_uq UNIQUE NULLS NOT DISTINCT (code);
+         INSERT INTO t VALUES (1, 'hello', 'n', '{}', 'c', 1);",
+    );
+    assert!(file.contains("{ column: body, opclass: gin_trgm_ops }"), "{file}");
+    assert!(file.contains("t_code_uq: { columns: [code], nulls_not_distinct: true }"), "{file}");
+    change(
+        &t,
+        &file,
+        "with: { fillfactor: 70 }",
+        "with: { fillfactor: 90 }",
+        &["DROP INDEX \"t_pat\"", "WITH (\"fillfactor\" = '90')"],
+    );
+    let file = t.run(&["inspect"]).success().stdout;
+    change(
+        &t,
+        &file,
+        "opclass: varchar_pattern_ops, ",
+        "",
+        &["CREATE INDEX \"t_pat\" ON \"t\" (\"code\" DESC NULLS LAST)"],
+    );
+    let file = t.run(&["inspect"]).success().stdout;
+    change(
+        &t,
+        &file,
+        "{ columns: [code], nulls_not_distinct: true }",
+        "[code]",
+        &["ADD CONSTRAINT \"t_code_uq\" UNIQUE (\"code\")"],
+    );
+    assert_eq!(t.count("t"), 1);
+}
+
+#[test]
+fn sqlite_index_collations() {
+    let t = Test::sqlite();
+    let file = adopt(
+        &t,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, email TEXT);
+         CREATE INDEX t_name ON t (name COLLATE NOCASE DESC, lower(email) COLLATE BINARY);",
+    );
+    assert!(file.contains("{ column: name, collation: NOCASE, order: desc }"), "{file}");
+    change(&t, &file, "collation: NOCASE", "collation: RTRIM", &["COLLATE \"RTRIM\""]);
+    // A PostgreSQL-only detail on SQLite: NULLS NOT DISTINCT cannot be had.
+    t.schema("tables:\n  t:\n    columns:\n      u: integer\n    indexes:\n      i: { columns: [u], unique: true, nulls_not_distinct: true }\n");
+    t.run(&["plan"]).code(2).stderr_has("NULLS NOT DISTINCT");
+}

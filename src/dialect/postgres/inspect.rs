@@ -137,7 +137,10 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
             "SELECT n.nspname, c.relname, con.conname, con.contype::text,
                     con.conrelid::int8, con.conkey, fn.nspname, fc.relname, con.confrelid::int8, con.confkey,
                     con.confdeltype::text, con.confupdtype::text, con.condeferrable, con.condeferred,
-                    CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END
+                    CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END,
+                    -- PostgreSQL 15+; NULL (as on older servers) means distinct.
+                    (SELECT (to_jsonb(ix) ->> 'indnullsnotdistinct')::boolean FROM pg_index ix
+                     WHERE con.contype = 'u' AND ix.indexrelid = con.conindid)
              FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
              LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
              WHERE c.oid IN ({TABLES}) AND con.contype IN ('p', 'u', 'c', 'f') ORDER BY con.conrelid, con.conname"
@@ -158,7 +161,8 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         match kind.as_str() {
             "p" => table.primary_key = Some(PrimaryKey { name, columns }),
             "u" => {
-                table.uniques.insert(name.clone(), Unique { name, columns });
+                let nulls_not_distinct = row.get::<_, Option<bool>>(15).unwrap_or(false);
+                table.uniques.insert(name.clone(), Unique { nulls_not_distinct, ..Unique::new(name, columns) });
             }
             "c" => {
                 let expr: Option<String> = row.get(14);
@@ -190,7 +194,22 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
                     ARRAY(SELECT CASE WHEN k.attnum <> 0 THEN a.attname::text ELSE pg_get_indexdef(x.indexrelid, k.i::int, true) END
                           FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, i)
                           LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum ORDER BY k.i),
-                    x.indoption::int2[], x.indkey::int2[], pg_get_expr(x.indpred, x.indrelid, true)
+                    x.indoption::int2[], x.indkey::int2[], pg_get_expr(x.indpred, x.indrelid, true),
+                    -- Per key: the collation when not the key's own (for an expression, its type's),
+                    -- and the operator class when not the default one.
+                    ARRAY(SELECT CASE WHEN k.coll <> 0 AND k.coll <> coalesce(a.attcollation, ty.typcollation) THEN co.collname::text END
+                          FROM unnest(x.indkey::int2[], x.indcollation::oid[]) WITH ORDINALITY k(attnum, coll, i)
+                          LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum AND k.attnum <> 0
+                          JOIN pg_attribute ia ON ia.attrelid = x.indexrelid AND ia.attnum = k.i
+                          JOIN pg_type ty ON ty.oid = ia.atttypid
+                          LEFT JOIN pg_collation co ON co.oid = k.coll ORDER BY k.i),
+                    ARRAY(SELECT CASE WHEN NOT oc.opcdefault THEN
+                                   CASE WHEN pg_opclass_is_visible(oc.oid) THEN oc.opcname::text ELSE ocn.nspname || '.' || oc.opcname END
+                                 END
+                          FROM unnest(x.indclass::oid[]) WITH ORDINALITY k(opc, i)
+                          JOIN pg_opclass oc ON oc.oid = k.opc JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace ORDER BY k.i),
+                    coalesce((to_jsonb(x) ->> 'indnullsnotdistinct')::boolean, false),
+                    i.reloptions, (SELECT spcname::text FROM pg_tablespace WHERE oid = i.reltablespace)
              FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
              JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = i.relam
              WHERE c.oid IN ({TABLES})
@@ -210,6 +229,8 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         let definitions: Vec<String> = row.get(7);
         let options: Vec<i16> = row.get(8);
         let keys: Vec<i16> = row.get(9);
+        let collations: Vec<Option<String>> = row.get(11);
+        let opclasses: Vec<Option<String>> = row.get(12);
         let mut parts = Vec::new();
         let mut include = Vec::new();
         for (i, definition) in definitions.into_iter().enumerate() {
@@ -227,15 +248,28 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
                 descending,
                 // NULLS FIRST is the default for DESC, NULLS LAST for ASC.
                 nulls_first: (nulls_first != descending).then_some(nulls_first),
+                collation: collations.get(i).cloned().flatten(),
+                opclass: opclasses.get(i).cloned().flatten(),
             });
         }
+        let with = row
+            .get::<_, Option<Vec<String>>>(14)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|option| match option.split_once('=') {
+                Some((name, value)) => (name.to_string(), value.to_string()),
+                None => (option, String::new()),
+            })
+            .collect();
         let index = Index {
-            name: name.clone(),
-            parts,
             unique: row.get(3),
             predicate: row.get::<_, Option<String>>(10).map(Expr::new),
             method: (method != "btree").then_some(method),
             include,
+            nulls_not_distinct: row.get(13),
+            with,
+            tablespace: row.get(15),
+            ..Index::new(name.clone(), parts)
         };
         table.indexes.insert(name, index);
     }

@@ -15,6 +15,25 @@ use crate::model::{DefaultValue, Expr, Index, IndexKey, Schema, SqlType, Table};
 use crate::sql::quote_ident;
 
 pub(super) fn normalize(conn: &mut PostgresConnection, desired: &Schema, current: &Schema) -> Result<Schema> {
+    let mut normalized = spell(conn, desired, current)?;
+    keep_tablespaces(&mut normalized, current);
+    Ok(normalized)
+}
+
+/// An index the file leaves in the default tablespace stays where it lives
+/// when it is made again: tablespaces are kept, not managed.
+fn keep_tablespaces(normalized: &mut Schema, current: &Schema) {
+    for (name, table) in normalized.tables.iter_mut() {
+        let live = table.renamed_from.as_ref().and_then(|old| current.tables.get(old)).or(current.tables.get(name));
+        let Some(live) = live else { continue };
+        for index in table.indexes.values_mut().filter(|i| i.tablespace.is_none()) {
+            index.tablespace = live.indexes.get(&index.name).and_then(|l| l.tablespace.clone());
+        }
+    }
+}
+
+/// The desired schema in the server's spelling.
+fn spell(conn: &mut PostgresConnection, desired: &Schema, current: &Schema) -> Result<Schema> {
     // A table that already equals its live counterpart, comparing with
     // dbshape's own (spelling-insensitive) rules, is equal for certain:
     // take the live table as its normal form. Only the others go through

@@ -364,7 +364,7 @@ pub(super) fn create_table(table: &Table) -> String {
         lines.push(format!("CONSTRAINT {} PRIMARY KEY ({})", quote_ident(&pk.name), ident_list(&pk.columns)));
     }
     for unique in table.uniques.values().filter(|u| !repeats_a_key(table, u)) {
-        lines.push(format!("CONSTRAINT {} UNIQUE ({})", quote_ident(&unique.name), ident_list(&unique.columns)));
+        lines.push(format!("CONSTRAINT {} {}", quote_ident(&unique.name), unique_clause(unique)));
     }
     for check in table.checks.values() {
         lines.push(format!("CONSTRAINT {} CHECK ({})", quote_ident(&check.name), check.expr.unwrapped()));
@@ -385,12 +385,13 @@ fn repeats_a_key(table: &Table, unique: &Unique) -> bool {
 }
 
 fn add_unique(table: &str, unique: &Unique) -> String {
-    format!(
-        "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
-        table_ident(table),
-        quote_ident(&unique.name),
-        ident_list(&unique.columns)
-    )
+    format!("ALTER TABLE {} ADD CONSTRAINT {} {}", table_ident(table), quote_ident(&unique.name), unique_clause(unique))
+}
+
+/// `UNIQUE [NULLS NOT DISTINCT] (columns)`.
+fn unique_clause(unique: &Unique) -> String {
+    let nulls = if unique.nulls_not_distinct { " NULLS NOT DISTINCT" } else { "" };
+    format!("UNIQUE{nulls} ({})", ident_list(&unique.columns))
 }
 
 pub(super) fn comments(table: &Table) -> Vec<String> {
@@ -547,6 +548,12 @@ pub(super) fn create_index(table: &str, index: &Index) -> String {
                 IndexKey::Column(c) => quote_ident(c),
                 IndexKey::Expr(e) => format!("({})", e.unwrapped()),
             };
+            if let Some(collation) = &part.collation {
+                key.push_str(&format!(" COLLATE {}", quote_ident(collation)));
+            }
+            if let Some(opclass) = &part.opclass {
+                key.push_str(&format!(" {}", table_ident(opclass)));
+            }
             if part.descending {
                 key.push_str(" DESC");
             }
@@ -570,6 +577,20 @@ pub(super) fn create_index(table: &str, index: &Index) -> String {
     sql.push_str(&format!(" ({})", parts.join(", ")));
     if !index.include.is_empty() {
         sql.push_str(&format!(" INCLUDE ({})", ident_list(&index.include)));
+    }
+    if index.nulls_not_distinct {
+        sql.push_str(" NULLS NOT DISTINCT");
+    }
+    if !index.with.is_empty() {
+        let parameters: Vec<String> = index
+            .with
+            .iter()
+            .map(|(name, value)| format!("{} = {}", quote_ident(name), quote_literal(value)))
+            .collect();
+        sql.push_str(&format!(" WITH ({})", parameters.join(", ")));
+    }
+    if let Some(tablespace) = &index.tablespace {
+        sql.push_str(&format!(" TABLESPACE {}", quote_ident(tablespace)));
     }
     if let Some(predicate) = &index.predicate {
         sql.push_str(&format!(" WHERE {}", predicate.unwrapped()));

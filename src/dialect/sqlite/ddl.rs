@@ -165,6 +165,8 @@ pub(crate) struct IndexDdl {
     pub unique: bool,
     /// Each key: column name, or expression text; and whether descending.
     pub parts: Vec<(IndexItem, bool)>,
+    /// Each key's `COLLATE`, if it has one.
+    pub collations: Vec<Option<String>>,
     pub predicate: Option<String>,
 }
 
@@ -181,6 +183,7 @@ pub(crate) fn parse_create_index(sql: &str) -> Option<IndexDdl> {
     let open = on + tokens[on..].iter().position(|t| t.is_punct('('))?;
     let close = matching_paren(&tokens, open)?;
     let mut parts = Vec::new();
+    let mut collations = Vec::new();
     for item in split_top_level(&tokens[open + 1..close]) {
         let mut item = item;
         let mut descending = false;
@@ -189,6 +192,11 @@ pub(crate) fn parse_create_index(sql: &str) -> Option<IndexDdl> {
         {
             descending = last.is("desc");
             item = &item[..item.len() - 1];
+        }
+        let collate = item.len().checked_sub(2).filter(|&at| at > 0 && item[at].is("collate"));
+        collations.push(collate.map(|at| item[at + 1].ident()));
+        if let Some(at) = collate {
+            item = &item[..at];
         }
         let is_plain_column = item.len() == 1 && matches!(item[0].kind, Kind::Word | Kind::QuotedIdent);
         parts.push(if is_plain_column {
@@ -201,7 +209,7 @@ pub(crate) fn parse_create_index(sql: &str) -> Option<IndexDdl> {
         Some(t) if t.is("where") => Some(text_of(sql, &tokens[close + 2..]).trim_end_matches(';').trim().to_string()),
         _ => None,
     };
-    Some(IndexDdl { unique, parts, predicate })
+    Some(IndexDdl { unique, parts, collations, predicate })
 }
 
 #[cfg(test)]

@@ -154,7 +154,7 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
             _ => None,
         });
         let name = declared.flatten().unwrap_or_else(|| naming::unique(&table_name, &columns));
-        schema.tables[&table_name].uniques.insert(name.clone(), Unique { name, columns });
+        schema.tables[&table_name].uniques.insert(name.clone(), Unique::new(name, columns));
     }
     // SQLite makes no index for a unique constraint that repeats the primary
     // key or another unique constraint; the CREATE text still declares it.
@@ -164,7 +164,7 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
             if let ConstraintKind::Unique(columns) = &constraint.kind {
                 let name = constraint.name.clone().unwrap_or_else(|| naming::unique(table_name, columns));
                 if !table.uniques.contains_key(&name) {
-                    table.uniques.insert(name.clone(), Unique { name, columns: columns.clone() });
+                    table.uniques.insert(name.clone(), Unique::new(name, columns.clone()));
                 }
             }
         }
@@ -278,23 +278,18 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
         let parts = ddl
             .parts
             .into_iter()
-            .map(|(item, descending)| IndexPart {
-                key: match item {
+            .zip(ddl.collations)
+            .map(|((item, descending), collation)| IndexPart {
+                descending,
+                collation,
+                ..IndexPart::new(match item {
                     IndexItem::Column(column) => IndexKey::Column(column),
                     IndexItem::Expr(expr) => IndexKey::Expr(Expr::new(expr)),
-                },
-                descending,
-                nulls_first: None,
+                })
             })
             .collect();
-        let index = Index {
-            name: name.clone(),
-            parts,
-            unique: ddl.unique,
-            predicate: ddl.predicate.map(Expr::new),
-            method: None,
-            include: Vec::new(),
-        };
+        let index =
+            Index { unique: ddl.unique, predicate: ddl.predicate.map(Expr::new), ..Index::new(name.clone(), parts) };
         table.indexes.insert(name, index);
     }
     for (table_name, trigger) in triggers {

@@ -42,11 +42,23 @@ pub(super) fn adapt(mut schema: Schema) -> Result<Schema> {
             fk.deferrable = false;
             fk.initially_deferred = false;
         }
+        let nulls_not_distinct = table.uniques.values().find(|u| u.nulls_not_distinct).map(|u| &u.name);
+        if let Some(name) =
+            nulls_not_distinct.or(table.indexes.values().find(|i| i.nulls_not_distinct).map(|i| &i.name))
+        {
+            return Err(Error::Unsupported(format!(
+                "\"{name}\" of table \"{}\" counts NULLs as equal (NULLS NOT DISTINCT), which SQLite cannot do",
+                table.name
+            )));
+        }
         for index in table.indexes.values_mut() {
             index.method = None;
             index.include.clear();
+            index.with.clear();
+            index.tablespace = None;
             for part in &mut index.parts {
                 part.nulls_first = None;
+                part.opclass = None;
             }
         }
     }

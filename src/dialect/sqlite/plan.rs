@@ -314,10 +314,13 @@ fn create_index(table: &str, index: &Index) -> String {
         .parts
         .iter()
         .map(|part| {
-            let key = match &part.key {
+            let mut key = match &part.key {
                 IndexKey::Column(c) => quote_ident(c),
                 IndexKey::Expr(e) => format!("({})", e.unwrapped()),
             };
+            if let Some(collation) = &part.collation {
+                key.push_str(&format!(" COLLATE {}", quote_ident(collation)));
+            }
             if part.descending { format!("{key} DESC") } else { key }
         })
         .collect();
