@@ -19,6 +19,9 @@ fn main() {
     for n in tables {
         plan_many_tables(n);
     }
+    for n in [1_000, 4_000, 20_000] {
+        text_diff(n);
+    }
     let rows = std::env::var("DBSHAPE_BENCH_ROWS").map(|v| v.parse().expect("number")).unwrap_or(1_000_000);
     rebuild_vs_copy(rows, false);
     rebuild_vs_copy(rows, true);
@@ -53,6 +56,31 @@ fn plan_many_tables(n: usize) {
         ms(connect),
         ms(total - load - connect)
     );
+}
+
+/// A unified diff of an unformatted file of N tables against its canonical
+/// form (what `fmt --check` shows; `check`'s drift report is the same
+/// code): every section differs.
+fn text_diff(n: usize) {
+    let unformatted: String = (0..n)
+        .map(|i| {
+            format!(
+                "  t{i}:\n    columns:\n      id: {{type: integer, primary_key: true}}\n      name: {{type: text}}\n"
+            )
+        })
+        .collect();
+    let unformatted = format!("tables:\n{unformatted}");
+    let formatted = Schema::from_yaml_str(&unformatted).unwrap().to_yaml_string();
+    let mut timings: Vec<Duration> = (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            let diff = dbshape::unified_diff(&unformatted, &formatted, ("a", "b"), 2);
+            assert!(!diff.is_empty());
+            started.elapsed()
+        })
+        .collect();
+    timings.sort();
+    println!("unified diff, unformatted file of {n:>6} tables: {:>10}, median of 3", ms(timings[1]));
 }
 
 fn rebuild_vs_copy(rows: usize, with_index: bool) {

@@ -58,6 +58,12 @@ pub use plan::{JSON_FORMAT_VERSION, Operation, Plan, PlanCheck, Step};
 pub use schema::Schema;
 pub use scope::Scope;
 
+/// A unified diff of two texts (`context` lines around each change), in
+/// about linear time on any input: what `check` and `fmt --check` show.
+pub fn unified_diff(from: &str, to: &str, labels: (&str, &str), context: usize) -> String {
+    file::unified_diff(from, to, labels, context)
+}
+
 /// The JSON Schema (draft-07) of the schema.yaml format, for editors
 /// (`# yaml-language-server: $schema=...`).
 pub fn json_schema() -> serde_json::Value {

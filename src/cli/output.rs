@@ -21,7 +21,35 @@ impl Heading {
     }
 }
 
+/// How much of a plan to print: all of it (`plan`, `apply`), or, in a
+/// drift report (`check`), enough to read, with a count of the rest.
+#[derive(Clone, Copy)]
+enum Length {
+    Full,
+    Summary,
+}
+
+/// In a drift report: at most this many lines of schema diff, tables of
+/// changes, and statements.
+const SUMMARY_DIFF_LINES: usize = 200;
+const SUMMARY_TABLES: usize = 50;
+const SUMMARY_STATEMENTS: usize = 50;
+
 pub fn plan_text(out: &mut dyn Write, plan: &Plan, heading: &Heading, style: Style) -> io::Result<()> {
+    plan_text_of_length(out, plan, heading, style, Length::Full)
+}
+
+fn plan_text_of_length(
+    out: &mut dyn Write,
+    plan: &Plan,
+    heading: &Heading,
+    style: Style,
+    length: Length,
+) -> io::Result<()> {
+    let (table_limit, statement_limit) = match length {
+        Length::Full => (usize::MAX, usize::MAX),
+        Length::Summary => (SUMMARY_TABLES, SUMMARY_STATEMENTS),
+    };
     if plan.is_empty() {
         return writeln!(out, "{}", heading.in_sync);
     }
@@ -40,7 +68,7 @@ pub fn plan_text(out: &mut dyn Write, plan: &Plan, heading: &Heading, style: Sty
             }
         }
     }
-    for (table, (changes, notes)) in &groups {
+    for (table, (changes, notes)) in groups.iter().take(table_limit) {
         writeln!(out, "\n  {}", style.bold(table))?;
         for note in notes {
             writeln!(out, "    {}", style.dim(&format!("note: {note}")))?;
@@ -54,9 +82,21 @@ pub fn plan_text(out: &mut dyn Write, plan: &Plan, heading: &Heading, style: Sty
             writeln!(out)?;
         }
     }
+    if groups.len() > table_limit {
+        let rest: usize = groups.values().skip(table_limit).map(|(changes, _)| changes.len()).sum();
+        writeln!(out, "\n  … and {rest} more change{} to {} more tables", plural(rest), groups.len() - table_limit)?;
+    }
     writeln!(out, "\nSQL (one transaction):")?;
-    for sql in plan.statements() {
+    for sql in plan.statements().take(statement_limit) {
         writeln!(out, "  {};", sql.replace('\n', "\n  "))?;
+    }
+    let statements = plan.statements().count();
+    if statements > statement_limit {
+        writeln!(
+            out,
+            "  … and {} more statements (`dbshape plan --format sql` prints them all)",
+            statements - statement_limit
+        )?;
     }
     let tally = |marker: char| plan.changes().filter(|c| c.marker() == marker).count();
     writeln!(
@@ -93,7 +133,9 @@ pub fn plan_json(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
 pub fn drift(out: &mut dyn Write, plan: &Plan, url: &str, schema_name: &str, style: Style) -> io::Result<()> {
     let count = plan.changes().count();
     writeln!(out, "Drift: the database differs from {schema_name} ({count} change{}).\n", plural(count))?;
-    for line in plan.schema_diff("database", schema_name).lines() {
+    let diff = plan.schema_diff("database", schema_name);
+    let lines = diff.lines().count();
+    for line in diff.lines().take(SUMMARY_DIFF_LINES) {
         let painted = match line.chars().next() {
             Some('+') if !line.starts_with("+++") => style.added(line),
             Some('-') if !line.starts_with("---") => style.removed(line),
@@ -102,8 +144,11 @@ pub fn drift(out: &mut dyn Write, plan: &Plan, url: &str, schema_name: &str, sty
         };
         writeln!(out, "{painted}")?;
     }
+    if lines > SUMMARY_DIFF_LINES {
+        writeln!(out, "{}", style.dim(&format!("… and {} more lines of differences", lines - SUMMARY_DIFF_LINES)))?;
+    }
     writeln!(out)?;
-    plan_text(out, plan, &Heading::database(url, schema_name), style)
+    plan_text_of_length(out, plan, &Heading::database(url, schema_name), style, Length::Summary)
 }
 
 pub fn duration(elapsed: Duration) -> String {

@@ -17,11 +17,13 @@ mod problems;
 mod raw;
 mod render;
 mod serde_error;
+mod text_diff;
 mod unique_map;
 
 pub(crate) use checks::{check_case_collisions, check_name_lengths};
 pub(crate) use load::{load_str, read};
 pub(crate) use render::{render_in_order, render_pair};
+pub(crate) use text_diff::unified_diff;
 
 use std::path::Path;
 

@@ -100,11 +100,7 @@ impl Plan {
             }
         }
         let (from, to) = crate::file::render_pair(&current, &self.desired);
-        similar::TextDiff::from_lines(&from, &to)
-            .unified_diff()
-            .context_radius(3)
-            .header(from_label, to_label)
-            .to_string()
+        crate::file::unified_diff(&from, &to, (from_label, to_label), 3)
     }
 
     /// Whether `other` runs exactly the same operations and checks.

@@ -277,3 +277,22 @@ fn fmt_does_not_drop_comments_silently() {
     t.run(&["fmt", "--drop-comments"]).success();
     assert!(!std::fs::read_to_string(t.dir().join("schema.yaml")).unwrap().contains('#'));
 }
+
+/// A drift report of hundreds of tables stays readable: `check` summarises
+/// past a limit, `plan` stays complete.
+#[test]
+fn a_drift_report_of_many_tables_is_summarised() {
+    let t = Test::sqlite();
+    let tables: String = (0..300)
+        .map(|i| format!("  t{i}:\n    columns:\n      id: {{ type: integer, primary_key: true }}\n"))
+        .collect();
+    t.schema(&format!("tables:\n{tables}"));
+    let run = t.run(&["check"]).code(1);
+    assert!(run.stdout.contains("more lines of differences"), "{}", run.stdout);
+    assert!(run.stdout.contains("… and 250 more changes to 250 more tables"), "{}", run.stdout);
+    assert!(run.stdout.contains("… and 250 more statements (`dbshape plan --format sql` prints them all)"));
+    assert!(run.stdout.contains("300 changes: 300 to add"), "the count covers every change");
+    assert!(run.stdout.lines().count() < 600, "{} lines", run.stdout.lines().count());
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.contains("+ create table t299") && !plan.contains("more tables"), "{plan}");
+}

@@ -27,8 +27,7 @@ pub fn fmt(path: &Path, check: bool, drop_comments: bool, style: Style) -> Resul
     }
     if check {
         writeln!(out, "{name} is not formatted; `dbshape fmt` would change it:\n").map_err(stdout_error)?;
-        let diff = similar::TextDiff::from_lines(text, &formatted);
-        for line in diff.unified_diff().context_radius(2).header(&name.to_string(), "formatted").to_string().lines() {
+        for line in dbshape::unified_diff(text, &formatted, (&name.to_string(), "formatted"), 2).lines() {
             let painted = match line.chars().next() {
                 Some('+') if !line.starts_with("+++") => style.added(line),
                 Some('-') if !line.starts_with("---") => style.removed(line),
