@@ -51,7 +51,7 @@ mod suggest;
 pub mod fuzzing;
 
 pub use apply::{Applied, ApplyOptions, RowsCopied, StatementDone};
-pub use diff::Change;
+pub use diff::{Change, CommentOn};
 pub use error::{DatabaseError, Error, Result, SchemaProblem};
 pub use migrator::{Migrator, dialects, is_database_url};
 pub use plan::{JSON_FORMAT_VERSION, Operation, Plan, PlanCheck, Step};

@@ -128,6 +128,15 @@ pub enum Change {
         /// The new comment.
         comment: Option<String>,
     },
+    /// The comment of an index or constraint is set or removed.
+    SetComment {
+        /// The table.
+        table: String,
+        /// The index or constraint (by its name in the database).
+        on: CommentOn,
+        /// The new comment.
+        comment: Option<String>,
+    },
     /// An extension is created (extensions are never dropped).
     CreateExtension {
         /// The extension.
@@ -163,6 +172,24 @@ pub enum Change {
     },
 }
 
+/// What a [`Change::SetComment`] comments on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommentOn {
+    /// An index, by name.
+    Index(String),
+    /// A constraint (primary key, unique, check, foreign key), by name.
+    Constraint(String),
+}
+
+impl CommentOn {
+    /// The index's or constraint's name.
+    pub fn name(&self) -> &str {
+        match self {
+            CommentOn::Index(name) | CommentOn::Constraint(name) => name,
+        }
+    }
+}
+
 impl Change {
     /// The table this change belongs to (the new name for renames).
     pub fn table(&self) -> &str {
@@ -182,7 +209,8 @@ impl Change {
             | Change::DropForeignKey { table, .. }
             | Change::CreateIndex { table, .. }
             | Change::DropIndex { table, .. }
-            | Change::SetTableComment { table, .. } => table,
+            | Change::SetTableComment { table, .. }
+            | Change::SetComment { table, .. } => table,
             Change::CreateExtension { name }
             | Change::CreateEnum { name, .. }
             | Change::DropEnum { name }
@@ -211,6 +239,7 @@ impl Change {
             Change::CreateIndex { .. } => "create_index",
             Change::DropIndex { .. } => "drop_index",
             Change::SetTableComment { .. } => "set_table_comment",
+            Change::SetComment { .. } => "set_comment",
             Change::CreateExtension { .. } => "create_extension",
             Change::CreateEnum { .. } => "create_enum",
             Change::DropEnum { .. } => "drop_enum",
@@ -236,6 +265,7 @@ impl Change {
                 foreign_key.name.clone()
             }
             Change::CreateIndex { index, .. } | Change::DropIndex { index, .. } => index.name.clone(),
+            Change::SetComment { on, .. } => on.name().to_string(),
             Change::CreateExtension { name }
             | Change::CreateEnum { name, .. }
             | Change::DropEnum { name }
@@ -371,6 +401,12 @@ impl fmt::Display for Change {
             }
             Change::DropIndex { table, index } => write!(f, "drop index {} on {table}", index.name),
             Change::SetTableComment { table, .. } => write!(f, "set comment on {table}"),
+            Change::SetComment { table, on: CommentOn::Index(name), .. } => {
+                write!(f, "set comment on index {name} on {table}")
+            }
+            Change::SetComment { table, on: CommentOn::Constraint(name), .. } => {
+                write!(f, "set comment on constraint {name} on {table}")
+            }
             Change::CreateExtension { name } => write!(f, "create extension {name}"),
             Change::CreateEnum { name, values } => write!(f, "create enum {name} ({})", values.join(", ")),
             Change::DropEnum { name } => write!(f, "drop enum {name}"),

@@ -12,12 +12,12 @@
 mod change;
 mod hooks;
 
-pub use change::Change;
+pub use change::{Change, CommentOn};
 pub use hooks::DiffHooks;
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use hooks::Neutral;
 
-use crate::model::{Column, Expr, ForeignKey, IndexKey, Schema, Table, naming};
+use crate::model::{Check, Column, Expr, ForeignKey, Index, IndexKey, PrimaryKey, Schema, Table, Unique, naming};
 use crate::sql::lexer::{Kind, mentions, tokenize};
 use indexmap::IndexMap;
 use std::collections::HashSet;
@@ -163,7 +163,18 @@ fn diff_table(current: &Table, desired: &Table, hooks: &dyn DiffHooks, changes: 
     }
     let t_name = desired.name.as_str();
     let pk_matches = match (&current.primary_key, &desired.primary_key) {
-        (Some(c), Some(d)) => c == d || (c.columns == d.columns && d.name == naming::primary_key(t_name)),
+        (Some(c), Some(d)) => {
+            let same =
+                same_apart_from_comment(c, d) || (c.columns == d.columns && d.name == naming::primary_key(t_name));
+            if same && c.comment != d.comment {
+                changes.push(Change::SetComment {
+                    table: t(),
+                    on: PrimaryKey::comment_on(&c.name),
+                    comment: d.comment.clone(),
+                });
+            }
+            same
+        }
         (c, d) => c == d,
     };
     if !pk_matches {
@@ -177,6 +188,7 @@ fn diff_table(current: &Table, desired: &Table, hooks: &dyn DiffHooks, changes: 
         &current.uniques,
         &desired.uniques,
         changes,
+        t_name,
         |a, b| a.columns == b.columns && a.nulls_not_distinct == b.nulls_not_distinct,
         |u| u.name == naming::unique(t_name, &u.columns),
         |u| Change::DropUnique { table: t(), unique: u.clone() },
@@ -186,6 +198,7 @@ fn diff_table(current: &Table, desired: &Table, hooks: &dyn DiffHooks, changes: 
         &current.checks,
         &desired.checks,
         changes,
+        t_name,
         |a, b| a.expr == b.expr,
         |c| is_conventional_check_name(desired, &c.name),
         |c| Change::DropCheck { table: t(), check: c.clone() },
@@ -195,7 +208,8 @@ fn diff_table(current: &Table, desired: &Table, hooks: &dyn DiffHooks, changes: 
         &current.foreign_keys,
         &desired.foreign_keys,
         changes,
-        |a, b| ForeignKey { name: b.name.clone(), ..a.clone() } == *b,
+        t_name,
+        |a, b| ForeignKey { name: b.name.clone(), comment: b.comment.clone(), ..a.clone() } == *b,
         |fk| fk.name == naming::foreign_key(t_name, &fk.columns),
         |fk| Change::DropForeignKey { table: t(), foreign_key: fk.clone() },
         |fk| Change::AddForeignKey { table: t(), foreign_key: fk.clone() },
@@ -204,6 +218,7 @@ fn diff_table(current: &Table, desired: &Table, hooks: &dyn DiffHooks, changes: 
         &current.indexes,
         &desired.indexes,
         changes,
+        t_name,
         |_, _| false,
         |_| false,
         |i| Change::DropIndex { table: t(), index: i.clone() },
@@ -215,17 +230,20 @@ fn diff_table(current: &Table, desired: &Table, hooks: &dyn DiffHooks, changes: 
 }
 
 /// Objects matched by name: missing ones are added, extra ones dropped,
-/// and changed ones dropped then added.
+/// and changed ones dropped then added; a comment that alone changes is a
+/// change of its own.
 ///
 /// A desired object whose name is only the conventional one (the file
 /// never named it) also matches an existing object with the same
 /// definition under another name: after a table or column rename the old
 /// conventional names live on in the database, and a rename must not turn
 /// into rebuilding constraints that are unchanged.
-fn diff_named<T: PartialEq>(
+#[allow(clippy::too_many_arguments)]
+fn diff_named<T: Commented>(
     current: &IndexMap<String, T>,
     desired: &IndexMap<String, T>,
     changes: &mut Vec<Change>,
+    table: &str,
     same_definition: impl Fn(&T, &T) -> bool,
     conventional: impl Fn(&T) -> bool,
     drop: impl Fn(&T) -> Change,
@@ -233,9 +251,22 @@ fn diff_named<T: PartialEq>(
 ) {
     let mut kept: HashSet<&str> = HashSet::new();
     let mut to_add = Vec::new();
+    let mut comments = Vec::new();
+    let mut comment = |live_name: &str, existing: &T, object: &T| {
+        if existing.comment() != object.comment() {
+            comments.push(Change::SetComment {
+                table: table.to_string(),
+                on: T::comment_on(live_name),
+                comment: object.comment().clone(),
+            });
+        }
+    };
     for (name, object) in desired {
-        if current.get(name) == Some(object) {
+        if let Some(existing) = current.get(name)
+            && same_apart_from_comment(existing, object)
+        {
             kept.insert(name);
+            comment(name, existing, object);
             continue;
         }
         let adopted = conventional(object).then(|| {
@@ -244,8 +275,9 @@ fn diff_named<T: PartialEq>(
             })
         });
         match adopted.flatten() {
-            Some((old, _)) => {
+            Some((old, existing)) => {
                 kept.insert(old);
+                comment(old, existing, object);
             }
             None => to_add.push(object),
         }
@@ -256,7 +288,42 @@ fn diff_named<T: PartialEq>(
         }
     }
     changes.extend(to_add.into_iter().map(add));
+    changes.extend(comments);
 }
+
+/// An index or a constraint: its comment changes on its own, without
+/// remaking it.
+trait Commented: Clone + PartialEq {
+    fn comment(&self) -> &Option<String>;
+    fn comment_mut(&mut self) -> &mut Option<String>;
+    fn comment_on(name: &str) -> CommentOn;
+}
+
+fn same_apart_from_comment<T: Commented>(a: &T, b: &T) -> bool {
+    if a.comment() == b.comment() {
+        return a == b;
+    }
+    let mut a = a.clone();
+    *a.comment_mut() = b.comment().clone();
+    a == *b
+}
+
+macro_rules! commented {
+    ($($type:ty => $on:ident),*) => {$(
+        impl Commented for $type {
+            fn comment(&self) -> &Option<String> {
+                &self.comment
+            }
+            fn comment_mut(&mut self) -> &mut Option<String> {
+                &mut self.comment
+            }
+            fn comment_on(name: &str) -> CommentOn {
+                CommentOn::$on(name.to_string())
+            }
+        }
+    )*};
+}
+commented!(PrimaryKey => Constraint, Unique => Constraint, Check => Constraint, ForeignKey => Constraint, Index => Index);
 
 /// Whether `name` is one of the names a check gets when the file doesn't
 /// name it.

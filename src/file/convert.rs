@@ -131,7 +131,7 @@ impl Converter<'_, '_> {
             table.columns.insert(column_name.clone(), column);
         }
         if !pk_columns.is_empty() {
-            table.primary_key = Some(PrimaryKey { name: naming::primary_key(name), columns: pk_columns });
+            table.primary_key = Some(PrimaryKey::new(naming::primary_key(name), pk_columns));
         }
         if let Some(value) = &raw.primary_key {
             let here = ["tables", name, "primary_key"];
@@ -193,20 +193,19 @@ impl Converter<'_, '_> {
             }
             let unique = Unique {
                 nulls_not_distinct: unique.nulls_not_distinct.unwrap_or(false),
+                comment: unique.comment,
                 ..Unique::new(unique_name.clone(), columns)
             };
             self.insert_unique(&mut table, unique, &["tables", name, "uniques", &unique_name]);
         }
-        for (check_name, expr) in raw.checks.clone().unwrap_or_default().0 {
+        for (check_name, check) in raw.checks.clone().unwrap_or_default().0 {
             let path = ["tables", name, "checks", &check_name];
-            if expr.trim().is_empty() {
+            if check.expr.trim().is_empty() {
                 self.report(&path, format!("check \"{check_name}\" is empty"), None);
             }
-            if table
-                .checks
-                .insert(check_name.clone(), Check { name: check_name.clone(), expr: Expr::new(expr) })
-                .is_some()
-            {
+            let comment = check.comment;
+            let check = Check { comment, ..Check::new(check_name.clone(), Expr::new(check.expr)) };
+            if table.checks.insert(check_name.clone(), check).is_some() {
                 self.report(&path, format!("check \"{check_name}\" is declared twice in table \"{name}\""), None);
             }
         }
@@ -288,7 +287,7 @@ impl Converter<'_, '_> {
         }
         if let Some(expr) = &raw.check {
             let check_name = naming::check(&t, name);
-            table.checks.insert(check_name.clone(), Check { name: check_name, expr: Expr::new(expr.clone()) });
+            table.checks.insert(check_name.clone(), Check::new(check_name, Expr::new(expr.clone())));
         }
         if raw.references.is_none() && (raw.on_delete.is_some() || raw.on_update.is_some()) {
             self.report(
@@ -390,6 +389,7 @@ impl Converter<'_, '_> {
             nulls_not_distinct,
             with,
             tablespace: raw.tablespace.clone(),
+            comment: raw.comment.clone(),
             ..Index::new(name, parts)
         })
     }
@@ -425,6 +425,7 @@ impl Converter<'_, '_> {
                     on_update: self.action(raw_column.on_update.as_deref(), &path),
                     deferrable: raw_column.deferrable.unwrap_or(false) || raw_column.initially_deferred == Some(true),
                     initially_deferred: raw_column.initially_deferred.unwrap_or(false),
+                    comment: None,
                 };
                 found.push((table_name.clone(), fk, path));
             }
@@ -515,6 +516,7 @@ impl Converter<'_, '_> {
             on_update: self.action(raw.on_update.as_deref(), path),
             deferrable: raw.deferrable.unwrap_or(false) || raw.initially_deferred == Some(true),
             initially_deferred: raw.initially_deferred.unwrap_or(false),
+            comment: raw.comment.clone(),
         }
     }
 

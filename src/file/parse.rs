@@ -116,7 +116,7 @@ pub(super) fn parse_primary_key(table: &str, value: &Value) -> Result<PrimaryKey
     };
     match value {
         Value::Sequence(_) => match columns_of(value) {
-            Some(columns) if !columns.is_empty() => Ok(PrimaryKey { name: naming::primary_key(table), columns }),
+            Some(columns) if !columns.is_empty() => Ok(PrimaryKey::new(naming::primary_key(table), columns)),
             _ => Err(format!("the primary key of \"{table}\" must list at least one column name")),
         },
         Value::Mapping(map) => {
@@ -126,11 +126,16 @@ pub(super) fn parse_primary_key(table: &str, value: &Value) -> Result<PrimaryKey
                 .map(str::to_string)
                 .unwrap_or_else(|| naming::primary_key(table));
             let columns = map.get("columns").and_then(columns_of).filter(|c| !c.is_empty());
-            if map.keys().any(|k| !matches!(k.as_str(), Some("name" | "columns"))) {
-                return Err("a primary key mapping takes only `name` and `columns`".into());
+            if map.keys().any(|k| !matches!(k.as_str(), Some("name" | "columns" | "comment"))) {
+                return Err("a primary key mapping takes only `name`, `columns` and `comment`".into());
             }
+            let comment = match map.get("comment") {
+                None => None,
+                Some(Value::String(text)) => Some(text.clone()),
+                Some(_) => return Err("a primary key's `comment` must be text".into()),
+            };
             columns
-                .map(|columns| PrimaryKey { name, columns })
+                .map(|columns| PrimaryKey { comment, ..PrimaryKey::new(name, columns) })
                 .ok_or_else(|| format!("the primary key of \"{table}\" needs `columns: [...]`"))
         }
         _ => Err("`primary_key` must be a list of columns, e.g. [id]".into()),

@@ -29,7 +29,7 @@ pub struct RawTable {
     pub primary_key: Option<Value>,
     pub uniques: Option<UniqueMap<RawUnique>>,
     pub indexes: Option<UniqueMap<RawIndex>>,
-    pub checks: Option<UniqueMap<String>>,
+    pub checks: Option<UniqueMap<RawCheck>>,
     pub foreign_keys: Option<UniqueMap<RawForeignKey>>,
     pub comment: Option<String>,
     pub renamed_from: Option<String>,
@@ -141,6 +141,7 @@ pub struct RawIndex {
     /// The tablespace the index is made in (not managed: a different one
     /// alone is not a change).
     pub tablespace: Option<String>,
+    pub comment: Option<String>,
 }
 
 /// A storage parameter's value.
@@ -158,6 +159,7 @@ enum ScalarValue {
 pub struct RawUnique {
     pub columns: Vec<String>,
     pub nulls_not_distinct: Option<bool>,
+    pub comment: Option<String>,
 }
 
 /// The long form of a unique constraint.
@@ -167,6 +169,56 @@ struct RawUniqueMap {
     columns: Vec<String>,
     /// NULLs count as equal to each other (`NULLS NOT DISTINCT`).
     nulls_not_distinct: Option<bool>,
+    comment: Option<String>,
+}
+
+/// A check constraint: its expression, or `{ expr: SQL, comment: text }`.
+#[derive(Clone, Debug)]
+pub struct RawCheck {
+    pub expr: String,
+    pub comment: Option<String>,
+}
+
+/// The long form of a check constraint.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawCheckMap {
+    expr: String,
+    comment: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for RawCheck {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Form;
+        impl<'de> serde::de::Visitor<'de> for Form {
+            type Value = RawCheck;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a check: its SQL expression, or `{ expr: SQL, comment: text }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, expr: &str) -> Result<RawCheck, E> {
+                Ok(RawCheck { expr: expr.to_string(), comment: None })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawCheck, A::Error> {
+                let long = RawCheckMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawCheck { expr: long.expr, comment: long.comment })
+            }
+        }
+        deserializer.deserialize_any(Form)
+    }
+}
+
+impl JsonSchema for RawCheck {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RawCheck".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let long = generator.subschema_for::<RawCheckMap>();
+        schemars::json_schema!({
+            "description": "An SQL expression, or `{ expr: SQL, comment: text }`.",
+            "anyOf": [ { "type": "string" }, long ]
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for RawUnique {
@@ -181,11 +233,15 @@ impl<'de> Deserialize<'de> for RawUnique {
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<RawUnique, A::Error> {
                 let columns = Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
-                Ok(RawUnique { columns, nulls_not_distinct: None })
+                Ok(RawUnique { columns, nulls_not_distinct: None, comment: None })
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawUnique, A::Error> {
                 let long = RawUniqueMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                Ok(RawUnique { columns: long.columns, nulls_not_distinct: long.nulls_not_distinct })
+                Ok(RawUnique {
+                    columns: long.columns,
+                    nulls_not_distinct: long.nulls_not_distinct,
+                    comment: long.comment,
+                })
             }
         }
         deserializer.deserialize_any(Form)
@@ -215,6 +271,7 @@ pub struct RawForeignKey {
     pub on_update: Option<String>,
     pub deferrable: Option<bool>,
     pub initially_deferred: Option<bool>,
+    pub comment: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
@@ -247,6 +304,7 @@ fn primary_key_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
                 "type": "object",
                 "properties": {
                     "name": { "type": "string" },
+                    "comment": { "type": "string" },
                     "columns": { "type": "array", "items": { "type": "string" }, "minItems": 1 }
                 },
                 "required": ["columns"],

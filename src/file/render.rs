@@ -77,16 +77,24 @@ fn render_table(out: &mut String, table: &Table, widths: &mut Widths) {
     if let Some(comment) = &table.comment {
         let _ = writeln!(out, "    comment: {}", scalar(comment));
     }
-    let folded_pk = table.primary_key.as_ref().filter(|pk| pk.columns.len() == 1 && pk.name == naming::primary_key(t));
+    // What folds into a column's short keys: conventional names, nothing
+    // the short keys cannot say (a comment, NULLS NOT DISTINCT).
+    let folded_pk = table
+        .primary_key
+        .as_ref()
+        .filter(|pk| pk.columns.len() == 1 && pk.name == naming::primary_key(t) && pk.comment.is_none());
     let folded_unique = |c: &str| {
         let name = naming::unique(t, &[c.to_string()]);
-        table.uniques.get(&name).filter(|u| u.columns == [c] && !u.nulls_not_distinct)
+        table.uniques.get(&name).filter(|u| u.columns == [c] && !u.nulls_not_distinct && u.comment.is_none())
     };
     let folded_fk = |c: &str| {
         let name = naming::foreign_key(t, &[c.to_string()]);
-        table.foreign_keys.get(&name).filter(|fk| fk.columns == [c] && fk.ref_columns.len() == 1)
+        table
+            .foreign_keys
+            .get(&name)
+            .filter(|fk| fk.columns == [c] && fk.ref_columns.len() == 1 && fk.comment.is_none())
     };
-    let folded_check = |c: &str| table.checks.get(&naming::check(t, c));
+    let folded_check = |c: &str| table.checks.get(&naming::check(t, c)).filter(|check| check.comment.is_none());
 
     if table.columns.is_empty() {
         out.push_str("    columns: {}\n");
@@ -126,11 +134,19 @@ fn render_table(out: &mut String, table: &Table, widths: &mut Widths) {
     }
 
     if let Some(pk) = table.primary_key.as_ref().filter(|_| folded_pk.is_none()) {
-        let columns = list(&pk.columns);
-        if pk.name == naming::primary_key(t) {
-            let _ = writeln!(out, "    primary_key: {columns}");
-        } else {
-            let _ = writeln!(out, "    primary_key: {{ name: {}, columns: {columns} }}", scalar(&pk.name));
+        let mut fields = Vec::new();
+        if pk.name != naming::primary_key(t) {
+            fields.push(format!("name: {}", scalar(&pk.name)));
+        }
+        fields.push(format!("columns: {}", list(&pk.columns)));
+        push_comment(&mut fields, &pk.comment);
+        match fields.as_slice() {
+            [columns] => {
+                let _ = writeln!(out, "    primary_key: {}", columns.trim_start_matches("columns: "));
+            }
+            _ => {
+                let _ = writeln!(out, "    primary_key: {{ {} }}", fields.join(", "));
+            }
         }
     }
     let uniques: Vec<_> = table
@@ -139,21 +155,28 @@ fn render_table(out: &mut String, table: &Table, widths: &mut Widths) {
         .filter(|u| !(u.columns.len() == 1 && folded_unique(&u.columns[0]).is_some_and(|f| f.name == u.name)))
         .collect();
     let entries = sorted_by_name(uniques, |u| &u.name).into_iter().map(|u| {
-        let value = if u.nulls_not_distinct {
-            format!("{{ columns: {}, nulls_not_distinct: true }}", list(&u.columns))
-        } else {
-            list(&u.columns)
-        };
+        let mut fields = vec![format!("columns: {}", list(&u.columns))];
+        if u.nulls_not_distinct {
+            fields.push("nulls_not_distinct: true".into());
+        }
+        push_comment(&mut fields, &u.comment);
+        let value = if fields.len() == 1 { list(&u.columns) } else { format!("{{ {} }}", fields.join(", ")) };
         (scalar(&u.name), value)
     });
     section(out, (t, "uniques"), entries.collect(), widths);
     let checks: Vec<_> = table
         .checks
         .values()
-        .filter(|check| !table.columns.keys().any(|c| naming::check(t, c) == check.name))
+        .filter(|check| !table.columns.keys().any(|c| folded_check(c).is_some_and(|f| f.name == check.name)))
         .collect();
-    let entries =
-        sorted_by_name(checks, |c| &c.name).into_iter().map(|c| (scalar(&c.name), expression(c.expr.unwrapped())));
+    let entries = sorted_by_name(checks, |c| &c.name).into_iter().map(|c| {
+        let expr = expression(c.expr.unwrapped());
+        let value = match &c.comment {
+            None => expr,
+            Some(comment) => format!("{{ expr: {expr}, comment: {} }}", scalar(comment)),
+        };
+        (scalar(&c.name), value)
+    });
     section(out, (t, "checks"), entries.collect(), widths);
     let fks: Vec<_> = table
         .foreign_keys
@@ -166,6 +189,7 @@ fn render_table(out: &mut String, table: &Table, widths: &mut Widths) {
             format!("references: {{ table: {}, columns: {} }}", scalar(&fk.ref_table), list(&fk.ref_columns)),
         ];
         push_actions(&mut fields, fk);
+        push_comment(&mut fields, &fk.comment);
         (scalar(&fk.name), format!("{{ {} }}", fields.join(", ")))
     });
     section(out, (t, "foreign_keys"), entries.collect(), widths);
@@ -279,6 +303,7 @@ fn index_fields(index: &Index) -> Vec<String> {
     if let Some(tablespace) = &index.tablespace {
         fields.push(format!("tablespace: {}", scalar(tablespace)));
     }
+    push_comment(&mut fields, &index.comment);
     if let Some(predicate) = &index.predicate {
         fields.push(format!("where: {}", expression(predicate.unwrapped())));
     }
@@ -292,6 +317,12 @@ fn default_yaml(default: &DefaultValue) -> String {
         DefaultValue::Literal(Literal::Float(f)) => f.clone(),
         DefaultValue::Literal(Literal::Text(s)) => scalar(s),
         DefaultValue::Expr(e) => format!("{{ sql: {} }}", scalar(e.unwrapped())),
+    }
+}
+
+fn push_comment(fields: &mut Vec<String>, comment: &Option<String>) {
+    if let Some(comment) = comment {
+        fields.push(format!("comment: {}", scalar(comment)));
     }
 }
 

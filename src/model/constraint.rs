@@ -10,6 +10,15 @@ pub struct PrimaryKey {
     pub name: String,
     /// Its columns, in key order.
     pub columns: Vec<String>,
+    /// Free text about it.
+    pub comment: Option<String>,
+}
+
+impl PrimaryKey {
+    /// A primary key on `columns`.
+    pub fn new(name: impl Into<String>, columns: Vec<String>) -> PrimaryKey {
+        PrimaryKey { name: name.into(), columns, comment: None }
+    }
 }
 
 /// A unique constraint.
@@ -21,12 +30,14 @@ pub struct Unique {
     pub columns: Vec<String>,
     /// NULLs count as equal to each other (`NULLS NOT DISTINCT`).
     pub nulls_not_distinct: bool,
+    /// Free text about it.
+    pub comment: Option<String>,
 }
 
 impl Unique {
     /// A unique constraint on `columns`, NULLs distinct.
     pub fn new(name: impl Into<String>, columns: Vec<String>) -> Unique {
-        Unique { name: name.into(), columns, nulls_not_distinct: false }
+        Unique { name: name.into(), columns, nulls_not_distinct: false, comment: None }
     }
 }
 
@@ -37,6 +48,15 @@ pub struct Check {
     pub name: String,
     /// The condition every row must meet.
     pub expr: Expr,
+    /// Free text about it.
+    pub comment: Option<String>,
+}
+
+impl Check {
+    /// A check that rows meet `expr`.
+    pub fn new(name: impl Into<String>, expr: Expr) -> Check {
+        Check { name: name.into(), expr, comment: None }
+    }
 }
 
 /// A foreign key.
@@ -58,6 +78,8 @@ pub struct ForeignKey {
     pub deferrable: bool,
     /// Whether it is deferred to commit unless set otherwise (PostgreSQL).
     pub initially_deferred: bool,
+    /// Free text about it.
+    pub comment: Option<String>,
 }
 
 /// What a foreign key does when its referenced row goes or changes.

@@ -25,6 +25,8 @@ pub struct Index {
     /// The tablespace, when not the default. Kept when the index is made,
     /// but not managed: it never makes a difference on its own.
     pub tablespace: Option<String>,
+    /// Free text about it.
+    pub comment: Option<String>,
 }
 
 /// Indexes are the same whatever tablespace they live in.
@@ -38,6 +40,7 @@ impl PartialEq for Index {
             && self.include == other.include
             && self.nulls_not_distinct == other.nulls_not_distinct
             && self.with == other.with
+            && self.comment == other.comment
     }
 }
 
@@ -80,6 +83,7 @@ impl Index {
             nulls_not_distinct: false,
             with: Vec::new(),
             tablespace: None,
+            comment: None,
         }
     }
 

@@ -275,3 +275,49 @@ fn sqlite_index_collations() {
     t.schema("tables:\n  t:\n    columns:\n      u: integer\n    indexes:\n      i: { columns: [u], unique: true, nulls_not_distinct: true }\n");
     t.run(&["plan"]).code(2).stderr_has("NULLS NOT DISTINCT");
 }
+
+/// Comments on keys, checks, foreign keys and indexes are read, kept and
+/// changed on their own (no constraint or index is remade for a comment).
+#[test]
+fn postgres_comments_on_indexes_and_constraints() {
+    let Some(t) = Test::postgres() else { return };
+    let file = adopt(
+        &t,
+        "CREATE TABLE p (id int PRIMARY KEY, code text UNIQUE, n int CHECK (n > 0), CONSTRAINT p_n_small CHECK (n < 100));
+         CREATE TABLE c (id int PRIMARY KEY, p_id int REFERENCES p (id), x int);
+         CREATE INDEX c_x_idx ON c (x);
+         COMMENT ON CONSTRAINT p_pkey ON p IS 'the key';
+         COMMENT ON CONSTRAINT p_code_key ON p IS 'codes are unique';
+         COMMENT ON CONSTRAINT p_n_small ON p IS 'small; it''s checked';
+         COMMENT ON CONSTRAINT c_p_id_fkey ON c IS 'parent';
+         COMMENT ON INDEX c_x_idx IS 'for lookups';",
+    );
+    assert!(file.contains("c_x_idx: { columns: [x], comment: for lookups }"), "{file}");
+    t.schema(&file.replace("comment: for lookups", "comment: by x").replace("comment: parent", "comment: the parent"));
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.contains("COMMENT ON INDEX \"c_x_idx\" IS 'by x';"), "{plan}");
+    assert!(plan.contains("COMMENT ON CONSTRAINT \"c_p_id_fkey\" ON \"c\" IS 'the parent';"), "{plan}");
+    assert!(!plan.contains("DROP") && plan.contains("2 changes: 0 to add, 2 to change"), "{plan}");
+    t.run(&["apply", "--yes"]).success();
+    t.assert_in_sync();
+    // A new constraint gets its comment as it is made.
+    let file = t.run(&["inspect"]).success().stdout;
+    change(
+        &t,
+        &file,
+        "p_n_small: { expr: \"n < 100\", comment: \"small; it's checked\" }",
+        "p_n_small: { expr: \"n < 100\", comment: \"small; it's checked\" }\n      p_n_even:  { expr: \"n % 2 = 0\", comment: even }",
+        &["ADD CONSTRAINT \"p_n_even\" CHECK", "COMMENT ON CONSTRAINT \"p_n_even\" ON \"p\" IS 'even'"],
+    );
+}
+
+#[test]
+fn sqlite_keeps_no_comments_and_plans_none() {
+    let t = Test::sqlite();
+    t.schema(
+        "tables:\n  t:\n    columns:\n      id: integer\n      x: integer\n    primary_key: { columns: [id], comment: key }\n    \
+         indexes:\n      t_x: { columns: [x], comment: lookups }\n",
+    );
+    t.apply();
+    t.assert_in_sync();
+}

@@ -140,7 +140,8 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
                     CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END,
                     -- PostgreSQL 15+; NULL (as on older servers) means distinct.
                     (SELECT (to_jsonb(ix) ->> 'indnullsnotdistinct')::boolean FROM pg_index ix
-                     WHERE con.contype = 'u' AND ix.indexrelid = con.conindid)
+                     WHERE con.contype = 'u' AND ix.indexrelid = con.conindid),
+                    obj_description(con.oid, 'pg_constraint')
              FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
              LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
              WHERE c.oid IN ({TABLES}) AND con.contype IN ('p', 'u', 'c', 'f') ORDER BY con.conrelid, con.conname"
@@ -154,19 +155,23 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         };
         let name: String = row.get(2);
         let kind: String = row.get(3);
+        let comment: Option<String> = row.get(16);
         let names = |oid: i64, keys: Option<Vec<i16>>| -> Vec<String> {
             keys.unwrap_or_default().iter().filter_map(|k| attribute_names.get(&(oid, *k)).cloned()).collect()
         };
         let columns = names(row.get(4), row.get(5));
         match kind.as_str() {
-            "p" => table.primary_key = Some(PrimaryKey { name, columns }),
+            "p" => table.primary_key = Some(PrimaryKey { comment, ..PrimaryKey::new(name, columns) }),
             "u" => {
                 let nulls_not_distinct = row.get::<_, Option<bool>>(15).unwrap_or(false);
-                table.uniques.insert(name.clone(), Unique { nulls_not_distinct, ..Unique::new(name, columns) });
+                table
+                    .uniques
+                    .insert(name.clone(), Unique { nulls_not_distinct, comment, ..Unique::new(name, columns) });
             }
             "c" => {
                 let expr: Option<String> = row.get(14);
-                table.checks.insert(name.clone(), Check { name, expr: Expr::new(expr.unwrap_or_default()) });
+                let check = Check { comment, ..Check::new(name.clone(), Expr::new(expr.unwrap_or_default())) };
+                table.checks.insert(name, check);
             }
             _ => {
                 let ref_schema: String = row.get(6);
@@ -181,6 +186,7 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
                     on_update: action(row.get(11)),
                     deferrable: row.get(12),
                     initially_deferred: row.get(13),
+                    comment,
                 };
                 table.foreign_keys.insert(name, fk);
             }
@@ -209,7 +215,8 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
                           FROM unnest(x.indclass::oid[]) WITH ORDINALITY k(opc, i)
                           JOIN pg_opclass oc ON oc.oid = k.opc JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace ORDER BY k.i),
                     coalesce((to_jsonb(x) ->> 'indnullsnotdistinct')::boolean, false),
-                    i.reloptions, (SELECT spcname::text FROM pg_tablespace WHERE oid = i.reltablespace)
+                    i.reloptions, (SELECT spcname::text FROM pg_tablespace WHERE oid = i.reltablespace),
+                    obj_description(i.oid, 'pg_class')
              FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
              JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = i.relam
              WHERE c.oid IN ({TABLES})
@@ -269,6 +276,7 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
             nulls_not_distinct: row.get(13),
             with,
             tablespace: row.get(15),
+            comment: row.get(16),
             ..Index::new(name.clone(), parts)
         };
         table.indexes.insert(name, index);

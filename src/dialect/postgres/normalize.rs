@@ -135,6 +135,12 @@ fn server_part(table: &Table) -> Table {
         column.comment = None;
     }
     part.indexes.retain(|_, index| needs_server(index));
+    for check in part.checks.values_mut() {
+        check.comment = None;
+    }
+    for index in part.indexes.values_mut() {
+        index.comment = None;
+    }
     part
 }
 
@@ -185,17 +191,21 @@ fn merge_normalized(wanted: &Table, read: Table, live: Option<Live>) -> Table {
             Some(same) => same.expr.clone(),
             None => Expr::written_as(written, &check.expr),
         };
+        check.comment = wanted.checks[&name].comment.clone();
         table.checks.insert(name, check);
     }
     for (name, index) in table.indexes.iter_mut() {
         let Some(spelled) = read.indexes.get(name) else { continue };
         let live_index = live.as_ref().and_then(|l| l.table.indexes.get(name));
         let live_spelled = live.as_ref().and_then(|l| l.read?.indexes.get(name));
+        let comment = index.comment.clone();
         *index = match (live_index, live_spelled) {
             (Some(same), _) if same == index => same.clone(),
             (Some(same), Some(recreated)) if recreated == spelled => same.clone(),
             _ => written_index(index, spelled),
         };
+        // The scratch copy has no comment: the file's is the one wanted.
+        index.comment = comment;
     }
     table
 }

@@ -11,7 +11,7 @@
 //! 5. add foreign keys (after every table exists, so cycles work);
 //! 6. comments; 7. drop tables.
 
-use crate::diff::{Change, Diff};
+use crate::diff::{Change, CommentOn, Diff};
 use crate::error::{Error, Result};
 use crate::model::{Column, DefaultValue, ForeignKey, Index, IndexKey, SqlType, Table, Unique};
 use crate::plan::{Operation, Step};
@@ -66,11 +66,9 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
                 // Added once every table exists, so that cycles work.
                 for fk in table.foreign_keys.values() {
                     let change = Change::AddForeignKey { table: table.name.clone(), foreign_key: fk.clone() };
-                    phases[ADD_FKS].push(Draft {
-                        changes: vec![change],
-                        statements: vec![add_foreign_key(&table.name, fk)],
-                        note: None,
-                    });
+                    let mut statements = vec![add_foreign_key(&table.name, fk)];
+                    statements.extend(constraint_comment(&table.name, &fk.name, &fk.comment));
+                    phases[ADD_FKS].push(Draft { changes: vec![change], statements, note: None });
                 }
             }
             Change::DropTable(table) => dropped_tables.push(table),
@@ -127,12 +125,16 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
             }),
             Change::SetPrimaryKey { table, from: Some(from), to: Some(to) } if from.columns == to.columns => {
                 // Only the name changes: nothing that rests on the key moves.
-                phases[DROP_OTHERS].push(one(format!(
+                let mut statements = vec![format!(
                     "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
                     table_ident(table),
                     quote_ident(&from.name),
                     quote_ident(&to.name)
-                )));
+                )];
+                if from.comment != to.comment {
+                    statements.push(comment_on_constraint(table, &to.name, &to.comment));
+                }
+                phases[DROP_OTHERS].push(Draft { changes: vec![change.clone()], statements, note: None });
             }
             Change::SetPrimaryKey { table, from, to } => {
                 // The old key goes early (with the other drops), the new one
@@ -146,30 +148,48 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
                     });
                 }
                 if let Some(pk) = to {
-                    phases[ADD_CONSTRAINTS].push(one(format!(
+                    let mut statements = vec![format!(
                         "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})",
                         table_ident(table),
                         quote_ident(&pk.name),
                         ident_list(&pk.columns)
-                    )));
+                    )];
+                    statements.extend(constraint_comment(table, &pk.name, &pk.comment));
+                    phases[ADD_CONSTRAINTS].push(Draft { changes: vec![change.clone()], statements, note: None });
                 }
             }
-            Change::AddUnique { table, unique } => phases[ADD_CONSTRAINTS].push(one(add_unique(table, unique))),
+            Change::AddUnique { table, unique } => {
+                let mut statements = vec![add_unique(table, unique)];
+                statements.extend(constraint_comment(table, &unique.name, &unique.comment));
+                phases[ADD_CONSTRAINTS].push(Draft { changes: vec![change.clone()], statements, note: None });
+            }
             Change::DropUnique { table, unique } => phases[DROP_OTHERS].push(one(drop_constraint(table, &unique.name))),
-            Change::AddCheck { table, check } => phases[ADD_CONSTRAINTS].push(one(format!(
-                "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
-                table_ident(table),
-                quote_ident(&check.name),
-                check.expr.unwrapped()
-            ))),
+            Change::AddCheck { table, check } => {
+                let mut statements = vec![format!(
+                    "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
+                    table_ident(table),
+                    quote_ident(&check.name),
+                    check.expr.unwrapped()
+                )];
+                statements.extend(constraint_comment(table, &check.name, &check.comment));
+                phases[ADD_CONSTRAINTS].push(Draft { changes: vec![change.clone()], statements, note: None });
+            }
             Change::DropCheck { table, check } => phases[DROP_OTHERS].push(one(drop_constraint(table, &check.name))),
             Change::AddForeignKey { table, foreign_key } => {
-                phases[ADD_FKS].push(one(add_foreign_key(table, foreign_key)))
+                let mut statements = vec![add_foreign_key(table, foreign_key)];
+                statements.extend(constraint_comment(table, &foreign_key.name, &foreign_key.comment));
+                phases[ADD_FKS].push(Draft { changes: vec![change.clone()], statements, note: None });
             }
             Change::DropForeignKey { table, foreign_key } => {
                 phases[DROP_FKS].push(one(drop_constraint(table, &foreign_key.name)))
             }
-            Change::CreateIndex { table, index } => phases[ADD_CONSTRAINTS].push(one(create_index(table, index))),
+            Change::CreateIndex { table, index } => {
+                let mut statements = vec![create_index(table, index)];
+                if index.comment.is_some() {
+                    statements.push(comment_on_index(table, &index.name, &index.comment));
+                }
+                phases[ADD_CONSTRAINTS].push(Draft { changes: vec![change.clone()], statements, note: None });
+            }
             Change::DropIndex { table, index } => {
                 phases[DROP_OTHERS].push(one(format!("DROP INDEX {}", qualified(schema_of(table), &index.name))))
             }
@@ -206,6 +226,12 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
                         "enum {name} loses or reorders labels: it is recreated and its columns are cast through text"
                     )),
                 });
+            }
+            Change::SetComment { table, on: CommentOn::Index(name), comment } => {
+                phases[COMMENTS].push(one(comment_on_index(table, name, comment)))
+            }
+            Change::SetComment { table, on: CommentOn::Constraint(name), comment } => {
+                phases[COMMENTS].push(one(comment_on_constraint(table, name, comment)))
             }
             Change::SetTableComment { table, comment } => phases[COMMENTS].push(one(format!(
                 "COMMENT ON TABLE {} IS {}",
@@ -394,15 +420,45 @@ fn unique_clause(unique: &Unique) -> String {
     format!("UNIQUE{nulls} ({})", ident_list(&unique.columns))
 }
 
+/// The comments of a new table: its own, its columns', and its keys',
+/// checks' and indexes' (foreign keys' come with the foreign keys).
 pub(super) fn comments(table: &Table) -> Vec<String> {
+    let t = table.name.as_str();
     let mut statements = Vec::new();
     if let Some(comment) = &table.comment {
-        statements.push(format!("COMMENT ON TABLE {} IS {}", table_ident(&table.name), quote_literal(comment)));
+        statements.push(format!("COMMENT ON TABLE {} IS {}", table_ident(t), quote_literal(comment)));
     }
     for column in table.columns.values() {
-        statements.extend(column_comment(&table.name, column));
+        statements.extend(column_comment(t, column));
+    }
+    if let Some(pk) = &table.primary_key {
+        statements.extend(constraint_comment(t, &pk.name, &pk.comment));
+    }
+    for unique in table.uniques.values() {
+        statements.extend(constraint_comment(t, &unique.name, &unique.comment));
+    }
+    for check in table.checks.values() {
+        statements.extend(constraint_comment(t, &check.name, &check.comment));
+    }
+    for index in table.indexes.values().filter(|i| i.comment.is_some()) {
+        statements.push(comment_on_index(t, &index.name, &index.comment));
     }
     statements
+}
+
+/// `COMMENT ON CONSTRAINT`, for a constraint that has a comment.
+fn constraint_comment(table: &str, name: &str, comment: &Option<String>) -> Option<String> {
+    comment.as_ref().map(|_| comment_on_constraint(table, name, comment))
+}
+
+fn comment_on_constraint(table: &str, name: &str, comment: &Option<String>) -> String {
+    let text = comment.as_deref().map_or("NULL".into(), quote_literal);
+    format!("COMMENT ON CONSTRAINT {} ON {} IS {text}", quote_ident(name), table_ident(table))
+}
+
+fn comment_on_index(table: &str, name: &str, comment: &Option<String>) -> String {
+    let text = comment.as_deref().map_or("NULL".into(), quote_literal);
+    format!("COMMENT ON INDEX {} IS {text}", qualified(schema_of(table), name))
 }
 
 fn column_comment(table: &str, column: &Column) -> Option<String> {

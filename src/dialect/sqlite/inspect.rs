@@ -128,7 +128,7 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
             .find(|c| matches!(c.kind, ConstraintKind::PrimaryKey(_)))
             .and_then(|c| c.name.clone())
             .unwrap_or_else(|| naming::primary_key(&table_name));
-        schema.tables[&table_name].primary_key = Some(PrimaryKey { name, columns });
+        schema.tables[&table_name].primary_key = Some(PrimaryKey::new(name, columns));
     }
 
     // 3. Unique constraints (indexes SQLite made for them).
@@ -178,7 +178,7 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
             for constraint in &column.constraints {
                 if let ConstraintKind::Check(body) = &constraint.kind {
                     let name = constraint.name.clone().unwrap_or_else(|| naming::check(table_name, &column.name));
-                    table.checks.insert(name.clone(), Check { name, expr: Expr::new(body.clone()) });
+                    table.checks.insert(name.clone(), Check::new(name, Expr::new(body.clone())));
                 }
             }
         }
@@ -188,7 +188,7 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
                     unnamed += 1;
                     naming::table_check(table_name, unnamed - 1)
                 });
-                table.checks.insert(name.clone(), Check { name, expr: Expr::new(body.clone()) });
+                table.checks.insert(name.clone(), Check::new(name, Expr::new(body.clone())));
             }
         }
     }
@@ -225,6 +225,7 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
                     on_update: ReferentialAction::parse(&on_update).unwrap_or_default(),
                     deferrable: false,
                     initially_deferred: false,
+                    comment: None,
                 };
                 found.push((table, id, fk, vec![to]));
             }

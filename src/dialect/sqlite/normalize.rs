@@ -51,7 +51,14 @@ pub(super) fn adapt(mut schema: Schema) -> Result<Schema> {
                 table.name
             )));
         }
+        if let Some(pk) = &mut table.primary_key {
+            pk.comment = None;
+        }
+        table.uniques.values_mut().for_each(|u| u.comment = None);
+        table.checks.values_mut().for_each(|c| c.comment = None);
+        table.foreign_keys.values_mut().for_each(|fk| fk.comment = None);
         for index in table.indexes.values_mut() {
+            index.comment = None;
             index.method = None;
             index.include.clear();
             index.with.clear();

@@ -52,7 +52,7 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
             Change::CreateTable(_) => creates.push(change),
             Change::DropTable(_) => drops.push(change),
             // SQLite keeps no comments; normalisation removed them already.
-            Change::SetTableComment { .. } => {}
+            Change::SetTableComment { .. } | Change::SetComment { .. } => {}
             Change::CreateExtension { .. }
             | Change::CreateEnum { .. }
             | Change::DropEnum { .. }
