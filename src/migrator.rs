@@ -172,6 +172,7 @@ fn prepare(dialect: &dyn Dialect, schema: &Schema, scope: &Scope) -> Result<mode
     }
     let mut model = schema.model().clone();
     scope.narrow(&mut model);
+    file::report(dialect.check(&model), schema.source())?;
     dialect.adapt(model)
 }
 

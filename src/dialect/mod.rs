@@ -25,6 +25,7 @@ pub(crate) use url::{redact, url_error};
 use crate::apply::Applied;
 use crate::diff::{Diff, DiffHooks, diff};
 use crate::error::{Error, Result};
+use crate::file::Finding;
 use crate::model::Schema;
 use crate::plan::{Plan, PlanCheck, Step};
 use crate::scope::Scope;
@@ -70,6 +71,12 @@ pub(crate) trait Dialect: Sync {
     /// Whether names that differ only in ASCII case are one name.
     fn folds_case(&self) -> bool {
         false
+    }
+
+    /// What of a schema file this dialect cannot store, each at the part
+    /// of the file it concerns.
+    fn check(&self, _schema: &Schema) -> Vec<Finding> {
+        Vec::new()
     }
 
     /// The differ's rules for this dialect.

@@ -354,6 +354,15 @@ impl fmt::Display for Change {
                 }
                 if from.autoincrement != to.autoincrement {
                     parts.push(if to.autoincrement { "autoincrement".into() } else { "no autoincrement".into() });
+                } else if from.identity_always != to.identity_always {
+                    parts.push(if to.identity_always {
+                        "identity always".into()
+                    } else {
+                        "identity by default".into()
+                    });
+                }
+                if from.autoincrement && to.autoincrement && from.identity_options != to.identity_options {
+                    parts.push("identity options".into());
                 }
                 if from.collation != to.collation {
                     parts.push(format!("collation {}", to.collation.as_deref().unwrap_or("default")));

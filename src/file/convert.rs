@@ -9,10 +9,10 @@ use super::parse::{
     split_reference,
 };
 use super::problems::Problems;
-use super::raw::{RawColumn, RawFile, RawForeignKey, RawIndex, RawTable};
+use super::raw::{RawColumn, RawFile, RawForeignKey, RawIndex, RawSequenceOptions, RawTable};
 use crate::model::{
     Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, Literal, PrimaryKey, ReferentialAction, Schema,
-    SqlType, Table, Unique, naming,
+    SequenceOptions, SqlType, Table, Unique, naming,
 };
 use crate::suggest::did_you_mean;
 
@@ -158,20 +158,6 @@ impl Converter<'_, '_> {
                 }
             }
         }
-        for (column_name, column) in &table.columns {
-            if column.autoincrement {
-                let sole_pk = table.primary_key.as_ref().is_some_and(|pk| pk.columns == [column_name.clone()]);
-                if !sole_pk {
-                    self.report(
-                        &["tables", name, "columns", column_name, "autoincrement"],
-                        format!(
-                            "autoincrement column \"{name}.{column_name}\" must be the table's only primary key column"
-                        ),
-                        Some("add `primary_key: true`, or remove `autoincrement`"),
-                    );
-                }
-            }
-        }
         for (unique_name, unique) in raw.uniques.clone().unwrap_or_default().0 {
             let columns = unique.columns;
             for column in &columns {
@@ -235,20 +221,29 @@ impl Converter<'_, '_> {
         if name.is_empty() {
             self.report(&["tables", &t, "columns"], format!("a column name in table \"{t}\" is empty"), None);
         }
-        column.nullable = raw.nullable.unwrap_or(raw.primary_key != Some(true));
         column.autoincrement = raw.autoincrement.unwrap_or(false);
-        match raw.identity.as_deref().map(|i| i.to_ascii_lowercase().replace('_', " ")).as_deref() {
-            None => {}
-            Some("always") => {
-                column.autoincrement = true;
-                column.identity_always = true;
+        if let Some(identity) = &raw.identity {
+            column.autoincrement = true;
+            match identity.generated.as_deref().map(|i| i.to_ascii_lowercase().replace('_', " ")).as_deref() {
+                None | Some("by default") => {}
+                Some("always") => column.identity_always = true,
+                Some(other) => self.report(
+                    &["tables", &t, "columns", name, "identity"],
+                    format!("unknown identity \"{other}\""),
+                    Some("expected always or by default"),
+                ),
             }
-            Some("by default") => column.autoincrement = true,
-            Some(other) => self.report(
-                &["tables", &t, "columns", name, "identity"],
-                format!("unknown identity \"{other}\""),
-                Some("expected always or by default"),
-            ),
+            column.identity_options = sequence_options(&identity.options).canonical(&column.sql_type);
+        }
+        // Keys, identity and serial columns are never NULL.
+        let never_null = raw.primary_key == Some(true) || column.autoincrement || column.sql_type.is_serial();
+        column.nullable = raw.nullable.unwrap_or(!never_null);
+        if column.nullable && never_null && raw.primary_key != Some(true) {
+            self.report(
+                &["tables", &t, "columns", name, "nullable"],
+                format!("column \"{t}.{name}\" is numbered by the database and cannot be nullable"),
+                Some("remove `nullable: true`: identity and serial columns are always NOT NULL"),
+            );
         }
         column.generated = raw.generated.clone().map(Expr::new);
         if column.generated.is_some() && raw.default.is_some() {
@@ -534,5 +529,17 @@ impl Converter<'_, '_> {
             );
             ReferentialAction::NoAction
         })
+    }
+}
+
+/// The options as the model holds them.
+pub(super) fn sequence_options(raw: &RawSequenceOptions) -> SequenceOptions {
+    SequenceOptions {
+        start: raw.start,
+        increment: raw.increment,
+        min: raw.min,
+        max: raw.max,
+        cache: raw.cache,
+        cycle: raw.cycle.unwrap_or(false),
     }
 }

@@ -10,6 +10,7 @@
 
 mod checks;
 mod convert;
+mod finding;
 mod load;
 mod locator;
 mod parse;
@@ -21,6 +22,7 @@ mod text_diff;
 mod unique_map;
 
 pub(crate) use checks::{check_case_collisions, check_name_lengths};
+pub(crate) use finding::{Finding, report};
 pub(crate) use load::{load_str, read};
 pub(crate) use render::{render_in_order, render_pair};
 pub(crate) use text_diff::unified_diff;

@@ -50,8 +50,9 @@ pub struct RawColumn {
     #[schemars(schema_with = "default_schema")]
     pub default: Option<Value>,
     pub autoincrement: Option<bool>,
-    /// `always` or `by default` (PostgreSQL identity columns).
-    pub identity: Option<String>,
+    /// `always` or `by default` (PostgreSQL identity columns), or
+    /// `{ generated: always, start: 100, increment: 1, min:, max:, cache:, cycle: }`.
+    pub identity: Option<RawIdentity>,
     /// A stored generated column: `generated: "price * qty"`.
     pub generated: Option<String>,
     pub references: Option<String>,
@@ -152,6 +153,81 @@ enum ScalarValue {
     Text(String),
     Number(f64),
     Flag(bool),
+}
+
+/// An identity column: how it is generated, and how its sequence counts.
+#[derive(Clone, Debug, Default)]
+pub struct RawIdentity {
+    pub generated: Option<String>,
+    pub options: RawSequenceOptions,
+}
+
+/// How a sequence counts; what is left out is the default for its type.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSequenceOptions {
+    pub start: Option<i64>,
+    pub increment: Option<i64>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub cache: Option<i64>,
+    pub cycle: Option<bool>,
+}
+
+/// The long form of an identity.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawIdentityMap {
+    /// `always` or `by default` (the default).
+    generated: Option<String>,
+    start: Option<i64>,
+    increment: Option<i64>,
+    min: Option<i64>,
+    max: Option<i64>,
+    cache: Option<i64>,
+    cycle: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for RawIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Form;
+        impl<'de> serde::de::Visitor<'de> for Form {
+            type Value = RawIdentity;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an identity: `always`, `by default`, or `{ generated: always, start: 100, ... }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, generated: &str) -> Result<RawIdentity, E> {
+                Ok(RawIdentity { generated: Some(generated.to_string()), options: RawSequenceOptions::default() })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawIdentity, A::Error> {
+                let long = RawIdentityMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                let options = RawSequenceOptions {
+                    start: long.start,
+                    increment: long.increment,
+                    min: long.min,
+                    max: long.max,
+                    cache: long.cache,
+                    cycle: long.cycle,
+                };
+                Ok(RawIdentity { generated: long.generated, options })
+            }
+        }
+        deserializer.deserialize_any(Form)
+    }
+}
+
+impl JsonSchema for RawIdentity {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RawIdentity".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let long = generator.subschema_for::<RawIdentityMap>();
+        schemars::json_schema!({
+            "description": "`always`, `by default`, or `{ generated: always, start: 100, increment: 1, ... }`.",
+            "anyOf": [ { "type": "string" }, long ]
+        })
+    }
 }
 
 /// A unique constraint: its columns, or `{ columns: [...], nulls_not_distinct: true }`.

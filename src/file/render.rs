@@ -5,7 +5,8 @@
 //! parents first.
 
 use crate::model::{
-    Column, DefaultValue, ForeignKey, Index, IndexKey, Literal, ReferentialAction, Schema, Table, naming,
+    Column, DefaultValue, ForeignKey, Index, IndexKey, Literal, ReferentialAction, Schema, SequenceOptions, Table,
+    naming,
 };
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -221,10 +222,16 @@ fn column_fields(column: &Column, primary_key: bool) -> Vec<String> {
     if primary_key {
         fields.push("primary_key: true".into());
     }
-    if column.autoincrement && column.identity_always {
-        fields.push("identity: always".into());
-    } else if column.autoincrement {
-        fields.push("autoincrement: true".into());
+    if column.autoincrement {
+        let options = sequence_fields(&column.identity_options);
+        match (column.identity_always, options.is_empty()) {
+            (true, true) => fields.push("identity: always".into()),
+            (false, true) => fields.push("autoincrement: true".into()),
+            (always, false) => {
+                let generated = if always { "always" } else { "by default" };
+                fields.push(format!("identity: {{ generated: {generated}, {} }}", options.join(", ")));
+            }
+        }
     }
     if let Some(generated) = &column.generated {
         fields.push(format!("generated: {}", expression(generated.unwrapped())));
@@ -318,6 +325,23 @@ fn default_yaml(default: &DefaultValue) -> String {
         DefaultValue::Literal(Literal::Text(s)) => scalar(s),
         DefaultValue::Expr(e) => format!("{{ sql: {} }}", scalar(e.unwrapped())),
     }
+}
+
+/// `start: 100`, `increment: 5`, … for each option that is set.
+fn sequence_fields(options: &SequenceOptions) -> Vec<String> {
+    let numbers = [
+        ("start", options.start),
+        ("increment", options.increment),
+        ("min", options.min),
+        ("max", options.max),
+        ("cache", options.cache),
+    ];
+    let mut fields: Vec<String> =
+        numbers.into_iter().filter_map(|(key, value)| value.map(|v| format!("{key}: {v}"))).collect();
+    if options.cycle {
+        fields.push("cycle: true".into());
+    }
+    fields
 }
 
 fn push_comment(fields: &mut Vec<String>, comment: &Option<String>) {

@@ -1,6 +1,6 @@
 //! A table column.
 
-use super::{DefaultValue, Expr, SqlType};
+use super::{DefaultValue, Expr, SequenceOptions, SqlType};
 
 /// A column of a table.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +19,8 @@ pub struct Column {
     /// With `autoincrement` on PostgreSQL: `GENERATED ALWAYS` rather than
     /// `BY DEFAULT AS IDENTITY`.
     pub identity_always: bool,
+    /// With `autoincrement` on PostgreSQL: how the identity counts.
+    pub identity_options: SequenceOptions,
     /// A stored generated column's expression.
     pub generated: Option<Expr>,
     /// Its collation, when not the type's default.
@@ -39,6 +41,7 @@ impl Column {
             default: None,
             autoincrement: false,
             identity_always: false,
+            identity_options: SequenceOptions::default(),
             generated: None,
             collation: None,
             comment: None,
@@ -53,6 +56,7 @@ impl Column {
             && self.default == other.default
             && self.autoincrement == other.autoincrement
             && self.identity_always == other.identity_always
+            && self.identity_options == other.identity_options
             && self.generated == other.generated
             && self.collation.as_deref().map(str::to_ascii_lowercase)
                 == other.collation.as_deref().map(str::to_ascii_lowercase)

@@ -13,6 +13,7 @@ mod expr;
 mod index;
 pub(crate) mod naming;
 mod schema;
+mod sequence;
 mod sql_type;
 mod table;
 
@@ -22,6 +23,7 @@ pub use default_value::{DefaultValue, Literal};
 pub use expr::Expr;
 pub use index::{Index, IndexKey, IndexPart};
 pub use schema::{Schema, Trigger, View};
+pub use sequence::{Sequence, SequenceOptions};
 pub(crate) use sql_type::KNOWN_TYPES;
 pub use sql_type::SqlType;
 pub use table::Table;

@@ -1,7 +1,7 @@
 //! A whole schema: the tables, plus objects dbshape preserves but does not
 //! manage (views and triggers).
 
-use super::Table;
+use super::{Sequence, Table};
 use indexmap::IndexMap;
 
 /// Everything dbshape models of a database, or of a schema file.
@@ -13,6 +13,8 @@ pub struct Schema {
     pub enums: IndexMap<String, Vec<String>>,
     /// Extensions the schema needs (PostgreSQL). Only ever added.
     pub extensions: Vec<String>,
+    /// Sequences of their own (PostgreSQL), by name.
+    pub sequences: IndexMap<String, Sequence>,
     /// Views found in the database. Not managed, but kept alive across
     /// table rebuilds.
     pub views: Vec<View>,

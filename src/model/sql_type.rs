@@ -175,6 +175,22 @@ impl SqlType {
         }
     }
 
+    /// The integer type a serial type stands for (`serial` → `integer`);
+    /// any other type as it is.
+    pub fn without_serial(&self) -> SqlType {
+        match self {
+            SqlType::Other(name) if name == "smallserial" => SqlType::SmallInt,
+            SqlType::Other(name) if name == "serial" => SqlType::Integer,
+            SqlType::Other(name) if name == "bigserial" => SqlType::BigInt,
+            other => other.clone(),
+        }
+    }
+
+    /// `smallserial`, `serial` or `bigserial`.
+    pub fn is_serial(&self) -> bool {
+        self.without_serial() != *self
+    }
+
     /// Integer types, the only ones that may auto-increment.
     pub fn is_integer(&self) -> bool {
         matches!(self, SqlType::SmallInt | SqlType::Integer | SqlType::BigInt)
@@ -187,13 +203,15 @@ impl SqlType {
         if self == to {
             return true;
         }
+        // A serial column is an integer column with a sequence.
+        let (from, to) = (self.without_serial(), to.without_serial());
         let int_rank = |t: &SqlType| match t {
             SmallInt => Some(1),
             Integer => Some(2),
             BigInt => Some(3),
             _ => None,
         };
-        match (self, to) {
+        match (&from, &to) {
             (a, b) if int_rank(a).is_some() && int_rank(b).is_some() => int_rank(a) <= int_rank(b),
             (SmallInt | Integer, Double) | (SmallInt, Real) | (Real, Double) => true,
             (SmallInt | Integer | BigInt, Numeric { precision: None, .. }) => true,
@@ -310,5 +328,7 @@ mod tests {
         assert!(!t("text").widens_to(&t("integer")));
         assert!(t("numeric(5,2)").widens_to(&t("numeric(10,2)")));
         assert!(!t("numeric(10,2)").widens_to(&t("numeric(10,1)")));
+        assert!(t("serial").widens_to(&t("bigserial")) && t("serial").widens_to(&t("integer")));
+        assert!(!t("bigserial").widens_to(&t("serial")));
     }
 }

@@ -10,7 +10,7 @@ use dbshape::{Error, Migrator, Plan, Result, Schema, Scope};
 
 /// One side: a schema file, or an open database.
 enum Side {
-    File(Schema),
+    File(Box<Schema>),
     Database(Migrator),
 }
 
@@ -23,7 +23,7 @@ pub fn diff(from: &str, to: &str, dialect: &str, format: Format, exclude: &[Stri
     let (from_file, to_file) = (load(from)?, load(to)?);
     let open = |text: &str, file: Option<Schema>| -> Result<Side> {
         match file {
-            Some(file) => Ok(Side::File(file)),
+            Some(file) => Ok(Side::File(Box::new(file))),
             None => Migrator::connect_with(text, scope.clone()).map(Side::Database),
         }
     };

@@ -8,7 +8,7 @@ use super::error::database_error;
 use crate::error::{Error, Result};
 use crate::model::{
     Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey, ReferentialAction, Schema,
-    SqlType, Table, Unique,
+    SequenceOptions, SqlType, Table, Unique,
 };
 use postgres::GenericClient;
 
@@ -81,13 +81,18 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
                     a.attidentity::text, a.attgenerated::text,
                     CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
                     ds.description,
-                    a.attidentity = '' AND o.refobjid IS NOT NULL, c.oid::int8, a.attnum
+                    a.attidentity = '' AND o.refobjid IS NOT NULL, c.oid::int8, a.attnum,
+                    sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache, sq.seqcycle
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
              JOIN pg_type t ON t.oid = a.atttypid
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
              LEFT JOIN pg_collation co ON co.oid = a.attcollation
              LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
              LEFT JOIN owned o ON o.refobjid = c.oid AND o.refobjsubid = a.attnum
+             -- An identity column's sequence depends on it internally.
+             LEFT JOIN pg_depend di ON di.classid = 'pg_class'::regclass AND di.refclassid = 'pg_class'::regclass
+                  AND di.refobjid = c.oid AND di.refobjsubid = a.attnum AND di.deptype = 'i' AND a.attidentity <> ''
+             LEFT JOIN pg_sequence sq ON sq.seqrelid = di.objid
              WHERE c.oid IN ({TABLES}) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum"
         ),
         &schemas,
@@ -121,6 +126,17 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         column.nullable = !row.get::<_, bool>(4);
         column.autoincrement = !identity.is_empty();
         column.identity_always = identity == "a";
+        if let Some(start) = row.get::<_, Option<i64>>(13) {
+            let options = SequenceOptions {
+                start: Some(start),
+                increment: row.get(14),
+                min: row.get(15),
+                max: row.get(16),
+                cache: row.get(17),
+                cycle: row.get(18),
+            };
+            column.identity_options = options.canonical(&column.sql_type);
+        }
         if generated == "s" {
             column.generated = default.map(Expr::new);
         } else if !serial {

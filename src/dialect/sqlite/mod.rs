@@ -19,6 +19,7 @@ pub(crate) use ddl::{parse_create_index, parse_create_table};
 use super::{Connection, Dialect};
 use crate::diff::{Diff, DiffHooks};
 use crate::error::Result;
+use crate::file::Finding;
 use crate::model::Schema;
 use crate::plan::{PlanCheck, Step};
 use crate::scope::Scope;
@@ -54,6 +55,10 @@ impl Dialect for Sqlite {
 
     fn hooks(&self) -> &dyn DiffHooks {
         self
+    }
+
+    fn check(&self, schema: &Schema) -> Vec<Finding> {
+        normalize::check(schema)
     }
 
     fn adapt(&self, schema: Schema) -> Result<Schema> {

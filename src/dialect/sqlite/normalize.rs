@@ -2,36 +2,69 @@
 //! an inspected database is exact: SQLite keeps no comments, an
 //! AUTOINCREMENT key is always declared INTEGER, and PostgreSQL-only
 //! options (deferrable keys, index methods, INCLUDE, NULLS order) have no
-//! SQLite form. Enums and generated columns are refused rather than
-//! dropped.
+//! SQLite form. What SQLite cannot have at all (enums, sequences, NULLS
+//! NOT DISTINCT, an AUTOINCREMENT that is not the lone key) is refused,
+//! at the file's line, rather than dropped.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::file::Finding;
 use crate::model::{Schema, SqlType};
 use std::collections::HashMap;
 
-pub(super) fn adapt(mut schema: Schema) -> Result<Schema> {
-    if let Some(name) = schema.enums.keys().next() {
-        return Err(Error::Unsupported(format!(
-            "enum \"{name}\": enum types exist on PostgreSQL only; on SQLite use text with a check"
-        )));
+/// What of `schema` SQLite cannot store.
+pub(super) fn check(schema: &Schema) -> Vec<Finding> {
+    let mut found = Vec::new();
+    for name in schema.enums.keys() {
+        let message = format!("enum \"{name}\": enum types exist on PostgreSQL only; on SQLite use text with a check");
+        found.push(Finding::section("enums", Some(name), message));
     }
+    for name in schema.sequences.keys() {
+        let message = format!("sequence \"{name}\": SQLite has no sequences");
+        found.push(Finding::section("sequences", Some(name), message).hint("use `autoincrement: true` on the key"));
+    }
+    for table in schema.tables.values() {
+        let t = table.name.as_str();
+        if table.columns.is_empty() {
+            let message = format!("table \"{t}\" has no columns, which SQLite does not allow");
+            found.push(Finding::table(t, Some("columns"), message));
+        }
+        for column in table.columns.values() {
+            let c = column.name.as_str();
+            if column.generated.is_some() {
+                let message =
+                    format!("column \"{t}.{c}\" is a generated column, which dbshape supports on PostgreSQL only");
+                found.push(Finding::column(t, c, Some("generated"), message));
+            }
+            let sole_key = table.primary_key.as_ref().is_some_and(|pk| pk.columns == [c]);
+            if column.autoincrement && !sole_key {
+                let message = format!("autoincrement column \"{t}.{c}\" must be the table's only primary key column");
+                found.push(Finding::column(t, c, Some("autoincrement"), message).hint(
+                    "SQLite numbers only its INTEGER PRIMARY KEY: add `primary_key: true`, or remove `autoincrement`",
+                ));
+            }
+            if column.autoincrement && !column.identity_options.is_default() {
+                let message = format!("column \"{t}.{c}\": SQLite's AUTOINCREMENT has no sequence options");
+                found.push(Finding::column(t, c, Some("identity"), message));
+            }
+        }
+        let nulls_not_distinct = table.uniques.values().filter(|u| u.nulls_not_distinct).map(|u| ("uniques", &u.name));
+        let indexes = table.indexes.values().filter(|i| i.nulls_not_distinct).map(|i| ("indexes", &i.name));
+        for (section, name) in nulls_not_distinct.chain(indexes) {
+            let message = format!(
+                "\"{name}\" of table \"{t}\" counts NULLs as equal (NULLS NOT DISTINCT), which SQLite cannot do"
+            );
+            found.push(Finding::entry(t, section, name, message));
+        }
+    }
+    found
+}
+
+pub(super) fn adapt(mut schema: Schema) -> Result<Schema> {
     // Extensions are a PostgreSQL notion; SQLite has nothing to install.
     schema.extensions.clear();
     for table in schema.tables.values_mut() {
-        if table.columns.is_empty() {
-            return Err(Error::Unsupported(format!(
-                "table \"{}\" has no columns, which SQLite does not allow",
-                table.name
-            )));
-        }
         table.comment = None;
         for column in table.columns.values_mut() {
-            if column.generated.is_some() {
-                return Err(Error::Unsupported(format!(
-                    "column \"{}.{}\" is a generated column, which dbshape supports on PostgreSQL only",
-                    table.name, column.name
-                )));
-            }
             column.comment = None;
             column.identity_always = false;
             if column.autoincrement {
@@ -41,15 +74,6 @@ pub(super) fn adapt(mut schema: Schema) -> Result<Schema> {
         for fk in table.foreign_keys.values_mut() {
             fk.deferrable = false;
             fk.initially_deferred = false;
-        }
-        let nulls_not_distinct = table.uniques.values().find(|u| u.nulls_not_distinct).map(|u| &u.name);
-        if let Some(name) =
-            nulls_not_distinct.or(table.indexes.values().find(|i| i.nulls_not_distinct).map(|i| &i.name))
-        {
-            return Err(Error::Unsupported(format!(
-                "\"{name}\" of table \"{}\" counts NULLs as equal (NULLS NOT DISTINCT), which SQLite cannot do",
-                table.name
-            )));
         }
         if let Some(pk) = &mut table.primary_key {
             pk.comment = None;
