@@ -1,6 +1,6 @@
 //! One typed difference between two schemas.
 
-use crate::model::{Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique};
+use crate::model::{Check, Column, ForeignKey, Index, PrimaryKey, Sequence, Table, Unique};
 use std::fmt;
 
 /// One difference between two schemas, as a change to make. Tables are
@@ -170,6 +170,18 @@ pub enum Change {
         /// Its labels as they will be.
         to: Vec<String>,
     },
+    /// A new sequence.
+    CreateSequence(Sequence),
+    /// A sequence that goes, with its current value.
+    DropSequence(Sequence),
+    /// A sequence's type, options, owner or comment changes (never its
+    /// current value).
+    AlterSequence {
+        /// The sequence as it is.
+        from: Sequence,
+        /// The sequence as it will be.
+        to: Sequence,
+    },
 }
 
 /// What a [`Change::SetComment`] comments on.
@@ -216,6 +228,8 @@ impl Change {
             | Change::DropEnum { name }
             | Change::AddEnumValues { name, .. }
             | Change::RecreateEnum { name, .. } => name,
+            Change::CreateSequence(sequence) | Change::DropSequence(sequence) => &sequence.name,
+            Change::AlterSequence { to, .. } => &to.name,
         }
     }
 
@@ -245,6 +259,9 @@ impl Change {
             Change::DropEnum { .. } => "drop_enum",
             Change::AddEnumValues { .. } => "add_enum_values",
             Change::RecreateEnum { .. } => "recreate_enum",
+            Change::CreateSequence(_) => "create_sequence",
+            Change::DropSequence(_) => "drop_sequence",
+            Change::AlterSequence { .. } => "alter_sequence",
         }
     }
 
@@ -271,6 +288,8 @@ impl Change {
             | Change::DropEnum { name }
             | Change::AddEnumValues { name, .. }
             | Change::RecreateEnum { name, .. } => name.clone(),
+            Change::CreateSequence(sequence) | Change::DropSequence(sequence) => sequence.name.clone(),
+            Change::AlterSequence { to, .. } => to.name.clone(),
         }
     }
 
@@ -278,6 +297,7 @@ impl Change {
     pub fn destructive(&self) -> Option<String> {
         match self {
             Change::DropTable(t) => Some(format!("drops table {} and all its rows", t.name)),
+            Change::DropSequence(s) => Some(format!("drops sequence {} and its current value", s.name)),
             Change::DropColumn { table, column } => {
                 Some(format!("drops column {table}.{} and its values", column.name))
             }
@@ -299,14 +319,16 @@ impl Change {
             | Change::AddForeignKey { .. }
             | Change::CreateIndex { .. }
             | Change::CreateExtension { .. }
-            | Change::CreateEnum { .. } => '+',
+            | Change::CreateEnum { .. }
+            | Change::CreateSequence(_) => '+',
             Change::DropTable(_)
             | Change::DropColumn { .. }
             | Change::DropUnique { .. }
             | Change::DropCheck { .. }
             | Change::DropForeignKey { .. }
             | Change::DropIndex { .. }
-            | Change::DropEnum { .. } => '-',
+            | Change::DropEnum { .. }
+            | Change::DropSequence(_) => '-',
             _ => '~',
         }
     }
@@ -426,6 +448,9 @@ impl fmt::Display for Change {
             Change::RecreateEnum { name, from, to } => {
                 write!(f, "recreate enum {name}: ({}) → ({}), columns cast", from.join(", "), to.join(", "))
             }
+            Change::CreateSequence(sequence) => write!(f, "create sequence {} ({})", sequence.name, sequence.sql_type),
+            Change::DropSequence(sequence) => write!(f, "drop sequence {}", sequence.name),
+            Change::AlterSequence { to, .. } => write!(f, "alter sequence {}", to.name),
         }
     }
 }

@@ -85,6 +85,13 @@ pub(crate) fn diff(current: &Schema, desired: &Schema, hooks: &dyn DiffHooks) ->
         }
     }
 
+    for (name, sequence) in &desired.sequences {
+        match base.sequences.get(name) {
+            None => changes.push(Change::CreateSequence(sequence.clone())),
+            Some(existing) if existing == sequence => {}
+            Some(existing) => changes.push(Change::AlterSequence { from: existing.clone(), to: sequence.clone() }),
+        }
+    }
     for table in desired.tables.values() {
         match base.tables.get(&table.name) {
             None => changes.push(Change::CreateTable(table.clone())),
@@ -100,6 +107,11 @@ pub(crate) fn diff(current: &Schema, desired: &Schema, hooks: &dyn DiffHooks) ->
     for name in current.enums.keys() {
         if !desired.enums.contains_key(name) {
             changes.push(Change::DropEnum { name: name.clone() });
+        }
+    }
+    for (name, sequence) in &current.sequences {
+        if !desired.sequences.contains_key(name) {
+            changes.push(Change::DropSequence(sequence.clone()));
         }
     }
     Diff { changes, base }
@@ -347,6 +359,13 @@ fn rename_table(schema: &mut Schema, from: &str, to: &str) {
             }
         }
     }
+    for sequence in schema.sequences.values_mut() {
+        if let Some((table, _)) = &mut sequence.owned_by
+            && table == from
+        {
+            *table = to.to_string();
+        }
+    }
 }
 
 /// Renames a column, including every key, index, expression and foreign
@@ -399,6 +418,13 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str) {
             if fk.ref_table == table_name {
                 fk.ref_columns.iter_mut().for_each(rename);
             }
+        }
+    }
+    for sequence in schema.sequences.values_mut() {
+        if let Some((table, column)) = &mut sequence.owned_by
+            && table == table_name
+        {
+            rename(column);
         }
     }
 }

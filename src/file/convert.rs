@@ -9,10 +9,10 @@ use super::parse::{
     split_reference,
 };
 use super::problems::Problems;
-use super::raw::{RawColumn, RawFile, RawForeignKey, RawIndex, RawSequenceOptions, RawTable};
+use super::raw::{RawColumn, RawFile, RawForeignKey, RawIndex, RawSequence, RawSequenceOptions, RawTable};
 use crate::model::{
     Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, Literal, PrimaryKey, ReferentialAction, Schema,
-    SequenceOptions, SqlType, Table, Unique, naming,
+    Sequence, SequenceOptions, SqlType, Table, Unique, naming,
 };
 use crate::suggest::did_you_mean;
 
@@ -63,16 +63,60 @@ impl Converter<'_, '_> {
             self.enums.push(name.clone());
             schema.enums.insert(name, values);
         }
+        let raw_sequences = raw.sequences.unwrap_or_default().0;
         let raw_tables = raw.tables.unwrap_or_default().0;
         for (name, raw_table) in &raw_tables {
             let table = self.table(name, raw_table);
             schema.tables.insert(name.clone(), table);
         }
         self.resolve_foreign_keys(&mut schema, &raw_tables);
+        for (name, raw_sequence) in raw_sequences {
+            let sequence = self.sequence(&name, raw_sequence, &schema);
+            schema.sequences.insert(name, sequence);
+        }
         self.keep_float_texts(&mut schema);
         check_names(self.problems, &schema);
         check_expressions(self.problems, &schema);
         schema
+    }
+
+    fn sequence(&mut self, name: &str, raw: RawSequence, schema: &Schema) -> Sequence {
+        let here = |key: &str| ["sequences", name, key].map(String::from);
+        let sql_type = match raw.sql_type.as_deref().map(SqlType::parse) {
+            None => SqlType::BigInt,
+            Some(Ok(sql_type)) if sql_type.is_integer() => sql_type,
+            Some(_) => {
+                let path = here("type");
+                let path: Vec<&str> = path.iter().map(String::as_str).collect();
+                self.report(&path, format!("sequence \"{name}\" must be a smallint, integer or bigint"), None);
+                SqlType::BigInt
+            }
+        };
+        let owned_by = raw.owned_by.as_deref().and_then(|owner| {
+            let found = owner
+                .rsplit_once('.')
+                .filter(|(table, column)| schema.tables.get(*table).is_some_and(|t| t.columns.contains_key(*column)));
+            if found.is_none() {
+                let path = here("owned_by");
+                let path: Vec<&str> = path.iter().map(String::as_str).collect();
+                self.report(
+                    &path,
+                    format!("sequence \"{name}\" is owned by \"{owner}\", which is no column of this file"),
+                    Some("write `owned_by: table.column`"),
+                );
+            }
+            found.map(|(table, column)| (table.to_string(), column.to_string()))
+        });
+        let options = RawSequenceOptions {
+            start: raw.start,
+            increment: raw.increment,
+            min: raw.min,
+            max: raw.max,
+            cache: raw.cache,
+            cycle: raw.cycle,
+        };
+        let options = sequence_options(&options).canonical(&sql_type);
+        Sequence { name: name.to_string(), sql_type, options, owned_by, comment: raw.comment }
     }
 
     /// A plain float default is the number serde read, written the way the

@@ -15,6 +15,8 @@ pub struct RawFile {
     pub extensions: Option<Vec<String>>,
     /// PostgreSQL enum types: `{ mood: [happy, sad] }`.
     pub enums: Option<UniqueMap<Vec<String>>>,
+    /// PostgreSQL sequences of their own: `{ invoice_no: { type: integer, start: 1000 } }`.
+    pub sequences: Option<UniqueMap<RawSequence>>,
     pub tables: Option<UniqueMap<RawTable>>,
 }
 
@@ -153,6 +155,24 @@ enum ScalarValue {
     Text(String),
     Number(f64),
     Flag(bool),
+}
+
+/// A sequence of its own.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSequence {
+    /// `smallint`, `integer` or `bigint` (the default).
+    #[serde(rename = "type")]
+    pub sql_type: Option<String>,
+    pub start: Option<i64>,
+    pub increment: Option<i64>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub cache: Option<i64>,
+    pub cycle: Option<bool>,
+    /// `table.column`: the column it belongs to (dropped with it).
+    pub owned_by: Option<String>,
+    pub comment: Option<String>,
 }
 
 /// An identity column: how it is generated, and how its sequence counts.

@@ -55,6 +55,18 @@ fn render_tables(schema: &Schema, order: Vec<&str>, widths: &mut Widths) -> Stri
             let _ = writeln!(out, "  {}: {}", scalar(name), list(values));
         }
     }
+    if !schema.sequences.is_empty() {
+        out.push_str("sequences:\n");
+        for (name, sequence) in &schema.sequences {
+            let mut fields = vec![format!("type: {}", sequence.sql_type)];
+            fields.extend(sequence_fields(&sequence.options));
+            if let Some((table, column)) = &sequence.owned_by {
+                fields.push(format!("owned_by: {}", scalar(&format!("{table}.{column}"))));
+            }
+            push_comment(&mut fields, &sequence.comment);
+            let _ = writeln!(out, "  {}: {{ {} }}", scalar(name), fields.join(", "));
+        }
+    }
     if schema.tables.is_empty() {
         out.push_str("tables: {}\n");
         return out;

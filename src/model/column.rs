@@ -29,6 +29,9 @@ pub struct Column {
     pub comment: Option<String>,
     /// Rename hint from the file; never set by an inspector.
     pub renamed_from: Option<String>,
+    /// The sequence behind a serial column, as the database names it (set
+    /// by an inspector; a file never names it, so it is not compared).
+    pub serial_sequence: Option<String>,
 }
 
 impl Column {
@@ -46,6 +49,7 @@ impl Column {
             collation: None,
             comment: None,
             renamed_from: None,
+            serial_sequence: None,
         }
     }
 

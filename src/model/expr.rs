@@ -36,7 +36,8 @@ impl Expr {
         &self.text
     }
 
-    fn compared_text(&self) -> &str {
+    /// The text it compares as: the server's spelling, when that was asked.
+    pub(crate) fn compared_text(&self) -> &str {
         self.stored_as.as_deref().unwrap_or(&self.text)
     }
 

@@ -416,3 +416,72 @@ fn sqlite_autoincrement_outside_the_key_is_refused_at_its_line() {
     t.schema("tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n      n: { type: integer, autoincrement: true }\n");
     t.run(&["plan"]).code(2).stderr_has("schema.yaml:5:").stderr_has("must be the table's only primary key column");
 }
+
+/// Sequences of their own, as pg_dump writes them: created before the
+/// tables that read them, owned by a column once it exists, and never
+/// reset by a plan.
+#[test]
+fn postgres_sequences_of_their_own() {
+    let Some(t) = Test::postgres() else { return };
+    let file = adopt(
+        &t,
+        "CREATE SEQUENCE public.invoice_no AS integer START WITH 1000 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;
+         CREATE SEQUENCE public.orders_id_seq START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;
+         CREATE TABLE public.orders (id integer NOT NULL DEFAULT nextval('orders_id_seq'::regclass),
+           invoice integer DEFAULT nextval('invoice_no'), CONSTRAINT orders_pkey PRIMARY KEY (id));
+         ALTER SEQUENCE public.orders_id_seq OWNED BY public.orders.id;
+         CREATE SEQUENCE public.shared_counter AS smallint INCREMENT BY -2 CYCLE;
+         INSERT INTO orders DEFAULT VALUES; INSERT INTO orders DEFAULT VALUES;",
+    );
+    assert!(file.contains("  invoice_no: { type: integer, start: 1000 }\n"), "{file}");
+    assert!(file.contains("  orders_id_seq: { type: bigint, owned_by: orders.id }\n"), "{file}");
+    // New options and a comment: the sequence goes on from where it is.
+    change(
+        &t,
+        &file,
+        "invoice_no: { type: integer, start: 1000 }",
+        "invoice_no: { type: bigint, start: 2000, increment: 10, comment: invoices }",
+        &["ALTER SEQUENCE \"invoice_no\" AS bigint START WITH 2000 INCREMENT BY 10", "COMMENT ON SEQUENCE"],
+    );
+    t.sql("INSERT INTO orders DEFAULT VALUES");
+    assert_eq!(t.query("SELECT invoice FROM orders ORDER BY id DESC LIMIT 1"), [["1011"]], "1000, 1001, then +10");
+    // A new sequence, owned by a new column.
+    let file = t.run(&["inspect"]).success().stdout;
+    let with_new = file
+        .replacen("sequences:\n", "sequences:\n  batch_no: { type: integer, owned_by: orders.batch }\n", 1)
+        .replacen(
+            "    columns:\n",
+            "    columns:\n      batch: { type: integer, default: { sql: \"nextval('batch_no')\" } }\n",
+            1,
+        );
+    change(&t, &file, &file, &with_new, &["CREATE SEQUENCE \"batch_no\" AS integer", "OWNED BY \"orders\".\"batch\""]);
+    // A sequence the file no longer has goes (destructive: its value goes).
+    let file = t.run(&["inspect"]).success().stdout;
+    t.schema(&file.replace("  shared_counter: { type: smallint, increment: -2, cycle: true }\n", ""));
+    t.run(&["apply", "--yes"]).code(2).stderr_has("--allow-destructive");
+    t.run(&["apply", "--yes", "--allow-destructive"]).success();
+    t.assert_in_sync();
+    assert_eq!(t.count("orders"), 3);
+}
+
+/// A file that spells out exactly what `serial` makes (the sequence, owned
+/// by the column, read by its default) is that serial column: one database
+/// state has one model, whichever way the file writes it.
+#[test]
+fn postgres_a_spelled_out_serial_is_a_serial() {
+    let Some(t) = Test::postgres() else { return };
+    t.schema(
+        "sequences:\n  t_id_seq: { type: integer, owned_by: t.id }\ntables:\n  t:\n    columns:\n      \
+         id: { type: integer, primary_key: true, default: { sql: \"nextval('t_id_seq')\" } }\n",
+    );
+    t.apply();
+    t.assert_in_sync();
+    let inspected = t.run(&["inspect"]).success().stdout;
+    assert!(inspected.contains("id: { type: serial, primary_key: true }"), "{inspected}");
+    // And a serial column follows its table's rename, sequence and all.
+    t.schema("tables:\n  u:\n    renamed_from: t\n    columns:\n      id: { type: serial, primary_key: true }\n");
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.contains("ALTER SEQUENCE \"t_id_seq\" RENAME TO \"u_id_seq\""), "{plan}");
+    t.run(&["apply", "--yes"]).success();
+    t.assert_in_sync();
+}

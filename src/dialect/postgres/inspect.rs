@@ -8,9 +8,10 @@ use super::error::database_error;
 use crate::error::{Error, Result};
 use crate::model::{
     Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey, ReferentialAction, Schema,
-    SequenceOptions, SqlType, Table, Unique,
+    Sequence, SequenceOptions, SqlType, Table, Unique,
 };
 use postgres::GenericClient;
+use std::collections::HashMap;
 
 /// Which schemas to read.
 pub(super) struct Namespaces<'a> {
@@ -52,6 +53,46 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         .map_err(unreadable)?;
     schema.extensions = extensions.iter().map(|row| row.get(0)).collect();
 
+    // Sequences, but an identity column's (internal to it) and an
+    // extension's; by oid, for the serial columns below.
+    let sequences = query(
+        client,
+        "SELECT s.seqrelid::int8, n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
+                s.seqmin, s.seqmax, s.seqcache, s.seqcycle, tn.nspname, t.relname, a.attname::text,
+                obj_description(c.oid, 'pg_class')
+         FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
+              AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
+         LEFT JOIN pg_class t ON t.oid = d.refobjid LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace
+         LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+         WHERE n.nspname = ANY($1) AND d.deptype IS DISTINCT FROM 'i'
+           AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid AND x.deptype = 'e')
+         ORDER BY 2, 3",
+        &schemas,
+    )?;
+    let mut by_oid: HashMap<i64, String> = HashMap::new();
+    for row in sequences {
+        let name = within.name(row.get(1), row.get(2));
+        let type_text: String = row.get(3);
+        let sql_type = SqlType::parse(&type_text).unwrap_or(SqlType::BigInt);
+        let options = SequenceOptions {
+            start: row.get(4),
+            increment: row.get(5),
+            min: row.get(6),
+            max: row.get(7),
+            cache: row.get(8),
+            cycle: row.get(9),
+        };
+        let owned_by = match (row.get::<_, Option<String>>(10), row.get::<_, Option<String>>(11), row.get(12)) {
+            (Some(schema_name), Some(table), Some(column)) => Some((within.name(&schema_name, &table), column)),
+            _ => None,
+        };
+        let options = options.canonical(&sql_type);
+        let sequence = Sequence { name: name.clone(), sql_type, options, owned_by, comment: row.get(13) };
+        by_oid.insert(row.get(0), name.clone());
+        schema.sequences.insert(name, sequence);
+    }
+
     let tables = query(
         client,
         &format!(
@@ -72,7 +113,8 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         client,
         &format!(
             "WITH owned AS (
-                 SELECT DISTINCT d.refobjid, d.refobjsubid FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+                 SELECT DISTINCT ON (d.refobjid, d.refobjsubid) d.objid, d.refobjid, d.refobjsubid
+                 FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
                  WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a')
              -- A default never names a column, so it is printed without opening the
              -- table (relation 0): much cheaper. Generated columns do name them.
@@ -81,8 +123,11 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
                     a.attidentity::text, a.attgenerated::text,
                     CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
                     ds.description,
-                    a.attidentity = '' AND o.refobjid IS NOT NULL, c.oid::int8, a.attnum,
-                    sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache, sq.seqcycle
+                    CASE WHEN a.attidentity = '' THEN o.objid::int8 END, c.oid::int8, a.attnum,
+                    sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache, sq.seqcycle,
+                    -- The sequence the default reads, if it reads one.
+                    (SELECT dd.refobjid::int8 FROM pg_depend dd JOIN pg_class ds ON ds.oid = dd.refobjid AND ds.relkind = 'S'
+                     WHERE dd.classid = 'pg_attrdef'::regclass AND dd.objid = d.oid LIMIT 1)
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
              JOIN pg_type t ON t.oid = a.atttypid
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -98,7 +143,7 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         &schemas,
     )?;
     // (table oid, attnum) → column name, to read constraint keys.
-    let mut attribute_names: std::collections::HashMap<(i64, i16), String> = std::collections::HashMap::new();
+    let mut attribute_names: HashMap<(i64, i16), String> = HashMap::new();
     for row in columns {
         attribute_names.insert((row.get(11), row.get(12)), row.get(2));
         let table_name = within.name(row.get(0), row.get(1));
@@ -110,19 +155,30 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         let default: Option<String> = row.get(5);
         let identity: String = row.get(6);
         let generated: String = row.get(7);
-        let serial: bool = row.get(10);
         let mut sql_type = SqlType::parse(&type_text).unwrap_or(SqlType::Other(type_text.clone()));
+        // A serial column: its default reads the sequence it owns, which is
+        // exactly what `serial` makes. Any other is a sequence of its own.
+        let owned: Option<i64> = row.get(10);
+        let serial = owned.is_some()
+            && owned == row.get::<_, Option<i64>>(19)
+            && default.as_deref().is_some_and(|d| d.starts_with("nextval("))
+            && owned.and_then(|oid| by_oid.get(&oid)).is_some_and(|sequence| {
+                let sequence = &schema.sequences[sequence];
+                serial_of(&sql_type).is_some()
+                    && sequence.name == within.name(row.get(0), &serial_sequence_name(row.get(1), &name))
+                    && sequence.sql_type == sql_type
+                    && sequence.options.is_default()
+                    && sequence.comment.is_none()
+            });
+        let mut serial_sequence = None;
         if serial {
-            sql_type = SqlType::Other(
-                match sql_type {
-                    SqlType::SmallInt => "smallserial",
-                    SqlType::BigInt => "bigserial",
-                    _ => "serial",
-                }
-                .into(),
-            );
+            let sequence = owned.and_then(|oid| by_oid.remove(&oid)).expect("checked above");
+            schema.sequences.shift_remove(&sequence);
+            sql_type = serial_of(&sql_type).expect("checked above");
+            serial_sequence = Some(sequence);
         }
         let mut column = Column::new(&name, sql_type);
+        column.serial_sequence = serial_sequence;
         column.nullable = !row.get::<_, bool>(4);
         column.autoincrement = !identity.is_empty();
         column.identity_always = identity == "a";
@@ -306,6 +362,23 @@ fn query(client: &mut impl GenericClient, sql: &str, schemas: &Vec<String>) -> R
 
 fn unreadable(error: postgres::Error) -> Error {
     Error::Database { doing: "read the database schema".into(), cause: database_error(error) }
+}
+
+/// The name PostgreSQL gives a serial column's sequence.
+pub(super) fn serial_sequence_name(table: &str, column: &str) -> String {
+    let bare = table.rsplit_once('.').map_or(table, |(_, name)| name);
+    format!("{bare}_{column}_seq")
+}
+
+/// The serial type of an integer type (`integer` → `serial`).
+pub(super) fn serial_of(sql_type: &SqlType) -> Option<SqlType> {
+    let name = match sql_type {
+        SqlType::SmallInt => "smallserial",
+        SqlType::Integer => "serial",
+        SqlType::BigInt => "bigserial",
+        _ => return None,
+    };
+    Some(SqlType::Other(name.into()))
 }
 
 fn action(code: String) -> ReferentialAction {

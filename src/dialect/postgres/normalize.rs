@@ -8,16 +8,67 @@
 use super::Postgres;
 use super::connection::PostgresConnection;
 use super::error::database_error;
-use super::inspect::{Namespaces, inspect};
+use super::inspect::{Namespaces, inspect, serial_of, serial_sequence_name};
 use super::plan as planner;
 use crate::error::{Error, Result};
-use crate::model::{DefaultValue, Expr, Index, IndexKey, Schema, SqlType, Table};
+use crate::model::{DefaultValue, Expr, Index, IndexKey, Schema, Sequence, SqlType, Table};
 use crate::sql::quote_ident;
 
 pub(super) fn normalize(conn: &mut PostgresConnection, desired: &Schema, current: &Schema) -> Result<Schema> {
     let mut normalized = spell(conn, desired, current)?;
     keep_tablespaces(&mut normalized, current);
+    fold_serials(&mut normalized);
     Ok(normalized)
+}
+
+/// A sequence the file spells out, that is exactly what `serial` makes (the
+/// conventional name, the column's type, default options, owned by the
+/// column, read by its default), makes the column a serial one: the
+/// inspector reads that database state so, and one state has one model.
+fn fold_serials(schema: &mut Schema) {
+    let mut folded = Vec::new();
+    for (name, sequence) in &schema.sequences {
+        let Some((table_name, column_name)) = &sequence.owned_by else { continue };
+        let Some(column) = schema.tables.get_mut(table_name).and_then(|t| t.columns.get_mut(column_name)) else {
+            continue;
+        };
+        let reads_it = matches!(&column.default, Some(DefaultValue::Expr(e)) if nextval_of(e.compared_text()).as_deref() == Some(name));
+        let serial = serial_of(&column.sql_type);
+        let table_schema = table_name.split_once('.').map(|(schema, _)| schema);
+        let conventional = match table_schema {
+            Some(schema) => format!("{schema}.{}", serial_sequence_name(table_name, column_name)),
+            None => serial_sequence_name(table_name, column_name),
+        };
+        if let Some(serial) = serial.filter(|_| {
+            reads_it
+                && *name == conventional
+                && sequence.sql_type == column.sql_type
+                && sequence.options.is_default()
+                && sequence.comment.is_none()
+        }) {
+            column.sql_type = serial;
+            column.default = None;
+            folded.push(name.clone());
+        }
+    }
+    for name in folded {
+        schema.sequences.shift_remove(&name);
+    }
+}
+
+/// The sequence `nextval('…'::regclass)` reads, as the model names it.
+fn nextval_of(default: &str) -> Option<String> {
+    let inner = default.strip_prefix("nextval('")?;
+    let inner = inner.strip_suffix("'::regclass)").or(inner.strip_suffix("')"))?;
+    let unquote = |part: &str| match part.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
+        Some(quoted) => quoted.replace("\"\"", "\""),
+        None => part.to_string(),
+    };
+    // `schema.name`, either part quoted (a quoted part may hold a dot).
+    let inner = inner.replace("''", "'");
+    let tokens = crate::sql::lexer::tokenize(&inner);
+    let parts: Vec<String> = tokens.iter().filter(|t| !t.is_punct('.')).map(|t| unquote(t.text)).collect();
+    Some(parts.join("."))
 }
 
 /// An index the file leaves in the default tablespace stays where it lives
@@ -38,8 +89,12 @@ fn spell(conn: &mut PostgresConnection, desired: &Schema, current: &Schema) -> R
     // dbshape's own (spelling-insensitive) rules, is equal for certain:
     // take the live table as its normal form. Only the others go through
     // the server.
-    let mut normalized =
-        Schema { enums: desired.enums.clone(), extensions: desired.extensions.clone(), ..Schema::default() };
+    let mut normalized = Schema {
+        enums: desired.enums.clone(),
+        extensions: desired.extensions.clone(),
+        sequences: desired.sequences.clone(),
+        ..Schema::default()
+    };
     let mut pending = Vec::new();
     for (name, table) in &desired.tables {
         match current.tables.get(name) {
@@ -83,8 +138,12 @@ fn spell(conn: &mut PostgresConnection, desired: &Schema, current: &Schema) -> R
         // are compared in one spelling even when PostgreSQL's printed form
         // does not parse back to itself.
         let live_names: Vec<String> = second_look.iter().map(|(name, _)| name.clone()).collect();
-        let mut live_schema =
-            Schema { enums: current.enums.clone(), extensions: current.extensions.clone(), ..Schema::default() };
+        let mut live_schema = Schema {
+            enums: current.enums.clone(),
+            extensions: current.extensions.clone(),
+            sequences: current.sequences.clone(),
+            ..Schema::default()
+        };
         for name in &live_names {
             let mut table = live_of(name).expect("has a live table").clone();
             table.name = name.clone();
@@ -297,6 +356,11 @@ fn through_server(conn: &mut PostgresConnection, desired: &Schema, names: &[Stri
     }
     for (name, values) in &desired.enums {
         statements.push((format!("enum \"{name}\""), planner::create_enum(&to_scratch(name), values)));
+    }
+    // Defaults may read the file's sequences (`nextval('invoice_no')`).
+    for (name, sequence) in &desired.sequences {
+        let scratch_sequence = Sequence { name: to_scratch(name), ..sequence.clone() };
+        statements.push((format!("sequence \"{name}\""), planner::create_sequence(&scratch_sequence)));
     }
     for name in names {
         let mut table = server_part(&desired.tables[name]);

@@ -11,9 +11,12 @@
 //! 5. add foreign keys (after every table exists, so cycles work);
 //! 6. comments; 7. drop tables.
 
+use super::inspect::serial_sequence_name;
 use crate::diff::{Change, CommentOn, Diff};
 use crate::error::{Error, Result};
-use crate::model::{Column, DefaultValue, ForeignKey, Index, IndexKey, SequenceOptions, SqlType, Table, Unique};
+use crate::model::{
+    Column, DefaultValue, ForeignKey, Index, IndexKey, Sequence, SequenceOptions, SqlType, Table, Unique,
+};
 use crate::plan::{Operation, Step};
 use crate::sql::{ident_list, quote_ident, quote_literal};
 
@@ -79,18 +82,25 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
                         "moving table {from} to another schema ({to}) is not supported"
                     )));
                 }
-                phases[RENAMES].push(one(format!(
-                    "ALTER TABLE {} RENAME TO {}",
-                    table_ident(from),
-                    quote_ident(new_name)
-                )));
+                let mut statements =
+                    vec![format!("ALTER TABLE {} RENAME TO {}", table_ident(from), quote_ident(new_name))];
+                statements.extend(serial_sequence_renames(diff, to, None));
+                phases[RENAMES].push(Draft { changes: vec![change.clone()], statements, note: None });
             }
-            Change::RenameColumn { table, from, to } => phases[RENAMES].push(one(format!(
-                "ALTER TABLE {} RENAME COLUMN {} TO {}",
-                table_ident(table),
-                quote_ident(from),
-                quote_ident(to)
-            ))),
+            Change::RenameColumn { table, from, to } => {
+                let mut statements = vec![format!(
+                    "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                    table_ident(table),
+                    quote_ident(from),
+                    quote_ident(to)
+                )];
+                let table_renamed =
+                    diff.changes.iter().any(|c| matches!(c, Change::RenameTable { to, .. } if to == table));
+                if !table_renamed {
+                    statements.extend(serial_sequence_renames(diff, table, Some(to)));
+                }
+                phases[RENAMES].push(Draft { changes: vec![change.clone()], statements, note: None });
+            }
             Change::AddColumn { table, column } => {
                 let mut statements =
                     vec![format!("ALTER TABLE {} ADD COLUMN {}", table_ident(table), column_definition(column))];
@@ -233,6 +243,62 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
             Change::SetComment { table, on: CommentOn::Constraint(name), comment } => {
                 phases[COMMENTS].push(one(comment_on_constraint(table, name, comment)))
             }
+            Change::CreateSequence(sequence) => {
+                let mut statements = Vec::new();
+                if let Some(schema) = schema_of(&sequence.name) {
+                    statements.push(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema)));
+                }
+                statements.push(create_sequence(sequence));
+                statements.extend(sequence.comment.as_ref().map(|_| comment_on_sequence(sequence)));
+                phases[TYPES].push(Draft { changes: vec![change.clone()], statements, note: None });
+                if sequence.owned_by.is_some() {
+                    phases[ADD_FKS].push(Draft {
+                        changes: Vec::new(),
+                        statements: vec![owned_by(sequence)],
+                        note: None,
+                    });
+                }
+            }
+            Change::AlterSequence { from, to } => {
+                let mut statements = Vec::new();
+                if from.sql_type != to.sql_type || from.options != to.options {
+                    // Every option said, so that one left out returns to its
+                    // default; no RESTART: the current value stays.
+                    let options = to.options.effective(&to.sql_type);
+                    let mut clauses = sequence_clauses(&options);
+                    if !options.cycle {
+                        clauses.push("NO CYCLE".into());
+                    }
+                    statements.push(format!(
+                        "ALTER SEQUENCE {} AS {} {}",
+                        table_ident(&to.name),
+                        type_sql(&to.sql_type),
+                        clauses.join(" ")
+                    ));
+                }
+                if from.comment != to.comment {
+                    statements.push(comment_on_sequence(to));
+                }
+                // A new owner must exist first, and the old one may go later:
+                // the owner changes with the foreign keys, after the tables.
+                let owner = (from.owned_by != to.owned_by).then(|| owned_by(to));
+                match (statements.is_empty(), owner) {
+                    (false, owner) => {
+                        phases[TYPES].push(Draft { changes: vec![change.clone()], statements, note: None });
+                        phases[ADD_FKS].extend(owner.map(|sql| Draft {
+                            changes: Vec::new(),
+                            statements: vec![sql],
+                            note: None,
+                        }));
+                    }
+                    (true, Some(sql)) => phases[ADD_FKS].push(one(sql)),
+                    (true, None) => {}
+                }
+            }
+            Change::DropSequence(sequence) => {
+                // An owned sequence may already have gone with its column.
+                phases[DROP_TYPES].push(one(format!("DROP SEQUENCE IF EXISTS {}", table_ident(&sequence.name))))
+            }
             Change::SetTableComment { table, comment } => phases[COMMENTS].push(one(format!(
                 "COMMENT ON TABLE {} IS {}",
                 table_ident(table),
@@ -311,6 +377,29 @@ fn rest_foreign_keys(diff: &Diff) -> (Vec<Draft>, Vec<Draft>) {
         }
     }
     (drops, adds)
+}
+
+pub(super) fn create_sequence(sequence: &Sequence) -> String {
+    let mut sql = format!("CREATE SEQUENCE {} AS {}", table_ident(&sequence.name), type_sql(&sequence.sql_type));
+    for clause in sequence_clauses(&sequence.options) {
+        sql.push(' ');
+        sql.push_str(&clause);
+    }
+    sql
+}
+
+/// `ALTER SEQUENCE … OWNED BY table.column` (or `NONE`).
+fn owned_by(sequence: &Sequence) -> String {
+    let owner = match &sequence.owned_by {
+        Some((table, column)) => format!("{}.{}", table_ident(table), quote_ident(column)),
+        None => "NONE".into(),
+    };
+    format!("ALTER SEQUENCE {} OWNED BY {owner}", table_ident(&sequence.name))
+}
+
+fn comment_on_sequence(sequence: &Sequence) -> String {
+    let text = sequence.comment.as_deref().map_or("NULL".into(), quote_literal);
+    format!("COMMENT ON SEQUENCE {} IS {text}", table_ident(&sequence.name))
 }
 
 pub(super) fn create_enum(name: &str, values: &[String]) -> String {
@@ -555,16 +644,36 @@ fn sequence_clauses(options: &SequenceOptions) -> Vec<String> {
     clauses
 }
 
+/// PostgreSQL keeps a serial column's sequence name when the table or
+/// column is renamed; it must follow (`<table>_<column>_seq`) for the
+/// column to stay a serial one. `column`: only that column's; otherwise
+/// every serial column's of `table` (named as after the renames).
+fn serial_sequence_renames(diff: &Diff, table: &str, column: Option<&str>) -> Vec<String> {
+    let Some(renamed) = diff.base.tables.get(table) else { return Vec::new() };
+    let columns = renamed.columns.values().filter(|c| column.is_none_or(|name| name == c.name));
+    columns
+        .filter_map(|c| {
+            let live = c.serial_sequence.as_ref()?;
+            let wanted = serial_sequence_name(table, &c.name);
+            let live_bare = live.rsplit_once('.').map_or(live.as_str(), |(_, bare)| bare);
+            (live_bare != wanted)
+                .then(|| format!("ALTER SEQUENCE {} RENAME TO {}", table_ident(live), quote_ident(&wanted)))
+        })
+        .collect()
+}
+
 /// The integer type behind a serial type (`serial` → `integer`).
 fn serial_base(sql_type: &SqlType) -> Option<SqlType> {
     let base = sql_type.without_serial();
     (base != *sql_type).then_some(base)
 }
 
-/// The name PostgreSQL gives a serial column's sequence: `<table>_<column>_seq`.
-fn serial_sequence(table: &str, column: &str) -> String {
-    let base = table.rsplit_once('.').map_or(table, |(_, name)| name);
-    format!("{base}_{column}_seq")
+/// A serial column's sequence: the one the database has (`<table>_<column>_seq`
+/// unless a rename left it another name), unqualified and qualified.
+fn serial_sequence(table: &str, column: &Column) -> (String, String) {
+    let name = column.serial_sequence.clone().unwrap_or_else(|| serial_sequence_name(table, &column.name));
+    let bare = name.rsplit_once('.').map_or(name.as_str(), |(_, bare)| bare).to_string();
+    (bare, table_ident(&name))
 }
 
 fn alter_column(table: &str, from: &Column, to: &Column) -> Result<Vec<String>> {
@@ -577,7 +686,7 @@ fn alter_column(table: &str, from: &Column, to: &Column) -> Result<Vec<String>> 
     let mut from = from.clone();
     match (serial_base(&from.sql_type), serial_base(&to.sql_type)) {
         (Some(_), Some(base)) if from.sql_type != to.sql_type => {
-            let sequence = qualified(schema_of(table), &serial_sequence(table, &to.name));
+            let (_, sequence) = serial_sequence(table, &from);
             statements.push(alter(format!("TYPE {}", type_sql(&base))));
             statements.push(format!("ALTER SEQUENCE {sequence} AS {}", type_sql(&base)));
             from.sql_type = to.sql_type.clone();
@@ -585,9 +694,9 @@ fn alter_column(table: &str, from: &Column, to: &Column) -> Result<Vec<String>> 
         (Some(base), None) if to.autoincrement && to.sql_type.is_integer() => {
             // The identity's own sequence takes the serial one's name: that
             // one steps aside, hands over its current value, and goes.
-            let name = serial_sequence(table, &to.name);
+            let (name, sequence) = serial_sequence(table, &from);
             let old_name = format!("{name}_dbshape_old");
-            let (sequence, old) = (qualified(schema_of(table), &name), qualified(schema_of(table), &old_name));
+            let old = qualified(schema_of(table), &old_name);
             if base != to.sql_type {
                 statements.push(alter(format!("TYPE {}", type_sql(&to.sql_type))));
             }

@@ -57,8 +57,13 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
             | Change::CreateEnum { .. }
             | Change::DropEnum { .. }
             | Change::AddEnumValues { .. }
-            | Change::RecreateEnum { .. } => {
-                return Err(Error::Unsupported(format!("{change}: enums and extensions exist on PostgreSQL only")));
+            | Change::RecreateEnum { .. }
+            | Change::CreateSequence(_)
+            | Change::DropSequence(_)
+            | Change::AlterSequence { .. } => {
+                return Err(Error::Unsupported(format!(
+                    "{change}: enums, extensions and sequences exist on PostgreSQL only"
+                )));
             }
             _ => per_table.entry(change.table()).or_default().push(change),
         }
