@@ -128,6 +128,15 @@ pub enum Change {
         /// The new comment.
         comment: Option<String>,
     },
+    /// SQLite table options (`STRICT`, `WITHOUT ROWID`) change: a rebuild.
+    SetTableOptions {
+        /// The table.
+        table: String,
+        /// Whether it will be `STRICT`.
+        strict: bool,
+        /// Whether it will be `WITHOUT ROWID`.
+        without_rowid: bool,
+    },
     /// The comment of an index or constraint is set or removed.
     SetComment {
         /// The table.
@@ -222,6 +231,7 @@ impl Change {
             | Change::CreateIndex { table, .. }
             | Change::DropIndex { table, .. }
             | Change::SetTableComment { table, .. }
+            | Change::SetTableOptions { table, .. }
             | Change::SetComment { table, .. } => table,
             Change::CreateExtension { name }
             | Change::CreateEnum { name, .. }
@@ -254,6 +264,7 @@ impl Change {
             Change::DropIndex { .. } => "drop_index",
             Change::SetTableComment { .. } => "set_table_comment",
             Change::SetComment { .. } => "set_comment",
+            Change::SetTableOptions { .. } => "set_table_options",
             Change::CreateExtension { .. } => "create_extension",
             Change::CreateEnum { .. } => "create_enum",
             Change::DropEnum { .. } => "drop_enum",
@@ -275,7 +286,9 @@ impl Change {
             }
             Change::AlterColumn { table, to, .. } => format!("{table}.{}", to.name),
             Change::RenameColumn { table, to, .. } => format!("{table}.{to}"),
-            Change::SetPrimaryKey { table, .. } | Change::SetTableComment { table, .. } => table.clone(),
+            Change::SetPrimaryKey { table, .. }
+            | Change::SetTableComment { table, .. }
+            | Change::SetTableOptions { table, .. } => table.clone(),
             Change::AddUnique { unique, .. } | Change::DropUnique { unique, .. } => unique.name.clone(),
             Change::AddCheck { check, .. } | Change::DropCheck { check, .. } => check.name.clone(),
             Change::AddForeignKey { foreign_key, .. } | Change::DropForeignKey { foreign_key, .. } => {
@@ -392,7 +405,7 @@ impl fmt::Display for Change {
                 if from.comment != to.comment {
                     parts.push("comment".into());
                 }
-                if from.generated != to.generated {
+                if from.generated != to.generated || from.generated_virtual != to.generated_virtual {
                     parts.push(match &to.generated {
                         Some(expr) => format!("generated as {} (column recreated)", expr.unwrapped()),
                         None => "not generated".into(),
@@ -432,6 +445,15 @@ impl fmt::Display for Change {
             }
             Change::DropIndex { table, index } => write!(f, "drop index {} on {table}", index.name),
             Change::SetTableComment { table, .. } => write!(f, "set comment on {table}"),
+            Change::SetTableOptions { table, strict, without_rowid } => {
+                let flag = |on: bool, name: &str| if on { name.to_string() } else { format!("not {name}") };
+                write!(
+                    f,
+                    "set options of {table}: {}, {}",
+                    flag(*strict, "strict"),
+                    flag(*without_rowid, "without rowid")
+                )
+            }
             Change::SetComment { table, on: CommentOn::Index(name), .. } => {
                 write!(f, "set comment on index {name} on {table}")
             }

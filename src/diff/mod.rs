@@ -239,6 +239,13 @@ fn diff_table(current: &Table, desired: &Table, hooks: &dyn DiffHooks, changes: 
     if current.comment != desired.comment {
         changes.push(Change::SetTableComment { table: t(), comment: desired.comment.clone() });
     }
+    if (current.strict, current.without_rowid) != (desired.strict, desired.without_rowid) {
+        changes.push(Change::SetTableOptions {
+            table: t(),
+            strict: desired.strict,
+            without_rowid: desired.without_rowid,
+        });
+    }
 }
 
 /// Objects matched by name: missing ones are added, extra ones dropped,

@@ -153,6 +153,8 @@ impl Converter<'_, '_> {
         let mut table = Table::new(name);
         table.comment = raw.comment.clone();
         table.renamed_from = raw.renamed_from.clone();
+        table.strict = raw.strict.unwrap_or(false);
+        table.without_rowid = raw.without_rowid.unwrap_or(false);
         if name.is_empty() {
             self.report(&["tables"], "a table name is empty", None);
         }
@@ -289,7 +291,8 @@ impl Converter<'_, '_> {
                 Some("remove `nullable: true`: identity and serial columns are always NOT NULL"),
             );
         }
-        column.generated = raw.generated.clone().map(Expr::new);
+        column.generated = raw.generated.as_ref().map(|g| Expr::new(g.expr.clone()));
+        column.generated_virtual = raw.generated.as_ref().is_some_and(|g| g.virtual_);
         if column.generated.is_some() && raw.default.is_some() {
             self.report(
                 &["tables", &t, "columns", name, "generated"],

@@ -35,6 +35,10 @@ pub struct RawTable {
     pub foreign_keys: Option<UniqueMap<RawForeignKey>>,
     pub comment: Option<String>,
     pub renamed_from: Option<String>,
+    /// SQLite `STRICT`.
+    pub strict: Option<bool>,
+    /// SQLite `WITHOUT ROWID`.
+    pub without_rowid: Option<bool>,
 }
 
 /// A column: its full map, or just its type (`name: text`, a nullable
@@ -55,8 +59,9 @@ pub struct RawColumn {
     /// `always` or `by default` (PostgreSQL identity columns), or
     /// `{ generated: always, start: 100, increment: 1, min:, max:, cache:, cycle: }`.
     pub identity: Option<RawIdentity>,
-    /// A stored generated column: `generated: "price * qty"`.
-    pub generated: Option<String>,
+    /// A stored generated column, `generated: "price * qty"`, or a
+    /// virtual one (SQLite), `generated: { expr: "price * qty", virtual: true }`.
+    pub generated: Option<RawGenerated>,
     pub references: Option<String>,
     pub on_delete: Option<String>,
     pub on_update: Option<String>,
@@ -155,6 +160,57 @@ enum ScalarValue {
     Text(String),
     Number(f64),
     Flag(bool),
+}
+
+/// A generated column's expression, and whether it is virtual.
+#[derive(Clone, Debug)]
+pub struct RawGenerated {
+    pub expr: String,
+    pub virtual_: bool,
+}
+
+/// The long form of a generated column.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawGeneratedMap {
+    expr: String,
+    /// Computed when read, not stored (SQLite).
+    #[serde(rename = "virtual")]
+    virtual_: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for RawGenerated {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Form;
+        impl<'de> serde::de::Visitor<'de> for Form {
+            type Value = RawGenerated;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a generated column: its SQL expression, or `{ expr: SQL, virtual: true }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, expr: &str) -> Result<RawGenerated, E> {
+                Ok(RawGenerated { expr: expr.to_string(), virtual_: false })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawGenerated, A::Error> {
+                let long = RawGeneratedMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawGenerated { expr: long.expr, virtual_: long.virtual_.unwrap_or(false) })
+            }
+        }
+        deserializer.deserialize_any(Form)
+    }
+}
+
+impl JsonSchema for RawGenerated {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RawGenerated".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let long = generator.subschema_for::<RawGeneratedMap>();
+        schemars::json_schema!({
+            "description": "A stored generated column's SQL expression, or `{ expr: SQL, virtual: true }`.",
+            "anyOf": [ { "type": "string" }, long ]
+        })
+    }
 }
 
 /// A sequence of its own.

@@ -90,6 +90,12 @@ fn render_table(out: &mut String, table: &Table, widths: &mut Widths) {
     if let Some(comment) = &table.comment {
         let _ = writeln!(out, "    comment: {}", scalar(comment));
     }
+    if table.strict {
+        out.push_str("    strict: true\n");
+    }
+    if table.without_rowid {
+        out.push_str("    without_rowid: true\n");
+    }
     // What folds into a column's short keys: conventional names, nothing
     // the short keys cannot say (a comment, NULLS NOT DISTINCT).
     let folded_pk = table
@@ -245,8 +251,12 @@ fn column_fields(column: &Column, primary_key: bool) -> Vec<String> {
             }
         }
     }
-    if let Some(generated) = &column.generated {
-        fields.push(format!("generated: {}", expression(generated.unwrapped())));
+    match &column.generated {
+        Some(generated) if column.generated_virtual => {
+            fields.push(format!("generated: {{ expr: {}, virtual: true }}", expression(generated.unwrapped())))
+        }
+        Some(generated) => fields.push(format!("generated: {}", expression(generated.unwrapped()))),
+        None => {}
     }
     if !column.nullable && !primary_key {
         fields.push("nullable: false".into());

@@ -21,8 +21,10 @@ pub struct Column {
     pub identity_always: bool,
     /// With `autoincrement` on PostgreSQL: how the identity counts.
     pub identity_options: SequenceOptions,
-    /// A stored generated column's expression.
+    /// A generated column's expression (stored unless `generated_virtual`).
     pub generated: Option<Expr>,
+    /// A generated column computed when read, not stored (SQLite `VIRTUAL`).
+    pub generated_virtual: bool,
     /// Its collation, when not the type's default.
     pub collation: Option<String>,
     /// Free text about it.
@@ -46,6 +48,7 @@ impl Column {
             identity_always: false,
             identity_options: SequenceOptions::default(),
             generated: None,
+            generated_virtual: false,
             collation: None,
             comment: None,
             renamed_from: None,
@@ -62,6 +65,7 @@ impl Column {
             && self.identity_always == other.identity_always
             && self.identity_options == other.identity_options
             && self.generated == other.generated
+            && self.generated_virtual == other.generated_virtual
             && self.collation.as_deref().map(str::to_ascii_lowercase)
                 == other.collation.as_deref().map(str::to_ascii_lowercase)
             && self.comment == other.comment

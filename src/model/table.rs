@@ -22,6 +22,10 @@ pub struct Table {
     pub indexes: IndexMap<String, Index>,
     /// Free text about it.
     pub comment: Option<String>,
+    /// SQLite `STRICT`: values must have the column's type.
+    pub strict: bool,
+    /// SQLite `WITHOUT ROWID`: stored by its primary key.
+    pub without_rowid: bool,
     /// Rename hint from the file; never set by an inspector.
     pub renamed_from: Option<String>,
     /// Triggers found in the database: not managed, recreated after rebuilds.

@@ -485,3 +485,53 @@ fn postgres_a_spelled_out_serial_is_a_serial() {
     t.run(&["apply", "--yes"]).success();
     t.assert_in_sync();
 }
+
+/// SQLite's STRICT and WITHOUT ROWID tables and generated columns (virtual
+/// and stored, long and short form): read, kept through rebuilds, changed
+/// with the rows kept.
+#[test]
+fn sqlite_strict_without_rowid_and_generated_columns() {
+    let t = Test::sqlite();
+    let file = adopt(
+        &t,
+        "CREATE TABLE t (a INTEGER PRIMARY KEY, b INT, c TEXT AS (b * 2), d INT GENERATED ALWAYS AS (a + b) STORED, e ANY) STRICT;
+         CREATE TABLE w (k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID, STRICT;
+         CREATE TABLE x (id INTEGER PRIMARY KEY, total REAL GENERATED ALWAYS AS (id * 1.5) VIRTUAL NOT NULL);
+         INSERT INTO t (a, b, e) VALUES (1, 2, 'x'), (2, 5, 3); INSERT INTO w VALUES ('k', x'00');",
+    );
+    assert!(file.contains("c: { type: text, generated: { expr: \"b * 2\", virtual: true } }"), "{file}");
+    // A generated column's expression changes: a rebuild, rows kept, the
+    // table still STRICT.
+    change(&t, &file, "generated: \"a + b\"", "generated: \"a * b\"", &["rebuilt", ") STRICT"]);
+    assert_eq!(
+        t.query("SELECT a, b, c, d, e FROM t ORDER BY a"),
+        [["1", "2", "4", "2", "x"], ["2", "5", "10", "10", "3"]]
+    );
+    // Not STRICT any more, and w not WITHOUT ROWID: rebuilds.
+    let file = t.run(&["inspect"]).success().stdout;
+    let relaxed = file.replacen("    strict: true\n", "", 1).replacen("    without_rowid: true\n", "", 1);
+    change(
+        &t,
+        &file,
+        &file,
+        &relaxed,
+        &["set options of t: not strict, not without rowid", "set options of w: strict, not without rowid"],
+    );
+    assert_eq!(t.query("SELECT count(*) FROM w"), [["1"]]);
+    // A virtual generated column is added in place.
+    let file = t.run(&["inspect"]).success().stdout;
+    change(
+        &t,
+        &file,
+        "      e: any\n",
+        "      e: any\n      f: { type: integer, generated: { expr: \"a * 10\", virtual: true } }\n",
+        &["ALTER TABLE \"t\" ADD COLUMN \"f\" INTEGER GENERATED ALWAYS AS (a * 10) VIRTUAL"],
+    );
+    assert_eq!(t.query("SELECT f FROM t ORDER BY a"), [["10"], ["20"]]);
+    // What SQLite cannot have is refused at its line.
+    t.schema("tables:\n  s:\n    strict: true\n    columns:\n      id: { type: integer, primary_key: true }\n      at: timestamp\n");
+    t.run(&["plan"])
+        .code(2)
+        .stderr_has("schema.yaml:6:")
+        .stderr_has("a STRICT table's columns are integer, real, text, blob or any");
+}

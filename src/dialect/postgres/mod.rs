@@ -21,6 +21,7 @@ mod plan;
 use super::{Connection, Dialect};
 use crate::diff::{Diff, DiffHooks};
 use crate::error::Result;
+use crate::file::Finding;
 use crate::model::Schema;
 use crate::plan::{PlanCheck, Step};
 use crate::scope::Scope;
@@ -68,9 +69,32 @@ impl Dialect for Postgres {
         self
     }
 
+    /// A virtual generated column (PostgreSQL stores them all).
+    fn check(&self, schema: &Schema) -> Vec<Finding> {
+        let mut found = Vec::new();
+        for table in schema.tables.values() {
+            for column in table.columns.values().filter(|c| c.generated.is_some() && c.generated_virtual) {
+                let message = format!(
+                    "column \"{}.{}\" is a virtual generated column: PostgreSQL stores generated columns",
+                    table.name, column.name
+                );
+                found.push(
+                    Finding::column(&table.name, &column.name, Some("generated"), message)
+                        .hint("remove `virtual: true`"),
+                );
+            }
+        }
+        found
+    }
+
     /// Files are compared as written: only the server knows its spelling,
-    /// which [`Connection::normalize`] asks for.
-    fn adapt(&self, schema: Schema) -> Result<Schema> {
+    /// which [`Connection::normalize`] asks for. SQLite's table options have
+    /// nothing to say here (PostgreSQL tables are strict, and have no rowid).
+    fn adapt(&self, mut schema: Schema) -> Result<Schema> {
+        for table in schema.tables.values_mut() {
+            table.strict = false;
+            table.without_rowid = false;
+        }
         Ok(schema)
     }
 

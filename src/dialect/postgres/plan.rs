@@ -299,6 +299,9 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
                 // An owned sequence may already have gone with its column.
                 phases[DROP_TYPES].push(one(format!("DROP SEQUENCE IF EXISTS {}", table_ident(&sequence.name))))
             }
+            Change::SetTableOptions { table, .. } => {
+                return Err(Error::Unsupported(format!("{table}: STRICT and WITHOUT ROWID are SQLite table options")));
+            }
             Change::SetTableComment { table, comment } => phases[COMMENTS].push(one(format!(
                 "COMMENT ON TABLE {} IS {}",
                 table_ident(table),

@@ -19,6 +19,9 @@ pub(crate) struct ColumnDdl {
     pub name: String,
     pub autoincrement: bool,
     pub collation: Option<String>,
+    /// `[GENERATED ALWAYS] AS (expr) [VIRTUAL|STORED]`: the expression, and
+    /// whether it is stored.
+    pub generated: Option<(String, bool)>,
     /// Column-level constraints; their column list is this column.
     pub constraints: Vec<ConstraintDdl>,
 }
@@ -78,6 +81,13 @@ fn parse_column(sql: &str, part: &[Token<'_>]) -> ColumnDdl {
     for (j, token) in rest.iter().enumerate() {
         if token.is("autoincrement") {
             column.autoincrement = true;
+        }
+        if token.is("as")
+            && rest.get(j + 1).is_some_and(|t| t.is_punct('('))
+            && let Some(close) = matching_paren(rest, j + 1)
+        {
+            let stored = rest.get(close + 1).is_some_and(|t| t.is("stored"));
+            column.generated = Some((text_of(sql, &rest[j + 2..close]).to_string(), stored));
         }
         if token.is("collate")
             && let Some(next) = rest.get(j + 1)
@@ -237,6 +247,17 @@ mod tests {
         assert_eq!(ddl.constraints[0].name.as_deref(), Some("posts_body"));
         assert_eq!(ddl.constraints[0].kind, ConstraintKind::Check("length(\"title\") > 0".into()));
         assert_eq!(ddl.constraints[1].kind, ConstraintKind::ForeignKey(vec!["id".into()], "users".into()));
+    }
+
+    #[test]
+    fn reads_generated_columns() {
+        let ddl = parse_create_table(
+            "CREATE TABLE t (a INT, b AS (a * 2), c INT GENERATED ALWAYS AS (a + 1) STORED NOT NULL)",
+        )
+        .unwrap();
+        assert_eq!(ddl.columns[0].generated, None);
+        assert_eq!(ddl.columns[1].generated, Some(("a * 2".into(), false)));
+        assert_eq!(ddl.columns[2].generated, Some(("a + 1".into(), true)));
     }
 
     #[test]

@@ -72,13 +72,17 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
             "table" if !special.contains(&name) => {
                 let ddl = parse_create_table(&sql)
                     .ok_or_else(|| unreadable(format!("cannot parse the definition of table \"{name}\"")))?;
-                if !ddl.options.is_empty() {
+                let words: Vec<&str> = ddl.options.iter().map(String::as_str).collect();
+                let strict = words.contains(&"STRICT");
+                let without_rowid = words.windows(2).any(|pair| pair == ["WITHOUT", "ROWID"]);
+                let known = words.iter().filter(|w| matches!(**w, "STRICT" | "WITHOUT" | "ROWID")).count();
+                if known != words.len() {
                     return Err(Failure::Refused(Error::Unsupported(format!(
                         "table \"{name}\" is declared {}, which dbshape does not support yet",
                         ddl.options.join(" ")
                     ))));
                 }
-                schema.tables.insert(name.clone(), Table::new(&name));
+                schema.tables.insert(name.clone(), Table { strict, without_rowid, ..Table::new(&name) });
                 table_ddl.insert(name, ddl);
             }
             "index" if !sql.is_empty() => index_sql.push((table, name, sql)),
@@ -102,9 +106,11 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
         };
         let (name, declared, notnull, default, pk, hidden): (String, String, bool, Option<String>, i64, i64) =
             (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
-        if hidden != 0 {
+        // 2: a virtual generated column, 3: a stored one (1 only appears in
+        // virtual tables, which are not read).
+        if hidden == 1 {
             return Err(Failure::Refused(Error::Unsupported(format!(
-                "column \"{table_name}.{name}\" is a generated column, which dbshape does not support on SQLite yet"
+                "column \"{table_name}.{name}\" is a hidden column, which dbshape does not support"
             ))));
         }
         let sql_type = SqlType::parse(&declared).unwrap_or_else(|_| SqlType::Other(declared.to_ascii_lowercase()));
@@ -114,6 +120,10 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
         if let Some(ddl) = table_ddl[&table_name].columns.iter().find(|c| c.name.eq_ignore_ascii_case(&name)) {
             column.autoincrement = ddl.autoincrement;
             column.collation = ddl.collation.clone();
+            if let Some((expr, _)) = &ddl.generated {
+                column.generated = Some(Expr::new(expr.clone()));
+                column.generated_virtual = hidden == 2;
+            }
         }
         if pk > 0 {
             pk_positions.entry(table_name.clone()).or_default().push((pk, name.clone()));

@@ -28,12 +28,25 @@ pub(super) fn check(schema: &Schema) -> Vec<Finding> {
             let message = format!("table \"{t}\" has no columns, which SQLite does not allow");
             found.push(Finding::table(t, Some("columns"), message));
         }
+        if table.without_rowid && table.primary_key.is_none() {
+            let message = format!("table \"{t}\" is WITHOUT ROWID, which needs a primary key");
+            found.push(Finding::table(t, Some("without_rowid"), message));
+        }
         for column in table.columns.values() {
             let c = column.name.as_str();
-            if column.generated.is_some() {
-                let message =
-                    format!("column \"{t}.{c}\" is a generated column, which dbshape supports on PostgreSQL only");
-                found.push(Finding::column(t, c, Some("generated"), message));
+            let strict_type =
+                matches!(column.sql_type, SqlType::Integer | SqlType::Real | SqlType::Text | SqlType::Blob)
+                    || column.sql_type == SqlType::Other("any".into());
+            if table.strict && !strict_type {
+                let message = format!("column \"{t}.{c}\" has type {} in a STRICT table", column.sql_type);
+                found.push(
+                    Finding::column(t, c, Some("type"), message)
+                        .hint("a STRICT table's columns are integer, real, text, blob or any"),
+                );
+            }
+            if table.without_rowid && column.autoincrement {
+                let message = format!("column \"{t}.{c}\": a WITHOUT ROWID table has no AUTOINCREMENT");
+                found.push(Finding::column(t, c, Some("autoincrement"), message));
             }
             let sole_key = table.primary_key.as_ref().is_some_and(|pk| pk.columns == [c]);
             if column.autoincrement && !sole_key {

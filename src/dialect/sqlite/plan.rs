@@ -164,11 +164,13 @@ fn step(change: &Change, sql: String) -> Step {
 fn can_alter_in_place(change: &Change, current: &Table, target: &Table) -> bool {
     match change {
         Change::CreateIndex { .. } | Change::DropIndex { .. } => true,
-        // ADD COLUMN: no key, a constant default, NOT NULL only with one.
+        // ADD COLUMN: no key, a constant default, NOT NULL only with one;
+        // generated only if virtual.
         Change::AddColumn { column, .. } => {
             !target.is_primary_key_column(&column.name)
                 && column.default.as_ref().is_none_or(DefaultValue::is_literal)
                 && (column.nullable || column.default.is_some())
+                && (column.generated.is_none() || column.generated_virtual)
         }
         // DROP COLUMN: refused by SQLite for key, indexed, constrained columns.
         Change::DropColumn { column, .. } => {
@@ -178,6 +180,7 @@ fn can_alter_in_place(change: &Change, current: &Table, target: &Table) -> bool 
                 && !current.uniques.values().any(|u| u.columns.iter().any(|c| c == name))
                 && !current.foreign_keys.values().any(|fk| fk.columns.iter().any(|c| c == name))
                 && !current.checks.values().any(|c| mentioned(c.expr.as_str()))
+                && !current.columns.values().any(|c| c.generated.as_ref().is_some_and(|g| mentioned(g.as_str())))
                 && !current
                     .indexes
                     .values()
@@ -200,7 +203,13 @@ fn index_mentions(index: &Index, column: &str) -> bool {
 fn rebuild(current: &Table, target: &Table, schema_has_views_or_triggers: bool) -> Vec<Operation> {
     let name = &target.name;
     let scratch = format!("{REBUILD_PREFIX}{name}");
-    let copied: Vec<String> = target.columns.keys().filter(|c| current.columns.contains_key(*c)).cloned().collect();
+    // A generated column computes its own values: it is not copied into.
+    let copied: Vec<String> = target
+        .columns
+        .values()
+        .filter(|c| c.generated.is_none() && current.columns.contains_key(&c.name))
+        .map(|c| c.name.clone())
+        .collect();
     let mut operations = vec![Operation::Sql(create_table(target, &scratch))];
     if !copied.is_empty() {
         let list = ident_list(&copied);
@@ -275,7 +284,15 @@ fn create_table(table: &Table, name: &str) -> String {
         }
         lines.push(line);
     }
-    format!("CREATE TABLE {} (\n  {}\n)", quote_ident(name), lines.join(",\n  "))
+    let mut options = Vec::new();
+    if table.without_rowid {
+        options.push("WITHOUT ROWID");
+    }
+    if table.strict {
+        options.push("STRICT");
+    }
+    let options = if options.is_empty() { String::new() } else { format!(" {}", options.join(", ")) };
+    format!("CREATE TABLE {} (\n  {}\n){options}", quote_ident(name), lines.join(",\n  "))
 }
 
 /// A column definition; `inline_pk` names the primary key declared on the
@@ -286,6 +303,10 @@ fn column_definition(column: &Column, inline_pk: Option<&str>) -> String {
     if !declared.is_empty() {
         sql.push(' ');
         sql.push_str(&declared);
+    }
+    if let Some(generated) = &column.generated {
+        let kind = if column.generated_virtual { "VIRTUAL" } else { "STORED" };
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", generated.unwrapped()));
     }
     if !column.nullable {
         sql.push_str(" NOT NULL");
