@@ -1,6 +1,6 @@
 //! One typed difference between two schemas.
 
-use crate::model::{Check, Column, ForeignKey, Index, PrimaryKey, Sequence, Table, Unique};
+use crate::model::{Check, Column, Exclusion, ForeignKey, Index, PrimaryKey, Sequence, Table, Unique};
 use std::fmt;
 
 /// One difference between two schemas, as a change to make. Tables are
@@ -106,6 +106,20 @@ pub enum Change {
         table: String,
         /// The foreign key.
         foreign_key: ForeignKey,
+    },
+    /// A new exclusion constraint.
+    AddExclusion {
+        /// The table.
+        table: String,
+        /// The constraint.
+        exclusion: Exclusion,
+    },
+    /// An exclusion constraint that goes (or changes: dropped, then added).
+    DropExclusion {
+        /// The table.
+        table: String,
+        /// The constraint.
+        exclusion: Exclusion,
     },
     /// A new index.
     CreateIndex {
@@ -228,6 +242,8 @@ impl Change {
             | Change::DropCheck { table, .. }
             | Change::AddForeignKey { table, .. }
             | Change::DropForeignKey { table, .. }
+            | Change::AddExclusion { table, .. }
+            | Change::DropExclusion { table, .. }
             | Change::CreateIndex { table, .. }
             | Change::DropIndex { table, .. }
             | Change::SetTableComment { table, .. }
@@ -260,6 +276,8 @@ impl Change {
             Change::DropCheck { .. } => "drop_check",
             Change::AddForeignKey { .. } => "add_foreign_key",
             Change::DropForeignKey { .. } => "drop_foreign_key",
+            Change::AddExclusion { .. } => "add_exclusion",
+            Change::DropExclusion { .. } => "drop_exclusion",
             Change::CreateIndex { .. } => "create_index",
             Change::DropIndex { .. } => "drop_index",
             Change::SetTableComment { .. } => "set_table_comment",
@@ -295,6 +313,7 @@ impl Change {
                 foreign_key.name.clone()
             }
             Change::CreateIndex { index, .. } | Change::DropIndex { index, .. } => index.name.clone(),
+            Change::AddExclusion { exclusion, .. } | Change::DropExclusion { exclusion, .. } => exclusion.name.clone(),
             Change::SetComment { on, .. } => on.name().to_string(),
             Change::CreateExtension { name }
             | Change::CreateEnum { name, .. }
@@ -330,6 +349,7 @@ impl Change {
             | Change::AddUnique { .. }
             | Change::AddCheck { .. }
             | Change::AddForeignKey { .. }
+            | Change::AddExclusion { .. }
             | Change::CreateIndex { .. }
             | Change::CreateExtension { .. }
             | Change::CreateEnum { .. }
@@ -339,6 +359,7 @@ impl Change {
             | Change::DropUnique { .. }
             | Change::DropCheck { .. }
             | Change::DropForeignKey { .. }
+            | Change::DropExclusion { .. }
             | Change::DropIndex { .. }
             | Change::DropEnum { .. }
             | Change::DropSequence(_) => '-',
@@ -440,6 +461,8 @@ impl fmt::Display for Change {
             Change::DropForeignKey { table, foreign_key } => {
                 write!(f, "drop foreign key {} on {table}", foreign_key.name)
             }
+            Change::AddExclusion { table, exclusion } => write!(f, "add exclusion {} on {table}", exclusion.name),
+            Change::DropExclusion { table, exclusion } => write!(f, "drop exclusion {} on {table}", exclusion.name),
             Change::CreateIndex { table, index } => {
                 write!(f, "create {}index {} on {table}", if index.unique { "unique " } else { "" }, index.name)
             }

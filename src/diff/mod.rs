@@ -17,7 +17,9 @@ pub use hooks::DiffHooks;
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use hooks::Neutral;
 
-use crate::model::{Check, Column, Expr, ForeignKey, Index, IndexKey, PrimaryKey, Schema, Table, Unique, naming};
+use crate::model::{
+    Check, Column, Exclusion, Expr, ForeignKey, Index, IndexKey, PrimaryKey, Schema, Table, Unique, naming,
+};
 use crate::sql::lexer::{Kind, mentions, tokenize};
 use indexmap::IndexMap;
 use std::collections::HashSet;
@@ -227,6 +229,16 @@ fn diff_table(current: &Table, desired: &Table, hooks: &dyn DiffHooks, changes: 
         |fk| Change::AddForeignKey { table: t(), foreign_key: fk.clone() },
     );
     diff_named(
+        &current.exclusions,
+        &desired.exclusions,
+        changes,
+        t_name,
+        |_, _| false,
+        |_| false,
+        |x| Change::DropExclusion { table: t(), exclusion: x.clone() },
+        |x| Change::AddExclusion { table: t(), exclusion: x.clone() },
+    );
+    diff_named(
         &current.indexes,
         &desired.indexes,
         changes,
@@ -342,7 +354,14 @@ macro_rules! commented {
         }
     )*};
 }
-commented!(PrimaryKey => Constraint, Unique => Constraint, Check => Constraint, ForeignKey => Constraint, Index => Index);
+commented!(
+    PrimaryKey => Constraint,
+    Unique => Constraint,
+    Check => Constraint,
+    ForeignKey => Constraint,
+    Exclusion => Constraint,
+    Index => Index
+);
 
 /// Whether `name` is one of the names a check gets when the file doesn't
 /// name it.
@@ -420,6 +439,17 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str) {
             index.predicate = Some(rename_in_expr(predicate, from, to));
         }
     }
+    for exclusion in table.exclusions.values_mut() {
+        for element in &mut exclusion.elements {
+            match &mut element.part.key {
+                IndexKey::Column(c) => rename(c),
+                IndexKey::Expr(e) => *e = rename_in_expr(e, from, to),
+            }
+        }
+        if let Some(predicate) = &exclusion.predicate {
+            exclusion.predicate = Some(rename_in_expr(predicate, from, to));
+        }
+    }
     for other in schema.tables.values_mut() {
         for fk in other.foreign_keys.values_mut() {
             if fk.ref_table == table_name {
@@ -447,6 +477,13 @@ fn without_dependents(table: &Table, columns: &[&str]) -> Table {
     }
     table.uniques.retain(|_, u| !named(&u.columns));
     table.checks.retain(|_, c| !in_expr(&c.expr));
+    table.exclusions.retain(|_, x| {
+        let element_uses = x.elements.iter().any(|e| match &e.part.key {
+            IndexKey::Column(c) => columns.contains(&c.as_str()),
+            IndexKey::Expr(e) => in_expr(e),
+        });
+        !element_uses && !x.predicate.as_ref().is_some_and(in_expr)
+    });
     table.foreign_keys.retain(|_, fk| !named(&fk.columns));
     table.indexes.retain(|_, i| {
         let part_uses = i.parts.iter().any(|p| match &p.key {

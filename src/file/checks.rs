@@ -32,6 +32,17 @@ pub(super) fn check_expressions(problems: &mut Problems, schema: &Schema) {
                 None => check_expression(problems, &["tables", t, "checks", &check.name], check.expr.as_str()),
             }
         }
+        for exclusion in table.exclusions.values() {
+            let path = ["tables", t, "exclusions", &exclusion.name];
+            for element in &exclusion.elements {
+                if let IndexKey::Expr(expr) = &element.part.key {
+                    check_expression(problems, &path, expr.as_str());
+                }
+            }
+            if let Some(predicate) = &exclusion.predicate {
+                check_expression(problems, &path, predicate.as_str());
+            }
+        }
         for index in table.indexes.values() {
             for part in &index.parts {
                 if let IndexKey::Expr(expr) = &part.key {
@@ -149,6 +160,10 @@ fn name_collisions(problems: &mut Problems, schema: &Schema, fold: &dyn Fn(&str)
         for i in table.indexes.values() {
             names.push((&i.name, format!("index \"{}\" of \"{t}\"", i.name), vec!["tables", t, "indexes", &i.name]));
         }
+        for x in table.exclusions.values() {
+            let what = format!("exclusion constraint \"{}\" of \"{t}\"", x.name);
+            names.push((&x.name, what, vec!["tables", t, "exclusions", &x.name]));
+        }
         for (name, what, path) in names {
             if let Some(previous) = global.insert(fold(name), what.clone()) {
                 problems.report(
@@ -233,10 +248,11 @@ fn for_each_name(schema: &Schema, mut visit: impl FnMut(Vec<String>, String, &st
             ("checks", "check"),
             ("foreign_keys", "foreign key"),
             ("indexes", "index"),
+            ("exclusions", "exclusion constraint"),
         ];
         // Names dbshape made up are left out: the differ matches those
         // constraints by definition, whatever the server calls them.
-        let lists: [Vec<&String>; 4] = [
+        let lists: [Vec<&String>; 5] = [
             table.uniques.values().filter(|u| u.name != naming::unique(t, &u.columns)).map(|u| &u.name).collect(),
             table.checks.keys().filter(|name| !table.columns.keys().any(|c| naming::check(t, c) == **name)).collect(),
             table
@@ -246,6 +262,7 @@ fn for_each_name(schema: &Schema, mut visit: impl FnMut(Vec<String>, String, &st
                 .map(|f| &f.name)
                 .collect(),
             table.indexes.keys().collect(),
+            table.exclusions.keys().collect(),
         ];
         for ((section, what), names) in named.iter().zip(lists) {
             for name in names {

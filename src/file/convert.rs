@@ -5,14 +5,16 @@
 use super::checks::{check_expressions, check_names};
 use super::locator::Locator;
 use super::parse::{
-    is_object_name, is_unique_key, parse_default, parse_index_part, parse_parameter, parse_primary_key, parse_type,
-    split_reference,
+    index_part, is_object_name, is_operator, is_unique_key, parse_default, parse_index_part, parse_parameter,
+    parse_primary_key, parse_type, split_reference,
 };
 use super::problems::Problems;
-use super::raw::{RawColumn, RawFile, RawForeignKey, RawIndex, RawSequence, RawSequenceOptions, RawTable};
+use super::raw::{
+    RawColumn, RawExclusion, RawFile, RawForeignKey, RawIndex, RawIndexExpr, RawSequence, RawSequenceOptions, RawTable,
+};
 use crate::model::{
-    Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, Literal, PrimaryKey, ReferentialAction, Schema,
-    Sequence, SequenceOptions, SqlType, Table, Unique, naming,
+    Check, Column, DefaultValue, Exclusion, ExclusionElement, Expr, ForeignKey, Index, IndexKey, Literal, PrimaryKey,
+    ReferentialAction, Schema, Sequence, SequenceOptions, SqlType, Table, Unique, naming,
 };
 use crate::suggest::did_you_mean;
 
@@ -241,6 +243,11 @@ impl Converter<'_, '_> {
                 self.report(&path, format!("check \"{check_name}\" is declared twice in table \"{name}\""), None);
             }
         }
+        for (exclusion_name, raw_exclusion) in raw.exclusions.clone().unwrap_or_default().0 {
+            if let Some(exclusion) = self.exclusion(&table, &exclusion_name, raw_exclusion) {
+                table.exclusions.insert(exclusion_name, exclusion);
+            }
+        }
         for (index_name, raw_index) in raw.indexes.clone().unwrap_or_default().0 {
             if let Some(index) = self.index(&table, &index_name, &raw_index) {
                 table.indexes.insert(index_name, index);
@@ -433,6 +440,61 @@ impl Converter<'_, '_> {
             tablespace: raw.tablespace.clone(),
             comment: raw.comment.clone(),
             ..Index::new(name, parts)
+        })
+    }
+
+    fn exclusion(&mut self, table: &Table, name: &str, raw: RawExclusion) -> Option<Exclusion> {
+        let t = table.name.as_str();
+        let path = ["tables", t, "exclusions", name, "elements"];
+        if raw.elements.is_empty() {
+            self.report(&path, format!("exclusion constraint \"{name}\" lists no elements"), None);
+            return None;
+        }
+        let mut elements = Vec::new();
+        for element in raw.elements {
+            let key = RawIndexExpr {
+                expr: element.expr,
+                column: element.column,
+                order: element.order,
+                nulls: element.nulls,
+                collation: element.collation,
+                opclass: element.opclass,
+            };
+            match index_part(key) {
+                Ok(part) => {
+                    if let IndexKey::Column(column) = &part.key
+                        && !table.columns.contains_key(column)
+                    {
+                        self.unknown_column(&path, table, column, &format!("exclusion constraint \"{name}\""));
+                    }
+                    if !is_operator(&element.with) {
+                        self.report(
+                            &path,
+                            format!("invalid operator \"{}\" in exclusion constraint \"{name}\"", element.with),
+                            Some("an operator such as =, && or OPERATOR(schema.op)"),
+                        );
+                    }
+                    elements.push(ExclusionElement { part, operator: element.with });
+                }
+                Err(message) => self.report(&path, message, None),
+            }
+        }
+        let method = raw.using.map(|m| m.to_ascii_lowercase()).unwrap_or_else(|| "gist".into());
+        if method.is_empty() || !method.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            self.report(
+                &["tables", t, "exclusions", name, "using"],
+                format!("invalid index method \"{method}\""),
+                None,
+            );
+        }
+        Some(Exclusion {
+            name: name.to_string(),
+            method,
+            elements,
+            predicate: raw.predicate.map(Expr::new),
+            deferrable: raw.deferrable.unwrap_or(false) || raw.initially_deferred == Some(true),
+            initially_deferred: raw.initially_deferred.unwrap_or(false),
+            comment: raw.comment,
         })
     }
 

@@ -159,39 +159,51 @@ pub(super) fn parse_index_part(value: &Value) -> Result<IndexPart, String> {
         Value::Mapping(_) => {
             let raw: RawIndexExpr =
                 serde_yaml::from_value(value.clone()).map_err(|e| format!("invalid index item: {e}"))?;
-            let descending = match raw.order.as_deref().map(str::to_ascii_lowercase).as_deref() {
-                None | Some("asc") => false,
-                Some("desc") => true,
-                Some(other) => return Err(format!("index order \"{other}\" must be asc or desc")),
-            };
-            let key = match (raw.expr, raw.column) {
-                (Some(expr), None) => IndexKey::Expr(Expr::new(expr)),
-                (None, Some(column)) => IndexKey::Column(column),
-                _ => {
-                    return Err("an index item mapping needs exactly one of `column` or `expr`".into());
-                }
-            };
-            let nulls_first = match raw.nulls.as_deref().map(str::to_ascii_lowercase).as_deref() {
-                None => None,
-                Some("first") => Some(true),
-                Some("last") => Some(false),
-                Some(other) => {
-                    return Err(format!("index nulls \"{other}\" must be first or last"));
-                }
-            };
-            // The default for the direction is no setting at all.
-            let nulls_first = nulls_first.filter(|first| *first != descending);
-            for (what, name) in [("collation", &raw.collation), ("operator class", &raw.opclass)] {
-                if let Some(name) = name
-                    && !is_object_name(name)
-                {
-                    return Err(format!("invalid {what} name \"{name}\""));
-                }
-            }
-            Ok(IndexPart { key, descending, nulls_first, collation: raw.collation, opclass: raw.opclass })
+            index_part(raw)
         }
         _ => Err("index columns must be column names or `{ expr: SQL }` items".into()),
     }
+}
+
+/// An index key written as a mapping (`{ column: a, order: desc }`).
+pub(super) fn index_part(raw: RawIndexExpr) -> Result<IndexPart, String> {
+    let descending = match raw.order.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None | Some("asc") => false,
+        Some("desc") => true,
+        Some(other) => return Err(format!("index order \"{other}\" must be asc or desc")),
+    };
+    let key = match (raw.expr, raw.column) {
+        (Some(expr), None) => IndexKey::Expr(Expr::new(expr)),
+        (None, Some(column)) => IndexKey::Column(column),
+        _ => return Err("an index item mapping needs exactly one of `column` or `expr`".into()),
+    };
+    let nulls_first = match raw.nulls.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => None,
+        Some("first") => Some(true),
+        Some("last") => Some(false),
+        Some(other) => return Err(format!("index nulls \"{other}\" must be first or last")),
+    };
+    // The default for the direction is no setting at all.
+    let nulls_first = nulls_first.filter(|first| *first != descending);
+    for (what, name) in [("collation", &raw.collation), ("operator class", &raw.opclass)] {
+        if let Some(name) = name
+            && !is_object_name(name)
+        {
+            return Err(format!("invalid {what} name \"{name}\""));
+        }
+    }
+    Ok(IndexPart { key, descending, nulls_first, collation: raw.collation, opclass: raw.opclass })
+}
+
+/// An operator of an exclusion constraint: symbols (`=`, `&&`, `<->`), or
+/// `OPERATOR(schema.op)`. It is pasted into SQL as written.
+pub(super) fn is_operator(text: &str) -> bool {
+    let symbols = |s: &str| !s.is_empty() && s.chars().all(|c| "+-*/<>=~!@#%^&|`?".contains(c));
+    if let Some(inner) = text.strip_prefix("OPERATOR(").and_then(|t| t.strip_suffix(')')) {
+        let (schema, op) = inner.rsplit_once('.').unwrap_or(("", inner));
+        return schema.chars().all(|c| c.is_alphanumeric() || c == '_') && symbols(op);
+    }
+    symbols(text)
 }
 
 /// A name of a database object that is pasted into SQL quoted: a

@@ -33,6 +33,8 @@ pub struct RawTable {
     pub indexes: Option<UniqueMap<RawIndex>>,
     pub checks: Option<UniqueMap<RawCheck>>,
     pub foreign_keys: Option<UniqueMap<RawForeignKey>>,
+    /// PostgreSQL exclusion constraints.
+    pub exclusions: Option<UniqueMap<RawExclusion>>,
     pub comment: Option<String>,
     pub renamed_from: Option<String>,
     /// SQLite `STRICT`.
@@ -412,6 +414,34 @@ impl JsonSchema for RawUnique {
             "anyOf": [ { "type": "array", "items": { "type": "string" }, "minItems": 1 }, long ]
         })
     }
+}
+
+/// An exclusion constraint: `{ using: gist, elements: [{ column: room, with: "=" }], where: SQL }`.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawExclusion {
+    /// The index method: gist (the default), btree, spgist, ...
+    pub using: Option<String>,
+    pub elements: Vec<RawExclusionElement>,
+    #[serde(rename = "where")]
+    pub predicate: Option<String>,
+    pub deferrable: Option<bool>,
+    pub initially_deferred: Option<bool>,
+    pub comment: Option<String>,
+}
+
+/// One element of an exclusion constraint: an index key and its operator.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawExclusionElement {
+    pub column: Option<String>,
+    pub expr: Option<String>,
+    /// The operator: `=`, `&&`, ...
+    pub with: String,
+    pub order: Option<String>,
+    pub nulls: Option<String>,
+    pub collation: Option<String>,
+    pub opclass: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

@@ -5,8 +5,8 @@
 //! parents first.
 
 use crate::model::{
-    Column, DefaultValue, ForeignKey, Index, IndexKey, Literal, ReferentialAction, Schema, SequenceOptions, Table,
-    naming,
+    Column, DefaultValue, ForeignKey, Index, IndexKey, IndexPart, Literal, ReferentialAction, Schema, SequenceOptions,
+    Table, naming,
 };
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -212,6 +212,32 @@ fn render_table(out: &mut String, table: &Table, widths: &mut Widths) {
         (scalar(&fk.name), format!("{{ {} }}", fields.join(", ")))
     });
     section(out, (t, "foreign_keys"), entries.collect(), widths);
+    let entries = sorted_by_name(table.exclusions.values().collect(), |x| &x.name).into_iter().map(|x| {
+        let elements: Vec<String> = x
+            .elements
+            .iter()
+            .map(|e| {
+                let key = part_fields(&e.part);
+                format!("{{ {}, with: {} }}", key.join(", "), scalar(&e.operator))
+            })
+            .collect();
+        let mut fields = Vec::new();
+        if x.method != "gist" {
+            fields.push(format!("using: {}", scalar(&x.method)));
+        }
+        fields.push(format!("elements: [{}]", elements.join(", ")));
+        if let Some(predicate) = &x.predicate {
+            fields.push(format!("where: {}", expression(predicate.unwrapped())));
+        }
+        if x.initially_deferred {
+            fields.push("initially_deferred: true".into());
+        } else if x.deferrable {
+            fields.push("deferrable: true".into());
+        }
+        push_comment(&mut fields, &x.comment);
+        (scalar(&x.name), format!("{{ {} }}", fields.join(", ")))
+    });
+    section(out, (t, "exclusions"), entries.collect(), widths);
     let entries = sorted_by_name(table.indexes.values().collect(), |i| &i.name)
         .into_iter()
         .map(|i| (scalar(&i.name), format!("{{ {} }}", index_fields(i).join(", "))));
@@ -289,25 +315,13 @@ fn index_fields(index: &Index) -> Vec<String> {
         .parts
         .iter()
         .map(|part| {
-            let nulls = match part.nulls_first {
-                Some(true) => ", nulls: first",
-                Some(false) => ", nulls: last",
-                None => "",
-            };
-            let order = if part.descending { ", order: desc" } else { "" };
-            let mut extra = String::new();
-            if let Some(collation) = &part.collation {
-                extra.push_str(&format!(", collation: {}", scalar(collation)));
-            }
-            if let Some(opclass) = &part.opclass {
-                extra.push_str(&format!(", opclass: {}", scalar(opclass)));
-            }
-            let plain = nulls.is_empty() && extra.is_empty();
+            // A plain column is its name (` desc` after it); anything more
+            // is the mapping form.
+            let plain = part.nulls_first.is_none() && part.collation.is_none() && part.opclass.is_none();
             match &part.key {
                 IndexKey::Column(c) if plain && part.descending => scalar(&format!("{c} desc")),
                 IndexKey::Column(c) if plain => scalar(c),
-                IndexKey::Column(c) => format!("{{ column: {}{extra}{order}{nulls} }}", scalar(c)),
-                IndexKey::Expr(e) => format!("{{ expr: {}{extra}{order}{nulls} }}", scalar(e.unwrapped())),
+                _ => format!("{{ {} }}", part_fields(part).join(", ")),
             }
         })
         .collect();
@@ -347,6 +361,29 @@ fn default_yaml(default: &DefaultValue) -> String {
         DefaultValue::Literal(Literal::Text(s)) => scalar(s),
         DefaultValue::Expr(e) => format!("{{ sql: {} }}", scalar(e.unwrapped())),
     }
+}
+
+/// An index key in its mapping form's fields: `column: a, order: desc`.
+fn part_fields(part: &IndexPart) -> Vec<String> {
+    let mut fields = vec![match &part.key {
+        IndexKey::Column(c) => format!("column: {}", scalar(c)),
+        IndexKey::Expr(e) => format!("expr: {}", scalar(e.unwrapped())),
+    }];
+    if let Some(collation) = &part.collation {
+        fields.push(format!("collation: {}", scalar(collation)));
+    }
+    if let Some(opclass) = &part.opclass {
+        fields.push(format!("opclass: {}", scalar(opclass)));
+    }
+    if part.descending {
+        fields.push("order: desc".into());
+    }
+    match part.nulls_first {
+        Some(true) => fields.push("nulls: first".into()),
+        Some(false) => fields.push("nulls: last".into()),
+        None => {}
+    }
+    fields
 }
 
 /// `start: 100`, `increment: 5`, … for each option that is set.

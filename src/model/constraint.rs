@@ -1,6 +1,6 @@
 //! Table constraints: primary key, unique, check and foreign key.
 
-use super::Expr;
+use super::{Expr, IndexPart};
 use std::fmt;
 
 /// A table's primary key.
@@ -80,6 +80,35 @@ pub struct ForeignKey {
     pub initially_deferred: bool,
     /// Free text about it.
     pub comment: Option<String>,
+}
+
+/// An exclusion constraint (PostgreSQL): no two rows whose elements all
+/// compare true with their operators (`room WITH =, during WITH &&`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exclusion {
+    /// The constraint's name.
+    pub name: String,
+    /// The index access method (`gist` by default).
+    pub method: String,
+    /// Each key and the operator it is compared with.
+    pub elements: Vec<ExclusionElement>,
+    /// Only rows meeting this condition are constrained.
+    pub predicate: Option<Expr>,
+    /// Whether the check may be deferred to commit.
+    pub deferrable: bool,
+    /// Whether it is deferred to commit unless set otherwise.
+    pub initially_deferred: bool,
+    /// Free text about it.
+    pub comment: Option<String>,
+}
+
+/// One element of an exclusion constraint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExclusionElement {
+    /// The key, as an index key.
+    pub part: IndexPart,
+    /// The operator: `=`, `&&`, or `OPERATOR(schema.op)`.
+    pub operator: String,
 }
 
 /// What a foreign key does when its referenced row goes or changes.

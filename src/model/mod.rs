@@ -18,7 +18,7 @@ mod sql_type;
 mod table;
 
 pub use column::Column;
-pub use constraint::{Check, ForeignKey, PrimaryKey, ReferentialAction, Unique};
+pub use constraint::{Check, Exclusion, ExclusionElement, ForeignKey, PrimaryKey, ReferentialAction, Unique};
 pub use default_value::{DefaultValue, Literal};
 pub use expr::Expr;
 pub use index::{Index, IndexKey, IndexPart};

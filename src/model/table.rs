@@ -1,6 +1,6 @@
 //! A table: columns, keys, constraints and indexes.
 
-use super::{Check, Column, ForeignKey, Index, PrimaryKey, Trigger, Unique};
+use super::{Check, Column, Exclusion, ForeignKey, Index, PrimaryKey, Trigger, Unique};
 use indexmap::IndexMap;
 
 /// A table: its columns, keys, constraints and indexes.
@@ -18,6 +18,8 @@ pub struct Table {
     pub checks: IndexMap<String, Check>,
     /// Foreign keys by name.
     pub foreign_keys: IndexMap<String, ForeignKey>,
+    /// Exclusion constraints (PostgreSQL) by name.
+    pub exclusions: IndexMap<String, Exclusion>,
     /// Indexes by name.
     pub indexes: IndexMap<String, Index>,
     /// Free text about it.

@@ -535,3 +535,70 @@ fn sqlite_strict_without_rowid_and_generated_columns() {
         .stderr_has("schema.yaml:6:")
         .stderr_has("a STRICT table's columns are integer, real, text, blob or any");
 }
+
+#[test]
+fn postgres_exclusion_constraints() {
+    let Some(t) = Test::postgres() else { return };
+    let file = adopt(
+        &t,
+        "CREATE EXTENSION btree_gist;
+         CREATE TABLE booking (id int PRIMARY KEY, room int NOT NULL, during tsrange NOT NULL,
+           cancelled boolean NOT NULL DEFAULT false,
+           CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =, during WITH &&) WHERE (NOT cancelled)
+             DEFERRABLE INITIALLY DEFERRED);
+         COMMENT ON CONSTRAINT no_overlap ON booking IS 'one booking per room at a time';
+         CREATE TABLE circles (c circle, EXCLUDE USING gist (c WITH &&));
+         CREATE TABLE lowered (name text, EXCLUDE USING btree (lower(name) COLLATE \"C\" text_pattern_ops DESC WITH =));
+         INSERT INTO booking VALUES (1, 7, '[2026-01-01,2026-01-05)', false), (2, 7, '[2026-01-03,2026-01-06)', true);",
+    );
+    assert!(file.contains("no_overlap: { elements: [{ column: room, with: \"=\" }, { column: during, with: \"&&\" }], where: \"NOT cancelled\", initially_deferred: true, comment: one booking per room at a time }"), "{file}");
+    // A changed condition remakes the constraint; a changed comment does not.
+    change(
+        &t,
+        &file,
+        "where: \"NOT cancelled\"",
+        "where: \"NOT cancelled AND room > 0\"",
+        &["drop exclusion no_overlap on booking", "WHERE (NOT cancelled AND room > 0) DEFERRABLE INITIALLY DEFERRED"],
+    );
+    let file = t.run(&["inspect"]).success().stdout;
+    change(
+        &t,
+        &file,
+        "comment: one booking",
+        "comment: at most one booking",
+        &["COMMENT ON CONSTRAINT \"no_overlap\""],
+    );
+    // A renamed column keeps the constraint that reads it.
+    let file = t.run(&["inspect"]).success().stdout;
+    let renamed = file
+        .replacen(
+            "room:      { type: integer, nullable: false }",
+            "chamber:   { type: integer, nullable: false, renamed_from: room }",
+            1,
+        )
+        .replacen("column: room", "column: chamber", 1)
+        .replacen("room > 0", "chamber > 0", 1);
+    change(&t, &file, &file, &renamed, &["RENAME COLUMN \"room\" TO \"chamber\""]);
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.starts_with("No changes"), "{plan}");
+    // An added constraint the rows break fails, and nothing changes.
+    t.sql("CREATE TABLE spans (r int4range); INSERT INTO spans VALUES ('[1,5)'), ('[3,8)')");
+    let file = t.run(&["inspect"]).success().stdout;
+    let spans = "  spans:\n    columns:\n      r: int4range\n";
+    t.schema(&file.replacen(
+        spans,
+        &format!("{spans}    exclusions:\n      apart: {{ elements: [{{ column: r, with: \"&&\" }}] }}\n"),
+        1,
+    ));
+    t.run(&["apply", "--yes"]).code(2).stderr_has("rolled back");
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.contains("add exclusion apart on spans"), "{plan}");
+    assert_eq!(t.count("spans"), 2);
+}
+
+#[test]
+fn sqlite_refuses_exclusion_constraints_at_their_line() {
+    let t = Test::sqlite();
+    t.schema("tables:\n  b:\n    columns:\n      r: integer\n    exclusions:\n      x: { elements: [{ column: r, with: \"=\" }] }\n");
+    t.run(&["plan"]).code(2).stderr_has("schema.yaml:6:").stderr_has("exclusion");
+}

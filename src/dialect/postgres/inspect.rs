@@ -7,8 +7,8 @@
 use super::error::database_error;
 use crate::error::{Error, Result};
 use crate::model::{
-    Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey, ReferentialAction, Schema,
-    Sequence, SequenceOptions, SqlType, Table, Unique,
+    Check, Column, DefaultValue, Exclusion, ExclusionElement, Expr, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey,
+    ReferentialAction, Schema, Sequence, SequenceOptions, SqlType, Table, Unique,
 };
 use postgres::GenericClient;
 use std::collections::HashMap;
@@ -288,11 +288,20 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
                           JOIN pg_opclass oc ON oc.oid = k.opc JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace ORDER BY k.i),
                     coalesce((to_jsonb(x) ->> 'indnullsnotdistinct')::boolean, false),
                     i.reloptions, (SELECT spcname::text FROM pg_tablespace WHERE oid = i.reltablespace),
-                    obj_description(i.oid, 'pg_class')
+                    obj_description(i.oid, 'pg_class'),
+                    -- An exclusion constraint is read with its index: its
+                    -- operators (schema-qualified when not visible), timing and comment.
+                    xc.conname, ARRAY(SELECT CASE WHEN pg_operator_is_visible(o.oid) THEN o.oprname::text
+                                                  ELSE 'OPERATOR(' || opn.nspname || '.' || o.oprname || ')' END
+                                      FROM unnest(xc.conexclop) WITH ORDINALITY k(op, i)
+                                      JOIN pg_operator o ON o.oid = k.op JOIN pg_namespace opn ON opn.oid = o.oprnamespace
+                                      ORDER BY k.i),
+                    coalesce(xc.condeferrable, false), coalesce(xc.condeferred, false), obj_description(xc.oid, 'pg_constraint')
              FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
              JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = i.relam
+             LEFT JOIN pg_constraint xc ON xc.conindid = x.indexrelid AND xc.contype = 'x' AND xc.conrelid = x.indrelid
              WHERE c.oid IN ({TABLES})
-               AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = x.indexrelid AND con.contype IN ('p', 'u', 'x'))
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = x.indexrelid AND con.contype IN ('p', 'u'))
              ORDER BY 1, 2, 3"
         ),
         &schemas,
@@ -330,6 +339,24 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
                 collation: collations.get(i).cloned().flatten(),
                 opclass: opclasses.get(i).cloned().flatten(),
             });
+        }
+        if let Some(constraint) = row.get::<_, Option<String>>(17) {
+            let operators: Vec<String> = row.get(18);
+            let exclusion = Exclusion {
+                name: constraint.clone(),
+                method,
+                elements: parts
+                    .into_iter()
+                    .zip(operators)
+                    .map(|(part, operator)| ExclusionElement { part, operator })
+                    .collect(),
+                predicate: row.get::<_, Option<String>>(10).map(Expr::new),
+                deferrable: row.get(19),
+                initially_deferred: row.get(20),
+                comment: row.get(21),
+            };
+            table.exclusions.insert(constraint, exclusion);
+            continue;
         }
         let with = row
             .get::<_, Option<Vec<String>>>(14)

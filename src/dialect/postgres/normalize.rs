@@ -11,7 +11,7 @@ use super::error::database_error;
 use super::inspect::{Namespaces, inspect, serial_of, serial_sequence_name};
 use super::plan as planner;
 use crate::error::{Error, Result};
-use crate::model::{DefaultValue, Expr, Index, IndexKey, Schema, Sequence, SqlType, Table};
+use crate::model::{DefaultValue, Expr, Index, IndexKey, IndexPart, Schema, Sequence, SqlType, Table};
 use crate::sql::quote_ident;
 
 pub(super) fn normalize(conn: &mut PostgresConnection, desired: &Schema, current: &Schema) -> Result<Schema> {
@@ -193,18 +193,25 @@ fn server_part(table: &Table) -> Table {
         column.identity_always = false;
         column.comment = None;
     }
-    part.indexes.retain(|_, index| needs_server(index));
+    part.indexes.retain(|_, index| needs_server(index.predicate.as_ref(), &index.parts));
+    part.exclusions.retain(|_, exclusion| {
+        let parts: Vec<IndexPart> = exclusion.elements.iter().map(|e| e.part.clone()).collect();
+        needs_server(exclusion.predicate.as_ref(), &parts)
+    });
     for check in part.checks.values_mut() {
         check.comment = None;
     }
     for index in part.indexes.values_mut() {
         index.comment = None;
     }
+    for exclusion in part.exclusions.values_mut() {
+        exclusion.comment = None;
+    }
     part
 }
 
-fn needs_server(index: &Index) -> bool {
-    index.predicate.is_some() || index.parts.iter().any(|p| matches!(p.key, IndexKey::Expr(_)))
+fn needs_server(predicate: Option<&Expr>, parts: &[IndexPart]) -> bool {
+    predicate.is_some() || parts.iter().any(|p| matches!(p.key, IndexKey::Expr(_)))
 }
 
 /// A live table, and the same table recreated in a scratch schema.
@@ -266,6 +273,26 @@ fn merge_normalized(wanted: &Table, read: Table, live: Option<Live>) -> Table {
         // The scratch copy has no comment: the file's is the one wanted.
         index.comment = comment;
     }
+    for (name, exclusion) in table.exclusions.iter_mut() {
+        let Some(spelled) = read.exclusions.get(name) else { continue };
+        let live_exclusion = live.as_ref().and_then(|l| l.table.exclusions.get(name));
+        let live_spelled = live.as_ref().and_then(|l| l.read?.exclusions.get(name));
+        let comment = exclusion.comment.clone();
+        *exclusion = match (live_exclusion, live_spelled) {
+            (Some(same), _) if same == exclusion => same.clone(),
+            (Some(same), Some(recreated)) if recreated == spelled => same.clone(),
+            _ => {
+                let mut written = spelled.clone();
+                written.predicate = self::written(exclusion.predicate.as_ref(), spelled.predicate.as_ref());
+                written_parts(
+                    written.elements.iter_mut().map(|e| &mut e.part),
+                    exclusion.elements.iter().map(|e| &e.part),
+                );
+                written
+            }
+        };
+        exclusion.comment = comment;
+    }
     table
 }
 
@@ -289,14 +316,23 @@ fn written_default(wanted: Option<&DefaultValue>, spelled: Option<&DefaultValue>
 fn written_index(wanted: &Index, spelled: &Index) -> Index {
     let mut index = spelled.clone();
     index.predicate = written(wanted.predicate.as_ref(), spelled.predicate.as_ref());
-    if wanted.parts.len() == index.parts.len() {
-        for (part, wanted) in index.parts.iter_mut().zip(&wanted.parts) {
-            if let (IndexKey::Expr(stored), IndexKey::Expr(written)) = (&part.key, &wanted.key) {
-                part.key = IndexKey::Expr(Expr::written_as(written, stored));
-            }
+    written_parts(index.parts.iter_mut(), wanted.parts.iter());
+    index
+}
+
+/// Expression keys in the server's form, keeping the file's text for SQL.
+fn written_parts<'a>(
+    spelled: impl ExactSizeIterator<Item = &'a mut IndexPart>,
+    wanted: impl ExactSizeIterator<Item = &'a IndexPart>,
+) {
+    if spelled.len() != wanted.len() {
+        return;
+    }
+    for (part, wanted) in spelled.zip(wanted) {
+        if let (IndexKey::Expr(stored), IndexKey::Expr(written)) = (&part.key, &wanted.key) {
+            part.key = IndexKey::Expr(Expr::written_as(written, stored));
         }
     }
-    index
 }
 
 /// Whether `live` already is `wanted` (names, columns, keys, checks,

@@ -15,7 +15,8 @@ use super::inspect::serial_sequence_name;
 use crate::diff::{Change, CommentOn, Diff};
 use crate::error::{Error, Result};
 use crate::model::{
-    Column, DefaultValue, ForeignKey, Index, IndexKey, Sequence, SequenceOptions, SqlType, Table, Unique,
+    Column, DefaultValue, Exclusion, ForeignKey, Index, IndexKey, IndexPart, Sequence, SequenceOptions, SqlType, Table,
+    Unique,
 };
 use crate::plan::{Operation, Step};
 use crate::sql::{ident_list, quote_ident, quote_literal};
@@ -192,6 +193,19 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
             }
             Change::DropForeignKey { table, foreign_key } => {
                 phases[DROP_FKS].push(one(drop_constraint(table, &foreign_key.name)))
+            }
+            Change::AddExclusion { table, exclusion } => {
+                let mut statements = vec![format!(
+                    "ALTER TABLE {} ADD CONSTRAINT {} {}",
+                    table_ident(table),
+                    quote_ident(&exclusion.name),
+                    exclude_clause(exclusion)
+                )];
+                statements.extend(constraint_comment(table, &exclusion.name, &exclusion.comment));
+                phases[ADD_CONSTRAINTS].push(Draft { changes: vec![change.clone()], statements, note: None });
+            }
+            Change::DropExclusion { table, exclusion } => {
+                phases[DROP_OTHERS].push(one(drop_constraint(table, &exclusion.name)))
             }
             Change::CreateIndex { table, index } => {
                 let mut statements = vec![create_index(table, index)];
@@ -487,6 +501,9 @@ pub(super) fn create_table(table: &Table) -> String {
     for check in table.checks.values() {
         lines.push(format!("CONSTRAINT {} CHECK ({})", quote_ident(&check.name), check.expr.unwrapped()));
     }
+    for exclusion in table.exclusions.values() {
+        lines.push(format!("CONSTRAINT {} {}", quote_ident(&exclusion.name), exclude_clause(exclusion)));
+    }
     format!("CREATE TABLE {} (\n  {}\n)", table_ident(&table.name), lines.join(",\n  "))
 }
 
@@ -531,6 +548,9 @@ pub(super) fn comments(table: &Table) -> Vec<String> {
     }
     for check in table.checks.values() {
         statements.extend(constraint_comment(t, &check.name, &check.comment));
+    }
+    for exclusion in table.exclusions.values() {
+        statements.extend(constraint_comment(t, &exclusion.name, &exclusion.comment));
     }
     for index in table.indexes.values().filter(|i| i.comment.is_some()) {
         statements.push(comment_on_index(t, &index.name, &index.comment));
@@ -803,32 +823,45 @@ fn needs_using(from: &SqlType, to: &SqlType) -> bool {
     family(from) == 0 || family(from) != family(to)
 }
 
+/// An index key as SQL: `"a" COLLATE "C" text_pattern_ops DESC NULLS LAST`.
+fn index_key(part: &IndexPart) -> String {
+    let mut key = match &part.key {
+        IndexKey::Column(c) => quote_ident(c),
+        IndexKey::Expr(e) => format!("({})", e.unwrapped()),
+    };
+    if let Some(collation) = &part.collation {
+        key.push_str(&format!(" COLLATE {}", quote_ident(collation)));
+    }
+    if let Some(opclass) = &part.opclass {
+        key.push_str(&format!(" {}", table_ident(opclass)));
+    }
+    if part.descending {
+        key.push_str(" DESC");
+    }
+    match part.nulls_first {
+        Some(true) => key.push_str(" NULLS FIRST"),
+        Some(false) => key.push_str(" NULLS LAST"),
+        None => {}
+    }
+    key
+}
+
+/// `EXCLUDE USING gist ("room" WITH =, …) [WHERE (…)] [DEFERRABLE …]`.
+fn exclude_clause(exclusion: &Exclusion) -> String {
+    let elements: Vec<String> =
+        exclusion.elements.iter().map(|e| format!("{} WITH {}", index_key(&e.part), e.operator)).collect();
+    let mut sql = format!("EXCLUDE USING {} ({})", quote_ident(&exclusion.method), elements.join(", "));
+    if let Some(predicate) = &exclusion.predicate {
+        sql.push_str(&format!(" WHERE ({})", predicate.unwrapped()));
+    }
+    if exclusion.deferrable {
+        sql.push_str(if exclusion.initially_deferred { " DEFERRABLE INITIALLY DEFERRED" } else { " DEFERRABLE" });
+    }
+    sql
+}
+
 pub(super) fn create_index(table: &str, index: &Index) -> String {
-    let parts: Vec<String> = index
-        .parts
-        .iter()
-        .map(|part| {
-            let mut key = match &part.key {
-                IndexKey::Column(c) => quote_ident(c),
-                IndexKey::Expr(e) => format!("({})", e.unwrapped()),
-            };
-            if let Some(collation) = &part.collation {
-                key.push_str(&format!(" COLLATE {}", quote_ident(collation)));
-            }
-            if let Some(opclass) = &part.opclass {
-                key.push_str(&format!(" {}", table_ident(opclass)));
-            }
-            if part.descending {
-                key.push_str(" DESC");
-            }
-            match part.nulls_first {
-                Some(true) => key.push_str(" NULLS FIRST"),
-                Some(false) => key.push_str(" NULLS LAST"),
-                None => {}
-            }
-            key
-        })
-        .collect();
+    let parts: Vec<String> = index.parts.iter().map(index_key).collect();
     let mut sql = format!(
         "CREATE {}INDEX {} ON {}",
         if index.unique { "UNIQUE " } else { "" },

@@ -28,6 +28,11 @@ pub(super) fn check(schema: &Schema) -> Vec<Finding> {
             let message = format!("table \"{t}\" has no columns, which SQLite does not allow");
             found.push(Finding::table(t, Some("columns"), message));
         }
+        for name in table.exclusions.keys() {
+            let message =
+                format!("exclusion constraint \"{name}\" of table \"{t}\": SQLite has no exclusion constraints");
+            found.push(Finding::entry(t, "exclusions", name, message));
+        }
         if table.without_rowid && table.primary_key.is_none() {
             let message = format!("table \"{t}\" is WITHOUT ROWID, which needs a primary key");
             found.push(Finding::table(t, Some("without_rowid"), message));

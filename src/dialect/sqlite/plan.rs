@@ -60,7 +60,9 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
             | Change::RecreateEnum { .. }
             | Change::CreateSequence(_)
             | Change::DropSequence(_)
-            | Change::AlterSequence { .. } => {
+            | Change::AlterSequence { .. }
+            | Change::AddExclusion { .. }
+            | Change::DropExclusion { .. } => {
                 return Err(Error::Unsupported(format!(
                     "{change}: enums, extensions and sequences exist on PostgreSQL only"
                 )));
