@@ -1,6 +1,6 @@
 //! One typed difference between two schemas.
 
-use crate::model::{Check, Column, Exclusion, ForeignKey, Index, PrimaryKey, Sequence, Table, Unique};
+use crate::model::{Check, Column, Exclusion, ForeignKey, Index, Partition, PrimaryKey, Sequence, Table, Unique};
 use std::fmt;
 
 /// One difference between two schemas, as a change to make. Tables are
@@ -151,6 +151,28 @@ pub enum Change {
         /// Whether it will be `WITHOUT ROWID`.
         without_rowid: bool,
     },
+    /// A table becomes a partition, or a partition's bound changes
+    /// (PostgreSQL: `ATTACH PARTITION`, after `DETACH PARTITION`).
+    SetPartition {
+        /// The table.
+        table: String,
+        /// What it is a partition of now, if anything.
+        from: Option<Partition>,
+        /// What it will be a partition of, if anything.
+        to: Option<Partition>,
+        /// The parent's checks it lacks, added before it is attached.
+        checks: Vec<Check>,
+    },
+    /// How a partitioned table splits its rows changes (which PostgreSQL
+    /// cannot alter in place).
+    SetPartitionBy {
+        /// The table.
+        table: String,
+        /// Its `PARTITION BY` now, if any.
+        from: Option<String>,
+        /// Its wanted `PARTITION BY`, if any.
+        to: Option<String>,
+    },
     /// The comment of an index or constraint is set or removed.
     SetComment {
         /// The table.
@@ -248,6 +270,8 @@ impl Change {
             | Change::DropIndex { table, .. }
             | Change::SetTableComment { table, .. }
             | Change::SetTableOptions { table, .. }
+            | Change::SetPartition { table, .. }
+            | Change::SetPartitionBy { table, .. }
             | Change::SetComment { table, .. } => table,
             Change::CreateExtension { name }
             | Change::CreateEnum { name, .. }
@@ -283,6 +307,8 @@ impl Change {
             Change::SetTableComment { .. } => "set_table_comment",
             Change::SetComment { .. } => "set_comment",
             Change::SetTableOptions { .. } => "set_table_options",
+            Change::SetPartition { .. } => "set_partition",
+            Change::SetPartitionBy { .. } => "set_partition_by",
             Change::CreateExtension { .. } => "create_extension",
             Change::CreateEnum { .. } => "create_enum",
             Change::DropEnum { .. } => "drop_enum",
@@ -306,7 +332,9 @@ impl Change {
             Change::RenameColumn { table, to, .. } => format!("{table}.{to}"),
             Change::SetPrimaryKey { table, .. }
             | Change::SetTableComment { table, .. }
-            | Change::SetTableOptions { table, .. } => table.clone(),
+            | Change::SetTableOptions { table, .. }
+            | Change::SetPartition { table, .. }
+            | Change::SetPartitionBy { table, .. } => table.clone(),
             Change::AddUnique { unique, .. } | Change::DropUnique { unique, .. } => unique.name.clone(),
             Change::AddCheck { check, .. } | Change::DropCheck { check, .. } => check.name.clone(),
             Change::AddForeignKey { foreign_key, .. } | Change::DropForeignKey { foreign_key, .. } => {
@@ -476,6 +504,21 @@ impl fmt::Display for Change {
                     flag(*strict, "strict"),
                     flag(*without_rowid, "without rowid")
                 )
+            }
+            Change::SetPartition { table, from, to: Some(to), .. } => match from {
+                Some(from) if from.parent == to.parent => {
+                    write!(f, "move partition {table} of {} to {}", to.parent, to.bound_clause())
+                }
+                _ => write!(f, "attach {table} to {} {}", to.parent, to.bound_clause()),
+            },
+            Change::SetPartition { table, from, to: None, .. } => match from {
+                Some(from) => write!(f, "detach partition {table} from {}", from.parent),
+                None => write!(f, "leave {table} unpartitioned"),
+            },
+            Change::SetPartitionBy { table, from, to } => {
+                let key =
+                    |k: &Option<String>| k.as_deref().map_or("not partitioned".into(), |k| format!("PARTITION BY {k}"));
+                write!(f, "partition {table}: {} → {}", key(from), key(to))
             }
             Change::SetComment { table, on: CommentOn::Index(name), .. } => {
                 write!(f, "set comment on index {name} on {table}")

@@ -18,7 +18,8 @@ pub use hooks::DiffHooks;
 pub(crate) use hooks::Neutral;
 
 use crate::model::{
-    Check, Column, Exclusion, Expr, ForeignKey, Index, IndexKey, PrimaryKey, Schema, Table, Unique, naming,
+    Check, Column, Exclusion, Expr, ForeignKey, Index, IndexKey, PrimaryKey, Schema, Table, Unique, inherited_column,
+    naming,
 };
 use crate::sql::lexer::{Kind, mentions, tokenize};
 use indexmap::IndexMap;
@@ -94,10 +95,33 @@ pub(crate) fn diff(current: &Schema, desired: &Schema, hooks: &dyn DiffHooks) ->
             Some(existing) => changes.push(Change::AlterSequence { from: existing.clone(), to: sequence.clone() }),
         }
     }
-    for table in desired.tables.values() {
+    for table in parents_first(desired) {
+        let parent = table.partition_of.as_ref().and_then(|p| desired.tables.get(&p.parent));
         match base.tables.get(&table.name) {
-            None => changes.push(Change::CreateTable(table.clone())),
-            Some(current_table) => diff_table(current_table, table, hooks, &mut changes),
+            None => {
+                changes.push(Change::CreateTable(table.clone()));
+                // Made with its parent's columns; then what differs.
+                if let Some(parent) = parent {
+                    for column in table.columns.values() {
+                        let Some(inherited) = parent.columns.get(&column.name).map(|c| inherited_column(parent, c))
+                        else {
+                            continue;
+                        };
+                        if let Some(change) = partition_column_change(&table.name, inherited, column) {
+                            changes.push(change);
+                        }
+                    }
+                }
+            }
+            Some(current_table) => {
+                let same_parent = current_table.partition_of.as_ref().map(|p| &p.parent)
+                    == table.partition_of.as_ref().map(|p| &p.parent);
+                let partition = parent.map(|parent| PartitionParent {
+                    before: if same_parent { base.tables.get(&parent.name) } else { None },
+                    after: parent,
+                });
+                diff_table(current_table, table, partition, hooks, &mut changes)
+            }
         }
     }
     let mut dropped: Vec<&str> =
@@ -139,7 +163,85 @@ fn enum_change(name: &str, existing: &[String], wanted: &[String], desired: &Sch
     Change::AddEnumValues { name: name.to_string(), values }
 }
 
-fn diff_table(current: &Table, desired: &Table, hooks: &dyn DiffHooks, changes: &mut Vec<Change>) {
+/// The tables of `schema`, each partitioned table before its partitions
+/// (otherwise in their order).
+fn parents_first(schema: &Schema) -> Vec<&Table> {
+    let depth = |table: &Table| {
+        let mut depth = 0;
+        let mut current = table;
+        while let Some(parent) = current.partition_of.as_ref().and_then(|p| schema.tables.get(&p.parent)) {
+            depth += 1;
+            current = parent;
+            if depth > schema.tables.len() {
+                break;
+            }
+        }
+        depth
+    };
+    let mut tables: Vec<&Table> = schema.tables.values().collect();
+    tables.sort_by_key(|t| depth(t));
+    tables
+}
+
+/// A partition's parent: as it is (when the table already is its
+/// partition, else `None`) and as it will be.
+struct PartitionParent<'a> {
+    before: Option<&'a Table>,
+    after: &'a Table,
+}
+
+/// A partition's own default, NOT NULL and comment, where `column` differs
+/// from what it has (`from`): the rest of a partition's column is its
+/// parent's, changed with it.
+fn partition_column_change(table: &str, from: Column, column: &Column) -> Option<Change> {
+    if from.default == column.default && from.nullable == column.nullable && from.comment == column.comment {
+        return None;
+    }
+    let to = Column {
+        default: column.default.clone(),
+        nullable: column.nullable,
+        comment: column.comment.clone(),
+        ..from.clone()
+    };
+    Some(Change::AlterColumn { table: table.to_string(), from, to, recreate: false })
+}
+
+/// The columns of a table that stays a partition of the same parent: the
+/// parent's column changes reach it by themselves (PostgreSQL recurses
+/// them), so only its own differences are changes.
+fn diff_partition_columns(current: &Table, desired: &Table, parent: &PartitionParent, changes: &mut Vec<Change>) {
+    for column in desired.columns.values() {
+        let after = parent.after.columns.get(&column.name).map(|c| inherited_column(parent.after, c));
+        let before = parent.before.and_then(|p| p.columns.get(&column.name).map(|c| inherited_column(p, c)));
+        let from = match (current.columns.get(&column.name), after) {
+            (Some(existing), Some(after)) => {
+                let mut from = existing.clone();
+                let before = before.unwrap_or_else(|| after.clone());
+                if before.default != after.default {
+                    from.default = after.default.clone();
+                }
+                if before.nullable != after.nullable {
+                    from.nullable = after.nullable;
+                }
+                Column { default: from.default, nullable: from.nullable, comment: from.comment, ..after }
+            }
+            // Added to the parent, and so to the partition.
+            (None, Some(after)) => after,
+            _ => continue,
+        };
+        if let Some(change) = partition_column_change(&desired.name, from, column) {
+            changes.push(change);
+        }
+    }
+}
+
+fn diff_table(
+    current: &Table,
+    desired: &Table,
+    partition: Option<PartitionParent>,
+    hooks: &dyn DiffHooks,
+    changes: &mut Vec<Change>,
+) {
     // A column the dialect recreates (drops and adds again) loses the keys,
     // checks and indexes on it: compare against a table without them, so
     // that they are made again.
@@ -160,19 +262,42 @@ fn diff_table(current: &Table, desired: &Table, hooks: &dyn DiffHooks, changes: 
         &without
     };
     let t = || desired.name.clone();
-    for column in desired.columns.values() {
-        let recreate = recreated.contains(&column.name.as_str());
-        match current.columns.get(&column.name) {
-            None => changes.push(Change::AddColumn { table: t(), column: column.clone() }),
-            Some(existing) if !existing.same_definition(column) || recreate => {
-                changes.push(Change::AlterColumn { table: t(), from: existing.clone(), to: column.clone(), recreate })
-            }
-            Some(_) => {}
+    // A table to be attached keeps the checks it shares with its parent
+    // (attaching requires them, and they are the parent's thereafter) and
+    // gets those it lacks.
+    let mut parent_checks = Vec::new();
+    let kept_checks;
+    let current = match partition.as_ref().filter(|p| p.before.is_none()) {
+        Some(parent) => {
+            parent_checks =
+                parent.after.checks.values().filter(|c| !current.checks.contains_key(&c.name)).cloned().collect();
+            let mut table = current.clone();
+            table.checks.retain(|name, _| !parent.after.checks.contains_key(name));
+            kept_checks = table;
+            &kept_checks
         }
-    }
-    for column in current.columns.values() {
-        if !desired.columns.contains_key(&column.name) {
-            changes.push(Change::DropColumn { table: t(), column: column.clone() });
+        None => current,
+    };
+    if let Some(parent) = partition.as_ref().filter(|p| p.before.is_some()) {
+        diff_partition_columns(current, desired, parent, changes);
+    } else {
+        for column in desired.columns.values() {
+            let recreate = recreated.contains(&column.name.as_str());
+            match current.columns.get(&column.name) {
+                None => changes.push(Change::AddColumn { table: t(), column: column.clone() }),
+                Some(existing) if !existing.same_definition(column) || recreate => changes.push(Change::AlterColumn {
+                    table: t(),
+                    from: existing.clone(),
+                    to: column.clone(),
+                    recreate,
+                }),
+                Some(_) => {}
+            }
+        }
+        for column in current.columns.values() {
+            if !desired.columns.contains_key(&column.name) {
+                changes.push(Change::DropColumn { table: t(), column: column.clone() });
+            }
         }
     }
     let t_name = desired.name.as_str();
@@ -250,6 +375,21 @@ fn diff_table(current: &Table, desired: &Table, hooks: &dyn DiffHooks, changes: 
     );
     if current.comment != desired.comment {
         changes.push(Change::SetTableComment { table: t(), comment: desired.comment.clone() });
+    }
+    if current.partition_by != desired.partition_by {
+        changes.push(Change::SetPartitionBy {
+            table: t(),
+            from: current.partition_by.clone(),
+            to: desired.partition_by.clone(),
+        });
+    }
+    if current.partition_of != desired.partition_of {
+        changes.push(Change::SetPartition {
+            table: t(),
+            from: current.partition_of.clone(),
+            to: desired.partition_of.clone(),
+            checks: parent_checks,
+        });
     }
     if (current.strict, current.without_rowid) != (desired.strict, desired.without_rowid) {
         changes.push(Change::SetTableOptions {
@@ -384,6 +524,11 @@ fn rename_table(schema: &mut Schema, from: &str, to: &str) {
                 fk.ref_table = to.to_string();
             }
         }
+        if let Some(partition) = &mut table.partition_of
+            && partition.parent == from
+        {
+            partition.parent = to.to_string();
+        }
     }
     for sequence in schema.sequences.values_mut() {
         if let Some((table, _)) = &mut sequence.owned_by
@@ -463,6 +608,16 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str) {
         {
             rename(column);
         }
+    }
+    // A partitioned table's column is renamed in its partitions too.
+    let partitions: Vec<String> = schema
+        .tables
+        .values()
+        .filter(|t| t.partition_of.as_ref().is_some_and(|p| p.parent == table_name) && t.name != table_name)
+        .map(|t| t.name.clone())
+        .collect();
+    for partition in partitions {
+        rename_column(schema, &partition, from, to);
     }
 }
 

@@ -13,10 +13,41 @@ use super::raw::{
     RawColumn, RawExclusion, RawFile, RawForeignKey, RawIndex, RawIndexExpr, RawSequence, RawSequenceOptions, RawTable,
 };
 use crate::model::{
-    Check, Column, DefaultValue, Exclusion, ExclusionElement, Expr, ForeignKey, Index, IndexKey, Literal, PrimaryKey,
-    ReferentialAction, Schema, Sequence, SequenceOptions, SqlType, Table, Unique, naming,
+    Check, Column, DefaultValue, Exclusion, ExclusionElement, Expr, ForeignKey, Index, IndexKey, Literal, Partition,
+    PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions, SqlType, Table, Unique, inherited_column, naming,
 };
 use crate::suggest::did_you_mean;
+
+/// A partition that leaves its columns out has its parent's defaults as
+/// finally read (a float default keeps its written text in both).
+fn inherit_defaults(schema: &mut Schema, raw: &indexmap::IndexMap<String, RawTable>) {
+    let mut partitions: Vec<(usize, &String)> = Vec::new();
+    for (name, table) in raw.iter().filter(|(_, t)| t.partition_of.is_some() && t.columns.is_none()) {
+        let mut depth = 0;
+        let mut current = table;
+        while let Some(parent) = current.partition_of.as_ref().and_then(|p| raw.get(p)) {
+            depth += 1;
+            current = parent;
+            if depth > raw.len() {
+                break;
+            }
+        }
+        partitions.push((depth, name));
+    }
+    partitions.sort_by_key(|(depth, _)| *depth);
+    for (_, name) in partitions {
+        let Some(parent) = schema.tables[name].partition_of.as_ref().and_then(|p| schema.tables.get(&p.parent)) else {
+            continue;
+        };
+        let inherited: Vec<Column> = parent.columns.values().map(|c| inherited_column(parent, c)).collect();
+        let table = schema.tables.get_mut(name).expect("a table of the file");
+        for column in inherited {
+            if let Some(own) = table.columns.get_mut(&column.name) {
+                own.default = column.default;
+            }
+        }
+    }
+}
 
 /// Converts a whole file, reporting its problems to `problems`.
 pub(super) fn convert(problems: &mut Problems, raw: RawFile) -> Schema {
@@ -67,9 +98,16 @@ impl Converter<'_, '_> {
         }
         let raw_sequences = raw.sequences.unwrap_or_default().0;
         let raw_tables = raw.tables.unwrap_or_default().0;
-        for (name, raw_table) in &raw_tables {
-            let table = self.table(name, raw_table);
-            schema.tables.insert(name.clone(), table);
+        // Parents before their partitions, which take their columns from them.
+        let mut converted: std::collections::HashMap<String, Table> = std::collections::HashMap::new();
+        for name in self.partition_order(&raw_tables) {
+            let raw_table = &raw_tables[&name];
+            let parent = raw_table.partition_of.as_ref().and_then(|p| converted.get(p));
+            let table = self.table(&name, raw_table, parent);
+            converted.insert(name, table);
+        }
+        for name in raw_tables.keys() {
+            schema.tables.insert(name.clone(), converted.remove(name).expect("every table is converted"));
         }
         self.resolve_foreign_keys(&mut schema, &raw_tables);
         for (name, raw_sequence) in raw_sequences {
@@ -77,6 +115,7 @@ impl Converter<'_, '_> {
             schema.sequences.insert(name, sequence);
         }
         self.keep_float_texts(&mut schema);
+        inherit_defaults(&mut schema, &raw_tables);
         check_names(self.problems, &schema);
         check_expressions(self.problems, &schema);
         schema
@@ -151,7 +190,7 @@ impl Converter<'_, '_> {
         }
     }
 
-    fn table(&mut self, name: &str, raw: &RawTable) -> Table {
+    fn table(&mut self, name: &str, raw: &RawTable, parent: Option<&Table>) -> Table {
         let mut table = Table::new(name);
         table.comment = raw.comment.clone();
         table.renamed_from = raw.renamed_from.clone();
@@ -160,9 +199,11 @@ impl Converter<'_, '_> {
         if name.is_empty() {
             self.report(&["tables"], "a table name is empty", None);
         }
+        self.partitioning(&mut table, raw, parent);
         // `columns: {}` is a table without columns (PostgreSQL has them);
-        // no `columns:` at all is more likely a mistake.
-        if raw.columns.is_none() {
+        // no `columns:` at all is more likely a mistake, but for a
+        // partition, whose columns are its parent's.
+        if raw.columns.is_none() && raw.partition_of.is_none() {
             self.report(
                 &["tables", name],
                 format!("table \"{name}\" has no columns"),
@@ -177,6 +218,14 @@ impl Converter<'_, '_> {
                 pk_columns.push(column_name.clone());
             }
             table.columns.insert(column_name.clone(), column);
+        }
+        if let Some(parent) = parent.filter(|_| table.partition_of.is_some()) {
+            if raw.columns.is_none() {
+                table.columns =
+                    parent.columns.values().map(|c| (c.name.clone(), inherited_column(parent, c))).collect();
+            } else {
+                self.check_partition_columns(&table, parent);
+            }
         }
         if !pk_columns.is_empty() {
             table.primary_key = Some(PrimaryKey::new(naming::primary_key(name), pk_columns));
@@ -346,6 +395,151 @@ impl Converter<'_, '_> {
             );
         }
         column
+    }
+
+    /// `partition_by`, `partition_of` and `bound`.
+    fn partitioning(&mut self, table: &mut Table, raw: &RawTable, parent: Option<&Table>) {
+        let name = table.name.clone();
+        if let Some(key) = &raw.partition_by {
+            if key.trim().is_empty() {
+                self.report(
+                    &["tables", &name, "partition_by"],
+                    format!("table \"{name}\" has an empty partition_by"),
+                    Some("write the method and key: `RANGE (created_at)`, `LIST (region)` or `HASH (id)`"),
+                );
+            }
+            table.partition_by = Some(key.trim().to_string());
+        }
+        match (&raw.partition_of, &raw.bound) {
+            (None, None) => {}
+            (None, Some(_)) => self.report(
+                &["tables", &name, "bound"],
+                format!("table \"{name}\" has a bound but is no partition"),
+                Some("add `partition_of: PARENT`, or remove `bound`"),
+            ),
+            (Some(_), None) => self.report(
+                &["tables", &name, "partition_of"],
+                format!("partition \"{name}\" has no bound"),
+                Some("add `bound: \"FROM (…) TO (…)\"`, `bound: \"IN (…)\"`, `bound: \"WITH (modulus 4, remainder 0)\"` or `bound: DEFAULT`"),
+            ),
+            (Some(parent_name), Some(bound)) => {
+                let bound = bound.trim();
+                let bound = match bound.get(..10) {
+                    Some(prefix) if prefix.eq_ignore_ascii_case("for values") => bound[10..].trim(),
+                    _ => bound,
+                };
+                if bound.is_empty() {
+                    self.report(&["tables", &name, "bound"], format!("partition \"{name}\" has an empty bound"), None);
+                }
+                match parent {
+                    Some(parent) if parent.partition_by.is_none() => self.report(
+                        &["tables", &name, "partition_of"],
+                        format!("table \"{parent_name}\" is not partitioned, so \"{name}\" cannot be its partition"),
+                        Some("add `partition_by:` to the parent"),
+                    ),
+                    _ => {}
+                }
+                let bound = if bound.eq_ignore_ascii_case("default") { "DEFAULT" } else { bound };
+                table.partition_of = Some(Partition { parent: parent_name.clone(), bound: bound.to_string() });
+            }
+        }
+    }
+
+    /// A partition's columns, when written out, are its parent's: the same
+    /// names and types; only defaults and NOT NULL may differ, and a column
+    /// NOT NULL in the parent stays so.
+    fn check_partition_columns(&mut self, table: &Table, parent: &Table) {
+        let t = table.name.as_str();
+        for column in table.columns.values() {
+            let here = ["tables", t, "columns", column.name.as_str()];
+            let Some(inherited) = parent.columns.get(&column.name).map(|c| inherited_column(parent, c)) else {
+                let hint = format!("a partition has the columns of \"{}\", its parent", parent.name);
+                self.report(
+                    &here,
+                    format!("partition \"{t}\" has a column \"{}\" its parent has not", column.name),
+                    Some(&hint),
+                );
+                continue;
+            };
+            if inherited.sql_type != column.sql_type {
+                self.report(
+                    &["tables", t, "columns", &column.name, "type"],
+                    format!(
+                        "column \"{t}.{}\" is {} in the parent \"{}\", not {}",
+                        column.name, inherited.sql_type, parent.name, column.sql_type
+                    ),
+                    Some("a partition's column has its parent's type"),
+                );
+            }
+            if !inherited.nullable && column.nullable {
+                self.report(
+                    &here,
+                    format!("column \"{t}.{}\" is NOT NULL in the parent \"{}\"", column.name, parent.name),
+                    Some("add `nullable: false`"),
+                );
+            }
+            if column.renamed_from.is_some() {
+                self.report(
+                    &["tables", t, "columns", &column.name, "renamed_from"],
+                    format!("column \"{t}.{}\" is renamed with its parent's", column.name),
+                    Some("write `renamed_from` on the parent's column only"),
+                );
+            }
+        }
+        for name in parent.columns.keys().filter(|c| !table.columns.contains_key(*c)) {
+            self.report(
+                &["tables", t, "columns"],
+                format!("partition \"{t}\" lacks its parent's column \"{name}\""),
+                Some("list every column of the parent, or leave `columns` out to take them as they are"),
+            );
+        }
+    }
+
+    /// Table names with every parent before its partitions; a cycle of
+    /// `partition_of` is reported.
+    fn partition_order(&mut self, raw: &indexmap::IndexMap<String, RawTable>) -> Vec<String> {
+        let depth = |name: &str| -> Option<usize> {
+            let mut seen = vec![name];
+            let mut current = name;
+            while let Some(parent) = raw.get(current).and_then(|t| t.partition_of.as_deref()) {
+                if seen.contains(&parent) {
+                    return None;
+                }
+                if !raw.contains_key(parent) {
+                    break;
+                }
+                seen.push(parent);
+                current = parent;
+            }
+            Some(seen.len())
+        };
+        let mut order: Vec<(usize, &String)> = Vec::new();
+        for (name, table) in raw {
+            match depth(name) {
+                Some(depth) => order.push((depth, name)),
+                None => {
+                    self.report(
+                        &["tables", name, "partition_of"],
+                        format!("table \"{name}\" is a partition of itself, through partition_of"),
+                        None,
+                    );
+                    order.push((0, name));
+                }
+            }
+            if let Some(parent) = &table.partition_of
+                && !raw.contains_key(parent)
+            {
+                let known: Vec<&str> = raw.keys().map(String::as_str).collect();
+                let hint = did_you_mean(parent, &known).map(|s| format!("did you mean \"{s}\"?"));
+                self.report(
+                    &["tables", name, "partition_of"],
+                    format!("partition \"{name}\" is of table \"{parent}\", which is not in this file"),
+                    hint.as_deref(),
+                );
+            }
+        }
+        order.sort_by_key(|(depth, _)| *depth);
+        order.into_iter().map(|(_, name)| name.clone()).collect()
     }
 
     fn insert_unique(&mut self, table: &mut Table, unique: Unique, path: &[&str]) {

@@ -41,6 +41,14 @@ pub struct RawTable {
     pub strict: Option<bool>,
     /// SQLite `WITHOUT ROWID`.
     pub without_rowid: Option<bool>,
+    /// PostgreSQL: how a partitioned table splits its rows, `RANGE (at)`.
+    pub partition_by: Option<String>,
+    /// PostgreSQL: the partitioned table this table is a partition of.
+    pub partition_of: Option<String>,
+    /// With `partition_of`: the rows it holds, `FROM ('2026-01-01') TO
+    /// ('2026-02-01')`, `IN ('a', 'b')`, `WITH (modulus 4, remainder 0)` or
+    /// `DEFAULT`.
+    pub bound: Option<String>,
 }
 
 /// A column: its full map, or just its type (`name: text`, a nullable

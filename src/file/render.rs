@@ -6,7 +6,7 @@
 
 use crate::model::{
     Column, DefaultValue, ForeignKey, Index, IndexKey, IndexPart, Literal, ReferentialAction, Schema, SequenceOptions,
-    Table, naming,
+    Table, Unique, inherited_column, naming,
 };
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -76,12 +76,21 @@ fn render_tables(schema: &Schema, order: Vec<&str>, widths: &mut Widths) -> Stri
         if i > 0 {
             out.push('\n');
         }
-        render_table(&mut out, &schema.tables[name], widths);
+        let table = &schema.tables[name];
+        let parent = table.partition_of.as_ref().and_then(|p| schema.tables.get(&p.parent));
+        render_table(&mut out, table, parent, widths);
     }
     out
 }
 
-fn render_table(out: &mut String, table: &Table, widths: &mut Widths) {
+/// Whether a partition's columns are just what its parent gives it, so
+/// that the file can leave them out.
+fn inherits_columns(table: &Table, parent: &Table) -> bool {
+    table.columns.len() == parent.columns.len()
+        && parent.columns.values().all(|c| table.columns.get(&c.name) == Some(&inherited_column(parent, c)))
+}
+
+fn render_table(out: &mut String, table: &Table, parent: Option<&Table>, widths: &mut Widths) {
     let t = table.name.as_str();
     let _ = writeln!(out, "  {}:", scalar(t));
     if let Some(old) = &table.renamed_from {
@@ -96,33 +105,42 @@ fn render_table(out: &mut String, table: &Table, widths: &mut Widths) {
     if table.without_rowid {
         out.push_str("    without_rowid: true\n");
     }
+    if let Some(key) = &table.partition_by {
+        let _ = writeln!(out, "    partition_by: {}", scalar(key));
+    }
+    if let Some(partition) = &table.partition_of {
+        let _ = writeln!(out, "    partition_of: {}", scalar(&partition.parent));
+        let _ = writeln!(out, "    bound: {}", scalar(&partition.bound));
+    }
+    // A partition's columns, when its parent's, are left out, and its keys
+    // then take their long forms.
+    let columns_shown = !parent.is_some_and(|parent| table.partition_of.is_some() && inherits_columns(table, parent));
     // What folds into a column's short keys: conventional names, nothing
     // the short keys cannot say (a comment, NULLS NOT DISTINCT).
-    let folded_pk = table
-        .primary_key
-        .as_ref()
-        .filter(|pk| pk.columns.len() == 1 && pk.name == naming::primary_key(t) && pk.comment.is_none());
+    let folded_pk = table.primary_key.as_ref().filter(|pk| {
+        columns_shown && pk.columns.len() == 1 && pk.name == naming::primary_key(t) && pk.comment.is_none()
+    });
     let folded_unique = |c: &str| {
         let name = naming::unique(t, &[c.to_string()]);
-        table.uniques.get(&name).filter(|u| u.columns == [c] && !u.nulls_not_distinct && u.comment.is_none())
+        let foldable = |u: &&Unique| columns_shown && u.columns == [c] && !u.nulls_not_distinct && u.comment.is_none();
+        table.uniques.get(&name).filter(foldable)
     };
     let folded_fk = |c: &str| {
         let name = naming::foreign_key(t, &[c.to_string()]);
         table
             .foreign_keys
             .get(&name)
-            .filter(|fk| fk.columns == [c] && fk.ref_columns.len() == 1 && fk.comment.is_none())
+            .filter(|fk| columns_shown && fk.columns == [c] && fk.ref_columns.len() == 1 && fk.comment.is_none())
     };
-    let folded_check = |c: &str| table.checks.get(&naming::check(t, c)).filter(|check| check.comment.is_none());
+    let folded_check =
+        |c: &str| table.checks.get(&naming::check(t, c)).filter(|check| columns_shown && check.comment.is_none());
 
-    if table.columns.is_empty() {
-        out.push_str("    columns: {}\n");
-    } else {
-        out.push_str("    columns:\n");
+    if columns_shown {
+        out.push_str(if table.columns.is_empty() { "    columns: {}\n" } else { "    columns:\n" });
     }
     let keys: Vec<String> = table.columns.keys().map(|c| format!("{}:", scalar(c))).collect();
     let width = widths.fit(t, "columns", keys.iter().map(|k| k.chars().count()).max().unwrap_or(0));
-    for (column, key) in table.columns.values().zip(&keys) {
+    for (column, key) in table.columns.values().zip(&keys).filter(|_| columns_shown) {
         let c = column.name.as_str();
         let mut fields = column_fields(column, folded_pk.is_some_and(|pk| pk.columns == [c]));
         if folded_unique(c).is_some() {

@@ -12,6 +12,7 @@ mod default_value;
 mod expr;
 mod index;
 pub(crate) mod naming;
+mod partition;
 mod schema;
 mod sequence;
 mod sql_type;
@@ -22,6 +23,7 @@ pub use constraint::{Check, Exclusion, ExclusionElement, ForeignKey, PrimaryKey,
 pub use default_value::{DefaultValue, Literal};
 pub use expr::Expr;
 pub use index::{Index, IndexKey, IndexPart};
+pub use partition::{Partition, inherited_column};
 pub use schema::{Schema, Trigger, View};
 pub use sequence::{Sequence, SequenceOptions};
 pub(crate) use sql_type::KNOWN_TYPES;

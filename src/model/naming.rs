@@ -28,6 +28,11 @@ pub(crate) fn table_check(table: &str, n: usize) -> String {
     }
 }
 
+/// The sequence a serial column gets (`users_id_seq`), unqualified.
+pub(crate) fn serial_sequence(table: &str, column: &str) -> String {
+    format!("{}_{column}_seq", base(table))
+}
+
 /// The table name without its schema qualifier.
 fn base(table: &str) -> &str {
     table.rsplit_once('.').map_or(table, |(_, name)| name)

@@ -40,7 +40,7 @@ pub struct Trigger {
 
 impl Schema {
     /// Table names ordered so that every table comes after the tables its
-    /// foreign keys reference (cycles and self-references are broken by
+    /// foreign keys reference and after its partitioned parent (cycles and self-references are broken by
     /// name order). Ties keep alphabetical order, so the result is stable.
     pub fn dependency_order(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self.tables.keys().map(String::as_str).collect();
@@ -58,6 +58,7 @@ impl Schema {
             visiting.push(name);
             if let Some(table) = schema.tables.get(name) {
                 let mut parents: Vec<&str> = table.foreign_keys.values().map(|fk| fk.ref_table.as_str()).collect();
+                parents.extend(table.partition_of.as_ref().map(|p| p.parent.as_str()));
                 parents.sort_unstable();
                 for parent in parents {
                     if let Some((key, _)) = schema.tables.get_key_value(parent) {
@@ -87,14 +88,31 @@ impl Schema {
     /// Removes the tables whose name matches one of the glob `patterns`
     /// (`*` any run of characters, `?` one character). A qualified name
     /// (`billing.invoices`) matches on its full text or on the bare name.
+    /// The partitions of an excluded table go with it.
     pub(crate) fn exclude_tables(&mut self, patterns: &[String]) {
         if patterns.is_empty() {
             return;
         }
+        let mut excluded: Vec<String> = Vec::new();
         self.tables.retain(|name, _| {
             let bare = name.rsplit_once('.').map_or(name.as_str(), |(_, t)| t);
-            !patterns.iter().any(|p| glob_match(p, name) || glob_match(p, bare))
+            let keep = !patterns.iter().any(|p| glob_match(p, name) || glob_match(p, bare));
+            if !keep {
+                excluded.push(name.clone());
+            }
+            keep
         });
+        // A partitioned table left alone leaves its partitions alone too.
+        while !excluded.is_empty() {
+            let parents = std::mem::take(&mut excluded);
+            self.tables.retain(|name, table| {
+                let keep = !table.partition_of.as_ref().is_some_and(|p| parents.contains(&p.parent));
+                if !keep {
+                    excluded.push(name.clone());
+                }
+                keep
+            });
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! A table: columns, keys, constraints and indexes.
 
-use super::{Check, Column, Exclusion, ForeignKey, Index, PrimaryKey, Trigger, Unique};
+use super::{Check, Column, Exclusion, ForeignKey, Index, Partition, PrimaryKey, Trigger, Unique};
 use indexmap::IndexMap;
 
 /// A table: its columns, keys, constraints and indexes.
@@ -28,6 +28,11 @@ pub struct Table {
     pub strict: bool,
     /// SQLite `WITHOUT ROWID`: stored by its primary key.
     pub without_rowid: bool,
+    /// PostgreSQL: how a partitioned table splits its rows, as after
+    /// `PARTITION BY` (`RANGE (at)`, `LIST (lower(region))`, `HASH (id)`).
+    pub partition_by: Option<String>,
+    /// PostgreSQL: the table it is a partition of, and which rows it holds.
+    pub partition_of: Option<Partition>,
     /// Rename hint from the file; never set by an inspector.
     pub renamed_from: Option<String>,
     /// Triggers found in the database: not managed, recreated after rebuilds.

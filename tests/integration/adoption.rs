@@ -602,3 +602,132 @@ fn sqlite_refuses_exclusion_constraints_at_their_line() {
     t.schema("tables:\n  b:\n    columns:\n      r: integer\n    exclusions:\n      x: { elements: [{ column: r, with: \"=\" }] }\n");
     t.run(&["plan"]).code(2).stderr_has("schema.yaml:6:").stderr_has("exclusion");
 }
+
+const PARTITIONED: &str = "
+    CREATE TABLE m (id bigserial, at timestamptz NOT NULL DEFAULT now(), city text, v int CHECK (v > 0),
+      PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+    CREATE INDEX m_city ON m (lower(city));
+    CREATE TABLE m1 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+    -- Attached (as pg_dump restores them): no defaults of its own.
+    CREATE TABLE m2 (id bigint NOT NULL, at timestamptz NOT NULL, city text, v int CONSTRAINT m_v_check CHECK (v > 0));
+    ALTER TABLE m ATTACH PARTITION m2 FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+    CREATE TABLE md PARTITION OF m DEFAULT;
+    CREATE INDEX md_own ON md (v);
+    COMMENT ON COLUMN md.v IS 'value';
+    CREATE TABLE l (k text, n int) PARTITION BY LIST (lower(k));
+    CREATE TABLE l1 PARTITION OF l FOR VALUES IN ('a', 'b') PARTITION BY HASH (n);
+    CREATE TABLE l1h0 PARTITION OF l1 FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+    CREATE TABLE l1h1 PARTITION OF l1 FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+    INSERT INTO m (at, v) VALUES ('2026-01-05', 1), ('2026-02-05', 2), ('2027-01-01', 3);
+    INSERT INTO l VALUES ('A', 1), ('b', 2);";
+
+#[test]
+fn postgres_partitioned_tables() {
+    let Some(t) = Test::postgres() else { return };
+    let file = adopt(&t, PARTITIONED);
+    // Partitions made with PARTITION OF leave their columns to the parent.
+    assert!(file.contains("  m1:\n    partition_of: m\n    bound: \"FROM ('2026-01-01 00:00:00+00') TO ('2026-02-01 00:00:00+00')\"\n\n"), "{file}");
+    assert!(
+        file.contains("  l1:\n    partition_by: HASH (n)\n    partition_of: l\n    bound: \"IN ('a', 'b')\"\n"),
+        "{file}"
+    );
+    assert!(file.contains("    bound: DEFAULT\n    columns:\n"), "{file}");
+    let rows = || t.query("SELECT tableoid::regclass::text, id FROM m ORDER BY id");
+
+    // A narrower bound, a new partition, a column and a default on the
+    // parent (which reach the partitions), a partition's own default.
+    let changed = file
+        .replacen(
+            "TO ('2026-02-01 00:00:00+00')\"\n",
+            "TO ('2026-01-15')\"\n\n  m3:\n    partition_of: m\n    bound: \"FROM ('2026-03-01') TO ('2026-04-01')\"\n",
+            1,
+        )
+        .replacen(
+            "      v:    { type: integer, check: \"v > 0\" }\n",
+            "      v:    { type: integer, check: \"v > 0\" }\n      z:    { type: integer, default: 7 }\n",
+            1,
+        )
+        .replacen(
+            "default: { sql: now() } }\n      city: text\n      v:    { type: integer, check",
+            "default: { sql: clock_timestamp() } }\n      city: text\n      v:    { type: integer, check",
+            1,
+        )
+        .replacen("      v:    integer\n", "      v:    integer\n      z:    { type: integer, default: 7 }\n", 1)
+        .replacen(
+            "      v:    { type: integer, comment: value }\n",
+            "      v:    { type: integer, comment: value }\n      z:    { type: integer, default: 8 }\n",
+            1,
+        );
+    change(
+        &t,
+        &file,
+        &file,
+        &changed,
+        &[
+            "ALTER TABLE \"m\" DETACH PARTITION \"m1\"",
+            "ALTER TABLE \"m\" ADD COLUMN \"z\" integer DEFAULT 7;",
+            "CREATE TABLE \"m3\" PARTITION OF \"m\" FOR VALUES FROM ('2026-03-01 00:00:00+00') TO ('2026-04-01 00:00:00+00')",
+            "ALTER TABLE \"m2\" ALTER COLUMN \"at\" DROP DEFAULT",
+            "ALTER TABLE \"md\" ALTER COLUMN \"at\" SET DEFAULT (now())",
+            "ALTER TABLE \"md\" ALTER COLUMN \"z\" SET DEFAULT 8",
+            "ALTER TABLE \"m\" ATTACH PARTITION \"m1\" FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2026-01-15 00:00:00+00')",
+        ],
+    );
+    assert_eq!(rows(), [["m1", "1"], ["m2", "2"], ["md", "3"]]);
+    assert_eq!(t.query("SELECT DISTINCT z FROM m"), [["7"]]);
+
+    // A column renamed on the parent is renamed everywhere, with its index.
+    let file = t.run(&["inspect"]).success().stdout;
+    let renamed = file
+        .replacen("      city: text\n", "      town: { type: text, renamed_from: city }\n", 1)
+        .replacen("lower(city)", "lower(town)", 1)
+        .replace("      city: text\n", "      town: text\n");
+    change(&t, &file, &file, &renamed, &["rename column m.city to town\n\nSQL"]);
+
+    // A table of its own becomes a partition: what it lacks is added
+    // first (the parent's check), then it is attached with its rows.
+    t.sql(
+        "CREATE TABLE m4 (id bigint NOT NULL, at timestamptz NOT NULL, town text, v int, z int);
+           INSERT INTO m4 VALUES (9, '2026-04-02', 'x', 5, 1)",
+    );
+    let file = t.run(&["inspect"]).success().stdout;
+    let start = file.find("  m4:\n").expect("m4 is inspected");
+    let end = file[start..].find("\n\n").map_or(file.len(), |e| start + e + 1);
+    let attached = format!(
+        "{}  m4:\n    partition_of: m\n    bound: \"FROM ('2026-04-01') TO ('2026-05-01')\"\n    columns:\n      id: {{ type: bigint, nullable: false }}\n      at: {{ type: timestamptz, nullable: false }}\n      town: text\n      v: integer\n      z: integer\n{}",
+        &file[..start],
+        &file[end..]
+    );
+    change(
+        &t,
+        &file,
+        &file,
+        &attached,
+        &[
+            "ALTER TABLE \"m4\" ADD CONSTRAINT \"m_v_check\" CHECK (v > 0);\n  ALTER TABLE \"m\" ATTACH PARTITION \"m4\"",
+        ],
+    );
+    assert_eq!(rows(), [["m1", "1"], ["m2", "2"], ["md", "3"], ["m4", "9"]]);
+
+    // Dropping a partition drops its rows: destructive.
+    let file = t.run(&["inspect"]).success().stdout;
+    let start = file.find("  l1h1:\n").expect("l1h1 is inspected");
+    let end = start + file[start..].find("\n\n").expect("not the last table") + 2;
+    let dropped = format!("{}{}", &file[..start], &file[end..]);
+    t.schema(&dropped);
+    t.run(&["apply", "--yes"]).code(2).stderr_has("--allow-destructive");
+    t.run(&["apply", "--yes", "--allow-destructive"]).success();
+    t.assert_in_sync();
+
+    // How rows are split cannot change in place: refused, nothing done.
+    let file = t.run(&["inspect"]).success().stdout;
+    t.schema(&file.replacen("partition_by: HASH (n)", "partition_by: HASH (k)", 1));
+    t.run(&["plan"]).code(2).stderr_has("cannot change how a table is partitioned");
+}
+
+#[test]
+fn sqlite_refuses_partitions_at_their_line() {
+    let t = Test::sqlite();
+    t.schema("tables:\n  m:\n    partition_by: RANGE (at)\n    columns:\n      at: integer\n  m1:\n    partition_of: m\n    bound: \"FROM (1) TO (2)\"\n");
+    t.run(&["plan"]).code(2).stderr_has("schema.yaml:3:").stderr_has("schema.yaml:7:").stderr_has("partition");
+}

@@ -6,9 +6,10 @@
 
 use super::error::database_error;
 use crate::error::{Error, Result};
+use crate::model::naming::serial_sequence as serial_sequence_name;
 use crate::model::{
-    Check, Column, DefaultValue, Exclusion, ExclusionElement, Expr, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey,
-    ReferentialAction, Schema, Sequence, SequenceOptions, SqlType, Table, Unique,
+    Check, Column, DefaultValue, Exclusion, ExclusionElement, Expr, ForeignKey, Index, IndexKey, IndexPart, Partition,
+    PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions, SqlType, Table, Unique,
 };
 use postgres::GenericClient;
 use std::collections::HashMap;
@@ -29,7 +30,7 @@ impl Namespaces<'_> {
 /// Tables of the scope that belong to no extension.
 const TABLES: &str = "
     SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1)
+    WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1)
       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')";
 
 pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> Result<Schema> {
@@ -96,8 +97,13 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
     let tables = query(
         client,
         &format!(
-            "SELECT n.nspname, c.relname, ds.description FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            "SELECT n.nspname, c.relname, ds.description,
+                    CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+                    pn.nspname, p.relname, pg_get_expr(c.relpartbound, c.oid)
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
+             LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
+             LEFT JOIN pg_class p ON p.oid = i.inhparent LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace
              WHERE c.oid IN ({TABLES}) ORDER BY 1, 2"
         ),
         &schemas,
@@ -106,6 +112,13 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         let name = within.name(row.get(0), row.get(1));
         let mut table = Table::new(&name);
         table.comment = row.get(2);
+        table.partition_by = row.get(3);
+        if let (Some(parent_schema), Some(parent), Some(bound)) =
+            (row.get::<_, Option<String>>(4), row.get::<_, Option<String>>(5), row.get::<_, Option<String>>(6))
+        {
+            let bound = bound.strip_prefix("FOR VALUES ").unwrap_or(&bound).to_string();
+            table.partition_of = Some(Partition { parent: within.name(&parent_schema, &parent), bound });
+        }
         schema.tables.insert(name, table);
     }
 
@@ -216,7 +229,10 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
                     obj_description(con.oid, 'pg_constraint')
              FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
              LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-             WHERE c.oid IN ({TABLES}) AND con.contype IN ('p', 'u', 'c', 'f') ORDER BY con.conrelid, con.conname"
+             WHERE c.oid IN ({TABLES}) AND con.contype IN ('p', 'u', 'c', 'f')
+               -- A partition's copies of its parent's constraints are the parent's.
+               AND con.conparentid = 0 AND NOT (con.contype = 'c' AND con.coninhcount > 0 AND c.relispartition)
+             ORDER BY con.conrelid, con.conname"
         ),
         &schemas,
     )?;
@@ -302,6 +318,8 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
              LEFT JOIN pg_constraint xc ON xc.conindid = x.indexrelid AND xc.contype = 'x' AND xc.conrelid = x.indrelid
              WHERE c.oid IN ({TABLES})
                AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = x.indexrelid AND con.contype IN ('p', 'u'))
+               -- A partition's copy of its parent's index is the parent's.
+               AND NOT EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = x.indexrelid)
              ORDER BY 1, 2, 3"
         ),
         &schemas,
@@ -389,12 +407,6 @@ fn query(client: &mut impl GenericClient, sql: &str, schemas: &Vec<String>) -> R
 
 fn unreadable(error: postgres::Error) -> Error {
     Error::Database { doing: "read the database schema".into(), cause: database_error(error) }
-}
-
-/// The name PostgreSQL gives a serial column's sequence.
-pub(super) fn serial_sequence_name(table: &str, column: &str) -> String {
-    let bare = table.rsplit_once('.').map_or(table, |(_, name)| name);
-    format!("{bare}_{column}_seq")
 }
 
 /// The serial type of an integer type (`integer` → `serial`).

@@ -8,10 +8,13 @@
 use super::Postgres;
 use super::connection::PostgresConnection;
 use super::error::database_error;
-use super::inspect::{Namespaces, inspect, serial_of, serial_sequence_name};
+use super::inspect::{Namespaces, inspect, serial_of};
 use super::plan as planner;
 use crate::error::{Error, Result};
-use crate::model::{DefaultValue, Expr, Index, IndexKey, IndexPart, Schema, Sequence, SqlType, Table};
+use crate::model::naming::serial_sequence as serial_sequence_name;
+use crate::model::{
+    Column, DefaultValue, Expr, Index, IndexKey, IndexPart, Schema, Sequence, SqlType, Table, inherited_column,
+};
 use crate::sql::quote_ident;
 
 pub(super) fn normalize(conn: &mut PostgresConnection, desired: &Schema, current: &Schema) -> Result<Schema> {
@@ -149,6 +152,15 @@ fn spell(conn: &mut PostgresConnection, desired: &Schema, current: &Schema) -> R
             table.name = name.clone();
             live_schema.tables.insert(name.clone(), table);
         }
+        // A partition is made in the scratch schema under its parents.
+        for name in &live_names {
+            let mut parent = live_schema.tables[name].partition_of.as_ref().map(|p| p.parent.clone());
+            while let Some(name) = parent.filter(|p| !live_schema.tables.contains_key(p)) {
+                let Some(table) = current.tables.get(&name) else { break };
+                parent = table.partition_of.as_ref().map(|p| p.parent.clone());
+                live_schema.tables.insert(name, table.clone());
+            }
+        }
         // Should a live table not recreate (it always should), the
         // comparison keeps the file's server spelling alone.
         let live_read: std::collections::HashMap<String, Table> = through_server(conn, &live_schema, &live_names)
@@ -245,6 +257,23 @@ fn merge_normalized(wanted: &Table, read: Table, live: Option<Live>) -> Table {
         column.sql_type = spelled.sql_type.clone();
         column.collation = spelled.collation.clone();
         column.nullable = spelled.nullable;
+    }
+    // How rows are split, and a partition's bound, in the server's words
+    // unless the live table says the same.
+    let live_table = live.as_ref().map(|l| l.table);
+    let live_read = live.as_ref().and_then(|l| l.read);
+    table.partition_by = match (live_table, live_read) {
+        (Some(l), _) if l.partition_by == table.partition_by => l.partition_by.clone(),
+        (Some(l), Some(r)) if r.partition_by == read.partition_by => l.partition_by.clone(),
+        _ => read.partition_by.clone(),
+    };
+    if let (Some(partition), Some(spelled)) = (&mut table.partition_of, &read.partition_of) {
+        let live_bound = |t: Option<&Table>| t.and_then(|t| t.partition_of.as_ref()).map(|p| p.bound.clone());
+        partition.bound = match (live_bound(live_table), live_bound(live_read)) {
+            (Some(l), _) if l == partition.bound => l,
+            (Some(l), Some(r)) if r == spelled.bound => l,
+            _ => spelled.bound.clone(),
+        };
     }
     for (name, mut check) in read.checks {
         let written = &wanted.checks[&name].expr;
@@ -398,9 +427,14 @@ fn through_server(conn: &mut PostgresConnection, desired: &Schema, names: &[Stri
         let scratch_sequence = Sequence { name: to_scratch(name), ..sequence.clone() };
         statements.push((format!("sequence \"{name}\""), planner::create_sequence(&scratch_sequence)));
     }
-    for name in names {
+    for name in with_parents(desired, names) {
+        let name = &name;
         let mut table = server_part(&desired.tables[name]);
         table.name = to_scratch(name);
+        let parent = table.partition_of.as_ref().and_then(|p| desired.tables.get(&p.parent)).map(server_part);
+        if let Some(partition) = &mut table.partition_of {
+            partition.parent = to_scratch(&partition.parent);
+        }
         // Columns of a schema-qualified enum use its scratch copy.
         for column in table.columns.values_mut() {
             map_type_schema(&mut column.sql_type, &|type_name| {
@@ -408,6 +442,17 @@ fn through_server(conn: &mut PostgresConnection, desired: &Schema, names: &[Stri
             });
         }
         statements.push((format!("table \"{name}\""), planner::create_table(&table)));
+        // A partition's own defaults and NOT NULL, where not its parent's.
+        for column in parent.iter().flat_map(|parent| table.columns.values().map(move |c| (parent, c))) {
+            let (parent, column) = column;
+            let Some(inherited) = parent.columns.get(&column.name).map(|c| inherited_column(parent, c)) else {
+                continue;
+            };
+            let own = Column { default: column.default.clone(), nullable: column.nullable, ..inherited.clone() };
+            for statement in planner::alter_column(&table.name, &inherited, &own)? {
+                statements.push((format!("column \"{}\" of \"{name}\"", column.name), statement));
+            }
+        }
         for index in table.indexes.values() {
             statements
                 .push((format!("index \"{}\" on \"{name}\"", index.name), planner::create_index(&table.name, index)));
@@ -432,6 +477,13 @@ fn through_server(conn: &mut PostgresConnection, desired: &Schema, names: &[Stri
         let i = scratch.iter().position(|s| s == schema)?;
         Some(format!("{}.{rest}", schemas[i]))
     };
+    let real_table = |name: &str| -> String {
+        match from_scratch(name) {
+            Some(real) if real.starts_with(&format!("{}.", schemas[0])) => real[schemas[0].len() + 1..].to_string(),
+            Some(real) => real,
+            None => name.to_string(),
+        }
+    };
     scratch_names
         .iter()
         .zip(names)
@@ -442,9 +494,38 @@ fn through_server(conn: &mut PostgresConnection, desired: &Schema, names: &[Stri
             for column in table.columns.values_mut() {
                 map_type_schema(&mut column.sql_type, &from_scratch);
             }
+            if let Some(partition) = &mut table.partition_of {
+                partition.parent = real_table(&partition.parent);
+            }
             Ok(table)
         })
         .collect()
+}
+
+/// `names` and the partitioned tables they are partitions of, parents
+/// first: a partition is made under its parent.
+fn with_parents(schema: &Schema, names: &[String]) -> Vec<String> {
+    let mut all: Vec<(usize, String)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for name in names {
+        let mut chain = vec![name.clone()];
+        while let Some(parent) =
+            schema.tables.get(chain.last().expect("not empty")).and_then(|t| t.partition_of.as_ref())
+        {
+            if chain.contains(&parent.parent) || !schema.tables.contains_key(&parent.parent) {
+                break;
+            }
+            chain.push(parent.parent.clone());
+        }
+        let depth = chain.len();
+        for (i, name) in chain.into_iter().enumerate() {
+            if seen.insert(name.clone()) {
+                all.push((depth - i, name));
+            }
+        }
+    }
+    all.sort_by_key(|(depth, _)| *depth);
+    all.into_iter().map(|(_, name)| name).collect()
 }
 
 /// Replays `statements` one by one (rolled back) to name the one the

@@ -7,13 +7,14 @@
 //! 3. drop generated columns (they may read other columns), create tables
 //!    (without their foreign keys), add and alter columns, drop columns;
 //!    then add back generated columns that had to be recreated;
-//! 4. add primary keys, uniques and checks, create indexes;
-//! 5. add foreign keys (after every table exists, so cycles work);
-//! 6. comments; 7. drop tables.
+//! 4. detach partitions whose bound changes, then attach partitions;
+//! 5. add primary keys, uniques and checks, create indexes;
+//! 6. add foreign keys (after every table exists, so cycles work);
+//! 7. comments; 8. drop tables.
 
-use super::inspect::serial_sequence_name;
 use crate::diff::{Change, CommentOn, Diff};
 use crate::error::{Error, Result};
+use crate::model::naming::serial_sequence as serial_sequence_name;
 use crate::model::{
     Column, DefaultValue, Exclusion, ForeignKey, Index, IndexKey, IndexPart, Sequence, SequenceOptions, SqlType, Table,
     Unique,
@@ -39,7 +40,7 @@ impl From<Draft> for Step {
 }
 
 pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
-    let mut phases: [Vec<Draft>; 11] = Default::default();
+    let mut phases: [Vec<Draft>; 12] = Default::default();
     const TYPES: usize = 0;
     // Renames come first: every later statement names the new names.
     const RENAMES: usize = 1;
@@ -47,11 +48,14 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
     const DROP_OTHERS: usize = 3;
     const TABLES: usize = 4;
     const RECREATED: usize = 5;
-    const ADD_CONSTRAINTS: usize = 6;
-    const ADD_FKS: usize = 7;
-    const COMMENTS: usize = 8;
-    const DROP_TABLES: usize = 9;
-    const DROP_TYPES: usize = 10;
+    // Partitions are detached and attached again once the parent's column
+    // changes have reached them, and before its new keys and indexes do.
+    const PARTITIONS: usize = 6;
+    const ADD_CONSTRAINTS: usize = 7;
+    const ADD_FKS: usize = 8;
+    const COMMENTS: usize = 9;
+    const DROP_TABLES: usize = 10;
+    const DROP_TYPES: usize = 11;
 
     let mut dropped_tables = Vec::new();
     for change in &diff.changes {
@@ -316,6 +320,72 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
             Change::SetTableOptions { table, .. } => {
                 return Err(Error::Unsupported(format!("{table}: STRICT and WITHOUT ROWID are SQLite table options")));
             }
+            Change::SetPartition { table, from, to: Some(to), checks }
+                if from.as_ref().is_none_or(|from| from.parent == to.parent) =>
+            {
+                // Every detach before any attach: bounds may move between
+                // partitions. Attaching checks every row against the bound
+                // (and the default partition's rows against it).
+                if let Some(from) = from {
+                    phases[PARTITIONS].insert(
+                        0,
+                        Draft {
+                            changes: Vec::new(),
+                            statements: vec![format!(
+                                "ALTER TABLE {} DETACH PARTITION {}",
+                                table_ident(&from.parent),
+                                table_ident(table)
+                            )],
+                            note: None,
+                        },
+                    );
+                }
+                let mut statements: Vec<String> = checks
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
+                            table_ident(table),
+                            quote_ident(&c.name),
+                            c.expr.unwrapped()
+                        )
+                    })
+                    .collect();
+                statements.push(format!(
+                    "ALTER TABLE {} ATTACH PARTITION {} {}",
+                    table_ident(&to.parent),
+                    table_ident(table),
+                    to.bound_clause()
+                ));
+                phases[PARTITIONS].push(Draft { changes: vec![change.clone()], statements, note: None });
+            }
+            Change::SetPartition { table, from, to, .. } => {
+                let what = match (from, to) {
+                    (Some(from), Some(to)) => {
+                        format!("moving partition {table} from {} to {} is not supported", from.parent, to.parent)
+                    }
+                    (Some(from), None) => {
+                        format!("making partition {table} of {} a table of its own is not supported", from.parent)
+                    }
+                    _ => unreachable!("attaching is planned above"),
+                };
+                return Err(Error::Unsupported(format!(
+                    "{what}: detach it yourself (ALTER TABLE … DETACH PARTITION …), and the next plan takes it \
+                     from there"
+                )));
+            }
+            Change::SetPartitionBy { table, from, to } => {
+                let key = |k: &Option<String>| {
+                    k.as_deref().map_or("not partitioned".to_string(), |k| format!("PARTITION BY {k}"))
+                };
+                return Err(Error::Unsupported(format!(
+                    "table {table} would change from {} to {}: PostgreSQL cannot change how a table is \
+                     partitioned in place; create the new table under another name, move the rows, and drop \
+                     the old one",
+                    key(from),
+                    key(to)
+                )));
+            }
             Change::SetTableComment { table, comment } => phases[COMMENTS].push(one(format!(
                 "COMMENT ON TABLE {} IS {}",
                 table_ident(table),
@@ -504,7 +574,22 @@ pub(super) fn create_table(table: &Table) -> String {
     for exclusion in table.exclusions.values() {
         lines.push(format!("CONSTRAINT {} {}", quote_ident(&exclusion.name), exclude_clause(exclusion)));
     }
-    format!("CREATE TABLE {} (\n  {}\n)", table_ident(&table.name), lines.join(",\n  "))
+    let partition_by = table.partition_by.as_ref().map(|key| format!(" PARTITION BY {key}")).unwrap_or_default();
+    match &table.partition_of {
+        // Its columns are its parent's; its own constraints may follow.
+        Some(partition) => {
+            let constraints = lines.split_off(table.columns.len());
+            let constraints =
+                if constraints.is_empty() { String::new() } else { format!(" (\n  {}\n)", constraints.join(",\n  ")) };
+            format!(
+                "CREATE TABLE {} PARTITION OF {}{constraints} {}{partition_by}",
+                table_ident(&table.name),
+                table_ident(&partition.parent),
+                partition.bound_clause()
+            )
+        }
+        None => format!("CREATE TABLE {} (\n  {}\n){partition_by}", table_ident(&table.name), lines.join(",\n  ")),
+    }
 }
 
 /// CREATE TABLE silently leaves out a unique constraint on the same columns
@@ -537,7 +622,9 @@ pub(super) fn comments(table: &Table) -> Vec<String> {
     if let Some(comment) = &table.comment {
         statements.push(format!("COMMENT ON TABLE {} IS {}", table_ident(t), quote_literal(comment)));
     }
-    for column in table.columns.values() {
+    // A partition's column comments are changes of their own (the differ
+    // lists where a partition differs from its parent).
+    for column in table.columns.values().filter(|_| table.partition_of.is_none()) {
         statements.extend(column_comment(t, column));
     }
     if let Some(pk) = &table.primary_key {
@@ -699,7 +786,7 @@ fn serial_sequence(table: &str, column: &Column) -> (String, String) {
     (bare, table_ident(&name))
 }
 
-fn alter_column(table: &str, from: &Column, to: &Column) -> Result<Vec<String>> {
+pub(super) fn alter_column(table: &str, from: &Column, to: &Column) -> Result<Vec<String>> {
     let alter =
         |clause: String| format!("ALTER TABLE {} ALTER COLUMN {} {clause}", table_ident(table), quote_ident(&to.name));
     let mut statements = Vec::new();

@@ -33,6 +33,14 @@ pub(super) fn check(schema: &Schema) -> Vec<Finding> {
                 format!("exclusion constraint \"{name}\" of table \"{t}\": SQLite has no exclusion constraints");
             found.push(Finding::entry(t, "exclusions", name, message));
         }
+        if table.partition_by.is_some() {
+            let message = format!("table \"{t}\" is partitioned, which SQLite tables cannot be");
+            found.push(Finding::table(t, Some("partition_by"), message));
+        }
+        if table.partition_of.is_some() {
+            let message = format!("table \"{t}\" is a partition, which SQLite tables cannot be");
+            found.push(Finding::table(t, Some("partition_of"), message));
+        }
         if table.without_rowid && table.primary_key.is_none() {
             let message = format!("table \"{t}\" is WITHOUT ROWID, which needs a primary key");
             found.push(Finding::table(t, Some("without_rowid"), message));
