@@ -64,6 +64,7 @@ impl Migrator {
     pub fn inspect(&mut self) -> Result<Schema> {
         let mut live = self.conn.inspect(None)?;
         self.scope.narrow(&mut live);
+        let mut live = self.conn.reproducible(live)?;
         live.sort_tables_by_dependency();
         Ok(Schema::from(live))
     }

@@ -25,3 +25,23 @@ pub fn schema_yaml_with(n: usize, check: &str) -> String {
     }
     yaml
 }
+
+/// N tables as people write them by hand, each spelled otherwise than
+/// PostgreSQL stores it: a check with `IN`, a check with `BETWEEN`, a
+/// varchar default, an expression index and a partial index.
+#[allow(dead_code)]
+pub fn schema_yaml_handwritten(n: usize) -> String {
+    let mut yaml = String::from("tables:\n");
+    for i in 0..n {
+        let _ = write!(
+            yaml,
+            "  h{i}:\n    columns:\n      id: {{ type: integer, primary_key: true }}\n      \
+             status: {{ type: varchar(20), nullable: false, default: new, check: \"status IN ('new', 'open', 'closed')\" }}\n      \
+             qty: {{ type: integer, default: 0, check: \"qty BETWEEN 0 AND 1000\" }}\n      \
+             email: {{ type: text }}\n      placed: {{ type: date }}\n    indexes:\n      \
+             h{i}_email_idx: {{ columns: [{{ expr: lower(email) }}] }}\n      \
+             h{i}_open_idx: {{ columns: [placed], where: \"status <> 'closed'\" }}\n"
+        );
+    }
+    yaml
+}

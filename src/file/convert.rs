@@ -311,7 +311,8 @@ impl Converter<'_, '_> {
         let sql_type = match parse_type(&raw.sql_type) {
             // An enum of this file is a type, however close to a built-in name.
             _ if self.enums.iter().any(|e| e == base_type) => {
-                SqlType::parse(&raw.sql_type).unwrap_or_else(|_| SqlType::Other(raw.sql_type.clone()))
+                let depth = (raw.sql_type.trim().len() - base_type.len()) / 2;
+                (0..depth).fold(SqlType::named(base_type), |element, _| SqlType::Array(Box::new(element)))
             }
             Ok(sql_type) => sql_type,
             Err((message, hint)) => {

@@ -171,8 +171,18 @@ impl SqlType {
             "jsonb" => no_args(SqlType::Jsonb),
             "uuid" => no_args(SqlType::Uuid),
             "blob" | "bytea" => no_args(SqlType::Blob),
-            _ => Ok(SqlType::Other(collapsed.to_ascii_lowercase())),
+            _ => Ok(SqlType::Other(fold_identifiers(&collapsed))),
         }
+    }
+
+    /// The type named `name` (a user type such as an enum, possibly
+    /// schema-qualified), quoted as SQL needs it: `Role` is `"Role"`.
+    pub fn named(name: &str) -> SqlType {
+        let parts: Vec<String> = name
+            .split('.')
+            .map(|part| if is_plain(part) { part.to_string() } else { format!("\"{}\"", part.replace('"', "\"\"")) })
+            .collect();
+        SqlType::Other(parts.join("."))
     }
 
     /// The integer type a serial type stands for (`serial` → `integer`);
@@ -278,6 +288,54 @@ impl fmt::Display for SqlType {
     }
 }
 
+/// Lower-case letters, digits and underscores, not starting with a digit:
+/// a name SQL needs no quotes for.
+fn is_plain(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// A type's text as SQL reads it: unquoted names fold to lower case, quoted
+/// ones keep their case (and lose quotes they do not need).
+fn fold_identifiers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('"') {
+        out.push_str(&rest[..open].to_ascii_lowercase());
+        let after = &rest[open + 1..];
+        // `""` inside quotes is a quote.
+        let mut end = None;
+        let bytes = after.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 2;
+                    continue;
+                }
+                end = Some(i);
+                break;
+            }
+            i += 1;
+        }
+        let Some(end) = end else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let inner = &after[..end];
+        if is_plain(inner) {
+            out.push_str(inner);
+        } else {
+            out.push('"');
+            out.push_str(inner);
+            out.push('"');
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(&rest.to_ascii_lowercase());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,5 +388,16 @@ mod tests {
         assert!(!t("numeric(10,2)").widens_to(&t("numeric(10,1)")));
         assert!(t("serial").widens_to(&t("bigserial")) && t("serial").widens_to(&t("integer")));
         assert!(!t("bigserial").widens_to(&t("serial")));
+    }
+
+    #[test]
+    fn quoted_type_names_keep_their_case() {
+        assert_eq!(SqlType::parse("\"Role\"").unwrap(), SqlType::named("Role"));
+        assert_eq!(
+            SqlType::parse("Billing.\"Mood\"[]").unwrap(),
+            SqlType::Array(Box::new(SqlType::named("billing.Mood")))
+        );
+        assert_eq!(SqlType::parse("\"mood\"").unwrap(), SqlType::Other("mood".into()));
+        assert_eq!(SqlType::named("Role").to_string(), "\"Role\"");
     }
 }

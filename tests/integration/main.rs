@@ -9,6 +9,7 @@ mod cli;
 mod destructive;
 mod errors;
 mod faults;
+mod fixtures;
 mod hostile;
 mod library;
 mod postgres;

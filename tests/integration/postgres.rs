@@ -411,3 +411,38 @@ fn retyping_the_source_of_a_generated_column() {
     t.run(&["apply", "--yes", "--allow-destructive"]).success();
     t.assert_in_sync();
 }
+
+/// A file written by hand spells every check, default and index otherwise
+/// than PostgreSQL stores it. Such a file plans nothing against the
+/// database it made, and each real change in it is still seen: the
+/// server spells the file's text in its own context (probes), nothing is
+/// taken as equal by guesswork. `qty BETWEEN 0 AND 9` reads an integer on
+/// one table and a numeric on the other, which PostgreSQL spells apart.
+#[test]
+fn hand_written_text_plans_nothing_and_every_real_change_is_seen() {
+    let Some(t) = postgres() else { return };
+    let file = "tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      \
+         status: { type: varchar(20), nullable: false, default: new, check: \"status IN ('new', 'open', 'closed')\" }\n      \
+         qty: { type: integer, default: 0, check: \"qty BETWEEN 0 AND 9\" }\n      email: text\n      placed: date\n    \
+         indexes:\n      a_email: { columns: [{ expr: lower(email) }] }\n      \
+         a_open: { columns: [placed], where: \"status <> 'closed'\" }\n  \
+         b:\n    columns:\n      id: { type: integer, primary_key: true }\n      \
+         qty: { type: \"numeric(4,1)\", check: \"qty BETWEEN 0 AND 9\" }\n";
+    t.schema(file);
+    t.apply();
+    t.sql("INSERT INTO a (id, email) VALUES (1, 'X@Y'); INSERT INTO b VALUES (1, 2.5)");
+    t.assert_in_sync();
+    for (from, to, expected) in [
+        ("'open', 'closed')\" }", "'open', 'done')\" }", "DROP CONSTRAINT \"a_status_check\""),
+        ("default: new,", "default: open,", "ALTER COLUMN \"status\" SET DEFAULT 'open'"),
+        ("qty BETWEEN 0 AND 9\" }\n      email", "qty BETWEEN 0 AND 8\" }\n      email", "CHECK (qty BETWEEN 0 AND 8)"),
+        ("expr: lower(email)", "expr: upper(email)", "DROP INDEX \"a_email\""),
+        ("status <> 'closed'", "status <> 'open'", "WHERE status <> 'open'"),
+        ("AND 9\" }\n", "AND 9.5\" }\n", "CHECK (qty BETWEEN 0 AND 9.5)"),
+    ] {
+        let changed = file.replacen(from, to, 1);
+        assert_ne!(changed, file, "{from:?}");
+        t.schema(&changed);
+        t.run(&["plan", "--format", "sql"]).success().stdout_has(expected);
+    }
+}

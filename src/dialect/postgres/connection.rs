@@ -5,7 +5,7 @@
 use super::config::{self, SslMode};
 use super::error::database_error;
 use super::plan::schema_of;
-use super::{Postgres, execute, inspect, normalize};
+use super::{Postgres, execute, inspect, normalize, reproduce};
 use crate::apply::Applied;
 use crate::dialect::{ApplyRun, Connection, Dialect, redact};
 use crate::error::{DatabaseError, Error, Result};
@@ -125,6 +125,10 @@ impl Connection for PostgresConnection {
         everything.tables.retain(|name, _| managed(name));
         everything.enums.retain(|name, _| managed(name));
         everything
+    }
+
+    fn reproducible(&mut self, live: Schema) -> Result<Schema> {
+        reproduce::reproducible(self, live)
     }
 
     fn normalize(&mut self, desired: Schema, current: &Schema) -> Result<Schema> {

@@ -139,8 +139,9 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
                     CASE WHEN a.attidentity = '' THEN o.objid::int8 END, c.oid::int8, a.attnum,
                     sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache, sq.seqcycle,
                     -- The sequence the default reads, if it reads one.
+                    CASE WHEN d.oid IS NOT NULL THEN
                     (SELECT dd.refobjid::int8 FROM pg_depend dd JOIN pg_class ds ON ds.oid = dd.refobjid AND ds.relkind = 'S'
-                     WHERE dd.classid = 'pg_attrdef'::regclass AND dd.objid = d.oid LIMIT 1)
+                     WHERE dd.classid = 'pg_attrdef'::regclass AND dd.objid = d.oid LIMIT 1) END
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
              JOIN pg_type t ON t.oid = a.atttypid
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -226,8 +227,10 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
                     -- PostgreSQL 15+; NULL (as on older servers) means distinct.
                     (SELECT (to_jsonb(ix) ->> 'indnullsnotdistinct')::boolean FROM pg_index ix
                      WHERE con.contype = 'u' AND ix.indexrelid = con.conindid),
-                    obj_description(con.oid, 'pg_constraint')
+                    cd.description
              FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+             -- A join, not obj_description(): a function call per row costs more than the rest.
+             LEFT JOIN pg_description cd ON cd.objoid = con.oid AND cd.classoid = 'pg_constraint'::regclass AND cd.objsubid = 0
              LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
              WHERE c.oid IN ({TABLES}) AND con.contype IN ('p', 'u', 'c', 'f')
                -- A partition's copies of its parent's constraints are the parent's.
@@ -290,32 +293,44 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
                           LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum ORDER BY k.i),
                     x.indoption::int2[], x.indkey::int2[], pg_get_expr(x.indpred, x.indrelid, true),
                     -- Per key: the collation when not the key's own (for an expression, its type's),
-                    -- and the operator class when not the default one.
+                    -- and the operator class when not the default one. Each per-row subquery costs
+                    -- about as much as the rest of the row: they run only where the answer is not
+                    -- plainly none (no collation but 0 or the default one, 100, on columns whose
+                    -- collations are those too; only default operator classes).
+                    CASE WHEN NOT (x.indcollation::oid[] <@ '{{0,100}}'::oid[] AND NOT 0 = ANY(x.indkey::int2[])
+                                   AND odd.attrelid IS NULL) THEN
                     ARRAY(SELECT CASE WHEN k.coll <> 0 AND k.coll <> coalesce(a.attcollation, ty.typcollation) THEN co.collname::text END
                           FROM unnest(x.indkey::int2[], x.indcollation::oid[]) WITH ORDINALITY k(attnum, coll, i)
                           LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum AND k.attnum <> 0
                           JOIN pg_attribute ia ON ia.attrelid = x.indexrelid AND ia.attnum = k.i
                           JOIN pg_type ty ON ty.oid = ia.atttypid
-                          LEFT JOIN pg_collation co ON co.oid = k.coll ORDER BY k.i),
+                          LEFT JOIN pg_collation co ON co.oid = k.coll ORDER BY k.i) END,
+                    CASE WHEN NOT x.indclass::oid[] <@ (SELECT array_agg(oid) FROM pg_opclass WHERE opcdefault) THEN
                     ARRAY(SELECT CASE WHEN NOT oc.opcdefault THEN
                                    CASE WHEN pg_opclass_is_visible(oc.oid) THEN oc.opcname::text ELSE ocn.nspname || '.' || oc.opcname END
                                  END
                           FROM unnest(x.indclass::oid[]) WITH ORDINALITY k(opc, i)
-                          JOIN pg_opclass oc ON oc.oid = k.opc JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace ORDER BY k.i),
-                    coalesce((to_jsonb(x) ->> 'indnullsnotdistinct')::boolean, false),
+                          JOIN pg_opclass oc ON oc.oid = k.opc JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace ORDER BY k.i) END,
+                    x.indisunique AND coalesce((to_jsonb(x) ->> 'indnullsnotdistinct')::boolean, false),
                     i.reloptions, (SELECT spcname::text FROM pg_tablespace WHERE oid = i.reltablespace),
-                    obj_description(i.oid, 'pg_class'),
+                    id.description,
                     -- An exclusion constraint is read with its index: its
                     -- operators (schema-qualified when not visible), timing and comment.
-                    xc.conname, ARRAY(SELECT CASE WHEN pg_operator_is_visible(o.oid) THEN o.oprname::text
+                    xc.conname, CASE WHEN xc.oid IS NOT NULL THEN
+                                ARRAY(SELECT CASE WHEN pg_operator_is_visible(o.oid) THEN o.oprname::text
                                                   ELSE 'OPERATOR(' || opn.nspname || '.' || o.oprname || ')' END
                                       FROM unnest(xc.conexclop) WITH ORDINALITY k(op, i)
                                       JOIN pg_operator o ON o.oid = k.op JOIN pg_namespace opn ON opn.oid = o.oprnamespace
-                                      ORDER BY k.i),
-                    coalesce(xc.condeferrable, false), coalesce(xc.condeferred, false), obj_description(xc.oid, 'pg_constraint')
+                                      ORDER BY k.i) END,
+                    coalesce(xc.condeferrable, false), coalesce(xc.condeferred, false), xd.description
              FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
              JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = i.relam
              LEFT JOIN pg_constraint xc ON xc.conindid = x.indexrelid AND xc.contype = 'x' AND xc.conrelid = x.indrelid
+             LEFT JOIN pg_description id ON id.objoid = i.oid AND id.classoid = 'pg_class'::regclass AND id.objsubid = 0
+             LEFT JOIN pg_description xd ON xd.objoid = xc.oid AND xd.classoid = 'pg_constraint'::regclass AND xd.objsubid = 0
+             -- Tables with a column whose collation is neither none nor the default.
+             LEFT JOIN (SELECT DISTINCT attrelid FROM pg_attribute
+                        WHERE attcollation NOT IN (0, 100) AND attnum > 0 AND attrelid IN ({TABLES})) odd ON odd.attrelid = x.indrelid
              WHERE c.oid IN ({TABLES})
                AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = x.indexrelid AND con.contype IN ('p', 'u'))
                -- A partition's copy of its parent's index is the parent's.
@@ -335,8 +350,8 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         let definitions: Vec<String> = row.get(7);
         let options: Vec<i16> = row.get(8);
         let keys: Vec<i16> = row.get(9);
-        let collations: Vec<Option<String>> = row.get(11);
-        let opclasses: Vec<Option<String>> = row.get(12);
+        let collations: Vec<Option<String>> = row.get::<_, Option<_>>(11).unwrap_or_default();
+        let opclasses: Vec<Option<String>> = row.get::<_, Option<_>>(12).unwrap_or_default();
         let mut parts = Vec::new();
         let mut include = Vec::new();
         for (i, definition) in definitions.into_iter().enumerate() {
@@ -359,7 +374,7 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
             });
         }
         if let Some(constraint) = row.get::<_, Option<String>>(17) {
-            let operators: Vec<String> = row.get(18);
+            let operators: Vec<String> = row.get::<_, Option<_>>(18).unwrap_or_default();
             let exclusion = Exclusion {
                 name: constraint.clone(),
                 method,

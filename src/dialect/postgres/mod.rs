@@ -17,6 +17,9 @@ mod execute;
 mod inspect;
 mod normalize;
 mod plan;
+mod probe;
+mod reproduce;
+mod scratch;
 
 use super::{Connection, Dialect};
 use crate::diff::{Diff, DiffHooks};

@@ -7,15 +7,13 @@
 
 use super::Postgres;
 use super::connection::PostgresConnection;
-use super::error::database_error;
-use super::inspect::{Namespaces, inspect, serial_of};
-use super::plan as planner;
-use crate::error::{Error, Result};
+use super::inspect::serial_of;
+use super::probe;
+use super::scratch::{SCRATCH_TABLES_PER_TRANSACTION, whole_tables};
+use crate::error::Result;
 use crate::model::naming::serial_sequence as serial_sequence_name;
-use crate::model::{
-    Column, DefaultValue, Expr, Index, IndexKey, IndexPart, Schema, Sequence, SqlType, Table, inherited_column,
-};
-use crate::sql::quote_ident;
+use crate::model::{DefaultValue, Expr, Index, IndexKey, IndexPart, Schema, Table};
+use std::collections::HashMap;
 
 pub(super) fn normalize(conn: &mut PostgresConnection, desired: &Schema, current: &Schema) -> Result<Schema> {
     let mut normalized = spell(conn, desired, current)?;
@@ -116,114 +114,79 @@ fn spell(conn: &mut PostgresConnection, desired: &Schema, current: &Schema) -> R
     if pending.is_empty() {
         return Ok(normalized);
     }
-    // Bounded transactions: every relation created holds a lock until the
-    // end of its transaction, and the lock table is finite.
     let live_of = |name: &String| {
         let wanted = &desired.tables[name];
         current.tables.get(wanted.renamed_from.as_deref().unwrap_or(name)).or(current.tables.get(name))
     };
-    for chunk in pending.chunks(SCRATCH_TABLES_PER_TRANSACTION) {
-        let read = through_server(conn, desired, chunk)?;
-        let mut second_look = Vec::new();
-        for (name, table) in chunk.iter().zip(read) {
-            let live = live_of(name).map(|l| Live { table: l, read: None });
-            let merged = merge_normalized(&desired.tables[name], table.clone(), live);
-            if live_of(name).is_some_and(|l| !table_matches(l, &merged)) {
-                second_look.push((name.clone(), table));
-            }
-            normalized.tables.insert(name.clone(), merged);
+    let read = spelled_tables(conn, desired, &pending)?;
+    let mut second_look = Vec::new();
+    for (name, table) in pending.iter().zip(read) {
+        let live = live_of(name).map(|l| Live { table: l, read: None });
+        let merged = merge_normalized(&desired.tables[name], table.clone(), live);
+        if live_of(name).is_some_and(|l| !table_matches(l, &merged)) {
+            second_look.push((name.clone(), table));
         }
-        if second_look.is_empty() {
-            continue;
+        normalized.tables.insert(name.clone(), merged);
+    }
+    if second_look.is_empty() {
+        return Ok(normalized);
+    }
+    // Still different from the live table: the live counterparts go
+    // through the same parse, so that a live expression and the file's
+    // are compared in one spelling even when PostgreSQL's printed form
+    // does not parse back to itself.
+    let live_names: Vec<String> = second_look.iter().map(|(name, _)| name.clone()).collect();
+    let mut live_schema = Schema {
+        enums: current.enums.clone(),
+        extensions: current.extensions.clone(),
+        sequences: current.sequences.clone(),
+        ..Schema::default()
+    };
+    for name in &live_names {
+        let mut table = live_of(name).expect("has a live table").clone();
+        table.name = name.clone();
+        live_schema.tables.insert(name.clone(), table);
+    }
+    // A partition is made in the scratch schema under its parents.
+    for name in &live_names {
+        let mut parent = live_schema.tables[name].partition_of.as_ref().map(|p| p.parent.clone());
+        while let Some(name) = parent.filter(|p| !live_schema.tables.contains_key(p)) {
+            let Some(table) = current.tables.get(&name) else { break };
+            parent = table.partition_of.as_ref().map(|p| p.parent.clone());
+            live_schema.tables.insert(name, table.clone());
         }
-        // Still different from the live table: the live counterparts go
-        // through the same parse, so that a live expression and the file's
-        // are compared in one spelling even when PostgreSQL's printed form
-        // does not parse back to itself.
-        let live_names: Vec<String> = second_look.iter().map(|(name, _)| name.clone()).collect();
-        let mut live_schema = Schema {
-            enums: current.enums.clone(),
-            extensions: current.extensions.clone(),
-            sequences: current.sequences.clone(),
-            ..Schema::default()
-        };
-        for name in &live_names {
-            let mut table = live_of(name).expect("has a live table").clone();
-            table.name = name.clone();
-            live_schema.tables.insert(name.clone(), table);
-        }
-        // A partition is made in the scratch schema under its parents.
-        for name in &live_names {
-            let mut parent = live_schema.tables[name].partition_of.as_ref().map(|p| p.parent.clone());
-            while let Some(name) = parent.filter(|p| !live_schema.tables.contains_key(p)) {
-                let Some(table) = current.tables.get(&name) else { break };
-                parent = table.partition_of.as_ref().map(|p| p.parent.clone());
-                live_schema.tables.insert(name, table.clone());
-            }
-        }
-        // Should a live table not recreate (it always should), the
-        // comparison keeps the file's server spelling alone.
-        let live_read: std::collections::HashMap<String, Table> = through_server(conn, &live_schema, &live_names)
-            .map(|tables| live_names.iter().cloned().zip(tables).collect())
-            .unwrap_or_default();
-        for (name, table) in second_look {
-            let live = live_of(&name).map(|l| Live { table: l, read: live_read.get(&name) });
-            normalized.tables.insert(name.clone(), merge_normalized(&desired.tables[&name], table, live));
-        }
+    }
+    // Should a live table not recreate (it always should), the
+    // comparison keeps the file's server spelling alone.
+    let live_read: HashMap<String, Table> = spelled_tables(conn, &live_schema, &live_names)
+        .map(|tables| live_names.iter().cloned().zip(tables).collect())
+        .unwrap_or_default();
+    for (name, table) in second_look {
+        let live = live_of(&name).map(|l| Live { table: l, read: live_read.get(&name) });
+        normalized.tables.insert(name.clone(), merge_normalized(&desired.tables[&name], table, live));
     }
     Ok(normalized)
 }
 
-/// Renames a user type (or the element type of an array) by `rename`.
-fn map_type_schema(sql_type: &mut SqlType, rename: &dyn Fn(&str) -> Option<String>) {
-    match sql_type {
-        SqlType::Other(name) => {
-            if let Some(renamed) = rename(name) {
-                *name = renamed;
-            }
+/// `names` of `schema` read back in the server's spelling: through probes
+/// (each distinct expression once) where they can say, else each table
+/// made whole, which also names what the server rejects.
+fn spelled_tables(conn: &mut PostgresConnection, schema: &Schema, names: &[String]) -> Result<Vec<Table>> {
+    let (probed, mut whole): (Vec<String>, Vec<String>) =
+        names.iter().cloned().partition(|name| probe::can_probe(&schema.tables[name]));
+    let mut read: HashMap<String, Table> = HashMap::new();
+    if !probed.is_empty() {
+        match probe::probe(conn, schema, &probed) {
+            Ok(tables) => read.extend(probed.into_iter().zip(tables)),
+            Err(_) => whole.extend(probed),
         }
-        SqlType::Array(element) => map_type_schema(element, rename),
-        _ => {}
     }
-}
-
-/// How many tables one scratch transaction creates.
-const SCRATCH_TABLES_PER_TRANSACTION: usize = 500;
-
-/// What the server must spell for us: column types, defaults, generated
-/// expressions, checks, and indexes with expressions or predicates. Keys,
-/// plain indexes, identity, foreign keys and comments are names and flags
-/// that the server keeps as given, and cost far more to create.
-fn server_part(table: &Table) -> Table {
-    let mut part = table.clone();
-    part.primary_key = None;
-    part.uniques.clear();
-    part.foreign_keys.clear();
-    part.comment = None;
-    for column in part.columns.values_mut() {
-        column.autoincrement = false;
-        column.identity_always = false;
-        column.comment = None;
+    // Bounded transactions: every relation created holds a lock until the
+    // end of its transaction, and the lock table is finite.
+    for chunk in whole.chunks(SCRATCH_TABLES_PER_TRANSACTION) {
+        read.extend(chunk.iter().cloned().zip(whole_tables(conn, schema, chunk)?));
     }
-    part.indexes.retain(|_, index| needs_server(index.predicate.as_ref(), &index.parts));
-    part.exclusions.retain(|_, exclusion| {
-        let parts: Vec<IndexPart> = exclusion.elements.iter().map(|e| e.part.clone()).collect();
-        needs_server(exclusion.predicate.as_ref(), &parts)
-    });
-    for check in part.checks.values_mut() {
-        check.comment = None;
-    }
-    for index in part.indexes.values_mut() {
-        index.comment = None;
-    }
-    for exclusion in part.exclusions.values_mut() {
-        exclusion.comment = None;
-    }
-    part
-}
-
-fn needs_server(predicate: Option<&Expr>, parts: &[IndexPart]) -> bool {
-    predicate.is_some() || parts.iter().any(|p| matches!(p.key, IndexKey::Expr(_)))
+    Ok(names.iter().map(|name| read.remove(name).expect("every table is read")).collect())
 }
 
 /// A live table, and the same table recreated in a scratch schema.
@@ -375,172 +338,4 @@ fn table_matches(live: &Table, wanted: &Table) -> bool {
         schema
     };
     crate::diff::diff(&one(live), &one(wanted), &Postgres).is_empty()
-}
-
-/// Creates `names` (tables of `desired`) in scratch schemas inside a
-/// transaction that is always rolled back, and reads them back.
-fn through_server(conn: &mut PostgresConnection, desired: &Schema, names: &[String]) -> Result<Vec<Table>> {
-    let failed = |doing: &str| {
-        let doing = doing.to_string();
-        move |e| Error::Database { doing, cause: database_error(e) }
-    };
-    let schemas = conn.schemas_of(names.iter().chain(desired.enums.keys()));
-    let pid: i32 =
-        conn.client.query_one("SELECT pg_backend_pid()", &[]).map_err(failed("read the session's process id"))?.get(0);
-    // Scratch schema i stands in for schemas[i].
-    let scratch: Vec<String> = (0..schemas.len()).map(|i| format!("dbshape_scratch_{pid}_{i}")).collect();
-    let to_scratch = |name: &str| -> String {
-        match name.split_once('.') {
-            Some((schema, table)) => match schemas.iter().position(|s| s == schema) {
-                Some(i) if i > 0 => format!("{}.{table}", scratch[i]),
-                _ => table.to_string(),
-            },
-            None => name.to_string(),
-        }
-    };
-
-    // (what, statement): run as one batch; statement by statement only
-    // to find the culprit when the batch fails.
-    let mut statements: Vec<(String, String)> = Vec::new();
-    for name in &scratch {
-        statements.push(("a scratch schema".into(), format!("CREATE SCHEMA {}", quote_ident(name))));
-    }
-    statements.push((
-        "the search path".into(),
-        format!("SET LOCAL search_path = {}, {}", quote_ident(&scratch[0]), quote_ident(&conn.default_schema)),
-    ));
-    for extension in &desired.extensions {
-        statements.push((
-            format!("extension \"{extension}\""),
-            format!(
-                "CREATE EXTENSION IF NOT EXISTS {} SCHEMA {}",
-                quote_ident(extension),
-                quote_ident(&conn.default_schema)
-            ),
-        ));
-    }
-    for (name, values) in &desired.enums {
-        statements.push((format!("enum \"{name}\""), planner::create_enum(&to_scratch(name), values)));
-    }
-    // Defaults may read the file's sequences (`nextval('invoice_no')`).
-    for (name, sequence) in &desired.sequences {
-        let scratch_sequence = Sequence { name: to_scratch(name), ..sequence.clone() };
-        statements.push((format!("sequence \"{name}\""), planner::create_sequence(&scratch_sequence)));
-    }
-    for name in with_parents(desired, names) {
-        let name = &name;
-        let mut table = server_part(&desired.tables[name]);
-        table.name = to_scratch(name);
-        let parent = table.partition_of.as_ref().and_then(|p| desired.tables.get(&p.parent)).map(server_part);
-        if let Some(partition) = &mut table.partition_of {
-            partition.parent = to_scratch(&partition.parent);
-        }
-        // Columns of a schema-qualified enum use its scratch copy.
-        for column in table.columns.values_mut() {
-            map_type_schema(&mut column.sql_type, &|type_name| {
-                desired.enums.contains_key(type_name).then(|| to_scratch(type_name))
-            });
-        }
-        statements.push((format!("table \"{name}\""), planner::create_table(&table)));
-        // A partition's own defaults and NOT NULL, where not its parent's.
-        for column in parent.iter().flat_map(|parent| table.columns.values().map(move |c| (parent, c))) {
-            let (parent, column) = column;
-            let Some(inherited) = parent.columns.get(&column.name).map(|c| inherited_column(parent, c)) else {
-                continue;
-            };
-            let own = Column { default: column.default.clone(), nullable: column.nullable, ..inherited.clone() };
-            for statement in planner::alter_column(&table.name, &inherited, &own)? {
-                statements.push((format!("column \"{}\" of \"{name}\"", column.name), statement));
-            }
-        }
-        for index in table.indexes.values() {
-            statements
-                .push((format!("index \"{}\" on \"{name}\"", index.name), planner::create_index(&table.name, index)));
-        }
-        for statement in planner::comments(&table) {
-            statements.push((format!("a comment on \"{name}\""), statement));
-        }
-    }
-
-    let batch: String = statements.iter().map(|(_, sql)| format!("{sql};\n")).collect();
-    let mut tx = conn.client.transaction().map_err(failed("begin the scratch transaction"))?;
-    if let Err(error) = tx.batch_execute(&batch) {
-        drop(tx);
-        return Err(find_rejected(conn, &statements).unwrap_or_else(|| rejected("the schema file", error)));
-    }
-    let scratch_names: Vec<String> = names.iter().map(|n| to_scratch(n)).collect();
-    let read = inspect(&mut tx, &Namespaces { schemas: &scratch, default_schema: &scratch[0] })?;
-    let _ = tx.rollback();
-    // And back: scratch-qualified type names become the real ones.
-    let from_scratch = |type_name: &str| -> Option<String> {
-        let (schema, rest) = type_name.split_once('.')?;
-        let i = scratch.iter().position(|s| s == schema)?;
-        Some(format!("{}.{rest}", schemas[i]))
-    };
-    let real_table = |name: &str| -> String {
-        match from_scratch(name) {
-            Some(real) if real.starts_with(&format!("{}.", schemas[0])) => real[schemas[0].len() + 1..].to_string(),
-            Some(real) => real,
-            None => name.to_string(),
-        }
-    };
-    scratch_names
-        .iter()
-        .zip(names)
-        .map(|(scratch_name, name)| {
-            let mut table = read.tables.get(scratch_name).cloned().ok_or_else(|| {
-                Error::Unsupported(format!("table \"{name}\" was not found after creating it in a scratch schema"))
-            })?;
-            for column in table.columns.values_mut() {
-                map_type_schema(&mut column.sql_type, &from_scratch);
-            }
-            if let Some(partition) = &mut table.partition_of {
-                partition.parent = real_table(&partition.parent);
-            }
-            Ok(table)
-        })
-        .collect()
-}
-
-/// `names` and the partitioned tables they are partitions of, parents
-/// first: a partition is made under its parent.
-fn with_parents(schema: &Schema, names: &[String]) -> Vec<String> {
-    let mut all: Vec<(usize, String)> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for name in names {
-        let mut chain = vec![name.clone()];
-        while let Some(parent) =
-            schema.tables.get(chain.last().expect("not empty")).and_then(|t| t.partition_of.as_ref())
-        {
-            if chain.contains(&parent.parent) || !schema.tables.contains_key(&parent.parent) {
-                break;
-            }
-            chain.push(parent.parent.clone());
-        }
-        let depth = chain.len();
-        for (i, name) in chain.into_iter().enumerate() {
-            if seen.insert(name.clone()) {
-                all.push((depth - i, name));
-            }
-        }
-    }
-    all.sort_by_key(|(depth, _)| *depth);
-    all.into_iter().map(|(_, name)| name).collect()
-}
-
-/// Replays `statements` one by one (rolled back) to name the one the
-/// server rejects.
-fn find_rejected(conn: &mut PostgresConnection, statements: &[(String, String)]) -> Option<Error> {
-    let mut tx = conn.client.transaction().ok()?;
-    for (what, sql) in statements {
-        if let Err(error) = tx.batch_execute(sql) {
-            return Some(rejected(what, error));
-        }
-    }
-    None
-}
-
-/// The server refused to create `what` of the schema file.
-fn rejected(what: &str, error: postgres::Error) -> Error {
-    Error::Database { doing: format!("check {what} of the schema file with the server"), cause: database_error(error) }
 }

@@ -934,7 +934,7 @@ fn index_key(part: &IndexPart) -> String {
 }
 
 /// `EXCLUDE USING gist ("room" WITH =, …) [WHERE (…)] [DEFERRABLE …]`.
-fn exclude_clause(exclusion: &Exclusion) -> String {
+pub(super) fn exclude_clause(exclusion: &Exclusion) -> String {
     let elements: Vec<String> =
         exclusion.elements.iter().map(|e| format!("{} WITH {}", index_key(&e.part), e.operator)).collect();
     let mut sql = format!("EXCLUDE USING {} ({})", quote_ident(&exclusion.method), elements.join(", "));

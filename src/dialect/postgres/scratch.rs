@@ -1,0 +1,289 @@
+//! Scratch schemas: the file's objects made inside a transaction that is
+//! always rolled back, and read back with the same inspector as the live
+//! database, so that both sides are in the server's own spelling.
+//!
+//! [`Scratch`] sets one up (schemas standing in for the real ones, the
+//! search path, extensions, enums, sequences); [`whole_tables`] makes each
+//! table as the file says (what partitions need, and what names the
+//! statement the server rejects); the probes in `probe.rs` make far less.
+
+use super::connection::PostgresConnection;
+use super::error::database_error;
+use super::inspect::{Namespaces, inspect};
+use super::plan as planner;
+use crate::error::{Error, Result};
+use crate::model::{Column, Expr, IndexKey, IndexPart, Schema, Sequence, SqlType, Table, inherited_column};
+use crate::sql::quote_ident;
+
+/// Scratch schemas standing in for the real ones, inside one transaction.
+pub(super) struct Scratch {
+    /// The real schemas; `schemas[0]` is the default one.
+    schemas: Vec<String>,
+    /// Scratch schema i stands in for `schemas[i]`.
+    names: Vec<String>,
+    /// (what, statement): run as one batch; statement by statement only to
+    /// find the culprit when the batch fails.
+    pub(super) statements: Vec<(String, String)>,
+}
+
+impl Scratch {
+    /// Scratch schemas for the schemas of `tables` and of `desired`'s enums,
+    /// with the search path, extensions, enums and sequences made.
+    pub(super) fn new<'a>(
+        conn: &mut PostgresConnection,
+        desired: &'a Schema,
+        tables: impl Iterator<Item = &'a String>,
+    ) -> Result<Scratch> {
+        let schemas = conn.schemas_of(tables.chain(desired.enums.keys()));
+        let pid: i32 = conn
+            .client
+            .query_one("SELECT pg_backend_pid()", &[])
+            .map_err(failed("read the session's process id"))?
+            .get(0);
+        let names: Vec<String> = (0..schemas.len()).map(|i| format!("dbshape_scratch_{pid}_{i}")).collect();
+        let mut scratch = Scratch { schemas, names, statements: Vec::new() };
+        for name in &scratch.names {
+            scratch.statements.push(("a scratch schema".into(), format!("CREATE SCHEMA {}", quote_ident(name))));
+        }
+        scratch.statements.push((
+            "the search path".into(),
+            format!(
+                "SET LOCAL search_path = {}, {}",
+                quote_ident(&scratch.names[0]),
+                quote_ident(&conn.default_schema)
+            ),
+        ));
+        for extension in &desired.extensions {
+            scratch.statements.push((
+                format!("extension \"{extension}\""),
+                format!(
+                    "CREATE EXTENSION IF NOT EXISTS {} SCHEMA {}",
+                    quote_ident(extension),
+                    quote_ident(&conn.default_schema)
+                ),
+            ));
+        }
+        for (name, values) in &desired.enums {
+            let sql = planner::create_enum(&scratch.to_scratch(name), values);
+            scratch.statements.push((format!("enum \"{name}\""), sql));
+        }
+        // Defaults may read the file's sequences (`nextval('invoice_no')`).
+        for (name, sequence) in &desired.sequences {
+            let scratch_sequence = Sequence { name: scratch.to_scratch(name), ..sequence.clone() };
+            scratch.statements.push((format!("sequence \"{name}\""), planner::create_sequence(&scratch_sequence)));
+        }
+        Ok(scratch)
+    }
+
+    /// The scratch name of a (possibly schema-qualified) table or type.
+    pub(super) fn to_scratch(&self, name: &str) -> String {
+        match name.split_once('.') {
+            Some((schema, table)) => match self.schemas.iter().position(|s| s == schema) {
+                Some(i) if i > 0 => format!("{}.{table}", self.names[i]),
+                _ => table.to_string(),
+            },
+            None => name.to_string(),
+        }
+    }
+
+    /// The real name of a scratch-qualified type name.
+    fn real_name(&self, type_name: &str) -> Option<String> {
+        let (schema, rest) = type_name.split_once('.')?;
+        let i = self.names.iter().position(|s| s == schema)?;
+        Some(format!("{}.{rest}", self.schemas[i]))
+    }
+
+    /// The real name of a table read from the scratch schemas.
+    fn real_table(&self, name: &str) -> String {
+        match self.real_name(name) {
+            Some(real) if real.starts_with(&format!("{}.", self.schemas[0])) => {
+                real[self.schemas[0].len() + 1..].to_string()
+            }
+            Some(real) => real,
+            None => name.to_string(),
+        }
+    }
+
+    /// A column type of `desired` as made in the scratch schemas: an enum
+    /// of the file is its scratch copy.
+    pub(super) fn scratch_type(&self, desired: &Schema, sql_type: &mut SqlType) {
+        map_type_schema(sql_type, &|type_name| {
+            desired.enums.contains_key(type_name).then(|| self.to_scratch(type_name))
+        });
+    }
+
+    /// A table read back, with real names for its types and its parent.
+    pub(super) fn real(&self, mut table: Table) -> Table {
+        for column in table.columns.values_mut() {
+            map_type_schema(&mut column.sql_type, &|t| self.real_name(t));
+        }
+        if let Some(partition) = &mut table.partition_of {
+            partition.parent = self.real_table(&partition.parent);
+        }
+        table
+    }
+
+    /// Runs the statements and reads the scratch schemas back, always
+    /// rolling back. When the batch fails and `culprit` is set, the
+    /// statements run again one by one to name the one the server rejects.
+    pub(super) fn run(&self, conn: &mut PostgresConnection, culprit: bool) -> Result<Schema> {
+        let batch: String = self.statements.iter().map(|(_, sql)| format!("{sql};\n")).collect();
+        let mut tx = conn.client.transaction().map_err(failed("begin the scratch transaction"))?;
+        if let Err(error) = tx.batch_execute(&batch) {
+            drop(tx);
+            let named = if culprit { find_rejected(conn, &self.statements) } else { None };
+            return Err(named.unwrap_or_else(|| rejected("the schema file", error)));
+        }
+        let read = inspect(&mut tx, &Namespaces { schemas: &self.names, default_schema: &self.names[0] })?;
+        let _ = tx.rollback();
+        Ok(read)
+    }
+}
+
+fn failed(doing: &str) -> impl FnOnce(postgres::Error) -> Error {
+    let doing = doing.to_string();
+    move |e| Error::Database { doing, cause: database_error(e) }
+}
+
+/// Renames a user type (or the element type of an array) by `rename`.
+pub(super) fn map_type_schema(sql_type: &mut SqlType, rename: &dyn Fn(&str) -> Option<String>) {
+    match sql_type {
+        SqlType::Other(name) => {
+            if let Some(renamed) = rename(name) {
+                *name = renamed;
+            }
+        }
+        SqlType::Array(element) => map_type_schema(element, rename),
+        _ => {}
+    }
+}
+
+/// How many tables one scratch transaction creates.
+pub(super) const SCRATCH_TABLES_PER_TRANSACTION: usize = 500;
+
+/// What the server must spell for us: column types, defaults, generated
+/// expressions, checks, and indexes with expressions or predicates. Keys,
+/// plain indexes, identity, foreign keys and comments are names and flags
+/// that the server keeps as given, and cost far more to create.
+pub(super) fn server_part(table: &Table) -> Table {
+    let mut part = table.clone();
+    part.primary_key = None;
+    part.uniques.clear();
+    part.foreign_keys.clear();
+    part.comment = None;
+    for column in part.columns.values_mut() {
+        column.autoincrement = false;
+        column.identity_always = false;
+        column.comment = None;
+    }
+    part.indexes.retain(|_, index| needs_server(index.predicate.as_ref(), &index.parts));
+    part.exclusions.retain(|_, exclusion| {
+        let parts: Vec<IndexPart> = exclusion.elements.iter().map(|e| e.part.clone()).collect();
+        needs_server(exclusion.predicate.as_ref(), &parts)
+    });
+    for check in part.checks.values_mut() {
+        check.comment = None;
+    }
+    for index in part.indexes.values_mut() {
+        index.comment = None;
+    }
+    for exclusion in part.exclusions.values_mut() {
+        exclusion.comment = None;
+    }
+    part
+}
+
+fn needs_server(predicate: Option<&Expr>, parts: &[IndexPart]) -> bool {
+    predicate.is_some() || parts.iter().any(|p| matches!(p.key, IndexKey::Expr(_)))
+}
+
+/// Makes `names` (tables of `desired`) as the file says, in scratch
+/// schemas, and reads them back: what the server rejects is named.
+pub(super) fn whole_tables(conn: &mut PostgresConnection, desired: &Schema, names: &[String]) -> Result<Vec<Table>> {
+    let mut scratch = Scratch::new(conn, desired, names.iter())?;
+    for name in with_parents(desired, names) {
+        let name = &name;
+        let mut table = server_part(&desired.tables[name]);
+        table.name = scratch.to_scratch(name);
+        let parent = table.partition_of.as_ref().and_then(|p| desired.tables.get(&p.parent)).map(server_part);
+        if let Some(partition) = &mut table.partition_of {
+            partition.parent = scratch.to_scratch(&partition.parent);
+        }
+        // Columns of a schema-qualified enum use its scratch copy.
+        for column in table.columns.values_mut() {
+            scratch.scratch_type(desired, &mut column.sql_type);
+        }
+        scratch.statements.push((format!("table \"{name}\""), planner::create_table(&table)));
+        // A partition's own defaults and NOT NULL, where not its parent's.
+        for column in parent.iter().flat_map(|parent| table.columns.values().map(move |c| (parent, c))) {
+            let (parent, column) = column;
+            let Some(inherited) = parent.columns.get(&column.name).map(|c| inherited_column(parent, c)) else {
+                continue;
+            };
+            let own = Column { default: column.default.clone(), nullable: column.nullable, ..inherited.clone() };
+            for statement in planner::alter_column(&table.name, &inherited, &own)? {
+                scratch.statements.push((format!("column \"{}\" of \"{name}\"", column.name), statement));
+            }
+        }
+        for index in table.indexes.values() {
+            let sql = planner::create_index(&table.name, index);
+            scratch.statements.push((format!("index \"{}\" on \"{name}\"", index.name), sql));
+        }
+        for statement in planner::comments(&table) {
+            scratch.statements.push((format!("a comment on \"{name}\""), statement));
+        }
+    }
+    let mut read = scratch.run(conn, true)?;
+    names
+        .iter()
+        .map(|name| {
+            let table = read.tables.shift_remove(&scratch.to_scratch(name)).ok_or_else(|| {
+                Error::Unsupported(format!("table \"{name}\" was not found after creating it in a scratch schema"))
+            })?;
+            Ok(scratch.real(table))
+        })
+        .collect()
+}
+
+/// `names` and the partitioned tables they are partitions of, parents
+/// first: a partition is made under its parent.
+fn with_parents(schema: &Schema, names: &[String]) -> Vec<String> {
+    let mut all: Vec<(usize, String)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for name in names {
+        let mut chain = vec![name.clone()];
+        while let Some(parent) =
+            schema.tables.get(chain.last().expect("not empty")).and_then(|t| t.partition_of.as_ref())
+        {
+            if chain.contains(&parent.parent) || !schema.tables.contains_key(&parent.parent) {
+                break;
+            }
+            chain.push(parent.parent.clone());
+        }
+        let depth = chain.len();
+        for (i, name) in chain.into_iter().enumerate() {
+            if seen.insert(name.clone()) {
+                all.push((depth - i, name));
+            }
+        }
+    }
+    all.sort_by_key(|(depth, _)| *depth);
+    all.into_iter().map(|(_, name)| name).collect()
+}
+
+/// Replays `statements` one by one (rolled back) to name the one the
+/// server rejects.
+fn find_rejected(conn: &mut PostgresConnection, statements: &[(String, String)]) -> Option<Error> {
+    let mut tx = conn.client.transaction().ok()?;
+    for (what, sql) in statements {
+        if let Err(error) = tx.batch_execute(sql) {
+            return Some(rejected(what, error));
+        }
+    }
+    None
+}
+
+/// The server refused to create `what` of the schema file.
+pub(super) fn rejected(what: &str, error: postgres::Error) -> Error {
+    Error::Database { doing: format!("check {what} of the schema file with the server"), cause: database_error(error) }
+}
