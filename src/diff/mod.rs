@@ -376,7 +376,8 @@ fn diff_table(
     if current.comment != desired.comment {
         changes.push(Change::SetTableComment { table: t(), comment: desired.comment.clone() });
     }
-    if current.partition_by != desired.partition_by {
+    let key = |k: &Option<String>| k.as_ref().map(|k| Expr::new(k.clone()));
+    if key(&current.partition_by) != key(&desired.partition_by) {
         changes.push(Change::SetPartitionBy {
             table: t(),
             from: current.partition_by.clone(),
@@ -566,6 +567,10 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str) {
     }
     for check in table.checks.values_mut() {
         check.expr = rename_in_expr(&check.expr, from, to);
+    }
+    // PostgreSQL renames the column in the partition key too.
+    if let Some(key) = &table.partition_by {
+        table.partition_by = Some(rename_in_expr(&Expr::new(key.clone()), from, to).as_str().to_string());
     }
     // Databases rewrite a generated column's expression on a rename.
     for column in table.columns.values_mut() {

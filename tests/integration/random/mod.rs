@@ -109,11 +109,12 @@ impl Bench {
         if run.code != 0 {
             return Err(format!("apply A failed (exit {}):\n{}{}", run.code, run.stdout, run.stderr));
         }
-        let inserts = rows::inserts(&a, &b, case.rows_seed, case.max_rows);
+        let fold_case = !t.is_postgres();
+        let inserts = rows::inserts(&a, &b, case.rows_seed, case.max_rows, fold_case);
         if !inserts.is_empty() && t.try_sql(&inserts.join(";\n")).is_err() {
             return Ok(Outcome::Discarded);
         }
-        let shared = rows::shared(&a, &b);
+        let shared = rows::shared(&a, &b, fold_case);
         let read = |table: &str, columns: Vec<&str>| {
             let mut rows = t.query(&rows::snapshot_sql(table, &columns));
             rows.sort();

@@ -82,3 +82,60 @@ fn postgres_seed_1019_drop_on_a_renamed_table() {
         3,
     );
 }
+
+/// A partition key the file spells its own way (`range ("id")`) is the one
+/// the server prints (`RANGE (id)`): no change is planned.
+#[test]
+fn postgres_quoted_partition_key_is_the_printed_one() {
+    let yaml = r#"tables:
+  "ledger":
+    columns:
+      "id": { type: "integer", nullable: false }
+      "v": integer
+    primary_key: ["id"]
+    partition_by: "range (\"id\")"
+  "ledger_low":
+    partition_of: "ledger"
+    bound: "FROM (MINVALUE) TO (50)"
+  "ledger_rest":
+    partition_of: "ledger"
+    bound: "DEFAULT"
+"#;
+    regression(true, yaml, yaml, 1, 5);
+}
+
+/// Renaming the column a partition key reads: PostgreSQL renames it in the
+/// key too, so the differ must (and compare the renamed key, which it
+/// quotes, as an expression), or it refuses a changed partition key.
+#[test]
+fn postgres_renamed_partition_key_column() {
+    let a = r#"tables:
+  "ledger":
+    columns:
+      "id": { type: "integer", nullable: false }
+      "v": integer
+    primary_key: ["id"]
+    partition_by: "HASH (\"id\")"
+  "ledger_0":
+    partition_of: "ledger"
+    bound: "WITH (modulus 2, remainder 0)"
+  "ledger_1":
+    partition_of: "ledger"
+    bound: "WITH (modulus 2, remainder 1)"
+"#;
+    let b = r#"tables:
+  "ledger":
+    columns:
+      "entry": { type: "integer", nullable: false, renamed_from: "id" }
+      "v": integer
+    primary_key: ["entry"]
+    partition_by: "HASH (\"entry\")"
+  "ledger_0":
+    partition_of: "ledger"
+    bound: "WITH (modulus 2, remainder 0)"
+  "ledger_1":
+    partition_of: "ledger"
+    bound: "WITH (modulus 2, remainder 1)"
+"#;
+    regression(true, a, b, 1, 5);
+}

@@ -17,28 +17,44 @@ pub struct Shared {
     pub columns: Vec<(String, String)>,
 }
 
-/// B's counterpart of A's table (same name, or renamed from it), as the
+/// B's counterpart of A's table (same name, or renamed from it, or, where
+/// names fold case as on SQLite, the same name in another case), as the
 /// differ pairs them.
-fn counterpart<'b>(a: &Schema, b: &'b Schema, table: &str) -> Option<&'b Table> {
+fn counterpart<'b>(a: &Schema, b: &'b Schema, table: &str, fold_case: bool) -> Option<&'b Table> {
     b.tables.get(table).or_else(|| {
-        b.tables.values().find(|t| t.renamed_from.as_deref() == Some(table) && !a.tables.contains_key(&t.name))
+        b.tables.values().find(|t| {
+            let same = t.renamed_from.as_deref() == Some(table)
+                || (fold_case && t.renamed_from.is_none() && t.name.eq_ignore_ascii_case(table));
+            same && !a.tables.contains_key(&t.name)
+        })
     })
 }
 
-fn column_counterpart<'b>(a: &Table, b: &'b Table, column: &str) -> Option<&'b dbshape::model::Column> {
+fn column_counterpart<'b>(
+    a: &Table,
+    b: &'b Table,
+    column: &str,
+    fold_case: bool,
+) -> Option<&'b dbshape::model::Column> {
     b.columns.get(column).or_else(|| {
-        b.columns.values().find(|c| c.renamed_from.as_deref() == Some(column) && !a.columns.contains_key(&c.name))
+        b.columns.values().find(|c| {
+            let same = c.renamed_from.as_deref() == Some(column)
+                || (fold_case && c.renamed_from.is_none() && c.name.eq_ignore_ascii_case(column));
+            same && !a.columns.contains_key(&c.name)
+        })
     })
 }
 
-pub fn shared(a: &Schema, b: &Schema) -> Vec<Shared> {
+pub fn shared(a: &Schema, b: &Schema, fold_case: bool) -> Vec<Shared> {
     let mut out = Vec::new();
-    for table in a.tables.values() {
-        let Some(bt) = counterpart(a, b, &table.name) else { continue };
+    // A partitioned table's rows are its partitions': they are compared
+    // there, where a dropped partition takes its rows with it.
+    for table in a.tables.values().filter(|t| t.partition_by.is_none()) {
+        let Some(bt) = counterpart(a, b, &table.name, fold_case) else { continue };
         let columns = table
             .columns
             .keys()
-            .filter_map(|c| column_counterpart(table, bt, c).map(|bc| (c.clone(), bc.name.clone())))
+            .filter_map(|c| column_counterpart(table, bt, c, fold_case).map(|bc| (c.clone(), bc.name.clone())))
             .collect();
         out.push(Shared { a_table: table.name.clone(), b_table: bt.name.clone(), columns });
     }
@@ -64,7 +80,7 @@ fn in_list(table: &Table, column: &str) -> Option<Vec<String>> {
 }
 
 /// INSERT statements, parents first.
-pub fn inserts(a: &Schema, b: &Schema, seed: u64, max_rows: usize) -> Vec<String> {
+pub fn inserts(a: &Schema, b: &Schema, seed: u64, max_rows: usize, fold_case: bool) -> Vec<String> {
     let mut rng = Rng::with_seed(seed);
     // The values each table's rows got, by column, for foreign keys.
     let mut inserted: HashMap<String, Vec<HashMap<String, String>>> = HashMap::new();
@@ -73,7 +89,11 @@ pub fn inserts(a: &Schema, b: &Schema, seed: u64, max_rows: usize) -> Vec<String
     let mut used: std::collections::HashSet<(String, usize)> = Default::default();
     for name in a.dependency_order() {
         let table = &a.tables[name];
-        let bt = counterpart(a, b, name);
+        // A partition's rows come through its parent.
+        if table.partition_of.is_some() {
+            continue;
+        }
+        let bt = counterpart(a, b, name, fold_case);
         let count = rng.usize(0..=max_rows);
         let bases: HashMap<&str, (u64, u64)> =
             table.columns.keys().map(|c| (c.as_str(), (rng.u64(0..100), rng.u64(1..5)))).collect();
@@ -85,8 +105,9 @@ pub fn inserts(a: &Schema, b: &Schema, seed: u64, max_rows: usize) -> Vec<String
                 // each parent row once, or the key would repeat.
                 let distinct = fk.columns.iter().any(|c| {
                     in_a_key(table, c)
-                        || bt
-                            .is_some_and(|bt| column_counterpart(table, bt, c).is_some_and(|bc| in_a_key(bt, &bc.name)))
+                        || bt.is_some_and(|bt| {
+                            column_counterpart(table, bt, c, fold_case).is_some_and(|bc| in_a_key(bt, &bc.name))
+                        })
                 });
                 let parents: Vec<usize> = inserted
                     .get(&fk.ref_table)
@@ -106,7 +127,9 @@ pub fn inserts(a: &Schema, b: &Schema, seed: u64, max_rows: usize) -> Vec<String
                     _ => {
                         let nullable = fk.columns.iter().all(|c| {
                             table.columns[c].nullable
-                                && bt.and_then(|bt| column_counterpart(table, bt, c)).is_none_or(|bc| bc.nullable)
+                                && bt
+                                    .and_then(|bt| column_counterpart(table, bt, c, fold_case))
+                                    .is_none_or(|bc| bc.nullable)
                         });
                         if !nullable {
                             skip = true;
@@ -124,7 +147,7 @@ pub fn inserts(a: &Schema, b: &Schema, seed: u64, max_rows: usize) -> Vec<String
                 if row.contains_key(&column.name) {
                     continue;
                 }
-                let b_column = bt.and_then(|bt| column_counterpart(table, bt, &column.name));
+                let b_column = bt.and_then(|bt| column_counterpart(table, bt, &column.name, fold_case));
                 let may_be_null = column.nullable
                     && !table.is_primary_key_column(&column.name)
                     && b_column.is_none_or(|bc| bc.nullable);
@@ -142,9 +165,14 @@ pub fn inserts(a: &Schema, b: &Schema, seed: u64, max_rows: usize) -> Vec<String
                 };
                 row.insert(column.name.clone(), value);
             }
-            // Generated columns compute their own values.
-            let columns: Vec<&String> =
-                table.columns.values().filter(|c| c.generated.is_none()).map(|c| &c.name).collect();
+            // Generated columns compute their own values, and so do
+            // GENERATED ALWAYS identity columns.
+            let columns: Vec<&String> = table
+                .columns
+                .values()
+                .filter(|c| c.generated.is_none() && !(c.autoincrement && c.identity_always))
+                .map(|c| &c.name)
+                .collect();
             statements.push(format!(
                 "INSERT INTO {} ({}) VALUES ({})",
                 ident(name),

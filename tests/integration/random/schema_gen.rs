@@ -47,6 +47,11 @@ impl GType {
         }
     }
 
+    /// A type a SQLite STRICT table allows.
+    fn strict_ok(&self) -> bool {
+        matches!(self, GType::Integer | GType::Text | GType::Real)
+    }
+
     fn is_int(&self) -> bool {
         matches!(self, GType::SmallInt | GType::Integer | GType::BigInt)
     }
@@ -79,6 +84,18 @@ pub struct GColumn {
     pub generated_from: Option<String>,
     pub collation: Option<&'static str>,
     pub comment: Option<String>,
+    /// PostgreSQL: an identity column (not the key's `autoincrement`).
+    pub identity: Option<GIdentity>,
+    /// SQLite: the generated column is VIRTUAL rather than STORED.
+    pub generated_virtual: bool,
+}
+
+/// An identity column's kind and counting.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GIdentity {
+    pub always: bool,
+    pub start: i64,
+    pub increment: i64,
 }
 
 impl GColumn {
@@ -94,7 +111,14 @@ impl GColumn {
             generated_from: None,
             collation: None,
             comment: None,
+            identity: None,
+            generated_virtual: false,
         }
+    }
+
+    /// Whether the default reads a sequence.
+    fn reads_sequence(&self) -> bool {
+        self.default.as_deref().is_some_and(|d| d.contains("nextval"))
     }
 }
 
@@ -102,6 +126,8 @@ impl GColumn {
 pub enum GPart {
     Column(String, bool),
     Lower(String),
+    /// PostgreSQL: a column with a non-default operator class.
+    Opclass(String, &'static str),
 }
 
 #[derive(Clone, Debug)]
@@ -156,9 +182,41 @@ pub struct GTable {
     pub checks: Vec<GCheck>,
     pub fks: Vec<GFk>,
     pub comment: Option<String>,
+    /// SQLite `STRICT` and `WITHOUT ROWID`.
+    pub strict: bool,
+    pub without_rowid: bool,
+    /// PostgreSQL: how a partitioned table splits rows: (method, key column).
+    pub partition_by: Option<(&'static str, String)>,
+    /// PostgreSQL: the partitioned table and the bound of a partition.
+    pub partition_of: Option<(String, String)>,
 }
 
 impl GTable {
+    fn new(name: String) -> GTable {
+        GTable {
+            name,
+            renamed_from: None,
+            columns: Vec::new(),
+            pk: Vec::new(),
+            autoincrement: false,
+            uniques: Vec::new(),
+            indexes: Vec::new(),
+            checks: Vec::new(),
+            fks: Vec::new(),
+            comment: None,
+            strict: false,
+            without_rowid: false,
+            partition_by: None,
+            partition_of: None,
+        }
+    }
+
+    /// Columns no edit may retype, drop or make nullable: the key's and the
+    /// partition key.
+    fn is_key(&self, column: &str) -> bool {
+        self.pk.iter().any(|c| c == column) || self.partition_by.as_ref().is_some_and(|(_, k)| k == column)
+    }
+
     pub fn column(&self, name: &str) -> Option<&GColumn> {
         self.columns.iter().find(|c| c.name == name)
     }
@@ -180,6 +238,7 @@ impl GTable {
                     || i.include.iter().any(c)
             })
             || self.columns.iter().any(|g| g.generated_from.as_deref() == Some(column))
+            || self.column(column).is_some_and(|c| c.reads_sequence() || c.identity.is_some())
     }
 
     fn in_unique(&self, column: &str) -> bool {
@@ -221,7 +280,7 @@ impl GTable {
 
 pub fn part_column(part: &GPart) -> &str {
     match part {
-        GPart::Column(c, _) | GPart::Lower(c) => c,
+        GPart::Column(c, _) | GPart::Lower(c) | GPart::Opclass(c, _) => c,
     }
 }
 
@@ -229,7 +288,17 @@ pub fn part_column(part: &GPart) -> &str {
 pub struct GSchema {
     pub postgres: bool,
     pub enums: Vec<(String, Vec<String>)>,
+    pub sequences: Vec<GSequence>,
     pub tables: Vec<GTable>,
+}
+
+/// PostgreSQL: a sequence of its own, read by a column's default.
+#[derive(Clone, Debug)]
+pub struct GSequence {
+    pub name: String,
+    pub start: i64,
+    pub increment: i64,
+    pub owned_by: Option<(String, String)>,
 }
 
 impl GSchema {
@@ -241,16 +310,29 @@ impl GSchema {
         self.tables.iter_mut().find(|t| t.name == name)
     }
 
-    /// Drops a table and every foreign key that points at it.
+    /// Drops a table, its partitions, the sequences its columns own and
+    /// every foreign key that points at them.
     pub fn remove_table(&mut self, name: &str) {
+        let partitions: Vec<String> = self
+            .tables
+            .iter()
+            .filter(|t| t.partition_of.as_ref().is_some_and(|(parent, _)| parent == name))
+            .map(|t| t.name.clone())
+            .collect();
         self.tables.retain(|t| t.name != name);
+        self.sequences.retain(|s| s.owned_by.as_ref().is_none_or(|(t, _)| t != name));
         for table in &mut self.tables {
             table.fks.retain(|f| f.ref_table != name);
         }
+        for partition in partitions {
+            self.remove_table(&partition);
+        }
     }
 
-    /// Drops a column, with foreign keys elsewhere that point at it.
+    /// Drops a column, with foreign keys elsewhere that point at it and
+    /// the sequence it owns.
     pub fn remove_column(&mut self, table: &str, column: &str) {
+        self.sequences.retain(|s| s.owned_by.as_ref().is_none_or(|(t, c)| t != table || c != column));
         for other in &mut self.tables {
             other.fks.retain(|f| !(f.ref_table == table && f.ref_columns.iter().any(|c| c == column)));
         }
@@ -332,7 +414,8 @@ impl Generator {
     }
 
     pub fn schema(&mut self) -> GSchema {
-        let mut schema = GSchema { postgres: self.postgres, enums: Vec::new(), tables: Vec::new() };
+        let mut schema =
+            GSchema { postgres: self.postgres, enums: Vec::new(), sequences: Vec::new(), tables: Vec::new() };
         if self.postgres && self.chance(50) {
             let labels = (0..self.rng.usize(1..4)).map(|i| format!("l{i}")).collect();
             schema.enums.push(("mood".into(), labels));
@@ -350,14 +433,81 @@ impl Generator {
                 self.add_fk(&mut schema, i, j, j >= i);
             }
         }
+        if self.postgres && self.chance(20) {
+            self.partitioned(&mut schema);
+        }
+        if self.postgres && self.chance(25) {
+            self.sequence(&mut schema);
+        }
         schema
+    }
+
+    /// A partitioned table (by list, range or hash) and its partitions,
+    /// with a default partition or every remainder, so that any row fits.
+    fn partitioned(&mut self, schema: &mut GSchema) {
+        let mut parent = GTable::new(self.fresh_table_name(schema));
+        parent.columns.push(GColumn::plain("id", GType::Integer, false));
+        parent.columns.push(GColumn::plain("region", GType::Text, false));
+        parent.columns.push(GColumn::plain("v", GType::Integer, true));
+        let method = *self.pick(&["list", "range", "hash"]);
+        let key = if method == "list" { "region" } else { "id" };
+        parent.pk = if method == "list" { vec!["id".into(), "region".into()] } else { vec!["id".into()] };
+        parent.partition_by = Some((method, key.into()));
+        let bounds: Vec<&str> = match method {
+            "list" => vec!["IN ('red1', 'red2')", "DEFAULT"],
+            "range" => vec!["FROM (MINVALUE) TO (50)", "DEFAULT"],
+            _ => vec!["WITH (modulus 2, remainder 0)", "WITH (modulus 2, remainder 1)"],
+        };
+        let name = parent.name.clone();
+        schema.tables.push(parent);
+        for bound in bounds {
+            let mut partition = GTable::new(self.object_name("part"));
+            partition.partition_of = Some((name.clone(), bound.into()));
+            schema.tables.push(partition);
+        }
+    }
+
+    /// A sequence read by the default of an integer column.
+    fn sequence(&mut self, schema: &mut GSchema) {
+        let mut candidates = Vec::new();
+        for (t, table) in schema.tables.iter().enumerate() {
+            for (c, column) in table.columns.iter().enumerate() {
+                if column.ty.is_int()
+                    && column.default.is_none()
+                    && column.identity.is_none()
+                    && column.generated_from.is_none()
+                    && !table.is_key(&column.name)
+                    && !table.is_fk_column(&column.name)
+                    && !table.in_unique(&column.name)
+                    && table.partition_by.is_none()
+                {
+                    candidates.push((t, c));
+                }
+            }
+        }
+        if candidates.is_empty() {
+            return;
+        }
+        let (t, c) = *self.pick(&candidates);
+        let name = self.object_name("seq");
+        let owned = self.chance(50);
+        let table = &mut schema.tables[t];
+        let column = &mut table.columns[c];
+        column.default = Some(format!("{{ sql: \"nextval('{name}')\" }}"));
+        column.short = false;
+        let owned_by = owned.then(|| (table.name.clone(), column.name.clone()));
+        let (start, increment) = (self.rng.i64(1..1000), *self.pick(&[1, 2, 5, -1]));
+        let start = if increment < 0 { -start } else { start };
+        schema.sequences.push(GSequence { name, start, increment, owned_by });
     }
 
     fn fresh_table_name(&mut self, schema: &GSchema) -> String {
         for _ in 0..8 {
             let name = self.pick(TABLE_NAMES).to_string();
-            if !self.taken.contains(&name)
-                && !schema.tables.iter().any(|t| t.name == name || t.renamed_from.as_deref() == Some(&name))
+            // Names differ in more than case: SQLite tells no case apart.
+            let same = |other: &str| other.eq_ignore_ascii_case(&name);
+            if !self.taken.iter().any(|t| same(t))
+                && !schema.tables.iter().any(|t| same(&t.name) || t.renamed_from.as_deref().is_some_and(same))
             {
                 return name;
             }
@@ -366,19 +516,8 @@ impl Generator {
     }
 
     fn table(&mut self, schema: &GSchema) -> GTable {
-        let name = self.fresh_table_name(schema);
-        let mut table = GTable {
-            name,
-            renamed_from: None,
-            columns: Vec::new(),
-            pk: Vec::new(),
-            autoincrement: false,
-            uniques: Vec::new(),
-            indexes: Vec::new(),
-            checks: Vec::new(),
-            fks: Vec::new(),
-            comment: None,
-        };
+        let mut table = GTable::new(self.fresh_table_name(schema));
+        table.strict = !self.postgres && self.chance(20);
         if self.postgres && self.chance(20) {
             table.comment = Some(self.pick(COMMENTS).to_string());
         }
@@ -391,21 +530,33 @@ impl Generator {
                 }
             }
             _ => {
-                let ty = if self.chance(20) { GType::BigInt } else { GType::Integer };
+                let ty = if !table.strict && self.chance(20) { GType::BigInt } else { GType::Integer };
                 table.columns.push(GColumn::plain("id", ty, false));
                 table.pk.push("id".into());
                 table.autoincrement = self.chance(60);
             }
         }
+        // SQLite: WITHOUT ROWID needs a key and no AUTOINCREMENT.
+        table.without_rowid = !self.postgres && !table.pk.is_empty() && !table.autoincrement && self.chance(25);
         for _ in 0..self.rng.usize(1..6) {
             let column = self.column(&table, schema);
             table.columns.push(column);
         }
-        // A stored generated column computed from an integer column.
+        // A generated column computed from an integer column (SQLite may
+        // make it VIRTUAL).
         let sources: Vec<String> = table.columns.iter().filter(|c| c.ty.is_int()).map(|c| c.name.clone()).collect();
-        if self.postgres && !sources.is_empty() && self.chance(25) {
-            let mut column = GColumn::plain(&self.fresh_column_name(&table), GType::BigInt, true);
+        if !sources.is_empty() && self.chance(25) {
+            let ty = if table.strict { GType::Integer } else { GType::BigInt };
+            let mut column = GColumn::plain(&self.fresh_column_name(&table), ty, true);
             column.generated_from = Some(self.pick(&sources).clone());
+            column.generated_virtual = !self.postgres && self.chance(50);
+            table.columns.push(column);
+        }
+        // PostgreSQL: an identity column that is not the key.
+        if self.postgres && self.chance(15) {
+            let ty = if self.chance(50) { GType::BigInt } else { GType::Integer };
+            let mut column = GColumn::plain(&self.fresh_column_name(&table), ty, false);
+            column.identity = Some(self.identity());
             table.columns.push(column);
         }
         for _ in 0..self.rng.usize(0..3) {
@@ -417,8 +568,9 @@ impl Generator {
     fn fresh_column_name(&mut self, table: &GTable) -> String {
         for _ in 0..8 {
             let name = self.pick(COLUMN_NAMES).to_string();
-            if !self.taken.contains(&name)
-                && !table.columns.iter().any(|c| c.name == name || c.renamed_from.as_deref() == Some(&name))
+            let same = |other: &str| other.eq_ignore_ascii_case(&name);
+            if !self.taken.iter().any(|t| same(t))
+                && !table.columns.iter().any(|c| same(&c.name) || c.renamed_from.as_deref().is_some_and(same))
             {
                 return name;
             }
@@ -426,7 +578,16 @@ impl Generator {
         format!("c{}", table.columns.len() + self.rng.usize(100..1000))
     }
 
-    fn random_type(&mut self, schema: &GSchema) -> GType {
+    fn identity(&mut self) -> GIdentity {
+        let increment = *self.pick(&[1, 1, 3, -2]);
+        let start = if increment < 0 { -self.rng.i64(1..100) } else { self.rng.i64(1..100) };
+        GIdentity { always: self.chance(50), start, increment }
+    }
+
+    fn random_type(&mut self, schema: &GSchema, strict: bool) -> GType {
+        if strict {
+            return self.pick(&[GType::Integer, GType::Text, GType::Real]).clone();
+        }
         let mut types = vec![
             GType::SmallInt,
             GType::Integer,
@@ -466,13 +627,25 @@ impl Generator {
 
     fn column(&mut self, table: &GTable, schema: &GSchema) -> GColumn {
         let name = self.fresh_column_name(table);
-        let ty = self.random_type(schema);
+        let ty = self.random_type(schema, table.strict);
         let default = if self.chance(30) { self.default_for(&ty, schema) } else { None };
         let nullable = self.chance(70);
         let collation = (ty.is_text() && self.chance(15)).then_some(if self.postgres { "C" } else { "nocase" });
         let comment = (self.postgres && self.chance(15)).then(|| self.pick(COMMENTS).to_string());
         let short = nullable && default.is_none() && collation.is_none() && comment.is_none() && self.chance(50);
-        GColumn { name, renamed_from: None, ty, nullable, default, short, generated_from: None, collation, comment }
+        GColumn {
+            name,
+            renamed_from: None,
+            ty,
+            nullable,
+            default,
+            short,
+            generated_from: None,
+            collation,
+            comment,
+            identity: None,
+            generated_virtual: false,
+        }
     }
 
     /// A unique, index or check on the table's columns.
@@ -487,21 +660,26 @@ impl Generator {
             return;
         }
         let column = self.pick(&candidates).clone();
+        // A partitioned table's unique keys must hold its partition key.
+        let partitioned = table.partition_by.is_some();
         match self.rng.u8(0..4) {
-            0 if column.ty.uniqueable() => {
+            0 if column.ty.uniqueable() && !partitioned => {
                 let inline = self.chance(50);
                 let name = if inline { String::new() } else { self.object_name("uq") };
                 table.uniques.push((name, vec![column.name.clone()], inline));
             }
             1 => {
-                let unique = column.ty.uniqueable() && self.chance(30);
+                let unique = column.ty.uniqueable() && !partitioned && self.chance(30);
                 let mut parts = vec![GPart::Column(column.name.clone(), self.chance(30))];
                 if column.ty.is_text() && self.chance(50) {
                     parts = vec![GPart::Lower(column.name.clone())];
+                } else if self.postgres && column.ty.is_text() && self.chance(30) {
+                    let opclass = if column.ty == GType::Text { "text_pattern_ops" } else { "varchar_pattern_ops" };
+                    parts = vec![GPart::Opclass(column.name.clone(), opclass)];
                 }
                 let other = self.pick(&candidates).clone();
                 if other.name != column.name
-                    && matches!(parts[0], GPart::Column(..))
+                    && matches!(parts[0], GPart::Column(..) | GPart::Opclass(..))
                     && (!unique || other.ty.uniqueable())
                     && self.chance(40)
                 {
@@ -545,13 +723,20 @@ impl Generator {
         if target.pk.is_empty() || target.pk.iter().any(|c| !target.column(c).is_some_and(|c| c.ty.is_int())) {
             return;
         }
+        if schema.tables[from].partition_of.is_some() || target.partition_of.is_some() {
+            return;
+        }
         let nullable = nullable || self.chance(50);
         let mut columns = Vec::new();
         for key in &target.pk {
             let name =
                 format!("{}_{}", target.name.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>(), key);
-            let taken =
-                |t: &GTable, n: &str| t.columns.iter().any(|c| c.name == n || c.renamed_from.as_deref() == Some(n));
+            let taken = |t: &GTable, n: &str| {
+                t.columns.iter().any(|c| {
+                    c.name.eq_ignore_ascii_case(n)
+                        || c.renamed_from.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(n))
+                })
+            };
             let name = if taken(&schema.tables[from], &name) { format!("{name}{}", self.rng.u16(..)) } else { name };
             schema.tables[from].columns.push(GColumn::plain(&name, GType::Integer, nullable));
             columns.push(name);
@@ -633,6 +818,37 @@ pub enum Edit {
         column: Option<String>,
         comment: Option<String>,
     },
+    /// PostgreSQL: a new partition of a partitioned table.
+    AddPartition {
+        parent: String,
+        name: String,
+        bound: String,
+    },
+    /// PostgreSQL: a list partition takes one more value (no row has it).
+    WidenBound {
+        table: String,
+        value: String,
+    },
+    /// SQLite: STRICT or WITHOUT ROWID on or off.
+    ToggleStrict(String),
+    ToggleWithoutRowid(String),
+    /// A table or column spelled in another case: on SQLite the same name
+    /// (a case-only rename), on PostgreSQL a rename.
+    Recase {
+        table: String,
+        column: Option<String>,
+    },
+    /// PostgreSQL: identity added, changed or dropped.
+    SetIdentity {
+        table: String,
+        column: String,
+        identity: Option<GIdentity>,
+    },
+    /// PostgreSQL: a sequence counts otherwise.
+    SetSequenceIncrement {
+        name: String,
+        increment: i64,
+    },
 }
 
 impl Edit {
@@ -652,6 +868,13 @@ impl Edit {
             Edit::AddForeignKey { .. } => "add foreign key",
             Edit::AddEnumLabel { .. } => "add enum label",
             Edit::SetComment { .. } => "comment",
+            Edit::AddPartition { .. } => "add partition",
+            Edit::WidenBound { .. } => "partition bound",
+            Edit::ToggleStrict(_) => "strict",
+            Edit::ToggleWithoutRowid(_) => "without rowid",
+            Edit::Recase { .. } => "case-only rename",
+            Edit::SetIdentity { .. } => "identity",
+            Edit::SetSequenceIncrement { .. } => "sequence",
         }
     }
 }
@@ -689,8 +912,21 @@ impl Generator {
             return Some(Edit::AddTable(self.table(b)));
         }
         let table = self.pick(&b.tables).clone();
+        if let Some((_, bound)) = &table.partition_of {
+            return Some(match self.rng.u8(0..3) {
+                0 => Edit::DropTable(table.name),
+                1 if bound.starts_with("IN (") => {
+                    Edit::WidenBound { table: table.name, value: format!("zz{}", self.rng.u16(..)) }
+                }
+                _ => return None,
+            });
+        }
         let column = self.pick(&table.columns).clone();
         let renamed = |t: &GTable| t.renamed_from.is_some();
+        // The rarer edits of newer features, a fifth of the time.
+        if self.chance(20) {
+            return self.feature_edit(b, &table, &column);
+        }
         Some(match self.rng.u8(0..15) {
             0 => Edit::AddTable(self.table(b)),
             1 => Edit::DropTable(table.name),
@@ -706,12 +942,12 @@ impl Generator {
                 }
                 Edit::AddColumn { table: table.name, column }
             }
-            5 if !table.pk.contains(&column.name) => Edit::DropColumn { table: table.name, column: column.name },
+            5 if !table.is_key(&column.name) => Edit::DropColumn { table: table.name, column: column.name },
             6 if column.renamed_from.is_none() => {
                 let to = self.fresh_column_name(&table);
                 Edit::RenameColumn { table: table.name, from: column.name, to }
             }
-            7 => {
+            7 if !table.is_key(&column.name) => {
                 let in_check = table.checks.iter().any(|k| k.column == column.name);
                 let to = match &column.ty {
                     GType::SmallInt => GType::Integer,
@@ -728,8 +964,9 @@ impl Generator {
             // NOT NULL holds only where rows get a value: columns A has
             // (the rows fill them) or with a default; not generated ones
             // (NULL in, NULL out).
-            8 if !table.pk.contains(&column.name)
+            8 if !table.is_key(&column.name)
                 && column.generated_from.is_none()
+                && column.identity.is_none()
                 && (!column.nullable
                     || column.default.is_some()
                     || a.table(&table.name).is_some_and(|t| t.column(&column.name).is_some())) =>
@@ -740,7 +977,8 @@ impl Generator {
             9 if !table.pk.contains(&column.name)
                 && !table.has_in_check(&column.name)
                 && !table.is_fk_column(&column.name)
-                && column.generated_from.is_none() =>
+                && column.generated_from.is_none()
+                && column.identity.is_none() =>
             {
                 let default =
                     if column.default.is_some() && self.chance(50) { None } else { self.default_for(&column.ty, b) };
@@ -748,7 +986,7 @@ impl Generator {
             }
             10 => Edit::AddExtra { table: table.name, seed: self.rng.u64(..) },
             11 => Edit::DropExtra { table: table.name, which: self.rng.usize(0..8) },
-            12 => {
+            12 if table.partition_of.is_none() => {
                 let to = self.pick(&b.tables).name.clone();
                 Edit::AddForeignKey { table: table.name, to, seed: self.rng.u64(..) }
             }
@@ -764,6 +1002,56 @@ impl Generator {
             _ => return None,
         })
     }
+
+    fn feature_edit(&mut self, b: &GSchema, table: &GTable, column: &GColumn) -> Option<Edit> {
+        Some(match self.rng.u8(0..6) {
+            0 if table.partition_by.is_some() => {
+                let (method, _) = table.partition_by.as_ref()?;
+                let n = self.rng.u16(..);
+                let bound = match *method {
+                    "list" => format!("IN ('zz{n}')"),
+                    "range" => {
+                        format!("FROM ({}) TO ({})", 100_000 + u32::from(n) * 10, 100_000 + u32::from(n) * 10 + 5)
+                    }
+                    _ => return None,
+                };
+                Edit::AddPartition { parent: table.name.clone(), name: self.object_name("part"), bound }
+            }
+            1 if !self.postgres => Edit::ToggleStrict(table.name.clone()),
+            2 if !self.postgres => Edit::ToggleWithoutRowid(table.name.clone()),
+            3 => {
+                let column = self.chance(50).then(|| column.name.clone());
+                Edit::Recase { table: table.name.clone(), column }
+            }
+            4 if self.postgres
+                && column.ty.is_int()
+                && !table.pk.contains(&column.name)
+                && !table.is_key(&column.name)
+                && column.generated_from.is_none()
+                && !column.reads_sequence()
+                && !table.is_fk_column(&column.name) =>
+            {
+                let identity = match &column.identity {
+                    Some(_) if self.chance(30) => None,
+                    _ => Some(self.identity()),
+                };
+                Edit::SetIdentity { table: table.name.clone(), column: column.name.clone(), identity }
+            }
+            5 if !b.sequences.is_empty() => {
+                let sequence = self.pick(&b.sequences).clone();
+                Edit::SetSequenceIncrement { name: sequence.name, increment: *self.pick(&[1, 2, 7, -1]) }
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// The name in another case: upper case, or, already upper, lower.
+pub fn recased(name: &str) -> Option<String> {
+    // ASCII only: SQLite folds no other letters.
+    let upper = name.to_ascii_uppercase();
+    let other = if upper != name { upper } else { name.to_ascii_lowercase() };
+    (other != name).then_some(other)
 }
 
 /// A NOT NULL column that B adds to a table with rows needs a value for
@@ -790,7 +1078,12 @@ pub fn fill_new_columns(a: &GSchema, b: &mut GSchema) {
                 t.column(&column.name).is_some()
                     || column.renamed_from.as_deref().is_some_and(|c| t.column(c).is_some())
             });
-            if !existed && !column.nullable && column.default.is_none() && !table.pk.contains(&column.name) {
+            if !existed
+                && !column.nullable
+                && column.default.is_none()
+                && column.identity.is_none()
+                && !table.pk.contains(&column.name)
+            {
                 column.nullable = true;
             }
             // Existing rows would all get the default: a key on it would repeat.
@@ -818,17 +1111,7 @@ pub fn apply(schema: &mut GSchema, edit: &Edit) {
             if schema.table(to).is_some() {
                 return;
             }
-            for table in &mut schema.tables {
-                for fk in &mut table.fks {
-                    if &fk.ref_table == from {
-                        fk.ref_table = to.clone();
-                    }
-                }
-            }
-            if let Some(table) = schema.table_mut(from) {
-                table.renamed_from = Some(from.clone());
-                table.name = to.clone();
-            }
+            rename_table(schema, from, to, true);
         }
         Edit::AddColumn { table, column } => {
             if let Some(t) = schema.table_mut(table)
@@ -842,43 +1125,84 @@ pub fn apply(schema: &mut GSchema, edit: &Edit) {
                 schema.remove_column(table, column);
             }
         }
-        Edit::RenameColumn { table, from, to } => {
-            let Some(t) = schema.table_mut(table) else { return };
-            if t.column(to).is_some() || t.column(from).is_none() {
+        Edit::RenameColumn { table, from, to } => rename_column(schema, table, from, to, true),
+        Edit::Recase { table, column: None } => {
+            let Some(to) = recased(table) else { return };
+            if schema.tables.iter().any(|t| t.name.eq_ignore_ascii_case(&to) && &t.name != table)
+                || schema.table(table).is_none_or(|t| t.renamed_from.is_some())
+            {
                 return;
             }
-            let rename = |c: &mut String| {
-                if c == from {
-                    *c = to.clone()
-                }
-            };
-            t.pk.iter_mut().for_each(rename);
-            t.uniques.iter_mut().for_each(|u| u.1.iter_mut().for_each(rename));
-            t.checks.iter_mut().for_each(|k| rename(&mut k.column));
-            t.fks.iter_mut().for_each(|f| f.columns.iter_mut().for_each(rename));
-            t.columns.iter_mut().for_each(|c| c.generated_from.iter_mut().for_each(rename));
-            for index in &mut t.indexes {
-                index.not_null_predicate.iter_mut().for_each(rename);
-                index.include.iter_mut().for_each(rename);
-                for part in &mut index.parts {
-                    match part {
-                        GPart::Column(c, _) | GPart::Lower(c) => rename(c),
-                    }
-                }
+            // On SQLite the same table; on PostgreSQL another name.
+            rename_table(schema, table, &to, postgres);
+        }
+        Edit::Recase { table, column: Some(column) } => {
+            let Some(to) = recased(column) else { return };
+            let Some(t) = schema.table(table) else { return };
+            if t.columns.iter().any(|c| c.name.eq_ignore_ascii_case(&to) && &c.name != column)
+                || t.column(column).is_none_or(|c| c.renamed_from.is_some())
+            {
+                return;
             }
-            if let Some(c) = t.column_mut(from) {
-                c.renamed_from = Some(from.clone());
-                c.name = to.clone();
+            rename_column(schema, table, column, &to, postgres);
+        }
+        Edit::AddPartition { parent, name, bound } => {
+            if schema.table(parent).is_some_and(|t| t.partition_by.is_some()) && schema.table(name).is_none() {
+                let mut partition = GTable::new(name.clone());
+                partition.partition_of = Some((parent.clone(), bound.clone()));
+                schema.tables.push(partition);
             }
-            for other in &mut schema.tables {
-                for fk in &mut other.fks {
-                    if &fk.ref_table == table {
-                        fk.ref_columns.iter_mut().for_each(rename);
-                    }
+        }
+        Edit::WidenBound { table, value } => {
+            if let Some((_, bound)) = schema.table_mut(table).and_then(|t| t.partition_of.as_mut())
+                && let Some(list) = bound.strip_suffix(')')
+                && bound.starts_with("IN (")
+            {
+                *bound = format!("{list}, '{value}')");
+            }
+        }
+        Edit::ToggleStrict(table) => {
+            if let Some(t) = schema.table_mut(table)
+                && (t.strict || t.columns.iter().all(|c| c.ty.strict_ok()))
+            {
+                t.strict = !t.strict;
+            }
+        }
+        Edit::ToggleWithoutRowid(table) => {
+            if let Some(t) = schema.table_mut(table)
+                && (t.without_rowid || (!t.pk.is_empty() && !t.autoincrement))
+            {
+                t.without_rowid = !t.without_rowid;
+            }
+        }
+        Edit::SetIdentity { table, column, identity } => {
+            if let Some(c) = schema.table_mut(table).and_then(|t| t.column_mut(column))
+                && c.ty.is_int()
+                && c.generated_from.is_none()
+            {
+                if identity.is_some() {
+                    // An identity column has no default and holds no NULL.
+                    c.default = None;
+                    c.nullable = false;
                 }
+                c.identity = identity.clone();
+                c.short = false;
+            }
+        }
+        Edit::SetSequenceIncrement { name, increment } => {
+            if let Some(sequence) = schema.sequences.iter_mut().find(|s| &s.name == name) {
+                // The start stays on the side the counting goes.
+                if (sequence.start < 0) != (*increment < 0) {
+                    sequence.start = -sequence.start;
+                }
+                sequence.increment = *increment;
             }
         }
         Edit::Widen { table, column, to } => {
+            // A STRICT table takes only its few types.
+            if schema.table(table).is_some_and(|t| t.strict && !to.strict_ok()) {
+                return;
+            }
             if let Some(c) = schema.table_mut(table).and_then(|t| t.column_mut(column)) {
                 let fits = matches!(
                     (&c.ty, to),
@@ -970,6 +1294,88 @@ pub fn apply(schema: &mut GSchema, edit: &Edit) {
     }
 }
 
+/// Renames a table and what names it (foreign keys, partitions, sequence
+/// owners); `hint` writes `renamed_from`.
+fn rename_table(schema: &mut GSchema, from: &str, to: &str, hint: bool) {
+    for table in &mut schema.tables {
+        for fk in &mut table.fks {
+            if fk.ref_table == from {
+                fk.ref_table = to.to_string();
+            }
+        }
+        if let Some((parent, _)) = &mut table.partition_of
+            && parent == from
+        {
+            *parent = to.to_string();
+        }
+    }
+    for sequence in &mut schema.sequences {
+        if let Some((table, _)) = &mut sequence.owned_by
+            && table == from
+        {
+            *table = to.to_string();
+        }
+    }
+    if let Some(table) = schema.table_mut(from) {
+        if hint {
+            table.renamed_from = Some(from.to_string());
+        }
+        table.name = to.to_string();
+    }
+}
+
+/// Renames a column and what names it; `hint` writes `renamed_from`.
+fn rename_column(schema: &mut GSchema, table: &str, from: &str, to: &str, hint: bool) {
+    let Some(t) = schema.table_mut(table) else { return };
+    if t.column(to).is_some() || t.column(from).is_none() {
+        return;
+    }
+    let (from, to) = (&from.to_string(), &to.to_string());
+    let rename = |c: &mut String| {
+        if c == from {
+            *c = to.clone()
+        }
+    };
+    t.pk.iter_mut().for_each(rename);
+    t.uniques.iter_mut().for_each(|u| u.1.iter_mut().for_each(rename));
+    t.checks.iter_mut().for_each(|k| rename(&mut k.column));
+    t.fks.iter_mut().for_each(|f| f.columns.iter_mut().for_each(rename));
+    t.columns.iter_mut().for_each(|c| c.generated_from.iter_mut().for_each(rename));
+    for index in &mut t.indexes {
+        index.not_null_predicate.iter_mut().for_each(rename);
+        index.include.iter_mut().for_each(rename);
+        for part in &mut index.parts {
+            match part {
+                GPart::Column(c, _) | GPart::Lower(c) | GPart::Opclass(c, _) => rename(c),
+            }
+        }
+    }
+    if let Some((_, key)) = &mut t.partition_by {
+        rename(key);
+    }
+    if let Some(c) = t.column_mut(from) {
+        if hint {
+            c.renamed_from = Some(from.clone());
+        }
+        c.name = to.clone();
+    }
+    for other in &mut schema.tables {
+        for fk in &mut other.fks {
+            if fk.ref_table == table {
+                fk.ref_columns.iter_mut().for_each(rename);
+            }
+        }
+    }
+    for sequence in &mut schema.sequences {
+        if let Some((owner, column)) = &mut sequence.owned_by
+            && owner == table
+            && column == from
+        {
+            *column = to.clone();
+        }
+    }
+}
+
 /// The schema as schema.yaml text. Every name and value is written as a
 /// JSON string, which YAML reads as a double-quoted scalar.
 pub fn render(schema: &GSchema) -> String {
@@ -983,6 +1389,22 @@ pub fn render(schema: &GSchema) -> String {
             out.push_str(&format!("  {}: {}\n", q(name), list(labels)));
         }
     }
+    if !schema.sequences.is_empty() {
+        out.push_str("sequences:\n");
+        for sequence in &schema.sequences {
+            let owned_by = sequence
+                .owned_by
+                .as_ref()
+                .map(|(t, c)| format!(", owned_by: {}", q(&format!("{t}.{c}"))))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  {}: {{ type: bigint, start: {}, increment: {}{owned_by} }}\n",
+                q(&sequence.name),
+                sequence.start,
+                sequence.increment
+            ));
+        }
+    }
     out.push_str(if schema.tables.is_empty() { "tables: {}\n" } else { "tables:\n" });
     for table in &schema.tables {
         out.push_str(&format!("  {}:\n", q(&table.name)));
@@ -991,6 +1413,20 @@ pub fn render(schema: &GSchema) -> String {
         }
         if let Some(comment) = &table.comment {
             out.push_str(&format!("    comment: {}\n", q(comment)));
+        }
+        if table.strict {
+            out.push_str("    strict: true\n");
+        }
+        if table.without_rowid {
+            out.push_str("    without_rowid: true\n");
+        }
+        if let Some((method, key)) = &table.partition_by {
+            out.push_str(&format!("    partition_by: {}\n", q(&format!("{} ({})", method.to_uppercase(), ident(key)))));
+        }
+        if let Some((parent, bound)) = &table.partition_of {
+            // Its columns are its parent's.
+            out.push_str(&format!("    partition_of: {}\n    bound: {}\n", q(parent), q(bound)));
+            continue;
         }
         out.push_str("    columns:\n");
         let single_pk = table.pk.len() == 1;
@@ -1009,7 +1445,20 @@ pub fn render(schema: &GSchema) -> String {
                 fields.push(format!("default: {default}"));
             }
             if let Some(source) = &column.generated_from {
-                fields.push(format!("generated: {}", q(&format!("{} * 2", ident(source)))));
+                let expr = q(&format!("{} * 2", ident(source)));
+                if column.generated_virtual {
+                    fields.push(format!("generated: {{ expr: {expr}, virtual: true }}"));
+                } else {
+                    fields.push(format!("generated: {expr}"));
+                }
+            }
+            if let Some(identity) = &column.identity {
+                fields.push(format!(
+                    "identity: {{ generated: {}, start: {}, increment: {} }}",
+                    if identity.always { "always" } else { "by default" },
+                    identity.start,
+                    identity.increment
+                ));
             }
             if let Some(collation) = column.collation {
                 fields.push(format!("collation: {collation}"));
@@ -1087,6 +1536,7 @@ pub fn render(schema: &GSchema) -> String {
                         GPart::Column(c, false) => format!("{{ column: {} }}", q(c)),
                         GPart::Column(c, true) => format!("{{ column: {}, order: desc }}", q(c)),
                         GPart::Lower(c) => format!("{{ expr: {} }}", q(&format!("lower({})", ident(c)))),
+                        GPart::Opclass(c, opclass) => format!("{{ column: {}, opclass: {opclass} }}", q(c)),
                     })
                     .collect();
                 let mut fields = vec![format!("columns: [{}]", parts.join(", "))];
