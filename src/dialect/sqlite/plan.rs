@@ -23,6 +23,8 @@ const REBUILD_PREFIX: &str = "_dbshape_new_";
 pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<PlanCheck>)> {
     let base = &diff.base;
     let mut renames = Vec::new();
+    // Column renames SQLite cannot make in place: (table, from, to).
+    let mut renamed_by_rebuild: Vec<(&str, &str, &str)> = Vec::new();
     let mut per_table: IndexMap<&str, Vec<&Change>> = IndexMap::new();
     let mut creates = Vec::new();
     let mut drops = Vec::new();
@@ -39,6 +41,10 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
             }
             Change::RenameTable { from, to } => {
                 renames.push(step(change, format!("ALTER TABLE {} RENAME TO {}", quote_ident(from), quote_ident(to))))
+            }
+            Change::RenameColumn { table, from, to } if rename_in_place_fails(&base.tables[table], to) => {
+                renamed_by_rebuild.push((table, from, to));
+                per_table.entry(table).or_default().push(change);
             }
             Change::RenameColumn { table, from, to } => renames.push(step(
                 change,
@@ -78,10 +84,31 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
     let mut foreign_key_checks = Vec::new();
     let in_order = desired.dependency_order();
     per_table.sort_by_key(|table, _| in_order.iter().position(|t| t == table));
+    // A rebuild does not rewrite the foreign keys of other tables that
+    // name a renamed column, as RENAME COLUMN does: those tables are
+    // rebuilt too, in their own step if they have one, else in the
+    // renamed table's.
+    let mut children: IndexMap<&str, Vec<&str>> = IndexMap::new();
+    let mut forced: Vec<&str> = Vec::new();
+    for &(table, _, to) in &renamed_by_rebuild {
+        for child in desired.tables.values() {
+            let names_it =
+                child.foreign_keys.values().any(|fk| fk.ref_table == table && fk.ref_columns.iter().any(|c| c == to));
+            if child.name == table || !names_it || !base.tables.contains_key(&child.name) {
+                continue;
+            }
+            if per_table.contains_key(child.name.as_str()) {
+                forced.push(&child.name);
+            } else if !children.get(table).is_some_and(|c| c.contains(&child.name.as_str())) {
+                children.entry(table).or_default().push(&child.name);
+            }
+        }
+    }
+    let views_or_triggers = !base.views.is_empty() || base.tables.values().any(|t| !t.triggers.is_empty());
     for (table_name, changes) in &per_table {
         let current = &base.tables[*table_name];
         let target = &desired.tables[*table_name];
-        if changes.iter().all(|c| can_alter_in_place(c, current, target)) {
+        if !forced.contains(table_name) && changes.iter().all(|c| can_alter_in_place(c, current, target)) {
             for change in changes {
                 match change {
                     Change::DropIndex { index, .. } => {
@@ -102,20 +129,39 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
                 }
             }
         } else {
-            let reason =
-                changes.iter().find(|c| !can_alter_in_place(c, current, target)).map(|c| c.kind().replace('_', " "));
-            alters.push(Step {
-                changes: changes.iter().map(|c| (*c).clone()).collect(),
-                operations: rebuild(
-                    current,
-                    target,
-                    !base.views.is_empty() || base.tables.values().any(|t| !t.triggers.is_empty()),
-                ),
-                note: Some(format!(
+            let renamed: Vec<(&str, &str)> =
+                renamed_by_rebuild.iter().filter(|r| r.0 == *table_name).map(|&(_, from, to)| (to, from)).collect();
+            let mut operations = rebuild(current, target, views_or_triggers, &renamed);
+            for child in children.get(table_name).into_iter().flatten() {
+                operations.extend(rebuild(&base.tables[*child], &desired.tables[*child], views_or_triggers, &[]));
+                foreign_key_checks.push(child.to_string());
+            }
+            let note = if let Some((_, from)) = renamed.first() {
+                format!(
+                    "SQLite cannot rename column {from} in place (a UNIQUE constraint repeats the one-column key \
+                     of a WITHOUT ROWID table): table {table_name} is rebuilt (rows copied into a new table){}",
+                    if children.contains_key(table_name) {
+                        ", and so are the tables whose foreign keys name it"
+                    } else {
+                        ""
+                    }
+                )
+            } else if forced.contains(table_name) {
+                format!(
+                    "a foreign key names a column that is renamed by a rebuild: table {table_name} is rebuilt \
+                     (rows copied into a new table)"
+                )
+            } else {
+                let reason = changes
+                    .iter()
+                    .find(|c| !can_alter_in_place(c, current, target))
+                    .map(|c| c.kind().replace('_', " "));
+                format!(
                     "SQLite cannot {} in place: table {table_name} is rebuilt (rows copied into a new table)",
                     reason.unwrap_or_default()
-                )),
-            });
+                )
+            };
+            alters.push(Step { changes: changes.iter().map(|c| (*c).clone()).collect(), operations, note: Some(note) });
             rebuilt.push(*table_name);
             foreign_key_checks.push(table_name.to_string());
         }
@@ -156,6 +202,18 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
     }
     let checks = foreign_key_checks.into_iter().map(|table| PlanCheck::ForeignKeys { table }).collect();
     Ok((steps, checks))
+}
+
+/// Whether `ALTER TABLE … RENAME COLUMN` to `to` fails: SQLite (3.50)
+/// leaves the old name in a UNIQUE constraint that repeats the one-column
+/// primary key of a WITHOUT ROWID table (it keeps no index for it, and the
+/// rename finds the names to rewrite through the indexes), then refuses
+/// the result ("expressions prohibited in PRIMARY KEY and UNIQUE
+/// constraints"). `table` is the table after the rename.
+fn rename_in_place_fails(table: &Table, to: &str) -> bool {
+    table.without_rowid
+        && table.primary_key.as_ref().is_some_and(|pk| pk.columns == [to])
+        && table.uniques.values().any(|u| u.columns == [to])
 }
 
 fn step(change: &Change, sql: String) -> Step {
@@ -202,7 +260,14 @@ fn index_mentions(index: &Index, column: &str) -> bool {
 
 /// The 12-step rebuild, steps 4 to 8 (the executor does the rest: foreign
 /// keys off, one transaction, foreign_key_check, commit).
-fn rebuild(current: &Table, target: &Table, schema_has_views_or_triggers: bool) -> Vec<Operation> {
+/// `renamed` pairs (new name, old name) of columns the rebuild renames: the
+/// table still has the old ones.
+fn rebuild(
+    current: &Table,
+    target: &Table,
+    schema_has_views_or_triggers: bool,
+    renamed: &[(&str, &str)],
+) -> Vec<Operation> {
     let name = &target.name;
     let scratch = format!("{REBUILD_PREFIX}{name}");
     // A generated column computes its own values: it is not copied into.
@@ -214,11 +279,20 @@ fn rebuild(current: &Table, target: &Table, schema_has_views_or_triggers: bool) 
         .collect();
     let mut operations = vec![Operation::Sql(create_table(target, &scratch))];
     if !copied.is_empty() {
-        let list = ident_list(&copied);
+        let sources: Vec<String> = copied
+            .iter()
+            .map(|c| renamed.iter().find(|(to, _)| to == c).map_or(c.as_str(), |(_, from)| from).to_string())
+            .collect();
         operations.push(Operation::CopyRows {
             source: name.clone(),
             target: scratch.clone(),
-            sql: format!("INSERT INTO {} ({list}) SELECT {list} FROM {}", quote_ident(&scratch), quote_ident(name)),
+            sql: format!(
+                "INSERT INTO {} ({}) SELECT {} FROM {}",
+                quote_ident(&scratch),
+                ident_list(&copied),
+                ident_list(&sources),
+                quote_ident(name)
+            ),
         });
     }
     let mut statements = Vec::new();

@@ -139,3 +139,26 @@ fn postgres_renamed_partition_key_column() {
 "#;
     regression(true, a, b, 1, 5);
 }
+
+/// SQLite cannot RENAME COLUMN the one-column key of a WITHOUT ROWID table
+/// that a UNIQUE constraint repeats: the rename is a rebuild.
+#[test]
+fn sqlite_seed_22058_rename_of_a_without_rowid_key_that_a_unique_repeats() {
+    regression(
+        false,
+        r#"tables:
+  "we\"ird":
+    without_rowid: true
+    columns:
+      "id": { type: "integer", primary_key: true, nullable: false, unique: true }
+"#,
+        r#"tables:
+  "we\"ird":
+    without_rowid: true
+    columns:
+      "total": { type: "integer", primary_key: true, nullable: false, unique: true, renamed_from: "id" }
+"#,
+        8323000615897718494,
+        0,
+    );
+}

@@ -1038,8 +1038,12 @@ impl Generator {
                 Edit::SetIdentity { table: table.name.clone(), column: column.name.clone(), identity }
             }
             5 if !b.sequences.is_empty() => {
+                // The direction stays: the other one's default range
+                // leaves out the live value, which the server refuses to
+                // keep (and no plan restarts a sequence).
                 let sequence = self.pick(&b.sequences).clone();
-                Edit::SetSequenceIncrement { name: sequence.name, increment: *self.pick(&[1, 2, 7, -1]) }
+                let increment = *self.pick(&[1, 2, 7]) * sequence.increment.signum();
+                Edit::SetSequenceIncrement { name: sequence.name, increment }
             }
             _ => return None,
         })
@@ -1190,11 +1194,9 @@ pub fn apply(schema: &mut GSchema, edit: &Edit) {
             }
         }
         Edit::SetSequenceIncrement { name, increment } => {
-            if let Some(sequence) = schema.sequences.iter_mut().find(|s| &s.name == name) {
-                // The start stays on the side the counting goes.
-                if (sequence.start < 0) != (*increment < 0) {
-                    sequence.start = -sequence.start;
-                }
+            if let Some(sequence) = schema.sequences.iter_mut().find(|s| &s.name == name)
+                && sequence.increment.signum() == increment.signum()
+            {
                 sequence.increment = *increment;
             }
         }
