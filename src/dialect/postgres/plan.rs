@@ -397,11 +397,22 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
     phases[DROP_FKS].extend(drops);
     phases[ADD_FKS].extend(adds);
     if !dropped_tables.is_empty() {
+        // A partition of a table that stays is detached first: PostgreSQL
+        // refuses to drop one while a foreign key references its parent
+        // (the key has a copy on every partition), and detaching checks
+        // that no row references the partition's rows.
+        let mut statements: Vec<String> = dropped_tables
+            .iter()
+            .filter_map(|t| t.partition_of.as_ref().map(|p| (t, p)))
+            .filter(|(_, p)| !dropped_tables.iter().any(|d| d.name == p.parent))
+            .map(|(t, p)| format!("ALTER TABLE {} DETACH PARTITION {}", table_ident(&p.parent), table_ident(&t.name)))
+            .collect();
         // One statement: PostgreSQL resolves the dependencies among them.
         let names: Vec<String> = dropped_tables.iter().map(|t| table_ident(&t.name)).collect();
+        statements.push(format!("DROP TABLE {}", names.join(", ")));
         phases[DROP_TABLES].push(Draft {
             changes: dropped_tables.iter().map(|t| Change::DropTable((*t).clone())).collect(),
-            statements: vec![format!("DROP TABLE {}", names.join(", "))],
+            statements,
             note: None,
         });
     }

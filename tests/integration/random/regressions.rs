@@ -162,3 +162,41 @@ fn sqlite_seed_22058_rename_of_a_without_rowid_key_that_a_unique_repeats() {
         0,
     );
 }
+
+/// PostgreSQL refuses to drop a partition while a foreign key references
+/// its partitioned table (the key has a copy on every partition): the
+/// partition is detached first.
+#[test]
+fn postgres_seed_20443_drop_a_partition_of_a_referenced_table() {
+    regression(
+        true,
+        r#"tables:
+  "orders":
+    columns:
+      "id": { type: "bigint", primary_key: true, autoincrement: true, nullable: false }
+  "events":
+    partition_by: "RANGE (\"id\")"
+    columns:
+      "id": { type: "integer", primary_key: true, nullable: false }
+  "part_ac4c38bb":
+    partition_of: "events"
+    bound: "DEFAULT"
+"#,
+        r#"tables:
+  "orders":
+    columns:
+      "id": { type: "bigint", primary_key: true, autoincrement: true, nullable: false }
+      "events_id": { type: "integer" }
+      "qu\"ote": { type: "text", nullable: false, default: "abc" }
+    foreign_keys:
+      "fk_5c13827f": { columns: ["events_id"], references: { table: "EVENTS", columns: ["id"] } }
+  "EVENTS":
+    renamed_from: "events"
+    partition_by: "RANGE (\"id\")"
+    columns:
+      "id": { type: "integer", primary_key: true, nullable: false }
+"#,
+        1260880399267054000,
+        0,
+    );
+}
