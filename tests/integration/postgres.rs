@@ -497,3 +497,23 @@ fn dropping_a_partition_of_a_referenced_table() {
     assert_eq!(t.query("SELECT id FROM events ORDER BY id"), [["1"]]);
     assert_eq!(t.query("SELECT id, event_id FROM orders ORDER BY id"), [["1", "1"], ["2", "NULL"]]);
 }
+
+/// An identity turned to count the other way: its new range leaves out the
+/// current value, which PostgreSQL refuses to keep ("RESTART value (3)
+/// cannot be greater than MAXVALUE (-1)", though nothing asked for a
+/// RESTART). dbshape never restarts a sequence: the apply fails whole, and
+/// the error says why and what to do.
+#[test]
+fn identity_range_that_leaves_out_the_current_value_is_explained() {
+    let Some(t) = postgres() else { return };
+    t.schema("tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n      n: { type: bigint, identity: by default }\n");
+    t.apply();
+    t.sql("INSERT INTO t (id) VALUES (1), (2), (3)");
+    t.schema("tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n      n: { type: bigint, identity: { generated: by default, increment: -1 } }\n");
+    let before = t.dump();
+    t.run(&["apply", "--yes"])
+        .code(2)
+        .stderr_has("cannot be greater than MAXVALUE (-1)")
+        .stderr_has("the sequence's current value lies outside its new range, and dbshape never restarts a sequence");
+    assert_eq!(t.dump(), before);
+}

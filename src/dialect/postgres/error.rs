@@ -17,6 +17,15 @@ fn render(error: &postgres::Error) -> String {
         if let Some(hint) = db.hint() {
             message.push_str(&format!("; hint: {hint}"));
         }
+        // The server speaks of a RESTART that no plan asked for: it checks
+        // the current value against the new range.
+        if db.message().starts_with("RESTART value") {
+            message.push_str(
+                " (the sequence's current value lies outside its new range, and dbshape never restarts a \
+                 sequence: keep the range around the current value, or restart it yourself with ALTER SEQUENCE \
+                 … RESTART, or ALTER TABLE … ALTER COLUMN … RESTART for an identity)",
+            );
+        }
         return message;
     }
     let mut message = error.to_string();

@@ -1031,9 +1031,20 @@ impl Generator {
                 && !column.reads_sequence()
                 && !table.is_fk_column(&column.name) =>
             {
+                // An identity changed in place keeps its direction: the
+                // other one's default range leaves out the live value, which
+                // the server refuses to keep (and no plan restarts it).
                 let identity = match &column.identity {
                     Some(_) if self.chance(30) => None,
-                    _ => Some(self.identity()),
+                    Some(old) => {
+                        let mut new = self.identity();
+                        if new.increment.signum() != old.increment.signum() {
+                            new.increment = -new.increment;
+                            new.start = -new.start;
+                        }
+                        Some(new)
+                    }
+                    None => Some(self.identity()),
                 };
                 Edit::SetIdentity { table: table.name.clone(), column: column.name.clone(), identity }
             }
