@@ -34,6 +34,11 @@ pub struct Column {
     /// The sequence behind a serial column, as the database names it (set
     /// by an inspector; a file never names it, so it is not compared).
     pub serial_sequence: Option<String>,
+    /// The type as the file or the database spells it, when that is not
+    /// the canonical spelling (`DATETIME` for `timestamp`, upper-cased):
+    /// SQLite stores only this text, so it declares what was written.
+    /// Never compared: a synonym is no change.
+    pub declared_type: Option<String>,
 }
 
 impl Column {
@@ -53,6 +58,7 @@ impl Column {
             comment: None,
             renamed_from: None,
             serial_sequence: None,
+            declared_type: None,
         }
     }
 

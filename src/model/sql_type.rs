@@ -87,6 +87,17 @@ pub(crate) const KNOWN_TYPES: &[&str] = &[
 ];
 
 impl SqlType {
+    /// `text`, a spelling of this type, upper-cased with white space
+    /// collapsed, when it is not the canonical one (`DATETIME` for
+    /// `timestamp`); `None` for the canonical spelling and for types kept
+    /// as written anyway.
+    pub(crate) fn other_spelling(&self, text: &str) -> Option<String> {
+        let spelled = text.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_uppercase();
+        let canonical = self.to_string().to_ascii_uppercase();
+        let differs = spelled.replace(' ', "") != canonical.replace(' ', "");
+        (differs && !matches!(self, SqlType::Other(_))).then_some(spelled)
+    }
+
     /// Parses a type name as written in a file or a catalog.
     pub fn parse(text: &str) -> Result<SqlType, String> {
         let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");

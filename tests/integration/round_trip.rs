@@ -146,3 +146,45 @@ fn second_unique_on_a_column_survives_inspect() {
         t.assert_in_sync();
     });
 }
+
+/// SQLite stores a column's declared type as text: a synonym the file
+/// writes (`datetime`, `float`, as SQLAlchemy does) is declared as written
+/// where SQLite gives it the same affinity, and a table rebuilt for another
+/// change keeps the database's own spelling. A spelling is never a change.
+#[test]
+fn sqlite_declares_types_as_written() {
+    let t = Test::sqlite();
+    t.schema(
+        "tables:\n  t:\n    columns:\n      id: { type: int, primary_key: true }\n      at: datetime\n      \
+         ratio: float\n      raw: bytea\n      name: character varying(9)\n",
+    );
+    t.apply();
+    let declared = || t.query("SELECT name, type FROM pragma_table_info('t') ORDER BY cid");
+    assert_eq!(
+        declared(),
+        [
+            ["id", "INTEGER"], // the rowid, as `INT PRIMARY KEY` would not be
+            ["at", "DATETIME"],
+            ["ratio", "FLOAT"],
+            ["raw", "BLOB"], // BYTEA would have numeric affinity
+            ["name", "CHARACTER VARYING(9)"],
+        ]
+    );
+    // The canonical spellings are the same types: no change.
+    t.schema(
+        "tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n      at: timestamp\n      \
+         ratio: double precision\n      raw: blob\n      name: varchar(9)\n",
+    );
+    t.assert_in_sync();
+    // A rebuild (a new NOT NULL) keeps the database's spellings.
+    t.schema(
+        "tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n      \
+         at: { type: timestamp, nullable: false, default: { sql: CURRENT_TIMESTAMP } }\n      \
+         ratio: double precision\n      raw: blob\n      name: varchar(9)\n",
+    );
+    t.run(&["plan"]).success().stdout_has("\"at\" DATETIME NOT NULL DEFAULT (CURRENT_TIMESTAMP)");
+    t.apply();
+    assert_eq!(declared()[1], ["at", "DATETIME"]);
+    assert_eq!(declared()[2], ["ratio", "FLOAT"]);
+    t.assert_in_sync();
+}

@@ -99,7 +99,8 @@ impl Connection for SqliteConnection {
     }
 
     fn normalize(&mut self, desired: Schema, current: &Schema) -> Result<Schema> {
-        Ok(normalize::match_case(desired, current))
+        let desired = normalize::match_case(desired, current);
+        Ok(normalize::keep_live_spellings(desired, current))
     }
 
     fn apply(&mut self, plan: &Plan, run: &ApplyRun) -> Result<Applied> {

@@ -115,6 +115,7 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
         }
         let sql_type = SqlType::parse(&declared).unwrap_or_else(|_| SqlType::Other(declared.to_ascii_lowercase()));
         let mut column = Column::new(&name, sql_type);
+        column.declared_type = column.sql_type.other_spelling(&declared);
         column.nullable = !notnull && pk == 0;
         column.default = default.as_deref().and_then(DefaultValue::from_sql);
         if let Some(ddl) = table_ddl[&table_name].columns.iter().find(|c| c.name.eq_ignore_ascii_case(&name)) {

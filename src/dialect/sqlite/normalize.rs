@@ -8,7 +8,7 @@
 
 use crate::error::Result;
 use crate::file::Finding;
-use crate::model::{Schema, SqlType};
+use crate::model::{Schema, SqlType, Table};
 use std::collections::HashMap;
 
 /// What of `schema` SQLite cannot store.
@@ -97,6 +97,7 @@ pub(super) fn adapt(mut schema: Schema) -> Result<Schema> {
                 column.sql_type = SqlType::Integer;
             }
         }
+        keep_declared_types(table);
         for fk in table.foreign_keys.values_mut() {
             fk.deferrable = false;
             fk.initially_deferred = false;
@@ -120,6 +121,60 @@ pub(super) fn adapt(mut schema: Schema) -> Result<Schema> {
         }
     }
     Ok(schema)
+}
+
+/// Which written spellings of a type SQLite declares as written: those
+/// with the affinity of the canonical spelling (`DATETIME` for `timestamp`,
+/// not `BYTEA` for `blob`, which would store numbers as numbers), except
+/// on a lone integer key, which stays `INTEGER` (the rowid; `INT PRIMARY
+/// KEY` would not be).
+fn keep_declared_types(table: &mut Table) {
+    let rowid = table.primary_key.as_ref().filter(|pk| pk.columns.len() == 1).map(|pk| pk.columns[0].clone());
+    for column in table.columns.values_mut() {
+        let Some(spelled) = &column.declared_type else { continue };
+        let canonical = column.sql_type.to_string();
+        let lone_integer_key = rowid.as_deref() == Some(column.name.as_str()) && column.sql_type.is_integer();
+        if column.autoincrement || lone_integer_key || affinity(spelled) != affinity(&canonical) {
+            column.declared_type = None;
+        }
+    }
+}
+
+/// SQLite's type affinity of a declared type (its documented rules, in order).
+fn affinity(declared: &str) -> &'static str {
+    let upper = declared.to_ascii_uppercase();
+    if upper.contains("INT") {
+        "integer"
+    } else if ["CHAR", "CLOB", "TEXT"].iter().any(|s| upper.contains(s)) {
+        "text"
+    } else if upper.contains("BLOB") || upper.is_empty() {
+        "blob"
+    } else if ["REAL", "FLOA", "DOUB"].iter().any(|s| upper.contains(s)) {
+        "real"
+    } else {
+        "numeric"
+    }
+}
+
+/// A desired column the file spells canonically keeps the database's own
+/// spelling of the same type (`DATETIME`), so a rebuild declares it again.
+pub(super) fn keep_live_spellings(mut desired: Schema, current: &Schema) -> Schema {
+    for table in desired.tables.values_mut() {
+        let live_name = table.renamed_from.as_deref().unwrap_or(&table.name);
+        let Some(live_table) = current.tables.get(live_name) else { continue };
+        let rowid = table.primary_key.as_ref().filter(|pk| pk.columns.len() == 1).map(|pk| pk.columns[0].clone());
+        for column in table.columns.values_mut() {
+            let live_name = column.renamed_from.as_deref().unwrap_or(&column.name);
+            let lone_integer_key = rowid.as_deref() == Some(column.name.as_str()) && column.sql_type.is_integer();
+            if column.declared_type.is_some() || column.autoincrement || lone_integer_key {
+                continue;
+            }
+            if let Some(live) = live_table.columns.get(live_name).filter(|l| l.sql_type == column.sql_type) {
+                column.declared_type = live.declared_type.clone();
+            }
+        }
+    }
+    desired
 }
 
 /// SQLite compares names ignoring ASCII case: a table or column the file

@@ -375,7 +375,7 @@ fn create_table(table: &Table, name: &str) -> String {
 /// column itself (needed for AUTOINCREMENT).
 fn column_definition(column: &Column, inline_pk: Option<&str>) -> String {
     let mut sql = quote_ident(&column.name);
-    let declared = declared_type(&column.sql_type);
+    let declared = column.declared_type.clone().unwrap_or_else(|| declared_type(&column.sql_type));
     if !declared.is_empty() {
         sql.push(' ');
         sql.push_str(&declared);
