@@ -127,3 +127,63 @@ def test_alembic_version_is_left_alone(tmp_path: Path) -> None:
     with engine.connect() as connection:
         names = sa.inspect(connection).get_table_names()
     assert sorted(names) == ["alembic_version", "user"]
+
+
+BINDS_APP = '''
+import os
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class User(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(50), nullable=False)
+
+
+class Event(db.Model):
+    __bind_key__ = "audit"
+    id = db.Column(db.Integer, primary_key=True)
+    what = db.Column(db.Text, nullable=False)
+
+
+def create_app():
+    app = Flask(__name__, instance_path=os.environ["APP_INSTANCE_PATH"])
+    app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    app.config["SQLALCHEMY_BINDS"] = {"audit": os.environ["AUDIT_URL"]}
+    db.init_app(app)
+    return app
+'''
+
+
+def test_every_bind_is_planned_and_applied(tmp_path: Path) -> None:
+    app = App(tmp_path, f"sqlite:///{tmp_path / 'main.db'}")
+    app.app.write_text(BINDS_APP)
+    app.env["AUDIT_URL"] = f"sqlite:///{tmp_path / 'audit.db'}"
+    plan = app.flask("dbshape", "plan")
+    assert plan.returncode == 0, plan.stderr
+    assert "+ create table user" in plan.stdout and "+ create table event" in plan.stdout
+    assert "== default bind" in plan.stderr and "== bind 'audit'" in plan.stderr
+    only = app.flask("dbshape", "plan", "--bind", "audit")
+    assert "+ create table event" in only.stdout and "user" not in only.stdout
+    assert app.flask("dbshape", "check").returncode == 1
+    assert app.flask("dbshape", "apply", "--yes", "--bind", "audit").returncode == 0
+    # One bind in sync, the other not: the highest exit code.
+    assert app.flask("dbshape", "check").returncode == 1
+    assert app.flask("dbshape", "check", "--bind", "audit").returncode == 0
+    assert app.flask("dbshape", "apply", "--yes").returncode == 0
+    assert app.flask("dbshape", "check").returncode == 0
+    tables = lambda name: sa.inspect(sa.create_engine(f"sqlite:///{tmp_path / name}")).get_table_names()
+    assert tables("main.db") == ["user"] and tables("audit.db") == ["event"]
+    unknown = app.flask("dbshape", "plan", "--bind", "nope")
+    assert unknown.returncode == 2 and "unknown bind 'nope'" in unknown.stderr
+
+
+def test_a_model_the_file_cannot_say_is_an_error_naming_it(tmp_path: Path) -> None:
+    app = App(tmp_path, f"sqlite:///{tmp_path / 'app.db'}")
+    app.add_to_user("    location = db.Column(db.types.NullType())")
+    done = app.flask("dbshape", "plan")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert 'table "user" (model User), column "location": the column has no type' in done.stderr
+    assert not (tmp_path / "app.db").exists(), "nothing is created"

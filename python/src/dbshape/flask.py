@@ -23,6 +23,12 @@ from flask.cli import AppGroup
 from . import DbshapeNotFound, run
 from .sqlalchemy import ExportError, export_target
 
+class Failure(click.ClickException):
+    """An error: exit 2, as the binary's errors (1 means drift)."""
+
+    exit_code = 2
+
+
 cli = AppGroup("dbshape", help="Plan, apply and check the database schema of the app's SQLAlchemy models.")
 
 # Flask-Migrate leaves this table behind; it is not one of the models.
@@ -49,7 +55,7 @@ def _db() -> Any:
     try:
         return current_app.extensions["sqlalchemy"]
     except KeyError:
-        raise click.ClickException("this app has no Flask-SQLAlchemy extension (db.init_app(app))") from None
+        raise Failure("this app has no Flask-SQLAlchemy extension (db.init_app(app))") from None
 
 
 def _binds(db: Any, chosen: Tuple[str, ...]) -> Iterator[Tuple[Optional[str], Any]]:
@@ -59,7 +65,7 @@ def _binds(db: Any, chosen: Tuple[str, ...]) -> Iterator[Tuple[Optional[str], An
         wanted = [None if key == "default" else key for key in chosen]
         unknown = [key for key in wanted if key not in keys]
         if unknown:
-            raise click.ClickException(f"unknown bind {unknown[0]!r} (binds: default, {', '.join(map(str, keys[1:]))})")
+            raise Failure(f"unknown bind {unknown[0]!r} (binds: default, {', '.join(map(str, keys[1:]))})")
         keys = [key for key in keys if key in wanted]
     for key in keys:
         if key not in db.metadatas and key is not None:
@@ -73,13 +79,15 @@ def _label(key: Optional[str]) -> str:
 
 def _schema_text(db: Any, key: Optional[str], engine: Any) -> str:
     # Connecting first sets up the dialect for the server it talks to
-    # (version-dependent DDL such as identity columns).
-    with engine.connect():
-        pass
+    # (version-dependent DDL such as identity columns); not SQLite, where it
+    # would create the file.
+    if engine.dialect.name != "sqlite":
+        with engine.connect():
+            pass
     try:
         return export_target(db, engine.dialect, key)
     except (ExportError, DbshapeNotFound) as error:
-        raise click.ClickException(str(error)) from error
+        raise Failure(str(error)) from error
 
 
 def _run(command: str, args: List[str], binds: Tuple[str, ...], excludes: Tuple[str, ...]) -> None:
@@ -100,7 +108,7 @@ def _run(command: str, args: List[str], binds: Tuple[str, ...], excludes: Tuple[
             try:
                 done = run([command, "--schema", str(path), *flags, *args], env={"DATABASE_URL": url})
             except DbshapeNotFound as error:
-                raise click.ClickException(str(error)) from error
+                raise Failure(str(error)) from error
         code = max(code, done.returncode)
     sys.exit(code)
 
@@ -154,7 +162,7 @@ def export(output: Optional[str], binds: Tuple[str, ...]) -> None:
     db = _db()
     texts = [(key, _schema_text(db, key, engine)) for key, engine in _binds(db, binds)]
     if len(texts) > 1 and output:
-        raise click.ClickException("several binds: choose one with --bind to write a file")
+        raise Failure("several binds: choose one with --bind to write a file")
     for key, text in texts:
         if len(texts) > 1:
             click.echo(f"# {_label(key)}")
