@@ -241,19 +241,7 @@ class _Exporter:
         """autoincrement, identity and sequences."""
         identity = column.identity
         if identity is not None and self.postgres:
-            options: Map = {"generated": "always" if identity.always else "by default"}
-            for key, attribute in (
-                ("start", "start"),
-                ("increment", "increment"),
-                ("min", "minvalue"),
-                ("max", "maxvalue"),
-                ("cache", "cache"),
-            ):
-                value = getattr(identity, attribute, None)
-                if value is not None:
-                    options[key] = int(value)
-            if identity.cycle:
-                options["cycle"] = True
+            options: Map = {"generated": "always" if identity.always else "by default", **_counting(identity)}
             if getattr(identity, "nominvalue", None) or getattr(identity, "nomaxvalue", None):
                 raise ExportError(f"{_where(table, column)}: NO MINVALUE/NO MAXVALUE identity options are not supported")
             out["identity"] = options if len(options) > 1 or identity.always else "by default"
@@ -281,18 +269,7 @@ class _Exporter:
         options["type"] = (
             data_type.compile(dialect=self.dialect).lower() if data_type is not None else "bigint"
         )
-        for key, attribute in (
-            ("start", "start"),
-            ("increment", "increment"),
-            ("min", "minvalue"),
-            ("max", "maxvalue"),
-            ("cache", "cache"),
-        ):
-            value = getattr(sequence, attribute, None)
-            if value is not None:
-                options[key] = int(value)
-        if sequence.cycle:
-            options["cycle"] = True
+        options.update(_counting(sequence))
         self.sequences[name] = options
 
     def generated(self, table: sa.Table, column: sa.Column) -> Any:
@@ -542,6 +519,19 @@ class _Exporter:
                 else:
                     lines.append(f"    {key}: {_flow(value)}")
         return "\n".join(lines) + "\n"
+
+
+def _counting(options: Any) -> Map:
+    """The file's keys for how an Identity or a Sequence counts (what it
+    leaves out is the default)."""
+    out: Map = {}
+    for key, attribute in (("start", "start"), ("increment", "increment"), ("min", "minvalue"), ("max", "maxvalue"), ("cache", "cache")):
+        value = getattr(options, attribute, None)
+        if value is not None:
+            out[key] = int(value)
+    if options.cycle:
+        out["cycle"] = True
+    return out
 
 
 def _creation_order(constraint: Any) -> int:
