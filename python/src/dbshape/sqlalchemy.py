@@ -187,7 +187,7 @@ class _Exporter:
         return out
 
     def type_of(self, table: sa.Table, column: sa.Column) -> str:
-        impl = column.type.dialect_impl(self.dialect)
+        impl: Any = column.type.dialect_impl(self.dialect)
         while isinstance(impl, sqltypes.TypeDecorator):
             impl = impl.impl_instance if hasattr(impl, "impl_instance") else impl.impl
         if isinstance(impl, sqltypes.NullType):
@@ -251,6 +251,7 @@ class _Exporter:
             if (
                 sqlite_options["autoincrement"]
                 and len(table.primary_key.columns) == 1
+                and isinstance(column.type._type_affinity, type)
                 and issubclass(column.type._type_affinity, sqltypes.Integer)
                 and not column.foreign_keys
             ):
@@ -274,6 +275,7 @@ class _Exporter:
 
     def generated(self, table: sa.Table, column: sa.Column) -> Any:
         computed = column.computed
+        assert computed is not None
         expr = self.sql(computed.sqltext)
         if self.postgres:
             if computed.persisted is False:
