@@ -21,6 +21,14 @@ pub trait DiffHooks {
     fn recreates_column(&self, _from: &Column, _to: &Column, _retyped: &[&str]) -> bool {
         false
     }
+
+    /// Whether a column's type change makes the database store the checks
+    /// and index expressions and predicates that read it otherwise than a
+    /// new one written the same way: those are dropped before the change
+    /// and made again after it.
+    fn remakes_expressions_on_retype(&self) -> bool {
+        false
+    }
 }
 
 /// No dialect's rules: every difference is a change in place. For

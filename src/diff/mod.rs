@@ -261,6 +261,13 @@ fn diff_table(
         without = without_dependents(current, &recreated);
         &without
     };
+    let remade;
+    let current = if hooks.remakes_expressions_on_retype() && !retyped.is_empty() {
+        remade = remake_on_retype(current, &desired.name, &retyped, changes);
+        &remade
+    } else {
+        current
+    };
     let t = || desired.name.clone();
     // A table to be attached keeps the checks it shares with its parent
     // (attaching requires them, and they are the parent's thereafter) and
@@ -652,6 +659,33 @@ fn without_dependents(table: &Table, columns: &[&str]) -> Table {
         });
         !part_uses && !named(&i.include) && !i.predicate.as_ref().is_some_and(in_expr)
     });
+    table
+}
+
+/// Drops the checks, and the indexes with an expression or a predicate,
+/// that read a retyped column; returns `table` without them, so that the
+/// differ makes them again.
+fn remake_on_retype(table: &Table, name: &str, retyped: &[&str], changes: &mut Vec<Change>) -> Table {
+    let in_expr = |e: &Expr| retyped.iter().any(|c| mentions(e.as_str(), c));
+    let mut table = table.clone();
+    let checks: Vec<String> = table.checks.values().filter(|c| in_expr(&c.expr)).map(|c| c.name.clone()).collect();
+    for check in checks {
+        let check = table.checks.shift_remove(&check).expect("listed above");
+        changes.push(Change::DropCheck { table: name.to_string(), check });
+    }
+    let indexes: Vec<String> = table
+        .indexes
+        .values()
+        .filter(|i| {
+            i.parts.iter().any(|p| matches!(&p.key, IndexKey::Expr(e) if in_expr(e)))
+                || i.predicate.as_ref().is_some_and(in_expr)
+        })
+        .map(|i| i.name.clone())
+        .collect();
+    for index in indexes {
+        let index = table.indexes.shift_remove(&index).expect("listed above");
+        changes.push(Change::DropIndex { table: name.to_string(), index });
+    }
     table
 }
 

@@ -517,3 +517,35 @@ fn identity_range_that_leaves_out_the_current_value_is_explained() {
         .stderr_has("the sequence's current value lies outside its new range, and dbshape never restarts a sequence");
     assert_eq!(t.dump(), before);
 }
+
+/// `ALTER COLUMN … TYPE` stores the checks and index predicates that read
+/// the column as their stored text re-parsed, which for an IN list on a
+/// varchar is another form than the one written: without remaking them
+/// the plan never converged (found by the random tests, seed 21739).
+#[test]
+fn retyping_a_column_remakes_the_checks_and_partial_indexes_that_read_it() {
+    let Some(t) = postgres() else { return };
+    let file = |n: u32| {
+        format!(
+            "tables:\n  p:\n    columns:\n      id: {{ type: integer, primary_key: true }}\n      \
+             amount: {{ type: varchar({n}), check: \"amount IN ('red', 'green')\" }}\n      note: text\n    \
+             indexes:\n      p_red: {{ columns: [id], where: \"amount IN ('red')\" }}\n      p_note: {{ columns: [note] }}\n"
+        )
+    };
+    t.schema(&file(39));
+    t.apply();
+    t.sql("INSERT INTO p VALUES (1, 'red', 'a'), (2, 'green', NULL)");
+    t.schema(&file(49));
+    let plan = t.run(&["plan", "--format", "sql"]).success().stdout;
+    let lines: Vec<&str> = plan.lines().collect();
+    assert_eq!(lines.len(), 5, "{plan}");
+    assert_eq!(lines[0], "ALTER TABLE \"p\" DROP CONSTRAINT \"p_amount_check\";");
+    assert_eq!(lines[1], "DROP INDEX \"p_red\";");
+    assert_eq!(lines[2], "ALTER TABLE \"p\" ALTER COLUMN \"amount\" TYPE varchar(49);");
+    assert_eq!(lines[3], "ALTER TABLE \"p\" ADD CONSTRAINT \"p_amount_check\" CHECK (amount IN ('red', 'green'));");
+    assert!(lines[4].starts_with("CREATE INDEX \"p_red\" ON \"p\" (\"id\") WHERE "), "{plan}");
+    assert!(!plan.contains("p_note"), "the index on another column is left alone:\n{plan}");
+    t.apply();
+    t.assert_in_sync();
+    assert_eq!(t.query("SELECT id, amount FROM p ORDER BY id"), [["1", "red"], ["2", "green"]]);
+}

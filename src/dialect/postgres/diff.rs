@@ -21,6 +21,15 @@ impl DiffHooks for Postgres {
         from.generated != to.generated
             || to.generated.as_ref().is_some_and(|g| retyped.iter().any(|r| mentions(g.as_str(), r)))
     }
+
+    /// `ALTER COLUMN … TYPE` re-parses the stored text of what reads the
+    /// column, and that text can parse to another stored form than the one
+    /// written (`amount IN ('a', 'b')` on a varchar comes back as
+    /// `ARRAY[('a'::character varying)::text, …]`): the plan would not
+    /// converge. The table is rewritten or its checks re-validated anyway.
+    fn remakes_expressions_on_retype(&self) -> bool {
+        true
+    }
 }
 
 /// Whether a default, check, index predicate or generated expression of

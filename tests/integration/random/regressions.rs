@@ -200,3 +200,19 @@ fn postgres_seed_20443_drop_a_partition_of_a_referenced_table() {
         0,
     );
 }
+
+/// PostgreSQL re-parses a check on a retyped column from its stored text,
+/// which stores an IN list on a varchar otherwise than the same check
+/// written anew: the check is made again after the type change.
+#[test]
+fn postgres_seed_21739_check_on_a_retyped_varchar() {
+    let a = r#"tables:
+  "posts":
+    columns:
+      "id": { type: "integer", primary_key: true, autoincrement: true, nullable: false }
+      "amount": { type: "varchar(39)" }
+    checks:
+      "ck_3bf13605": "\"amount\" IN ('red', 'green', 'it''s')"
+"#;
+    regression(true, a, &a.replace("varchar(39)", "varchar(49)"), 17248875186405533228, 0);
+}
