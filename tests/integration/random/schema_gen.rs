@@ -1136,7 +1136,10 @@ pub fn apply(schema: &mut GSchema, edit: &Edit) {
             }
         }
         Edit::DropColumn { table, column } => {
-            if schema.table(table).is_some_and(|t| !t.pk.contains(column) && t.columns.len() > 1) {
+            // Its generated columns go with it; some column must stay.
+            let stays =
+                |t: &GTable| t.columns.iter().any(|c| &c.name != column && c.generated_from.as_ref() != Some(column));
+            if schema.table(table).is_some_and(|t| !t.pk.contains(column) && stays(t)) {
                 schema.remove_column(table, column);
             }
         }
