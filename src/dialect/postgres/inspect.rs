@@ -99,7 +99,7 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         &format!(
             "SELECT n.nspname, c.relname, ds.description,
                     CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
-                    pn.nspname, p.relname, pg_get_expr(c.relpartbound, c.oid)
+                    pn.nspname, p.relname, pg_get_expr(c.relpartbound, c.oid), c.oid
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
              LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
@@ -108,6 +108,11 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         ),
         &schemas,
     )?;
+    // The later queries take the tables by oid: with the list in hand the
+    // server reads only their rows of each catalog (index scans), where a
+    // subquery let it hash whole catalogs first (a scratch schema of three
+    // tables cost as much to read as a database of thousands).
+    let oids: Vec<u32> = tables.iter().map(|row| row.get(7)).collect();
     for row in tables {
         let name = within.name(row.get(0), row.get(1));
         let mut table = Table::new(&name);
@@ -122,13 +127,13 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         schema.tables.insert(name, table);
     }
 
-    let columns = query(
+    let columns = query_tables(
         client,
-        &format!(
-            "WITH owned AS (
+        "WITH owned AS (
                  SELECT DISTINCT ON (d.refobjid, d.refobjsubid) d.objid, d.refobjid, d.refobjsubid
                  FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
-                 WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a')
+                 WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a'
+                   AND d.refobjid = ANY($1))
              -- A default never names a column, so it is printed without opening the
              -- table (relation 0): much cheaper. Generated columns do name them.
              SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
@@ -152,9 +157,8 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
              LEFT JOIN pg_depend di ON di.classid = 'pg_class'::regclass AND di.refclassid = 'pg_class'::regclass
                   AND di.refobjid = c.oid AND di.refobjsubid = a.attnum AND di.deptype = 'i' AND a.attidentity <> ''
              LEFT JOIN pg_sequence sq ON sq.seqrelid = di.objid
-             WHERE c.oid IN ({TABLES}) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum"
-        ),
-        &schemas,
+             WHERE c.oid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum",
+        &oids,
     )?;
     // (table oid, attnum) → column name, to read constraint keys.
     let mut attribute_names: HashMap<(i64, i16), String> = HashMap::new();
@@ -217,10 +221,9 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         table.columns.insert(name, column);
     }
 
-    let constraints = query(
+    let constraints = query_tables(
         client,
-        &format!(
-            "SELECT n.nspname, c.relname, con.conname, con.contype::text,
+        "SELECT n.nspname, c.relname, con.conname, con.contype::text,
                     con.conrelid::int8, con.conkey, fn.nspname, fc.relname, con.confrelid::int8, con.confkey,
                     con.confdeltype::text, con.confupdtype::text, con.condeferrable, con.condeferred,
                     CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END,
@@ -232,12 +235,11 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
              -- A join, not obj_description(): a function call per row costs more than the rest.
              LEFT JOIN pg_description cd ON cd.objoid = con.oid AND cd.classoid = 'pg_constraint'::regclass AND cd.objsubid = 0
              LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-             WHERE c.oid IN ({TABLES}) AND con.contype IN ('p', 'u', 'c', 'f')
+             WHERE c.oid = ANY($1) AND con.contype IN ('p', 'u', 'c', 'f')
                -- A partition's copies of its parent's constraints are the parent's.
                AND con.conparentid = 0 AND NOT (con.contype = 'c' AND con.coninhcount > 0 AND c.relispartition)
-             ORDER BY con.conrelid, con.conname"
-        ),
-        &schemas,
+             ORDER BY con.conrelid, con.conname",
+        &oids,
     )?;
     for row in constraints {
         let table_name = within.name(row.get(0), row.get(1));
@@ -284,10 +286,9 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         }
     }
 
-    let indexes = query(
+    let indexes = query_tables(
         client,
-        &format!(
-            "SELECT n.nspname, c.relname, i.relname, x.indisunique, am.amname, x.indnkeyatts::int, x.indnatts::int,
+        "SELECT n.nspname, c.relname, i.relname, x.indisunique, am.amname, x.indnkeyatts::int, x.indnatts::int,
                     ARRAY(SELECT CASE WHEN k.attnum <> 0 THEN a.attname::text ELSE pg_get_indexdef(x.indexrelid, k.i::int, true) END
                           FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, i)
                           LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum ORDER BY k.i),
@@ -330,14 +331,13 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
              LEFT JOIN pg_description xd ON xd.objoid = xc.oid AND xd.classoid = 'pg_constraint'::regclass AND xd.objsubid = 0
              -- Tables with a column whose collation is neither none nor the default.
              LEFT JOIN (SELECT DISTINCT attrelid FROM pg_attribute
-                        WHERE attcollation NOT IN (0, 100) AND attnum > 0 AND attrelid IN ({TABLES})) odd ON odd.attrelid = x.indrelid
-             WHERE c.oid IN ({TABLES})
+                        WHERE attcollation NOT IN (0, 100) AND attnum > 0 AND attrelid = ANY($1)) odd ON odd.attrelid = x.indrelid
+             WHERE c.oid = ANY($1)
                AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = x.indexrelid AND con.contype IN ('p', 'u'))
                -- A partition's copy of its parent's index is the parent's.
                AND NOT EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = x.indexrelid)
-             ORDER BY 1, 2, 3"
-        ),
-        &schemas,
+             ORDER BY 1, 2, 3",
+        &oids,
     )?;
     for row in indexes {
         let table_name = within.name(row.get(0), row.get(1));
@@ -418,6 +418,11 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
 
 fn query(client: &mut impl GenericClient, sql: &str, schemas: &Vec<String>) -> Result<Vec<postgres::Row>> {
     client.query(sql, &[schemas]).map_err(unreadable)
+}
+
+/// A query whose `$1` is the oids of the tables read.
+fn query_tables(client: &mut impl GenericClient, sql: &str, oids: &Vec<u32>) -> Result<Vec<postgres::Row>> {
+    client.query(sql, &[oids]).map_err(unreadable)
 }
 
 fn unreadable(error: postgres::Error) -> Error {
