@@ -549,3 +549,27 @@ fn retyping_a_column_remakes_the_checks_and_partial_indexes_that_read_it() {
     t.assert_in_sync();
     assert_eq!(t.query("SELECT id, amount FROM p ORDER BY id"), [["1", "red"], ["2", "green"]]);
 }
+
+/// Inspect reads a few tables by oid and many through a subquery on their
+/// schemas (see `TablesRead`): the second way holds the same properties.
+#[test]
+fn a_database_of_many_tables_reads_the_same_as_a_few() {
+    let Some(t) = postgres() else { return };
+    let table = |i: usize| {
+        format!(
+            "  t{i}:\n    comment: number {i}\n    columns:\n      id: {{ type: serial, primary_key: true }}\n      \
+             n: {{ type: bigint, identity: always }}\n      code: {{ type: varchar(20), nullable: false, unique: true, \
+             check: \"code IN ('a', 'b')\" }}\n      up: {{ type: integer{} }}\n    indexes:\n      \
+             t{i}_lower: {{ columns: [{{ expr: lower(code) }}], where: \"up > 0\" }}\n",
+            if i > 0 { format!(", references: t{}.id", i - 1) } else { String::new() }
+        )
+    };
+    let file: String = std::iter::once("tables:\n".to_string()).chain((0..130).map(table)).collect();
+    t.schema(&file);
+    t.apply();
+    t.assert_in_sync();
+    let inspected = t.run(&["inspect"]).success().stdout;
+    t.schema(&inspected);
+    t.assert_in_sync();
+    assert!(inspected.contains("  t129:\n    comment: number 129\n"), "{inspected}");
+}

@@ -108,11 +108,7 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         ),
         &schemas,
     )?;
-    // The later queries take the tables by oid: with the list in hand the
-    // server reads only their rows of each catalog (index scans), where a
-    // subquery let it hash whole catalogs first (a scratch schema of three
-    // tables cost as much to read as a database of thousands).
-    let oids: Vec<u32> = tables.iter().map(|row| row.get(7)).collect();
+    let tables_read = TablesRead::new(tables.iter().map(|row| row.get(7)).collect(), &schemas);
     for row in tables {
         let name = within.name(row.get(0), row.get(1));
         let mut table = Table::new(&name);
@@ -133,7 +129,7 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
                  SELECT DISTINCT ON (d.refobjid, d.refobjsubid) d.objid, d.refobjid, d.refobjsubid
                  FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
                  WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a'
-                   AND d.refobjid = ANY($1))
+                   AND d.refobjid {IN_TABLES})
              -- A default never names a column, so it is printed without opening the
              -- table (relation 0): much cheaper. Generated columns do name them.
              SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
@@ -157,8 +153,8 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
              LEFT JOIN pg_depend di ON di.classid = 'pg_class'::regclass AND di.refclassid = 'pg_class'::regclass
                   AND di.refobjid = c.oid AND di.refobjsubid = a.attnum AND di.deptype = 'i' AND a.attidentity <> ''
              LEFT JOIN pg_sequence sq ON sq.seqrelid = di.objid
-             WHERE c.oid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum",
-        &oids,
+             WHERE c.oid {IN_TABLES} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum",
+        &tables_read,
     )?;
     // (table oid, attnum) → column name, to read constraint keys.
     let mut attribute_names: HashMap<(i64, i16), String> = HashMap::new();
@@ -235,11 +231,11 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
              -- A join, not obj_description(): a function call per row costs more than the rest.
              LEFT JOIN pg_description cd ON cd.objoid = con.oid AND cd.classoid = 'pg_constraint'::regclass AND cd.objsubid = 0
              LEFT JOIN pg_class fc ON fc.oid = con.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-             WHERE c.oid = ANY($1) AND con.contype IN ('p', 'u', 'c', 'f')
+             WHERE c.oid {IN_TABLES} AND con.contype IN ('p', 'u', 'c', 'f')
                -- A partition's copies of its parent's constraints are the parent's.
                AND con.conparentid = 0 AND NOT (con.contype = 'c' AND con.coninhcount > 0 AND c.relispartition)
              ORDER BY con.conrelid, con.conname",
-        &oids,
+        &tables_read,
     )?;
     for row in constraints {
         let table_name = within.name(row.get(0), row.get(1));
@@ -331,13 +327,13 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
              LEFT JOIN pg_description xd ON xd.objoid = xc.oid AND xd.classoid = 'pg_constraint'::regclass AND xd.objsubid = 0
              -- Tables with a column whose collation is neither none nor the default.
              LEFT JOIN (SELECT DISTINCT attrelid FROM pg_attribute
-                        WHERE attcollation NOT IN (0, 100) AND attnum > 0 AND attrelid = ANY($1)) odd ON odd.attrelid = x.indrelid
-             WHERE c.oid = ANY($1)
+                        WHERE attcollation NOT IN (0, 100) AND attnum > 0 AND attrelid {IN_TABLES}) odd ON odd.attrelid = x.indrelid
+             WHERE c.oid {IN_TABLES}
                AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = x.indexrelid AND con.contype IN ('p', 'u'))
                -- A partition's copy of its parent's index is the parent's.
                AND NOT EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = x.indexrelid)
              ORDER BY 1, 2, 3",
-        &oids,
+        &tables_read,
     )?;
     for row in indexes {
         let table_name = within.name(row.get(0), row.get(1));
@@ -420,9 +416,36 @@ fn query(client: &mut impl GenericClient, sql: &str, schemas: &Vec<String>) -> R
     client.query(sql, &[schemas]).map_err(unreadable)
 }
 
-/// A query whose `$1` is the oids of the tables read.
-fn query_tables(client: &mut impl GenericClient, sql: &str, oids: &Vec<u32>) -> Result<Vec<postgres::Row>> {
-    client.query(sql, &[oids]).map_err(unreadable)
+/// The tables the later queries read, and how they name them. A few
+/// tables (a scratch schema's) go by oid, so that the server reads only
+/// their rows of each catalog; through the subquery it hashed whole
+/// catalogs first, and a scratch schema of three tables cost as much to
+/// read as a database of thousands. Many tables go through the subquery,
+/// where a hash join beats thousands of index lookups.
+enum TablesRead {
+    ByOid(Vec<u32>),
+    InScope(Vec<String>),
+}
+
+impl TablesRead {
+    /// Up to this many tables are read by oid.
+    const BY_OID: usize = 100;
+
+    fn new(oids: Vec<u32>, schemas: &[String]) -> TablesRead {
+        if oids.len() <= Self::BY_OID { TablesRead::ByOid(oids) } else { TablesRead::InScope(schemas.to_vec()) }
+    }
+}
+
+/// A query whose `{IN_TABLES}` is a condition on a table oid: one of the
+/// tables read.
+fn query_tables(client: &mut impl GenericClient, sql: &str, tables: &TablesRead) -> Result<Vec<postgres::Row>> {
+    match tables {
+        TablesRead::ByOid(oids) => client.query(&sql.replace("{IN_TABLES}", "= ANY($1)"), &[oids]),
+        TablesRead::InScope(schemas) => {
+            client.query(&sql.replace("{IN_TABLES}", &format!("IN ({TABLES})")), &[schemas])
+        }
+    }
+    .map_err(unreadable)
 }
 
 fn unreadable(error: postgres::Error) -> Error {
