@@ -8,7 +8,7 @@
 
 use crate::error::Result;
 use crate::file::Finding;
-use crate::model::{Schema, SqlType, Table};
+use crate::model::{Column, Schema, SqlType, Table};
 use std::collections::HashMap;
 
 /// What of `schema` SQLite cannot store.
@@ -129,15 +129,25 @@ pub(super) fn adapt(mut schema: Schema) -> Result<Schema> {
 /// on a lone integer key, which stays `INTEGER` (the rowid; `INT PRIMARY
 /// KEY` would not be).
 fn keep_declared_types(table: &mut Table) {
-    let rowid = table.primary_key.as_ref().filter(|pk| pk.columns.len() == 1).map(|pk| pk.columns[0].clone());
+    let key = lone_key(table);
     for column in table.columns.values_mut() {
         let Some(spelled) = &column.declared_type else { continue };
         let canonical = column.sql_type.to_string();
-        let lone_integer_key = rowid.as_deref() == Some(column.name.as_str()) && column.sql_type.is_integer();
-        if column.autoincrement || lone_integer_key || affinity(spelled) != affinity(&canonical) {
+        if declared_integer(column, key.as_deref()) || affinity(spelled) != affinity(&canonical) {
             column.declared_type = None;
         }
     }
+}
+
+/// The column of a one-column primary key.
+fn lone_key(table: &Table) -> Option<String> {
+    table.primary_key.as_ref().filter(|pk| pk.columns.len() == 1).map(|pk| pk.columns[0].clone())
+}
+
+/// Whether SQLite must declare `column` `INTEGER` whatever the file
+/// writes: an autoincrement column, or an integer lone key (the rowid).
+fn declared_integer(column: &Column, lone_key: Option<&str>) -> bool {
+    column.autoincrement || (lone_key == Some(column.name.as_str()) && column.sql_type.is_integer())
 }
 
 /// SQLite's type affinity of a declared type (its documented rules, in order).
@@ -162,11 +172,10 @@ pub(super) fn keep_live_spellings(mut desired: Schema, current: &Schema) -> Sche
     for table in desired.tables.values_mut() {
         let live_name = table.renamed_from.as_deref().unwrap_or(&table.name);
         let Some(live_table) = current.tables.get(live_name) else { continue };
-        let rowid = table.primary_key.as_ref().filter(|pk| pk.columns.len() == 1).map(|pk| pk.columns[0].clone());
+        let key = lone_key(table);
         for column in table.columns.values_mut() {
             let live_name = column.renamed_from.as_deref().unwrap_or(&column.name);
-            let lone_integer_key = rowid.as_deref() == Some(column.name.as_str()) && column.sql_type.is_integer();
-            if column.declared_type.is_some() || column.autoincrement || lone_integer_key {
+            if column.declared_type.is_some() || declared_integer(column, key.as_deref()) {
                 continue;
             }
             if let Some(live) = live_table.columns.get(live_name).filter(|l| l.sql_type == column.sql_type) {
