@@ -1,6 +1,9 @@
 //! One typed difference between two schemas.
 
-use crate::model::{Check, Column, Exclusion, ForeignKey, Index, Partition, PrimaryKey, Sequence, Table, Unique};
+use crate::model::{
+    Check, Column, Exclusion, ForeignKey, Function, Index, Partition, PrimaryKey, Sequence, Table, Trigger, Unique,
+    View,
+};
 use std::fmt;
 
 /// One difference between two schemas, as a change to make. Tables are
@@ -227,6 +230,44 @@ pub enum Change {
         /// The sequence as it will be.
         to: Sequence,
     },
+    /// A new view (or one made again: after a [`Change::DropView`] of the
+    /// same name).
+    CreateView(View),
+    /// A view that goes (or is made again, when something it reads
+    /// changes in a way the database refuses under a view).
+    DropView(View),
+    /// A view changed in place: `CREATE OR REPLACE VIEW` (its columns kept,
+    /// new ones appended), or only its comment.
+    ReplaceView {
+        /// The view as it is.
+        from: View,
+        /// The view as it will be.
+        to: View,
+    },
+    /// A new function or procedure.
+    CreateFunction(Function),
+    /// A function or procedure that goes (or is made again).
+    DropFunction(Function),
+    /// A function changed in place (`CREATE OR REPLACE`: same arguments
+    /// and return type), or only its comment.
+    ReplaceFunction {
+        /// The function as it is.
+        from: Function,
+        /// The function as it will be.
+        to: Function,
+    },
+    /// A new trigger.
+    CreateTrigger(Trigger),
+    /// A trigger that goes (or is made again).
+    DropTrigger(Trigger),
+    /// A trigger changed in place (`CREATE OR REPLACE TRIGGER`), or only
+    /// its comment.
+    ReplaceTrigger {
+        /// The trigger as it is.
+        from: Trigger,
+        /// The trigger as it will be.
+        to: Trigger,
+    },
 }
 
 /// What a [`Change::SetComment`] comments on.
@@ -280,6 +321,13 @@ impl Change {
             | Change::RecreateEnum { name, .. } => name,
             Change::CreateSequence(sequence) | Change::DropSequence(sequence) => &sequence.name,
             Change::AlterSequence { to, .. } => &to.name,
+            Change::CreateView(view) | Change::DropView(view) | Change::ReplaceView { to: view, .. } => &view.name,
+            Change::CreateFunction(function)
+            | Change::DropFunction(function)
+            | Change::ReplaceFunction { to: function, .. } => &function.name,
+            Change::CreateTrigger(trigger)
+            | Change::DropTrigger(trigger)
+            | Change::ReplaceTrigger { to: trigger, .. } => &trigger.table,
         }
     }
 
@@ -317,6 +365,15 @@ impl Change {
             Change::CreateSequence(_) => "create_sequence",
             Change::DropSequence(_) => "drop_sequence",
             Change::AlterSequence { .. } => "alter_sequence",
+            Change::CreateView(_) => "create_view",
+            Change::DropView(_) => "drop_view",
+            Change::ReplaceView { .. } => "replace_view",
+            Change::CreateFunction(_) => "create_function",
+            Change::DropFunction(_) => "drop_function",
+            Change::ReplaceFunction { .. } => "replace_function",
+            Change::CreateTrigger(_) => "create_trigger",
+            Change::DropTrigger(_) => "drop_trigger",
+            Change::ReplaceTrigger { .. } => "replace_trigger",
         }
     }
 
@@ -350,6 +407,15 @@ impl Change {
             | Change::RecreateEnum { name, .. } => name.clone(),
             Change::CreateSequence(sequence) | Change::DropSequence(sequence) => sequence.name.clone(),
             Change::AlterSequence { to, .. } => to.name.clone(),
+            Change::CreateView(view) | Change::DropView(view) | Change::ReplaceView { to: view, .. } => {
+                view.name.clone()
+            }
+            Change::CreateFunction(function)
+            | Change::DropFunction(function)
+            | Change::ReplaceFunction { to: function, .. } => function.key(),
+            Change::CreateTrigger(trigger)
+            | Change::DropTrigger(trigger)
+            | Change::ReplaceTrigger { to: trigger, .. } => trigger.name.clone(),
         }
     }
 
@@ -381,7 +447,10 @@ impl Change {
             | Change::CreateIndex { .. }
             | Change::CreateExtension { .. }
             | Change::CreateEnum { .. }
-            | Change::CreateSequence(_) => '+',
+            | Change::CreateSequence(_)
+            | Change::CreateView(_)
+            | Change::CreateFunction(_)
+            | Change::CreateTrigger(_) => '+',
             Change::DropTable(_)
             | Change::DropColumn { .. }
             | Change::DropUnique { .. }
@@ -390,7 +459,10 @@ impl Change {
             | Change::DropExclusion { .. }
             | Change::DropIndex { .. }
             | Change::DropEnum { .. }
-            | Change::DropSequence(_) => '-',
+            | Change::DropSequence(_)
+            | Change::DropView(_)
+            | Change::DropFunction(_)
+            | Change::DropTrigger(_) => '-',
             _ => '~',
         }
     }
@@ -539,6 +611,24 @@ impl fmt::Display for Change {
             Change::CreateSequence(sequence) => write!(f, "create sequence {} ({})", sequence.name, sequence.sql_type),
             Change::DropSequence(sequence) => write!(f, "drop sequence {}", sequence.name),
             Change::AlterSequence { to, .. } => write!(f, "alter sequence {}", to.name),
+            Change::CreateView(view) => write!(f, "create view {}", view.name),
+            Change::DropView(view) => write!(f, "drop view {}", view.name),
+            Change::ReplaceView { from, to } if from.same_definition(to) => {
+                write!(f, "set comment on view {}", to.name)
+            }
+            Change::ReplaceView { to, .. } => write!(f, "replace view {}", to.name),
+            Change::CreateFunction(function) => write!(f, "create {} {}", function.kind(), function.key()),
+            Change::DropFunction(function) => write!(f, "drop {} {}", function.kind(), function.key()),
+            Change::ReplaceFunction { from, to } if from.same_definition(to) => {
+                write!(f, "set comment on {} {}", to.kind(), to.key())
+            }
+            Change::ReplaceFunction { to, .. } => write!(f, "replace {} {}", to.kind(), to.key()),
+            Change::CreateTrigger(trigger) => write!(f, "create trigger {} on {}", trigger.name, trigger.table),
+            Change::DropTrigger(trigger) => write!(f, "drop trigger {} on {}", trigger.name, trigger.table),
+            Change::ReplaceTrigger { from, to } if from.same_definition(to) => {
+                write!(f, "set comment on trigger {} on {}", to.name, to.table)
+            }
+            Change::ReplaceTrigger { to, .. } => write!(f, "replace trigger {} on {}", to.name, to.table),
         }
     }
 }

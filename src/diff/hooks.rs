@@ -29,6 +29,19 @@ pub trait DiffHooks {
     fn remakes_expressions_on_retype(&self) -> bool {
         false
     }
+
+    /// Whether a view whose columns keep their names and types (new ones
+    /// appended) is changed in place (`CREATE OR REPLACE VIEW`) rather
+    /// than dropped and made again.
+    fn replaces_views(&self) -> bool {
+        false
+    }
+
+    /// Whether a trigger is changed in place (`CREATE OR REPLACE TRIGGER`)
+    /// rather than dropped and made again.
+    fn replaces_triggers(&self) -> bool {
+        false
+    }
 }
 
 /// No dialect's rules: every difference is a change in place. For

@@ -11,6 +11,7 @@
 
 mod change;
 mod hooks;
+mod objects;
 
 pub use change::{Change, CommentOn};
 pub use hooks::DiffHooks;
@@ -140,6 +141,7 @@ pub(crate) fn diff(current: &Schema, desired: &Schema, hooks: &dyn DiffHooks) ->
             changes.push(Change::DropSequence(sequence.clone()));
         }
     }
+    objects::diff_objects(&base, desired, hooks, &mut changes);
     Diff { changes, base }
 }
 
@@ -545,6 +547,22 @@ fn rename_table(schema: &mut Schema, from: &str, to: &str) {
             *table = to.to_string();
         }
     }
+    // The database follows the rename in what names the table.
+    let bare = |name: &str| name.rsplit_once('.').map_or(name, |(_, n)| n).to_string();
+    for view in schema.views.values_mut() {
+        view.query = rename_in_expr(&view.query, &bare(from), &bare(to));
+    }
+    schema.triggers = std::mem::take(&mut schema.triggers)
+        .into_iter()
+        .map(|((table, name), mut trigger)| {
+            if table == from {
+                trigger.table = to.to_string();
+                ((to.to_string(), name), trigger)
+            } else {
+                ((table, name), trigger)
+            }
+        })
+        .collect();
 }
 
 /// Renames a column, including every key, index, expression and foreign
@@ -619,6 +637,18 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str) {
             && table == table_name
         {
             rename(column);
+        }
+    }
+    let bare_table = table_name.rsplit_once('.').map_or(table_name, |(_, n)| n);
+    for view in schema.views.values_mut() {
+        if mentions(view.query.as_str(), bare_table) {
+            view.query = rename_in_expr(&view.query, from, to);
+        }
+    }
+    for trigger in schema.triggers.values_mut().filter(|t| t.table == table_name) {
+        trigger.update_of.iter_mut().for_each(rename);
+        if let Some(when) = &trigger.when {
+            trigger.when = Some(rename_in_expr(when, from, to));
         }
     }
     // A partitioned table's column is renamed in its partitions too.

@@ -4,14 +4,17 @@
 
 use super::checks::{check_expressions, check_names};
 use super::locator::Locator;
+use super::objects;
 use super::parse::{
     index_part, is_object_name, is_operator, is_unique_key, parse_default, parse_index_part, parse_parameter,
     parse_primary_key, parse_type, split_reference,
 };
 use super::problems::Problems;
 use super::raw::{
-    RawColumn, RawExclusion, RawFile, RawForeignKey, RawIndex, RawIndexExpr, RawSequence, RawSequenceOptions, RawTable,
+    RawColumn, RawExclusion, RawFile, RawForeignKey, RawFunction, RawIndex, RawIndexExpr, RawSequence,
+    RawSequenceOptions, RawTable, RawView,
 };
+use super::unique_map::UniqueMap;
 use crate::model::{
     Check, Column, DefaultValue, Exclusion, ExclusionElement, Expr, ForeignKey, Index, IndexKey, Literal, Partition,
     PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions, SqlType, Table, Unique, inherited_column, naming,
@@ -116,9 +119,57 @@ impl Converter<'_, '_> {
         }
         self.keep_float_texts(&mut schema);
         inherit_defaults(&mut schema, &raw_tables);
+        self.objects(&mut schema, &raw_tables, raw.views, raw.functions, raw.procedures);
         check_names(self.problems, &schema);
         check_expressions(self.problems, &schema);
         schema
+    }
+
+    /// Views, functions, procedures and the triggers of tables and views.
+    fn objects(
+        &mut self,
+        schema: &mut Schema,
+        tables: &indexmap::IndexMap<String, RawTable>,
+        views: Option<UniqueMap<RawView>>,
+        functions: Option<UniqueMap<RawFunction>>,
+        procedures: Option<UniqueMap<RawFunction>>,
+    ) {
+        let views = views.unwrap_or_default().0;
+        for (name, raw) in &views {
+            if schema.tables.contains_key(name) {
+                self.report(&["views", name], format!("\"{name}\" is both a table and a view"), None);
+            }
+            if let Some(view) = objects::view(self.problems, name, raw) {
+                schema.views.insert(name.clone(), view);
+            }
+        }
+        let routines = [(functions, false), (procedures, true)];
+        for (map, procedure) in routines {
+            for (key, raw) in map.unwrap_or_default().0 {
+                let Some(function) = objects::function(self.problems, &key, &raw, procedure) else { continue };
+                let section = if procedure { "procedures" } else { "functions" };
+                if schema.functions.contains_key(&function.key()) {
+                    self.report(
+                        &[section, &key],
+                        format!("{} is declared twice with the same argument types", function.key()),
+                        Some("functions of one name need different argument types"),
+                    );
+                    continue;
+                }
+                schema.functions.insert(function.key(), function);
+            }
+        }
+        let owners = tables
+            .iter()
+            .map(|(name, t)| ("tables", name, t.triggers.as_ref()))
+            .chain(views.iter().map(|(name, v)| ("views", name, v.triggers.as_ref())));
+        for (section, owner, triggers) in owners {
+            for (name, raw) in triggers.map(|t| t.0.iter()).into_iter().flatten() {
+                if let Some(trigger) = objects::trigger(self.problems, (section, owner), name, raw) {
+                    schema.triggers.insert((owner.clone(), name.clone()), trigger);
+                }
+            }
+        }
     }
 
     fn sequence(&mut self, name: &str, raw: RawSequence, schema: &Schema) -> Sequence {

@@ -38,6 +38,23 @@ impl Finding {
         Finding::at(&["tables", table, section, name], message)
     }
 
+    /// About a trigger (of a table or of a view), or one of its keys.
+    pub(crate) fn trigger(
+        schema: &crate::model::Schema,
+        table: &str,
+        name: &str,
+        key: &str,
+        message: String,
+    ) -> Finding {
+        let section = if schema.views.contains_key(table) { "views" } else { "tables" };
+        Finding::at(&[section, table, "triggers", name, key], message)
+    }
+
+    /// About a view, or one of its keys.
+    pub(crate) fn view(name: &str, key: &str, message: String) -> Finding {
+        Finding::at(&["views", name, key], message)
+    }
+
     /// With a suggestion.
     pub(crate) fn hint(mut self, hint: &str) -> Finding {
         self.hint = Some(hint.to_string());

@@ -4,7 +4,8 @@
 //!   and `unique_map.rs` (maps that refuse duplicate keys);
 //! - `load.rs` reads and deserialises, `serde_error.rs` turns serde's
 //!   errors into located problems, `convert.rs` builds the model,
-//!   `parse.rs` parses the small values, `checks.rs` cross-checks;
+//!   (`objects.rs` its views, functions and triggers), `parse.rs` parses
+//!   the small values, `checks.rs` cross-checks;
 //! - `problems.rs` collects problems, `locator.rs` finds their lines;
 //! - `render.rs` writes a model back as schema.yaml.
 
@@ -13,10 +14,12 @@ mod convert;
 mod finding;
 mod load;
 mod locator;
+mod objects;
 mod parse;
 mod problems;
 mod raw;
 mod render;
+mod render_objects;
 mod serde_error;
 mod text_diff;
 mod unique_map;
@@ -24,6 +27,7 @@ mod unique_map;
 pub(crate) use checks::{check_case_collisions, check_name_lengths};
 pub(crate) use finding::{Finding, report};
 pub(crate) use load::{load_str, read};
+pub(crate) use objects::identity_of;
 pub(crate) use render::{render_in_order, render_pair};
 pub(crate) use text_diff::unified_diff;
 

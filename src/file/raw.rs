@@ -18,6 +18,100 @@ pub struct RawFile {
     /// PostgreSQL sequences of their own: `{ invoice_no: { type: integer, start: 1000 } }`.
     pub sequences: Option<UniqueMap<RawSequence>>,
     pub tables: Option<UniqueMap<RawTable>>,
+    /// Views: `{ active_users: { query: "SELECT ..." } }`, each made after
+    /// the tables and the views it reads.
+    pub views: Option<UniqueMap<RawView>>,
+    /// PostgreSQL functions, by name (`name(argument types)` for one of
+    /// several of the same name).
+    pub functions: Option<UniqueMap<RawFunction>>,
+    /// PostgreSQL procedures, by name.
+    pub procedures: Option<UniqueMap<RawFunction>>,
+}
+
+/// A view.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawView {
+    /// The query, as after `AS` (a block scalar for long ones).
+    pub query: Option<String>,
+    /// Or a file holding the query, relative to the schema file.
+    pub sql_file: Option<String>,
+    /// The names of its columns, in order (`CREATE VIEW v (a, b)`).
+    pub columns: Option<Vec<String>>,
+    /// PostgreSQL `security_barrier`.
+    pub security_barrier: Option<bool>,
+    /// PostgreSQL 15 `security_invoker`.
+    pub security_invoker: Option<bool>,
+    /// `local` or `cascaded` (`WITH ... CHECK OPTION`).
+    pub check_option: Option<String>,
+    pub comment: Option<String>,
+    /// Triggers on the view (`instead of`).
+    pub triggers: Option<UniqueMap<RawTrigger>>,
+}
+
+/// A function or procedure (PostgreSQL).
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFunction {
+    /// Its arguments as SQL: `a integer, b text DEFAULT 'x'`.
+    pub arguments: Option<String>,
+    /// What a function returns: `integer`, `SETOF users`, `TABLE(id
+    /// integer)`, `trigger`.
+    pub returns: Option<String>,
+    /// `plpgsql`, `sql`, ...
+    pub language: Option<String>,
+    /// `volatile` (default), `stable` or `immutable`.
+    pub volatility: Option<String>,
+    /// `STRICT`: NULL in, NULL out, without running it.
+    pub strict: Option<bool>,
+    /// `invoker` (default) or `definer`.
+    pub security: Option<String>,
+    /// `unsafe` (default), `restricted` or `safe`.
+    pub parallel: Option<String>,
+    /// `SET` options: `{ search_path: public }`.
+    #[serde(rename = "set")]
+    #[schemars(with = "Option<UniqueMap<ScalarValue>>")]
+    pub config: Option<UniqueMap<Value>>,
+    /// The body (the text between the dollar quotes).
+    pub body: Option<String>,
+    /// Or a file holding the body, relative to the schema file.
+    pub sql_file: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// A trigger.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrigger {
+    /// `before`, `after` or `instead of`.
+    pub timing: String,
+    /// `[insert, update, delete, truncate]`; `update of a, b` for updates
+    /// of those columns.
+    pub events: Vec<String>,
+    /// `row` or `statement` (PostgreSQL's default; SQLite has only `row`).
+    pub for_each: Option<String>,
+    /// The `WHEN` condition.
+    #[serde(rename = "when")]
+    pub condition: Option<String>,
+    /// PostgreSQL transition tables: `{ old_table: gone, new_table: added }`.
+    pub referencing: Option<RawReferencing>,
+    /// PostgreSQL: the function it executes.
+    pub function: Option<String>,
+    /// PostgreSQL: literal arguments for the function.
+    pub arguments: Option<Vec<String>>,
+    /// SQLite: the statements it runs (between `BEGIN` and `END`).
+    pub body: Option<String>,
+    /// Or a file holding the body, relative to the schema file.
+    pub sql_file: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// A trigger's transition tables.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawReferencing {
+    pub old_table: Option<String>,
+    pub new_table: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
@@ -49,6 +143,8 @@ pub struct RawTable {
     /// ('2026-02-01')`, `IN ('a', 'b')`, `WITH (modulus 4, remainder 0)` or
     /// `DEFAULT`.
     pub bound: Option<String>,
+    /// Triggers on the table.
+    pub triggers: Option<UniqueMap<RawTrigger>>,
 }
 
 /// A column: its full map, or just its type (`name: text`, a nullable

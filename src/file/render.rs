@@ -4,6 +4,8 @@
 //! into column flags), stable (same model, same bytes) and lists tables
 //! parents first.
 
+use super::render_objects::{render_objects, render_triggers};
+use crate::model::Trigger;
 use crate::model::{
     Column, DefaultValue, ForeignKey, Index, IndexKey, IndexPart, Literal, ReferentialAction, Schema, SequenceOptions,
     Table, Unique, inherited_column, naming,
@@ -46,6 +48,12 @@ impl Widths {
 
 fn render_tables(schema: &Schema, order: Vec<&str>, widths: &mut Widths) -> String {
     let mut out = String::new();
+    if !schema.unmanaged.is_empty() {
+        out.push_str("# Not managed by dbshape (left as they are in the database):\n");
+        for line in &schema.unmanaged {
+            let _ = writeln!(out, "#   {line}");
+        }
+    }
     if !schema.extensions.is_empty() {
         let _ = writeln!(out, "extensions: {}", list(&schema.extensions));
     }
@@ -69,6 +77,7 @@ fn render_tables(schema: &Schema, order: Vec<&str>, widths: &mut Widths) -> Stri
     }
     if schema.tables.is_empty() {
         out.push_str("tables: {}\n");
+        render_objects(&mut out, schema);
         return out;
     }
     out.push_str("tables:\n");
@@ -79,7 +88,10 @@ fn render_tables(schema: &Schema, order: Vec<&str>, widths: &mut Widths) -> Stri
         let table = &schema.tables[name];
         let parent = table.partition_of.as_ref().and_then(|p| schema.tables.get(&p.parent));
         render_table(&mut out, table, parent, widths);
+        let triggers: Vec<&Trigger> = schema.triggers.values().filter(|t| t.table == name).collect();
+        render_triggers(&mut out, &triggers, 4);
     }
+    render_objects(&mut out, schema);
     out
 }
 

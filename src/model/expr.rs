@@ -8,7 +8,7 @@
 use std::fmt;
 
 /// An SQL expression as written, compared through [`Expr::key`].
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Expr {
     text: String,
     /// How the server stores `text`, when that was asked: the expression

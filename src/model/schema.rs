@@ -1,7 +1,7 @@
-//! A whole schema: the tables, plus objects dbshape preserves but does not
-//! manage (views and triggers).
+//! A whole schema: tables, types, sequences, and the objects that rest on
+//! them (views, functions, triggers).
 
-use super::{Sequence, Table};
+use super::{Function, Sequence, Table, Trigger, View};
 use indexmap::IndexMap;
 
 /// Everything dbshape models of a database, or of a schema file.
@@ -15,27 +15,16 @@ pub struct Schema {
     pub extensions: Vec<String>,
     /// Sequences of their own (PostgreSQL), by name.
     pub sequences: IndexMap<String, Sequence>,
-    /// Views found in the database. Not managed, but kept alive across
-    /// table rebuilds.
-    pub views: Vec<View>,
-}
-
-/// A view found in the database (SQLite), kept as its CREATE text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct View {
-    /// Its name.
-    pub name: String,
-    /// Its CREATE VIEW statement.
-    pub sql: String,
-}
-
-/// A trigger found in the database (SQLite), kept as its CREATE text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Trigger {
-    /// Its name.
-    pub name: String,
-    /// Its CREATE TRIGGER statement.
-    pub sql: String,
+    /// Views by (possibly schema-qualified) name, each after the views it
+    /// reads.
+    pub views: IndexMap<String, View>,
+    /// Functions and procedures (PostgreSQL) by [`Function::key`].
+    pub functions: IndexMap<String, Function>,
+    /// Triggers by (table or view, trigger name).
+    pub triggers: IndexMap<(String, String), Trigger>,
+    /// What a database holds that dbshape does not manage (`domain
+    /// money`, `policy users.own_rows`): reported, left as it is.
+    pub unmanaged: Vec<String>,
 }
 
 impl Schema {
@@ -102,6 +91,12 @@ impl Schema {
             }
             keep
         });
+        // A table left alone leaves its triggers alone too.
+        let gone = |table: &str| {
+            let bare = table.rsplit_once('.').map_or(table, |(_, t)| t);
+            patterns.iter().any(|p| glob_match(p, table) || glob_match(p, bare))
+        };
+        self.triggers.retain(|(table, _), _| !gone(table));
         // A partitioned table left alone leaves its partitions alone too.
         while !excluded.is_empty() {
             let parents = std::mem::take(&mut excluded);

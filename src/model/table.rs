@@ -1,6 +1,6 @@
 //! A table: columns, keys, constraints and indexes.
 
-use super::{Check, Column, Exclusion, ForeignKey, Index, Partition, PrimaryKey, Trigger, Unique};
+use super::{Check, Column, Exclusion, ForeignKey, Index, Partition, PrimaryKey, Unique};
 use indexmap::IndexMap;
 
 /// A table: its columns, keys, constraints and indexes.
@@ -35,8 +35,6 @@ pub struct Table {
     pub partition_of: Option<Partition>,
     /// Rename hint from the file; never set by an inspector.
     pub renamed_from: Option<String>,
-    /// Triggers found in the database: not managed, recreated after rebuilds.
-    pub triggers: Vec<Trigger>,
 }
 
 impl Table {

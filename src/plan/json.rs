@@ -39,5 +39,6 @@ pub(super) fn document(plan: &Plan) -> Value {
         "destructive_count": plan.destructive().len(),
         "steps": steps,
         "sql": plan.statements().collect::<Vec<_>>(),
+        "unmanaged": plan.unmanaged(),
     })
 }

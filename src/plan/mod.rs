@@ -72,6 +72,13 @@ impl Plan {
         self.changes().filter_map(|c| c.destructive().map(|why| (c, why))).collect()
     }
 
+    /// What the database holds that dbshape does not manage (`domain
+    /// posint`, `policy users.own_rows`): left as it is, whatever the file
+    /// says.
+    pub fn unmanaged(&self) -> &[String] {
+        &self.current.unmanaged
+    }
+
     /// The schema the plan starts from, as read from the database.
     pub fn current(&self) -> &Schema {
         &self.current

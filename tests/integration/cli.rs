@@ -89,7 +89,8 @@ fn json_plan_is_a_stable_document() {
                 "note": null,
                 "sql": ["CREATE TABLE \"a\" (\n  \"id\" INTEGER NOT NULL,\n  CONSTRAINT \"a_pkey\" PRIMARY KEY (\"id\")\n)"]
             }],
-            "sql": ["CREATE TABLE \"a\" (\n  \"id\" INTEGER NOT NULL,\n  CONSTRAINT \"a_pkey\" PRIMARY KEY (\"id\")\n)"]
+            "sql": ["CREATE TABLE \"a\" (\n  \"id\" INTEGER NOT NULL,\n  CONSTRAINT \"a_pkey\" PRIMARY KEY (\"id\")\n)"],
+            "unmanaged": []
         })
     );
     t.apply();

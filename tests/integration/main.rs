@@ -12,6 +12,7 @@ mod faults;
 mod fixtures;
 mod hostile;
 mod library;
+mod objects;
 mod postgres;
 mod random;
 mod rebuild;

@@ -80,8 +80,15 @@ fn rebuild_keeps_triggers_views_and_autoincrement_high_water_mark() {
          CREATE VIEW user_names AS SELECT name FROM users;",
     );
     let seq_before = t.query("SELECT seq FROM sqlite_sequence WHERE name = 'users'");
-    let mut schema = PARENT_AND_CHILD.replace("score: { type: text }", "score: { type: text, check: \"score <> ''\" }");
-    schema.push_str("  audit:\n    columns:\n      msg: { type: text }\n");
+    // The file says what the database has (made by hand above), so the
+    // rebuild of users must keep them.
+    let mut schema = PARENT_AND_CHILD.replace(
+        "score: { type: text }",
+        "score: { type: text, check: \"score <> ''\" }\n    triggers:\n      users_audit: { timing: after, events: [insert], body: \"INSERT INTO audit VALUES (new.name);\" }",
+    );
+    schema.push_str(
+        "  audit:\n    columns:\n      msg: { type: text }\nviews:\n  user_names: { query: SELECT name FROM users }\n",
+    );
     t.schema(&schema);
     t.apply();
     assert_eq!(t.query("SELECT seq FROM sqlite_sequence WHERE name = 'users'"), seq_before);

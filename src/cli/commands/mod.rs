@@ -33,7 +33,25 @@ fn connect(database: &DatabaseArg) -> Result<Migrator> {
 fn plan_target(target: &Target) -> Result<(Migrator, Plan)> {
     let mut db = connect(&target.database)?;
     let plan = db.plan_file(&target.schema)?;
+    report_unmanaged(plan.unmanaged());
     Ok((db, plan))
+}
+
+/// What the database holds that dbshape leaves alone, on standard error
+/// (it is not part of any plan).
+fn report_unmanaged(unmanaged: &[String]) {
+    if unmanaged.is_empty() {
+        return;
+    }
+    let shown: Vec<&str> = unmanaged.iter().take(10).map(String::as_str).collect();
+    let more = unmanaged.len().saturating_sub(shown.len());
+    let more = if more > 0 { format!(", and {more} more") } else { String::new() };
+    eprintln!(
+        "note: dbshape does not manage {} object{} of this database, left as they are: {}{more}",
+        unmanaged.len(),
+        if unmanaged.len() == 1 { "" } else { "s" },
+        shown.join(", ")
+    );
 }
 
 fn schema_name(target: &Target) -> String {

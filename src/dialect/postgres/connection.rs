@@ -116,7 +116,9 @@ impl Connection for PostgresConnection {
     fn inspect(&mut self, within: Option<&Schema>) -> Result<Schema> {
         let schemas = self.schemas(within)?;
         let namespaces = inspect::Namespaces { schemas: &schemas, default_schema: &self.default_schema };
-        inspect::inspect(&mut self.client, &namespaces)
+        let mut schema = inspect::inspect(&mut self.client, &namespaces)?;
+        schema.unmanaged = super::inspect_objects::unmanaged(&mut self.client, &namespaces)?;
+        Ok(schema)
     }
 
     fn restrict(&self, mut everything: Schema, within: &Schema) -> Schema {
@@ -124,6 +126,10 @@ impl Connection for PostgresConnection {
         let managed = |name: &String| schema_of(name).is_none_or(|schema| schemas.iter().any(|s| s == schema));
         everything.tables.retain(|name, _| managed(name));
         everything.enums.retain(|name, _| managed(name));
+        everything.views.retain(|name, _| managed(name));
+        everything.functions.retain(|_, f| managed(&f.name));
+        everything.triggers.retain(|(table, _), _| managed(table));
+        everything.unmanaged.retain(|line| line.rsplit_once(' ').is_none_or(|(_, name)| managed(&name.to_string())));
         everything
     }
 

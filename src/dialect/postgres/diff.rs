@@ -30,6 +30,14 @@ impl DiffHooks for Postgres {
     fn remakes_expressions_on_retype(&self) -> bool {
         true
     }
+
+    fn replaces_views(&self) -> bool {
+        true
+    }
+
+    fn replaces_triggers(&self) -> bool {
+        true
+    }
 }
 
 /// Whether a default, check, index predicate or generated expression of

@@ -22,7 +22,7 @@ pub(super) struct Namespaces<'a> {
 }
 
 impl Namespaces<'_> {
-    fn name(&self, schema: &str, table: &str) -> String {
+    pub(super) fn name(&self, schema: &str, table: &str) -> String {
         if schema == self.default_schema { table.to_string() } else { format!("{schema}.{table}") }
     }
 }
@@ -409,10 +409,11 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         };
         table.indexes.insert(name, index);
     }
+    super::inspect_objects::inspect_objects(client, within, &mut schema)?;
     Ok(schema)
 }
 
-fn query(client: &mut impl GenericClient, sql: &str, schemas: &Vec<String>) -> Result<Vec<postgres::Row>> {
+pub(super) fn query(client: &mut impl GenericClient, sql: &str, schemas: &Vec<String>) -> Result<Vec<postgres::Row>> {
     client.query(sql, &[schemas]).map_err(unreadable)
 }
 

@@ -2,10 +2,13 @@
 //!
 //! - `config.rs`: URLs, libpq `key=value` strings, environment, `sslmode`;
 //! - `connection.rs`: the session, its default schema, which schemas a run reads;
-//! - `inspect.rs`: `pg_catalog` in a fixed number of queries;
-//! - `normalize.rs`: the desired schema spelled by the server (scratch schemas, rolled back);
+//! - `inspect.rs`: `pg_catalog` in a fixed number of queries (`inspect_objects.rs`:
+//!   views, functions, triggers, and what is not managed);
+//! - `normalize.rs`: the desired schema spelled by the server (scratch schemas, rolled back),
+//!   `normalize_objects.rs` its views, functions and triggers;
 //! - `diff.rs`: the differ's PostgreSQL rules;
 //! - `plan.rs`: ALTERs ordered by dependency, one transaction;
+//! - `objects.rs`: the SQL of views, functions and triggers;
 //! - `execute.rs`: advisory lock, `lock_timeout`, re-plan under the lock;
 //! - `error.rs`: driver errors as the server said them.
 
@@ -15,7 +18,10 @@ mod diff;
 mod error;
 mod execute;
 mod inspect;
+mod inspect_objects;
 mod normalize;
+mod normalize_objects;
+mod objects;
 mod plan;
 mod probe;
 mod reproduce;

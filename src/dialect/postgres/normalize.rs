@@ -19,6 +19,7 @@ pub(super) fn normalize(conn: &mut PostgresConnection, desired: &Schema, current
     let mut normalized = spell(conn, desired, current)?;
     keep_tablespaces(&mut normalized, current);
     fold_serials(&mut normalized);
+    super::normalize_objects::normalize_objects(conn, desired, &mut normalized, current)?;
     Ok(normalized)
 }
 

@@ -12,6 +12,7 @@
 //! 6. add foreign keys (after every table exists, so cycles work);
 //! 7. comments; 8. drop tables.
 
+use super::objects;
 use crate::diff::{Change, CommentOn, Diff};
 use crate::error::{Error, Result};
 use crate::model::naming::serial_sequence as serial_sequence_name;
@@ -20,6 +21,7 @@ use crate::model::{
     Unique,
 };
 use crate::plan::{Operation, Step};
+use crate::sql::lexer::mentions;
 use crate::sql::{ident_list, quote_ident, quote_literal};
 
 /// A step while planning: on PostgreSQL every operation is plain SQL.
@@ -40,22 +42,34 @@ impl From<Draft> for Step {
 }
 
 pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
-    let mut phases: [Vec<Draft>; 12] = Default::default();
-    const TYPES: usize = 0;
+    let mut phases: [Vec<Draft>; 18] = Default::default();
+    // Triggers and views that go or are made again, and functions made
+    // again, before anything they rest on changes.
+    const DROP_OBJECTS: usize = 0;
+    const TYPES: usize = 1;
+    // Before the tables: defaults, checks and indexes may call them.
+    const FUNCTIONS: usize = 2;
     // Renames come first: every later statement names the new names.
-    const RENAMES: usize = 1;
-    const DROP_FKS: usize = 2;
-    const DROP_OTHERS: usize = 3;
-    const TABLES: usize = 4;
-    const RECREATED: usize = 5;
+    const RENAMES: usize = 3;
+    const DROP_FKS: usize = 4;
+    const DROP_OTHERS: usize = 5;
+    const TABLES: usize = 6;
+    const RECREATED: usize = 7;
+    // Functions whose arguments or result are the row type of a new table.
+    const LATE_FUNCTIONS: usize = 8;
     // Partitions are detached and attached again once the parent's column
     // changes have reached them, and before its new keys and indexes do.
-    const PARTITIONS: usize = 6;
-    const ADD_CONSTRAINTS: usize = 7;
-    const ADD_FKS: usize = 8;
-    const COMMENTS: usize = 9;
-    const DROP_TABLES: usize = 10;
-    const DROP_TYPES: usize = 11;
+    const PARTITIONS: usize = 9;
+    const ADD_CONSTRAINTS: usize = 10;
+    const ADD_FKS: usize = 11;
+    const COMMENTS: usize = 12;
+    const DROP_TABLES: usize = 13;
+    // Once every table and column they read is there.
+    const VIEWS: usize = 14;
+    const TRIGGERS: usize = 15;
+    // After the tables whose defaults may call them.
+    const DROP_FUNCTIONS: usize = 16;
+    const DROP_TYPES: usize = 17;
 
     let mut dropped_tables = Vec::new();
     for change in &diff.changes {
@@ -385,6 +399,72 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
                     key(from),
                     key(to)
                 )));
+            }
+            Change::DropView(view) => phases[DROP_OBJECTS].push(one(objects::drop_view(view))),
+            Change::CreateView(view) => {
+                let mut statements = objects::create_view(view, None);
+                statements.extend(view.comment.as_ref().map(|_| objects::comment_on_view(view)));
+                phases[VIEWS].push(Draft { changes: vec![change.clone()], statements, note: None });
+            }
+            Change::ReplaceView { from, to } => {
+                let mut statements =
+                    if from.same_definition(to) { Vec::new() } else { objects::create_view(to, Some(from)) };
+                if from.comment != to.comment {
+                    statements.push(objects::comment_on_view(to));
+                }
+                phases[VIEWS].push(Draft { changes: vec![change.clone()], statements, note: None });
+            }
+            Change::DropFunction(function) => {
+                let remade =
+                    diff.changes.iter().any(|c| matches!(c, Change::CreateFunction(f) if f.name == function.name));
+                let phase = if remade { DROP_OBJECTS } else { DROP_FUNCTIONS };
+                phases[phase].push(one(objects::drop_function(function)));
+            }
+            Change::CreateFunction(function) | Change::ReplaceFunction { to: function, .. } => {
+                let from = match change {
+                    Change::ReplaceFunction { from, .. } => Some(from),
+                    _ => None,
+                };
+                let mut statements = Vec::new();
+                let signature =
+                    format!("{} {}", function.arguments, function.returns.as_ref().map_or("", |r| r.as_str()));
+                let phase = if diff.changes.iter().any(|c| {
+                    matches!(c, Change::CreateTable(t) if mentions(&signature, t.name.rsplit_once('.').map_or(&t.name, |(_, n)| n)))
+                }) {
+                    LATE_FUNCTIONS
+                } else {
+                    FUNCTIONS
+                };
+                if from.is_none_or(|from| !from.same_definition(function)) {
+                    // Bodies may read tables made later in the plan.
+                    let unchecked = |d: &Draft| d.statements.iter().any(|s| s.contains("check_function_bodies"));
+                    if !phases[FUNCTIONS].iter().chain(&phases[LATE_FUNCTIONS]).any(unchecked) {
+                        statements.push("SET LOCAL check_function_bodies = off".to_string());
+                    }
+                    if let Some(schema) = schema_of(&function.name).filter(|_| from.is_none()) {
+                        statements.push(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema)));
+                    }
+                    statements.push(objects::create_function(function, from.is_some()));
+                }
+                if from.map_or(function.comment.is_some(), |from| from.comment != function.comment) {
+                    statements.push(objects::comment_on_function(function));
+                }
+                phases[phase].push(Draft { changes: vec![change.clone()], statements, note: None });
+            }
+            Change::DropTrigger(trigger) => phases[DROP_OBJECTS].push(one(objects::drop_trigger(trigger))),
+            Change::CreateTrigger(trigger) | Change::ReplaceTrigger { to: trigger, .. } => {
+                let from = match change {
+                    Change::ReplaceTrigger { from, .. } => Some(from),
+                    _ => None,
+                };
+                let mut statements = Vec::new();
+                if from.is_none_or(|from| !from.same_definition(trigger)) {
+                    statements.push(objects::create_trigger(trigger, from.is_some()));
+                }
+                if from.map_or(trigger.comment.is_some(), |from| from.comment != trigger.comment) {
+                    statements.push(objects::comment_on_trigger(trigger));
+                }
+                phases[TRIGGERS].push(Draft { changes: vec![change.clone()], statements, note: None });
             }
             Change::SetTableComment { table, comment } => phases[COMMENTS].push(one(format!(
                 "COMMENT ON TABLE {} IS {}",

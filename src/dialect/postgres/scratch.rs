@@ -93,6 +93,18 @@ impl Scratch {
         Some(format!("{}.{rest}", self.schemas[i]))
     }
 
+    /// SQL text read from the scratch schemas with the real schemas' names:
+    /// a name qualified by a scratch schema is qualified by the schema it
+    /// stands in for (or unqualified, for the default one).
+    pub(super) fn real_text(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for (i, name) in self.names.iter().enumerate().rev() {
+            let real = if i == 0 { String::new() } else { format!("{}.", quote_ident(&self.schemas[i])) };
+            text = text.replace(&format!("\"{name}\"."), &real).replace(&format!("{name}."), &real);
+        }
+        text
+    }
+
     /// The real name of a table read from the scratch schemas.
     fn real_table(&self, name: &str) -> String {
         match self.real_name(name) {

@@ -3,10 +3,11 @@
 //! pragmas are used as table-valued functions joined to `sqlite_schema`).
 
 use super::ddl::{ConstraintDdl, ConstraintKind, IndexItem, TableDdl, parse_create_index, parse_create_table};
+use super::objects::{parse_trigger, parse_view};
 use crate::error::{DatabaseError, Error, Result};
 use crate::model::{
     Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey, ReferentialAction, Schema,
-    SqlType, Table, Trigger, Unique, View, naming,
+    SqlType, Table, Unique, naming,
 };
 use rusqlite::Connection;
 use std::collections::{HashMap, HashSet};
@@ -51,7 +52,6 @@ pub(super) fn inspect(conn: &Connection) -> Result<Schema> {
 fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
     let mut schema = Schema::default();
     let mut index_sql: Vec<(String, String, String)> = Vec::new();
-    let mut triggers: Vec<(String, Trigger)> = Vec::new();
 
     // 1. Every object; pragma_table_list tells virtual and shadow tables
     //    from ordinary ones.
@@ -86,8 +86,16 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
                 table_ddl.insert(name, ddl);
             }
             "index" if !sql.is_empty() => index_sql.push((table, name, sql)),
-            "trigger" => triggers.push((table, Trigger { name, sql })),
-            "view" => schema.views.push(View { name, sql }),
+            "trigger" => {
+                let trigger = parse_trigger(&sql)
+                    .ok_or_else(|| unreadable(format!("cannot parse the definition of trigger \"{name}\"")))?;
+                schema.triggers.insert((trigger.table.clone(), name), trigger);
+            }
+            "view" => {
+                let view = parse_view(&sql)
+                    .ok_or_else(|| unreadable(format!("cannot parse the definition of view \"{name}\"")))?;
+                schema.views.insert(name, view);
+            }
             _ => {}
         }
     }
@@ -303,11 +311,6 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
         let index =
             Index { unique: ddl.unique, predicate: ddl.predicate.map(Expr::new), ..Index::new(name.clone(), parts) };
         table.indexes.insert(name, index);
-    }
-    for (table_name, trigger) in triggers {
-        if let Some(table) = schema.tables.get_mut(&table_name) {
-            table.triggers.push(trigger);
-        }
     }
     Ok(schema)
 }

@@ -11,6 +11,7 @@ mod ddl;
 mod execute;
 mod inspect;
 mod normalize;
+mod objects;
 mod plan;
 
 #[cfg(feature = "fuzzing")]

@@ -82,12 +82,81 @@ pub(super) fn check(schema: &Schema) -> Vec<Finding> {
             found.push(Finding::entry(t, section, name, message));
         }
     }
+    check_objects(schema, &mut found);
     found
+}
+
+/// Functions, and what SQLite views and triggers cannot say.
+fn check_objects(schema: &Schema, found: &mut Vec<Finding>) {
+    for function in schema.functions.values() {
+        let section = if function.procedure { "procedures" } else { "functions" };
+        let message =
+            format!("{} \"{}\": SQLite has no stored functions or procedures", function.kind(), function.name);
+        found.push(Finding::section(section, Some(&function.name), message));
+    }
+    for view in schema.views.values() {
+        let v = view.name.as_str();
+        for (on, key) in [(view.security_barrier, "security_barrier"), (view.security_invoker, "security_invoker")] {
+            if on {
+                found.push(Finding::view(v, key, format!("view \"{v}\": `{key}` is a PostgreSQL view option")));
+            }
+        }
+        if view.check_option.is_some() {
+            found.push(Finding::view(v, "check_option", format!("view \"{v}\": SQLite views have no check option")));
+        }
+    }
+    for trigger in schema.triggers.values() {
+        let (t, n) = (trigger.table.as_str(), trigger.name.as_str());
+        let what = format!("trigger \"{n}\" on {t}");
+        let mut refuse = |key: &str, message: String, hint: &str| {
+            found.push(Finding::trigger(schema, t, n, key, message).hint(hint));
+        };
+        if trigger.function.is_some() {
+            refuse(
+                "function",
+                format!("{what} calls a function, which SQLite triggers cannot"),
+                "write the statements it runs as `body:`",
+            );
+        }
+        if !trigger.for_each_row {
+            refuse(
+                "for_each",
+                format!("{what}: SQLite triggers fire for each row only"),
+                "remove `for_each: statement`",
+            );
+        }
+        if trigger.events.len() != 1 {
+            refuse("events", format!("{what}: a SQLite trigger fires on one event"), "make one trigger per event");
+        }
+        if trigger.events.iter().any(|e| e == "truncate") {
+            refuse("events", format!("{what}: SQLite has no TRUNCATE"), "use `delete`");
+        }
+        if trigger.old_table.is_some() || trigger.new_table.is_some() {
+            refuse(
+                "referencing",
+                format!("{what}: SQLite triggers have no transition tables"),
+                "use OLD and NEW in the body",
+            );
+        }
+        if !trigger.arguments.is_empty() {
+            refuse("arguments", format!("{what}: SQLite triggers take no arguments"), "remove `arguments`");
+        }
+        if !schema.tables.contains_key(t) && !schema.views.contains_key(t) {
+            refuse(
+                "timing",
+                format!("{what}: no table or view \"{t}\" in this file"),
+                "put the trigger under its table",
+            );
+        }
+    }
 }
 
 pub(super) fn adapt(mut schema: Schema) -> Result<Schema> {
     // Extensions are a PostgreSQL notion; SQLite has nothing to install.
     schema.extensions.clear();
+    // SQLite keeps no comments.
+    schema.views.values_mut().for_each(|v| v.comment = None);
+    schema.triggers.values_mut().for_each(|t| t.comment = None);
     for table in schema.tables.values_mut() {
         table.comment = None;
         for column in table.columns.values_mut() {

@@ -9,6 +9,7 @@
 //! table never cascades into child rows) and verifies foreign keys before
 //! committing.
 
+use super::objects::{create_trigger, create_view};
 use crate::diff::{Change, Diff};
 use crate::error::{Error, Result};
 use crate::model::{Column, DefaultValue, Index, IndexKey, Schema, SqlType, Table};
@@ -28,8 +29,38 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
     let mut per_table: IndexMap<&str, Vec<&Change>> = IndexMap::new();
     let mut creates = Vec::new();
     let mut drops = Vec::new();
+    // Views and triggers that go or change are dropped before any table
+    // changes, and made (again) after them all.
+    let mut object_drops = Vec::new();
+    let mut object_creates = Vec::new();
     for change in &diff.changes {
         match change {
+            Change::DropView(view) => object_drops.push(step(change, format!("DROP VIEW {}", quote_ident(&view.name)))),
+            Change::DropTrigger(trigger) => {
+                object_drops.push(step(change, format!("DROP TRIGGER {}", quote_ident(&trigger.name))))
+            }
+            Change::CreateView(view) => object_creates.push(step(change, create_view(view))),
+            Change::CreateTrigger(trigger) => object_creates.push(step(change, create_trigger(trigger))),
+            // SQLite replaces nothing in place (and keeps no comments).
+            Change::ReplaceView { from, to } => {
+                object_drops.push(Step {
+                    changes: Vec::new(),
+                    operations: vec![Operation::Sql(format!("DROP VIEW {}", quote_ident(&from.name)))],
+                    note: None,
+                });
+                object_creates.push(step(change, create_view(to)));
+            }
+            Change::ReplaceTrigger { from, to } => {
+                object_drops.push(Step {
+                    changes: Vec::new(),
+                    operations: vec![Operation::Sql(format!("DROP TRIGGER {}", quote_ident(&from.name)))],
+                    note: None,
+                });
+                object_creates.push(step(change, create_trigger(to)));
+            }
+            Change::CreateFunction(_) | Change::DropFunction(_) | Change::ReplaceFunction { .. } => {
+                return Err(Error::Unsupported(format!("{change}: functions exist on PostgreSQL only")));
+            }
             Change::RenameTable { from, to } if from.eq_ignore_ascii_case(to) => {
                 // SQLite finds the table itself under its new name: rename
                 // through a scratch name.
@@ -104,7 +135,22 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
             }
         }
     }
-    let views_or_triggers = !base.views.is_empty() || base.tables.values().any(|t| !t.triggers.is_empty());
+    let views_or_triggers = !base.views.is_empty() || !base.triggers.is_empty();
+    // A rebuilt table's triggers go with the old table: those that stay as
+    // they are are made again with the new one.
+    let kept_triggers = |table: &str| -> Vec<String> {
+        desired
+            .triggers
+            .values()
+            .filter(|t| t.table == table)
+            .filter(|t| {
+                !diff.changes.iter().any(|c| {
+                    matches!(c, Change::CreateTrigger(n) | Change::ReplaceTrigger { to: n, .. } if n.table == t.table && n.name == t.name)
+                })
+            })
+            .map(create_trigger)
+            .collect()
+    };
     for (table_name, changes) in &per_table {
         let current = &base.tables[*table_name];
         let target = &desired.tables[*table_name];
@@ -131,9 +177,15 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
         } else {
             let renamed: Vec<(&str, &str)> =
                 renamed_by_rebuild.iter().filter(|r| r.0 == *table_name).map(|&(_, from, to)| (to, from)).collect();
-            let mut operations = rebuild(current, target, views_or_triggers, &renamed);
+            let mut operations = rebuild(current, target, views_or_triggers, &renamed, &kept_triggers(table_name));
             for child in children.get(table_name).into_iter().flatten() {
-                operations.extend(rebuild(&base.tables[*child], &desired.tables[*child], views_or_triggers, &[]));
+                operations.extend(rebuild(
+                    &base.tables[*child],
+                    &desired.tables[*child],
+                    views_or_triggers,
+                    &[],
+                    &kept_triggers(child),
+                ));
                 foreign_key_checks.push(child.to_string());
             }
             let note = if let Some((_, from)) = renamed.first() {
@@ -180,7 +232,8 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
         }
     }
 
-    let mut steps = renames;
+    let mut steps = object_drops;
+    steps.extend(renames);
     steps.extend(index_drops);
     let create_order: Vec<&str> =
         in_order.iter().copied().filter(|t| creates.iter().any(|c| c.table() == *t)).collect();
@@ -200,6 +253,7 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
     for change in drops {
         steps.push(step(change, format!("DROP TABLE {}", quote_ident(change.table()))));
     }
+    steps.extend(object_creates);
     let checks = foreign_key_checks.into_iter().map(|table| PlanCheck::ForeignKeys { table }).collect();
     Ok((steps, checks))
 }
@@ -267,6 +321,7 @@ fn rebuild(
     target: &Table,
     schema_has_views_or_triggers: bool,
     renamed: &[(&str, &str)],
+    triggers: &[String],
 ) -> Vec<Operation> {
     let name = &target.name;
     let scratch = format!("{REBUILD_PREFIX}{name}");
@@ -317,7 +372,7 @@ fn rebuild(
         statements.push("PRAGMA legacy_alter_table = OFF".into());
     }
     statements.extend(target.indexes.values().map(|index| create_index(name, index)));
-    statements.extend(current.triggers.iter().map(|trigger| trigger.sql.clone()));
+    statements.extend(triggers.iter().cloned());
     operations.extend(statements.into_iter().map(Operation::Sql));
     operations
 }

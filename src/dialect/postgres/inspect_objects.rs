@@ -1,0 +1,221 @@
+//! Reading views, functions, procedures and triggers from `pg_catalog`,
+//! one query per kind, plus one that lists what exists but is not managed
+//! (so that it is reported, never silently left out). Definitions come in
+//! the server's spelling (`pg_get_viewdef`, `pg_get_function_arguments`,
+//! `pg_get_triggerdef`), which normalised files are compared in too.
+
+use super::inspect::Namespaces;
+use crate::error::Result;
+use crate::model::{Expr, Function, Schema, Trigger, View};
+use crate::sql::lexer::{matching_paren, text_of, tokenize};
+use postgres::GenericClient;
+
+/// Not an extension's object (of catalog `catalog`, row `oid`).
+fn own(catalog: &str, oid: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '{catalog}'::regclass AND e.objid = {oid} AND e.deptype = 'e')"
+    )
+}
+
+pub(super) fn inspect_objects(client: &mut impl GenericClient, within: &Namespaces, schema: &mut Schema) -> Result<()> {
+    let schemas = within.schemas.to_vec();
+    let rows = super::inspect::query(
+        client,
+        &format!(
+            "SELECT n.nspname, c.relname, pg_get_viewdef(c.oid),
+                    array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
+                    array(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
+                    coalesce(c.reloptions::text[], '{{}}'), obj_description(c.oid, 'pg_class')
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind = 'v' AND n.nspname = ANY($1) AND {}
+             ORDER BY 1, 2",
+            own("pg_class", "c.oid")
+        ),
+        &schemas,
+    )?;
+    for row in rows {
+        let name = within.name(row.get(0), row.get(1));
+        let definition: String = row.get(2);
+        let options: Vec<String> = row.get(5);
+        let option = |key: &str| options.iter().find_map(|o| o.strip_prefix(&format!("{key}=")).map(str::to_string));
+        let on = |key: &str| option(key).is_some_and(|v| matches!(v.as_str(), "true" | "on" | "1" | "yes"));
+        let view = View {
+            name: name.clone(),
+            query: Expr::new(definition.trim().trim_end_matches(';').trim_end()),
+            columns: row.get(3),
+            column_types: row.get(4),
+            security_barrier: on("security_barrier"),
+            security_invoker: on("security_invoker"),
+            check_option: option("check_option"),
+            comment: row.get(6),
+        };
+        schema.views.insert(name, view);
+    }
+    // Views in dependency order, as the differ and the file list them.
+    let order: Vec<String> = crate::model::view_order(&schema.views).into_iter().map(str::to_string).collect();
+    schema.views.sort_by_cached_key(|name, _| order.iter().position(|n| n == name));
+
+    let rows = super::inspect::query(
+        client,
+        &format!(
+            "SELECT n.nspname, p.proname, p.prokind = 'p', pg_get_function_arguments(p.oid),
+                    pg_get_function_identity_arguments(p.oid),
+                    CASE WHEN p.prokind <> 'p' THEN pg_get_function_result(p.oid) END, l.lanname::text,
+                    p.provolatile::text, p.proisstrict, p.prosecdef, p.proparallel::text,
+                    coalesce(p.proconfig, '{{}}'),
+                    CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) ELSE p.prosrc END,
+                    obj_description(p.oid, 'pg_proc')
+             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
+             WHERE n.nspname = ANY($1) AND p.prokind IN ('f', 'p') AND l.lanname NOT IN ('c', 'internal') AND {}
+             ORDER BY 1, 2, 5",
+            own("pg_proc", "p.oid")
+        ),
+        &schemas,
+    )?;
+    for row in rows {
+        let volatility = match row.get::<_, String>(7).as_str() {
+            "i" => "immutable",
+            "s" => "stable",
+            _ => "volatile",
+        };
+        let parallel = match row.get::<_, String>(10).as_str() {
+            "s" => "safe",
+            "r" => "restricted",
+            _ => "unsafe",
+        };
+        let config: Vec<String> = row.get(11);
+        let function = Function {
+            name: within.name(row.get(0), row.get(1)),
+            procedure: row.get(2),
+            arguments: Expr::new(row.get::<_, String>(3)),
+            identity: row.get(4),
+            returns: row.get::<_, Option<String>>(5).map(Expr::new),
+            language: row.get(6),
+            volatility: volatility.into(),
+            strict: row.get(8),
+            security_definer: row.get(9),
+            parallel: parallel.into(),
+            config: config
+                .into_iter()
+                .map(|c| match c.split_once('=') {
+                    Some((k, v)) => (k.to_string(), v.to_string()),
+                    None => (c, String::new()),
+                })
+                .collect(),
+            body: row.get(12),
+            comment: row.get(13),
+        };
+        schema.functions.insert(function.key(), function);
+    }
+
+    let rows = super::inspect::query(
+        client,
+        &format!(
+            "SELECT n.nspname, c.relname, t.tgname::text, t.tgtype::int4,
+                    array(SELECT a.attname::text FROM unnest(t.tgattr::int2[]) WITH ORDINALITY k(num, ord)
+                          JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.num ORDER BY k.ord),
+                    pg_get_triggerdef(t.oid), fn.nspname, f.proname, t.tgargs, t.tgnargs::int4,
+                    t.tgoldtable::text, t.tgnewtable::text, obj_description(t.oid, 'pg_trigger')
+             FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+             JOIN pg_proc f ON f.oid = t.tgfoid JOIN pg_namespace fn ON fn.oid = f.pronamespace
+             WHERE NOT t.tgisinternal AND t.tgconstraint = 0 AND t.tgparentid = 0 AND t.tgenabled = 'O'
+               AND n.nspname = ANY($1) AND c.relkind IN ('r', 'p', 'v') AND {}
+             ORDER BY 1, 2, 3",
+            own("pg_class", "c.oid")
+        ),
+        &schemas,
+    )?;
+    for row in rows {
+        let table = within.name(row.get(0), row.get(1));
+        let kind: i32 = row.get(3);
+        let timing = if kind & 64 != 0 {
+            "instead of"
+        } else if kind & 2 != 0 {
+            "before"
+        } else {
+            "after"
+        };
+        let events: Vec<String> = [(4, "insert"), (16, "update"), (8, "delete"), (32, "truncate")]
+            .into_iter()
+            .filter(|(bit, _)| kind & bit != 0)
+            .map(|(_, e)| e.to_string())
+            .collect();
+        let raw_args: Vec<u8> = row.get(8);
+        let count: i32 = row.get(9);
+        let mut arguments: Vec<String> =
+            raw_args.split(|b| *b == 0).map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+        arguments.truncate(count.max(0) as usize);
+        let definition: String = row.get(5);
+        let trigger = Trigger {
+            name: row.get(2),
+            table: table.clone(),
+            timing: timing.into(),
+            events,
+            update_of: row.get(4),
+            for_each_row: kind & 1 != 0,
+            when: when_of(&definition).map(Expr::new),
+            old_table: row.get(10),
+            new_table: row.get(11),
+            function: Some(within.name(row.get(6), row.get(7))),
+            arguments,
+            body: None,
+            comment: row.get(12),
+        };
+        schema.triggers.insert((table, trigger.name.clone()), trigger);
+    }
+    Ok(())
+}
+
+/// The `WHEN (…)` condition of a `pg_get_triggerdef` text.
+fn when_of(definition: &str) -> Option<String> {
+    let tokens = tokenize(definition);
+    let at = tokens.iter().position(|t| t.is("WHEN"))?;
+    if !tokens.get(at + 1)?.is_punct('(') {
+        return None;
+    }
+    let close = matching_paren(&tokens, at + 1)?;
+    Some(text_of(definition, &tokens[at + 2..close]).to_string())
+}
+
+/// What the database holds in the managed schemas that dbshape does not
+/// manage yet, one line each: reported, never dropped.
+pub(super) fn unmanaged(client: &mut impl GenericClient, within: &Namespaces) -> Result<Vec<String>> {
+    let schemas = within.schemas.to_vec();
+    let rows = super::inspect::query(
+        client,
+        &format!(
+            "SELECT kind, n.nspname, name FROM (
+                 SELECT 'materialized view' AS kind, c.relnamespace AS ns, c.relname::text AS name FROM pg_class c
+                 WHERE c.relkind = 'm' AND {c}
+               UNION ALL SELECT 'row level security on table', c.relnamespace, c.relname::text FROM pg_class c
+                 WHERE c.relrowsecurity AND {c}
+               UNION ALL SELECT 'policy', c.relnamespace, c.relname || '.' || p.polname FROM pg_policy p
+                 JOIN pg_class c ON c.oid = p.polrelid WHERE {c}
+               UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'composite type' END,
+                   t.typnamespace, t.typname::text FROM pg_type t
+                 WHERE (t.typtype IN ('d', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+                   AND {t}
+               UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' ELSE 'C function' END,
+                   p.pronamespace, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' FROM pg_proc p
+                 JOIN pg_language l ON l.oid = p.prolang
+                 WHERE (p.prokind IN ('a', 'w') OR l.lanname IN ('c', 'internal')) AND {p}
+               UNION ALL SELECT CASE WHEN t.tgconstraint <> 0 THEN 'constraint trigger' ELSE 'disabled trigger' END,
+                   c.relnamespace, c.relname || '.' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                 WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND (t.tgconstraint <> 0 OR t.tgenabled <> 'O') AND {c}
+               UNION ALL SELECT 'rule', c.relnamespace, c.relname || '.' || r.rulename FROM pg_rewrite r
+                 JOIN pg_class c ON c.oid = r.ev_class WHERE r.rulename <> '_RETURN' AND {c}
+             ) o JOIN pg_namespace n ON n.oid = o.ns WHERE n.nspname = ANY($1) ORDER BY 1, 2, 3",
+            c = own("pg_class", "c.oid"),
+            t = own("pg_type", "t.oid"),
+            p = own("pg_proc", "p.oid"),
+        ),
+        &schemas,
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let kind: String = row.get(0);
+            format!("{kind} {}", within.name(row.get(1), row.get(2)))
+        })
+        .collect())
+}

@@ -1,0 +1,272 @@
+//! Views, functions and triggers of the file in the server's spelling.
+//!
+//! An object that already equals its live counterpart by dbshape's own
+//! comparison is taken as it lives (no server round trip: the steady state
+//! of a file written by `inspect` costs nothing). The others are made in
+//! scratch schemas, in one transaction that is always rolled back: the
+//! functions first (bodies unchecked), then what the triggers sit on and
+//! what the views read where the file changes it, the views in dependency
+//! order, the triggers; then read back with the inspector's own queries.
+
+use super::connection::PostgresConnection;
+use super::objects;
+use super::plan as planner;
+use super::scratch::Scratch;
+use crate::error::{Error, Result};
+use crate::model::view_order;
+use crate::model::{Expr, Function, Schema, Table, Trigger, View};
+use crate::sql::lexer::mentions;
+
+/// A name as the inspector gives it: unqualified in the default schema.
+fn local(name: &str, default_schema: &str) -> String {
+    name.strip_prefix(&format!("{default_schema}.")).unwrap_or(name).to_string()
+}
+
+fn function_matches(live: &Function, wanted: &Function) -> bool {
+    live.name == wanted.name
+        && live.arguments == wanted.arguments
+        && Function { comment: None, identity: String::new(), ..live.clone() }.same_definition(&Function {
+            comment: None,
+            identity: String::new(),
+            ..wanted.clone()
+        })
+}
+
+fn view_matches(live: &View, wanted: &View) -> bool {
+    let columns = if wanted.columns.is_empty() { live.columns.clone() } else { wanted.columns.clone() };
+    live.same_definition(&View { columns, comment: live.comment.clone(), ..wanted.clone() })
+}
+
+pub(super) fn normalize_objects(
+    conn: &mut PostgresConnection,
+    desired: &Schema,
+    normalized: &mut Schema,
+    current: &Schema,
+) -> Result<()> {
+    let default_schema = conn.default_schema.clone();
+    let mut pending_functions = Vec::new();
+    for function in desired.functions.values() {
+        match current.functions.values().find(|live| function_matches(live, function)) {
+            Some(live) => {
+                let kept = Function { comment: function.comment.clone(), ..live.clone() };
+                normalized.functions.insert(kept.key(), kept);
+            }
+            None => pending_functions.push(function),
+        }
+    }
+    let changed_table = |name: &str| {
+        let wanted = normalized.tables.get(name);
+        wanted.is_some() && wanted != current.tables.get(name)
+    };
+    // What the server stores of a view or trigger can change with the
+    // tables it reads (a retyped column gains casts): only one over
+    // unchanged tables and views is taken as it lives.
+    let reads_changed = |sql: &str| normalized.tables.keys().any(|t| changed_table(t) && mentions(sql, bare(t)));
+    let mut pending_views: Vec<&str> = Vec::new();
+    for name in view_order(&desired.views) {
+        let view = &desired.views[name];
+        let query = view.query.as_str();
+        let settled = !reads_changed(query) && !pending_views.iter().any(|v| mentions(query, bare(v)));
+        match current.views.get(name) {
+            Some(live) if settled && view_matches(live, view) => {
+                normalized.views.insert(name.to_string(), View { comment: view.comment.clone(), ..live.clone() });
+            }
+            _ => pending_views.push(name),
+        }
+    }
+    let mut pending_triggers = Vec::new();
+    for (key, trigger) in &desired.triggers {
+        let mut wanted = trigger.clone();
+        wanted.function = wanted.function.map(|f| local(&f, &default_schema));
+        match current.triggers.get(key) {
+            Some(live) if !changed_table(&trigger.table) && live.same_definition(&wanted) => {
+                normalized.triggers.insert(key.clone(), Trigger { comment: wanted.comment, ..live.clone() });
+            }
+            _ => pending_triggers.push((key, wanted)),
+        }
+    }
+    if pending_functions.is_empty() && pending_views.is_empty() && pending_triggers.is_empty() {
+        return Ok(());
+    }
+
+    // What must exist in the scratch schemas: the tables the triggers sit
+    // on, and the tables the views read where the file changes them (the
+    // others are read where they live).
+    let mut tables: Vec<&str> = Vec::new();
+    let mut scratch_views: Vec<&str> = Vec::new();
+    for (_, trigger) in &pending_triggers {
+        if desired.views.contains_key(&trigger.table) {
+            scratch_views.push(&trigger.table);
+        } else if normalized.tables.contains_key(&trigger.table) || current.tables.contains_key(&trigger.table) {
+            tables.push(&trigger.table);
+        }
+    }
+    scratch_views.extend(pending_views.iter().copied());
+    // A view read by a view made in scratch is made there too when it is.
+    let all_views = view_order(&desired.views);
+    let mut in_scratch: Vec<&str> = Vec::new();
+    for &name in all_views.iter().rev() {
+        let needed = scratch_views.contains(&name)
+            || in_scratch.iter().any(|other| mentions(desired.views[*other].query.as_str(), bare(name)));
+        if needed {
+            in_scratch.push(name);
+        }
+    }
+    in_scratch.reverse();
+    for &view in &in_scratch {
+        let query = desired.views[view].query.as_str();
+        for table in normalized.tables.keys() {
+            if changed_table(table) && mentions(query, bare(table)) && !tables.contains(&table.as_str()) {
+                tables.push(table);
+            }
+        }
+    }
+    for function in &pending_functions {
+        let signature = format!("{} {}", function.arguments, function.returns.as_ref().map_or("", |r| r.as_str()));
+        for table in normalized.tables.keys() {
+            if changed_table(table) && mentions(&signature, bare(table)) {
+                tables.push(table);
+            }
+        }
+    }
+    tables.sort_unstable();
+    tables.dedup();
+
+    let names: Vec<String> =
+        tables.iter().map(|t| t.to_string()).chain(in_scratch.iter().map(|v| v.to_string())).collect();
+    let mut scratch = Scratch::new(conn, normalized, names.iter())?;
+    scratch.statements.push(("function bodies unchecked".into(), "SET LOCAL check_function_bodies = off".into()));
+    for &name in &tables {
+        let table = normalized.tables.get(name).or(current.tables.get(name)).expect("a table of either side");
+        let mut columns_only = Table::new(scratch.to_scratch(name));
+        for column in table.columns.values() {
+            let mut column = column.clone();
+            column.default = None;
+            column.generated = None;
+            column.autoincrement = false;
+            column.comment = None;
+            column.serial_sequence = None;
+            if let crate::model::SqlType::Other(t) = &column.sql_type
+                && let Some(base) = serial_base(t)
+            {
+                column.sql_type = base;
+            }
+            scratch.scratch_type(normalized, &mut column.sql_type);
+            columns_only.columns.insert(column.name.clone(), column);
+        }
+        scratch.statements.push((format!("table \"{name}\""), planner::create_table(&columns_only)));
+    }
+    for function in &pending_functions {
+        let made = Function { name: scratch.to_scratch(&function.name), ..(*function).clone() };
+        let what = format!("{} \"{}\"", function.kind(), function.name);
+        scratch.statements.push((what, objects::create_function(&made, false)));
+    }
+    for &name in &in_scratch {
+        let view = View { name: scratch.to_scratch(name), ..desired.views[name].clone() };
+        for statement in objects::create_view(&view, None) {
+            scratch.statements.push((format!("view \"{name}\""), statement));
+        }
+    }
+    let mut made_triggers = Vec::new();
+    for ((table, name), trigger) in &pending_triggers {
+        let on = scratch.to_scratch(table);
+        let function = trigger.function.as_deref().map(|name| {
+            let made_here = pending_functions.iter().any(|f| local(&f.name, &default_schema) == name);
+            if made_here { scratch.to_scratch(name) } else { name.to_string() }
+        });
+        let made = Trigger { table: on, function, ..trigger.clone() };
+        made_triggers.push(made.clone());
+        scratch.statements.push((format!("trigger \"{name}\" on \"{table}\""), objects::create_trigger(&made, false)));
+    }
+    let read = scratch.run(conn, true)?;
+
+    for function in pending_functions {
+        let scratch_name = scratch.to_scratch(&function.name);
+        let candidates: Vec<&Function> = read.functions.values().filter(|f| f.name == scratch_name).collect();
+        let wanted_identity = crate::file::identity_of(function.arguments.as_str());
+        let spelled = match candidates.as_slice() {
+            [one] => *one,
+            many => many
+                .iter()
+                .find(|f| f.identity.eq_ignore_ascii_case(&wanted_identity))
+                .or(many.first())
+                .copied()
+                .ok_or_else(|| not_found(function.kind(), &function.name))?,
+        };
+        let real = |e: &Expr| Expr::new(scratch.real_text(e.as_str()));
+        let normalized_function = Function {
+            arguments: Expr::written_as(&function.arguments, &real(&spelled.arguments)),
+            identity: scratch.real_text(&spelled.identity),
+            returns: match (&function.returns, &spelled.returns) {
+                (Some(written), Some(stored)) => Some(Expr::written_as(written, &real(stored))),
+                _ => None,
+            },
+            language: spelled.language.clone(),
+            volatility: spelled.volatility.clone(),
+            config: spelled.config.clone(),
+            body: if function.standard_body() { spelled.body.clone() } else { function.body.clone() },
+            ..function.clone()
+        };
+        normalized.functions.insert(normalized_function.key(), normalized_function);
+    }
+    for name in pending_views {
+        let spelled = read.views.get(&scratch.to_scratch(name)).ok_or_else(|| not_found("view", name))?;
+        let wanted = &desired.views[name];
+        let stored = Expr::new(scratch.real_text(spelled.query.as_str()));
+        let query = match current.views.get(name) {
+            Some(live) if live.query == stored => live.query.clone(),
+            _ => Expr::written_as(&wanted.query, &stored),
+        };
+        let view = View {
+            query,
+            columns: spelled.columns.clone(),
+            column_types: spelled.column_types.iter().map(|t| scratch.real_text(t)).collect(),
+            security_barrier: spelled.security_barrier,
+            security_invoker: spelled.security_invoker,
+            check_option: spelled.check_option.clone(),
+            ..wanted.clone()
+        };
+        normalized.views.insert(name.to_string(), view);
+    }
+    for ((key, trigger), made) in pending_triggers.into_iter().zip(made_triggers) {
+        let spelled = read
+            .triggers
+            .get(&(made.table.clone(), made.name.clone()))
+            .ok_or_else(|| not_found("trigger", &trigger.name))?;
+        let when = match (&trigger.when, &spelled.when) {
+            (Some(written), Some(stored)) => {
+                let stored = Expr::new(scratch.real_text(stored.as_str()));
+                match current.triggers.get(key).and_then(|l| l.when.clone()) {
+                    Some(live) if live == stored => Some(live),
+                    _ => Some(Expr::written_as(written, &stored)),
+                }
+            }
+            _ => None,
+        };
+        let normalized_trigger = Trigger { when, update_of: spelled.update_of.clone(), ..trigger };
+        normalized.triggers.insert(key.clone(), normalized_trigger);
+    }
+    // Keep the file's order of views (dependencies first).
+    let order = view_order(&normalized.views).into_iter().map(str::to_string).collect::<Vec<_>>();
+    normalized.views.sort_by_cached_key(|name, _| order.iter().position(|n| n == name));
+    Ok(())
+}
+
+fn bare(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(_, n)| n)
+}
+
+/// `serial` and friends as the plain integer types a scratch copy needs.
+fn serial_base(name: &str) -> Option<crate::model::SqlType> {
+    use crate::model::SqlType;
+    match name {
+        "smallserial" => Some(SqlType::SmallInt),
+        "serial" => Some(SqlType::Integer),
+        "bigserial" => Some(SqlType::BigInt),
+        _ => None,
+    }
+}
+
+fn not_found(kind: &str, name: &str) -> Error {
+    Error::Unsupported(format!("{kind} \"{name}\" was not found after creating it in a scratch schema"))
+}

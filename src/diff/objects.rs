@@ -1,0 +1,165 @@
+//! The differ for what rests on tables: functions, views and triggers.
+//!
+//! An object that changes is replaced in place where the dialect allows it
+//! ([`DiffHooks`]), else dropped and made again. Something else can force
+//! that too: a view reads a column whose type changes or that goes, a view
+//! it reads is made again, a function it calls is made again. Such a view
+//! is dropped before the table changes and made again after them, and so
+//! is every view that reads it. Drops are listed dependants first, creates
+//! dependencies first, so each dialect's planner keeps that order.
+
+use super::{Change, DiffHooks};
+use crate::model::{Function, Schema, Trigger, view_order};
+use crate::sql::lexer::mentions;
+use indexmap::IndexSet;
+
+/// The bare name of a (possibly schema-qualified) name.
+fn bare(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(_, n)| n)
+}
+
+/// Whether SQL text names the object `name`.
+fn names(sql: &str, name: &str) -> bool {
+    mentions(sql, bare(name))
+}
+
+/// What the table changes do to the columns views and triggers read: the
+/// (table, column) pairs retyped or dropped, and the tables dropped.
+struct Moved<'a> {
+    columns: Vec<(&'a str, &'a str)>,
+    tables: Vec<&'a str>,
+}
+
+impl Moved<'_> {
+    fn of(changes: &[Change]) -> Moved<'_> {
+        let mut moved = Moved { columns: Vec::new(), tables: Vec::new() };
+        for change in changes {
+            match change {
+                Change::DropTable(table) => moved.tables.push(&table.name),
+                Change::SetPartitionBy { table, .. } => moved.tables.push(table),
+                Change::DropColumn { table, column } => moved.columns.push((table, &column.name)),
+                Change::AlterColumn { table, from, to, recreate } if *recreate || from.sql_type != to.sql_type => {
+                    moved.columns.push((table, &to.name))
+                }
+                _ => {}
+            }
+        }
+        moved
+    }
+
+    /// Whether `sql`, reading `tables` (names it mentions), reads something moved.
+    fn touches(&self, sql: &str) -> bool {
+        self.tables.iter().any(|t| names(sql, t)) || self.columns.iter().any(|(t, c)| names(sql, t) && mentions(sql, c))
+    }
+}
+
+/// Appends the changes to functions, views and triggers; `table_changes`
+/// are the changes already found (tables, columns, types).
+pub(super) fn diff_objects(base: &Schema, desired: &Schema, hooks: &dyn DiffHooks, changes: &mut Vec<Change>) {
+    let moved = Moved::of(changes);
+    let mut drops = Vec::new();
+    let mut creates = Vec::new();
+    let mut replaces = Vec::new();
+
+    // Functions first: views and triggers call them.
+    let mut remade_functions: Vec<&Function> = Vec::new();
+    for (key, function) in &desired.functions {
+        match base.functions.get(key) {
+            None => creates.push(Change::CreateFunction(function.clone())),
+            Some(live) if live.same_definition(function) && live.comment == function.comment => {}
+            Some(live) if live.same_definition(function) || live.replaceable_by(function) => {
+                replaces.push(Change::ReplaceFunction { from: live.clone(), to: function.clone() })
+            }
+            Some(live) => {
+                remade_functions.push(live);
+                drops.push(Change::DropFunction(live.clone()));
+                creates.push(Change::CreateFunction(function.clone()));
+            }
+        }
+    }
+    let gone_functions: Vec<&Function> =
+        base.functions.iter().filter(|(key, _)| !desired.functions.contains_key(*key)).map(|(_, f)| f).collect();
+    let function_moved = |sql: &str| remade_functions.iter().chain(&gone_functions).any(|f| names(sql, &f.name));
+
+    // Views: which live ones must be dropped and made again.
+    let live_order = view_order(&base.views);
+    let mut remade: IndexSet<&str> = IndexSet::new();
+    for &name in &live_order {
+        let live = &base.views[name];
+        let query = live.query.as_str();
+        let wanted = desired.views.get(name);
+        let reads_remade = remade.iter().any(|other| names(query, other));
+        let changed_shape =
+            wanted.is_some_and(|w| !(live.same_definition(w) || hooks.replaces_views() && live.replaceable_by(w)));
+        if wanted.is_none() || reads_remade || changed_shape || moved.touches(query) || function_moved(query) {
+            remade.insert(name);
+        }
+    }
+    let mut view_drops: Vec<Change> = Vec::new();
+    for &name in live_order.iter().rev().filter(|n| remade.contains(**n)) {
+        view_drops.push(Change::DropView(base.views[name].clone()));
+    }
+    let mut view_creates = Vec::new();
+    for name in view_order(&desired.views) {
+        let view = &desired.views[name];
+        match base.views.get(name) {
+            Some(live) if !remade.contains(name) => {
+                if !(live.same_definition(view) && live.comment == view.comment) {
+                    replaces.push(Change::ReplaceView { from: live.clone(), to: view.clone() });
+                }
+            }
+            _ => view_creates.push(Change::CreateView(view.clone())),
+        }
+    }
+
+    // Triggers: made again when what they fire on or call is.
+    let table_dropped = |table: &str| changes.iter().any(|c| matches!(c, Change::DropTable(t) if t.name == table));
+    let trigger_moved = |trigger: &Trigger| {
+        let mut read = trigger.update_of.join(" ");
+        if let Some(when) = &trigger.when {
+            read.push(' ');
+            read.push_str(when.as_str());
+        }
+        remade.contains(trigger.table.as_str())
+            || trigger.function.as_ref().is_some_and(|f| function_moved(f))
+            || moved.columns.iter().any(|(t, c)| *t == trigger.table && mentions(&read, c))
+    };
+    let mut trigger_drops = Vec::new();
+    let mut trigger_creates = Vec::new();
+    for (key, live) in &base.triggers {
+        let gone_with_table = table_dropped(&live.table) || remade.contains(live.table.as_str());
+        match desired.triggers.get(key) {
+            None if gone_with_table => {}
+            None => trigger_drops.push(Change::DropTrigger(live.clone())),
+            Some(wanted) if trigger_moved(live) => {
+                if !gone_with_table {
+                    trigger_drops.push(Change::DropTrigger(live.clone()));
+                }
+                trigger_creates.push(Change::CreateTrigger(wanted.clone()));
+            }
+            Some(wanted) if live.same_definition(wanted) && live.comment == wanted.comment => {}
+            Some(wanted) if live.same_definition(wanted) || hooks.replaces_triggers() => {
+                replaces.push(Change::ReplaceTrigger { from: live.clone(), to: wanted.clone() })
+            }
+            Some(wanted) => {
+                trigger_drops.push(Change::DropTrigger(live.clone()));
+                trigger_creates.push(Change::CreateTrigger(wanted.clone()));
+            }
+        }
+    }
+    for (key, trigger) in &desired.triggers {
+        if !base.triggers.contains_key(key) {
+            trigger_creates.push(Change::CreateTrigger(trigger.clone()));
+        }
+    }
+
+    // Dependants go first and come back last.
+    changes.extend(trigger_drops);
+    changes.extend(view_drops);
+    changes.extend(drops);
+    changes.extend(gone_functions.into_iter().map(|f| Change::DropFunction(f.clone())));
+    changes.extend(creates);
+    changes.extend(replaces);
+    changes.extend(view_creates);
+    changes.extend(trigger_creates);
+}

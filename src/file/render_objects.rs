@@ -1,0 +1,188 @@
+//! Writing views, functions, procedures and triggers as schema.yaml text.
+//! SQL bodies become block scalars where that reads back exactly.
+
+use super::render::scalar;
+use crate::model::{Function, Schema, Trigger, View};
+use std::fmt::Write;
+
+/// `text` as a YAML value at `indent` spaces: a block scalar (`|` or `|-`)
+/// when it has several lines and reads back as exactly `text`, else a
+/// one-line scalar.
+pub(super) fn block(text: &str, indent: usize) -> String {
+    if text.contains('\n') {
+        let chomp = if text.ends_with('\n') { "" } else { "-" };
+        let pad = " ".repeat(indent);
+        let mut out = format!("|{chomp}\n");
+        for line in text.strip_suffix('\n').unwrap_or(text).split('\n') {
+            if !line.is_empty() {
+                out.push_str(&pad);
+                out.push_str(line);
+            }
+            out.push('\n');
+        }
+        let out = out.trim_end_matches('\n').to_string();
+        let yaml = format!("k: {out}\n");
+        let reads_back =
+            serde_yaml::from_str::<serde_yaml::Value>(&yaml).ok().is_some_and(|v| v["k"].as_str() == Some(text));
+        if reads_back {
+            return out;
+        }
+    }
+    serde_json::to_string(text).expect("strings serialise")
+}
+
+fn list(items: &[String]) -> String {
+    format!("[{}]", items.iter().map(|i| scalar(i)).collect::<Vec<_>>().join(", "))
+}
+
+/// The `triggers:` of a table or view, at `indent` spaces.
+pub(super) fn render_triggers(out: &mut String, triggers: &[&Trigger], indent: usize) {
+    if triggers.is_empty() {
+        return;
+    }
+    let pad = " ".repeat(indent);
+    let _ = writeln!(out, "{pad}triggers:");
+    let mut triggers = triggers.to_vec();
+    triggers.sort_by(|a, b| a.name.cmp(&b.name));
+    for trigger in triggers {
+        let _ = writeln!(out, "{pad}  {}:", scalar(&trigger.name));
+        let field = format!("{pad}    ");
+        let _ = writeln!(out, "{field}timing: {}", scalar(&trigger.timing));
+        let events: Vec<String> = trigger
+            .events
+            .iter()
+            .map(|e| {
+                if e == "update" && !trigger.update_of.is_empty() {
+                    format!("update of {}", trigger.update_of.join(", "))
+                } else {
+                    e.clone()
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "{field}events: {}", list(&events));
+        if !trigger.for_each_row {
+            let _ = writeln!(out, "{field}for_each: statement");
+        }
+        if let Some(when) = &trigger.when {
+            let _ = writeln!(out, "{field}when: {}", block(when.unwrapped(), indent + 6));
+        }
+        if trigger.old_table.is_some() || trigger.new_table.is_some() {
+            let mut parts = Vec::new();
+            if let Some(old) = &trigger.old_table {
+                parts.push(format!("old_table: {}", scalar(old)));
+            }
+            if let Some(new) = &trigger.new_table {
+                parts.push(format!("new_table: {}", scalar(new)));
+            }
+            let _ = writeln!(out, "{field}referencing: {{ {} }}", parts.join(", "));
+        }
+        if let Some(function) = &trigger.function {
+            let _ = writeln!(out, "{field}function: {}", scalar(function));
+        }
+        if !trigger.arguments.is_empty() {
+            let _ = writeln!(out, "{field}arguments: {}", list(&trigger.arguments));
+        }
+        if let Some(body) = &trigger.body {
+            let _ = writeln!(out, "{field}body: {}", block(body.as_str(), indent + 6));
+        }
+        if let Some(comment) = &trigger.comment {
+            let _ = writeln!(out, "{field}comment: {}", scalar(comment));
+        }
+    }
+}
+
+fn render_view(out: &mut String, view: &View, triggers: &[&Trigger]) {
+    let _ = writeln!(out, "  {}:", scalar(&view.name));
+    if let Some(comment) = &view.comment {
+        let _ = writeln!(out, "    comment: {}", scalar(comment));
+    }
+    if !view.columns.is_empty() {
+        let _ = writeln!(out, "    columns: {}", list(&view.columns));
+    }
+    if view.security_barrier {
+        out.push_str("    security_barrier: true\n");
+    }
+    if view.security_invoker {
+        out.push_str("    security_invoker: true\n");
+    }
+    if let Some(option) = &view.check_option {
+        let _ = writeln!(out, "    check_option: {}", scalar(option));
+    }
+    let query = view.query.as_str();
+    let _ = writeln!(out, "    query: {}", block(query, 6));
+    render_triggers(out, triggers, 4);
+}
+
+fn render_function(out: &mut String, key: &str, function: &Function) {
+    let _ = writeln!(out, "  {}:", scalar(key));
+    if let Some(comment) = &function.comment {
+        let _ = writeln!(out, "    comment: {}", scalar(comment));
+    }
+    if !function.arguments.as_str().is_empty() {
+        let _ = writeln!(
+            out,
+            "    arguments: {}",
+            serde_json::to_string(function.arguments.as_str()).expect("strings serialise")
+        );
+    }
+    if let Some(returns) = &function.returns {
+        let _ = writeln!(out, "    returns: {}", serde_json::to_string(returns.as_str()).expect("strings serialise"));
+    }
+    let _ = writeln!(out, "    language: {}", scalar(&function.language));
+    if !function.procedure {
+        if function.volatility != "volatile" {
+            let _ = writeln!(out, "    volatility: {}", function.volatility);
+        }
+        if function.strict {
+            out.push_str("    strict: true\n");
+        }
+        if function.parallel != "unsafe" {
+            let _ = writeln!(out, "    parallel: {}", function.parallel);
+        }
+    }
+    if function.security_definer {
+        out.push_str("    security: definer\n");
+    }
+    if !function.config.is_empty() {
+        let settings: Vec<String> = function
+            .config
+            .iter()
+            .map(|(name, value)| {
+                format!("{}: {}", scalar(name), serde_json::to_string(value).expect("strings serialise"))
+            })
+            .collect();
+        let _ = writeln!(out, "    set: {{ {} }}", settings.join(", "));
+    }
+    let _ = writeln!(out, "    body: {}", block(&function.body, 6));
+}
+
+/// The `views:`, `functions:` and `procedures:` sections.
+pub(super) fn render_objects(out: &mut String, schema: &Schema) {
+    if !schema.views.is_empty() {
+        out.push_str("\nviews:\n");
+        for (i, name) in crate::model::view_order(&schema.views).into_iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let triggers: Vec<&Trigger> = schema.triggers.values().filter(|t| t.table == name).collect();
+            render_view(out, &schema.views[name], &triggers);
+        }
+    }
+    for (title, procedures) in [("functions", false), ("procedures", true)] {
+        let mut functions: Vec<&Function> = schema.functions.values().filter(|f| f.procedure == procedures).collect();
+        if functions.is_empty() {
+            continue;
+        }
+        functions.sort_by_key(|f| f.key());
+        let _ = writeln!(out, "\n{title}:");
+        for (i, function) in functions.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            // The bare name, unless another function shares it.
+            let overloaded = schema.functions.values().filter(|f| f.name == function.name).count() > 1;
+            let key = if overloaded { function.key() } else { function.name.clone() };
+            render_function(out, &key, function);
+        }
+    }
+}

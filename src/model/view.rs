@@ -1,0 +1,98 @@
+//! A view: a named query, with the options PostgreSQL keeps on it.
+
+use super::Expr;
+use crate::sql::lexer::mentions;
+use indexmap::{IndexMap, IndexSet};
+
+/// A view. Its query is compared in the server's spelling (PostgreSQL
+/// prints it back with `pg_get_viewdef`; SQLite keeps it as written).
+#[derive(Clone, Debug, Default)]
+pub struct View {
+    /// Its (possibly schema-qualified) name.
+    pub name: String,
+    /// The query, as after `AS`.
+    pub query: Expr,
+    /// Its columns' names, in order, as the database reports them. Empty
+    /// in a file that leaves them to the query.
+    pub columns: Vec<String>,
+    /// The columns' types, in order, as the database reports them (read
+    /// from the database or a scratch copy; a file never says them). They
+    /// decide whether `CREATE OR REPLACE` can change the view.
+    pub column_types: Vec<String>,
+    /// PostgreSQL `security_barrier`.
+    pub security_barrier: bool,
+    /// PostgreSQL 15 `security_invoker`.
+    pub security_invoker: bool,
+    /// `WITH LOCAL|CASCADED CHECK OPTION`: `local` or `cascaded`.
+    pub check_option: Option<String>,
+    /// Free text about it.
+    pub comment: Option<String>,
+}
+
+/// Equal in what the view is; the column types, which follow from the
+/// tables it reads, are not part of that.
+impl PartialEq for View {
+    fn eq(&self, other: &View) -> bool {
+        self.name == other.name
+            && self.query == other.query
+            && self.columns == other.columns
+            && self.security_barrier == other.security_barrier
+            && self.security_invoker == other.security_invoker
+            && self.check_option == other.check_option
+            && self.comment == other.comment
+    }
+}
+
+impl Eq for View {}
+
+impl View {
+    /// A view of `query`.
+    pub fn new(name: impl Into<String>, query: impl Into<String>) -> View {
+        View { name: name.into(), query: Expr::new(query.into()), ..View::default() }
+    }
+
+    /// Whether `other` is the same view apart from the comment.
+    pub fn same_definition(&self, other: &View) -> bool {
+        View { comment: other.comment.clone(), ..self.clone() } == *other
+    }
+
+    /// Whether the database can turn this view into `to` with `CREATE OR
+    /// REPLACE VIEW`: the columns it has keep their names and types, in
+    /// order, and new ones only come after them.
+    pub fn replaceable_by(&self, to: &View) -> bool {
+        !self.columns.is_empty()
+            && self.columns.len() == self.column_types.len()
+            && to.columns.len() == to.column_types.len()
+            && to.columns.len() >= self.columns.len()
+            && self.columns.iter().zip(&to.columns).all(|(a, b)| a == b)
+            && self.column_types.iter().zip(&to.column_types).all(|(a, b)| a == b)
+    }
+}
+
+/// Views in dependency order: each after the views its query names.
+pub fn view_order(views: &IndexMap<String, View>) -> Vec<&str> {
+    let mut placed: IndexSet<&str> = IndexSet::with_capacity(views.len());
+    fn visit<'a>(
+        views: &'a IndexMap<String, View>,
+        name: &'a str,
+        placed: &mut IndexSet<&'a str>,
+        path: &mut Vec<&'a str>,
+    ) {
+        if placed.contains(name) || path.contains(&name) {
+            return;
+        }
+        path.push(name);
+        let query = views[name].query.as_str();
+        for other in views.keys() {
+            if other != name && mentions(query, other.rsplit_once('.').map_or(other.as_str(), |(_, n)| n)) {
+                visit(views, other, placed, path);
+            }
+        }
+        path.pop();
+        placed.insert(name);
+    }
+    for name in views.keys() {
+        visit(views, name, &mut placed, &mut Vec::new());
+    }
+    placed.into_iter().collect()
+}

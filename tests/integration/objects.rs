@@ -1,0 +1,268 @@
+//! Views, functions and triggers: made, read back, changed in place,
+//! remade around the table changes they rest on, dropped; on data where it
+//! matters (a view still answers, a trigger still fires).
+
+use crate::harness::Test;
+
+/// A table, two views over it (one over the other), and a trigger that
+/// stamps updates: the trigger's body is the dialect's own.
+fn schema(t: &Test, email_type: &str) -> String {
+    let trigger = if t.is_postgres() {
+        "      users_touch:\n        timing: before\n        events: [update of email]\n        for_each: row\n        when: new.email IS DISTINCT FROM old.email\n        function: touch\n"
+    } else {
+        "      users_touch:\n        timing: after\n        events: [update of email]\n        when: new.email IS NOT old.email\n        body: UPDATE users SET stamped = 1 WHERE id = new.id;\n"
+    };
+    let functions = if t.is_postgres() {
+        "functions:\n  touch:\n    returns: trigger\n    language: plpgsql\n    body: |\n      BEGIN\n        NEW.stamped := 1;\n        RETURN NEW;\n      END\n"
+    } else {
+        ""
+    };
+    format!(
+        "tables:
+  users:
+    columns:
+      id:      {{ type: integer, primary_key: true }}
+      email:   {email_type}
+      active:  {{ type: boolean, nullable: false, default: true }}
+      stamped: {{ type: integer, nullable: false, default: 0 }}
+    triggers:
+{trigger}views:
+  active_count:
+    query: select count(*) as n from active_users
+  active_users:
+    query: |
+      select id, email
+      from users
+      where active
+{functions}"
+    )
+}
+
+#[test]
+fn views_over_views_and_a_trigger_are_made_and_read_back() {
+    Test::each(|t| {
+        t.schema(&schema(t, "text"));
+        t.apply();
+        t.assert_in_sync();
+        t.sql("INSERT INTO users (id, email, active) VALUES (1, 'a@x', true), (2, 'b@x', false)");
+        assert_eq!(t.query("SELECT n FROM active_count"), [["1"]]);
+        t.sql("UPDATE users SET email = 'c@x' WHERE id = 1");
+        assert_eq!(t.query("SELECT stamped FROM users ORDER BY id"), [["1"], ["0"]], "the trigger fired");
+        // What inspect writes plans nothing, here and on an empty database.
+        let inspected = t.run(&["inspect"]).success().stdout;
+        assert!(inspected.contains("views:") && inspected.contains("triggers:"), "{inspected}");
+        t.schema(&inspected);
+        t.assert_in_sync();
+    });
+}
+
+#[test]
+fn a_column_type_change_remakes_the_views_and_trigger_that_read_it() {
+    Test::each(|t| {
+        t.schema(&schema(t, "text"));
+        t.apply();
+        t.sql("INSERT INTO users (id, email) VALUES (1, 'a@x'), (2, 'b@x')");
+        t.schema(&schema(t, "varchar(100)"));
+        let plan = t.run(&["plan"]).success().stdout;
+        for line in [
+            "- drop view active_count",
+            "- drop view active_users",
+            "+ create view active_users",
+            "+ create view active_count",
+            "- drop trigger users_touch on users",
+            "+ create trigger users_touch on users",
+        ] {
+            assert!(plan.contains(line), "{line}:\n{plan}");
+        }
+        // Dependants are dropped top-down and made again bottom-up.
+        let at = |text: &str| plan.find(text).unwrap_or_else(|| panic!("{text}:\n{plan}"));
+        assert!(at("DROP VIEW \"active_count\"") < at("DROP VIEW \"active_users\""), "{plan}");
+        assert!(at("CREATE VIEW \"active_users\"") < at("CREATE VIEW \"active_count\""), "{plan}");
+        t.run(&["apply", "--yes", "--allow-destructive"]).success();
+        t.assert_in_sync();
+        assert_eq!(t.query("SELECT n FROM active_count"), [["2"]]);
+        t.sql("UPDATE users SET email = 'z@x' WHERE id = 2");
+        assert_eq!(t.query("SELECT stamped FROM users WHERE id = 2"), [["1"]], "the trigger still fires");
+    });
+}
+
+#[test]
+fn objects_the_file_leaves_out_are_dropped_and_nothing_else_moves() {
+    Test::each(|t| {
+        t.schema(&schema(t, "text"));
+        t.apply();
+        let without = schema(t, "text");
+        let without = without[..without.find("views:").unwrap()].to_string();
+        let without = without.replace(&without[without.find("    triggers:").unwrap()..], "");
+        t.schema(&without);
+        let plan = t.run(&["plan"]).success().stdout;
+        assert!(plan.contains("- drop view active_count") && plan.contains("- drop trigger users_touch"), "{plan}");
+        assert!(!plan.contains("DESTRUCTIVE"), "dropping views loses no data:\n{plan}");
+        t.apply();
+        t.assert_in_sync();
+    });
+}
+
+#[test]
+fn bad_views_and_triggers_are_refused_at_their_line() {
+    Test::each(|t| {
+        t.schema("tables:\n  a:\n    columns:\n      id: integer\nviews:\n  v:\n    query: \"SELECT 1; DROP TABLE a\"\n");
+        t.run(&["plan"]).code(2).stderr_has("schema.yaml:7").stderr_has("one SELECT");
+        t.schema(
+            "tables:\n  a:\n    columns:\n      id: integer\n    triggers:\n      t:\n        timing: sometimes\n        events: [upsert]\n        body: SELECT 1;\n",
+        );
+        t.run(&["plan"]).code(2).stderr_has("timing is `before`").stderr_has("`upsert` is not an event");
+    });
+    // SQLite has no stored functions; a PostgreSQL trigger needs one.
+    let t = Test::sqlite();
+    t.schema("tables:\n  a:\n    columns:\n      id: integer\nfunctions:\n  f:\n    returns: integer\n    language: sql\n    body: SELECT 1\n");
+    t.run(&["plan"]).code(2).stderr_has("SQLite has no stored functions");
+}
+
+/// PostgreSQL: a view whose columns are only appended to is replaced in
+/// place, its dependants untouched; a function whose body changes is
+/// replaced, one whose result type changes is remade with what calls it.
+#[test]
+fn postgres_replaces_in_place_where_it_can() {
+    let Some(t) = Test::postgres() else { return };
+    let base = "tables:
+  items:
+    columns:
+      id:    { type: integer, primary_key: true }
+      price: { type: integer, nullable: false }
+functions:
+  doubled:
+    arguments: p integer
+    returns: integer
+    language: sql
+    volatility: immutable
+    body: SELECT p * 2
+views:
+  priced:
+    query: SELECT id, doubled(price) AS twice FROM items
+  expensive:
+    query: SELECT id FROM priced WHERE twice > 10
+";
+    t.schema(base);
+    t.apply();
+    t.assert_in_sync();
+    t.sql("INSERT INTO items VALUES (1, 3), (2, 30)");
+    // A column appended: CREATE OR REPLACE, `expensive` stays.
+    let base = base.replace("doubled(price) AS twice FROM", "doubled(price) AS twice, price FROM");
+    t.schema(&base);
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.contains("~ replace view priced") && !plan.contains("expensive"), "{plan}");
+    t.apply();
+    t.assert_in_sync();
+    // A body changes: CREATE OR REPLACE FUNCTION, nothing else.
+    t.schema(&base.replace("SELECT p * 2", "SELECT p + p"));
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.contains("~ replace function doubled(p integer)"), "{plan}");
+    assert!(!plan.contains("drop view expensive"), "{plan}");
+    t.apply();
+    t.assert_in_sync();
+    // The result type changes: the function is remade, and the views over it.
+    t.schema(&base.replace("returns: integer", "returns: bigint"));
+    let plan = t.run(&["plan"]).success().stdout;
+    for line in ["- drop function doubled(p integer)", "- drop view priced", "- drop view expensive", "+ create view expensive"] {
+        assert!(plan.contains(line), "{line}:\n{plan}");
+    }
+    t.apply();
+    t.assert_in_sync();
+    assert_eq!(t.query("SELECT id FROM expensive"), [["2"]]);
+}
+
+/// PostgreSQL: a database made by hand (views with options and comments,
+/// a set-returning function, a procedure, a trigger with transition
+/// tables) is read, planned as nothing to do, and rebuilt elsewhere with
+/// the same objects as `pg_dump` lists them.
+#[test]
+fn postgres_hand_made_objects_round_trip() {
+    let Some(source) = Test::postgres() else { return };
+    source.sql(
+        "CREATE TABLE users (id serial PRIMARY KEY, email text, active boolean DEFAULT true);
+         CREATE TABLE audit (n integer);
+         CREATE VIEW active_users WITH (security_barrier = true) AS SELECT id, email FROM users WHERE active
+           WITH LOCAL CHECK OPTION;
+         COMMENT ON VIEW active_users IS 'who is in';
+         CREATE VIEW active_count AS SELECT count(*) AS n FROM active_users;
+         CREATE FUNCTION like_email(pattern text, lim integer DEFAULT 10) RETURNS SETOF users LANGUAGE sql STABLE
+           AS $$ SELECT * FROM users WHERE email LIKE pattern LIMIT lim $$;
+         CREATE FUNCTION add(a integer, b integer) RETURNS integer LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE RETURN a + b;
+         CREATE FUNCTION count_new() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
+           AS $$ BEGIN INSERT INTO audit SELECT count(*) FROM added; RETURN NULL; END $$;
+         COMMENT ON FUNCTION count_new() IS 'counts inserts';
+         CREATE PROCEDURE deactivate(who integer) LANGUAGE plpgsql AS $$ BEGIN UPDATE users SET active = false WHERE id = who; END $$;
+         CREATE TRIGGER users_count AFTER INSERT ON users REFERENCING NEW TABLE AS added
+           FOR EACH STATEMENT EXECUTE FUNCTION count_new('x', 'y');
+         COMMENT ON TRIGGER users_count ON users IS 'audit';",
+    );
+    let inspected = source.run(&["inspect"]).success().stdout;
+    source.schema(&inspected);
+    source.assert_in_sync();
+    let Some(copy) = Test::postgres() else { return };
+    copy.schema(&inspected);
+    copy.apply();
+    copy.assert_in_sync();
+    assert_eq!(copy.run(&["inspect"]).success().stdout, inspected);
+    assert_eq!(dump_objects(&copy), dump_objects(&source));
+    copy.sql("INSERT INTO users (email) VALUES ('a@x'), ('b@x')");
+    assert_eq!(copy.query("SELECT n FROM audit"), [["2"]], "the statement trigger saw its transition table");
+    assert_eq!(copy.query("SELECT count(*) FROM like_email('a%')"), [["1"]]);
+}
+
+/// The object lines of `pg_dump --schema-only`: `-- Name: …; Type: …`.
+fn dump_objects(t: &Test) -> Vec<String> {
+    let url = t.url();
+    let output = std::process::Command::new("pg_dump").args(["--schema-only", &url]).output().expect("pg_dump runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let mut lines: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| l.starts_with("-- Name: "))
+        .map(|l| l.split("; Owner:").next().unwrap_or(l).to_string())
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// PostgreSQL: hand-written SQL in the file's own spelling converges, and
+/// what the database holds but dbshape does not manage is reported.
+#[test]
+fn postgres_hand_written_spelling_converges_and_unmanaged_objects_are_reported() {
+    let Some(t) = Test::postgres() else { return };
+    t.schema(
+        "tables:
+  t:
+    columns:
+      id: { type: int, primary_key: true }
+      tag: text
+    triggers:
+      t_tag:
+        timing: BEFORE
+        events: [insert, update of tag]
+        when: new.tag <> 'x'
+        function: public.noop
+        arguments: [a b]
+functions:
+  noop:
+    returns: trigger
+    language: plpgsql
+    set: { search_path: 'public, pg_temp' }
+    body: begin return new; end
+  pick:
+    arguments: \"a INT, b int = 2\"
+    returns: int
+    language: SQL
+    body: select coalesce(a, b)
+views:
+  tagged:
+    columns: [ident, label]
+    query: SELECT id, upper(tag) FROM t WHERE tag IN ('a', 'b')
+",
+    );
+    t.apply();
+    t.assert_in_sync();
+    t.sql("CREATE DOMAIN posint AS integer CHECK (VALUE > 0)");
+    t.run(&["plan"]).success().stderr_has("domain posint");
+    assert!(t.run(&["inspect"]).success().stdout.contains("#   domain posint"));
+}
