@@ -101,6 +101,7 @@ pub(super) fn view(problems: &mut Problems, name: &str, raw: &RawView) -> Option
         security_invoker: raw.security_invoker.unwrap_or(false),
         check_option,
         comment: raw.comment.clone(),
+        sql_file: raw.sql_file.clone(),
     })
 }
 
@@ -193,6 +194,7 @@ pub(super) fn function(problems: &mut Problems, key: &str, raw: &RawFunction, pr
         config,
         body,
         comment: raw.comment.clone(),
+        sql_file: raw.sql_file.clone(),
     };
     function.identity = identity_of(function.arguments.as_str());
     Some(function)
@@ -306,5 +308,6 @@ pub(super) fn trigger(problems: &mut Problems, parent: (&str, &str), name: &str,
         arguments: raw.arguments.clone().unwrap_or_default(),
         body,
         comment: raw.comment.clone(),
+        sql_file: raw.sql_file.clone(),
     })
 }

@@ -82,7 +82,9 @@ pub(super) fn render_triggers(out: &mut String, triggers: &[&Trigger], indent: u
         if !trigger.arguments.is_empty() {
             let _ = writeln!(out, "{field}arguments: {}", list(&trigger.arguments));
         }
-        if let Some(body) = &trigger.body {
+        if let Some(file) = &trigger.sql_file {
+            let _ = writeln!(out, "{field}sql_file: {}", scalar(file));
+        } else if let Some(body) = &trigger.body {
             let _ = writeln!(out, "{field}body: {}", block(body.as_str(), indent + 6));
         }
         if let Some(comment) = &trigger.comment {
@@ -108,8 +110,14 @@ fn render_view(out: &mut String, view: &View, triggers: &[&Trigger]) {
     if let Some(option) = &view.check_option {
         let _ = writeln!(out, "    check_option: {}", scalar(option));
     }
-    let query = view.query.as_str();
-    let _ = writeln!(out, "    query: {}", block(query, 6));
+    match &view.sql_file {
+        Some(file) => {
+            let _ = writeln!(out, "    sql_file: {}", scalar(file));
+        }
+        None => {
+            let _ = writeln!(out, "    query: {}", block(view.query.as_str(), 6));
+        }
+    }
     render_triggers(out, triggers, 4);
 }
 
@@ -153,7 +161,14 @@ fn render_function(out: &mut String, key: &str, function: &Function) {
             .collect();
         let _ = writeln!(out, "    set: {{ {} }}", settings.join(", "));
     }
-    let _ = writeln!(out, "    body: {}", block(&function.body, 6));
+    match &function.sql_file {
+        Some(file) => {
+            let _ = writeln!(out, "    sql_file: {}", scalar(file));
+        }
+        None => {
+            let _ = writeln!(out, "    body: {}", block(&function.body, 6));
+        }
+    }
 }
 
 /// The `views:`, `functions:` and `procedures:` sections.

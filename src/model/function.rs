@@ -4,7 +4,7 @@
 use super::Expr;
 
 /// A stored function or procedure.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Function {
     /// Its (possibly schema-qualified) name.
     pub name: String,
@@ -39,7 +39,22 @@ pub struct Function {
     pub body: String,
     /// Free text about it.
     pub comment: Option<String>,
+    /// The file the body was read from (`sql_file:`), kept so that `fmt`
+    /// writes it back as such; not part of what it is.
+    pub sql_file: Option<String>,
 }
+
+impl PartialEq for Function {
+    fn eq(&self, other: &Function) -> bool {
+        (&self.name, self.procedure, &self.arguments, &self.identity, &self.returns, &self.language)
+            == (&other.name, other.procedure, &other.arguments, &other.identity, &other.returns, &other.language)
+            && (&self.volatility, self.strict, self.security_definer, &self.parallel, &self.config)
+                == (&other.volatility, other.strict, other.security_definer, &other.parallel, &other.config)
+            && (&self.body, &self.comment) == (&other.body, &other.comment)
+    }
+}
+
+impl Eq for Function {}
 
 impl Function {
     /// The key functions are matched by: the name and the identifying

@@ -4,7 +4,7 @@
 use super::Expr;
 
 /// A trigger.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Trigger {
     /// Its name.
     pub name: String,
@@ -33,7 +33,29 @@ pub struct Trigger {
     pub body: Option<Expr>,
     /// Free text about it (PostgreSQL).
     pub comment: Option<String>,
+    /// The file the body was read from (`sql_file:`), kept so that `fmt`
+    /// writes it back as such; not part of what it is.
+    pub sql_file: Option<String>,
 }
+
+impl PartialEq for Trigger {
+    fn eq(&self, other: &Trigger) -> bool {
+        (&self.name, &self.table, &self.timing, &self.events, &self.update_of, self.for_each_row, &self.when)
+            == (
+                &other.name,
+                &other.table,
+                &other.timing,
+                &other.events,
+                &other.update_of,
+                other.for_each_row,
+                &other.when,
+            )
+            && (&self.old_table, &self.new_table, &self.function, &self.arguments, &self.body, &self.comment)
+                == (&other.old_table, &other.new_table, &other.function, &other.arguments, &other.body, &other.comment)
+    }
+}
+
+impl Eq for Trigger {}
 
 /// The events a trigger may fire on, in the order they are written.
 pub const TRIGGER_EVENTS: &[&str] = &["insert", "update", "delete", "truncate"];

@@ -27,6 +27,9 @@ pub struct View {
     pub check_option: Option<String>,
     /// Free text about it.
     pub comment: Option<String>,
+    /// The file the query was read from (`sql_file:`), kept so that
+    /// `fmt` writes it back as such; not part of what the view is.
+    pub sql_file: Option<String>,
 }
 
 /// Equal in what the view is; the column types, which follow from the

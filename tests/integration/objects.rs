@@ -106,7 +106,9 @@ fn objects_the_file_leaves_out_are_dropped_and_nothing_else_moves() {
 #[test]
 fn bad_views_and_triggers_are_refused_at_their_line() {
     Test::each(|t| {
-        t.schema("tables:\n  a:\n    columns:\n      id: integer\nviews:\n  v:\n    query: \"SELECT 1; DROP TABLE a\"\n");
+        t.schema(
+            "tables:\n  a:\n    columns:\n      id: integer\nviews:\n  v:\n    query: \"SELECT 1; DROP TABLE a\"\n",
+        );
         t.run(&["plan"]).code(2).stderr_has("schema.yaml:7").stderr_has("one SELECT");
         t.schema(
             "tables:\n  a:\n    columns:\n      id: integer\n    triggers:\n      t:\n        timing: sometimes\n        events: [upsert]\n        body: SELECT 1;\n",
@@ -164,7 +166,9 @@ views:
     // The result type changes: the function is remade, and the views over it.
     t.schema(&base.replace("returns: integer", "returns: bigint"));
     let plan = t.run(&["plan"]).success().stdout;
-    for line in ["- drop function doubled(p integer)", "- drop view priced", "- drop view expensive", "+ create view expensive"] {
+    for line in
+        ["- drop function doubled(p integer)", "- drop view priced", "- drop view expensive", "+ create view expensive"]
+    {
         assert!(plan.contains(line), "{line}:\n{plan}");
     }
     t.apply();

@@ -48,6 +48,7 @@ pub(super) fn inspect_objects(client: &mut impl GenericClient, within: &Namespac
             security_invoker: on("security_invoker"),
             check_option: option("check_option"),
             comment: row.get(6),
+            sql_file: None,
         };
         schema.views.insert(name, view);
     }
@@ -104,6 +105,7 @@ pub(super) fn inspect_objects(client: &mut impl GenericClient, within: &Namespac
                 .collect(),
             body: row.get(12),
             comment: row.get(13),
+            sql_file: None,
         };
         schema.functions.insert(function.key(), function);
     }
@@ -160,6 +162,7 @@ pub(super) fn inspect_objects(client: &mut impl GenericClient, within: &Namespac
             arguments,
             body: None,
             comment: row.get(12),
+            sql_file: None,
         };
         schema.triggers.insert((table, trigger.name.clone()), trigger);
     }

@@ -78,7 +78,8 @@ impl Dialect for Postgres {
         self
     }
 
-    /// A virtual generated column (PostgreSQL stores them all).
+    /// A virtual generated column (PostgreSQL stores them all); a trigger
+    /// with a body instead of a function.
     fn check(&self, schema: &Schema) -> Vec<Finding> {
         let mut found = Vec::new();
         for table in schema.tables.values() {
@@ -91,6 +92,14 @@ impl Dialect for Postgres {
                     Finding::column(&table.name, &column.name, Some("generated"), message)
                         .hint("remove `virtual: true`"),
                 );
+            }
+        }
+        for trigger in schema.triggers.values() {
+            let (t, n) = (trigger.table.as_str(), trigger.name.as_str());
+            if trigger.function.is_none() {
+                let message = format!("trigger \"{n}\" on {t}: a PostgreSQL trigger executes a function");
+                let hint = "name it with `function:` (a function that `returns: trigger`) instead of a `body:`";
+                found.push(Finding::trigger(schema, t, n, "body", message).hint(hint));
             }
         }
         found

@@ -132,8 +132,12 @@ pub(super) fn normalize_objects(
     tables.sort_unstable();
     tables.dedup();
 
-    let names: Vec<String> =
-        tables.iter().map(|t| t.to_string()).chain(in_scratch.iter().map(|v| v.to_string())).collect();
+    let names: Vec<String> = tables
+        .iter()
+        .map(|t| t.to_string())
+        .chain(in_scratch.iter().map(|v| v.to_string()))
+        .chain(pending_functions.iter().map(|f| f.name.clone()))
+        .collect();
     let mut scratch = Scratch::new(conn, normalized, names.iter())?;
     scratch.statements.push(("function bodies unchecked".into(), "SET LOCAL check_function_bodies = off".into()));
     for &name in &tables {

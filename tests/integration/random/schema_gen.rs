@@ -290,6 +290,19 @@ pub struct GSchema {
     pub enums: Vec<(String, Vec<String>)>,
     pub sequences: Vec<GSequence>,
     pub tables: Vec<GTable>,
+    /// Views, written from the tables of the schema they are rendered
+    /// with, so that the column changes of an edit meet the views that
+    /// read them.
+    pub views: Vec<GView>,
+}
+
+/// A view: every column of a table, or (`count`) the row count of another
+/// view. It is left out of a schema without what it reads.
+#[derive(Clone, Debug)]
+pub struct GView {
+    pub name: String,
+    pub reads: String,
+    pub count: bool,
 }
 
 /// PostgreSQL: a sequence of its own, read by a column's default.
@@ -414,8 +427,13 @@ impl Generator {
     }
 
     pub fn schema(&mut self) -> GSchema {
-        let mut schema =
-            GSchema { postgres: self.postgres, enums: Vec::new(), sequences: Vec::new(), tables: Vec::new() };
+        let mut schema = GSchema {
+            postgres: self.postgres,
+            enums: Vec::new(),
+            sequences: Vec::new(),
+            tables: Vec::new(),
+            views: Vec::new(),
+        };
         if self.postgres && self.chance(50) {
             let labels = (0..self.rng.usize(1..4)).map(|i| format!("l{i}")).collect();
             schema.enums.push(("mood".into(), labels));
@@ -438,6 +456,15 @@ impl Generator {
         }
         if self.postgres && self.chance(25) {
             self.sequence(&mut schema);
+        }
+        if self.chance(40) {
+            let plain: Vec<String> =
+                schema.tables.iter().filter(|t| t.partition_of.is_none()).map(|t| t.name.clone()).collect();
+            let reads = plain[self.rng.usize(0..plain.len())].clone();
+            schema.views.push(GView { name: "view_rows".into(), reads, count: false });
+            if self.chance(50) {
+                schema.views.push(GView { name: "view_count".into(), reads: "view_rows".into(), count: true });
+            }
         }
         schema
     }
@@ -1313,6 +1340,9 @@ pub fn apply(schema: &mut GSchema, edit: &Edit) {
 /// Renames a table and what names it (foreign keys, partitions, sequence
 /// owners); `hint` writes `renamed_from`.
 fn rename_table(schema: &mut GSchema, from: &str, to: &str, hint: bool) {
+    for view in schema.views.iter_mut().filter(|v| !v.count && v.reads == from) {
+        view.reads = to.to_string();
+    }
     for table in &mut schema.tables {
         for fk in &mut table.fks {
             if fk.ref_table == from {
@@ -1568,6 +1598,24 @@ pub fn render(schema: &GSchema) -> String {
                 out.push_str(&format!("      {}: {{ {} }}\n", q(&index.name), fields.join(", ")));
             }
         }
+    }
+    let mut rendered: Vec<&str> = Vec::new();
+    for view in &schema.views {
+        let query = if view.count {
+            if !rendered.contains(&view.reads.as_str()) {
+                continue;
+            }
+            format!("SELECT count(*) AS n FROM {}", ident(&view.reads))
+        } else {
+            let Some(table) = schema.table(&view.reads).filter(|t| !t.columns.is_empty()) else { continue };
+            let columns: Vec<String> = table.columns.iter().map(|c| ident(&c.name)).collect();
+            format!("SELECT {} FROM {}", columns.join(", "), ident(&table.name))
+        };
+        if rendered.is_empty() {
+            out.push_str("views:\n");
+        }
+        rendered.push(&view.name);
+        out.push_str(&format!("  {}: {{ query: {} }}\n", q(&view.name), q(&query)));
     }
     out
 }
