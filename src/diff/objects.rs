@@ -10,7 +10,7 @@
 
 use super::{Change, DiffHooks};
 use crate::model::{Function, Schema, Trigger, view_order};
-use crate::sql::lexer::mentions;
+use crate::sql::lexer::{identifiers, mentions};
 use indexmap::IndexSet;
 
 /// The bare name of a (possibly schema-qualified) name.
@@ -88,7 +88,8 @@ pub(super) fn diff_objects(base: &Schema, desired: &Schema, hooks: &dyn DiffHook
         let live = &base.views[name];
         let query = live.query.as_str();
         let wanted = desired.views.get(name);
-        let reads_remade = remade.iter().any(|other| names(query, other));
+        let named = identifiers(query);
+        let reads_remade = remade.iter().any(|other| named.contains(&bare(other).to_ascii_lowercase()));
         let changed_shape =
             wanted.is_some_and(|w| !(live.same_definition(w) || hooks.replaces_views() && live.replaceable_by(w)));
         if wanted.is_none() || reads_remade || changed_shape || moved.touches(query) || function_moved(query) {

@@ -1,7 +1,7 @@
 //! A view: a named query, with the options PostgreSQL keeps on it.
 
 use super::Expr;
-use crate::sql::lexer::mentions;
+use crate::sql::lexer::identifiers;
 use indexmap::{IndexMap, IndexSet};
 
 /// A view. Its query is compared in the server's spelling (PostgreSQL
@@ -74,28 +74,31 @@ impl View {
 
 /// Views in dependency order: each after the views its query names.
 pub fn view_order(views: &IndexMap<String, View>) -> Vec<&str> {
-    let mut placed: IndexSet<&str> = IndexSet::with_capacity(views.len());
-    fn visit<'a>(
-        views: &'a IndexMap<String, View>,
-        name: &'a str,
-        placed: &mut IndexSet<&'a str>,
-        path: &mut Vec<&'a str>,
+    let bare = |name: &str| name.rsplit_once('.').map_or(name, |(_, n)| n).to_ascii_lowercase();
+    let named: Vec<std::collections::HashSet<String>> = views.values().map(|v| identifiers(v.query.as_str())).collect();
+    let names: Vec<String> = views.keys().map(|n| bare(n)).collect();
+    let mut placed: IndexSet<usize> = IndexSet::with_capacity(views.len());
+    fn visit(
+        i: usize,
+        named: &[std::collections::HashSet<String>],
+        names: &[String],
+        placed: &mut IndexSet<usize>,
+        path: &mut Vec<usize>,
     ) {
-        if placed.contains(name) || path.contains(&name) {
+        if placed.contains(&i) || path.contains(&i) {
             return;
         }
-        path.push(name);
-        let query = views[name].query.as_str();
-        for other in views.keys() {
-            if other != name && mentions(query, other.rsplit_once('.').map_or(other.as_str(), |(_, n)| n)) {
-                visit(views, other, placed, path);
+        path.push(i);
+        for (j, other) in names.iter().enumerate() {
+            if j != i && named[i].contains(other) {
+                visit(j, named, names, placed, path);
             }
         }
         path.pop();
-        placed.insert(name);
+        placed.insert(i);
     }
-    for name in views.keys() {
-        visit(views, name, &mut placed, &mut Vec::new());
+    for i in 0..views.len() {
+        visit(i, &named, &names, &mut placed, &mut Vec::new());
     }
-    placed.into_iter().collect()
+    placed.into_iter().map(|i| views.get_index(i).expect("an index of views").0.as_str()).collect()
 }

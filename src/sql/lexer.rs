@@ -144,6 +144,16 @@ pub(crate) fn mentions(sql: &str, identifier: &str) -> bool {
     })
 }
 
+/// The identifiers an SQL text names (words and quoted identifiers),
+/// lower-cased: to ask [`mentions`] of many names at the cost of one pass.
+pub(crate) fn identifiers(sql: &str) -> std::collections::HashSet<String> {
+    tokenize(sql)
+        .iter()
+        .filter(|t| matches!(t.kind, Kind::Word | Kind::QuotedIdent))
+        .map(|t| t.ident().to_ascii_lowercase())
+        .collect()
+}
+
 /// Splits tokens at top-level commas (outside parentheses).
 pub(crate) fn split_top_level<'t, 'a>(tokens: &'t [Token<'a>]) -> Vec<&'t [Token<'a>]> {
     let mut parts = Vec::new();

@@ -15,7 +15,8 @@ use super::scratch::Scratch;
 use crate::error::{Error, Result};
 use crate::model::view_order;
 use crate::model::{Expr, Function, Schema, Table, Trigger, View};
-use crate::sql::lexer::mentions;
+use crate::sql::lexer::{identifiers, mentions};
+use std::collections::HashSet;
 
 /// A name as the inspector gives it: unqualified in the default schema.
 fn local(name: &str, default_schema: &str) -> String {
@@ -54,19 +55,27 @@ pub(super) fn normalize_objects(
             None => pending_functions.push(function),
         }
     }
-    let changed_table = |name: &str| {
-        let wanted = normalized.tables.get(name);
-        wanted.is_some() && wanted != current.tables.get(name)
-    };
+    let changed: HashSet<String> = normalized
+        .tables
+        .iter()
+        .filter(|(name, table)| current.tables.get(*name) != Some(*table))
+        .map(|(name, _)| name.clone())
+        .collect();
+    let changed_bare: HashSet<String> = changed.iter().map(|t| bare(t).to_ascii_lowercase()).collect();
+    let changed_table = |name: &str| changed.contains(name);
     // What the server stores of a view or trigger can change with the
     // tables it reads (a retyped column gains casts): only one over
     // unchanged tables and views is taken as it lives.
-    let reads_changed = |sql: &str| normalized.tables.keys().any(|t| changed_table(t) && mentions(sql, bare(t)));
+    let reads_changed = |sql: &str| !changed_bare.is_empty() && !identifiers(sql).is_disjoint(&changed_bare);
     let mut pending_views: Vec<&str> = Vec::new();
     for name in view_order(&desired.views) {
         let view = &desired.views[name];
         let query = view.query.as_str();
-        let settled = !reads_changed(query) && !pending_views.iter().any(|v| mentions(query, bare(v)));
+        let settled = !reads_changed(query)
+            && (pending_views.is_empty() || {
+                let named = identifiers(query);
+                !pending_views.iter().any(|v| named.contains(&bare(v).to_ascii_lowercase()))
+            });
         match current.views.get(name) {
             Some(live) if settled && view_matches(live, view) => {
                 normalized.views.insert(name.to_string(), View { comment: view.comment.clone(), ..live.clone() });
@@ -105,26 +114,28 @@ pub(super) fn normalize_objects(
     // A view read by a view made in scratch is made there too when it is.
     let all_views = view_order(&desired.views);
     let mut in_scratch: Vec<&str> = Vec::new();
+    let named: std::collections::HashMap<&str, HashSet<String>> =
+        all_views.iter().map(|v| (*v, identifiers(desired.views[*v].query.as_str()))).collect();
     for &name in all_views.iter().rev() {
-        let needed = scratch_views.contains(&name)
-            || in_scratch.iter().any(|other| mentions(desired.views[*other].query.as_str(), bare(name)));
+        let lower = bare(name).to_ascii_lowercase();
+        let needed = scratch_views.contains(&name) || in_scratch.iter().any(|other| named[other].contains(&lower));
         if needed {
             in_scratch.push(name);
         }
     }
     in_scratch.reverse();
     for &view in &in_scratch {
-        let query = desired.views[view].query.as_str();
-        for table in normalized.tables.keys() {
-            if changed_table(table) && mentions(query, bare(table)) && !tables.contains(&table.as_str()) {
+        let named = identifiers(desired.views[view].query.as_str());
+        for table in &changed {
+            if named.contains(&bare(table).to_ascii_lowercase()) && !tables.contains(&table.as_str()) {
                 tables.push(table);
             }
         }
     }
     for function in &pending_functions {
         let signature = format!("{} {}", function.arguments, function.returns.as_ref().map_or("", |r| r.as_str()));
-        for table in normalized.tables.keys() {
-            if changed_table(table) && mentions(&signature, bare(table)) {
+        for table in &changed {
+            if mentions(&signature, bare(table)) {
                 tables.push(table);
             }
         }
