@@ -1,8 +1,8 @@
 //! One typed difference between two schemas.
 
 use crate::model::{
-    Check, Column, Exclusion, ForeignKey, Function, Index, Partition, PrimaryKey, Sequence, Table, Trigger, Unique,
-    View,
+    Check, Column, CompositeType, Domain, Exclusion, ForeignKey, Function, Index, Partition, Policy, PrimaryKey,
+    Sequence, Table, Trigger, Unique, View,
 };
 use std::fmt;
 
@@ -230,12 +230,74 @@ pub enum Change {
         /// The sequence as it will be.
         to: Sequence,
     },
+    /// Row level security is switched on, forced or off.
+    SetRowLevelSecurity {
+        /// The table.
+        table: String,
+        /// `enabled`, `forced`, or `None` (off).
+        from: Option<String>,
+        /// The same, as it will be.
+        to: Option<String>,
+    },
+    /// A new row level security policy (or one made again).
+    CreatePolicy {
+        /// The table.
+        table: String,
+        /// The policy.
+        policy: Policy,
+    },
+    /// A policy that goes (or is made again).
+    DropPolicy {
+        /// The table.
+        table: String,
+        /// The policy.
+        policy: Policy,
+        /// Made again in the same plan.
+        remade: bool,
+    },
+    /// A policy's roles, expressions or comment change (`ALTER POLICY`).
+    AlterPolicy {
+        /// The table.
+        table: String,
+        /// The policy as it is.
+        from: Policy,
+        /// The policy as it will be.
+        to: Policy,
+    },
+    /// A new domain.
+    CreateDomain(Domain),
+    /// A domain that goes.
+    DropDomain(Domain),
+    /// A domain's default, NOT NULL, checks or comment change.
+    AlterDomain {
+        /// The domain as it is.
+        from: Domain,
+        /// The domain as it will be.
+        to: Domain,
+    },
+    /// A new composite type.
+    CreateCompositeType(CompositeType),
+    /// A composite type that goes.
+    DropCompositeType(CompositeType),
+    /// A composite type's attributes or comment change.
+    AlterCompositeType {
+        /// The type as it is.
+        from: CompositeType,
+        /// The type as it will be.
+        to: CompositeType,
+    },
     /// A new view (or one made again: after a [`Change::DropView`] of the
     /// same name).
     CreateView(View),
     /// A view that goes (or is made again, when something it reads
     /// changes in a way the database refuses under a view).
-    DropView(View),
+    DropView {
+        /// The view as it is.
+        view: View,
+        /// Made again in the same plan (a materialized view then keeps no
+        /// rows of its own to lose: they are computed again).
+        remade: bool,
+    },
     /// A view changed in place: `CREATE OR REPLACE VIEW` (its columns kept,
     /// new ones appended), or only its comment.
     ReplaceView {
@@ -313,7 +375,11 @@ impl Change {
             | Change::SetTableOptions { table, .. }
             | Change::SetPartition { table, .. }
             | Change::SetPartitionBy { table, .. }
-            | Change::SetComment { table, .. } => table,
+            | Change::SetComment { table, .. }
+            | Change::SetRowLevelSecurity { table, .. }
+            | Change::CreatePolicy { table, .. }
+            | Change::DropPolicy { table, .. }
+            | Change::AlterPolicy { table, .. } => table,
             Change::CreateExtension { name }
             | Change::CreateEnum { name, .. }
             | Change::DropEnum { name }
@@ -321,7 +387,13 @@ impl Change {
             | Change::RecreateEnum { name, .. } => name,
             Change::CreateSequence(sequence) | Change::DropSequence(sequence) => &sequence.name,
             Change::AlterSequence { to, .. } => &to.name,
-            Change::CreateView(view) | Change::DropView(view) | Change::ReplaceView { to: view, .. } => &view.name,
+            Change::CreateDomain(d) | Change::DropDomain(d) | Change::AlterDomain { to: d, .. } => &d.name,
+            Change::CreateCompositeType(t)
+            | Change::DropCompositeType(t)
+            | Change::AlterCompositeType { to: t, .. } => &t.name,
+            Change::CreateView(view) | Change::DropView { view, .. } | Change::ReplaceView { to: view, .. } => {
+                &view.name
+            }
             Change::CreateFunction(function)
             | Change::DropFunction(function)
             | Change::ReplaceFunction { to: function, .. } => &function.name,
@@ -365,8 +437,18 @@ impl Change {
             Change::CreateSequence(_) => "create_sequence",
             Change::DropSequence(_) => "drop_sequence",
             Change::AlterSequence { .. } => "alter_sequence",
+            Change::SetRowLevelSecurity { .. } => "set_row_level_security",
+            Change::CreatePolicy { .. } => "create_policy",
+            Change::DropPolicy { .. } => "drop_policy",
+            Change::AlterPolicy { .. } => "alter_policy",
+            Change::CreateDomain(_) => "create_domain",
+            Change::DropDomain(_) => "drop_domain",
+            Change::AlterDomain { .. } => "alter_domain",
+            Change::CreateCompositeType(_) => "create_type",
+            Change::DropCompositeType(_) => "drop_type",
+            Change::AlterCompositeType { .. } => "alter_type",
             Change::CreateView(_) => "create_view",
-            Change::DropView(_) => "drop_view",
+            Change::DropView { .. } => "drop_view",
             Change::ReplaceView { .. } => "replace_view",
             Change::CreateFunction(_) => "create_function",
             Change::DropFunction(_) => "drop_function",
@@ -407,7 +489,15 @@ impl Change {
             | Change::RecreateEnum { name, .. } => name.clone(),
             Change::CreateSequence(sequence) | Change::DropSequence(sequence) => sequence.name.clone(),
             Change::AlterSequence { to, .. } => to.name.clone(),
-            Change::CreateView(view) | Change::DropView(view) | Change::ReplaceView { to: view, .. } => {
+            Change::SetRowLevelSecurity { table, .. } => table.clone(),
+            Change::CreatePolicy { policy, .. }
+            | Change::DropPolicy { policy, .. }
+            | Change::AlterPolicy { to: policy, .. } => policy.name.clone(),
+            Change::CreateDomain(d) | Change::DropDomain(d) | Change::AlterDomain { to: d, .. } => d.name.clone(),
+            Change::CreateCompositeType(t)
+            | Change::DropCompositeType(t)
+            | Change::AlterCompositeType { to: t, .. } => t.name.clone(),
+            Change::CreateView(view) | Change::DropView { view, .. } | Change::ReplaceView { to: view, .. } => {
                 view.name.clone()
             }
             Change::CreateFunction(function)
@@ -424,6 +514,22 @@ impl Change {
         match self {
             Change::DropTable(t) => Some(format!("drops table {} and all its rows", t.name)),
             Change::DropSequence(s) => Some(format!("drops sequence {} and its current value", s.name)),
+            Change::AlterCompositeType { from, to }
+                if from.attributes.keys().any(|a| !to.attributes.contains_key(a)) =>
+            {
+                Some(format!("drops attributes of type {} and their values", to.name))
+            }
+            Change::DropPolicy { table, policy, remade: false } if policy.permissive => Some(format!(
+                "drops policy {} on {table}: the rows it opens to {} are no longer theirs to see or write",
+                policy.name,
+                policy.roles.join(", ")
+            )),
+            Change::SetRowLevelSecurity { table, to: None, .. } => {
+                Some(format!("switches row level security off on {table}: its policies stop filtering rows"))
+            }
+            Change::DropView { view, remade: false } if view.materialized => {
+                Some(format!("drops materialized view {} and its rows", view.name))
+            }
             Change::DropColumn { table, column } => {
                 Some(format!("drops column {table}.{} and its values", column.name))
             }
@@ -448,6 +554,9 @@ impl Change {
             | Change::CreateExtension { .. }
             | Change::CreateEnum { .. }
             | Change::CreateSequence(_)
+            | Change::CreatePolicy { .. }
+            | Change::CreateDomain(_)
+            | Change::CreateCompositeType(_)
             | Change::CreateView(_)
             | Change::CreateFunction(_)
             | Change::CreateTrigger(_) => '+',
@@ -460,7 +569,10 @@ impl Change {
             | Change::DropIndex { .. }
             | Change::DropEnum { .. }
             | Change::DropSequence(_)
-            | Change::DropView(_)
+            | Change::DropPolicy { .. }
+            | Change::DropDomain(_)
+            | Change::DropCompositeType(_)
+            | Change::DropView { .. }
             | Change::DropFunction(_)
             | Change::DropTrigger(_) => '-',
             _ => '~',
@@ -611,10 +723,23 @@ impl fmt::Display for Change {
             Change::CreateSequence(sequence) => write!(f, "create sequence {} ({})", sequence.name, sequence.sql_type),
             Change::DropSequence(sequence) => write!(f, "drop sequence {}", sequence.name),
             Change::AlterSequence { to, .. } => write!(f, "alter sequence {}", to.name),
-            Change::CreateView(view) => write!(f, "create view {}", view.name),
-            Change::DropView(view) => write!(f, "drop view {}", view.name),
+            Change::SetRowLevelSecurity { table, to, .. } => match to {
+                Some(mode) => write!(f, "row level security on {table}: {mode}"),
+                None => write!(f, "row level security on {table}: off"),
+            },
+            Change::CreatePolicy { table, policy } => write!(f, "create policy {} on {table}", policy.name),
+            Change::DropPolicy { table, policy, .. } => write!(f, "drop policy {} on {table}", policy.name),
+            Change::AlterPolicy { table, to, .. } => write!(f, "alter policy {} on {table}", to.name),
+            Change::CreateDomain(d) => write!(f, "create domain {} ({})", d.name, d.base),
+            Change::DropDomain(d) => write!(f, "drop domain {}", d.name),
+            Change::AlterDomain { to, .. } => write!(f, "alter domain {}", to.name),
+            Change::CreateCompositeType(t) => write!(f, "create type {} ({} attributes)", t.name, t.attributes.len()),
+            Change::DropCompositeType(t) => write!(f, "drop type {}", t.name),
+            Change::AlterCompositeType { to, .. } => write!(f, "alter type {}", to.name),
+            Change::CreateView(view) => write!(f, "create {} {}", view.kind(), view.name),
+            Change::DropView { view, .. } => write!(f, "drop {} {}", view.kind(), view.name),
             Change::ReplaceView { from, to } if from.same_definition(to) => {
-                write!(f, "set comment on view {}", to.name)
+                write!(f, "set comment on {} {}", to.kind(), to.name)
             }
             Change::ReplaceView { to, .. } => write!(f, "replace view {}", to.name),
             Change::CreateFunction(function) => write!(f, "create {} {}", function.kind(), function.key()),

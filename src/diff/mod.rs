@@ -59,6 +59,22 @@ pub(crate) fn diff(current: &Schema, desired: &Schema, hooks: &dyn DiffHooks) ->
         }
     }
 
+    for (name, domain) in &desired.domains {
+        match current.domains.get(name) {
+            None => changes.push(Change::CreateDomain(domain.clone())),
+            Some(existing) if existing == domain => {}
+            Some(existing) => changes.push(Change::AlterDomain { from: existing.clone(), to: domain.clone() }),
+        }
+    }
+    for (name, composite) in &desired.composite_types {
+        match current.composite_types.get(name) {
+            None => changes.push(Change::CreateCompositeType(composite.clone())),
+            Some(existing) if existing == composite => {}
+            Some(existing) => {
+                changes.push(Change::AlterCompositeType { from: existing.clone(), to: composite.clone() })
+            }
+        }
+    }
     for table in desired.tables.values() {
         if let Some(old) = &table.renamed_from
             && !base.tables.contains_key(&table.name)
@@ -101,6 +117,16 @@ pub(crate) fn diff(current: &Schema, desired: &Schema, hooks: &dyn DiffHooks) ->
         match base.tables.get(&table.name) {
             None => {
                 changes.push(Change::CreateTable(table.clone()));
+                for policy in table.policies.values() {
+                    changes.push(Change::CreatePolicy { table: table.name.clone(), policy: policy.clone() });
+                }
+                if table.row_level_security.is_some() {
+                    changes.push(Change::SetRowLevelSecurity {
+                        table: table.name.clone(),
+                        from: None,
+                        to: table.row_level_security.clone(),
+                    });
+                }
                 // Made with its parent's columns; then what differs.
                 if let Some(parent) = parent {
                     for column in table.columns.values() {
@@ -130,6 +156,16 @@ pub(crate) fn diff(current: &Schema, desired: &Schema, hooks: &dyn DiffHooks) ->
     dropped.reverse();
     for name in dropped {
         changes.push(Change::DropTable(base.tables[name].clone()));
+    }
+    for (name, domain) in &current.domains {
+        if !desired.domains.contains_key(name) {
+            changes.push(Change::DropDomain(domain.clone()));
+        }
+    }
+    for (name, composite) in &current.composite_types {
+        if !desired.composite_types.contains_key(name) {
+            changes.push(Change::DropCompositeType(composite.clone()));
+        }
     }
     for name in current.enums.keys() {
         if !desired.enums.contains_key(name) {
@@ -401,11 +437,54 @@ fn diff_table(
             checks: parent_checks,
         });
     }
+    diff_policies(current, desired, &retyped, changes);
     if (current.strict, current.without_rowid) != (desired.strict, desired.without_rowid) {
         changes.push(Change::SetTableOptions {
             table: t(),
             strict: desired.strict,
             without_rowid: desired.without_rowid,
+        });
+    }
+}
+
+/// Row level security and its policies. A policy that reads a retyped
+/// column is made again (PostgreSQL refuses the type change under it), as
+/// is one whose kind or command changes, or that loses its `USING` or
+/// `WITH CHECK` (which `ALTER POLICY` cannot remove).
+fn diff_policies(current: &Table, desired: &Table, retyped: &[&str], changes: &mut Vec<Change>) {
+    let t = || desired.name.clone();
+    let reads_retyped = |p: &crate::model::Policy| {
+        [&p.using, &p.with_check].into_iter().flatten().any(|e| retyped.iter().any(|c| mentions(e.as_str(), c)))
+    };
+    for (name, live) in &current.policies {
+        match desired.policies.get(name) {
+            None => changes.push(Change::DropPolicy { table: t(), policy: live.clone(), remade: false }),
+            Some(wanted) if live == wanted && !reads_retyped(live) => {}
+            Some(wanted) => {
+                let alterable = live.permissive == wanted.permissive
+                    && live.command == wanted.command
+                    && live.using.is_some() == wanted.using.is_some()
+                    && live.with_check.is_some() == wanted.with_check.is_some()
+                    && !reads_retyped(live);
+                if alterable {
+                    changes.push(Change::AlterPolicy { table: t(), from: live.clone(), to: wanted.clone() });
+                } else {
+                    changes.push(Change::DropPolicy { table: t(), policy: live.clone(), remade: true });
+                    changes.push(Change::CreatePolicy { table: t(), policy: wanted.clone() });
+                }
+            }
+        }
+    }
+    for (name, wanted) in &desired.policies {
+        if !current.policies.contains_key(name) {
+            changes.push(Change::CreatePolicy { table: t(), policy: wanted.clone() });
+        }
+    }
+    if current.row_level_security != desired.row_level_security {
+        changes.push(Change::SetRowLevelSecurity {
+            table: t(),
+            from: current.row_level_security.clone(),
+            to: desired.row_level_security.clone(),
         });
     }
 }

@@ -8,8 +8,8 @@
 //! is every view that reads it. Drops are listed dependants first, creates
 //! dependencies first, so each dialect's planner keeps that order.
 
-use super::{Change, DiffHooks};
-use crate::model::{Function, Schema, Trigger, view_order};
+use super::{Change, CommentOn, DiffHooks};
+use crate::model::{Function, Index, Schema, Trigger, View, view_order};
 use crate::sql::lexer::{identifiers, mentions};
 use indexmap::IndexSet;
 
@@ -98,7 +98,8 @@ pub(super) fn diff_objects(base: &Schema, desired: &Schema, hooks: &dyn DiffHook
     }
     let mut view_drops: Vec<Change> = Vec::new();
     for &name in live_order.iter().rev().filter(|n| remade.contains(**n)) {
-        view_drops.push(Change::DropView(base.views[name].clone()));
+        let remade = desired.views.contains_key(name);
+        view_drops.push(Change::DropView { view: base.views[name].clone(), remade });
     }
     let mut view_creates = Vec::new();
     for name in view_order(&desired.views) {
@@ -108,6 +109,7 @@ pub(super) fn diff_objects(base: &Schema, desired: &Schema, hooks: &dyn DiffHook
                 if !(live.same_definition(view) && live.comment == view.comment) {
                     replaces.push(Change::ReplaceView { from: live.clone(), to: view.clone() });
                 }
+                view_indexes(live, view, &mut replaces);
             }
             _ => view_creates.push(Change::CreateView(view.clone())),
         }
@@ -163,4 +165,28 @@ pub(super) fn diff_objects(base: &Schema, desired: &Schema, hooks: &dyn DiffHook
     changes.extend(replaces);
     changes.extend(view_creates);
     changes.extend(trigger_creates);
+}
+
+/// The index changes of a materialized view that stays.
+fn view_indexes(live: &View, wanted: &View, changes: &mut Vec<Change>) {
+    let on = || wanted.name.clone();
+    for (name, index) in &live.indexes {
+        match wanted.indexes.get(name) {
+            Some(same) if Index { comment: same.comment.clone(), ..index.clone() } == *same => {}
+            _ => changes.push(Change::DropIndex { table: on(), index: index.clone() }),
+        }
+    }
+    for (name, index) in &wanted.indexes {
+        match live.indexes.get(name) {
+            Some(same) if *same == *index => {}
+            Some(same) if Index { comment: index.comment.clone(), ..same.clone() } == *index => {
+                changes.push(Change::SetComment {
+                    table: on(),
+                    on: CommentOn::Index(name.clone()),
+                    comment: index.comment.clone(),
+                })
+            }
+            _ => changes.push(Change::CreateIndex { table: on(), index: index.clone() }),
+        }
+    }
 }

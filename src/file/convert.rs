@@ -11,13 +11,14 @@ use super::parse::{
 };
 use super::problems::Problems;
 use super::raw::{
-    RawColumn, RawExclusion, RawFile, RawForeignKey, RawFunction, RawIndex, RawIndexExpr, RawSequence,
-    RawSequenceOptions, RawTable, RawView,
+    RawColumn, RawCompositeType, RawDomain, RawExclusion, RawFile, RawForeignKey, RawFunction, RawIndex, RawIndexExpr,
+    RawMaterializedView, RawSequence, RawSequenceOptions, RawTable, RawView,
 };
 use super::unique_map::UniqueMap;
 use crate::model::{
-    Check, Column, DefaultValue, Exclusion, ExclusionElement, Expr, ForeignKey, Index, IndexKey, Literal, Partition,
-    PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions, SqlType, Table, Unique, inherited_column, naming,
+    Check, Column, CompositeType, DefaultValue, Domain, Exclusion, ExclusionElement, Expr, ForeignKey, Index, IndexKey,
+    Literal, Partition, PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions, SqlType, Table, Unique,
+    inherited_column, naming,
 };
 use crate::suggest::did_you_mean;
 
@@ -59,7 +60,7 @@ pub(super) fn convert(problems: &mut Problems, raw: RawFile) -> Schema {
 
 struct Converter<'p, 'a> {
     problems: &'p mut Problems<'a>,
-    /// The file's enum type names.
+    /// The file's enum, domain and composite type names.
     enums: Vec<String>,
     /// (table, column) of defaults written as plain floats, whose exact
     /// text (`0.00`, not `0.0`) is read from the file afterwards.
@@ -99,6 +100,9 @@ impl Converter<'_, '_> {
             self.enums.push(name.clone());
             schema.enums.insert(name, values);
         }
+        // Domains and composite types of this file are types too.
+        let own_types = raw.domains.iter().flat_map(|d| d.0.keys()).chain(raw.types.iter().flat_map(|t| t.0.keys()));
+        self.enums.extend(own_types.cloned().collect::<Vec<_>>());
         let raw_sequences = raw.sequences.unwrap_or_default().0;
         let raw_tables = raw.tables.unwrap_or_default().0;
         // Parents before their partitions, which take their columns from them.
@@ -120,6 +124,8 @@ impl Converter<'_, '_> {
         self.keep_float_texts(&mut schema);
         inherit_defaults(&mut schema, &raw_tables);
         self.objects(&mut schema, &raw_tables, raw.views, raw.functions, raw.procedures);
+        self.materialized_views(&mut schema, raw.materialized_views);
+        self.user_types(&mut schema, raw.domains, raw.types);
         check_names(self.problems, &schema);
         check_expressions(self.problems, &schema);
         schema
@@ -169,6 +175,77 @@ impl Converter<'_, '_> {
                     schema.triggers.insert((owner.clone(), name.clone()), trigger);
                 }
             }
+        }
+    }
+
+    fn user_types(
+        &mut self,
+        schema: &mut Schema,
+        domains: Option<UniqueMap<RawDomain>>,
+        types: Option<UniqueMap<RawCompositeType>>,
+    ) {
+        let type_of = |this: &mut Self, path: &[&str], text: &str| match parse_type(text) {
+            Ok(sql_type) => Some(sql_type),
+            Err((message, hint)) => {
+                this.report(path, message, hint.as_deref());
+                None
+            }
+        };
+        for (name, raw) in domains.unwrap_or_default().0 {
+            let Some(base) = type_of(self, &["domains", &name, "type"], &raw.sql_type) else { continue };
+            let mut checks = indexmap::IndexMap::new();
+            if let Some(expr) = &raw.check {
+                let check_name = format!("{name}_check");
+                checks.insert(
+                    check_name.clone(),
+                    Check { name: check_name, expr: Expr::new(expr.clone()), comment: None },
+                );
+            }
+            for (check_name, check) in raw.checks.unwrap_or_default().0 {
+                let expr = Expr::new(check.expr);
+                checks.insert(check_name.clone(), Check { name: check_name, expr, comment: check.comment });
+            }
+            let domain = Domain {
+                name: name.clone(),
+                base,
+                default: raw.default.map(Expr::new),
+                not_null: raw.nullable == Some(false),
+                checks,
+                comment: raw.comment,
+            };
+            schema.domains.insert(name, domain);
+        }
+        for (name, raw) in types.unwrap_or_default().0 {
+            let mut attributes = indexmap::IndexMap::new();
+            for (attribute, text) in raw.attributes.0 {
+                if let Some(sql_type) = type_of(self, &["types", &name, "attributes", &attribute], &text) {
+                    attributes.insert(attribute, sql_type);
+                }
+            }
+            if attributes.is_empty() {
+                self.report(&["types", &name], format!("type \"{name}\" has no attributes"), None);
+            }
+            schema.composite_types.insert(name.clone(), CompositeType { name, attributes, comment: raw.comment });
+        }
+    }
+
+    fn materialized_views(&mut self, schema: &mut Schema, raw: Option<UniqueMap<RawMaterializedView>>) {
+        for (name, raw) in raw.unwrap_or_default().0 {
+            if schema.tables.contains_key(&name) || schema.views.contains_key(&name) {
+                self.report(&["materialized_views", &name], format!("\"{name}\" is also a table or view"), None);
+            }
+            let Some(mut view) = objects::materialized_view(self.problems, &name, &raw) else { continue };
+            // Its indexes are checked against its columns when the file lists them.
+            let mut columns_of = Table::new(&name);
+            for column in &view.columns {
+                columns_of.columns.insert(column.clone(), Column::new(column, SqlType::Text));
+            }
+            for (index_name, raw_index) in raw.indexes.iter().flat_map(|i| i.0.iter()) {
+                if let Some(index) = self.index("materialized_views", &columns_of, index_name, raw_index) {
+                    view.indexes.insert(index_name.clone(), index);
+                }
+            }
+            schema.views.insert(name, view);
         }
     }
 
@@ -247,6 +324,22 @@ impl Converter<'_, '_> {
         table.renamed_from = raw.renamed_from.clone();
         table.strict = raw.strict.unwrap_or(false);
         table.without_rowid = raw.without_rowid.unwrap_or(false);
+        table.row_level_security = match raw.row_level_security.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("off" | "disabled") => None,
+            Some(mode @ ("enabled" | "forced")) => Some(mode.to_string()),
+            Some(other) => {
+                self.report(
+                    &["tables", name, "row_level_security"],
+                    format!("row_level_security is `enabled` or `forced`, not `{other}`"),
+                    None,
+                );
+                None
+            }
+        };
+        for (policy_name, raw_policy) in raw.policies.iter().flat_map(|p| p.0.iter()) {
+            let policy = objects::policy(self.problems, name, policy_name, raw_policy);
+            table.policies.insert(policy_name.clone(), policy);
+        }
         if name.is_empty() {
             self.report(&["tables"], "a table name is empty", None);
         }
@@ -349,7 +442,7 @@ impl Converter<'_, '_> {
             }
         }
         for (index_name, raw_index) in raw.indexes.clone().unwrap_or_default().0 {
-            if let Some(index) = self.index(&table, &index_name, &raw_index) {
+            if let Some(index) = self.index("tables", &table, &index_name, &raw_index) {
                 table.indexes.insert(index_name, index);
             }
         }
@@ -606,9 +699,11 @@ impl Converter<'_, '_> {
         }
     }
 
-    fn index(&mut self, table: &Table, name: &str, raw: &RawIndex) -> Option<Index> {
+    fn index(&mut self, section: &str, table: &Table, name: &str, raw: &RawIndex) -> Option<Index> {
+        // A materialized view's columns are known only to the server.
+        let check_columns = section == "tables" || !table.columns.is_empty();
         let t = table.name.as_str();
-        let path = ["tables", t, "indexes", name, "columns"];
+        let path = [section, t, "indexes", name, "columns"];
         if raw.columns.is_empty() {
             self.report(&path, format!("index \"{name}\" lists no columns"), None);
             return None;
@@ -618,6 +713,7 @@ impl Converter<'_, '_> {
             match parse_index_part(value) {
                 Ok(part) => {
                     if let IndexKey::Column(column) = &part.key
+                        && check_columns
                         && !table.columns.contains_key(column)
                     {
                         self.unknown_column(&path, table, column, &format!("index \"{name}\""));
@@ -628,9 +724,9 @@ impl Converter<'_, '_> {
             }
         }
         for column in raw.include.iter().flatten() {
-            if !table.columns.contains_key(column) {
+            if check_columns && !table.columns.contains_key(column) {
                 self.unknown_column(
-                    &["tables", t, "indexes", name, "include"],
+                    &[section, t, "indexes", name, "include"],
                     table,
                     column,
                     &format!("the INCLUDE of index \"{name}\""),
@@ -641,14 +737,14 @@ impl Converter<'_, '_> {
             && (method.is_empty() || !method.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
         {
             self.report(
-                &["tables", t, "indexes", name, "using"],
+                &[section, t, "indexes", name, "using"],
                 format!("invalid index method \"{method}\""),
                 Some("a method is a name such as btree, hash, gin, gist or brin"),
             );
         }
         let mut with = Vec::new();
         for (parameter, value) in raw.with.clone().unwrap_or_default().0 {
-            let here = ["tables", t, "indexes", name, "with", parameter.as_str()];
+            let here = [section, t, "indexes", name, "with", parameter.as_str()];
             let valid_name = parameter.starts_with(|c: char| c.is_ascii_alphabetic())
                 && parameter.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             match parse_parameter(&value) {
@@ -664,7 +760,7 @@ impl Converter<'_, '_> {
             && !is_object_name(tablespace)
         {
             self.report(
-                &["tables", t, "indexes", name, "tablespace"],
+                &[section, t, "indexes", name, "tablespace"],
                 format!("invalid tablespace name \"{tablespace}\""),
                 None,
             );
@@ -672,7 +768,7 @@ impl Converter<'_, '_> {
         let nulls_not_distinct = raw.nulls_not_distinct.unwrap_or(false);
         if nulls_not_distinct && raw.unique != Some(true) {
             self.report(
-                &["tables", t, "indexes", name, "nulls_not_distinct"],
+                &[section, t, "indexes", name, "nulls_not_distinct"],
                 format!("index \"{name}\" is not unique: NULLS NOT DISTINCT needs `unique: true`"),
                 None,
             );

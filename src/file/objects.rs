@@ -4,8 +4,8 @@
 
 use super::parse::parse_parameter;
 use super::problems::Problems;
-use super::raw::{RawFunction, RawTrigger, RawView};
-use crate::model::{Expr, Function, TRIGGER_EVENTS, Trigger, View};
+use super::raw::{RawFunction, RawMaterializedView, RawPolicy, RawTrigger, RawView};
+use crate::model::{Expr, Function, POLICY_COMMANDS, Policy, TRIGGER_EVENTS, Trigger, View};
 use crate::sql::lexer::{Kind, split_top_level, tokenize};
 use std::path::Path;
 
@@ -66,21 +66,46 @@ fn one_statement(sql: &str) -> bool {
     }) && depth == 0
 }
 
-pub(super) fn view(problems: &mut Problems, name: &str, raw: &RawView) -> Option<View> {
-    let path = ["views", name];
-    let what = format!("view \"{name}\"");
+/// A view's query, read and checked.
+fn query(
+    problems: &mut Problems,
+    section: &str,
+    name: &str,
+    raw: (Option<&String>, Option<&String>),
+) -> Option<String> {
+    let what = format!("{} \"{name}\"", if section == "views" { "view" } else { "materialized view" });
     if name.is_empty() {
-        problems.report(&["views"], "a view name is empty", None);
+        problems.report(&[section], format!("a {} name is empty", &what[..what.find(' ').unwrap_or(0)]), None);
     }
-    let query = sql_text(problems, &path, &what, "query", raw.query.as_ref(), raw.sql_file.as_ref())?;
+    let query = sql_text(problems, &[section, name], &what, "query", raw.0, raw.1)?;
     let query = query.trim().trim_end_matches(';').trim_end().to_string();
     if query.is_empty() || !one_statement(&query) {
         problems.report(
-            &["views", name, "query"],
+            &[section, name, "query"],
             format!("{what}: the query must be one SELECT (or VALUES) statement"),
             Some("no `;` between statements; balanced parentheses"),
         );
     }
+    Some(query)
+}
+
+/// A materialized view, without its indexes (the converter reads those
+/// as a table's).
+pub(super) fn materialized_view(problems: &mut Problems, name: &str, raw: &RawMaterializedView) -> Option<View> {
+    let query = query(problems, "materialized_views", name, (raw.query.as_ref(), raw.sql_file.as_ref()))?;
+    Some(View {
+        columns: raw.columns.clone().unwrap_or_default(),
+        comment: raw.comment.clone(),
+        materialized: true,
+        with_data: raw.with_data.unwrap_or(true),
+        sql_file: raw.sql_file.clone(),
+        ..View::new(name, query)
+    })
+}
+
+pub(super) fn view(problems: &mut Problems, name: &str, raw: &RawView) -> Option<View> {
+    let what = format!("view \"{name}\"");
+    let query = query(problems, "views", name, (raw.query.as_ref(), raw.sql_file.as_ref()))?;
     let check_option = raw.check_option.as_deref().map(str::to_ascii_lowercase);
     if let Some(option) = &check_option
         && option != "local"
@@ -101,6 +126,9 @@ pub(super) fn view(problems: &mut Problems, name: &str, raw: &RawView) -> Option
         security_invoker: raw.security_invoker.unwrap_or(false),
         check_option,
         comment: raw.comment.clone(),
+        materialized: false,
+        with_data: true,
+        indexes: Default::default(),
         sql_file: raw.sql_file.clone(),
     })
 }
@@ -310,4 +338,44 @@ pub(super) fn trigger(problems: &mut Problems, parent: (&str, &str), name: &str,
         comment: raw.comment.clone(),
         sql_file: raw.sql_file.clone(),
     })
+}
+
+pub(super) fn policy(problems: &mut Problems, table: &str, name: &str, raw: &RawPolicy) -> Policy {
+    let what = format!("policy \"{name}\" on {table}");
+    let at = |field: &'static str| ["tables", table, "policies", name, field];
+    let command = keyword(problems, &at("for"), &what, raw.command.as_ref(), POLICY_COMMANDS);
+    let kind = keyword(problems, &at("as"), &what, raw.kind.as_ref(), &["permissive", "restrictive"]);
+    let mut roles: Vec<String> = raw.roles.clone().unwrap_or_else(|| vec!["public".into()]);
+    for role in roles.iter_mut() {
+        if role.eq_ignore_ascii_case("public") {
+            *role = "public".into();
+        }
+    }
+    roles.sort();
+    roles.dedup();
+    let mut expr = |field: &'static str, text: &Option<String>| {
+        let text = text.as_ref()?;
+        if !one_statement(text) || text.contains(';') {
+            problems.report(&at(field), format!("{what}: `{field}` must be one expression"), None);
+        }
+        Some(Expr::new(text.clone()))
+    };
+    let using = expr("using", &raw.using);
+    let with_check = expr("with_check", &raw.with_check);
+    if using.is_none() && with_check.is_none() {
+        problems.report(
+            &["tables", table, "policies", name],
+            format!("{what} has neither `using` nor `with_check`"),
+            Some("`using: \"owner = current_user\"` says which rows it lets through"),
+        );
+    }
+    Policy {
+        name: name.to_string(),
+        permissive: kind == "permissive",
+        command,
+        roles,
+        using,
+        with_check,
+        comment: raw.comment.clone(),
+    }
 }

@@ -17,10 +17,17 @@ pub struct RawFile {
     pub enums: Option<UniqueMap<Vec<String>>>,
     /// PostgreSQL sequences of their own: `{ invoice_no: { type: integer, start: 1000 } }`.
     pub sequences: Option<UniqueMap<RawSequence>>,
+    /// PostgreSQL domains: `{ posint: { type: integer, check: "VALUE > 0" } }`.
+    pub domains: Option<UniqueMap<RawDomain>>,
+    /// PostgreSQL composite types: `{ address: { attributes: { street: text } } }`.
+    pub types: Option<UniqueMap<RawCompositeType>>,
     pub tables: Option<UniqueMap<RawTable>>,
     /// Views: `{ active_users: { query: "SELECT ..." } }`, each made after
     /// the tables and the views it reads.
     pub views: Option<UniqueMap<RawView>>,
+    /// PostgreSQL materialized views: `{ totals: { query: "SELECT ...",
+    /// indexes: { ... } } }`.
+    pub materialized_views: Option<UniqueMap<RawMaterializedView>>,
     /// PostgreSQL functions, by name (`name(argument types)` for one of
     /// several of the same name).
     pub functions: Option<UniqueMap<RawFunction>>,
@@ -47,6 +54,50 @@ pub struct RawView {
     pub comment: Option<String>,
     /// Triggers on the view (`instead of`).
     pub triggers: Option<UniqueMap<RawTrigger>>,
+}
+
+/// A domain (PostgreSQL).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDomain {
+    /// The type it narrows.
+    #[serde(rename = "type")]
+    pub sql_type: String,
+    /// Its default, as SQL: `"0"`, `"now()"`.
+    pub default: Option<String>,
+    /// `false`: NOT NULL.
+    pub nullable: Option<bool>,
+    /// A check, named `<domain>_check`: `"VALUE > 0"`.
+    pub check: Option<String>,
+    /// Named checks: `{ name: "VALUE > 0" }`.
+    pub checks: Option<UniqueMap<RawCheck>>,
+    pub comment: Option<String>,
+}
+
+/// A composite type (PostgreSQL).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCompositeType {
+    /// Attribute name → type, in order.
+    pub attributes: UniqueMap<String>,
+    pub comment: Option<String>,
+}
+
+/// A materialized view (PostgreSQL).
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMaterializedView {
+    /// The query, as after `AS`.
+    pub query: Option<String>,
+    /// Or a file holding the query, relative to the schema file.
+    pub sql_file: Option<String>,
+    /// The names of its columns, in order.
+    pub columns: Option<Vec<String>>,
+    /// `false`: made empty (`WITH NO DATA`) until refreshed.
+    pub with_data: Option<bool>,
+    /// Its indexes, as a table's.
+    pub indexes: Option<UniqueMap<RawIndex>>,
+    pub comment: Option<String>,
 }
 
 /// A function or procedure (PostgreSQL).
@@ -145,6 +196,30 @@ pub struct RawTable {
     pub bound: Option<String>,
     /// Triggers on the table.
     pub triggers: Option<UniqueMap<RawTrigger>>,
+    /// PostgreSQL: `enabled`, or `forced` (for the table's owner too).
+    pub row_level_security: Option<String>,
+    /// PostgreSQL row level security policies.
+    pub policies: Option<UniqueMap<RawPolicy>>,
+}
+
+/// A row level security policy (PostgreSQL).
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolicy {
+    /// `all` (default), `select`, `insert`, `update` or `delete`.
+    #[serde(rename = "for")]
+    pub command: Option<String>,
+    /// `permissive` (default) or `restrictive`.
+    #[serde(rename = "as")]
+    pub kind: Option<String>,
+    /// The roles: `[app_user]`; every role (`public`) when left out.
+    #[serde(rename = "to")]
+    pub roles: Option<Vec<String>>,
+    /// The rows it lets through.
+    pub using: Option<String>,
+    /// The rows it lets be written.
+    pub with_check: Option<String>,
+    pub comment: Option<String>,
 }
 
 /// A column: its full map, or just its type (`name: text`, a nullable

@@ -4,7 +4,7 @@
 //! into column flags), stable (same model, same bytes) and lists tables
 //! parents first.
 
-use super::render_objects::{render_objects, render_triggers};
+use super::render_objects::{render_objects, render_policies, render_triggers, render_types};
 use crate::model::Trigger;
 use crate::model::{
     Column, DefaultValue, ForeignKey, Index, IndexKey, IndexPart, Literal, ReferentialAction, Schema, SequenceOptions,
@@ -75,6 +75,7 @@ fn render_tables(schema: &Schema, order: Vec<&str>, widths: &mut Widths) -> Stri
             let _ = writeln!(out, "  {}: {{ {} }}", scalar(name), fields.join(", "));
         }
     }
+    render_types(&mut out, schema);
     if schema.tables.is_empty() {
         out.push_str("tables: {}\n");
         render_objects(&mut out, schema);
@@ -88,6 +89,7 @@ fn render_tables(schema: &Schema, order: Vec<&str>, widths: &mut Widths) -> Stri
         let table = &schema.tables[name];
         let parent = table.partition_of.as_ref().and_then(|p| schema.tables.get(&p.parent));
         render_table(&mut out, table, parent, widths);
+        render_policies(&mut out, table);
         let triggers: Vec<&Trigger> = schema.triggers.values().filter(|t| t.table == name).collect();
         render_triggers(&mut out, &triggers, 4);
     }
@@ -340,7 +342,7 @@ fn push_actions(fields: &mut Vec<String>, fk: &ForeignKey) {
     }
 }
 
-fn index_fields(index: &Index) -> Vec<String> {
+pub(super) fn index_fields(index: &Index) -> Vec<String> {
     let parts: Vec<String> = index
         .parts
         .iter()

@@ -1,7 +1,7 @@
 //! Writing views, functions, procedures and triggers as schema.yaml text.
 //! SQL bodies become block scalars where that reads back exactly.
 
-use super::render::scalar;
+use super::render::{index_fields, scalar};
 use crate::model::{Function, Schema, Trigger, View};
 use std::fmt::Write;
 
@@ -98,6 +98,9 @@ fn render_view(out: &mut String, view: &View, triggers: &[&Trigger]) {
     if let Some(comment) = &view.comment {
         let _ = writeln!(out, "    comment: {}", scalar(comment));
     }
+    if view.materialized && !view.with_data {
+        out.push_str("    with_data: false\n");
+    }
     if !view.columns.is_empty() {
         let _ = writeln!(out, "    columns: {}", list(&view.columns));
     }
@@ -116,6 +119,14 @@ fn render_view(out: &mut String, view: &View, triggers: &[&Trigger]) {
         }
         None => {
             let _ = writeln!(out, "    query: {}", block(view.query.as_str(), 6));
+        }
+    }
+    if !view.indexes.is_empty() {
+        out.push_str("    indexes:\n");
+        let mut indexes: Vec<_> = view.indexes.values().collect();
+        indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        for index in indexes {
+            let _ = writeln!(out, "      {}: {{ {} }}", scalar(&index.name), index_fields(index).join(", "));
         }
     }
     render_triggers(out, triggers, 4);
@@ -173,9 +184,15 @@ fn render_function(out: &mut String, key: &str, function: &Function) {
 
 /// The `views:`, `functions:` and `procedures:` sections.
 pub(super) fn render_objects(out: &mut String, schema: &Schema) {
-    if !schema.views.is_empty() {
-        out.push_str("\nviews:\n");
-        for (i, name) in crate::model::view_order(&schema.views).into_iter().enumerate() {
+    let order = crate::model::view_order(&schema.views);
+    for (title, materialized) in [("views", false), ("materialized_views", true)] {
+        let names: Vec<&str> =
+            order.iter().copied().filter(|n| schema.views[*n].materialized == materialized).collect();
+        if names.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{title}:");
+        for (i, name) in names.into_iter().enumerate() {
             if i > 0 {
                 out.push('\n');
             }
@@ -199,5 +216,93 @@ pub(super) fn render_objects(out: &mut String, schema: &Schema) {
             let key = if overloaded { function.key() } else { function.name.clone() };
             render_function(out, &key, function);
         }
+    }
+}
+
+/// The `domains:` and `types:` sections.
+pub(super) fn render_types(out: &mut String, schema: &Schema) {
+    if !schema.domains.is_empty() {
+        out.push_str("domains:\n");
+        for domain in schema.domains.values() {
+            let mut fields = vec![format!("type: {}", scalar(&domain.base.to_string()))];
+            if let Some(default) = &domain.default {
+                fields
+                    .push(format!("default: {}", serde_json::to_string(default.as_str()).expect("strings serialise")));
+            }
+            if domain.not_null {
+                fields.push("nullable: false".into());
+            }
+            let conventional =
+                format!("{}_check", domain.name.rsplit_once('.').map_or(domain.name.as_str(), |(_, n)| n));
+            let mut named = Vec::new();
+            for check in domain.checks.values() {
+                let expr = serde_json::to_string(check.expr.unwrapped()).expect("strings serialise");
+                if check.name == conventional && check.comment.is_none() {
+                    fields.push(format!("check: {expr}"));
+                } else if let Some(comment) = &check.comment {
+                    named.push(format!("{}: {{ expr: {expr}, comment: {} }}", scalar(&check.name), scalar(comment)));
+                } else {
+                    named.push(format!("{}: {expr}", scalar(&check.name)));
+                }
+            }
+            if !named.is_empty() {
+                fields.push(format!("checks: {{ {} }}", named.join(", ")));
+            }
+            if let Some(comment) = &domain.comment {
+                fields.push(format!("comment: {}", scalar(comment)));
+            }
+            let _ = writeln!(out, "  {}: {{ {} }}", scalar(&domain.name), fields.join(", "));
+        }
+    }
+    if !schema.composite_types.is_empty() {
+        out.push_str("types:\n");
+        for composite in schema.composite_types.values() {
+            let attributes: Vec<String> = composite
+                .attributes
+                .iter()
+                .map(|(name, t)| format!("{}: {}", scalar(name), scalar(&t.to_string())))
+                .collect();
+            let mut fields = vec![format!("attributes: {{ {} }}", attributes.join(", "))];
+            if let Some(comment) = &composite.comment {
+                fields.push(format!("comment: {}", scalar(comment)));
+            }
+            let _ = writeln!(out, "  {}: {{ {} }}", scalar(&composite.name), fields.join(", "));
+        }
+    }
+}
+
+/// A table's `row_level_security` and `policies`.
+pub(super) fn render_policies(out: &mut String, table: &crate::model::Table) {
+    if let Some(mode) = &table.row_level_security {
+        let _ = writeln!(out, "    row_level_security: {mode}");
+    }
+    if table.policies.is_empty() {
+        return;
+    }
+    out.push_str("    policies:\n");
+    let mut policies: Vec<_> = table.policies.values().collect();
+    policies.sort_by(|a, b| a.name.cmp(&b.name));
+    for policy in policies {
+        let mut fields = Vec::new();
+        if policy.command != "all" {
+            fields.push(format!("for: {}", policy.command));
+        }
+        if !policy.permissive {
+            fields.push("as: restrictive".into());
+        }
+        if policy.roles != ["public"] {
+            fields.push(format!("to: {}", list(&policy.roles)));
+        }
+        let quoted = |e: &crate::model::Expr| serde_json::to_string(e.unwrapped()).expect("strings serialise");
+        if let Some(using) = &policy.using {
+            fields.push(format!("using: {}", quoted(using)));
+        }
+        if let Some(check) = &policy.with_check {
+            fields.push(format!("with_check: {}", quoted(check)));
+        }
+        if let Some(comment) = &policy.comment {
+            fields.push(format!("comment: {}", scalar(comment)));
+        }
+        let _ = writeln!(out, "      {}: {{ {} }}", scalar(&policy.name), fields.join(", "));
     }
 }

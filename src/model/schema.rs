@@ -1,7 +1,7 @@
 //! A whole schema: tables, types, sequences, and the objects that rest on
 //! them (views, functions, triggers).
 
-use super::{Function, Sequence, Table, Trigger, View};
+use super::{CompositeType, Domain, Function, Sequence, Table, Trigger, View};
 use indexmap::IndexMap;
 
 /// Everything dbshape models of a database, or of a schema file.
@@ -11,6 +11,10 @@ pub struct Schema {
     pub tables: IndexMap<String, Table>,
     /// Enum types (PostgreSQL): name → labels in order.
     pub enums: IndexMap<String, Vec<String>>,
+    /// Domains (PostgreSQL), by name.
+    pub domains: IndexMap<String, Domain>,
+    /// Composite types (PostgreSQL), by name.
+    pub composite_types: IndexMap<String, CompositeType>,
     /// Extensions the schema needs (PostgreSQL). Only ever added.
     pub extensions: Vec<String>,
     /// Sequences of their own (PostgreSQL), by name.

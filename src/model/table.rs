@@ -1,6 +1,6 @@
 //! A table: columns, keys, constraints and indexes.
 
-use super::{Check, Column, Exclusion, ForeignKey, Index, Partition, PrimaryKey, Unique};
+use super::{Check, Column, Exclusion, ForeignKey, Index, Partition, Policy, PrimaryKey, Unique};
 use indexmap::IndexMap;
 
 /// A table: its columns, keys, constraints and indexes.
@@ -33,6 +33,11 @@ pub struct Table {
     pub partition_by: Option<String>,
     /// PostgreSQL: the table it is a partition of, and which rows it holds.
     pub partition_of: Option<Partition>,
+    /// PostgreSQL row level security: `None` (off), `enabled`, or `forced`
+    /// (the owner too).
+    pub row_level_security: Option<String>,
+    /// PostgreSQL row level security policies by name.
+    pub policies: IndexMap<String, Policy>,
     /// Rename hint from the file; never set by an inspector.
     pub renamed_from: Option<String>,
 }

@@ -1,6 +1,6 @@
 //! A view: a named query, with the options PostgreSQL keeps on it.
 
-use super::Expr;
+use super::{Expr, Index};
 use crate::sql::lexer::identifiers;
 use indexmap::{IndexMap, IndexSet};
 
@@ -27,6 +27,15 @@ pub struct View {
     pub check_option: Option<String>,
     /// Free text about it.
     pub comment: Option<String>,
+    /// PostgreSQL: a materialized view (its rows stored, refreshed on
+    /// demand).
+    pub materialized: bool,
+    /// A materialized view made with its rows (`WITH DATA`, the default)
+    /// or empty until refreshed. How it is made, not what it is: never a
+    /// change on its own.
+    pub with_data: bool,
+    /// A materialized view's indexes by name.
+    pub indexes: IndexMap<String, Index>,
     /// The file the query was read from (`sql_file:`), kept so that
     /// `fmt` writes it back as such; not part of what the view is.
     pub sql_file: Option<String>,
@@ -43,6 +52,8 @@ impl PartialEq for View {
             && self.security_invoker == other.security_invoker
             && self.check_option == other.check_option
             && self.comment == other.comment
+            && self.materialized == other.materialized
+            && self.indexes == other.indexes
     }
 }
 
@@ -51,19 +62,27 @@ impl Eq for View {}
 impl View {
     /// A view of `query`.
     pub fn new(name: impl Into<String>, query: impl Into<String>) -> View {
-        View { name: name.into(), query: Expr::new(query.into()), ..View::default() }
+        View { name: name.into(), query: Expr::new(query.into()), with_data: true, ..View::default() }
     }
 
-    /// Whether `other` is the same view apart from the comment.
+    /// Whether `other` is the same view apart from the comment and (of a
+    /// materialized view) the indexes, which change on their own.
     pub fn same_definition(&self, other: &View) -> bool {
-        View { comment: other.comment.clone(), ..self.clone() } == *other
+        View { comment: other.comment.clone(), indexes: other.indexes.clone(), ..self.clone() } == *other
+    }
+
+    /// `view` or `materialized view`.
+    pub fn kind(&self) -> &'static str {
+        if self.materialized { "materialized view" } else { "view" }
     }
 
     /// Whether the database can turn this view into `to` with `CREATE OR
     /// REPLACE VIEW`: the columns it has keep their names and types, in
     /// order, and new ones only come after them.
     pub fn replaceable_by(&self, to: &View) -> bool {
-        !self.columns.is_empty()
+        !self.materialized
+            && !to.materialized
+            && !self.columns.is_empty()
             && self.columns.len() == self.column_types.len()
             && to.columns.len() == to.column_types.len()
             && to.columns.len() >= self.columns.len()

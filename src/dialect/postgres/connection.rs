@@ -127,6 +127,8 @@ impl Connection for PostgresConnection {
         everything.tables.retain(|name, _| managed(name));
         everything.enums.retain(|name, _| managed(name));
         everything.views.retain(|name, _| managed(name));
+        everything.domains.retain(|name, _| managed(name));
+        everything.composite_types.retain(|name, _| managed(name));
         everything.functions.retain(|_, f| managed(&f.name));
         everything.triggers.retain(|(table, _), _| managed(table));
         everything.unmanaged.retain(|line| line.rsplit_once(' ').is_none_or(|(_, name)| managed(&name.to_string())));

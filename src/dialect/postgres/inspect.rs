@@ -27,10 +27,11 @@ impl Namespaces<'_> {
     }
 }
 
-/// Tables of the scope that belong to no extension.
+/// Tables (and materialized views, whose columns and indexes are read
+/// the same way) of the scope that belong to no extension.
 const TABLES: &str = "
     SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1)
+    WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname = ANY($1)
       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')";
 
 pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> Result<Schema> {
@@ -99,7 +100,8 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         &format!(
             "SELECT n.nspname, c.relname, ds.description,
                     CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
-                    pn.nspname, p.relname, pg_get_expr(c.relpartbound, c.oid), c.oid
+                    pn.nspname, p.relname, pg_get_expr(c.relpartbound, c.oid), c.oid, c.relkind = 'm',
+                    CASE WHEN c.relforcerowsecurity AND c.relrowsecurity THEN 'forced' WHEN c.relrowsecurity THEN 'enabled' END
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
              LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
@@ -109,10 +111,15 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         &schemas,
     )?;
     let tables_read = TablesRead::new(tables.iter().map(|row| row.get(7)).collect(), &schemas);
+    let mut materialized = Vec::new();
     for row in tables {
         let name = within.name(row.get(0), row.get(1));
+        if row.get::<_, bool>(8) {
+            materialized.push(name.clone());
+        }
         let mut table = Table::new(&name);
         table.comment = row.get(2);
+        table.row_level_security = row.get(9);
         table.partition_by = row.get(3);
         if let (Some(parent_schema), Some(parent), Some(bound)) =
             (row.get::<_, Option<String>>(4), row.get::<_, Option<String>>(5), row.get::<_, Option<String>>(6))
@@ -409,7 +416,14 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         };
         table.indexes.insert(name, index);
     }
-    super::inspect_objects::inspect_objects(client, within, &mut schema)?;
+    // Materialized views were read as tables for their indexes.
+    let matview_indexes = materialized
+        .into_iter()
+        .filter_map(|name| schema.tables.shift_remove(&name).map(|t| (name, t.indexes)))
+        .collect();
+    super::inspect_objects::inspect_objects(client, within, &mut schema, matview_indexes)?;
+    super::inspect_objects::inspect_types(client, within, &mut schema)?;
+    super::inspect_objects::inspect_policies(client, within, &mut schema)?;
     Ok(schema)
 }
 

@@ -6,9 +6,11 @@
 
 use super::inspect::Namespaces;
 use crate::error::Result;
-use crate::model::{Expr, Function, Schema, Trigger, View};
+use crate::model::{Check, CompositeType, Domain, Expr, Function, Index, Policy, Schema, SqlType, Trigger, View};
 use crate::sql::lexer::{matching_paren, text_of, tokenize};
+use indexmap::IndexMap;
 use postgres::GenericClient;
+use std::collections::HashMap;
 
 /// Not an extension's object (of catalog `catalog`, row `oid`).
 fn own(catalog: &str, oid: &str) -> String {
@@ -17,7 +19,12 @@ fn own(catalog: &str, oid: &str) -> String {
     )
 }
 
-pub(super) fn inspect_objects(client: &mut impl GenericClient, within: &Namespaces, schema: &mut Schema) -> Result<()> {
+pub(super) fn inspect_objects(
+    client: &mut impl GenericClient,
+    within: &Namespaces,
+    schema: &mut Schema,
+    mut matview_indexes: HashMap<String, IndexMap<String, Index>>,
+) -> Result<()> {
     let schemas = within.schemas.to_vec();
     let rows = super::inspect::query(
         client,
@@ -25,9 +32,10 @@ pub(super) fn inspect_objects(client: &mut impl GenericClient, within: &Namespac
             "SELECT n.nspname, c.relname, pg_get_viewdef(c.oid),
                     array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
                     array(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
-                    coalesce(c.reloptions::text[], '{{}}'), obj_description(c.oid, 'pg_class')
+                    coalesce(c.reloptions::text[], '{{}}'), obj_description(c.oid, 'pg_class'),
+                    c.relkind = 'm', c.relispopulated
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE c.relkind = 'v' AND n.nspname = ANY($1) AND {}
+             WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY($1) AND {}
              ORDER BY 1, 2",
             own("pg_class", "c.oid")
         ),
@@ -48,6 +56,9 @@ pub(super) fn inspect_objects(client: &mut impl GenericClient, within: &Namespac
             security_invoker: on("security_invoker"),
             check_option: option("check_option"),
             comment: row.get(6),
+            materialized: row.get(7),
+            with_data: row.get(8),
+            indexes: matview_indexes.remove(&name).unwrap_or_default(),
             sql_file: None,
         };
         schema.views.insert(name, view);
@@ -169,6 +180,117 @@ pub(super) fn inspect_objects(client: &mut impl GenericClient, within: &Namespac
     Ok(())
 }
 
+/// Domains and composite types, one query each.
+pub(super) fn inspect_types(client: &mut impl GenericClient, within: &Namespaces, schema: &mut Schema) -> Result<()> {
+    let schemas = within.schemas.to_vec();
+    let rows = super::inspect::query(
+        client,
+        &format!(
+            "SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typdefault, t.typnotnull,
+                    array(SELECT c.conname::text FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname),
+                    array(SELECT pg_get_expr(c.conbin, 0) FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname),
+                    array(SELECT obj_description(c.oid, 'pg_constraint') FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname),
+                    obj_description(t.oid, 'pg_type')
+             FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+             WHERE t.typtype = 'd' AND n.nspname = ANY($1) AND {}
+             ORDER BY 1, 2",
+            own("pg_type", "t.oid")
+        ),
+        &schemas,
+    )?;
+    for row in rows {
+        let name = within.name(row.get(0), row.get(1));
+        let base: String = row.get(2);
+        let names: Vec<String> = row.get(5);
+        let exprs: Vec<String> = row.get(6);
+        let comments: Vec<Option<String>> = row.get(7);
+        let checks = names
+            .into_iter()
+            .zip(exprs)
+            .zip(comments)
+            .map(|((name, expr), comment)| (name.clone(), Check { name, expr: Expr::new(expr), comment }))
+            .collect();
+        let domain = Domain {
+            name: name.clone(),
+            base: SqlType::parse(&base).unwrap_or(SqlType::Other(base)),
+            default: row.get::<_, Option<String>>(3).map(Expr::new),
+            not_null: row.get(4),
+            checks,
+            comment: row.get(8),
+        };
+        schema.domains.insert(name, domain);
+    }
+    let rows = super::inspect::query(
+        client,
+        &format!(
+            "SELECT n.nspname, t.typname,
+                    array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
+                    array(SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
+                    obj_description(t.oid, 'pg_type')
+             FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_class c ON c.oid = t.typrelid
+             WHERE t.typtype = 'c' AND c.relkind = 'c' AND n.nspname = ANY($1) AND {}
+             ORDER BY 1, 2",
+            own("pg_type", "t.oid")
+        ),
+        &schemas,
+    )?;
+    for row in rows {
+        let name = within.name(row.get(0), row.get(1));
+        let names: Vec<String> = row.get(2);
+        let types: Vec<String> = row.get(3);
+        let attributes = names
+            .into_iter()
+            .zip(types)
+            .map(|(attribute, t)| (attribute, SqlType::parse(&t).unwrap_or(SqlType::Other(t))))
+            .collect();
+        schema.composite_types.insert(name.clone(), CompositeType { name, attributes, comment: row.get(4) });
+    }
+    Ok(())
+}
+
+/// Row level security policies, into their tables.
+pub(super) fn inspect_policies(
+    client: &mut impl GenericClient,
+    within: &Namespaces,
+    schema: &mut Schema,
+) -> Result<()> {
+    let rows = super::inspect::query(
+        client,
+        &format!(
+            "SELECT n.nspname, c.relname, p.polname::text, p.polpermissive, p.polcmd::text,
+                    array(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END FROM unnest(p.polroles) r ORDER BY 1),
+                    pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid),
+                    obj_description(p.oid, 'pg_policy')
+             FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = ANY($1) AND {}
+             ORDER BY 1, 2, 3",
+            own("pg_class", "c.oid")
+        ),
+        &within.schemas.to_vec(),
+    )?;
+    for row in rows {
+        let Some(table) = schema.tables.get_mut(&within.name(row.get(0), row.get(1))) else { continue };
+        let command = match row.get::<_, String>(4).as_str() {
+            "r" => "select",
+            "a" => "insert",
+            "w" => "update",
+            "d" => "delete",
+            _ => "all",
+        };
+        let policy = Policy {
+            name: row.get(2),
+            permissive: row.get(3),
+            command: command.into(),
+            roles: row.get(5),
+            using: row.get::<_, Option<String>>(6).map(Expr::new),
+            with_check: row.get::<_, Option<String>>(7).map(Expr::new),
+            comment: row.get(8),
+        };
+        table.policies.insert(policy.name.clone(), policy);
+    }
+    Ok(())
+}
+
 /// The `WHEN (…)` condition of a `pg_get_triggerdef` text.
 fn when_of(definition: &str) -> Option<String> {
     let tokens = tokenize(definition);
@@ -188,16 +310,8 @@ pub(super) fn unmanaged(client: &mut impl GenericClient, within: &Namespaces) ->
         client,
         &format!(
             "SELECT kind, n.nspname, name FROM (
-                 SELECT 'materialized view' AS kind, c.relnamespace AS ns, c.relname::text AS name FROM pg_class c
-                 WHERE c.relkind = 'm' AND {c}
-               UNION ALL SELECT 'row level security on table', c.relnamespace, c.relname::text FROM pg_class c
-                 WHERE c.relrowsecurity AND {c}
-               UNION ALL SELECT 'policy', c.relnamespace, c.relname || '.' || p.polname FROM pg_policy p
-                 JOIN pg_class c ON c.oid = p.polrelid WHERE {c}
-               UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'composite type' END,
-                   t.typnamespace, t.typname::text FROM pg_type t
-                 WHERE (t.typtype IN ('d', 'r') OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
-                   AND {t}
+                 SELECT 'range type' AS kind, t.typnamespace AS ns, t.typname::text AS name FROM pg_type t
+                 WHERE t.typtype = 'r' AND {t}
                UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' ELSE 'C function' END,
                    p.pronamespace, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' FROM pg_proc p
                  JOIN pg_language l ON l.oid = p.prolang

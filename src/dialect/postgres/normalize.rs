@@ -306,7 +306,7 @@ fn written_default(wanted: Option<&DefaultValue>, spelled: Option<&DefaultValue>
     }
 }
 
-fn written_index(wanted: &Index, spelled: &Index) -> Index {
+pub(super) fn written_index(wanted: &Index, spelled: &Index) -> Index {
     let mut index = spelled.clone();
     index.predicate = written(wanted.predicate.as_ref(), spelled.predicate.as_ref());
     written_parts(index.parts.iter_mut(), wanted.parts.iter());

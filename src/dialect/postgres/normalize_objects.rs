@@ -14,7 +14,7 @@ use super::plan as planner;
 use super::scratch::Scratch;
 use crate::error::{Error, Result};
 use crate::model::view_order;
-use crate::model::{Expr, Function, Schema, Table, Trigger, View};
+use crate::model::{CompositeType, Domain, Expr, Function, Index, Schema, SqlType, Table, Trigger, View};
 use crate::sql::lexer::{identifiers, mentions};
 use std::collections::HashSet;
 
@@ -35,7 +35,21 @@ fn function_matches(live: &Function, wanted: &Function) -> bool {
 
 fn view_matches(live: &View, wanted: &View) -> bool {
     let columns = if wanted.columns.is_empty() { live.columns.clone() } else { wanted.columns.clone() };
-    live.same_definition(&View { columns, comment: live.comment.clone(), ..wanted.clone() })
+    let same_indexes = live.indexes.len() == wanted.indexes.len()
+        && wanted.indexes.values().all(|i| {
+            live.indexes.get(&i.name).is_some_and(|l| Index { comment: i.comment.clone(), ..l.clone() } == *i)
+        });
+    same_indexes && live.same_definition(&View { columns, comment: live.comment.clone(), ..wanted.clone() })
+}
+
+/// The live view, with what the file says of how to make it and of its
+/// comments.
+fn kept_view(live: &View, wanted: &View) -> View {
+    let mut view = View { comment: wanted.comment.clone(), with_data: wanted.with_data, ..live.clone() };
+    for index in view.indexes.values_mut() {
+        index.comment = wanted.indexes.get(&index.name).and_then(|i| i.comment.clone());
+    }
+    view
 }
 
 pub(super) fn normalize_objects(
@@ -45,6 +59,24 @@ pub(super) fn normalize_objects(
     current: &Schema,
 ) -> Result<()> {
     let default_schema = conn.default_schema.clone();
+    let mut pending_types = false;
+    for (name, domain) in &desired.domains {
+        match current.domains.get(name) {
+            Some(live) if live == domain => {
+                normalized.domains.insert(name.clone(), live.clone());
+            }
+            _ => {
+                normalized.domains.insert(name.clone(), domain.clone());
+                pending_types = true;
+            }
+        }
+    }
+    for (name, composite) in &desired.composite_types {
+        if current.composite_types.get(name) != Some(composite) {
+            pending_types = true;
+        }
+        normalized.composite_types.insert(name.clone(), composite.clone());
+    }
     let mut pending_functions = Vec::new();
     for function in desired.functions.values() {
         match current.functions.values().find(|live| function_matches(live, function)) {
@@ -78,7 +110,7 @@ pub(super) fn normalize_objects(
             });
         match current.views.get(name) {
             Some(live) if settled && view_matches(live, view) => {
-                normalized.views.insert(name.to_string(), View { comment: view.comment.clone(), ..live.clone() });
+                normalized.views.insert(name.to_string(), kept_view(live, view));
             }
             _ => pending_views.push(name),
         }
@@ -94,7 +126,22 @@ pub(super) fn normalize_objects(
             _ => pending_triggers.push((key, wanted)),
         }
     }
-    if pending_functions.is_empty() && pending_views.is_empty() && pending_triggers.is_empty() {
+    // Policies whose expressions differ from the live ones by dbshape's
+    // rules are spelled on a scratch copy of their table.
+    let pending_policies: Vec<String> = normalized
+        .tables
+        .iter()
+        .filter(|(name, t)| {
+            !t.policies.is_empty() && current.tables.get(*name).map(|l| &l.policies) != Some(&t.policies)
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    if !pending_types
+        && pending_functions.is_empty()
+        && pending_views.is_empty()
+        && pending_triggers.is_empty()
+        && pending_policies.is_empty()
+    {
         return Ok(());
     }
 
@@ -131,6 +178,9 @@ pub(super) fn normalize_objects(
                 tables.push(table);
             }
         }
+    }
+    for name in &pending_policies {
+        tables.push(name);
     }
     for function in &pending_functions {
         let signature = format!("{} {}", function.arguments, function.returns.as_ref().map_or("", |r| r.as_str()));
@@ -177,9 +227,15 @@ pub(super) fn normalize_objects(
         scratch.statements.push((what, objects::create_function(&made, false)));
     }
     for &name in &in_scratch {
-        let view = View { name: scratch.to_scratch(name), ..desired.views[name].clone() };
+        // Empty: what is asked is how the server spells it, not its rows.
+        let view = View { name: scratch.to_scratch(name), with_data: false, ..desired.views[name].clone() };
+        let what = format!("{} \"{name}\"", view.kind());
         for statement in objects::create_view(&view, None) {
-            scratch.statements.push((format!("view \"{name}\""), statement));
+            scratch.statements.push((what.clone(), statement));
+        }
+        for index in view.indexes.values() {
+            let sql = planner::create_index(&view.name, index);
+            scratch.statements.push((format!("index \"{}\" on \"{name}\"", index.name), sql));
         }
     }
     let mut made_triggers = Vec::new();
@@ -193,8 +249,42 @@ pub(super) fn normalize_objects(
         made_triggers.push(made.clone());
         scratch.statements.push((format!("trigger \"{name}\" on \"{table}\""), objects::create_trigger(&made, false)));
     }
+    for name in &pending_policies {
+        for policy in normalized.tables[name].policies.values() {
+            let plain = crate::model::Policy { comment: None, ..policy.clone() };
+            for sql in objects::create_policy(&scratch.to_scratch(name), &plain) {
+                scratch.statements.push((format!("policy \"{}\" on \"{name}\"", policy.name), sql));
+            }
+        }
+    }
     let read = scratch.run(conn, true)?;
+    for name in &pending_policies {
+        let Some(spelled) = read.tables.get(&scratch.to_scratch(name)) else { continue };
+        let live = current.tables.get(name);
+        let table = normalized.tables.get_mut(name).expect("listed above");
+        for policy in table.policies.values_mut() {
+            let Some(stored) = spelled.policies.get(&policy.name) else { continue };
+            let live_policy = live.and_then(|l| l.policies.get(&policy.name));
+            let spell =
+                |written: &Option<Expr>, stored: &Option<Expr>, live: Option<&Option<Expr>>| match (written, stored) {
+                    (Some(written), Some(stored)) => {
+                        let stored = Expr::new(scratch.real_text(stored.as_str()));
+                        match live {
+                            Some(Some(live)) if *live == stored => Some(live.clone()),
+                            _ => Some(Expr::written_as(written, &stored)),
+                        }
+                    }
+                    (written, _) => written.clone(),
+                };
+            policy.using = spell(&policy.using, &stored.using, live_policy.map(|l| &l.using));
+            policy.with_check = spell(&policy.with_check, &stored.with_check, live_policy.map(|l| &l.with_check));
+            policy.roles = stored.roles.clone();
+        }
+    }
 
+    if pending_types {
+        spell_types(&scratch, desired, current, &read, normalized);
+    }
     for function in pending_functions {
         let scratch_name = scratch.to_scratch(&function.name);
         let candidates: Vec<&Function> = read.functions.values().filter(|f| f.name == scratch_name).collect();
@@ -232,8 +322,25 @@ pub(super) fn normalize_objects(
             Some(live) if live.query == stored => live.query.clone(),
             _ => Expr::written_as(&wanted.query, &stored),
         };
+        let live = current.views.get(name);
+        let indexes = wanted
+            .indexes
+            .iter()
+            .map(|(index_name, index)| {
+                let spelled_index = spelled.indexes.get(index_name);
+                let live_index = live.and_then(|l| l.indexes.get(index_name));
+                let mut normalized_index = match (spelled_index, live_index) {
+                    (Some(s), Some(l)) if Index { comment: None, ..l.clone() } == *s => l.clone(),
+                    (Some(s), _) => super::normalize::written_index(index, s),
+                    (None, _) => index.clone(),
+                };
+                normalized_index.comment = index.comment.clone();
+                (index_name.clone(), normalized_index)
+            })
+            .collect();
         let view = View {
             query,
+            indexes,
             columns: spelled.columns.clone(),
             column_types: spelled.column_types.iter().map(|t| scratch.real_text(t)).collect(),
             security_barrier: spelled.security_barrier,
@@ -284,4 +391,47 @@ fn serial_base(name: &str) -> Option<crate::model::SqlType> {
 
 fn not_found(kind: &str, name: &str) -> Error {
     Error::Unsupported(format!("{kind} \"{name}\" was not found after creating it in a scratch schema"))
+}
+
+/// Domains and composite types that differ from the live ones by
+/// dbshape's rules, in the server's spelling (read from the scratch copies
+/// `Scratch::new` made of every one).
+fn spell_types(scratch: &Scratch, desired: &Schema, current: &Schema, read: &Schema, normalized: &mut Schema) {
+    let real_type = |t: &SqlType| {
+        let mut t = t.clone();
+        super::scratch::map_type_schema(&mut t, &|name| Some(scratch.real_text(name)));
+        t
+    };
+    for (name, domain) in &desired.domains {
+        let Some(spelled) = read.domains.get(&scratch.to_scratch(name)) else { continue };
+        let live = current.domains.get(name);
+        if live == Some(domain) {
+            continue;
+        }
+        let spell = |written: &Expr, stored: &Expr, live: Option<&Expr>| {
+            let stored = Expr::new(scratch.real_text(stored.as_str()));
+            match live {
+                Some(live) if *live == stored => live.clone(),
+                _ => Expr::written_as(written, &stored),
+            }
+        };
+        let default = match (&domain.default, &spelled.default) {
+            (Some(written), Some(stored)) => Some(spell(written, stored, live.and_then(|l| l.default.as_ref()))),
+            _ => None,
+        };
+        let mut checks = domain.checks.clone();
+        for (check_name, check) in checks.iter_mut() {
+            if let Some(stored) = spelled.checks.get(check_name) {
+                let live_check = live.and_then(|l| l.checks.get(check_name)).map(|c| &c.expr);
+                check.expr = spell(&check.expr, &stored.expr, live_check);
+            }
+        }
+        let spelled_domain = Domain { base: real_type(&spelled.base), default, checks, ..domain.clone() };
+        normalized.domains.insert(name.clone(), spelled_domain);
+    }
+    for (name, composite) in &desired.composite_types {
+        let Some(spelled) = read.composite_types.get(&scratch.to_scratch(name)) else { continue };
+        let attributes = spelled.attributes.iter().map(|(a, t)| (a.clone(), real_type(t))).collect();
+        normalized.composite_types.insert(name.clone(), CompositeType { attributes, ..composite.clone() });
+    }
 }

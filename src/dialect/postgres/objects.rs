@@ -1,8 +1,8 @@
 //! PostgreSQL SQL for views, functions, procedures and triggers: CREATE
 //! (or CREATE OR REPLACE), DROP and COMMENT statements.
 
-use super::plan::table_ident;
-use crate::model::{Function, Trigger, View};
+use super::plan::{table_ident, type_sql};
+use crate::model::{CompositeType, Domain, Function, Policy, Trigger, View};
 use crate::sql::{quote_ident, quote_literal};
 
 fn comment_sql(comment: &Option<String>) -> String {
@@ -12,6 +12,20 @@ fn comment_sql(comment: &Option<String>) -> String {
 /// `CREATE [OR REPLACE] VIEW`; `replacing` also resets the options `from`
 /// had that the new view has not.
 pub(super) fn create_view(view: &View, replacing: Option<&View>) -> Vec<String> {
+    if view.materialized {
+        let columns = if view.columns.is_empty() {
+            String::new()
+        } else {
+            let quoted: Vec<String> = view.columns.iter().map(|c| quote_ident(c)).collect();
+            format!(" ({})", quoted.join(", "))
+        };
+        let data = if view.with_data { "WITH DATA" } else { "WITH NO DATA" };
+        return vec![format!(
+            "CREATE MATERIALIZED VIEW {}{columns} AS\n{}\n  {data}",
+            table_ident(&view.name),
+            view.query
+        )];
+    }
     let mut options = Vec::new();
     if view.security_barrier {
         options.push("security_barrier = true");
@@ -51,11 +65,16 @@ pub(super) fn create_view(view: &View, replacing: Option<&View>) -> Vec<String> 
 }
 
 pub(super) fn drop_view(view: &View) -> String {
-    format!("DROP VIEW {}", table_ident(&view.name))
+    format!("DROP {} {}", view.kind().to_ascii_uppercase(), table_ident(&view.name))
 }
 
 pub(super) fn comment_on_view(view: &View) -> String {
-    format!("COMMENT ON VIEW {} IS {}", table_ident(&view.name), comment_sql(&view.comment))
+    format!(
+        "COMMENT ON {} {} IS {}",
+        view.kind().to_ascii_uppercase(),
+        table_ident(&view.name),
+        comment_sql(&view.comment)
+    )
 }
 
 /// A dollar quote tag that does not occur in `body`.
@@ -190,4 +209,170 @@ pub(super) fn comment_on_trigger(trigger: &Trigger) -> String {
         table_ident(&trigger.table),
         comment_sql(&trigger.comment)
     )
+}
+
+pub(super) fn create_domain(domain: &Domain) -> Vec<String> {
+    let mut sql = format!("CREATE DOMAIN {} AS {}", table_ident(&domain.name), type_sql(&domain.base));
+    if let Some(default) = &domain.default {
+        sql.push_str(&format!(" DEFAULT {default}"));
+    }
+    if domain.not_null {
+        sql.push_str(" NOT NULL");
+    }
+    for check in domain.checks.values() {
+        sql.push_str(&format!(" CONSTRAINT {} CHECK ({})", quote_ident(&check.name), check.expr.unwrapped()));
+    }
+    let mut statements = vec![sql];
+    statements.extend(domain.comment.as_ref().map(|_| comment_on_domain(domain)));
+    statements
+}
+
+pub(super) fn alter_domain(from: &Domain, to: &Domain) -> Vec<String> {
+    let name = table_ident(&to.name);
+    let mut statements = Vec::new();
+    if from.default != to.default {
+        statements.push(match &to.default {
+            Some(default) => format!("ALTER DOMAIN {name} SET DEFAULT {default}"),
+            None => format!("ALTER DOMAIN {name} DROP DEFAULT"),
+        });
+    }
+    if from.not_null != to.not_null {
+        statements.push(format!("ALTER DOMAIN {name} {} NOT NULL", if to.not_null { "SET" } else { "DROP" }));
+    }
+    for (check_name, check) in &from.checks {
+        if to.checks.get(check_name).is_none_or(|c| c.expr != check.expr) {
+            statements.push(format!("ALTER DOMAIN {name} DROP CONSTRAINT {}", quote_ident(check_name)));
+        }
+    }
+    for (check_name, check) in &to.checks {
+        if from.checks.get(check_name).is_none_or(|c| c.expr != check.expr) {
+            statements.push(format!(
+                "ALTER DOMAIN {name} ADD CONSTRAINT {} CHECK ({})",
+                quote_ident(check_name),
+                check.expr.unwrapped()
+            ));
+        }
+    }
+    if from.comment != to.comment {
+        statements.push(comment_on_domain(to));
+    }
+    statements
+}
+
+fn comment_on_domain(domain: &Domain) -> String {
+    format!("COMMENT ON DOMAIN {} IS {}", table_ident(&domain.name), comment_sql(&domain.comment))
+}
+
+pub(super) fn create_composite_type(composite: &CompositeType) -> Vec<String> {
+    let attributes: Vec<String> =
+        composite.attributes.iter().map(|(name, t)| format!("{} {}", quote_ident(name), type_sql(t))).collect();
+    let mut statements = vec![format!("CREATE TYPE {} AS ({})", table_ident(&composite.name), attributes.join(", "))];
+    statements.extend(composite.comment.as_ref().map(|_| comment_on_type(composite)));
+    statements
+}
+
+pub(super) fn alter_composite_type(from: &CompositeType, to: &CompositeType) -> Vec<String> {
+    let name = table_ident(&to.name);
+    let mut actions = Vec::new();
+    for attribute in from.attributes.keys().filter(|a| !to.attributes.contains_key(*a)) {
+        actions.push(format!("DROP ATTRIBUTE {}", quote_ident(attribute)));
+    }
+    for (attribute, sql_type) in &to.attributes {
+        match from.attributes.get(attribute) {
+            None => actions.push(format!("ADD ATTRIBUTE {} {}", quote_ident(attribute), type_sql(sql_type))),
+            Some(old) if old != sql_type => {
+                actions.push(format!("ALTER ATTRIBUTE {} TYPE {}", quote_ident(attribute), type_sql(sql_type)))
+            }
+            Some(_) => {}
+        }
+    }
+    let mut statements = Vec::new();
+    if !actions.is_empty() {
+        statements.push(format!("ALTER TYPE {name} {}", actions.join(", ")));
+    }
+    if from.comment != to.comment {
+        statements.push(comment_on_type(to));
+    }
+    statements
+}
+
+fn comment_on_type(composite: &CompositeType) -> String {
+    format!("COMMENT ON TYPE {} IS {}", table_ident(&composite.name), comment_sql(&composite.comment))
+}
+
+fn policy_clauses(policy: &Policy, altering: bool) -> String {
+    let mut sql = String::new();
+    if !altering {
+        if !policy.permissive {
+            sql.push_str(" AS RESTRICTIVE");
+        }
+        if policy.command != "all" {
+            sql.push_str(&format!(" FOR {}", policy.command.to_ascii_uppercase()));
+        }
+    }
+    let roles: Vec<String> =
+        policy.roles.iter().map(|r| if r == "public" { "PUBLIC".to_string() } else { quote_ident(r) }).collect();
+    sql.push_str(&format!(" TO {}", roles.join(", ")));
+    if let Some(using) = &policy.using {
+        sql.push_str(&format!(" USING ({})", using.unwrapped()));
+    }
+    if let Some(check) = &policy.with_check {
+        sql.push_str(&format!(" WITH CHECK ({})", check.unwrapped()));
+    }
+    sql
+}
+
+pub(super) fn create_policy(table: &str, policy: &Policy) -> Vec<String> {
+    let mut statements = vec![format!(
+        "CREATE POLICY {} ON {}{}",
+        quote_ident(&policy.name),
+        table_ident(table),
+        policy_clauses(policy, false)
+    )];
+    statements.extend(policy.comment.as_ref().map(|_| comment_on_policy(table, policy)));
+    statements
+}
+
+pub(super) fn alter_policy(table: &str, from: &Policy, to: &Policy) -> Vec<String> {
+    let mut statements = Vec::new();
+    let plain = |p: &Policy| Policy { comment: None, ..p.clone() };
+    if plain(from) != plain(to) {
+        statements.push(format!(
+            "ALTER POLICY {} ON {}{}",
+            quote_ident(&to.name),
+            table_ident(table),
+            policy_clauses(to, true)
+        ));
+    }
+    if from.comment != to.comment {
+        statements.push(comment_on_policy(table, to));
+    }
+    statements
+}
+
+fn comment_on_policy(table: &str, policy: &Policy) -> String {
+    format!(
+        "COMMENT ON POLICY {} ON {} IS {}",
+        quote_ident(&policy.name),
+        table_ident(table),
+        comment_sql(&policy.comment)
+    )
+}
+
+pub(super) fn drop_policy(table: &str, policy: &Policy) -> String {
+    format!("DROP POLICY {} ON {}", quote_ident(&policy.name), table_ident(table))
+}
+
+pub(super) fn set_row_level_security(table: &str, from: Option<&str>, to: Option<&str>) -> Vec<String> {
+    let table = table_ident(table);
+    let mut statements = Vec::new();
+    if from.is_some() != to.is_some() {
+        let verb = if to.is_some() { "ENABLE" } else { "DISABLE" };
+        statements.push(format!("ALTER TABLE {table} {verb} ROW LEVEL SECURITY"));
+    }
+    if (from == Some("forced")) != (to == Some("forced")) {
+        let verb = if to == Some("forced") { "FORCE" } else { "NO FORCE" };
+        statements.push(format!("ALTER TABLE {table} {verb} ROW LEVEL SECURITY"));
+    }
+    statements
 }

@@ -400,10 +400,69 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
                     key(to)
                 )));
             }
-            Change::DropView(view) => phases[DROP_OBJECTS].push(one(objects::drop_view(view))),
+            Change::DropPolicy { table, policy, .. } => {
+                phases[DROP_OBJECTS].push(one(objects::drop_policy(table, policy)))
+            }
+            Change::CreatePolicy { table, policy } => phases[TRIGGERS].push(Draft {
+                changes: vec![change.clone()],
+                statements: objects::create_policy(table, policy),
+                note: None,
+            }),
+            Change::AlterPolicy { table, from, to } => phases[TRIGGERS].push(Draft {
+                changes: vec![change.clone()],
+                statements: objects::alter_policy(table, from, to),
+                note: None,
+            }),
+            Change::SetRowLevelSecurity { table, from, to } => phases[TRIGGERS].push(Draft {
+                changes: vec![change.clone()],
+                statements: objects::set_row_level_security(table, from.as_deref(), to.as_deref()),
+                note: None,
+            }),
+            Change::CreateDomain(domain) => phases[TYPES].push(Draft {
+                changes: vec![change.clone()],
+                statements: objects::create_domain(domain),
+                note: None,
+            }),
+            Change::AlterDomain { from, to } => {
+                if from.base != to.base {
+                    return Err(Error::Unsupported(format!(
+                        "domain {} would change from {} to {}: PostgreSQL cannot change a domain's base type; \
+                         make a new domain and move the columns to it",
+                        to.name, from.base, to.base
+                    )));
+                }
+                phases[TYPES].push(Draft {
+                    changes: vec![change.clone()],
+                    statements: objects::alter_domain(from, to),
+                    note: None,
+                })
+            }
+            Change::DropDomain(domain) => {
+                phases[DROP_TYPES].insert(0, one(format!("DROP DOMAIN {}", table_ident(&domain.name))))
+            }
+            Change::CreateCompositeType(composite) => phases[TYPES].push(Draft {
+                changes: vec![change.clone()],
+                statements: objects::create_composite_type(composite),
+                note: None,
+            }),
+            Change::AlterCompositeType { from, to } => phases[TYPES].push(Draft {
+                changes: vec![change.clone()],
+                statements: objects::alter_composite_type(from, to),
+                note: None,
+            }),
+            Change::DropCompositeType(composite) => {
+                phases[DROP_TYPES].insert(0, one(format!("DROP TYPE {}", table_ident(&composite.name))))
+            }
+            Change::DropView { view, .. } => phases[DROP_OBJECTS].push(one(objects::drop_view(view))),
             Change::CreateView(view) => {
                 let mut statements = objects::create_view(view, None);
                 statements.extend(view.comment.as_ref().map(|_| objects::comment_on_view(view)));
+                for index in view.indexes.values() {
+                    statements.push(create_index(&view.name, index));
+                    if index.comment.is_some() {
+                        statements.push(comment_on_index(&view.name, &index.name, &index.comment));
+                    }
+                }
                 phases[VIEWS].push(Draft { changes: vec![change.clone()], statements, note: None });
             }
             Change::ReplaceView { from, to } => {

@@ -34,7 +34,8 @@ impl Scratch {
         desired: &'a Schema,
         tables: impl Iterator<Item = &'a String>,
     ) -> Result<Scratch> {
-        let schemas = conn.schemas_of(tables.chain(desired.enums.keys()));
+        let types = desired.enums.keys().chain(desired.domains.keys()).chain(desired.composite_types.keys());
+        let schemas = conn.schemas_of(tables.chain(types));
         let pid: i32 = conn
             .client
             .query_one("SELECT pg_backend_pid()", &[])
@@ -66,6 +67,27 @@ impl Scratch {
         for (name, values) in &desired.enums {
             let sql = planner::create_enum(&scratch.to_scratch(name), values);
             scratch.statements.push((format!("enum \"{name}\""), sql));
+        }
+        // Domains and composite types, which may be of the enums (and a
+        // composite type of a domain).
+        for domain in desired.domains.values() {
+            let mut made = crate::model::Domain { name: scratch.to_scratch(&domain.name), ..domain.clone() };
+            scratch.scratch_type(desired, &mut made.base);
+            made.comment = None;
+            for sql in super::objects::create_domain(&made) {
+                scratch.statements.push((format!("domain \"{}\"", domain.name), sql));
+            }
+        }
+        for composite in desired.composite_types.values() {
+            let mut made =
+                crate::model::CompositeType { name: scratch.to_scratch(&composite.name), ..composite.clone() };
+            for sql_type in made.attributes.values_mut() {
+                scratch.scratch_type(desired, sql_type);
+            }
+            made.comment = None;
+            for sql in super::objects::create_composite_type(&made) {
+                scratch.statements.push((format!("type \"{}\"", composite.name), sql));
+            }
         }
         // Defaults may read the file's sequences (`nextval('invoice_no')`).
         for (name, sequence) in &desired.sequences {
@@ -120,7 +142,10 @@ impl Scratch {
     /// of the file is its scratch copy.
     pub(super) fn scratch_type(&self, desired: &Schema, sql_type: &mut SqlType) {
         map_type_schema(sql_type, &|type_name| {
-            desired.enums.contains_key(type_name).then(|| self.to_scratch(type_name))
+            let own = desired.enums.contains_key(type_name)
+                || desired.domains.contains_key(type_name)
+                || desired.composite_types.contains_key(type_name);
+            own.then(|| self.to_scratch(type_name))
         });
     }
 

@@ -18,6 +18,14 @@ pub(super) fn check(schema: &Schema) -> Vec<Finding> {
         let message = format!("enum \"{name}\": enum types exist on PostgreSQL only; on SQLite use text with a check");
         found.push(Finding::section("enums", Some(name), message));
     }
+    for name in schema.domains.keys() {
+        let message = format!("domain \"{name}\": domains exist on PostgreSQL only");
+        found.push(Finding::section("domains", Some(name), message).hint("use the base type with a check"));
+    }
+    for name in schema.composite_types.keys() {
+        let message = format!("type \"{name}\": composite types exist on PostgreSQL only");
+        found.push(Finding::section("types", Some(name), message));
+    }
     for name in schema.sequences.keys() {
         let message = format!("sequence \"{name}\": SQLite has no sequences");
         found.push(Finding::section("sequences", Some(name), message).hint("use `autoincrement: true` on the key"));
@@ -32,6 +40,10 @@ pub(super) fn check(schema: &Schema) -> Vec<Finding> {
             let message =
                 format!("exclusion constraint \"{name}\" of table \"{t}\": SQLite has no exclusion constraints");
             found.push(Finding::entry(t, "exclusions", name, message));
+        }
+        if table.row_level_security.is_some() || !table.policies.is_empty() {
+            let message = format!("table \"{t}\": row level security and policies exist on PostgreSQL only");
+            found.push(Finding::table(t, Some("policies"), message));
         }
         if table.partition_by.is_some() {
             let message = format!("table \"{t}\" is partitioned, which SQLite tables cannot be");
@@ -94,7 +106,11 @@ fn check_objects(schema: &Schema, found: &mut Vec<Finding>) {
             format!("{} \"{}\": SQLite has no stored functions or procedures", function.kind(), function.name);
         found.push(Finding::section(section, Some(&function.name), message));
     }
-    for view in schema.views.values() {
+    for view in schema.views.values().filter(|v| v.materialized) {
+        let message = format!("materialized view \"{}\": SQLite has no materialized views", view.name);
+        found.push(Finding::section("materialized_views", Some(&view.name), message).hint("use a view or a table"));
+    }
+    for view in schema.views.values().filter(|v| !v.materialized) {
         let v = view.name.as_str();
         for (on, key) in [(view.security_barrier, "security_barrier"), (view.security_invoker, "security_invoker")] {
             if on {

@@ -35,7 +35,9 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
     let mut object_creates = Vec::new();
     for change in &diff.changes {
         match change {
-            Change::DropView(view) => object_drops.push(step(change, format!("DROP VIEW {}", quote_ident(&view.name)))),
+            Change::DropView { view, .. } => {
+                object_drops.push(step(change, format!("DROP VIEW {}", quote_ident(&view.name))))
+            }
             Change::DropTrigger(trigger) => {
                 object_drops.push(step(change, format!("DROP TRIGGER {}", quote_ident(&trigger.name))))
             }
@@ -99,9 +101,19 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
             | Change::DropSequence(_)
             | Change::AlterSequence { .. }
             | Change::AddExclusion { .. }
-            | Change::DropExclusion { .. } => {
+            | Change::DropExclusion { .. }
+            | Change::SetRowLevelSecurity { .. }
+            | Change::CreatePolicy { .. }
+            | Change::DropPolicy { .. }
+            | Change::AlterPolicy { .. }
+            | Change::CreateDomain(_)
+            | Change::DropDomain(_)
+            | Change::AlterDomain { .. }
+            | Change::CreateCompositeType(_)
+            | Change::DropCompositeType(_)
+            | Change::AlterCompositeType { .. } => {
                 return Err(Error::Unsupported(format!(
-                    "{change}: enums, extensions and sequences exist on PostgreSQL only"
+                    "{change}: enums, domains, types, extensions and sequences exist on PostgreSQL only"
                 )));
             }
             _ => per_table.entry(change.table()).or_default().push(change),
