@@ -270,3 +270,135 @@ views:
     t.run(&["plan"]).success().stdout_has("No changes").stderr_has("range type floatrange");
     assert!(t.run(&["inspect"]).success().stdout.contains("#   range type floatrange"));
 }
+
+/// PostgreSQL: a materialized view and its indexes; remade when a column
+/// it reads changes type, with its rows computed again; an index of it
+/// changes alone; dropping it needs consent.
+#[test]
+fn postgres_materialized_views_keep_their_rows_across_a_remake() {
+    let Some(t) = Test::postgres() else { return };
+    let schema = |amount: &str| {
+        format!(
+            "tables:
+  sales:
+    columns:
+      id:     {{ type: integer, primary_key: true }}
+      region: text
+      amount: {amount}
+materialized_views:
+  totals:
+    query: SELECT region, sum(amount) AS total FROM sales GROUP BY region
+    indexes:
+      totals_region: {{ columns: [region], unique: true }}
+"
+        )
+    };
+    t.schema(&schema("integer"));
+    t.apply();
+    t.assert_in_sync();
+    t.sql("INSERT INTO sales VALUES (1, 'eu', 5), (2, 'eu', 7), (3, 'us', 1); REFRESH MATERIALIZED VIEW totals;");
+    t.schema(&schema("bigint"));
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(
+        plan.contains("- drop materialized view totals") && plan.contains("+ create materialized view totals"),
+        "{plan}"
+    );
+    assert!(!plan.contains("DESTRUCTIVE: drops materialized view"), "a remade view computes its rows again:\n{plan}");
+    t.run(&["apply", "--yes", "--allow-destructive"]).success();
+    t.assert_in_sync();
+    assert_eq!(t.query("SELECT region, total FROM totals ORDER BY region"), [["eu", "12"], ["us", "1"]]);
+    // An index alone: no remake.
+    t.schema(&schema("bigint").replace("unique: true", "unique: true }\n      totals_total: { columns: [total]"));
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.contains("+ create index totals_total on totals") && !plan.contains("drop materialized"), "{plan}");
+    t.apply();
+    t.assert_in_sync();
+    // Gone from the file: its rows go with it, so it needs consent.
+    t.schema(&schema("bigint")[..schema("bigint").find("materialized_views:").unwrap()]);
+    t.run(&["apply", "--yes"]).code(2).stderr_has("--allow-destructive");
+    t.run(&["apply", "--yes", "--allow-destructive"]).success();
+    t.assert_in_sync();
+}
+
+/// PostgreSQL: domains and composite types used by columns, changed in
+/// place (default, NOT NULL, checks, an attribute added).
+#[test]
+fn postgres_domains_and_composite_types() {
+    let Some(t) = Test::postgres() else { return };
+    let schema = |domain: &str, pair: &str| {
+        format!(
+            "domains:
+  posint: {domain}
+types:
+  pair: {pair}
+tables:
+  t:
+    columns:
+      id: {{ type: integer, primary_key: true }}
+      n: posint
+      p: pair
+"
+        )
+    };
+    t.schema(&schema(
+        r#"{ type: int, check: "value > 0", default: "1", comment: counted }"#,
+        "{ attributes: { a: int, b: \"varchar(5)\" } }",
+    ));
+    t.apply();
+    t.assert_in_sync();
+    t.sql("INSERT INTO t (id, p) VALUES (1, ROW(1, 'x'))");
+    assert_eq!(t.query("SELECT n FROM t"), [["1"]], "the domain's default");
+    assert!(t.sql_fails("INSERT INTO t (id, n) VALUES (2, 0)").contains("posint_check"));
+    t.schema(&schema(
+        r#"{ type: int, nullable: false, checks: { small: "value < 100" }, check: "value >= 0" }"#,
+        "{ attributes: { a: int, b: \"varchar(5)\", c: text } }",
+    ));
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.contains("~ alter domain posint") && plan.contains("~ alter type pair"), "{plan}");
+    assert!(plan.contains("ALTER TYPE \"pair\" ADD ATTRIBUTE \"c\" text"), "{plan}");
+    t.apply();
+    t.assert_in_sync();
+    assert!(t.sql_fails("INSERT INTO t (id, n) VALUES (3, 100)").contains("small"));
+    let inspected = t.run(&["inspect"]).success().stdout;
+    t.schema(&inspected);
+    t.assert_in_sync();
+}
+
+/// PostgreSQL: row level security filters rows for a role that is not the
+/// owner; a policy changes in place; switching it off needs consent.
+#[test]
+fn postgres_policies_filter_rows_for_other_roles() {
+    let Some(t) = Test::postgres() else { return };
+    let role = format!("dbshape_reader_{}", std::process::id());
+    t.sql(&format!("DO $$ BEGIN CREATE ROLE {role}; EXCEPTION WHEN duplicate_object THEN NULL; END $$"));
+    let schema = |using: &str| {
+        format!(
+            "tables:
+  docs:
+    row_level_security: enabled
+    columns:
+      id:    {{ type: integer, primary_key: true }}
+      owner: {{ type: text, nullable: false }}
+    policies:
+      readable: {{ for: select, to: [{role}], using: \"{using}\" }}
+"
+        )
+    };
+    t.schema(&schema("owner = 'shared'"));
+    t.apply();
+    t.assert_in_sync();
+    t.sql(&format!("INSERT INTO docs VALUES (1, 'shared'), (2, 'private'); GRANT SELECT ON docs TO {role};"));
+    let as_reader = |t: &Test| t.query(&format!("SET ROLE {role}; SELECT id FROM docs ORDER BY id"));
+    assert_eq!(as_reader(&t), [["1"]], "the policy filters rows");
+    t.schema(&schema("owner IN ('shared', 'private')"));
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.contains("~ alter policy readable on docs"), "{plan}");
+    t.apply();
+    t.assert_in_sync();
+    assert_eq!(as_reader(&t), [["1"], ["2"]]);
+    t.schema(&schema("owner IN ('shared', 'private')").replace("    row_level_security: enabled\n", ""));
+    t.run(&["apply", "--yes"]).code(2).stderr_has("--allow-destructive");
+    t.run(&["apply", "--yes", "--allow-destructive"]).success();
+    t.assert_in_sync();
+    t.sql(&format!("REVOKE ALL ON docs FROM {role}; DROP POLICY readable ON docs; DROP ROLE {role}"));
+}
