@@ -1,8 +1,8 @@
 //! One typed difference between two schemas.
 
 use crate::model::{
-    Check, Column, CompositeType, Domain, Exclusion, ForeignKey, Function, Index, Partition, Policy, PrimaryKey,
-    Sequence, Table, Trigger, Unique, View,
+    Aggregate, Check, Column, CompositeType, Domain, Exclusion, ForeignKey, Function, Index, Partition, Policy,
+    PrimaryKey, Sequence, Table, Trigger, Unique, View,
 };
 use std::fmt;
 
@@ -264,6 +264,15 @@ pub enum Change {
         /// The policy as it will be.
         to: Policy,
     },
+    /// A new aggregate, or one changed (`CREATE OR REPLACE AGGREGATE`).
+    CreateAggregate {
+        /// The aggregate.
+        aggregate: Aggregate,
+        /// It exists, and is replaced.
+        replace: bool,
+    },
+    /// An aggregate that goes.
+    DropAggregate(Aggregate),
     /// A new domain.
     CreateDomain(Domain),
     /// A domain that goes.
@@ -387,6 +396,7 @@ impl Change {
             | Change::RecreateEnum { name, .. } => name,
             Change::CreateSequence(sequence) | Change::DropSequence(sequence) => &sequence.name,
             Change::AlterSequence { to, .. } => &to.name,
+            Change::CreateAggregate { aggregate: a, .. } | Change::DropAggregate(a) => &a.name,
             Change::CreateDomain(d) | Change::DropDomain(d) | Change::AlterDomain { to: d, .. } => &d.name,
             Change::CreateCompositeType(t)
             | Change::DropCompositeType(t)
@@ -441,6 +451,8 @@ impl Change {
             Change::CreatePolicy { .. } => "create_policy",
             Change::DropPolicy { .. } => "drop_policy",
             Change::AlterPolicy { .. } => "alter_policy",
+            Change::CreateAggregate { .. } => "create_aggregate",
+            Change::DropAggregate(_) => "drop_aggregate",
             Change::CreateDomain(_) => "create_domain",
             Change::DropDomain(_) => "drop_domain",
             Change::AlterDomain { .. } => "alter_domain",
@@ -493,6 +505,7 @@ impl Change {
             Change::CreatePolicy { policy, .. }
             | Change::DropPolicy { policy, .. }
             | Change::AlterPolicy { to: policy, .. } => policy.name.clone(),
+            Change::CreateAggregate { aggregate: a, .. } | Change::DropAggregate(a) => a.key(),
             Change::CreateDomain(d) | Change::DropDomain(d) | Change::AlterDomain { to: d, .. } => d.name.clone(),
             Change::CreateCompositeType(t)
             | Change::DropCompositeType(t)
@@ -555,6 +568,7 @@ impl Change {
             | Change::CreateEnum { .. }
             | Change::CreateSequence(_)
             | Change::CreatePolicy { .. }
+            | Change::CreateAggregate { replace: false, .. }
             | Change::CreateDomain(_)
             | Change::CreateCompositeType(_)
             | Change::CreateView(_)
@@ -570,6 +584,7 @@ impl Change {
             | Change::DropEnum { .. }
             | Change::DropSequence(_)
             | Change::DropPolicy { .. }
+            | Change::DropAggregate(_)
             | Change::DropDomain(_)
             | Change::DropCompositeType(_)
             | Change::DropView { .. }
@@ -730,6 +745,10 @@ impl fmt::Display for Change {
             Change::CreatePolicy { table, policy } => write!(f, "create policy {} on {table}", policy.name),
             Change::DropPolicy { table, policy, .. } => write!(f, "drop policy {} on {table}", policy.name),
             Change::AlterPolicy { table, to, .. } => write!(f, "alter policy {} on {table}", to.name),
+            Change::CreateAggregate { aggregate, replace } => {
+                write!(f, "{} aggregate {}", if *replace { "replace" } else { "create" }, aggregate.key())
+            }
+            Change::DropAggregate(aggregate) => write!(f, "drop aggregate {}", aggregate.key()),
             Change::CreateDomain(d) => write!(f, "create domain {} ({})", d.name, d.base),
             Change::DropDomain(d) => write!(f, "drop domain {}", d.name),
             Change::AlterDomain { to, .. } => write!(f, "alter domain {}", to.name),

@@ -77,6 +77,18 @@ pub(super) fn diff_objects(base: &Schema, desired: &Schema, hooks: &dyn DiffHook
             }
         }
     }
+    for (key, aggregate) in &desired.aggregates {
+        match base.aggregates.get(key) {
+            Some(live) if live == aggregate => {}
+            live => creates.push(Change::CreateAggregate { aggregate: aggregate.clone(), replace: live.is_some() }),
+        }
+    }
+    let gone_aggregates: Vec<Change> = base
+        .aggregates
+        .iter()
+        .filter(|(key, _)| !desired.aggregates.contains_key(*key))
+        .map(|(_, a)| Change::DropAggregate(a.clone()))
+        .collect();
     let gone_functions: Vec<&Function> =
         base.functions.iter().filter(|(key, _)| !desired.functions.contains_key(*key)).map(|(_, f)| f).collect();
     let function_moved = |sql: &str| remade_functions.iter().chain(&gone_functions).any(|f| names(sql, &f.name));
@@ -159,6 +171,7 @@ pub(super) fn diff_objects(base: &Schema, desired: &Schema, hooks: &dyn DiffHook
     // Dependants go first and come back last.
     changes.extend(trigger_drops);
     changes.extend(view_drops);
+    changes.extend(gone_aggregates);
     changes.extend(drops);
     changes.extend(gone_functions.into_iter().map(|f| Change::DropFunction(f.clone())));
     changes.extend(creates);

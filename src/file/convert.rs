@@ -11,14 +11,14 @@ use super::parse::{
 };
 use super::problems::Problems;
 use super::raw::{
-    RawColumn, RawCompositeType, RawDomain, RawExclusion, RawFile, RawForeignKey, RawFunction, RawIndex, RawIndexExpr,
-    RawMaterializedView, RawSequence, RawSequenceOptions, RawTable, RawView,
+    RawAggregate, RawColumn, RawCompositeType, RawDomain, RawExclusion, RawFile, RawForeignKey, RawFunction, RawIndex,
+    RawIndexExpr, RawMaterializedView, RawSequence, RawSequenceOptions, RawTable, RawView,
 };
 use super::unique_map::UniqueMap;
 use crate::model::{
-    Check, Column, CompositeType, DefaultValue, Domain, Exclusion, ExclusionElement, Expr, ForeignKey, Index, IndexKey,
-    Literal, Partition, PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions, SqlType, Table, Unique,
-    inherited_column, naming,
+    Aggregate, Check, Column, CompositeType, DefaultValue, Domain, Exclusion, ExclusionElement, Expr, ForeignKey,
+    Index, IndexKey, Literal, Partition, PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions, SqlType,
+    Table, Unique, inherited_column, naming,
 };
 use crate::suggest::did_you_mean;
 
@@ -126,6 +126,7 @@ impl Converter<'_, '_> {
         self.objects(&mut schema, &raw_tables, raw.views, raw.functions, raw.procedures);
         self.materialized_views(&mut schema, raw.materialized_views);
         self.user_types(&mut schema, raw.domains, raw.types);
+        self.aggregates(&mut schema, raw.aggregates);
         check_names(self.problems, &schema);
         check_expressions(self.problems, &schema);
         schema
@@ -226,6 +227,31 @@ impl Converter<'_, '_> {
                 self.report(&["types", &name], format!("type \"{name}\" has no attributes"), None);
             }
             schema.composite_types.insert(name.clone(), CompositeType { name, attributes, comment: raw.comment });
+        }
+    }
+
+    fn aggregates(&mut self, schema: &mut Schema, raw: Option<UniqueMap<RawAggregate>>) {
+        for (key, raw) in raw.unwrap_or_default().0 {
+            let name = key.split_once('(').map_or(key.as_str(), |(n, _)| n).trim().to_string();
+            let mut type_of = |field: &str, text: &str| match parse_type(text) {
+                Ok(sql_type) => sql_type,
+                Err((message, hint)) => {
+                    self.report(&["aggregates", &key, field], message, hint.as_deref());
+                    SqlType::Other(text.to_string())
+                }
+            };
+            let arguments = raw.arguments.iter().map(|a| type_of("arguments", a)).collect();
+            let stype = type_of("stype", &raw.stype);
+            let aggregate = Aggregate {
+                name,
+                arguments,
+                sfunc: raw.sfunc,
+                stype,
+                finalfunc: raw.finalfunc,
+                initcond: raw.initcond,
+                comment: raw.comment,
+            };
+            schema.aggregates.insert(aggregate.key(), aggregate);
         }
     }
 

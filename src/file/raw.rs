@@ -33,6 +33,9 @@ pub struct RawFile {
     pub functions: Option<UniqueMap<RawFunction>>,
     /// PostgreSQL procedures, by name.
     pub procedures: Option<UniqueMap<RawFunction>>,
+    /// PostgreSQL aggregates, by name (`name(argument types)` for one of
+    /// several of the same name).
+    pub aggregates: Option<UniqueMap<RawAggregate>>,
 }
 
 /// A view.
@@ -127,6 +130,23 @@ pub struct RawFunction {
     pub body: Option<String>,
     /// Or a file holding the body, relative to the schema file.
     pub sql_file: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// An aggregate (PostgreSQL).
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAggregate {
+    /// Its argument types: `[integer]`.
+    pub arguments: Vec<String>,
+    /// The transition function.
+    pub sfunc: String,
+    /// The state type.
+    pub stype: String,
+    /// The final function.
+    pub finalfunc: Option<String>,
+    /// The initial state, as text: `"0"`.
+    pub initcond: Option<String>,
     pub comment: Option<String>,
 }
 

@@ -200,6 +200,29 @@ pub(super) fn render_objects(out: &mut String, schema: &Schema) {
             render_view(out, &schema.views[name], &triggers);
         }
     }
+    if !schema.aggregates.is_empty() {
+        out.push_str("\naggregates:\n");
+        for aggregate in schema.aggregates.values() {
+            let overloaded = schema.aggregates.values().filter(|a| a.name == aggregate.name).count() > 1;
+            let key = if overloaded { aggregate.key() } else { aggregate.name.clone() };
+            let arguments: Vec<String> = aggregate.arguments.iter().map(ToString::to_string).collect();
+            let mut fields = vec![
+                format!("arguments: {}", list(&arguments)),
+                format!("sfunc: {}", scalar(&aggregate.sfunc)),
+                format!("stype: {}", scalar(&aggregate.stype.to_string())),
+            ];
+            if let Some(finalfunc) = &aggregate.finalfunc {
+                fields.push(format!("finalfunc: {}", scalar(finalfunc)));
+            }
+            if let Some(initcond) = &aggregate.initcond {
+                fields.push(format!("initcond: {}", serde_json::to_string(initcond).expect("strings serialise")));
+            }
+            if let Some(comment) = &aggregate.comment {
+                fields.push(format!("comment: {}", scalar(comment)));
+            }
+            let _ = writeln!(out, "  {}: {{ {} }}", scalar(&key), fields.join(", "));
+        }
+    }
     for (title, procedures) in [("functions", false), ("procedures", true)] {
         let mut functions: Vec<&Function> = schema.functions.values().filter(|f| f.procedure == procedures).collect();
         if functions.is_empty() {

@@ -6,6 +6,7 @@
 //! implicit get the conventional names PostgreSQL would give them
 //! (`users_pkey`, `users_email_key`, `posts_author_id_fkey`).
 
+mod aggregate;
 mod column;
 mod constraint;
 mod default_value;
@@ -23,6 +24,7 @@ mod trigger;
 mod user_type;
 mod view;
 
+pub use aggregate::Aggregate;
 pub use column::Column;
 pub use constraint::{Check, Exclusion, ExclusionElement, ForeignKey, PrimaryKey, ReferentialAction, Unique};
 pub use default_value::{DefaultValue, Literal};

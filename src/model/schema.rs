@@ -1,7 +1,7 @@
 //! A whole schema: tables, types, sequences, and the objects that rest on
 //! them (views, functions, triggers).
 
-use super::{CompositeType, Domain, Function, Sequence, Table, Trigger, View};
+use super::{Aggregate, CompositeType, Domain, Function, Sequence, Table, Trigger, View};
 use indexmap::IndexMap;
 
 /// Everything dbshape models of a database, or of a schema file.
@@ -24,6 +24,8 @@ pub struct Schema {
     pub views: IndexMap<String, View>,
     /// Functions and procedures (PostgreSQL) by [`Function::key`].
     pub functions: IndexMap<String, Function>,
+    /// Aggregates (PostgreSQL) by [`Aggregate::key`].
+    pub aggregates: IndexMap<String, Aggregate>,
     /// Triggers by (table or view, trigger name).
     pub triggers: IndexMap<(String, String), Trigger>,
     /// What a database holds that dbshape does not manage (`domain

@@ -424,6 +424,7 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
     super::inspect_objects::inspect_objects(client, within, &mut schema, matview_indexes)?;
     super::inspect_objects::inspect_types(client, within, &mut schema)?;
     super::inspect_objects::inspect_policies(client, within, &mut schema)?;
+    super::inspect_objects::inspect_aggregates(client, within, &mut schema)?;
     Ok(schema)
 }
 

@@ -6,7 +6,9 @@
 
 use super::inspect::Namespaces;
 use crate::error::Result;
-use crate::model::{Check, CompositeType, Domain, Expr, Function, Index, Policy, Schema, SqlType, Trigger, View};
+use crate::model::{
+    Aggregate, Check, CompositeType, Domain, Expr, Function, Index, Policy, Schema, SqlType, Trigger, View,
+};
 use crate::sql::lexer::{matching_paren, text_of, tokenize};
 use indexmap::IndexMap;
 use postgres::GenericClient;
@@ -248,6 +250,54 @@ pub(super) fn inspect_types(client: &mut impl GenericClient, within: &Namespaces
     Ok(())
 }
 
+/// What makes an aggregate one dbshape manages: a plain state type, a
+/// transition function, maybe a final function and an initial state.
+const SIMPLE_AGGREGATE: &str = "a.aggkind = 'n' AND a.aggcombinefn = 0 AND a.aggserialfn = 0 AND a.aggdeserialfn = 0
+     AND a.aggmtransfn = 0 AND a.aggsortop = 0 AND NOT a.aggfinalextra AND a.aggtransspace = 0";
+
+/// Aggregates of the simple kind (see [`SIMPLE_AGGREGATE`]).
+pub(super) fn inspect_aggregates(
+    client: &mut impl GenericClient,
+    within: &Namespaces,
+    schema: &mut Schema,
+) -> Result<()> {
+    let rows = super::inspect::query(
+        client,
+        &format!(
+            "SELECT n.nspname, p.proname::text,
+                    array(SELECT format_type(t.oid, NULL) FROM unnest(p.proargtypes) WITH ORDINALITY k(typ, i)
+                          JOIN pg_type t ON t.oid = k.typ ORDER BY k.i),
+                    fn.nspname, f.proname::text, format_type(a.aggtranstype, NULL),
+                    ffn.nspname, ff.proname::text, a.agginitval, obj_description(p.oid, 'pg_proc')
+             FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid JOIN pg_namespace n ON n.oid = p.pronamespace
+             JOIN pg_proc f ON f.oid = a.aggtransfn JOIN pg_namespace fn ON fn.oid = f.pronamespace
+             LEFT JOIN pg_proc ff ON ff.oid = a.aggfinalfn LEFT JOIN pg_namespace ffn ON ffn.oid = ff.pronamespace
+             WHERE n.nspname = ANY($1) AND {SIMPLE_AGGREGATE} AND {}
+             ORDER BY 1, 2",
+            own("pg_proc", "p.oid")
+        ),
+        &within.schemas.to_vec(),
+    )?;
+    let type_of = |text: String| SqlType::parse(&text).unwrap_or(SqlType::Other(text));
+    for row in rows {
+        let arguments: Vec<String> = row.get(2);
+        let aggregate = Aggregate {
+            name: within.name(row.get(0), row.get(1)),
+            arguments: arguments.into_iter().map(type_of).collect(),
+            sfunc: within.name(row.get(3), row.get(4)),
+            stype: type_of(row.get(5)),
+            finalfunc: match (row.get::<_, Option<String>>(6), row.get::<_, Option<String>>(7)) {
+                (Some(schema_name), Some(name)) => Some(within.name(&schema_name, &name)),
+                _ => None,
+            },
+            initcond: row.get(8),
+            comment: row.get(9),
+        };
+        schema.aggregates.insert(aggregate.key(), aggregate);
+    }
+    Ok(())
+}
+
 /// Row level security policies, into their tables.
 pub(super) fn inspect_policies(
     client: &mut impl GenericClient,
@@ -314,8 +364,9 @@ pub(super) fn unmanaged(client: &mut impl GenericClient, within: &Namespaces) ->
                  WHERE t.typtype = 'r' AND {t}
                UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' ELSE 'C function' END,
                    p.pronamespace, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' FROM pg_proc p
-                 JOIN pg_language l ON l.oid = p.prolang
-                 WHERE (p.prokind IN ('a', 'w') OR l.lanname IN ('c', 'internal')) AND {p}
+                 JOIN pg_language l ON l.oid = p.prolang LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
+                 WHERE (p.prokind = 'w' OR (p.prokind = 'a' AND NOT ({SIMPLE_AGGREGATE}))
+                        OR (p.prokind = 'f' AND l.lanname IN ('c', 'internal'))) AND {p}
                UNION ALL SELECT CASE WHEN t.tgconstraint <> 0 THEN 'constraint trigger' ELSE 'disabled trigger' END,
                    c.relnamespace, c.relname || '.' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                  WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND (t.tgconstraint <> 0 OR t.tgenabled <> 'O') AND {c}

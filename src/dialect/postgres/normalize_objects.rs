@@ -59,6 +59,13 @@ pub(super) fn normalize_objects(
     current: &Schema,
 ) -> Result<()> {
     let default_schema = conn.default_schema.clone();
+    // Aggregates are names and types: the inspector's names are local.
+    for aggregate in desired.aggregates.values() {
+        let mut aggregate = aggregate.clone();
+        aggregate.sfunc = local(&aggregate.sfunc, &default_schema);
+        aggregate.finalfunc = aggregate.finalfunc.map(|f| local(&f, &default_schema));
+        normalized.aggregates.insert(aggregate.key(), aggregate);
+    }
     let mut pending_types = false;
     for (name, domain) in &desired.domains {
         match current.domains.get(name) {
@@ -225,6 +232,19 @@ pub(super) fn normalize_objects(
         let made = Function { name: scratch.to_scratch(&function.name), ..(*function).clone() };
         let what = format!("{} \"{}\"", function.kind(), function.name);
         scratch.statements.push((what, objects::create_function(&made, false)));
+    }
+    // Views may call the file's new aggregates.
+    for aggregate in normalized.aggregates.values() {
+        if current.aggregates.get(&aggregate.key()) != Some(aggregate) && !in_scratch.is_empty() {
+            let made = crate::model::Aggregate {
+                name: scratch.to_scratch(&aggregate.name),
+                comment: None,
+                ..aggregate.clone()
+            };
+            for sql in objects::create_aggregate(&made, false) {
+                scratch.statements.push((format!("aggregate \"{}\"", aggregate.key()), sql));
+            }
+        }
     }
     for &name in &in_scratch {
         // Empty: what is asked is how the server spells it, not its rows.

@@ -2,7 +2,7 @@
 //! (or CREATE OR REPLACE), DROP and COMMENT statements.
 
 use super::plan::{table_ident, type_sql};
-use crate::model::{CompositeType, Domain, Function, Policy, Trigger, View};
+use crate::model::{Aggregate, CompositeType, Domain, Function, Policy, Trigger, View};
 use crate::sql::{quote_ident, quote_literal};
 
 fn comment_sql(comment: &Option<String>) -> String {
@@ -375,4 +375,34 @@ pub(super) fn set_row_level_security(table: &str, from: Option<&str>, to: Option
         statements.push(format!("ALTER TABLE {table} {verb} ROW LEVEL SECURITY"));
     }
     statements
+}
+
+fn aggregate_signature(aggregate: &Aggregate) -> String {
+    let types: Vec<String> = aggregate.arguments.iter().map(type_sql).collect();
+    format!("{}({})", table_ident(&aggregate.name), types.join(", "))
+}
+
+pub(super) fn create_aggregate(aggregate: &Aggregate, replace: bool) -> Vec<String> {
+    let mut options =
+        vec![format!("SFUNC = {}", table_ident(&aggregate.sfunc)), format!("STYPE = {}", type_sql(&aggregate.stype))];
+    if let Some(finalfunc) = &aggregate.finalfunc {
+        options.push(format!("FINALFUNC = {}", table_ident(finalfunc)));
+    }
+    if let Some(initcond) = &aggregate.initcond {
+        options.push(format!("INITCOND = {}", quote_literal(initcond)));
+    }
+    let verb = if replace { "CREATE OR REPLACE" } else { "CREATE" };
+    let mut statements = vec![format!("{verb} AGGREGATE {} ({})", aggregate_signature(aggregate), options.join(", "))];
+    if aggregate.comment.is_some() || replace {
+        statements.push(format!(
+            "COMMENT ON AGGREGATE {} IS {}",
+            aggregate_signature(aggregate),
+            comment_sql(&aggregate.comment)
+        ));
+    }
+    statements
+}
+
+pub(super) fn drop_aggregate(aggregate: &Aggregate) -> String {
+    format!("DROP AGGREGATE {}", aggregate_signature(aggregate))
 }

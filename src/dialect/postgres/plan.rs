@@ -418,6 +418,13 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
                 statements: objects::set_row_level_security(table, from.as_deref(), to.as_deref()),
                 note: None,
             }),
+            // After the functions they call, and with them.
+            Change::CreateAggregate { aggregate, replace } => phases[LATE_FUNCTIONS].push(Draft {
+                changes: vec![change.clone()],
+                statements: objects::create_aggregate(aggregate, *replace),
+                note: None,
+            }),
+            Change::DropAggregate(aggregate) => phases[DROP_OBJECTS].push(one(objects::drop_aggregate(aggregate))),
             Change::CreateDomain(domain) => phases[TYPES].push(Draft {
                 changes: vec![change.clone()],
                 statements: objects::create_domain(domain),

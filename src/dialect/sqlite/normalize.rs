@@ -18,6 +18,10 @@ pub(super) fn check(schema: &Schema) -> Vec<Finding> {
         let message = format!("enum \"{name}\": enum types exist on PostgreSQL only; on SQLite use text with a check");
         found.push(Finding::section("enums", Some(name), message));
     }
+    for aggregate in schema.aggregates.values() {
+        let message = format!("aggregate \"{}\": SQLite has no stored aggregates", aggregate.name);
+        found.push(Finding::section("aggregates", Some(&aggregate.name), message));
+    }
     for name in schema.domains.keys() {
         let message = format!("domain \"{name}\": domains exist on PostgreSQL only");
         found.push(Finding::section("domains", Some(name), message).hint("use the base type with a check"));

@@ -102,6 +102,8 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
             | Change::AlterSequence { .. }
             | Change::AddExclusion { .. }
             | Change::DropExclusion { .. }
+            | Change::CreateAggregate { .. }
+            | Change::DropAggregate(_)
             | Change::SetRowLevelSecurity { .. }
             | Change::CreatePolicy { .. }
             | Change::DropPolicy { .. }
