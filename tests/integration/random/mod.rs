@@ -184,11 +184,12 @@ fn run_random(postgres: bool, default_cases: u64) {
     let started = Instant::now();
     let (mut passed, mut discarded, mut rows) = (0u64, 0u64, 0usize);
     let mut edits: std::collections::BTreeMap<&'static str, usize> = Default::default();
-    let mut with_views = 0;
+    let (mut with_views, mut with_triggers) = (0, 0);
     for seed in first..first + cases {
         let generated = Generated::new(seed, postgres);
         let case = generated.case();
         with_views += usize::from(case.a.contains("\nviews:"));
+        with_triggers += usize::from(case.a.contains("triggers:"));
         for edit in &generated.edits {
             *edits.entry(edit.kind()).or_default() += 1;
         }
@@ -229,7 +230,7 @@ fn run_random(postgres: bool, default_cases: u64) {
     }
     eprintln!(
         "random {dialect}: {passed} cases passed ({rows} rows kept), {discarded} discarded, seeds {first}..{}, {:.1} s; \
-         {with_views} cases with views; edits: {edits:?}",
+         {with_views} cases with views, {with_triggers} with triggers; edits: {edits:?}",
         first + cases,
         started.elapsed().as_secs_f64()
     );

@@ -294,6 +294,18 @@ pub struct GSchema {
     /// with, so that the column changes of an edit meet the views that
     /// read them.
     pub views: Vec<GView>,
+    /// Triggers that keep every row as it is (PostgreSQL through one
+    /// function), so that column changes meet the triggers that name them.
+    pub triggers: Vec<GTrigger>,
+}
+
+/// A trigger on a table, fired by updates of one of its columns (when the
+/// schema it is rendered with still has it) and by inserts.
+#[derive(Clone, Debug)]
+pub struct GTrigger {
+    pub name: String,
+    pub table: String,
+    pub column: String,
 }
 
 /// A view: every column of a table, or (`count`) the row count of another
@@ -433,6 +445,7 @@ impl Generator {
             sequences: Vec::new(),
             tables: Vec::new(),
             views: Vec::new(),
+            triggers: Vec::new(),
         };
         if self.postgres && self.chance(50) {
             let labels = (0..self.rng.usize(1..4)).map(|i| format!("l{i}")).collect();
@@ -456,6 +469,14 @@ impl Generator {
         }
         if self.postgres && self.chance(25) {
             self.sequence(&mut schema);
+        }
+        if self.chance(30) {
+            let table = &schema.tables[self.rng.usize(0..schema.tables.len())];
+            if table.partition_of.is_none() && !table.columns.is_empty() {
+                let column = table.columns[self.rng.usize(0..table.columns.len())].name.clone();
+                let trigger = GTrigger { name: "keep_rows".into(), table: table.name.clone(), column };
+                schema.triggers.push(trigger);
+            }
         }
         if self.chance(40) {
             let plain: Vec<String> =
@@ -1340,6 +1361,9 @@ pub fn apply(schema: &mut GSchema, edit: &Edit) {
 /// Renames a table and what names it (foreign keys, partitions, sequence
 /// owners); `hint` writes `renamed_from`.
 fn rename_table(schema: &mut GSchema, from: &str, to: &str, hint: bool) {
+    for trigger in schema.triggers.iter_mut().filter(|t| t.table == from) {
+        trigger.table = to.to_string();
+    }
     for view in schema.views.iter_mut().filter(|v| !v.count && v.reads == from) {
         view.reads = to.to_string();
     }
@@ -1372,10 +1396,14 @@ fn rename_table(schema: &mut GSchema, from: &str, to: &str, hint: bool) {
 
 /// Renames a column and what names it; `hint` writes `renamed_from`.
 fn rename_column(schema: &mut GSchema, table: &str, from: &str, to: &str, hint: bool) {
-    let Some(t) = schema.table_mut(table) else { return };
+    let Some(t) = schema.table(table) else { return };
     if t.column(to).is_some() || t.column(from).is_none() {
         return;
     }
+    for trigger in schema.triggers.iter_mut().filter(|g| g.table == table && g.column == from) {
+        trigger.column = to.to_string();
+    }
+    let Some(t) = schema.table_mut(table) else { return };
     let (from, to) = (&from.to_string(), &to.to_string());
     let rename = |c: &mut String| {
         if c == from {
@@ -1598,6 +1626,27 @@ pub fn render(schema: &GSchema) -> String {
                 out.push_str(&format!("      {}: {{ {} }}\n", q(&index.name), fields.join(", ")));
             }
         }
+        for trigger in schema.triggers.iter().filter(|g| g.table == table.name) {
+            let update = if table.column(&trigger.column).is_some() {
+                format!("update of {}", trigger.column)
+            } else {
+                "update".to_string()
+            };
+            let action =
+                if schema.postgres { "function: keep_row".to_string() } else { "body: \"SELECT 1;\"".to_string() };
+            // SQLite fires a trigger on one event.
+            let events = if schema.postgres { format!("insert, {}", q(&update)) } else { q(&update) };
+            out.push_str(&format!(
+                "    triggers:\n      {}: {{ timing: before, events: [{events}], {action} }}\n",
+                q(&trigger.name)
+            ));
+        }
+    }
+    let triggered = schema.triggers.iter().any(|g| schema.table(&g.table).is_some_and(|t| t.partition_of.is_none()));
+    if schema.postgres && triggered {
+        out.push_str(
+            "functions:\n  keep_row: { returns: trigger, language: plpgsql, body: \"BEGIN RETURN NEW; END\" }\n",
+        );
     }
     let mut rendered: Vec<&str> = Vec::new();
     for view in &schema.views {
