@@ -35,6 +35,13 @@ const TABLES: &str = "
       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')";
 
 pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> Result<Schema> {
+    read(client, within, true)
+}
+
+/// Reads the tables (their columns, keys, checks, indexes) and, with
+/// `objects`, what rests on them and the types: a scratch copy of tables
+/// alone needs no more.
+pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects: bool) -> Result<Schema> {
     let mut schema = Schema::default();
     let schemas = within.schemas.to_vec();
 
@@ -421,10 +428,12 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
         .into_iter()
         .filter_map(|name| schema.tables.shift_remove(&name).map(|t| (name, t.indexes)))
         .collect();
-    super::inspect_objects::inspect_objects(client, within, &mut schema, matview_indexes)?;
-    super::inspect_objects::inspect_types(client, within, &mut schema)?;
-    super::inspect_objects::inspect_policies(client, within, &mut schema)?;
-    super::inspect_objects::inspect_aggregates(client, within, &mut schema)?;
+    if objects {
+        super::inspect_objects::inspect_objects(client, within, &mut schema, matview_indexes)?;
+        super::inspect_objects::inspect_types(client, within, &mut schema)?;
+        super::inspect_objects::inspect_policies(client, within, &mut schema)?;
+        super::inspect_objects::inspect_aggregates(client, within, &mut schema)?;
+    }
     Ok(schema)
 }
 

@@ -207,6 +207,7 @@ pub(super) fn normalize_objects(
         .chain(pending_functions.iter().map(|f| f.name.clone()))
         .collect();
     let mut scratch = Scratch::new(conn, normalized, names.iter())?;
+    scratch.objects = true;
     scratch.statements.push(("function bodies unchecked".into(), "SET LOCAL check_function_bodies = off".into()));
     for &name in &tables {
         let table = normalized.tables.get(name).or(current.tables.get(name)).expect("a table of either side");

@@ -9,7 +9,7 @@
 
 use super::connection::PostgresConnection;
 use super::error::database_error;
-use super::inspect::{Namespaces, inspect};
+use super::inspect::{Namespaces, read};
 use super::plan as planner;
 use crate::error::{Error, Result};
 use crate::model::{Column, Expr, IndexKey, IndexPart, Schema, Sequence, SqlType, Table, inherited_column};
@@ -24,6 +24,9 @@ pub(super) struct Scratch {
     /// (what, statement): run as one batch; statement by statement only to
     /// find the culprit when the batch fails.
     pub(super) statements: Vec<(String, String)>,
+    /// Read back views, functions, triggers, types and policies too, not
+    /// only tables.
+    pub(super) objects: bool,
 }
 
 impl Scratch {
@@ -42,7 +45,7 @@ impl Scratch {
             .map_err(failed("read the session's process id"))?
             .get(0);
         let names: Vec<String> = (0..schemas.len()).map(|i| format!("dbshape_scratch_{pid}_{i}")).collect();
-        let mut scratch = Scratch { schemas, names, statements: Vec::new() };
+        let mut scratch = Scratch { schemas, names, statements: Vec::new(), objects: false };
         for name in &scratch.names {
             scratch.statements.push(("a scratch schema".into(), format!("CREATE SCHEMA {}", quote_ident(name))));
         }
@@ -171,7 +174,7 @@ impl Scratch {
             let named = if culprit { find_rejected(conn, &self.statements) } else { None };
             return Err(named.unwrap_or_else(|| rejected("the schema file", error)));
         }
-        let read = inspect(&mut tx, &Namespaces { schemas: &self.names, default_schema: &self.names[0] })?;
+        let read = read(&mut tx, &Namespaces { schemas: &self.names, default_schema: &self.names[0] }, self.objects)?;
         let _ = tx.rollback();
         Ok(read)
     }
