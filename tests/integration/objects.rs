@@ -350,7 +350,7 @@ tables:
     assert_eq!(t.query("SELECT n FROM t"), [["1"]], "the domain's default");
     assert!(t.sql_fails("INSERT INTO t (id, n) VALUES (2, 0)").contains("posint_check"));
     t.schema(&schema(
-        r#"{ type: int, nullable: false, checks: { small: "value < 100" }, check: "value >= 0" }"#,
+        r#"{ type: int, nullable: false, checks: { small: { expr: "value < 100", comment: under a hundred } }, check: "value >= 0" }"#,
         "{ attributes: { a: int, b: \"varchar(5)\", c: text } }",
     ));
     let plan = t.run(&["plan"]).success().stdout;

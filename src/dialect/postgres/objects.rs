@@ -225,6 +225,17 @@ pub(super) fn create_domain(domain: &Domain) -> Vec<String> {
     let mut statements = vec![sql];
     statements.extend(domain.comment.as_ref().map(|_| comment_on_domain(domain)));
     statements
+        .extend(domain.checks.values().filter(|c| c.comment.is_some()).map(|c| comment_on_domain_check(domain, c)));
+    statements
+}
+
+fn comment_on_domain_check(domain: &Domain, check: &crate::model::Check) -> String {
+    format!(
+        "COMMENT ON CONSTRAINT {} ON DOMAIN {} IS {}",
+        quote_ident(&check.name),
+        table_ident(&domain.name),
+        comment_sql(&check.comment)
+    )
 }
 
 pub(super) fn alter_domain(from: &Domain, to: &Domain) -> Vec<String> {
@@ -245,12 +256,18 @@ pub(super) fn alter_domain(from: &Domain, to: &Domain) -> Vec<String> {
         }
     }
     for (check_name, check) in &to.checks {
-        if from.checks.get(check_name).is_none_or(|c| c.expr != check.expr) {
+        let before = from.checks.get(check_name);
+        if before.is_none_or(|c| c.expr != check.expr) {
             statements.push(format!(
                 "ALTER DOMAIN {name} ADD CONSTRAINT {} CHECK ({})",
                 quote_ident(check_name),
                 check.expr.unwrapped()
             ));
+            if check.comment.is_some() {
+                statements.push(comment_on_domain_check(to, check));
+            }
+        } else if before.is_some_and(|c| c.comment != check.comment) {
+            statements.push(comment_on_domain_check(to, check));
         }
     }
     if from.comment != to.comment {
