@@ -467,3 +467,30 @@ fn postgres_realistic_fixture_round_trips() {
     copy.sql("DROP POLICY own_orders ON orders");
     source.sql(&format!("DROP OWNED BY {role}; DROP ROLE {role}"));
 }
+
+/// PostgreSQL: a function that reads a table whose default calls it (a
+/// cycle PostgreSQL allows) is made before the table, its body unchecked.
+#[test]
+fn postgres_function_and_table_that_need_each_other() {
+    let Some(t) = Test::postgres() else { return };
+    t.schema(
+        "tables:
+  codes:
+    columns:
+      id:   { type: integer, primary_key: true }
+      code: { type: integer, nullable: false, default: { sql: next_code() } }
+functions:
+  next_code:
+    returns: integer
+    language: sql
+    body: SELECT coalesce(max(code), 0) + 1 FROM codes
+",
+    );
+    let plan = t.run(&["plan"]).success().stdout;
+    let at = |text: &str| plan.find(text).unwrap_or_else(|| panic!("{text}:\n{plan}"));
+    assert!(at("CREATE FUNCTION \"next_code\"") < at("CREATE TABLE \"codes\""), "{plan}");
+    t.apply();
+    t.assert_in_sync();
+    t.sql("INSERT INTO codes (id) VALUES (1), (2)");
+    assert_eq!(t.query("SELECT code FROM codes ORDER BY id"), [["1"], ["2"]]);
+}

@@ -396,6 +396,7 @@ impl Probes {
         let mut read = HashMap::new();
         for batch in tables.chunks(SCRATCH_TABLES_PER_TRANSACTION) {
             let mut scratch = Scratch::new(conn, schema, names.iter())?;
+            scratch.make_functions_for_tables(schema);
             for table in batch {
                 let mut table = table.clone();
                 for column in table.columns.values_mut() {

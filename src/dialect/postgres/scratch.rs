@@ -100,6 +100,58 @@ impl Scratch {
         Ok(scratch)
     }
 
+    /// Makes the file's functions that its tables' defaults, checks and
+    /// index expressions call (bodies unchecked: they may read those very
+    /// tables). A function of a table's row type cannot be made before the
+    /// table, and no default calls one.
+    pub(super) fn make_functions_for_tables(&mut self, desired: &Schema) {
+        if desired.functions.is_empty() {
+            return;
+        }
+        let lower_bare = |name: &str| name.rsplit_once('.').map_or(name, |(_, n)| n).to_ascii_lowercase();
+        let mut named = std::collections::HashSet::new();
+        for table in desired.tables.values() {
+            let mut texts: Vec<&str> = Vec::new();
+            for column in table.columns.values() {
+                if let Some(crate::model::DefaultValue::Expr(e)) = &column.default {
+                    texts.push(e.as_str());
+                }
+                texts.extend(column.generated.as_ref().map(Expr::as_str));
+            }
+            texts.extend(table.checks.values().map(|c| c.expr.as_str()));
+            for index in table.indexes.values() {
+                texts.extend(index.predicate.as_ref().map(Expr::as_str));
+                for part in &index.parts {
+                    if let IndexKey::Expr(e) = &part.key {
+                        texts.push(e.as_str());
+                    }
+                }
+            }
+            for text in texts {
+                named.extend(crate::sql::lexer::identifiers(text));
+            }
+        }
+        let tables: std::collections::HashSet<String> = desired.tables.keys().map(|t| lower_bare(t)).collect();
+        let needed: Vec<&crate::model::Function> = desired
+            .functions
+            .values()
+            .filter(|f| named.contains(&lower_bare(&f.name)))
+            .filter(|f| {
+                let signature = format!("{} {}", f.arguments, f.returns.as_ref().map_or("", |r| r.as_str()));
+                crate::sql::lexer::identifiers(&signature).is_disjoint(&tables)
+            })
+            .collect();
+        if needed.is_empty() {
+            return;
+        }
+        self.statements.push(("function bodies unchecked".into(), "SET LOCAL check_function_bodies = off".into()));
+        for function in needed {
+            let made = crate::model::Function { name: self.to_scratch(&function.name), comment: None, ..function.clone() };
+            let what = format!("{} \"{}\"", function.kind(), function.name);
+            self.statements.push((what, super::objects::create_function(&made, false)));
+        }
+    }
+
     /// The scratch name of a (possibly schema-qualified) table or type.
     pub(super) fn to_scratch(&self, name: &str) -> String {
         match name.split_once('.') {
@@ -241,6 +293,7 @@ fn needs_server(predicate: Option<&Expr>, parts: &[IndexPart]) -> bool {
 /// schemas, and reads them back: what the server rejects is named.
 pub(super) fn whole_tables(conn: &mut PostgresConnection, desired: &Schema, names: &[String]) -> Result<Vec<Table>> {
     let mut scratch = Scratch::new(conn, desired, names.iter())?;
+    scratch.make_functions_for_tables(desired);
     for name in with_parents(desired, names) {
         let name = &name;
         let mut table = server_part(&desired.tables[name]);
