@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::model::naming::serial_sequence as serial_sequence_name;
 use crate::model::{
     Column, DefaultValue, Exclusion, ForeignKey, Index, IndexKey, IndexPart, Sequence, SequenceOptions, SqlType, Table,
-    Unique,
+    Trigger, Unique,
 };
 use crate::plan::{Operation, Step};
 use crate::sql::lexer::mentions;
@@ -401,7 +401,7 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
                 )));
             }
             Change::DropPolicy { table, policy, .. } => {
-                phases[DROP_OBJECTS].push(one(objects::drop_policy(table, policy)))
+                phases[DROP_OBJECTS].push(one(objects::drop_policy(&before_renames(diff, table), policy)))
             }
             Change::CreatePolicy { table, policy } => phases[TRIGGERS].push(Draft {
                 changes: vec![change.clone()],
@@ -517,7 +517,10 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
                 }
                 phases[phase].push(Draft { changes: vec![change.clone()], statements, note: None });
             }
-            Change::DropTrigger(trigger) => phases[DROP_OBJECTS].push(one(objects::drop_trigger(trigger))),
+            Change::DropTrigger(trigger) => {
+                let on = Trigger { table: before_renames(diff, &trigger.table), ..trigger.clone() };
+                phases[DROP_OBJECTS].push(one(objects::drop_trigger(&on)))
+            }
             Change::CreateTrigger(trigger) | Change::ReplaceTrigger { to: trigger, .. } => {
                 let from = match change {
                     Change::ReplaceTrigger { from, .. } => Some(from),
@@ -563,6 +566,18 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
         });
     }
     Ok(phases.into_iter().flatten().map(Step::from).collect())
+}
+
+/// The name `table` has before the plan's renames: what runs before them
+/// (dropping triggers and policies) names the table so.
+fn before_renames(diff: &Diff, table: &str) -> String {
+    diff.changes
+        .iter()
+        .find_map(|c| match c {
+            Change::RenameTable { from, to } if to == table => Some(from.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| table.to_string())
 }
 
 /// A foreign key rests on a unique index of the columns it references (a

@@ -146,7 +146,8 @@ impl Scratch {
         }
         self.statements.push(("function bodies unchecked".into(), "SET LOCAL check_function_bodies = off".into()));
         for function in needed {
-            let made = crate::model::Function { name: self.to_scratch(&function.name), comment: None, ..function.clone() };
+            let made =
+                crate::model::Function { name: self.to_scratch(&function.name), comment: None, ..function.clone() };
             let what = format!("{} \"{}\"", function.kind(), function.name);
             self.statements.push((what, super::objects::create_function(&made, false)));
         }

@@ -216,3 +216,40 @@ fn postgres_seed_21739_check_on_a_retyped_varchar() {
 "#;
     regression(true, a, &a.replace("varchar(39)", "varchar(49)"), 17248875186405533228, 0);
 }
+
+/// PostgreSQL plans dropped the trigger of a renamed table by the table's
+/// new name, before the rename ran.
+#[test]
+fn postgres_seed_5770_trigger_dropped_on_a_renamed_table() {
+    regression(
+        true,
+        r#"tables:
+  "ñandú":
+    columns:
+      "id": { type: "bigint", primary_key: true, autoincrement: true, nullable: false }
+      "status": { type: "real" }
+    triggers:
+      "keep_rows": { timing: before, events: [insert, "update of status"], function: keep_row }
+functions:
+  keep_row: { returns: trigger, language: plpgsql, body: "BEGIN RETURN NEW; END" }
+views:
+  "view_rows": { query: "SELECT \"id\", \"status\" FROM \"ñandú\"" }
+"#,
+        r#"tables:
+  "CamelCase":
+    renamed_from: "ñandú"
+    comment: "a note"
+    columns:
+      "id": { type: "bigint", primary_key: true, autoincrement: true, nullable: false }
+      "label": { type: "uuid", default: { sql: gen_random_uuid() } }
+    triggers:
+      "keep_rows": { timing: before, events: [insert, "update"], function: keep_row }
+functions:
+  keep_row: { returns: trigger, language: plpgsql, body: "BEGIN RETURN NEW; END" }
+views:
+  "view_rows": { query: "SELECT \"id\", \"label\" FROM \"CamelCase\"" }
+"#,
+        10884388941793489460,
+        0,
+    );
+}
