@@ -627,9 +627,8 @@ fn rename_table(schema: &mut Schema, from: &str, to: &str) {
         }
     }
     // The database follows the rename in what names the table.
-    let bare = |name: &str| name.rsplit_once('.').map_or(name, |(_, n)| n).to_string();
     for view in schema.views.values_mut() {
-        view.query = rename_in_expr(&view.query, &bare(from), &bare(to));
+        view.query = rename_in_expr(&view.query, naming::bare(from), naming::bare(to));
     }
     schema.triggers = std::mem::take(&mut schema.triggers)
         .into_iter()
@@ -718,9 +717,8 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str) {
             rename(column);
         }
     }
-    let bare_table = table_name.rsplit_once('.').map_or(table_name, |(_, n)| n);
     for view in schema.views.values_mut() {
-        if mentions(view.query.as_str(), bare_table) {
+        if mentions(view.query.as_str(), naming::bare(table_name)) {
             view.query = rename_in_expr(&view.query, from, to);
         }
     }

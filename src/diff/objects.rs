@@ -9,14 +9,10 @@
 //! dependencies first, so each dialect's planner keeps that order.
 
 use super::{Change, CommentOn, DiffHooks};
+use crate::model::naming::bare;
 use crate::model::{Function, Index, Schema, Trigger, View, view_order};
 use crate::sql::lexer::{identifiers, mentions};
 use indexmap::IndexSet;
-
-/// The bare name of a (possibly schema-qualified) name.
-fn bare(name: &str) -> &str {
-    name.rsplit_once('.').map_or(name, |(_, n)| n)
-}
 
 /// Whether SQL text names the object `name`.
 fn names(sql: &str, name: &str) -> bool {

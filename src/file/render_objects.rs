@@ -255,8 +255,7 @@ pub(super) fn render_types(out: &mut String, schema: &Schema) {
             if domain.not_null {
                 fields.push("nullable: false".into());
             }
-            let conventional =
-                format!("{}_check", domain.name.rsplit_once('.').map_or(domain.name.as_str(), |(_, n)| n));
+            let conventional = format!("{}_check", crate::model::naming::bare(&domain.name));
             let mut named = Vec::new();
             for check in domain.checks.values() {
                 let expr = serde_json::to_string(check.expr.unwrapped()).expect("strings serialise");

@@ -37,3 +37,9 @@ pub(crate) fn serial_sequence(table: &str, column: &str) -> String {
 fn base(table: &str) -> &str {
     table.rsplit_once('.').map_or(table, |(_, name)| name)
 }
+
+/// The unqualified part of a possibly schema-qualified name
+/// (`billing.invoices` → `invoices`): what SQL text names it by.
+pub(crate) fn bare(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(_, n)| n)
+}

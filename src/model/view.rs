@@ -93,31 +93,36 @@ impl View {
 
 /// Views in dependency order: each after the views its query names.
 pub fn view_order(views: &IndexMap<String, View>) -> Vec<&str> {
-    let bare = |name: &str| name.rsplit_once('.').map_or(name, |(_, n)| n).to_ascii_lowercase();
-    let named: Vec<std::collections::HashSet<String>> = views.values().map(|v| identifiers(v.query.as_str())).collect();
-    let names: Vec<String> = views.keys().map(|n| bare(n)).collect();
+    // Each query's identifiers once, looked up among the view names.
+    let by_name: std::collections::HashMap<String, usize> =
+        views.keys().enumerate().map(|(i, n)| (super::naming::bare(n).to_ascii_lowercase(), i)).collect();
+    let reads: Vec<Vec<usize>> = views
+        .values()
+        .enumerate()
+        .map(|(i, v)| {
+            let mut read: Vec<usize> = identifiers(v.query.as_str())
+                .iter()
+                .filter_map(|w| by_name.get(w).copied())
+                .filter(|&j| j != i)
+                .collect();
+            read.sort_unstable();
+            read
+        })
+        .collect();
     let mut placed: IndexSet<usize> = IndexSet::with_capacity(views.len());
-    fn visit(
-        i: usize,
-        named: &[std::collections::HashSet<String>],
-        names: &[String],
-        placed: &mut IndexSet<usize>,
-        path: &mut Vec<usize>,
-    ) {
+    fn visit(i: usize, reads: &[Vec<usize>], placed: &mut IndexSet<usize>, path: &mut Vec<usize>) {
         if placed.contains(&i) || path.contains(&i) {
             return;
         }
         path.push(i);
-        for (j, other) in names.iter().enumerate() {
-            if j != i && named[i].contains(other) {
-                visit(j, named, names, placed, path);
-            }
+        for &j in &reads[i] {
+            visit(j, reads, placed, path);
         }
         path.pop();
         placed.insert(i);
     }
     for i in 0..views.len() {
-        visit(i, &named, &names, &mut placed, &mut Vec::new());
+        visit(i, &reads, &mut placed, &mut Vec::new());
     }
     placed.into_iter().map(|i| views.get_index(i).expect("an index of views").0.as_str()).collect()
 }

@@ -201,18 +201,26 @@ fn postgres_hand_made_objects_round_trip() {
            FOR EACH STATEMENT EXECUTE FUNCTION count_new('x', 'y');
          COMMENT ON TRIGGER users_count ON users IS 'audit';",
     );
-    let inspected = source.run(&["inspect"]).success().stdout;
-    source.schema(&inspected);
-    source.assert_in_sync();
-    let Some(copy) = Test::postgres() else { return };
-    copy.schema(&inspected);
-    copy.apply();
-    copy.assert_in_sync();
-    assert_eq!(copy.run(&["inspect"]).success().stdout, inspected);
+    let Some((copy, _)) = rebuilt_from_inspect(&source) else { return };
     assert_eq!(dump_objects(&copy), dump_objects(&source));
     copy.sql("INSERT INTO users (email) VALUES ('a@x'), ('b@x')");
     assert_eq!(copy.query("SELECT n FROM audit"), [["2"]], "the statement trigger saw its transition table");
     assert_eq!(copy.query("SELECT count(*) FROM like_email('a%')"), [["1"]]);
+}
+
+/// `source` inspected: the file plans nothing on it, and applied to a
+/// fresh database it plans nothing there and inspects the same. The fresh
+/// database and the file, or `None` when PostgreSQL tests skip.
+fn rebuilt_from_inspect(source: &Test) -> Option<(Test, String)> {
+    let inspected = source.run(&["inspect"]).success().stdout;
+    source.schema(&inspected);
+    source.assert_in_sync();
+    let copy = Test::postgres()?;
+    copy.schema(&inspected);
+    copy.apply();
+    copy.assert_in_sync();
+    assert_eq!(copy.run(&["inspect"]).success().stdout, inspected);
+    Some((copy, inspected))
 }
 
 /// The object lines of `pg_dump --schema-only`: `-- Name: …; Type: …`.
@@ -444,15 +452,8 @@ fn postgres_realistic_fixture_round_trips() {
          CREATE POLICY no_negative ON orders AS RESTRICTIVE FOR INSERT WITH CHECK (total >= 0);
          COMMENT ON POLICY own_orders ON orders IS 'tenants see their own';"
     ));
-    let inspected = source.run(&["inspect"]).success().stdout;
+    let Some((copy, inspected)) = rebuilt_from_inspect(&source) else { return };
     assert!(!inspected.contains("Not managed"), "every object of the fixture is managed:\n{inspected}");
-    source.schema(&inspected);
-    source.assert_in_sync();
-    let Some(copy) = Test::postgres() else { return };
-    copy.schema(&inspected);
-    copy.apply();
-    copy.assert_in_sync();
-    assert_eq!(copy.run(&["inspect"]).success().stdout, inspected);
     let (from, to) = (dump_objects(&source), dump_objects(&copy));
     let common = from.iter().filter(|o| to.contains(o)).count();
     eprintln!(

@@ -13,6 +13,7 @@ use super::objects;
 use super::plan as planner;
 use super::scratch::Scratch;
 use crate::error::{Error, Result};
+use crate::model::naming::bare;
 use crate::model::view_order;
 use crate::model::{CompositeType, Domain, Expr, Function, Index, Schema, SqlType, Table, Trigger, View};
 use crate::sql::lexer::{identifiers, mentions};
@@ -84,9 +85,14 @@ pub(super) fn normalize_objects(
         }
         normalized.composite_types.insert(name.clone(), composite.clone());
     }
+    let mut live_functions: std::collections::HashMap<&str, Vec<&Function>> = std::collections::HashMap::new();
+    for live in current.functions.values() {
+        live_functions.entry(live.name.as_str()).or_default().push(live);
+    }
     let mut pending_functions = Vec::new();
     for function in desired.functions.values() {
-        match current.functions.values().find(|live| function_matches(live, function)) {
+        let same_name = live_functions.get(function.name.as_str()).map_or(&[][..], Vec::as_slice);
+        match same_name.iter().copied().find(|live| function_matches(live, function)) {
             Some(live) => {
                 let kept = Function { comment: function.comment.clone(), ..live.clone() };
                 normalized.functions.insert(kept.key(), kept);
@@ -393,10 +399,6 @@ pub(super) fn normalize_objects(
     let order = view_order(&normalized.views).into_iter().map(str::to_string).collect::<Vec<_>>();
     normalized.views.sort_by_cached_key(|name, _| order.iter().position(|n| n == name));
     Ok(())
-}
-
-fn bare(name: &str) -> &str {
-    name.rsplit_once('.').map_or(name, |(_, n)| n)
 }
 
 /// `serial` and friends as the plain integer types a scratch copy needs.

@@ -495,7 +495,7 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
                 let signature =
                     format!("{} {}", function.arguments, function.returns.as_ref().map_or("", |r| r.as_str()));
                 let phase = if diff.changes.iter().any(|c| {
-                    matches!(c, Change::CreateTable(t) if mentions(&signature, t.name.rsplit_once('.').map_or(&t.name, |(_, n)| n)))
+                    matches!(c, Change::CreateTable(t) if mentions(&signature, crate::model::naming::bare(&t.name)))
                 }) {
                     LATE_FUNCTIONS
                 } else {

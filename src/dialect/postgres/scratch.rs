@@ -108,7 +108,7 @@ impl Scratch {
         if desired.functions.is_empty() {
             return;
         }
-        let lower_bare = |name: &str| name.rsplit_once('.').map_or(name, |(_, n)| n).to_ascii_lowercase();
+        let lower_bare = |name: &str| crate::model::naming::bare(name).to_ascii_lowercase();
         let mut named = std::collections::HashSet::new();
         for table in desired.tables.values() {
             let mut texts: Vec<&str> = Vec::new();
