@@ -17,7 +17,7 @@ use crate::model::naming::bare;
 use crate::model::view_order;
 use crate::model::{CompositeType, Domain, Expr, Function, Index, Schema, SqlType, Table, Trigger, View};
 use crate::sql::lexer::{identifiers, mentions};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// A name as the inspector gives it: unqualified in the default schema.
 fn local(name: &str, default_schema: &str) -> String {
@@ -85,7 +85,7 @@ pub(super) fn normalize_objects(
         }
         normalized.composite_types.insert(name.clone(), composite.clone());
     }
-    let mut live_functions: std::collections::HashMap<&str, Vec<&Function>> = std::collections::HashMap::new();
+    let mut live_functions: HashMap<&str, Vec<&Function>> = std::collections::HashMap::new();
     for live in current.functions.values() {
         live_functions.entry(live.name.as_str()).or_default().push(live);
     }
@@ -111,21 +111,23 @@ pub(super) fn normalize_objects(
     // What the server stores of a view or trigger can change with the
     // tables it reads (a retyped column gains casts): only one over
     // unchanged tables and views is taken as it lives.
-    let reads_changed = |sql: &str| !changed_bare.is_empty() && !identifiers(sql).is_disjoint(&changed_bare);
+    let all_views = view_order(&desired.views);
+    let named: HashMap<&str, HashSet<String>> =
+        all_views.iter().map(|v| (*v, identifiers(desired.views[*v].query.as_str()))).collect();
     let mut pending_views: Vec<&str> = Vec::new();
-    for name in view_order(&desired.views) {
+    let mut pending_bare: HashSet<String> = HashSet::new();
+    for &name in &all_views {
         let view = &desired.views[name];
-        let query = view.query.as_str();
-        let settled = !reads_changed(query)
-            && (pending_views.is_empty() || {
-                let named = identifiers(query);
-                !pending_views.iter().any(|v| named.contains(&bare(v).to_ascii_lowercase()))
-            });
+        let reads = &named[name];
+        let settled = reads.is_disjoint(&changed_bare) && reads.is_disjoint(&pending_bare);
         match current.views.get(name) {
             Some(live) if settled && view_matches(live, view) => {
                 normalized.views.insert(name.to_string(), kept_view(live, view));
             }
-            _ => pending_views.push(name),
+            _ => {
+                pending_views.push(name);
+                pending_bare.insert(bare(name).to_ascii_lowercase());
+            }
         }
     }
     let mut pending_triggers = Vec::new();
@@ -172,22 +174,19 @@ pub(super) fn normalize_objects(
     }
     scratch_views.extend(pending_views.iter().copied());
     // A view read by a view made in scratch is made there too when it is.
-    let all_views = view_order(&desired.views);
+    let scratch_views: HashSet<&str> = scratch_views.into_iter().collect();
     let mut in_scratch: Vec<&str> = Vec::new();
-    let named: std::collections::HashMap<&str, HashSet<String>> =
-        all_views.iter().map(|v| (*v, identifiers(desired.views[*v].query.as_str()))).collect();
+    let mut read_in_scratch: HashSet<&str> = HashSet::new();
     for &name in all_views.iter().rev() {
-        let lower = bare(name).to_ascii_lowercase();
-        let needed = scratch_views.contains(&name) || in_scratch.iter().any(|other| named[other].contains(&lower));
-        if needed {
+        if scratch_views.contains(name) || read_in_scratch.contains(bare(name).to_ascii_lowercase().as_str()) {
             in_scratch.push(name);
+            read_in_scratch.extend(named[name].iter().map(String::as_str));
         }
     }
     in_scratch.reverse();
     for &view in &in_scratch {
-        let named = identifiers(desired.views[view].query.as_str());
         for table in &changed {
-            if named.contains(&bare(table).to_ascii_lowercase()) && !tables.contains(&table.as_str()) {
+            if named[view].contains(&bare(table).to_ascii_lowercase()) && !tables.contains(&table.as_str()) {
                 tables.push(table);
             }
         }
