@@ -5,6 +5,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// How long a pre-flight data check may run unless told otherwise.
+pub const DEFAULT_CHECK_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Called after each statement of an apply.
 pub type StatementObserver = Arc<dyn Fn(&StatementDone) + Send + Sync>;
 /// Called while a table rebuild copies rows.
@@ -26,16 +29,21 @@ pub struct ApplyOptions {
     pub(crate) lock_timeout: Duration,
     pub(crate) on_statement: Option<StatementObserver>,
     pub(crate) on_rows_copied: Option<CopyObserver>,
+    pub(crate) check_timeout: Duration,
+    pub(crate) skip_data_checks: bool,
 }
 
 impl Default for ApplyOptions {
-    /// Destructive changes refused, a 5 s lock timeout, nobody told.
+    /// Destructive changes refused, a 5 s lock timeout, data checks of
+    /// at most 30 s each, nobody told.
     fn default() -> Self {
         ApplyOptions {
             allow_destructive: false,
             lock_timeout: Duration::from_secs(5),
             on_statement: None,
             on_rows_copied: None,
+            check_timeout: DEFAULT_CHECK_TIMEOUT,
+            skip_data_checks: false,
         }
     }
 }
@@ -54,6 +62,24 @@ impl ApplyOptions {
     /// SQLite the wait for the write lock is the connection's busy timeout).
     pub fn lock_timeout(mut self, timeout: Duration) -> Self {
         self.lock_timeout = timeout;
+        self
+    }
+
+    /// How long each pre-flight data check may run. Under the lock,
+    /// before the first statement, the apply counts the rows that would
+    /// break each change (see [`Plan::data_checks`](crate::Plan::data_checks))
+    /// and refuses, running nothing, if any does; a check that runs out of
+    /// time is not known, and refuses the apply too unless data checks are
+    /// skipped.
+    pub fn check_timeout(mut self, timeout: Duration) -> Self {
+        self.check_timeout = timeout;
+        self
+    }
+
+    /// Runs no pre-flight data checks: the database still refuses what
+    /// its rows cannot take, and the apply then rolls back.
+    pub fn skip_data_checks(mut self, skip: bool) -> Self {
+        self.skip_data_checks = skip;
         self
     }
 
@@ -78,6 +104,8 @@ impl fmt::Debug for ApplyOptions {
         f.debug_struct("ApplyOptions")
             .field("allow_destructive", &self.allow_destructive)
             .field("lock_timeout", &self.lock_timeout)
+            .field("check_timeout", &self.check_timeout)
+            .field("skip_data_checks", &self.skip_data_checks)
             .field("on_statement", &self.on_statement.is_some())
             .field("on_rows_copied", &self.on_rows_copied.is_some())
             .finish()

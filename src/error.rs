@@ -77,6 +77,11 @@ pub enum Error {
         cause: Option<DatabaseError>,
     },
 
+    /// The pre-flight data checks found rows that a change would fail on
+    /// (or could not say in time); nothing was run.
+    #[error("{}", data_checks_summary(.0))]
+    DataChecks(Vec<crate::preflight::DataCheckReport>),
+
     /// dbshape refused to go on (destructive changes without consent, a
     /// database that changed since the plan, ...); nothing was changed.
     #[error("{0}")]
@@ -103,9 +108,34 @@ impl Error {
                 Some("nothing was changed: the whole plan ran in one transaction, which was rolled back".into())
             }
             Error::Url { examples, .. } => Some(format!("expected e.g. {examples}")),
+            Error::DataChecks(reports) => {
+                Some(if reports.iter().any(|r| matches!(r.status, crate::preflight::DataCheckStatus::Failed { .. })) {
+                    "fix those rows, or say in the schema file how they change (`backfill:` for NULLs, `using:` for a \
+                     type change), and plan again"
+                        .into()
+                } else {
+                    "raise --check-timeout, or pass --skip-data-checks to let the database itself refuse bad rows \
+                     (the apply then rolls back)"
+                        .into()
+                })
+            }
             _ => None,
         }
     }
+}
+
+fn data_checks_summary(reports: &[crate::preflight::DataCheckReport]) -> String {
+    let failed = reports.iter().any(|r| matches!(r.status, crate::preflight::DataCheckStatus::Failed { .. }));
+    let mut text = String::from(if failed {
+        "the data checks found rows the plan would fail on; nothing was run:"
+    } else {
+        "the data checks could not say whether the rows fit the plan; nothing was run:"
+    });
+    for report in reports.iter().filter(|r| r.blocks()) {
+        text.push_str("\n  ");
+        text.push_str(&report.to_string());
+    }
+    text
 }
 
 /// What a database or its driver reported: shown as the server said it

@@ -41,6 +41,7 @@ mod file;
 mod migrator;
 pub mod model;
 mod plan;
+mod preflight;
 mod schema;
 mod scope;
 mod sql;
@@ -55,6 +56,7 @@ pub use diff::{Change, CommentOn};
 pub use error::{DatabaseError, Error, Result, SchemaProblem};
 pub use migrator::{Migrator, dialects, is_database_url};
 pub use plan::{JSON_FORMAT_VERSION, Operation, Plan, PlanCheck, Step};
+pub use preflight::{DataCheck, DataCheckKind, DataCheckReport, DataCheckStatus};
 pub use schema::Schema;
 pub use scope::Scope;
 

@@ -3,7 +3,7 @@
 //! one, plan, apply, verify. The command line, the tests and the
 //! benchmarks all go through it.
 
-use crate::apply::{Applied, ApplyOptions};
+use crate::apply::{Applied, ApplyOptions, DEFAULT_CHECK_TIMEOUT};
 use crate::dialect::{self, ApplyRun, Connection, Dialect};
 use crate::error::{Error, Result};
 use crate::file;
@@ -12,6 +12,7 @@ use crate::plan::Plan;
 use crate::schema::Schema;
 use crate::scope::Scope;
 use std::path::Path;
+use std::time::Duration;
 
 /// A connection to a live database, and the part of it that is managed.
 ///
@@ -27,6 +28,8 @@ use std::path::Path;
 pub struct Migrator {
     conn: Box<dyn Connection>,
     scope: Scope,
+    /// How long each data check of a plan may run; `None`: none are run.
+    check_timeout: Option<Duration>,
 }
 
 impl Migrator {
@@ -41,7 +44,15 @@ impl Migrator {
     /// Connects, managing only `scope` (excluded tables, default schema).
     pub fn connect_with(url: &str, scope: Scope) -> Result<Migrator> {
         let conn = dialect::for_url(url)?.connect(url, &scope)?;
-        Ok(Migrator { conn, scope })
+        Ok(Migrator { conn, scope, check_timeout: Some(DEFAULT_CHECK_TIMEOUT) })
+    }
+
+    /// How long each pre-flight data check of a plan may run (30 s unless
+    /// set); `None` makes plans without running them. The checks count, on
+    /// the live rows, what each change would fail on (see
+    /// [`Plan::data_checks`]); they change nothing.
+    pub fn set_check_timeout(&mut self, timeout: Option<Duration>) {
+        self.check_timeout = timeout;
     }
 
     /// The database's dialect: `sqlite` or `postgresql`.
@@ -164,7 +175,14 @@ impl Migrator {
 
     fn plan_towards(&mut self, file: model::Schema, live: model::Schema) -> Result<Plan> {
         let desired = self.conn.normalize(file, &live)?;
-        dialect::build_plan(self.conn.dialect(), live, desired)
+        let mut plan = dialect::build_plan(self.conn.dialect(), live, desired)?;
+        if let Some(timeout) = self.check_timeout
+            && !plan.is_empty()
+        {
+            let reports = self.conn.data_checks(&plan, timeout)?;
+            plan.set_data_checks(reports);
+        }
+        Ok(plan)
     }
 }
 

@@ -39,6 +39,8 @@ pub enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        data_checks: DataChecksArg,
     },
     /// Change the database to match the schema file, in one transaction
     #[command(after_help = "Examples:\n  dbshape apply\n  dbshape apply --yes --allow-destructive\n\n".to_string() + EXIT_CODES)]
@@ -58,6 +60,8 @@ pub enum Command {
         /// another session before the apply fails cleanly (e.g. 500ms, 5s, 1m)
         #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
         lock_timeout: Duration,
+        #[command(flatten)]
+        data_checks: DataChecksArg,
     },
     /// Exit 0 if the database matches the schema file, 1 if it has drifted
     #[command(
@@ -129,6 +133,27 @@ Exit codes:\n  0  formatted (or, with --check, already formatted)\n  1  --check:
         #[arg(long, short = 'o', value_name = "PATH")]
         output: Option<PathBuf>,
     },
+}
+
+/// The pre-flight data checks: before any statement, the rows each change
+/// would fail on are counted.
+#[derive(Debug, Args)]
+pub struct DataChecksArg {
+    /// How long each data check may run (e.g. 500ms, 30s, 2m); one that runs
+    /// out is reported as not known, and apply then stops
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    pub check_timeout: Duration,
+    /// Run no data checks (the database still refuses rows a change cannot
+    /// take; the apply then rolls back)
+    #[arg(long)]
+    pub skip_data_checks: bool,
+}
+
+impl DataChecksArg {
+    /// The time limit of each check, or `None` when they are skipped.
+    pub fn timeout(&self) -> Option<Duration> {
+        (!self.skip_data_checks).then_some(self.check_timeout)
+    }
 }
 
 #[derive(Debug, Args)]

@@ -40,9 +40,10 @@ where
     };
     let style = style::Style::new(cli.color);
     let result = match cli.command {
-        Command::Plan { target, format } => commands::plan(&target, format, style),
-        Command::Apply { target, yes, dry_run, allow_destructive, lock_timeout } => {
-            commands::apply(&target, yes, dry_run, allow_destructive, lock_timeout, style)
+        Command::Plan { target, format, data_checks } => commands::plan(&target, format, &data_checks, style),
+        Command::Apply { target, yes, dry_run, allow_destructive, lock_timeout, data_checks } => {
+            let options = commands::ApplyArgs { yes, dry_run, allow_destructive, lock_timeout, data_checks };
+            commands::apply(&target, &options, style)
         }
         Command::Check { target, format } => commands::check(&target, format, style),
         Command::Inspect { database, output } => commands::inspect(&database, output.as_deref()),

@@ -86,6 +86,18 @@ fn plan_text_of_length(
         let rest: usize = groups.values().skip(table_limit).map(|(changes, _)| changes.len()).sum();
         writeln!(out, "\n  … and {rest} more change{} to {} more tables", plural(rest), groups.len() - table_limit)?;
     }
+    if !plan.data_checks().is_empty() {
+        writeln!(out, "\nData checks (on the rows the tables have now):")?;
+        for report in plan.data_checks() {
+            let line = report.to_string();
+            let painted = match report.marker() {
+                '✓' => style.added(&line),
+                '-' => style.dim(&line),
+                _ => style.danger(&line),
+            };
+            writeln!(out, "  {painted}")?;
+        }
+    }
     writeln!(out, "\nSQL (one transaction):")?;
     for sql in plan.statements().take(statement_limit) {
         writeln!(out, "  {};", sql.replace('\n', "\n  "))?;
@@ -107,6 +119,19 @@ fn plan_text_of_length(
         tally('~'),
         tally('-')
     )?;
+    let failed = plan.failed_data_checks().count();
+    let unknown = plan.data_checks().iter().filter(|r| r.marker() == '?').count();
+    if failed > 0 {
+        let line =
+            format!("{failed} data check{} failed: apply would stop before its first statement.", plural(failed));
+        writeln!(out, "{}", style.danger(&line))?;
+    } else if unknown > 0 {
+        let line = format!(
+            "{unknown} data check{} could not finish: apply needs a longer --check-timeout, or --skip-data-checks.",
+            plural(unknown)
+        );
+        writeln!(out, "{}", style.danger(&line))?;
+    }
     let destructive = plan.destructive().len();
     if destructive > 0 {
         let line = format!("{destructive} destructive change{}: apply needs --allow-destructive.", plural(destructive));

@@ -3,6 +3,7 @@
 //! dialects' executors (`sqlite/execute.rs`, `postgres/execute.rs`) add
 //! their own locking, transaction and checks around these.
 
+use super::data_checks::{self, QueryRunner};
 use super::{Dialect, build_plan};
 use crate::apply::{ApplyOptions, StatementDone};
 use crate::error::{DatabaseError, Error, Result};
@@ -39,6 +40,24 @@ impl ApplyRun<'_> {
             ));
         }
         Ok(Some(plan))
+    }
+
+    /// Runs the pre-flight data checks of `plan` (re-planned under the
+    /// lock) through `runner`, before any statement: rows that a change
+    /// would fail on, or a check that could not say, stop the apply.
+    pub(crate) fn data_checks(
+        &self,
+        dialect: &'static dyn Dialect,
+        plan: &Plan,
+        runner: &mut dyn QueryRunner,
+    ) -> Result<()> {
+        if self.options.skip_data_checks {
+            return Ok(());
+        }
+        let changes: Vec<_> = plan.changes().collect();
+        let checks = data_checks::build(&changes, plan.current(), plan.desired(), dialect.preflight());
+        let reports = data_checks::run(checks, runner, self.options.check_timeout);
+        if reports.iter().any(|r| r.blocks()) { Err(Error::DataChecks(reports)) } else { Ok(()) }
     }
 
     /// Runs the plan's operations in order through `execute`, reporting

@@ -15,6 +15,7 @@
 //! names a dialect.
 
 mod apply;
+pub(crate) mod data_checks;
 mod postgres;
 mod sqlite;
 mod url;
@@ -28,7 +29,9 @@ use crate::error::{Error, Result};
 use crate::file::Finding;
 use crate::model::Schema;
 use crate::plan::{Plan, PlanCheck, Step};
+use crate::preflight::DataCheckReport;
 use crate::scope::Scope;
+use data_checks::PreflightSql;
 
 /// Every dialect dbshape knows, the embedded default first.
 static DIALECTS: &[&dyn Dialect] = &[&sqlite::Sqlite, &postgres::Postgres];
@@ -89,6 +92,9 @@ pub(crate) trait Dialect: Sync {
     /// The steps that carry out `diff`, and the checks to run before
     /// committing them. `desired` is the schema the diff arrives at.
     fn plan(&self, diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<PlanCheck>)>;
+
+    /// How the pre-flight data checks are spelled here.
+    fn preflight(&self) -> &dyn PreflightSql;
 }
 
 /// A live database of one dialect.
@@ -126,8 +132,14 @@ pub(crate) trait Connection: Send {
         Ok(live)
     }
 
+    /// Runs the pre-flight data checks of `plan` on the live rows, each
+    /// within `timeout`, changing nothing.
+    fn data_checks(&mut self, plan: &Plan, timeout: std::time::Duration) -> Result<Vec<DataCheckReport>>;
+
     /// Runs `plan` atomically: takes the lock, re-plans under it
-    /// ([`ApplyRun::replan`]), runs the statements and checks, commits.
+    /// ([`ApplyRun::replan`]), runs the data checks
+    /// ([`ApplyRun::data_checks`]), the statements and the plan's checks,
+    /// commits.
     fn apply(&mut self, plan: &Plan, run: &ApplyRun) -> Result<Applied>;
 }
 

@@ -531,6 +531,8 @@ impl Converter<'_, '_> {
         column.collation = raw.collation.clone();
         column.comment = raw.comment.clone();
         column.renamed_from = raw.renamed_from.clone();
+        column.using = raw.using.as_deref().map(Expr::new);
+        column.backfill = raw.backfill.as_deref().map(Expr::new);
         if column.autoincrement && !column.sql_type.is_integer() {
             self.report(
                 &["tables", &t, "columns", name, "autoincrement"],

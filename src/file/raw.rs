@@ -272,6 +272,11 @@ pub struct RawColumn {
     pub collation: Option<String>,
     pub comment: Option<String>,
     pub renamed_from: Option<String>,
+    /// How existing values become the new type, once (`USING` on
+    /// PostgreSQL, the copy expression of a SQLite rebuild).
+    pub using: Option<String>,
+    /// The value NULLs get, once, when the column becomes NOT NULL.
+    pub backfill: Option<String>,
 }
 
 impl RawColumn {
@@ -294,6 +299,8 @@ impl RawColumn {
             collation: None,
             comment: None,
             renamed_from: None,
+            using: None,
+            backfill: None,
         }
     }
 }

@@ -39,6 +39,13 @@ pub struct Column {
     /// SQLite stores only this text, so it declares what was written.
     /// Never compared: a synonym is no change.
     pub declared_type: Option<String>,
+    /// How existing values become `sql_type` when it changes (hint from
+    /// the file, used once; never set by an inspector, never compared).
+    pub using: Option<Expr>,
+    /// What NULLs become when the column turns NOT NULL, or is added NOT
+    /// NULL without a default (hint from the file, used once; never set by
+    /// an inspector, never compared).
+    pub backfill: Option<Expr>,
 }
 
 impl Column {
@@ -59,6 +66,8 @@ impl Column {
             renamed_from: None,
             serial_sequence: None,
             declared_type: None,
+            using: None,
+            backfill: None,
         }
     }
 

@@ -40,5 +40,6 @@ pub(super) fn document(plan: &Plan) -> Value {
         "steps": steps,
         "sql": plan.statements().collect::<Vec<_>>(),
         "unmanaged": plan.unmanaged(),
+        "data_checks": plan.data_checks().iter().map(|r| r.to_json()).collect::<Vec<_>>(),
     })
 }

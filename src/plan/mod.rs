@@ -11,6 +11,7 @@ pub use step::{Operation, PlanCheck, Step};
 
 use crate::diff::Change;
 use crate::model::Schema;
+use crate::preflight::DataCheckReport;
 
 /// What a database needs to match a schema: ordered steps of typed
 /// operations, the checks to run before committing, and the schemas it
@@ -24,6 +25,9 @@ pub struct Plan {
     current: Schema,
     /// The schema it arrives at, as the dialect stores it.
     desired: Schema,
+    /// What the pre-flight data checks found on the live rows, when they
+    /// were run (a plan made without a database has none).
+    data_checks: Vec<DataCheckReport>,
 }
 
 impl Plan {
@@ -34,7 +38,11 @@ impl Plan {
         current: Schema,
         desired: Schema,
     ) -> Plan {
-        Plan { dialect, steps, checks, current, desired }
+        Plan { dialect, steps, checks, current, desired, data_checks: Vec::new() }
+    }
+
+    pub(crate) fn set_data_checks(&mut self, reports: Vec<DataCheckReport>) {
+        self.data_checks = reports;
     }
 
     /// Whether there is nothing to do: the two schemas are the same.
@@ -60,6 +68,20 @@ impl Plan {
     /// Every statement, in the order they run.
     pub fn statements(&self) -> impl Iterator<Item = &str> {
         self.steps.iter().flat_map(Step::statements)
+    }
+
+    /// The pre-flight data checks and what they found on the live rows
+    /// when the plan was made: each change that can fail on existing rows
+    /// (NOT NULL over NULLs, UNIQUE over duplicates, a CHECK, a foreign
+    /// key, a type conversion, a removed enum label) with the number of
+    /// rows that would break it. An apply runs them again under its lock.
+    pub fn data_checks(&self) -> &[DataCheckReport] {
+        &self.data_checks
+    }
+
+    /// The data checks that found rows that break their change.
+    pub fn failed_data_checks(&self) -> impl Iterator<Item = &DataCheckReport> {
+        self.data_checks.iter().filter(|r| matches!(r.status, crate::preflight::DataCheckStatus::Failed { .. }))
     }
 
     /// The checks an apply runs after the statements, before it commits.

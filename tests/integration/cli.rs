@@ -90,7 +90,8 @@ fn json_plan_is_a_stable_document() {
                 "sql": ["CREATE TABLE \"a\" (\n  \"id\" INTEGER NOT NULL,\n  CONSTRAINT \"a_pkey\" PRIMARY KEY (\"id\")\n)"]
             }],
             "sql": ["CREATE TABLE \"a\" (\n  \"id\" INTEGER NOT NULL,\n  CONSTRAINT \"a_pkey\" PRIMARY KEY (\"id\")\n)"],
-            "unmanaged": []
+            "unmanaged": [],
+            "data_checks": []
         })
     );
     t.apply();

@@ -14,6 +14,7 @@ mod hostile;
 mod library;
 mod objects;
 mod postgres;
+mod preflight;
 mod random;
 mod rebuild;
 mod renames;

@@ -104,9 +104,10 @@ fn failed_statement_leaves_database_exactly_as_before() {
     let t = seeded();
     t.sql("INSERT INTO users (name, score) VALUES ('ada', '99')");
     let before = t.dump();
-    // A unique constraint on data with duplicates fails inside the rebuild.
+    // A unique constraint on data with duplicates fails inside the rebuild
+    // (the data checks, skipped here, would stop it before: preflight.rs).
     t.schema(&PARENT_AND_CHILD.replace("name:  { type: text }", "name:  { type: text, unique: true }"));
-    let run = t.run(&["apply", "--yes"]).code(2);
+    let run = t.run(&["apply", "--yes", "--skip-data-checks"]).code(2);
     assert!(run.stderr.contains("UNIQUE constraint failed"), "{}", run.stderr);
     assert!(run.stderr.contains("SQL: INSERT INTO"), "the error names the statement:\n{}", run.stderr);
     assert!(run.stderr.contains("rolled back"), "{}", run.stderr);
@@ -121,7 +122,8 @@ fn not_null_column_without_default_on_rows_fails_cleanly() {
         &PARENT_AND_CHILD
             .replace("score: { type: text }", "score: { type: text }\n      level: { type: integer, nullable: false }"),
     );
-    t.run(&["apply", "--yes"]).code(2).stderr_has("NOT NULL constraint failed");
+    // The data checks (skipped here; preflight.rs) would stop it before the copy.
+    t.run(&["apply", "--yes", "--skip-data-checks"]).code(2).stderr_has("NOT NULL constraint failed");
     assert_eq!(t.dump(), before);
     // With a default it is a plain ADD COLUMN.
     t.schema(&PARENT_AND_CHILD.replace(
@@ -155,7 +157,8 @@ fn dangling_foreign_key_rolls_back() {
     t.sql("INSERT INTO a VALUES (1); INSERT INTO b VALUES (1), (2);");
     let before = t.dump();
     t.schema("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n  b:\n    columns:\n      a_id: { type: integer, references: a.id }\n");
-    t.run(&["apply", "--yes"]).code(2).stderr_has("foreign key check failed");
+    // The data checks (skipped here; preflight.rs) would find the orphan first.
+    t.run(&["apply", "--yes", "--skip-data-checks"]).code(2).stderr_has("foreign key check failed");
     assert_eq!(t.dump(), before);
 }
 

@@ -3,7 +3,7 @@
 //! database then matches).
 
 use super::{plan_target, schema_name, stdout_error};
-use crate::cli::args::Target;
+use crate::cli::args::{DataChecksArg, Target};
 use crate::cli::output;
 use crate::cli::style::Style;
 use crate::cli::{EXIT_ERROR, EXIT_OK};
@@ -11,15 +11,18 @@ use dbshape::{ApplyOptions, Error, Result};
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
-pub fn apply(
-    target: &Target,
-    yes: bool,
-    dry_run: bool,
-    allow_destructive: bool,
-    lock_timeout: Duration,
-    style: Style,
-) -> Result<i32> {
-    let (mut db, plan) = plan_target(target)?;
+/// How `apply` was asked to run.
+pub struct ApplyArgs {
+    pub yes: bool,
+    pub dry_run: bool,
+    pub allow_destructive: bool,
+    pub lock_timeout: Duration,
+    pub data_checks: DataChecksArg,
+}
+
+pub fn apply(target: &Target, args: &ApplyArgs, style: Style) -> Result<i32> {
+    let ApplyArgs { yes, dry_run, allow_destructive, lock_timeout, ref data_checks } = *args;
+    let (mut db, plan) = plan_target(target, data_checks.timeout())?;
     let url = db.url();
     let name = schema_name(target);
     let mut out = std::io::stdout().lock();
@@ -27,7 +30,11 @@ pub fn apply(
     if plan.is_empty() || dry_run {
         return Ok(EXIT_OK);
     }
-    // Refused before asking: a "yes" could not make it run.
+    // Refused before asking: a "yes" could not make it run. The apply runs
+    // the checks again under its lock.
+    if plan.data_checks().iter().any(|r| r.blocks()) {
+        return Err(Error::DataChecks(plan.data_checks().to_vec()));
+    }
     let destructive = plan.destructive();
     if !destructive.is_empty() && !allow_destructive {
         return Err(Error::Refused(format!(
@@ -63,8 +70,12 @@ pub fn apply(
     writeln!(out, "\nApplying:").map_err(stdout_error)?;
     // The observer runs while `out` is held: it writes through its own handle.
     drop(out);
-    let mut options =
-        ApplyOptions::default().allow_destructive(allow_destructive).lock_timeout(lock_timeout).on_statement(|done| {
+    let mut options = ApplyOptions::default()
+        .allow_destructive(allow_destructive)
+        .lock_timeout(lock_timeout)
+        .check_timeout(data_checks.check_timeout)
+        .skip_data_checks(data_checks.skip_data_checks)
+        .on_statement(|done| {
             let _ = writeln!(
                 std::io::stdout(),
                 "  [{}/{}] {:>9}  {}",

@@ -9,7 +9,7 @@ mod fmt;
 mod inspect;
 mod plan;
 
-pub use apply::apply;
+pub use apply::{ApplyArgs, apply};
 pub use check::check;
 pub use diff::diff;
 pub use fmt::fmt;
@@ -29,9 +29,11 @@ fn connect(database: &DatabaseArg) -> Result<Migrator> {
     Migrator::connect_with(&database.url, scope(database))
 }
 
-/// The open database and the plan that makes it match `--schema`.
-fn plan_target(target: &Target) -> Result<(Migrator, Plan)> {
+/// The open database and the plan that makes it match `--schema`, with
+/// its data checks run within `check_timeout` each (`None`: not run).
+fn plan_target(target: &Target, check_timeout: Option<std::time::Duration>) -> Result<(Migrator, Plan)> {
     let mut db = connect(&target.database)?;
+    db.set_check_timeout(check_timeout);
     let plan = db.plan_file(&target.schema)?;
     report_unmanaged(plan.unmanaged());
     Ok((db, plan))

@@ -2,13 +2,13 @@
 
 use super::{plan_target, schema_name, stdout_error};
 use crate::cli::EXIT_OK;
-use crate::cli::args::{Format, Target};
+use crate::cli::args::{DataChecksArg, Format, Target};
 use crate::cli::output;
 use crate::cli::style::Style;
 use dbshape::Result;
 
-pub fn plan(target: &Target, format: Format, style: Style) -> Result<i32> {
-    let (db, plan) = plan_target(target)?;
+pub fn plan(target: &Target, format: Format, data_checks: &DataChecksArg, style: Style) -> Result<i32> {
+    let (db, plan) = plan_target(target, data_checks.timeout())?;
     let mut out = std::io::stdout().lock();
     match format {
         Format::Text => {

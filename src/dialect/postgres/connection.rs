@@ -11,6 +11,7 @@ use crate::dialect::{ApplyRun, Connection, Dialect, redact};
 use crate::error::{DatabaseError, Error, Result};
 use crate::model::Schema;
 use crate::plan::Plan;
+use crate::preflight::DataCheckReport;
 use crate::scope::Scope;
 use crate::sql::{quote_ident, quote_literal};
 use postgres::{Client, NoTls, SimpleQueryMessage};
@@ -142,6 +143,20 @@ impl Connection for PostgresConnection {
 
     fn normalize(&mut self, desired: Schema, current: &Schema) -> Result<Schema> {
         normalize::normalize(self, &desired, current)
+    }
+
+    fn data_checks(&mut self, plan: &Plan, timeout: std::time::Duration) -> Result<Vec<DataCheckReport>> {
+        let changes: Vec<_> = plan.changes().collect();
+        let checks = crate::dialect::data_checks::build(&changes, plan.current(), plan.desired(), &Postgres);
+        if checks.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Rolled back when dropped: nothing a check does stays.
+        let mut tx = self.client.transaction().map_err(|e| Error::Database {
+            doing: "begin the data checks' transaction".into(),
+            cause: database_error(e),
+        })?;
+        Ok(crate::dialect::data_checks::run(checks, &mut super::data_checks::Runner { client: &mut tx }, timeout))
     }
 
     fn apply(&mut self, plan: &Plan, run: &ApplyRun) -> Result<Applied> {

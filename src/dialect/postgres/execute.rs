@@ -67,6 +67,7 @@ fn run_in_transaction(
             ));
         }
     }
+    run.data_checks(&Postgres, &plan, &mut super::data_checks::Runner { client: &mut tx })?;
     let total = run.run_operations(&plan, |operation| {
         // One statement per call (extended protocol): none can smuggle in another.
         tx.execute(operation.sql(), &[]).map(drop).map_err(|e| {

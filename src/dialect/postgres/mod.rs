@@ -9,11 +9,13 @@
 //! - `diff.rs`: the differ's PostgreSQL rules;
 //! - `plan.rs`: ALTERs ordered by dependency, one transaction;
 //! - `objects.rs`: the SQL of views, functions and triggers;
-//! - `execute.rs`: advisory lock, `lock_timeout`, re-plan under the lock;
+//! - `data_checks.rs`: the data checks' conversions, run in savepoints;
+//! - `execute.rs`: advisory lock, `lock_timeout`, re-plan under the lock, data checks;
 //! - `error.rs`: driver errors as the server said them.
 
 mod config;
 mod connection;
+mod data_checks;
 mod diff;
 mod error;
 mod execute;
@@ -118,5 +120,9 @@ impl Dialect for Postgres {
 
     fn plan(&self, diff: &Diff, _desired: &Schema) -> Result<(Vec<Step>, Vec<PlanCheck>)> {
         Ok((plan::plan(diff)?, Vec::new()))
+    }
+
+    fn preflight(&self) -> &dyn crate::dialect::data_checks::PreflightSql {
+        self
     }
 }

@@ -121,8 +121,22 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
                 phases[RENAMES].push(Draft { changes: vec![change.clone()], statements, note: None });
             }
             Change::AddColumn { table, column } => {
-                let mut statements =
-                    vec![format!("ALTER TABLE {} ADD COLUMN {}", table_ident(table), column_definition(column))];
+                let mut statements = match &column.backfill {
+                    // Added NULL, filled, then made NOT NULL (all in the one transaction).
+                    Some(backfill) if !column.nullable && column.default.is_none() && column.generated.is_none() => {
+                        let nullable = Column { nullable: true, ..column.clone() };
+                        vec![
+                            format!("ALTER TABLE {} ADD COLUMN {}", table_ident(table), column_definition(&nullable)),
+                            backfill_sql(table, &column.name, backfill),
+                            format!(
+                                "ALTER TABLE {} ALTER COLUMN {} SET NOT NULL",
+                                table_ident(table),
+                                quote_ident(&column.name)
+                            ),
+                        ]
+                    }
+                    _ => vec![format!("ALTER TABLE {} ADD COLUMN {}", table_ident(table), column_definition(column))],
+                };
                 statements.extend(column_comment(table, column));
                 phases[TABLES].push(Draft { changes: vec![change.clone()], statements, note: None });
             }
@@ -1016,7 +1030,9 @@ pub(super) fn alter_column(table: &str, from: &Column, to: &Column) -> Result<Ve
         if let Some(collation) = &to.collation {
             clause.push_str(&format!(" COLLATE {}", quote_ident(collation)));
         }
-        if needs_using(&from.sql_type, &to.sql_type) {
+        if let Some(using) = &to.using {
+            clause.push_str(&format!(" USING ({})", using.unwrapped()));
+        } else if needs_using(&from.sql_type, &to.sql_type) {
             clause.push_str(&format!(" USING {}::{}", quote_ident(&to.name), type_sql(&to.sql_type)));
         }
         statements.push(alter(clause));
@@ -1025,6 +1041,12 @@ pub(super) fn alter_column(table: &str, from: &Column, to: &Column) -> Result<Ve
         && (from.default.as_ref() != Some(default) || type_changes)
     {
         statements.push(alter(format!("SET DEFAULT {}", default_sql(default))));
+    }
+    if from.nullable
+        && !to.nullable
+        && let Some(backfill) = &to.backfill
+    {
+        statements.push(backfill_sql(table, &to.name, backfill));
     }
     if from.nullable != to.nullable {
         statements.push(alter(if to.nullable { "DROP NOT NULL".into() } else { "SET NOT NULL".into() }));
@@ -1068,9 +1090,15 @@ pub(super) fn alter_column(table: &str, from: &Column, to: &Column) -> Result<Ve
     Ok(statements)
 }
 
+/// The file's `backfill`: NULLs of a column that becomes NOT NULL get it.
+fn backfill_sql(table: &str, column: &str, backfill: &crate::model::Expr) -> String {
+    let column = quote_ident(column);
+    format!("UPDATE {} SET {column} = ({}) WHERE {column} IS NULL", table_ident(table), backfill.unwrapped())
+}
+
 /// Whether PostgreSQL needs an explicit `USING col::type` for the change:
 /// it has no implicit cast between different type families.
-fn needs_using(from: &SqlType, to: &SqlType) -> bool {
+pub(super) fn needs_using(from: &SqlType, to: &SqlType) -> bool {
     use SqlType::*;
     let family = |t: &SqlType| match t {
         SmallInt | Integer | BigInt | Real | Double | Numeric { .. } => 1,

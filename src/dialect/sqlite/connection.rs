@@ -103,6 +103,12 @@ impl Connection for SqliteConnection {
         Ok(normalize::keep_live_spellings(desired, current))
     }
 
+    fn data_checks(&mut self, plan: &Plan, timeout: Duration) -> Result<Vec<crate::preflight::DataCheckReport>> {
+        let changes: Vec<_> = plan.changes().collect();
+        let checks = crate::dialect::data_checks::build(&changes, plan.current(), plan.desired(), &Sqlite);
+        Ok(crate::dialect::data_checks::run(checks, &mut super::data_checks::Runner { conn: &self.conn }, timeout))
+    }
+
     fn apply(&mut self, plan: &Plan, run: &ApplyRun) -> Result<Applied> {
         execute::apply(self.writable()?, plan, run)
     }

@@ -43,6 +43,7 @@ fn run_in_transaction(conn: &mut Connection, expected: &Plan, run: &ApplyRun) ->
     let Some(plan) = run.replan(&Sqlite, current, expected)? else {
         return Ok(Applied { already_in_sync: true, elapsed: started.elapsed(), ..Applied::default() });
     };
+    run.data_checks(&Sqlite, &plan, &mut super::data_checks::Runner { conn: &tx })?;
     // One statement per call: a plan's statement can never smuggle in another.
     let total = run.run_operations(&plan, |operation| {
         match (operation, &run.options.on_rows_copied) {

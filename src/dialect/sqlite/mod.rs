@@ -4,9 +4,11 @@
 //! - `inspect.rs` and `ddl.rs`: reading the catalog and the stored CREATE text;
 //! - `normalize.rs`: what of a schema file SQLite can store;
 //! - `plan.rs`: ALTER where SQLite can, table rebuilds where it can't;
+//! - `data_checks.rs`: the data checks' row names and their time limit;
 //! - `execute.rs`: one `BEGIN IMMEDIATE` transaction with foreign keys off.
 
 mod connection;
+mod data_checks;
 mod ddl;
 mod execute;
 mod inspect;
@@ -68,6 +70,10 @@ impl Dialect for Sqlite {
 
     fn plan(&self, diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<PlanCheck>)> {
         plan::plan(diff, desired)
+    }
+
+    fn preflight(&self) -> &dyn crate::dialect::data_checks::PreflightSql {
+        self
     }
 }
 

@@ -340,26 +340,42 @@ fn rebuild(
     let name = &target.name;
     let scratch = format!("{REBUILD_PREFIX}{name}");
     // A generated column computes its own values: it is not copied into.
-    let copied: Vec<String> = target
+    // A new column is, when the file says how to fill it (`backfill`).
+    fn source_of<'a>(renamed: &[(&'a str, &'a str)], column: &'a str) -> &'a str {
+        renamed.iter().find(|(to, _)| *to == column).map_or(column, |(_, from)| from)
+    }
+    let copied: Vec<(String, String)> = target
         .columns
         .values()
-        .filter(|c| c.generated.is_none() && current.columns.contains_key(&c.name))
-        .map(|c| c.name.clone())
+        .filter(|c| c.generated.is_none())
+        .filter_map(|c| {
+            let backfill = c.backfill.as_ref().filter(|_| !c.nullable).map(|b| format!("({})", b.unwrapped()));
+            let Some(live) = current.columns.get(&c.name) else {
+                return backfill.map(|b| (c.name.clone(), b));
+            };
+            // The file's conversion, while the type still changes.
+            let value = match &c.using {
+                Some(using) if live.sql_type != c.sql_type => format!("({})", using.unwrapped()),
+                _ => quote_ident(source_of(renamed, &c.name)),
+            };
+            let value = match backfill {
+                Some(backfill) if live.nullable => format!("coalesce({value}, {backfill})"),
+                _ => value,
+            };
+            Some((c.name.clone(), value))
+        })
         .collect();
     let mut operations = vec![Operation::Sql(create_table(target, &scratch))];
     if !copied.is_empty() {
-        let sources: Vec<String> = copied
-            .iter()
-            .map(|c| renamed.iter().find(|(to, _)| to == c).map_or(c.as_str(), |(_, from)| from).to_string())
-            .collect();
+        let (columns, values): (Vec<String>, Vec<String>) = copied.into_iter().unzip();
         operations.push(Operation::CopyRows {
             source: name.clone(),
             target: scratch.clone(),
             sql: format!(
                 "INSERT INTO {} ({}) SELECT {} FROM {}",
                 quote_ident(&scratch),
-                ident_list(&copied),
-                ident_list(&sources),
+                ident_list(&columns),
+                values.join(", "),
                 quote_ident(name)
             ),
         });
