@@ -2,7 +2,7 @@
 //! tools.
 
 use super::style::Style;
-use dbshape::{Change, Plan, RowsCopied};
+use dbshape::{Change, Hazard, Plan, RowsCopied};
 use indexmap::IndexMap;
 use std::io::{self, Write};
 use std::time::Duration;
@@ -35,6 +35,9 @@ const SUMMARY_DIFF_LINES: usize = 200;
 const SUMMARY_TABLES: usize = 50;
 const SUMMARY_STATEMENTS: usize = 50;
 
+/// One table's changes (with their hazards) and the notes of their steps.
+type Group<'p> = (Vec<(&'p Change, &'p [Hazard])>, Vec<&'p str>);
+
 pub fn plan_text(out: &mut dyn Write, plan: &Plan, heading: &Heading, style: Style) -> io::Result<()> {
     plan_text_of_length(out, plan, heading, style, Length::Full)
 }
@@ -56,11 +59,12 @@ fn plan_text_of_length(
     let count = plan.changes().count();
     writeln!(out, "Plan for {} ({count} change{}):", heading.target, plural(count))?;
     // Grouped by table, in the order the plan first touches them.
-    let mut groups: IndexMap<&str, (Vec<&Change>, Vec<&str>)> = IndexMap::new();
+    let mut groups: IndexMap<&str, Group> = IndexMap::new();
+    let mut hazards = plan.hazards().map(|(_, h)| h);
     for step in plan.steps() {
         for change in &step.changes {
             let group = groups.entry(change.table()).or_default();
-            group.0.push(change);
+            group.0.push((change, hazards.next().unwrap_or_default()));
             if let Some(note) = &step.note
                 && !group.1.contains(&note.as_str())
             {
@@ -73,13 +77,19 @@ fn plan_text_of_length(
         for note in notes {
             writeln!(out, "    {}", style.dim(&format!("note: {note}")))?;
         }
-        for change in changes {
+        for (change, hazards) in changes {
             let line = format!("{} {change}", change.marker());
             write!(out, "    {}", style.marked(change.marker(), &line))?;
             if let Some(why) = change.destructive() {
                 write!(out, "   {}", style.danger(&format!("[DESTRUCTIVE: {why}]")))?;
             }
             writeln!(out)?;
+            // Deleting data is said by the DESTRUCTIVE mark already.
+            let shown: Vec<String> =
+                hazards.iter().filter(|h| **h != Hazard::DeletesData).map(|h| h.to_string()).collect();
+            if !shown.is_empty() {
+                writeln!(out, "      {}", style.dim(&format!("hazards: {}", shown.join(", "))))?;
+            }
         }
     }
     if groups.len() > table_limit {

@@ -24,11 +24,11 @@ pub(crate) use apply::ApplyRun;
 pub(crate) use url::{redact, url_error};
 
 use crate::apply::Applied;
-use crate::diff::{Diff, DiffHooks, diff};
+use crate::diff::{Change, Diff, DiffHooks, diff};
 use crate::error::{Error, Result};
 use crate::file::Finding;
 use crate::model::Schema;
-use crate::plan::{Plan, PlanCheck, Step};
+use crate::plan::{Hazard, Plan, PlanCheck, Step};
 use crate::preflight::DataCheckReport;
 use crate::scope::Scope;
 use data_checks::PreflightSql;
@@ -95,6 +95,13 @@ pub(crate) trait Dialect: Sync {
 
     /// How the pre-flight data checks are spelled here.
     fn preflight(&self) -> &dyn PreflightSql;
+
+    /// What `change` (made by `step`) does to a busy table of `current`;
+    /// `renamed` holds the (old, new) names of the tables the plan renames.
+    fn hazards(&self, step: &Step, change: &Change, current: &Schema, renamed: &[(String, String)]) -> Vec<Hazard> {
+        let _ = (step, current, renamed);
+        if change.destructive().is_some() { vec![Hazard::DeletesData] } else { Vec::new() }
+    }
 }
 
 /// A live database of one dialect.
@@ -197,7 +204,22 @@ pub(crate) fn parse_sqlite_ddl(text: &str) {
 pub(crate) fn build_plan(dialect: &'static dyn Dialect, current: Schema, desired: Schema) -> Result<Plan> {
     let diff = diff(&current, &desired, dialect.hooks());
     let (steps, checks) = dialect.plan(&diff, &desired)?;
-    Ok(Plan::new(dialect.name(), steps, checks, current, desired))
+    let renamed: Vec<(String, String)> = steps
+        .iter()
+        .flat_map(|s| &s.changes)
+        .filter_map(|c| match c {
+            Change::RenameTable { from, to } => Some((from.clone(), to.clone())),
+            _ => None,
+        })
+        .collect();
+    let hazards = steps
+        .iter()
+        .flat_map(|step| step.changes.iter().map(move |change| (step, change)))
+        .map(|(step, change)| dialect.hazards(step, change, &current, &renamed))
+        .collect();
+    let mut plan = Plan::new(dialect.name(), steps, checks, current, desired);
+    plan.set_hazards(hazards);
+    Ok(plan)
 }
 
 #[cfg(test)]

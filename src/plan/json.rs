@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 pub const JSON_FORMAT_VERSION: u32 = 1;
 
 pub(super) fn document(plan: &Plan) -> Value {
+    let hazards: Vec<&[super::Hazard]> = plan.hazards().map(|(_, h)| h).collect();
     let mut index = 0;
     let steps: Vec<Value> = plan
         .steps()
@@ -17,6 +18,7 @@ pub(super) fn document(plan: &Plan) -> Value {
                 .changes
                 .iter()
                 .map(|change| {
+                    let hazards: Vec<Value> = hazards[index].iter().map(|h| h.to_json()).collect();
                     index += 1;
                     json!({
                         "kind": change.kind(),
@@ -25,6 +27,7 @@ pub(super) fn document(plan: &Plan) -> Value {
                         "description": change.to_string(),
                         "destructive": change.destructive().is_some(),
                         "destructive_reason": change.destructive(),
+                        "hazards": hazards,
                     })
                 })
                 .collect();

@@ -3,9 +3,11 @@
 //! each dialect's planner builds the steps (see `dialect/`), and
 //! [`Migrator`](crate::Migrator) makes and applies plans.
 
+mod hazard;
 mod json;
 mod step;
 
+pub use hazard::Hazard;
 pub use json::JSON_FORMAT_VERSION;
 pub use step::{Operation, PlanCheck, Step};
 
@@ -28,6 +30,9 @@ pub struct Plan {
     /// What the pre-flight data checks found on the live rows, when they
     /// were run (a plan made without a database has none).
     data_checks: Vec<DataCheckReport>,
+    /// What each change (in the order of [`Plan::changes`]) does to a busy
+    /// table.
+    hazards: Vec<Vec<Hazard>>,
 }
 
 impl Plan {
@@ -38,7 +43,11 @@ impl Plan {
         current: Schema,
         desired: Schema,
     ) -> Plan {
-        Plan { dialect, steps, checks, current, desired, data_checks: Vec::new() }
+        Plan { dialect, steps, checks, current, desired, data_checks: Vec::new(), hazards: Vec::new() }
+    }
+
+    pub(crate) fn set_hazards(&mut self, hazards: Vec<Vec<Hazard>>) {
+        self.hazards = hazards;
     }
 
     pub(crate) fn set_data_checks(&mut self, reports: Vec<DataCheckReport>) {
@@ -63,6 +72,13 @@ impl Plan {
     /// Every change, in the order the steps make them.
     pub fn changes(&self) -> impl Iterator<Item = &Change> {
         self.steps.iter().flat_map(|s| s.changes.iter())
+    }
+
+    /// Every change with its hazards: the lock its statements take, and
+    /// whether they rewrite, scan or copy the table, build an index or
+    /// delete data.
+    pub fn hazards(&self) -> impl Iterator<Item = (&Change, &[Hazard])> {
+        self.changes().enumerate().map(|(i, c)| (c, self.hazards.get(i).map_or(&[][..], Vec::as_slice)))
     }
 
     /// Every statement, in the order they run.

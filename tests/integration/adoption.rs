@@ -682,7 +682,13 @@ fn postgres_partitioned_tables() {
         .replacen("      city: text\n", "      town: { type: text, renamed_from: city }\n", 1)
         .replacen("lower(city)", "lower(town)", 1)
         .replace("      city: text\n", "      town: text\n");
-    change(&t, &file, &file, &renamed, &["rename column m.city to town\n\nSQL"]);
+    change(
+        &t,
+        &file,
+        &file,
+        &renamed,
+        &["rename column m.city to town\n      hazards: ACCESS EXCLUSIVE lock on m\n\nSQL"],
+    );
 
     // A table of its own becomes a partition: what it lacks is added
     // first (the parent's check), then it is attached with its rows.

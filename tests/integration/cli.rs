@@ -84,7 +84,8 @@ fn json_plan_is_a_stable_document() {
                     "object": "a",
                     "description": "create table a (1 columns)",
                     "destructive": false,
-                    "destructive_reason": null
+                    "destructive_reason": null,
+                    "hazards": []
                 }],
                 "note": null,
                 "sql": ["CREATE TABLE \"a\" (\n  \"id\" INTEGER NOT NULL,\n  CONSTRAINT \"a_pkey\" PRIMARY KEY (\"id\")\n)"]

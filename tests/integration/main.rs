@@ -10,6 +10,7 @@ mod destructive;
 mod errors;
 mod faults;
 mod fixtures;
+mod hazards;
 mod hostile;
 mod library;
 mod objects;

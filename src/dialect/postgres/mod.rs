@@ -8,6 +8,7 @@
 //!   `normalize_objects.rs` its views, functions and triggers;
 //! - `diff.rs`: the differ's PostgreSQL rules;
 //! - `plan.rs`: ALTERs ordered by dependency, one transaction;
+//! - `hazards.rs`: the lock each change takes, and what it rewrites or scans;
 //! - `objects.rs`: the SQL of views, functions and triggers;
 //! - `data_checks.rs`: the data checks' conversions, run in savepoints;
 //! - `execute.rs`: advisory lock, `lock_timeout`, re-plan under the lock, data checks;
@@ -19,6 +20,7 @@ mod data_checks;
 mod diff;
 mod error;
 mod execute;
+mod hazards;
 mod inspect;
 mod inspect_objects;
 mod normalize;
@@ -124,5 +126,15 @@ impl Dialect for Postgres {
 
     fn preflight(&self) -> &dyn crate::dialect::data_checks::PreflightSql {
         self
+    }
+
+    fn hazards(
+        &self,
+        _step: &Step,
+        change: &crate::diff::Change,
+        current: &Schema,
+        renamed: &[(String, String)],
+    ) -> Vec<crate::plan::Hazard> {
+        hazards::hazards(change, current, renamed)
     }
 }

@@ -75,6 +75,31 @@ impl Dialect for Sqlite {
     fn preflight(&self) -> &dyn crate::dialect::data_checks::PreflightSql {
         self
     }
+
+    /// Every apply holds SQLite's one write lock; what differs is whether
+    /// a change rebuilds its table (copying every row) or builds an index.
+    fn hazards(
+        &self,
+        step: &Step,
+        change: &crate::diff::Change,
+        current: &Schema,
+        _renamed: &[(String, String)],
+    ) -> Vec<crate::plan::Hazard> {
+        use crate::plan::{Hazard, Operation};
+        let mut found = Vec::new();
+        if step.operations.iter().any(|o| matches!(o, Operation::CopyRows { .. })) {
+            found.push(Hazard::CopiesTable);
+        }
+        if let crate::diff::Change::CreateIndex { table, .. } = change
+            && current.tables.contains_key(table)
+        {
+            found.push(Hazard::BuildsIndex);
+        }
+        if change.destructive().is_some() {
+            found.push(Hazard::DeletesData);
+        }
+        found
+    }
 }
 
 /// SQLite needs none of the differ's special cases: what it cannot alter in

@@ -1,0 +1,190 @@
+//! What each change's statements do to a busy PostgreSQL table: the lock
+//! mode `ALTER TABLE` and friends take (from the ALTER TABLE reference and
+//! `AlterTableGetLockLevel`), and whether the statement rewrites or scans
+//! the table or builds an index while holding it. Tables the plan creates
+//! have no traffic to hurt and carry none.
+
+use crate::diff::Change;
+use crate::model::{Column, DefaultValue, Schema, SqlType};
+use crate::plan::Hazard;
+use crate::sql::lexer::identifiers;
+
+const ACCESS_EXCLUSIVE: &str = "ACCESS EXCLUSIVE";
+const SHARE: &str = "SHARE";
+const SHARE_ROW_EXCLUSIVE: &str = "SHARE ROW EXCLUSIVE";
+const SHARE_UPDATE_EXCLUSIVE: &str = "SHARE UPDATE EXCLUSIVE";
+
+/// Functions whose value a default computes row by row: adding a column
+/// with such a default writes every row.
+const VOLATILE: &[&str] =
+    &["random", "clock_timestamp", "timeofday", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v4", "nextval"];
+
+/// `renamed`: (old, new) names of the tables the plan renames.
+pub(super) fn hazards(change: &Change, current: &Schema, renamed: &[(String, String)]) -> Vec<Hazard> {
+    let table = change.table();
+    let live = |name: &str| {
+        let name = renamed.iter().find(|(_, new)| new == name).map_or(name, |(old, _)| old.as_str());
+        current.tables.contains_key(name) || current.views.contains_key(name)
+    };
+    let lock = |mode: &'static str, on: &str| Hazard::Lock { mode, table: on.to_string() };
+    let mut found = Vec::new();
+    match change {
+        Change::CreateTable(created) => {
+            // A foreign key locks its parent against writes while it is made.
+            for fk in created.foreign_keys.values() {
+                if live(&fk.ref_table) {
+                    found.push(lock(SHARE_ROW_EXCLUSIVE, &fk.ref_table));
+                }
+            }
+        }
+        _ if !live(table) && !matches!(change, Change::RenameTable { .. } | Change::RecreateEnum { .. }) => {}
+        Change::DropTable(_) | Change::DropColumn { .. } | Change::RenameColumn { .. } => {
+            found.push(lock(ACCESS_EXCLUSIVE, table))
+        }
+        Change::RenameTable { from, .. } => found.push(lock(ACCESS_EXCLUSIVE, from)),
+        Change::AddColumn { column, .. } => {
+            found.push(lock(ACCESS_EXCLUSIVE, table));
+            if adds_rewrite(column) {
+                found.push(Hazard::RewritesTable);
+            }
+            if !column.nullable && column.backfill.is_some() && column.default.is_none() {
+                found.extend([Hazard::UpdatesRows, Hazard::ScansTable]);
+            }
+        }
+        Change::AlterColumn { from, to, recreate, .. } => {
+            let only_comment = Column { comment: to.comment.clone(), ..from.clone() }.same_definition(to);
+            found.push(lock(if only_comment { SHARE_UPDATE_EXCLUSIVE } else { ACCESS_EXCLUSIVE }, table));
+            if *recreate {
+                if to.generated.is_some() && !to.generated_virtual {
+                    found.push(Hazard::RewritesTable);
+                }
+            } else if (from.sql_type != to.sql_type || from.collation != to.collation) && rewrites(from, to) {
+                found.extend([Hazard::RewritesTable, Hazard::BuildsIndex]);
+            }
+            if from.nullable && !to.nullable {
+                if to.backfill.is_some() {
+                    found.push(Hazard::UpdatesRows);
+                }
+                found.push(Hazard::ScansTable);
+            }
+            if to.autoincrement && !from.autoincrement {
+                found.push(Hazard::ScansTable);
+            }
+        }
+        Change::SetPrimaryKey { to, .. } => {
+            found.push(lock(ACCESS_EXCLUSIVE, table));
+            if to.is_some() {
+                found.push(Hazard::BuildsIndex);
+            }
+        }
+        Change::AddUnique { .. } | Change::AddExclusion { .. } => {
+            found.extend([lock(ACCESS_EXCLUSIVE, table), Hazard::BuildsIndex]);
+        }
+        Change::AddCheck { .. } => found.extend([lock(ACCESS_EXCLUSIVE, table), Hazard::ScansTable]),
+        Change::AddForeignKey { foreign_key, .. } => {
+            found.push(lock(SHARE_ROW_EXCLUSIVE, table));
+            if foreign_key.ref_table != table && live(&foreign_key.ref_table) {
+                found.push(lock(SHARE_ROW_EXCLUSIVE, &foreign_key.ref_table));
+            }
+            found.push(Hazard::ScansTable);
+        }
+        Change::DropUnique { .. }
+        | Change::DropCheck { .. }
+        | Change::DropExclusion { .. }
+        | Change::DropIndex { .. }
+        | Change::SetPartitionBy { .. }
+        | Change::SetRowLevelSecurity { .. }
+        | Change::CreatePolicy { .. }
+        | Change::DropPolicy { .. }
+        | Change::AlterPolicy { .. }
+        | Change::DropTrigger(_) => found.push(lock(ACCESS_EXCLUSIVE, table)),
+        Change::DropForeignKey { foreign_key, .. } => {
+            found.push(lock(ACCESS_EXCLUSIVE, table));
+            if foreign_key.ref_table != table && live(&foreign_key.ref_table) {
+                found.push(lock(SHARE_ROW_EXCLUSIVE, &foreign_key.ref_table));
+            }
+        }
+        Change::CreateIndex { .. } => found.extend([lock(SHARE, table), Hazard::BuildsIndex]),
+        Change::CreateTrigger(_) | Change::ReplaceTrigger { .. } => found.push(lock(SHARE_ROW_EXCLUSIVE, table)),
+        Change::SetPartition { to, .. } => {
+            found.push(lock(ACCESS_EXCLUSIVE, table));
+            if let Some(parent) = to {
+                found.push(lock(SHARE_UPDATE_EXCLUSIVE, &parent.parent));
+                found.push(Hazard::ScansTable);
+            }
+        }
+        Change::RecreateEnum { name, .. } => {
+            // Every column of the type is cast: each of its tables is rewritten.
+            for live_table in current.tables.values() {
+                if live_table.columns.values().any(|c| uses_type(&c.sql_type, name)) {
+                    found.push(lock(ACCESS_EXCLUSIVE, &live_table.name));
+                }
+            }
+            if !found.is_empty() {
+                found.extend([Hazard::RewritesTable, Hazard::BuildsIndex]);
+            }
+        }
+        Change::CreateView(view) | Change::ReplaceView { to: view, .. } if view.materialized => {
+            found.push(Hazard::BuildsIndex);
+        }
+        Change::DropView { .. } | Change::ReplaceView { .. } => found.push(lock(ACCESS_EXCLUSIVE, table)),
+        _ => {}
+    }
+    if change.destructive().is_some() {
+        found.push(Hazard::DeletesData);
+    }
+    found
+}
+
+/// Whether ADD COLUMN writes every row: a volatile default, a stored
+/// generated column, or an identity (PostgreSQL 11+ stores any other
+/// default once, in the catalog).
+fn adds_rewrite(column: &Column) -> bool {
+    if column.generated.is_some() || column.autoincrement || column.serial_sequence.is_some() {
+        return true;
+    }
+    if let SqlType::Other(t) = &column.sql_type
+        && t.ends_with("serial")
+    {
+        return true;
+    }
+    match &column.default {
+        Some(DefaultValue::Expr(e)) => {
+            let named = identifiers(e.as_str());
+            VOLATILE.iter().any(|f| named.contains(*f))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a type (or collation) change rewrites the table: all do but
+/// the binary-coercible ones PostgreSQL skips (a longer `varchar`,
+/// `varchar` to `text`, more numeric precision at the same scale).
+fn rewrites(from: &Column, to: &Column) -> bool {
+    use SqlType::*;
+    if to.using.is_some() {
+        return true;
+    }
+    if from.sql_type == to.sql_type {
+        // Only the collation changes: indexes are rebuilt, rows are kept,
+        // for a deterministic collation; say the worst.
+        return true;
+    }
+    !matches!(
+        (&from.sql_type, &to.sql_type),
+        (Varchar(Some(_)), Varchar(None) | Text) | (Varchar(None), Text) | (Text, Varchar(None))
+    ) && !matches!((&from.sql_type, &to.sql_type), (Varchar(Some(a)), Varchar(Some(b))) if a <= b)
+        && !matches!(
+            (&from.sql_type, &to.sql_type),
+            (Numeric { precision: Some(p1), scale: s1 }, Numeric { precision: p2, scale: s2 })
+                if s1 == s2 && p2.is_none_or(|p2| p2 >= *p1)
+        )
+}
+
+fn uses_type(sql_type: &SqlType, name: &str) -> bool {
+    match sql_type {
+        SqlType::Other(t) => t == name,
+        SqlType::Array(element) => uses_type(element, name),
+        _ => false,
+    }
+}
