@@ -31,6 +31,7 @@ pub struct ApplyOptions {
     pub(crate) on_rows_copied: Option<CopyObserver>,
     pub(crate) check_timeout: Duration,
     pub(crate) skip_data_checks: bool,
+    pub(crate) expected_live_schema: Option<String>,
 }
 
 impl Default for ApplyOptions {
@@ -44,6 +45,7 @@ impl Default for ApplyOptions {
             on_rows_copied: None,
             check_timeout: DEFAULT_CHECK_TIMEOUT,
             skip_data_checks: false,
+            expected_live_schema: None,
         }
     }
 }
@@ -83,6 +85,15 @@ impl ApplyOptions {
         self
     }
 
+    /// Runs only if, under the apply's lock, the live schema is still
+    /// `live_schema` (as a saved plan holds it, see
+    /// [`SavedPlan`](crate::SavedPlan)); otherwise the apply is refused,
+    /// running nothing, with what differs.
+    pub fn expected_live_schema(mut self, live_schema: impl Into<String>) -> Self {
+        self.expected_live_schema = Some(live_schema.into());
+        self
+    }
+
     /// Called after each statement that succeeded.
     pub fn on_statement(mut self, observer: impl Fn(&StatementDone) + Send + Sync + 'static) -> Self {
         self.on_statement = Some(Arc::new(observer));
@@ -106,6 +117,7 @@ impl fmt::Debug for ApplyOptions {
             .field("lock_timeout", &self.lock_timeout)
             .field("check_timeout", &self.check_timeout)
             .field("skip_data_checks", &self.skip_data_checks)
+            .field("expected_live_schema", &self.expected_live_schema.is_some())
             .field("on_statement", &self.on_statement.is_some())
             .field("on_rows_copied", &self.on_rows_copied.is_some())
             .finish()

@@ -55,7 +55,7 @@ pub use apply::{Applied, ApplyOptions, RowsCopied, StatementDone};
 pub use diff::{Change, CommentOn};
 pub use error::{DatabaseError, Error, Result, SchemaProblem};
 pub use migrator::{Migrator, dialects, is_database_url};
-pub use plan::{Hazard, JSON_FORMAT_VERSION, Operation, Plan, PlanCheck, Step};
+pub use plan::{Hazard, JSON_FORMAT_VERSION, Operation, Plan, PlanCheck, SavedPlan, Step, fingerprint};
 pub use preflight::{DataCheck, DataCheckKind, DataCheckReport, DataCheckStatus};
 pub use schema::Schema;
 pub use scope::Scope;

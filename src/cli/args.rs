@@ -32,7 +32,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Show the changes that would make the database match the schema file
-    #[command(after_help = "Examples:\n  dbshape plan\n  dbshape plan --url sqlite:///app.db --format sql\n\n".to_string() + EXIT_CODES)]
+    #[command(after_help = "Examples:\n  dbshape plan\n  dbshape plan --url sqlite:///app.db --format sql\n  dbshape plan --out plan.json   # for review, then apply --plan plan.json\n\n".to_string() + EXIT_CODES)]
     Plan {
         #[command(flatten)]
         target: Target,
@@ -41,9 +41,13 @@ pub enum Command {
         format: Format,
         #[command(flatten)]
         data_checks: DataChecksArg,
+        /// Also save the plan to this file, with fingerprints of the live schema
+        /// and of the schema file, for `apply --plan` (the JSON document, see the README)
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
     },
     /// Change the database to match the schema file, in one transaction
-    #[command(after_help = "Examples:\n  dbshape apply\n  dbshape apply --yes --allow-destructive\n\n".to_string() + EXIT_CODES)]
+    #[command(after_help = "Examples:\n  dbshape apply\n  dbshape apply --yes --allow-destructive\n  dbshape plan --out plan.json && dbshape apply --plan plan.json --yes\n\n".to_string() + EXIT_CODES)]
     Apply {
         #[command(flatten)]
         target: Target,
@@ -62,6 +66,10 @@ pub enum Command {
         lock_timeout: Duration,
         #[command(flatten)]
         data_checks: DataChecksArg,
+        /// Run exactly the plan `plan --out` saved: refused (exit 2, nothing run)
+        /// if the schema file or the live schema changed since
+        #[arg(long, value_name = "PATH")]
+        plan: Option<PathBuf>,
     },
     /// Exit 0 if the database matches the schema file, 1 if it has drifted
     #[command(

@@ -40,9 +40,11 @@ where
     };
     let style = style::Style::new(cli.color);
     let result = match cli.command {
-        Command::Plan { target, format, data_checks } => commands::plan(&target, format, &data_checks, style),
-        Command::Apply { target, yes, dry_run, allow_destructive, lock_timeout, data_checks } => {
-            let options = commands::ApplyArgs { yes, dry_run, allow_destructive, lock_timeout, data_checks };
+        Command::Plan { target, format, data_checks, out } => {
+            commands::plan(&target, format, &data_checks, out.as_deref(), style)
+        }
+        Command::Apply { target, yes, dry_run, allow_destructive, lock_timeout, data_checks, plan } => {
+            let options = commands::ApplyArgs { yes, dry_run, allow_destructive, lock_timeout, data_checks, plan };
             commands::apply(&target, &options, style)
         }
         Command::Check { target, format } => commands::check(&target, format, style),

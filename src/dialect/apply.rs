@@ -30,6 +30,18 @@ impl ApplyRun<'_> {
         expected: &Plan,
     ) -> Result<Option<Plan>> {
         self.scope.narrow(&mut live);
+        if let Some(saved) = &self.options.expected_live_schema {
+            let now = crate::plan::schema_text(&live);
+            if now != *saved {
+                let diff = crate::file::unified_diff(saved, &now, ("when planned", "now"), 3);
+                return Err(Error::Refused(format!(
+                    "the live schema changed since the plan was made (fingerprint {}, now {}); nothing was run: \
+                     plan again\n{diff}",
+                    crate::plan::fingerprint(saved.as_bytes()),
+                    crate::plan::fingerprint(now.as_bytes())
+                )));
+            }
+        }
         let plan = build_plan(dialect, live, expected.desired().clone())?;
         if plan.is_empty() {
             return Ok(None);

@@ -5,10 +5,13 @@
 
 mod hazard;
 mod json;
+mod saved;
 mod step;
 
 pub use hazard::Hazard;
 pub use json::JSON_FORMAT_VERSION;
+pub(crate) use saved::schema_text;
+pub use saved::{SavedPlan, fingerprint};
 pub use step::{Operation, PlanCheck, Step};
 
 use crate::diff::Change;

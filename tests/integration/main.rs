@@ -20,4 +20,5 @@ mod random;
 mod rebuild;
 mod renames;
 mod round_trip;
+mod saved_plan;
 mod seed;

@@ -18,11 +18,29 @@ pub struct ApplyArgs {
     pub allow_destructive: bool,
     pub lock_timeout: Duration,
     pub data_checks: DataChecksArg,
+    /// A plan saved by `plan --out`, to run exactly.
+    pub plan: Option<std::path::PathBuf>,
 }
 
 pub fn apply(target: &Target, args: &ApplyArgs, style: Style) -> Result<i32> {
-    let ApplyArgs { yes, dry_run, allow_destructive, lock_timeout, ref data_checks } = *args;
+    let ApplyArgs { yes, dry_run, allow_destructive, lock_timeout, ref data_checks, plan: ref saved_path } = *args;
+    let saved = saved_path.as_deref().map(|path| saved_plan(path, &target.schema)).transpose()?;
     let (mut db, plan) = plan_target(target, data_checks.timeout())?;
+    if let Some(saved) = &saved
+        && !plan.runs_statements_of(saved)
+    {
+        let diff = plan.live_schema_diff(saved);
+        let why = if diff.is_empty() {
+            "the same schema file and live schema now make another plan (another dbshape version?)".to_string()
+        } else {
+            format!(
+                "the live schema changed since the plan was made (fingerprint {}, now {}):\n{diff}",
+                saved.live_fingerprint,
+                dbshape::fingerprint(plan.current_schema_text().as_bytes())
+            )
+        };
+        return Err(Error::Refused(format!("the saved plan no longer fits; nothing was run: {why}")));
+    }
     let url = db.url();
     let name = schema_name(target);
     let mut out = std::io::stdout().lock();
@@ -88,6 +106,9 @@ pub fn apply(target: &Target, args: &ApplyArgs, style: Style) -> Result<i32> {
     if std::io::stderr().is_terminal() {
         options = options.on_rows_copied(output::rows_copied);
     }
+    if let Some(saved) = saved {
+        options = options.expected_live_schema(saved.live_schema);
+    }
     let applied = db.apply(&plan, &options)?;
     let mut out = std::io::stdout().lock();
     if applied.already_in_sync {
@@ -106,4 +127,23 @@ pub fn apply(target: &Target, args: &ApplyArgs, style: Style) -> Result<i32> {
     .map_err(stdout_error)?;
     writeln!(out, "The database matches {name}.").map_err(stdout_error)?;
     Ok(EXIT_OK)
+}
+
+/// The plan `plan --out` saved at `path`, if `schema` is still the file it
+/// was made from.
+fn saved_plan(path: &std::path::Path, schema: &std::path::Path) -> Result<dbshape::SavedPlan> {
+    let text =
+        std::fs::read_to_string(path).map_err(|source| Error::Io { action: "read", path: path.into(), source })?;
+    let saved = dbshape::SavedPlan::from_json(&text)?;
+    let file = std::fs::read(schema).map_err(|source| Error::Io { action: "read", path: schema.into(), source })?;
+    let now = dbshape::fingerprint(&file);
+    if now != saved.schema_file_fingerprint {
+        return Err(Error::Refused(format!(
+            "the saved plan no longer fits; nothing was run: {} changed since the plan was made (fingerprint {}, \
+             now {now}): plan again",
+            schema.display(),
+            saved.schema_file_fingerprint
+        )));
+    }
+    Ok(saved)
 }

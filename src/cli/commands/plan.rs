@@ -5,10 +5,26 @@ use crate::cli::EXIT_OK;
 use crate::cli::args::{DataChecksArg, Format, Target};
 use crate::cli::output;
 use crate::cli::style::Style;
-use dbshape::Result;
+use dbshape::{Error, Result};
+use std::path::Path;
 
-pub fn plan(target: &Target, format: Format, data_checks: &DataChecksArg, style: Style) -> Result<i32> {
+pub fn plan(
+    target: &Target,
+    format: Format,
+    data_checks: &DataChecksArg,
+    out: Option<&Path>,
+    style: Style,
+) -> Result<i32> {
     let (db, plan) = plan_target(target, data_checks.timeout())?;
+    if let Some(out) = out {
+        let schema_file = std::fs::read(&target.schema).map_err(|source| Error::Io {
+            action: "read",
+            path: target.schema.clone(),
+            source,
+        })?;
+        let text = serde_json::to_string_pretty(&plan.to_saved_json(&schema_file)).expect("a JSON value serialises");
+        std::fs::write(out, text + "\n").map_err(|source| Error::Io { action: "write", path: out.into(), source })?;
+    }
     let mut out = std::io::stdout().lock();
     match format {
         Format::Text => {
