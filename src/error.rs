@@ -66,6 +66,23 @@ pub enum Error {
         cause: DatabaseError,
     },
 
+    /// A statement run after the plan's transaction committed (`--online`:
+    /// `CREATE INDEX CONCURRENTLY`) failed: the transaction's changes stay,
+    /// and the statements before this one ran; the next plan shows what is
+    /// left (an index the failed build left `INVALID` is built again).
+    #[error("statement {number} of {total} failed after the transaction committed: {cause}\n  SQL: {sql}")]
+    AfterCommit {
+        /// 1-based position of the statement in the plan.
+        number: usize,
+        /// Number of statements in the plan.
+        total: usize,
+        /// The statement.
+        sql: String,
+        /// What the server said.
+        #[source]
+        cause: DatabaseError,
+    },
+
     /// An apply failed outside its statements (starting, checking,
     /// committing); the transaction was rolled back.
     #[error("the apply was rolled back: {what}{}", .cause.as_ref().map(|c| format!(": {c}")).unwrap_or_default())]
@@ -107,6 +124,11 @@ impl Error {
             Error::Statement { .. } | Error::RolledBack { .. } => {
                 Some("nothing was changed: the whole plan ran in one transaction, which was rolled back".into())
             }
+            Error::AfterCommit { number, .. } => Some(format!(
+                "the transaction's changes are committed, and the statements after it up to {}: run `dbshape plan` to \
+                 see what is left, and apply it",
+                number - 1
+            )),
             Error::Url { examples, .. } => Some(format!("expected e.g. {examples}")),
             Error::DataChecks(reports) => {
                 Some(if reports.iter().any(|r| matches!(r.status, crate::preflight::DataCheckStatus::Failed { .. })) {

@@ -30,6 +30,8 @@ pub struct Migrator {
     scope: Scope,
     /// How long each data check of a plan may run; `None`: none are run.
     check_timeout: Option<Duration>,
+    /// Plan `--online`.
+    online: bool,
 }
 
 impl Migrator {
@@ -44,7 +46,15 @@ impl Migrator {
     /// Connects, managing only `scope` (excluded tables, default schema).
     pub fn connect_with(url: &str, scope: Scope) -> Result<Migrator> {
         let conn = dialect::for_url(url)?.connect(url, &scope)?;
-        Ok(Migrator { conn, scope, check_timeout: Some(DEFAULT_CHECK_TIMEOUT) })
+        Ok(Migrator { conn, scope, check_timeout: Some(DEFAULT_CHECK_TIMEOUT), online: false })
+    }
+
+    /// Plans from now on `online` (PostgreSQL): what would block a busy
+    /// table is planned so that it doesn't, e.g. an index on a live table is
+    /// built `CONCURRENTLY` after the transaction commits (see the README
+    /// for what stays atomic). SQLite plans are the same either way.
+    pub fn set_online(&mut self, online: bool) {
+        self.online = online;
     }
 
     /// How long each pre-flight data check of a plan may run (30 s unless
@@ -175,7 +185,7 @@ impl Migrator {
 
     fn plan_towards(&mut self, file: model::Schema, live: model::Schema) -> Result<Plan> {
         let desired = self.conn.normalize(file, &live)?;
-        let mut plan = dialect::build_plan(self.conn.dialect(), live, desired)?;
+        let mut plan = dialect::build_plan_online(self.conn.dialect(), live, desired, self.online)?;
         if let Some(timeout) = self.check_timeout
             && !plan.is_empty()
         {

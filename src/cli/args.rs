@@ -45,6 +45,8 @@ pub enum Command {
         /// and of the schema file, for `apply --plan` (the JSON document, see the README)
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        online: OnlineArg,
     },
     /// Change the database to match the schema file, in one transaction
     #[command(after_help = "Examples:\n  dbshape apply\n  dbshape apply --yes --allow-destructive\n  dbshape plan --out plan.json && dbshape apply --plan plan.json --yes\n\n".to_string() + EXIT_CODES)]
@@ -70,6 +72,8 @@ pub enum Command {
         /// if the schema file or the live schema changed since
         #[arg(long, value_name = "PATH")]
         plan: Option<PathBuf>,
+        #[command(flatten)]
+        online: OnlineArg,
     },
     /// Exit 0 if the database matches the schema file, 1 if it has drifted
     #[command(
@@ -162,6 +166,16 @@ impl DataChecksArg {
     pub fn timeout(&self) -> Option<Duration> {
         (!self.skip_data_checks).then_some(self.check_timeout)
     }
+}
+
+/// `--online`, or `DBSHAPE_ONLINE=1` for a project that always wants it.
+#[derive(Debug, Args)]
+pub struct OnlineArg {
+    /// PostgreSQL: plan changes that would block a busy table so that they
+    /// don't (indexes built CONCURRENTLY after the transaction commits; see
+    /// the README for what stays atomic)
+    #[arg(long, env = "DBSHAPE_ONLINE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub online: bool,
 }
 
 #[derive(Debug, Args)]

@@ -40,11 +40,13 @@ where
     };
     let style = style::Style::new(cli.color);
     let result = match cli.command {
-        Command::Plan { target, format, data_checks, out } => {
-            commands::plan(&target, format, &data_checks, out.as_deref(), style)
+        Command::Plan { target, format, data_checks, out, online } => {
+            commands::plan(&target, format, &data_checks, out.as_deref(), online.online, style)
         }
-        Command::Apply { target, yes, dry_run, allow_destructive, lock_timeout, data_checks, plan } => {
-            let options = commands::ApplyArgs { yes, dry_run, allow_destructive, lock_timeout, data_checks, plan };
+        Command::Apply { target, yes, dry_run, allow_destructive, lock_timeout, data_checks, plan, online } => {
+            let online = online.online;
+            let options =
+                commands::ApplyArgs { yes, dry_run, allow_destructive, lock_timeout, data_checks, plan, online };
             commands::apply(&target, &options, style)
         }
         Command::Check { target, format } => commands::check(&target, format, style),

@@ -109,8 +109,13 @@ fn plan_text_of_length(
         }
     }
     writeln!(out, "\nSQL (one transaction):")?;
-    for sql in plan.statements().take(statement_limit) {
-        writeln!(out, "  {};", sql.replace('\n', "\n  "))?;
+    let mut after_commit = false;
+    for operation in plan.operations().take(statement_limit) {
+        if operation.after_commit() && !after_commit {
+            after_commit = true;
+            writeln!(out, "Then, after the commit, each on its own (--online):")?;
+        }
+        writeln!(out, "  {};", operation.sql().replace('\n', "\n  "))?;
     }
     let statements = plan.statements().count();
     if statements > statement_limit {

@@ -4,13 +4,21 @@
 //! their own locking, transaction and checks around these.
 
 use super::data_checks::{self, QueryRunner};
-use super::{Dialect, build_plan};
+use super::{Dialect, build_plan_online};
 use crate::apply::{ApplyOptions, StatementDone};
 use crate::error::{DatabaseError, Error, Result};
 use crate::model::Schema;
 use crate::plan::{Operation, Plan};
 use crate::scope::Scope;
 use std::time::Instant;
+
+/// Which statements of a plan run: its transaction's, or those after it
+/// commits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    Transaction,
+    AfterCommit,
+}
 
 /// One apply in progress: how it runs and what it manages.
 pub(crate) struct ApplyRun<'a> {
@@ -42,7 +50,7 @@ impl ApplyRun<'_> {
                 )));
             }
         }
-        let plan = build_plan(dialect, live, expected.desired().clone())?;
+        let plan = build_plan_online(dialect, live, expected.desired().clone(), expected.online())?;
         if plan.is_empty() {
             return Ok(None);
         }
@@ -72,29 +80,34 @@ impl ApplyRun<'_> {
         if reports.iter().any(|r| r.blocks()) { Err(Error::DataChecks(reports)) } else { Ok(()) }
     }
 
-    /// Runs the plan's operations in order through `execute`, reporting
+    /// Runs the plan's operations of one `phase` (those of its transaction,
+    /// or those after it commits) in order through `execute`, reporting
     /// each; the first failure becomes an error naming the statement.
     /// Returns the number of statements run.
     pub(crate) fn run_operations(
         &self,
         plan: &Plan,
+        phase: Phase,
         mut execute: impl FnMut(&Operation) -> std::result::Result<(), DatabaseError>,
     ) -> Result<usize> {
-        let operations: Vec<&Operation> = plan.steps().iter().flat_map(|s| &s.operations).collect();
+        let operations: Vec<&Operation> = plan.operations().collect();
         let total = operations.len();
+        let mut ran = 0;
         for (i, operation) in operations.into_iter().enumerate() {
+            if operation.after_commit() != (phase == Phase::AfterCommit) {
+                continue;
+            }
             let began = Instant::now();
             let sql = operation.sql();
-            execute(operation).map_err(|cause| Error::Statement {
-                number: i + 1,
-                total,
-                sql: sql.to_string(),
-                cause,
+            execute(operation).map_err(|cause| match phase {
+                Phase::Transaction => Error::Statement { number: i + 1, total, sql: sql.to_string(), cause },
+                Phase::AfterCommit => Error::AfterCommit { number: i + 1, total, sql: sql.to_string(), cause },
             })?;
+            ran += 1;
             if let Some(observer) = &self.options.on_statement {
                 observer(&StatementDone { number: i + 1, total, sql, elapsed: began.elapsed() });
             }
         }
-        Ok(total)
+        Ok(ran)
     }
 }

@@ -20,7 +20,7 @@ mod postgres;
 mod sqlite;
 mod url;
 
-pub(crate) use apply::ApplyRun;
+pub(crate) use apply::{ApplyRun, Phase};
 pub(crate) use url::{redact, url_error};
 
 use crate::apply::Applied;
@@ -90,8 +90,9 @@ pub(crate) trait Dialect: Sync {
     fn adapt(&self, schema: Schema) -> Result<Schema>;
 
     /// The steps that carry out `diff`, and the checks to run before
-    /// committing them. `desired` is the schema the diff arrives at.
-    fn plan(&self, diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<PlanCheck>)>;
+    /// committing them. `desired` is the schema the diff arrives at;
+    /// `online`: plan what would block a busy table so that it doesn't.
+    fn plan(&self, diff: &Diff, desired: &Schema, online: bool) -> Result<(Vec<Step>, Vec<PlanCheck>)>;
 
     /// How the pre-flight data checks are spelled here.
     fn preflight(&self) -> &dyn PreflightSql;
@@ -202,8 +203,18 @@ pub(crate) fn parse_sqlite_ddl(text: &str) {
 /// Compares `current` with `desired` (both in `dialect`'s terms) and plans
 /// the changes.
 pub(crate) fn build_plan(dialect: &'static dyn Dialect, current: Schema, desired: Schema) -> Result<Plan> {
+    build_plan_online(dialect, current, desired, false)
+}
+
+/// [`build_plan`], `online` or not.
+pub(crate) fn build_plan_online(
+    dialect: &'static dyn Dialect,
+    current: Schema,
+    desired: Schema,
+    online: bool,
+) -> Result<Plan> {
     let diff = diff(&current, &desired, dialect.hooks());
-    let (steps, checks) = dialect.plan(&diff, &desired)?;
+    let (steps, checks) = dialect.plan(&diff, &desired, online)?;
     let renamed: Vec<(String, String)> = steps
         .iter()
         .flat_map(|s| &s.changes)
@@ -219,6 +230,7 @@ pub(crate) fn build_plan(dialect: &'static dyn Dialect, current: Schema, desired
         .collect();
     let mut plan = Plan::new(dialect.name(), steps, checks, current, desired);
     plan.set_hazards(hazards);
+    plan.set_online(online);
     Ok(plan)
 }
 

@@ -110,6 +110,14 @@ pub enum Change {
         /// The foreign key.
         foreign_key: ForeignKey,
     },
+    /// A constraint added `NOT VALID` (an `--online` apply that stopped
+    /// before validating it) is validated: `VALIDATE CONSTRAINT`.
+    ValidateConstraint {
+        /// The table.
+        table: String,
+        /// The check or foreign key.
+        name: String,
+    },
     /// A new exclusion constraint.
     AddExclusion {
         /// The table.
@@ -385,6 +393,7 @@ impl Change {
             | Change::SetPartition { table, .. }
             | Change::SetPartitionBy { table, .. }
             | Change::SetComment { table, .. }
+            | Change::ValidateConstraint { table, .. }
             | Change::SetRowLevelSecurity { table, .. }
             | Change::CreatePolicy { table, .. }
             | Change::DropPolicy { table, .. }
@@ -434,6 +443,7 @@ impl Change {
             Change::DropExclusion { .. } => "drop_exclusion",
             Change::CreateIndex { .. } => "create_index",
             Change::DropIndex { .. } => "drop_index",
+            Change::ValidateConstraint { .. } => "validate_constraint",
             Change::SetTableComment { .. } => "set_table_comment",
             Change::SetComment { .. } => "set_comment",
             Change::SetTableOptions { .. } => "set_table_options",
@@ -488,6 +498,7 @@ impl Change {
             | Change::SetPartitionBy { table, .. } => table.clone(),
             Change::AddUnique { unique, .. } | Change::DropUnique { unique, .. } => unique.name.clone(),
             Change::AddCheck { check, .. } | Change::DropCheck { check, .. } => check.name.clone(),
+            Change::ValidateConstraint { name, .. } => name.clone(),
             Change::AddForeignKey { foreign_key, .. } | Change::DropForeignKey { foreign_key, .. } => {
                 foreign_key.name.clone()
             }
@@ -603,6 +614,9 @@ impl fmt::Display for Change {
                 write!(f, "create table {} ({} columns)", t.name, t.columns.len())
             }
             Change::DropTable(t) => write!(f, "drop table {}", t.name),
+            Change::ValidateConstraint { table, name } => {
+                write!(f, "validate constraint {name} on {table} (added NOT VALID, not validated yet)")
+            }
             Change::RenameTable { from, to } => write!(f, "rename table {from} to {to}"),
             Change::AddColumn { table, column } => {
                 write!(f, "add column {table}.{} {}", column.name, column.sql_type)?;
@@ -692,6 +706,9 @@ impl fmt::Display for Change {
             Change::DropExclusion { table, exclusion } => write!(f, "drop exclusion {} on {table}", exclusion.name),
             Change::CreateIndex { table, index } => {
                 write!(f, "create {}index {} on {table}", if index.unique { "unique " } else { "" }, index.name)
+            }
+            Change::DropIndex { table, index } if index.invalid => {
+                write!(f, "drop index {} on {table} (invalid: its build did not finish)", index.name)
             }
             Change::DropIndex { table, index } => write!(f, "drop index {} on {table}", index.name),
             Change::SetTableComment { table, .. } => write!(f, "set comment on {table}"),

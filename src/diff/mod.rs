@@ -398,6 +398,18 @@ fn diff_table(
         |fk| Change::DropForeignKey { table: t(), foreign_key: fk.clone() },
         |fk| Change::AddForeignKey { table: t(), foreign_key: fk.clone() },
     );
+    // Kept, but added NOT VALID by an apply that stopped before validating.
+    for (name, live) in &current.checks {
+        if live.not_valid && desired.checks.get(name).is_some_and(|c| c.expr == live.expr) {
+            changes.push(Change::ValidateConstraint { table: t(), name: name.clone() });
+        }
+    }
+    for (name, live) in &current.foreign_keys {
+        let same = |fk: &ForeignKey| ForeignKey { comment: fk.comment.clone(), ..live.clone() } == *fk;
+        if live.not_valid && desired.foreign_keys.get(name).is_some_and(same) {
+            changes.push(Change::ValidateConstraint { table: t(), name: name.clone() });
+        }
+    }
     diff_named(
         &current.exclusions,
         &desired.exclusions,

@@ -197,14 +197,11 @@ impl Converter<'_, '_> {
             let mut checks = indexmap::IndexMap::new();
             if let Some(expr) = &raw.check {
                 let check_name = format!("{name}_check");
-                checks.insert(
-                    check_name.clone(),
-                    Check { name: check_name, expr: Expr::new(expr.clone()), comment: None },
-                );
+                checks.insert(check_name.clone(), Check::new(check_name, Expr::new(expr.clone())));
             }
             for (check_name, check) in raw.checks.unwrap_or_default().0 {
                 let expr = Expr::new(check.expr);
-                checks.insert(check_name.clone(), Check { name: check_name, expr, comment: check.comment });
+                checks.insert(check_name.clone(), Check { comment: check.comment, ..Check::new(check_name, expr) });
             }
             let domain = Domain {
                 name: name.clone(),
@@ -901,6 +898,7 @@ impl Converter<'_, '_> {
                     deferrable: raw_column.deferrable.unwrap_or(false) || raw_column.initially_deferred == Some(true),
                     initially_deferred: raw_column.initially_deferred.unwrap_or(false),
                     comment: None,
+                    not_valid: false,
                 };
                 found.push((table_name.clone(), fk, path));
             }
@@ -992,6 +990,7 @@ impl Converter<'_, '_> {
             deferrable: raw.deferrable.unwrap_or(false) || raw.initially_deferred == Some(true),
             initially_deferred: raw.initially_deferred.unwrap_or(false),
             comment: raw.comment.clone(),
+            not_valid: false,
         }
     }
 

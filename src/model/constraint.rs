@@ -42,7 +42,7 @@ impl Unique {
 }
 
 /// A check constraint.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Eq)]
 pub struct Check {
     /// The constraint's name (`<table>_<column>_check` by convention).
     pub name: String,
@@ -50,17 +50,28 @@ pub struct Check {
     pub expr: Expr,
     /// Free text about it.
     pub comment: Option<String>,
+    /// PostgreSQL: added `NOT VALID` and not validated yet (an `--online`
+    /// apply that stopped between the two). Set by the inspector only, and
+    /// not compared: the plan validates it.
+    pub not_valid: bool,
 }
 
 impl Check {
     /// A check that rows meet `expr`.
     pub fn new(name: impl Into<String>, expr: Expr) -> Check {
-        Check { name: name.into(), expr, comment: None }
+        Check { name: name.into(), expr, comment: None, not_valid: false }
+    }
+}
+
+/// Whether it still waits for `VALIDATE CONSTRAINT` is no difference of definition.
+impl PartialEq for Check {
+    fn eq(&self, other: &Check) -> bool {
+        self.name == other.name && self.expr == other.expr && self.comment == other.comment
     }
 }
 
 /// A foreign key.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Eq)]
 pub struct ForeignKey {
     /// The constraint's name (`<table>_<columns>_fkey` by convention).
     pub name: String,
@@ -80,6 +91,24 @@ pub struct ForeignKey {
     pub initially_deferred: bool,
     /// Free text about it.
     pub comment: Option<String>,
+    /// PostgreSQL: added `NOT VALID` and not validated yet (see
+    /// [`Check::not_valid`]); not compared.
+    pub not_valid: bool,
+}
+
+/// Whether it still waits for `VALIDATE CONSTRAINT` is no difference of definition.
+impl PartialEq for ForeignKey {
+    fn eq(&self, other: &ForeignKey) -> bool {
+        self.name == other.name
+            && self.columns == other.columns
+            && self.ref_table == other.ref_table
+            && self.ref_columns == other.ref_columns
+            && self.on_delete == other.on_delete
+            && self.on_update == other.on_update
+            && self.deferrable == other.deferrable
+            && self.initially_deferred == other.initially_deferred
+            && self.comment == other.comment
+    }
 }
 
 /// An exclusion constraint (PostgreSQL): no two rows whose elements all

@@ -27,6 +27,11 @@ pub struct Index {
     pub tablespace: Option<String>,
     /// Free text about it.
     pub comment: Option<String>,
+    /// PostgreSQL: a build that did not finish (a `CREATE INDEX
+    /// CONCURRENTLY` that failed or was killed) left it unusable. Set by the
+    /// inspector only; such an index never matches a file's, so the next
+    /// plan builds it again.
+    pub invalid: bool,
 }
 
 /// Indexes are the same whatever tablespace they live in.
@@ -41,6 +46,7 @@ impl PartialEq for Index {
             && self.nulls_not_distinct == other.nulls_not_distinct
             && self.with == other.with
             && self.comment == other.comment
+            && self.invalid == other.invalid
     }
 }
 
@@ -84,6 +90,7 @@ impl Index {
             with: Vec::new(),
             tablespace: None,
             comment: None,
+            invalid: false,
         }
     }
 

@@ -36,6 +36,8 @@ pub struct Plan {
     /// What each change (in the order of [`Plan::changes`]) does to a busy
     /// table.
     hazards: Vec<Vec<Hazard>>,
+    /// Planned `--online`.
+    online: bool,
 }
 
 impl Plan {
@@ -46,7 +48,7 @@ impl Plan {
         current: Schema,
         desired: Schema,
     ) -> Plan {
-        Plan { dialect, steps, checks, current, desired, data_checks: Vec::new(), hazards: Vec::new() }
+        Plan { dialect, steps, checks, current, desired, data_checks: Vec::new(), hazards: Vec::new(), online: false }
     }
 
     pub(crate) fn set_hazards(&mut self, hazards: Vec<Vec<Hazard>>) {
@@ -84,9 +86,26 @@ impl Plan {
         self.changes().enumerate().map(|(i, c)| (c, self.hazards.get(i).map_or(&[][..], Vec::as_slice)))
     }
 
-    /// Every statement, in the order they run.
+    /// Every statement, in the order they run: the transaction's, then
+    /// those that run after it commits ([`Operation::AfterCommit`]).
     pub fn statements(&self) -> impl Iterator<Item = &str> {
-        self.steps.iter().flat_map(Step::statements)
+        self.operations().map(Operation::sql)
+    }
+
+    /// Every operation, in the order they run (see [`Plan::statements`]).
+    pub fn operations(&self) -> impl Iterator<Item = &Operation> {
+        let all = || self.steps.iter().flat_map(|s| &s.operations);
+        all().filter(|o| !o.after_commit()).chain(all().filter(|o| o.after_commit()))
+    }
+
+    /// Whether it was planned `--online`: changes that would block traffic
+    /// planned so that they don't (PostgreSQL).
+    pub fn online(&self) -> bool {
+        self.online
+    }
+
+    pub(crate) fn set_online(&mut self, online: bool) {
+        self.online = online;
     }
 
     /// The pre-flight data checks and what they found on the live rows
@@ -153,6 +172,9 @@ impl Plan {
 
     /// Whether `other` runs exactly the same operations and checks.
     pub(crate) fn runs_like(&self, other: &Plan) -> bool {
-        self.dialect == other.dialect && self.steps == other.steps && self.checks == other.checks
+        self.dialect == other.dialect
+            && self.steps == other.steps
+            && self.checks == other.checks
+            && self.online == other.online
     }
 }

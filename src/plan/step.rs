@@ -41,14 +41,24 @@ pub enum Operation {
         /// The statement.
         sql: String,
     },
+    /// A statement that cannot run in a transaction, or must not hold its
+    /// locks for the whole of one (`--online`: `CREATE INDEX
+    /// CONCURRENTLY`): run on its own after the plan's transaction commits,
+    /// in plan order.
+    AfterCommit(String),
 }
 
 impl Operation {
     /// The statement's SQL.
     pub fn sql(&self) -> &str {
         match self {
-            Operation::Sql(sql) | Operation::CopyRows { sql, .. } => sql,
+            Operation::Sql(sql) | Operation::CopyRows { sql, .. } | Operation::AfterCommit(sql) => sql,
         }
+    }
+
+    /// Whether it runs after the plan's transaction commits.
+    pub fn after_commit(&self) -> bool {
+        matches!(self, Operation::AfterCommit(_))
     }
 }
 

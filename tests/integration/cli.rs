@@ -91,6 +91,8 @@ fn json_plan_is_a_stable_document() {
                 "sql": ["CREATE TABLE \"a\" (\n  \"id\" INTEGER NOT NULL,\n  CONSTRAINT \"a_pkey\" PRIMARY KEY (\"id\")\n)"]
             }],
             "sql": ["CREATE TABLE \"a\" (\n  \"id\" INTEGER NOT NULL,\n  CONSTRAINT \"a_pkey\" PRIMARY KEY (\"id\")\n)"],
+            "online": false,
+            "after_commit": [],
             "unmanaged": [],
             "data_checks": []
         })

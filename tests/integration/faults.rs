@@ -10,8 +10,13 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn spawn_apply(t: &Test, schema: &str) -> Child {
+    spawn_apply_with(t, schema, &[])
+}
+
+fn spawn_apply_with(t: &Test, schema: &str, more: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_dbshape"))
         .args(["apply", "--yes", "--allow-destructive", "--schema", schema])
+        .args(more)
         .current_dir(t.dir())
         .env("DATABASE_URL", t.url())
         .env("NO_COLOR", "1")
@@ -208,6 +213,34 @@ fn postgres_apply_killed_mid_index_build_changes_nothing() {
     assert_old_and_plan_right(&t, &rows);
     t.run(&["apply", "--yes", "--schema", "b.yaml"]).success();
     t.run(&["plan", "--schema", "b.yaml"]).success().stdout_has("No changes.");
+}
+
+#[test]
+fn postgres_online_index_build_killed_leaves_an_invalid_index_the_next_plan_builds_again() {
+    let Some(t) = postgres_big_table() else { return };
+    let rows = fingerprint(&t);
+    let mut child = spawn_apply_with(&t, "b.yaml", &["--online"]);
+    wait_for_index_build(&t, &mut child);
+    child.kill().unwrap();
+    assert_eq!(child.wait().unwrap().signal(), Some(9), "killed while running");
+    wait_for_sessions_to_end(&t);
+    assert_eq!(fingerprint(&t), rows, "every row kept");
+    // CREATE INDEX CONCURRENTLY runs outside a transaction: killed, it
+    // leaves the index behind, INVALID.
+    assert_eq!(
+        t.query("SELECT x.indisvalid::text FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE i.relname = 'big_v_n_idx'"),
+        [["false"]]
+    );
+    let plan = t.run(&["plan", "--online", "--schema", "b.yaml"]).success().stdout;
+    assert!(plan.contains("- drop index big_v_n_idx on big (invalid: its build did not finish)"), "{plan}");
+    assert!(plan.contains("+ create index big_v_n_idx on big"), "{plan}");
+    assert!(plan.contains("DROP INDEX CONCURRENTLY IF EXISTS \"big_v_n_idx\""), "{plan}");
+    t.run(&["apply", "--yes", "--online", "--schema", "b.yaml"]).success();
+    t.run(&["plan", "--schema", "b.yaml"]).success().stdout_has("No changes.");
+    assert_eq!(
+        t.query("SELECT x.indisvalid::text FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE i.relname = 'big_v_n_idx'"),
+        [["true"]]
+    );
 }
 
 #[test]

@@ -109,7 +109,7 @@ impl Test {
         }
     }
 
-    fn pg_client(&self) -> postgres::Client {
+    pub fn pg_client(&self) -> postgres::Client {
         let name = self.pg.as_ref().expect("a PostgreSQL test");
         postgres::Client::connect(&format!("host=127.0.0.1 port=5432 user=postgres dbname={name}"), postgres::NoTls)
             .expect("connect to the test database")

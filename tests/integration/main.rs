@@ -14,6 +14,7 @@ mod hazards;
 mod hostile;
 mod library;
 mod objects;
+mod online;
 mod postgres;
 mod preflight;
 mod random;

@@ -20,12 +20,15 @@ pub struct ApplyArgs {
     pub data_checks: DataChecksArg,
     /// A plan saved by `plan --out`, to run exactly.
     pub plan: Option<std::path::PathBuf>,
+    /// `--online`.
+    pub online: bool,
 }
 
 pub fn apply(target: &Target, args: &ApplyArgs, style: Style) -> Result<i32> {
-    let ApplyArgs { yes, dry_run, allow_destructive, lock_timeout, ref data_checks, plan: ref saved_path } = *args;
+    let ApplyArgs { yes, dry_run, allow_destructive, lock_timeout, ref data_checks, plan: ref saved_path, online } =
+        *args;
     let saved = saved_path.as_deref().map(|path| saved_plan(path, &target.schema)).transpose()?;
-    let (mut db, plan) = plan_target(target, data_checks.timeout())?;
+    let (mut db, plan) = plan_target(target, data_checks.timeout(), online)?;
     if let Some(saved) = &saved
         && !plan.runs_statements_of(saved)
     {
@@ -88,12 +91,16 @@ pub fn apply(target: &Target, args: &ApplyArgs, style: Style) -> Result<i32> {
     writeln!(out, "\nApplying:").map_err(stdout_error)?;
     // The observer runs while `out` is held: it writes through its own handle.
     drop(out);
+    // Fault injection for the tests of interrupted applies: the process
+    // dies (as if killed) right after statement N.
+    let abort_after: Option<usize> =
+        std::env::var("DBSHAPE_FAULT_ABORT_AFTER_STATEMENT").ok().and_then(|n| n.parse().ok());
     let mut options = ApplyOptions::default()
         .allow_destructive(allow_destructive)
         .lock_timeout(lock_timeout)
         .check_timeout(data_checks.check_timeout)
         .skip_data_checks(data_checks.skip_data_checks)
-        .on_statement(|done| {
+        .on_statement(move |done| {
             let _ = writeln!(
                 std::io::stdout(),
                 "  [{}/{}] {:>9}  {}",
@@ -102,6 +109,9 @@ pub fn apply(target: &Target, args: &ApplyArgs, style: Style) -> Result<i32> {
                 output::duration(done.elapsed),
                 output::first_line(done.sql)
             );
+            if abort_after == Some(done.number) {
+                std::process::abort();
+            }
         });
     if std::io::stderr().is_terminal() {
         options = options.on_rows_copied(output::rows_copied);

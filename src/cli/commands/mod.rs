@@ -30,10 +30,12 @@ fn connect(database: &DatabaseArg) -> Result<Migrator> {
 }
 
 /// The open database and the plan that makes it match `--schema`, with
-/// its data checks run within `check_timeout` each (`None`: not run).
-fn plan_target(target: &Target, check_timeout: Option<std::time::Duration>) -> Result<(Migrator, Plan)> {
+/// its data checks run within `check_timeout` each (`None`: not run),
+/// planned `online` or not.
+fn plan_target(target: &Target, check_timeout: Option<std::time::Duration>, online: bool) -> Result<(Migrator, Plan)> {
     let mut db = connect(&target.database)?;
     db.set_check_timeout(check_timeout);
+    db.set_online(online);
     let plan = db.plan_file(&target.schema)?;
     report_unmanaged(plan.unmanaged());
     Ok((db, plan))

@@ -13,9 +13,10 @@ pub fn plan(
     format: Format,
     data_checks: &DataChecksArg,
     out: Option<&Path>,
+    online: bool,
     style: Style,
 ) -> Result<i32> {
-    let (db, plan) = plan_target(target, data_checks.timeout())?;
+    let (db, plan) = plan_target(target, data_checks.timeout(), online)?;
     if let Some(out) = out {
         let schema_file = std::fs::read(&target.schema).map_err(|source| Error::Io {
             action: "read",

@@ -1,13 +1,15 @@
 //! Runs a plan on PostgreSQL: a session advisory lock (so concurrent applies
 //! run one after the other), then one transaction with `lock_timeout` (and
 //! `client_connection_check_interval`) set, a re-plan under the lock, every
-//! statement, COMMIT. Any failure rolls the whole transaction back.
+//! statement, COMMIT. Any failure rolls the whole transaction back. Then,
+//! for `--online` plans, the statements that run after the commit
+//! (`CREATE INDEX CONCURRENTLY`), each on its own, still under the lock.
 
 use super::Postgres;
 use super::error::database_error;
 use super::inspect::{Namespaces, inspect};
 use crate::apply::Applied;
-use crate::dialect::ApplyRun;
+use crate::dialect::{ApplyRun, Phase};
 use crate::diff::Change;
 use crate::error::{Error, Result};
 use crate::plan::Plan;
@@ -22,9 +24,64 @@ pub(super) fn apply(client: &mut Client, within: &Namespaces, expected: &Plan, r
     client
         .execute("SELECT pg_advisory_lock($1)", &[&LOCK_KEY])
         .map_err(|e| Error::Database { doing: "take the dbshape lock".into(), cause: database_error(e) })?;
-    let result = run_in_transaction(client, within, expected, run, started);
+    let result = run_in_transaction(client, within, expected, run, started).and_then(|(applied, plan)| {
+        let Some(plan) = plan else { return Ok(applied) };
+        let after = run_after_commit(client, &plan, run)?;
+        Ok(Applied { statements: applied.statements + after, elapsed: started.elapsed(), ..applied })
+    });
     // Ending the session would release it too; release it now for long-lived callers.
     let _ = client.execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY]);
+    result
+}
+
+/// How often a statement after the commit is tried when it cannot get its
+/// lock within `lock_timeout`, and how long to wait before the first retry
+/// (doubled each time).
+const LOCK_ATTEMPTS: u32 = 3;
+const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The statements that run after the transaction commits (`--online`), each
+/// on its own, under `lock_timeout` with a bounded retry.
+fn run_after_commit(client: &mut Client, plan: &Plan, run: &ApplyRun) -> Result<usize> {
+    if !plan.operations().any(|o| o.after_commit()) {
+        return Ok(0);
+    }
+    let lock_timeout = run.options.lock_timeout;
+    let setup = format!(
+        "SET lock_timeout = {}; SELECT set_config('client_connection_check_interval', '1000', false) \
+         WHERE current_setting('server_version_num')::int >= 140000",
+        lock_timeout.as_millis()
+    );
+    client
+        .batch_execute(&setup)
+        .map_err(|e| Error::Database { doing: "set lock_timeout".into(), cause: database_error(e) })?;
+    let result = run.run_operations(plan, Phase::AfterCommit, |operation| {
+        let mut wait = RETRY_AFTER;
+        for attempt in 1.. {
+            match client.batch_execute(operation.sql()) {
+                Ok(()) => return Ok(()),
+                Err(e)
+                    if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) && attempt < LOCK_ATTEMPTS =>
+                {
+                    std::thread::sleep(wait);
+                    wait *= 2;
+                }
+                Err(e) => {
+                    let waited = e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE);
+                    let mut cause = database_error(e);
+                    if waited {
+                        cause.append(&format!(
+                            " (tried {LOCK_ATTEMPTS} times, waiting {} ms each for a table lock another session holds)",
+                            lock_timeout.as_millis()
+                        ));
+                    }
+                    return Err(cause);
+                }
+            }
+        }
+        unreachable!("the loop returns")
+    });
+    let _ = client.batch_execute("RESET lock_timeout; RESET client_connection_check_interval");
     result
 }
 
@@ -33,13 +90,15 @@ fn rolled_back(what: &str) -> impl FnOnce(postgres::Error) -> Error {
     move |e| Error::RolledBack { what, cause: Some(database_error(e)) }
 }
 
+/// Runs the plan's transaction; returns what it did and the plan it ran
+/// (re-planned under the lock; `None` when there was nothing to do).
 fn run_in_transaction(
     client: &mut Client,
     within: &Namespaces,
     expected: &Plan,
     run: &ApplyRun,
     started: Instant,
-) -> Result<Applied> {
+) -> Result<(Applied, Option<Plan>)> {
     let lock_timeout = run.options.lock_timeout;
     let mut tx = client.transaction().map_err(rolled_back("cannot begin the transaction"))?;
     tx.batch_execute(&format!("SET LOCAL lock_timeout = {}", lock_timeout.as_millis()))
@@ -54,7 +113,7 @@ fn run_in_transaction(
     .map_err(rolled_back("cannot set client_connection_check_interval"))?;
     let current = inspect(&mut tx, within)?;
     let Some(plan) = run.replan(&Postgres, current, expected)? else {
-        return Ok(Applied { already_in_sync: true, elapsed: started.elapsed(), ..Applied::default() });
+        return Ok((Applied { already_in_sync: true, elapsed: started.elapsed(), ..Applied::default() }, None));
     };
     if plan.changes().any(|c| matches!(c, Change::AddEnumValues { .. })) {
         let version: String =
@@ -68,7 +127,7 @@ fn run_in_transaction(
         }
     }
     run.data_checks(&Postgres, &plan, &mut super::data_checks::Runner { client: &mut tx })?;
-    let total = run.run_operations(&plan, |operation| {
+    let total = run.run_operations(&plan, Phase::Transaction, |operation| {
         // One statement per call (extended protocol): none can smuggle in another.
         tx.execute(operation.sql(), &[]).map(drop).map_err(|e| {
             let waited = e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE);
@@ -83,5 +142,5 @@ fn run_in_transaction(
         })
     })?;
     tx.commit().map_err(rolled_back("commit failed"))?;
-    Ok(Applied { statements: total, elapsed: started.elapsed(), already_in_sync: false })
+    Ok((Applied { statements: total, elapsed: started.elapsed(), already_in_sync: false }, Some(plan)))
 }

@@ -19,8 +19,15 @@ const SHARE_UPDATE_EXCLUSIVE: &str = "SHARE UPDATE EXCLUSIVE";
 const VOLATILE: &[&str] =
     &["random", "clock_timestamp", "timeofday", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v4", "nextval"];
 
-/// `renamed`: (old, new) names of the tables the plan renames.
-pub(super) fn hazards(change: &Change, current: &Schema, renamed: &[(String, String)]) -> Vec<Hazard> {
+/// `renamed`: (old, new) names of the tables the plan renames;
+/// `concurrently`: the change runs `CONCURRENTLY` (`--online`), which
+/// takes only a SHARE UPDATE EXCLUSIVE lock (reads and writes go on).
+pub(super) fn hazards(
+    change: &Change,
+    current: &Schema,
+    renamed: &[(String, String)],
+    concurrently: bool,
+) -> Vec<Hazard> {
     let table = change.table();
     let live = |name: &str| {
         let name = renamed.iter().find(|(_, new)| new == name).map_or(name, |(old, _)| old.as_str());
@@ -28,6 +35,33 @@ pub(super) fn hazards(change: &Change, current: &Schema, renamed: &[(String, Str
     };
     let lock = |mode: &'static str, on: &str| Hazard::Lock { mode, table: on.to_string() };
     let mut found = Vec::new();
+    if concurrently && live(table) {
+        // `--online`: a brief strong lock in the transaction at most, then
+        // the slow part under SHARE UPDATE EXCLUSIVE (reads and writes go on).
+        let slow = lock(SHARE_UPDATE_EXCLUSIVE, table);
+        match change {
+            Change::CreateIndex { .. } => found.extend([slow, Hazard::BuildsIndex]),
+            Change::DropIndex { .. } => found.push(slow),
+            Change::AddCheck { .. } | Change::AlterColumn { .. } => {
+                found.extend([lock(ACCESS_EXCLUSIVE, table), slow, Hazard::ScansTable])
+            }
+            Change::AddForeignKey { foreign_key, .. } => {
+                found.push(lock(SHARE_ROW_EXCLUSIVE, table));
+                if foreign_key.ref_table != table && live(&foreign_key.ref_table) {
+                    found.push(lock(SHARE_ROW_EXCLUSIVE, &foreign_key.ref_table));
+                }
+                found.extend([slow, Hazard::ScansTable]);
+            }
+            Change::AddUnique { .. } | Change::SetPrimaryKey { .. } => {
+                found.extend([slow, Hazard::BuildsIndex, lock(ACCESS_EXCLUSIVE, table)])
+            }
+            _ => {}
+        }
+        if change.destructive().is_some() {
+            found.push(Hazard::DeletesData);
+        }
+        return found;
+    }
     match change {
         Change::CreateTable(created) => {
             // A foreign key locks its parent against writes while it is made.
@@ -106,6 +140,7 @@ pub(super) fn hazards(change: &Change, current: &Schema, renamed: &[(String, Str
         }
         Change::CreateIndex { .. } => found.extend([lock(SHARE, table), Hazard::BuildsIndex]),
         Change::CreateTrigger(_) | Change::ReplaceTrigger { .. } => found.push(lock(SHARE_ROW_EXCLUSIVE, table)),
+        Change::ValidateConstraint { .. } => found.extend([lock(SHARE_UPDATE_EXCLUSIVE, table), Hazard::ScansTable]),
         Change::SetPartition { to, .. } => {
             found.push(lock(ACCESS_EXCLUSIVE, table));
             if let Some(parent) = to {

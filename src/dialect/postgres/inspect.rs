@@ -240,7 +240,7 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
                     -- PostgreSQL 15+; NULL (as on older servers) means distinct.
                     (SELECT (to_jsonb(ix) ->> 'indnullsnotdistinct')::boolean FROM pg_index ix
                      WHERE con.contype = 'u' AND ix.indexrelid = con.conindid),
-                    cd.description
+                    cd.description, con.convalidated
              FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
              -- A join, not obj_description(): a function call per row costs more than the rest.
              LEFT JOIN pg_description cd ON cd.objoid = con.oid AND cd.classoid = 'pg_constraint'::regclass AND cd.objsubid = 0
@@ -273,7 +273,11 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
             }
             "c" => {
                 let expr: Option<String> = row.get(14);
-                let check = Check { comment, ..Check::new(name.clone(), Expr::new(expr.unwrap_or_default())) };
+                let check = Check {
+                    comment,
+                    not_valid: !row.get::<_, bool>(17),
+                    ..Check::new(name.clone(), Expr::new(expr.unwrap_or_default()))
+                };
                 table.checks.insert(name, check);
             }
             _ => {
@@ -290,6 +294,7 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
                     deferrable: row.get(12),
                     initially_deferred: row.get(13),
                     comment,
+                    not_valid: !row.get::<_, bool>(17),
                 };
                 table.foreign_keys.insert(name, fk);
             }
@@ -333,7 +338,8 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
                                       FROM unnest(xc.conexclop) WITH ORDINALITY k(op, i)
                                       JOIN pg_operator o ON o.oid = k.op JOIN pg_namespace opn ON opn.oid = o.oprnamespace
                                       ORDER BY k.i) END,
-                    coalesce(xc.condeferrable, false), coalesce(xc.condeferred, false), xd.description
+                    coalesce(xc.condeferrable, false), coalesce(xc.condeferred, false), xd.description,
+                    x.indisvalid
              FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
              JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = i.relam
              LEFT JOIN pg_constraint xc ON xc.conindid = x.indexrelid AND xc.contype = 'x' AND xc.conrelid = x.indrelid
@@ -419,6 +425,7 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
             with,
             tablespace: row.get(15),
             comment: row.get(16),
+            invalid: !row.get::<_, bool>(22),
             ..Index::new(name.clone(), parts)
         };
         table.indexes.insert(name, index);

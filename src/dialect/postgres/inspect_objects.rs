@@ -210,7 +210,7 @@ pub(super) fn inspect_types(client: &mut impl GenericClient, within: &Namespaces
             .into_iter()
             .zip(exprs)
             .zip(comments)
-            .map(|((name, expr), comment)| (name.clone(), Check { name, expr: Expr::new(expr), comment }))
+            .map(|((name, expr), comment)| (name.clone(), Check { comment, ..Check::new(name, Expr::new(expr)) }))
             .collect();
         let domain = Domain {
             name: name.clone(),

@@ -9,6 +9,7 @@
 //! - `diff.rs`: the differ's PostgreSQL rules;
 //! - `plan.rs`: ALTERs ordered by dependency, one transaction;
 //! - `hazards.rs`: the lock each change takes, and what it rewrites or scans;
+//! - `online.rs`: `--online`, index builds and drops `CONCURRENTLY` after the commit;
 //! - `objects.rs`: the SQL of views, functions and triggers;
 //! - `data_checks.rs`: the data checks' conversions, run in savepoints;
 //! - `execute.rs`: advisory lock, `lock_timeout`, re-plan under the lock, data checks;
@@ -26,6 +27,7 @@ mod inspect_objects;
 mod normalize;
 mod normalize_objects;
 mod objects;
+mod online;
 mod plan;
 mod probe;
 mod reproduce;
@@ -120,8 +122,9 @@ impl Dialect for Postgres {
         Ok(schema)
     }
 
-    fn plan(&self, diff: &Diff, _desired: &Schema) -> Result<(Vec<Step>, Vec<PlanCheck>)> {
-        Ok((plan::plan(diff)?, Vec::new()))
+    fn plan(&self, diff: &Diff, _desired: &Schema, online: bool) -> Result<(Vec<Step>, Vec<PlanCheck>)> {
+        let steps = plan::plan(diff)?;
+        Ok((if online { online::online(diff, steps) } else { steps }, Vec::new()))
     }
 
     fn preflight(&self) -> &dyn crate::dialect::data_checks::PreflightSql {
@@ -130,11 +133,12 @@ impl Dialect for Postgres {
 
     fn hazards(
         &self,
-        _step: &Step,
+        step: &Step,
         change: &crate::diff::Change,
         current: &Schema,
         renamed: &[(String, String)],
     ) -> Vec<crate::plan::Hazard> {
-        hazards::hazards(change, current, renamed)
+        let concurrently = step.operations.iter().any(|o| o.after_commit());
+        hazards::hazards(change, current, renamed, concurrently)
     }
 }

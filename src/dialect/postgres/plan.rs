@@ -249,6 +249,11 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
             Change::DropIndex { table, index } => {
                 phases[DROP_OTHERS].push(one(format!("DROP INDEX {}", qualified(schema_of(table), &index.name))))
             }
+            Change::ValidateConstraint { table, name } => phases[ADD_FKS].push(one(format!(
+                "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+                table_ident(table),
+                quote_ident(name)
+            ))),
             Change::CreateExtension { name } => {
                 phases[TYPES].insert(0, one(format!("CREATE EXTENSION IF NOT EXISTS {}", quote_ident(name))))
             }

@@ -45,7 +45,7 @@ fn run_in_transaction(conn: &mut Connection, expected: &Plan, run: &ApplyRun) ->
     };
     run.data_checks(&Sqlite, &plan, &mut super::data_checks::Runner { conn: &tx })?;
     // One statement per call: a plan's statement can never smuggle in another.
-    let total = run.run_operations(&plan, |operation| {
+    let total = run.run_operations(&plan, crate::dialect::Phase::Transaction, |operation| {
         match (operation, &run.options.on_rows_copied) {
             (Operation::CopyRows { source, sql, .. }, Some(observer)) => {
                 copy_with_progress(&tx, sql, source, observer.clone(), QUIET_FOR)

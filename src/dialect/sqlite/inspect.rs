@@ -245,6 +245,7 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
                     deferrable: false,
                     initially_deferred: false,
                     comment: None,
+                    not_valid: false,
                 };
                 found.push((table, id, fk, vec![to]));
             }

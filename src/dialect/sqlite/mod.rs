@@ -68,7 +68,8 @@ impl Dialect for Sqlite {
         normalize::adapt(schema)
     }
 
-    fn plan(&self, diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<PlanCheck>)> {
+    /// Online or not, an SQLite apply holds the database's one write lock.
+    fn plan(&self, diff: &Diff, desired: &Schema, _online: bool) -> Result<(Vec<Step>, Vec<PlanCheck>)> {
         plan::plan(diff, desired)
     }
 

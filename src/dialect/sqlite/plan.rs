@@ -553,7 +553,7 @@ mod tests {
             .flat_map(|s| &s.operations)
             .filter_map(|o| match o {
                 Operation::CopyRows { source, target, sql } => Some((source.as_str(), target.as_str(), sql.as_str())),
-                Operation::Sql(_) => None,
+                _ => None,
             })
             .collect();
         assert_eq!(
