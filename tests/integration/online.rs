@@ -172,6 +172,30 @@ fn postgres_online_retries_a_lock_a_while_then_says_what_is_left() {
     holder.join().unwrap();
     t.assert_in_sync();
 
+    // The transaction's own brief lock (a check added NOT VALID) is waited
+    // for the same way: rolled back, and tried again.
+    t.schema(
+        "tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n      a: { type: integer, check: \"a > 0\" }\n    \
+         indexes:\n      t_a_idx: { columns: [a] }\n",
+    );
+    let reader = {
+        let mut client = t.pg_client();
+        std::thread::spawn(move || {
+            let mut tx = client.transaction().unwrap();
+            tx.batch_execute("LOCK TABLE t IN ACCESS SHARE MODE").unwrap();
+            std::thread::sleep(Duration::from_millis(900));
+            tx.commit().unwrap();
+        })
+    };
+    std::thread::sleep(Duration::from_millis(100));
+    let started = Instant::now();
+    t.run(&["apply", "--yes", "--online", "--lock-timeout", "200ms"]).success();
+    assert!(started.elapsed() > Duration::from_millis(700), "it waited for the lock: {:?}", started.elapsed());
+    reader.join().unwrap();
+    t.assert_in_sync();
+    t.schema("tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n      a: integer\n    indexes:\n      t_a_idx: { columns: [a] }\n");
+    t.apply();
+
     // Held past every retry: the apply stops, says so, and the plan shows the index left to build.
     t.sql("DROP INDEX t_a_idx");
     let holder = hold(Duration::from_secs(6));

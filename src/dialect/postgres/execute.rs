@@ -24,7 +24,22 @@ pub(super) fn apply(client: &mut Client, within: &Namespaces, expected: &Plan, r
     client
         .execute("SELECT pg_advisory_lock($1)", &[&LOCK_KEY])
         .map_err(|e| Error::Database { doing: "take the dbshape lock".into(), cause: database_error(e) })?;
-    let result = run_in_transaction(client, within, expected, run, started).and_then(|(applied, plan)| {
+    // Online, a transaction that could not get a table lock in time is
+    // rolled back (holding nothing while it waits) and tried again.
+    let mut wait = RETRY_AFTER;
+    let mut attempt = 1;
+    let transaction = loop {
+        let waited = std::cell::Cell::new(false);
+        match run_in_transaction(client, within, expected, run, started, &waited) {
+            Err(_) if waited.get() && expected.online() && attempt < LOCK_ATTEMPTS => {
+                std::thread::sleep(wait);
+                wait *= 2;
+                attempt += 1;
+            }
+            result => break result,
+        }
+    };
+    let result = transaction.and_then(|(applied, plan)| {
         let Some(plan) = plan else { return Ok(applied) };
         let after = run_after_commit(client, &plan, run)?;
         Ok(Applied { statements: applied.statements + after, elapsed: started.elapsed(), ..applied })
@@ -34,9 +49,9 @@ pub(super) fn apply(client: &mut Client, within: &Namespaces, expected: &Plan, r
     result
 }
 
-/// How often a statement after the commit is tried when it cannot get its
-/// lock within `lock_timeout`, and how long to wait before the first retry
-/// (doubled each time).
+/// How often an online apply's transaction, or a statement after its
+/// commit, is tried when it cannot get a lock within `lock_timeout`, and how
+/// long to wait before the first retry (doubled each time).
 const LOCK_ATTEMPTS: u32 = 3;
 const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
 
@@ -98,6 +113,7 @@ fn run_in_transaction(
     expected: &Plan,
     run: &ApplyRun,
     started: Instant,
+    lock_timed_out: &std::cell::Cell<bool>,
 ) -> Result<(Applied, Option<Plan>)> {
     let lock_timeout = run.options.lock_timeout;
     let mut tx = client.transaction().map_err(rolled_back("cannot begin the transaction"))?;
@@ -131,6 +147,7 @@ fn run_in_transaction(
         // One statement per call (extended protocol): none can smuggle in another.
         tx.execute(operation.sql(), &[]).map(drop).map_err(|e| {
             let waited = e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE);
+            lock_timed_out.set(waited);
             let mut cause = database_error(e);
             if waited {
                 cause.append(&format!(
