@@ -56,6 +56,18 @@ fn statements(t: &Test) -> (Vec<String>, Vec<String>) {
     (all[..all.len() - after.len()].to_vec(), after)
 }
 
+/// `apply --online`, the process dying (as if killed) right after statement `k`.
+fn apply_until(t: &Test, k: usize) {
+    let run = Command::new(env!("CARGO_BIN_EXE_dbshape"))
+        .args(["apply", "--yes", "--online"])
+        .current_dir(t.dir())
+        .env("DATABASE_URL", t.url())
+        .env("DBSHAPE_FAULT_ABORT_AFTER_STATEMENT", k.to_string())
+        .output()
+        .unwrap();
+    assert!(!run.status.success(), "the process was to die after statement {k}");
+}
+
 #[test]
 fn postgres_online_runs_the_blocking_parts_after_the_commit() {
     let Some(t) = seeded() else { return };
@@ -99,14 +111,7 @@ fn postgres_online_interrupted_after_any_statement_is_finished_by_the_next_plan(
     drop(probe);
     for k in 1..total {
         let t = seeded().unwrap();
-        let run = Command::new(env!("CARGO_BIN_EXE_dbshape"))
-            .args(["apply", "--yes", "--online"])
-            .current_dir(t.dir())
-            .env("DATABASE_URL", t.url())
-            .env("DBSHAPE_FAULT_ABORT_AFTER_STATEMENT", k.to_string())
-            .output()
-            .unwrap();
-        assert!(!run.status.success(), "statement {k}: the process was to die");
+        apply_until(&t, k);
         let plan = t.run(&["plan", "--online"]).success().stdout;
         if k < transaction.len() {
             // The transaction never committed: everything is left.
@@ -132,14 +137,7 @@ fn postgres_online_after_the_last_validation_only_validation_is_left() {
     let Some(t) = seeded() else { return };
     let (transaction, after) = statements(&t);
     let last = transaction.len() + after.len() - 1;
-    let run = Command::new(env!("CARGO_BIN_EXE_dbshape"))
-        .args(["apply", "--yes", "--online"])
-        .current_dir(t.dir())
-        .env("DATABASE_URL", t.url())
-        .env("DBSHAPE_FAULT_ABORT_AFTER_STATEMENT", last.to_string())
-        .output()
-        .unwrap();
-    assert!(!run.status.success());
+    apply_until(&t, last);
     let plan = t.run(&["plan"]).success().stdout;
     assert!(plan.contains("(1 change)"), "{plan}");
     assert!(plan.contains("~ validate constraint t_team_fk on t (added NOT VALID, not validated yet)"), "{plan}");
