@@ -205,3 +205,27 @@ fn postgres_online_retries_a_lock_a_while_then_says_what_is_left() {
     holder.join().unwrap();
     t.run(&["plan"]).success().stdout_has("+ create index t_a_idx on t");
 }
+
+#[test]
+fn postgres_online_keeps_in_the_transaction_the_unique_index_a_new_foreign_key_needs() {
+    let Some(t) = Test::postgres() else { return };
+    t.schema(
+        "tables:\n  p:\n    columns:\n      id: { type: integer, primary_key: true }\n      code: integer\n    \
+         indexes:\n      p_code_idx: { columns: [code] }\n  c:\n    columns:\n      id: { type: integer, primary_key: true }\n      \
+         code: integer\n",
+    );
+    t.apply();
+    t.sql("INSERT INTO p VALUES (1, 10), (2, 20); INSERT INTO c VALUES (1, 10)");
+    // The index becomes unique (dropped and made again under its name), and
+    // a new foreign key rests on it: both must happen in the transaction.
+    t.schema(
+        "tables:\n  p:\n    columns:\n      id: { type: integer, primary_key: true }\n      code: integer\n    \
+         indexes:\n      p_code_idx: { columns: [code], unique: true }\n  c:\n    columns:\n      id: { type: integer, primary_key: true }\n      \
+         code: { type: integer, references: p.code }\n",
+    );
+    let (transaction, _) = statements(&t);
+    assert!(transaction.iter().any(|s| s == "DROP INDEX \"p_code_idx\""), "{transaction:#?}");
+    assert!(transaction.iter().any(|s| s.starts_with("CREATE UNIQUE INDEX \"p_code_idx\"")), "{transaction:#?}");
+    t.run(&["apply", "--yes", "--online"]).success();
+    t.assert_in_sync();
+}

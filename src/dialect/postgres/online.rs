@@ -44,6 +44,11 @@ pub(super) fn online(diff: &Diff, steps: Vec<Step>) -> Vec<Step> {
         })
         .collect();
     let referenced = |table: &str| referenced.contains(&table);
+    let remade_in_transaction = |table: &str, name: &str| {
+        diff.changes.iter().any(|c| {
+            matches!(c, Change::CreateIndex { table: t, index } if t == table && index.name == name && index.unique && referenced(table))
+        })
+    };
     // What an earlier online apply that stopped half way left to reuse: the
     // helper check of a column still to be made NOT NULL, and a unique
     // index built for a key still to be attached.
@@ -107,8 +112,11 @@ pub(super) fn online(diff: &Diff, steps: Vec<Step>) -> Vec<Step> {
                 {
                     Some(Vec::new())
                 }
-                // A unique index may be what a foreign key rests on: dropped in the transaction.
-                [Change::DropIndex { table, index }] if live(table) && !index.unique => {
+                // A unique index may be what a foreign key rests on: dropped in the
+                // transaction; so is one whose name an index made in the transaction takes.
+                [Change::DropIndex { table, index }]
+                    if live(table) && !index.unique && !remade_in_transaction(table, &index.name) =>
+                {
                     Some(step.operations.iter().map(|o| Operation::AfterCommit(concurrently(o.sql()))).collect())
                 }
                 [Change::AddCheck { table, check }] if live(table) => Some(not_valid(&step, table, &check.name)),
