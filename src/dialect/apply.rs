@@ -38,17 +38,10 @@ impl ApplyRun<'_> {
         expected: &Plan,
     ) -> Result<Option<Plan>> {
         self.scope.narrow(&mut live);
-        if let Some(saved) = &self.options.expected_live_schema {
-            let now = crate::plan::schema_text(&live);
-            if now != *saved {
-                let diff = crate::file::unified_diff(saved, &now, ("when planned", "now"), 3);
-                return Err(Error::Refused(format!(
-                    "the live schema changed since the plan was made (fingerprint {}, now {}); nothing was run: \
-                     plan again\n{diff}",
-                    crate::plan::fingerprint(saved.as_bytes()),
-                    crate::plan::fingerprint(now.as_bytes())
-                )));
-            }
+        if let Some(saved) = &self.options.expected_live_schema
+            && let Some((headline, diff)) = crate::plan::live_schema_moved(saved, &crate::plan::schema_text(&live))
+        {
+            return Err(Error::Refused(format!("{headline}; nothing was run: plan again\n{diff}")));
         }
         let plan = build_plan_online(dialect, live, expected.desired().clone(), expected.online())?;
         if plan.is_empty() {

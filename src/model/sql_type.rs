@@ -217,6 +217,15 @@ impl SqlType {
         matches!(self, SqlType::SmallInt | SqlType::Integer | SqlType::BigInt)
     }
 
+    /// Whether this is the user type `name`, or an array of it.
+    pub fn is_or_holds(&self, name: &str) -> bool {
+        match self {
+            SqlType::Other(t) => t == name,
+            SqlType::Array(element) => element.is_or_holds(name),
+            _ => false,
+        }
+    }
+
     /// Whether converting every value of `self` to `to` keeps its information.
     /// Used to mark type changes as destructive.
     pub fn widens_to(&self, to: &SqlType) -> bool {

@@ -10,8 +10,8 @@ mod step;
 
 pub use hazard::Hazard;
 pub use json::JSON_FORMAT_VERSION;
-pub(crate) use saved::schema_text;
 pub use saved::{SavedPlan, fingerprint};
+pub(crate) use saved::{live_schema_moved, schema_text};
 pub use step::{Operation, PlanCheck, Step};
 
 use crate::diff::Change;

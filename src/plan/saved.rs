@@ -35,6 +35,21 @@ pub(crate) fn schema_text(schema: &Schema) -> String {
     crate::file::render_in_order(&schema)
 }
 
+/// `saved` (a live schema as a saved plan holds it) against `now`: the
+/// sentence that says it changed, with both fingerprints, and a unified
+/// diff (`when planned` against `now`); `None` when they are alike.
+pub(crate) fn live_schema_moved(saved: &str, now: &str) -> Option<(String, String)> {
+    if saved == now {
+        return None;
+    }
+    let headline = format!(
+        "the live schema changed since the plan was made (fingerprint {}, now {})",
+        fingerprint(saved.as_bytes()),
+        fingerprint(now.as_bytes())
+    );
+    Some((headline, crate::file::unified_diff(saved, now, ("when planned", "now"), 3)))
+}
+
 /// A plan read back from `plan --out`: what an apply must find before it
 /// runs it.
 #[derive(Clone, Debug)]
@@ -105,19 +120,11 @@ impl Plan {
         self.dialect() == saved.dialect && self.statements().eq(saved.statements.iter().map(String::as_str))
     }
 
-    /// The live schema this plan was computed against, as a saved plan
-    /// holds it.
-    pub fn current_schema_text(&self) -> String {
-        schema_text(self.current())
-    }
-
-    /// What differs between the live schema this plan was computed against
-    /// and the one `saved` was: a unified diff, empty when they are alike.
-    pub fn live_schema_diff(&self, saved: &SavedPlan) -> String {
-        let now = schema_text(self.current());
-        if now == saved.live_schema {
-            return String::new();
-        }
-        crate::file::unified_diff(&saved.live_schema, &now, ("when planned", "now"), 3)
+    /// How the live schema this plan was computed against differs from the
+    /// one `saved` was: the sentence that says it changed (with both
+    /// fingerprints) and a unified diff, `when planned` against `now`;
+    /// `None` when they are alike.
+    pub fn live_schema_moved(&self, saved: &SavedPlan) -> Option<(String, String)> {
+        live_schema_moved(&saved.live_schema, &schema_text(self.current()))
     }
 }

@@ -32,15 +32,9 @@ pub fn apply(target: &Target, args: &ApplyArgs, style: Style) -> Result<i32> {
     if let Some(saved) = &saved
         && !plan.runs_statements_of(saved)
     {
-        let diff = plan.live_schema_diff(saved);
-        let why = if diff.is_empty() {
-            "the same schema file and live schema now make another plan (another dbshape version?)".to_string()
-        } else {
-            format!(
-                "the live schema changed since the plan was made (fingerprint {}, now {}):\n{diff}",
-                saved.live_fingerprint,
-                dbshape::fingerprint(plan.current_schema_text().as_bytes())
-            )
+        let why = match plan.live_schema_moved(saved) {
+            Some((headline, diff)) => format!("{headline}:\n{diff}"),
+            None => "the same schema file and live schema now make another plan (another dbshape version?)".into(),
         };
         return Err(Error::Refused(format!("the saved plan no longer fits; nothing was run: {why}")));
     }

@@ -9,7 +9,7 @@ mod run;
 pub(crate) use run::{QueryFailure, QueryRunner, run};
 
 use crate::diff::Change;
-use crate::model::{Column, Expr, IndexKey, Schema, SqlType, Table};
+use crate::model::{Column, Expr, IndexKey, Schema, Table};
 use crate::preflight::{DataCheck, DataCheckKind};
 use crate::sql::lexer::identifiers;
 use crate::sql::quote_ident;
@@ -228,7 +228,7 @@ pub(crate) fn build(changes: &[&Change], current: &Schema, desired: &Schema, sql
         }
         for live in current.tables.values() {
             for column in live.columns.values() {
-                if column_uses_enum(&column.sql_type, name) {
+                if column.sql_type.is_or_holds(name) {
                     let file_table = names.file_table(&live.name);
                     let on = On { sql, live, file_table: &file_table, names: &names };
                     checks.push(on.enum_labels(name, column, &removed));
@@ -240,14 +240,6 @@ pub(crate) fn build(changes: &[&Change], current: &Schema, desired: &Schema, sql
     let mut seen = std::collections::HashSet::new();
     checks.retain(|c| seen.insert((c.kind, c.table.clone(), c.subject.clone())));
     checks
-}
-
-fn column_uses_enum(sql_type: &SqlType, name: &str) -> bool {
-    match sql_type {
-        SqlType::Other(t) => t == name,
-        SqlType::Array(element) => column_uses_enum(element, name),
-        _ => false,
-    }
 }
 
 /// The names the live database has for what the file names: the plan's
@@ -391,7 +383,7 @@ impl On<'_> {
         check
     }
 
-    fn enum_labels(&self, name: &str, column: &crate::model::Column, removed: &[&String]) -> DataCheck {
+    fn enum_labels(&self, name: &str, column: &Column, removed: &[&String]) -> DataCheck {
         let labels: Vec<String> = removed.iter().map(|l| crate::sql::quote_literal(l)).collect();
         let file_column = self
             .names

@@ -151,7 +151,7 @@ pub(super) fn hazards(
         Change::RecreateEnum { name, .. } => {
             // Every column of the type is cast: each of its tables is rewritten.
             for live_table in current.tables.values() {
-                if live_table.columns.values().any(|c| uses_type(&c.sql_type, name)) {
+                if live_table.columns.values().any(|c| c.sql_type.is_or_holds(name)) {
                     found.push(lock(ACCESS_EXCLUSIVE, &live_table.name));
                 }
             }
@@ -214,12 +214,4 @@ fn rewrites(from: &Column, to: &Column) -> bool {
             (Numeric { precision: Some(p1), scale: s1 }, Numeric { precision: p2, scale: s2 })
                 if s1 == s2 && p2.is_none_or(|p2| p2 >= *p1)
         )
-}
-
-fn uses_type(sql_type: &SqlType, name: &str) -> bool {
-    match sql_type {
-        SqlType::Other(t) => t == name,
-        SqlType::Array(element) => uses_type(element, name),
-        _ => false,
-    }
 }
