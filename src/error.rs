@@ -83,6 +83,22 @@ pub enum Error {
         cause: DatabaseError,
     },
 
+    /// A statement failed on a database that commits each DDL statement on
+    /// its own (MySQL): the statements before it ran and stay, it and those
+    /// after it did not; the next plan shows what is left.
+    #[error("statement {number} of {total} failed: {cause}\n  SQL: {sql}")]
+    PartlyApplied {
+        /// 1-based position of the statement in the plan.
+        number: usize,
+        /// Number of statements in the plan.
+        total: usize,
+        /// The statement.
+        sql: String,
+        /// What the server said.
+        #[source]
+        cause: DatabaseError,
+    },
+
     /// An apply failed outside its statements (starting, checking,
     /// committing); the transaction was rolled back.
     #[error("the apply was rolled back: {what}{}", .cause.as_ref().map(|c| format!(": {c}")).unwrap_or_default())]
@@ -129,6 +145,22 @@ impl Error {
                  see what is left, and apply it",
                 number - 1
             )),
+            Error::PartlyApplied { number, total, .. } => Some(match number {
+                1 if *total == 1 => "nothing was changed: the failed statement is undone whole".into(),
+                1 => format!(
+                    "nothing was changed: the failed statement is undone whole, and statements 2 to {total} did not run"
+                ),
+                _ => format!(
+                    "this database commits each DDL statement on its own: statements 1 to {} ran and stay, statement \
+                     {number} is undone whole, {}: run `dbshape plan` to see what is left, and apply it",
+                    number - 1,
+                    if number == total {
+                        "and it was the last".to_string()
+                    } else {
+                        format!("{} to {total} did not run", number + 1)
+                    }
+                ),
+            }),
             Error::Url { examples, .. } => Some(format!("expected e.g. {examples}")),
             Error::DataChecks(reports) => {
                 Some(if reports.iter().any(|r| matches!(r.status, crate::preflight::DataCheckStatus::Failed { .. })) {

@@ -108,7 +108,11 @@ fn plan_text_of_length(
             writeln!(out, "  {painted}")?;
         }
     }
-    writeln!(out, "\nSQL (one transaction):")?;
+    if plan.transactional() {
+        writeln!(out, "\nSQL (one transaction):")?;
+    } else {
+        writeln!(out, "\nSQL (each statement commits on its own; the data checks run before the first):")?;
+    }
     let mut after_commit = false;
     for operation in plan.operations().take(statement_limit) {
         if operation.after_commit() && !after_commit {

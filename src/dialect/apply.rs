@@ -18,6 +18,8 @@ use std::time::Instant;
 pub(crate) enum Phase {
     Transaction,
     AfterCommit,
+    /// A plan whose every statement commits on its own (MySQL DDL).
+    EachCommits,
 }
 
 /// One apply in progress: how it runs and what it manages.
@@ -95,6 +97,7 @@ impl ApplyRun<'_> {
             execute(operation).map_err(|cause| match phase {
                 Phase::Transaction => Error::Statement { number: i + 1, total, sql: sql.to_string(), cause },
                 Phase::AfterCommit => Error::AfterCommit { number: i + 1, total, sql: sql.to_string(), cause },
+                Phase::EachCommits => Error::PartlyApplied { number: i + 1, total, sql: sql.to_string(), cause },
             })?;
             ran += 1;
             if let Some(observer) = &self.options.on_statement {

@@ -16,6 +16,7 @@
 
 mod apply;
 pub(crate) mod data_checks;
+mod mysql;
 mod postgres;
 mod sqlite;
 mod url;
@@ -34,7 +35,7 @@ use crate::scope::Scope;
 use data_checks::PreflightSql;
 
 /// Every dialect dbshape knows, the embedded default first.
-static DIALECTS: &[&dyn Dialect] = &[&sqlite::Sqlite, &postgres::Postgres];
+static DIALECTS: &[&dyn Dialect] = &[&sqlite::Sqlite, &postgres::Postgres, &mysql::MYSQL, &mysql::MARIADB];
 
 /// A database family: everything that needs no connection.
 pub(crate) trait Dialect: Sync {
@@ -93,6 +94,12 @@ pub(crate) trait Dialect: Sync {
     /// committing them. `desired` is the schema the diff arrives at;
     /// `online`: plan what would block a busy table so that it doesn't.
     fn plan(&self, diff: &Diff, desired: &Schema, online: bool) -> Result<(Vec<Step>, Vec<PlanCheck>)>;
+
+    /// Whether a plan runs in one transaction that a failure rolls back
+    /// (MySQL commits each DDL statement on its own).
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
 
     /// How the pre-flight data checks are spelled here.
     fn preflight(&self) -> &dyn PreflightSql;
@@ -231,6 +238,7 @@ pub(crate) fn build_plan_online(
     let mut plan = Plan::new(dialect.name(), steps, checks, current, desired);
     plan.set_hazards(hazards);
     plan.set_online(online);
+    plan.set_transactional(dialect.transactional_ddl());
     Ok(plan)
 }
 
@@ -249,7 +257,12 @@ mod tests {
         assert!(name("app.db").is_err());
         assert!(name("mssql://x").is_err());
         let error = for_url("oracle://bob:s3cret@db/app").err().unwrap().to_string();
-        assert!(error.contains("unsupported database \"oracle\" (supported: sqlite, postgresql)"), "{error}");
+        assert!(
+            error.contains("unsupported database \"oracle\" (supported: sqlite, postgresql, mysql, mariadb)"),
+            "{error}"
+        );
+        assert_eq!(name("mysql+pymysql://u@h/db").unwrap(), "mysql");
+        assert_eq!(name("mariadb+mariadbconnector://u@h/db").unwrap(), "mariadb");
         assert!(!error.contains("s3cret"), "{error}");
     }
 
@@ -264,8 +277,8 @@ mod tests {
     fn url_hint_lists_every_dialect() {
         assert_eq!(
             url_error("x", "y").hint().unwrap(),
-            "expected e.g. sqlite:///app.db (relative), sqlite:////abs/path.db, sqlite:// (in memory) \
-             or postgresql://user@host/db"
+            "expected e.g. sqlite:///app.db (relative), sqlite:////abs/path.db, sqlite:// (in memory), \
+             postgresql://user@host/db, mysql://user@host/db or mariadb://user@host/db"
         );
     }
 }

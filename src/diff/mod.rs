@@ -450,6 +450,16 @@ fn diff_table(
         });
     }
     diff_policies(current, desired, &retyped, changes);
+    let storage =
+        |t: &Table| (t.engine.clone(), t.row_format.clone(), t.collation.as_deref().map(str::to_ascii_lowercase));
+    if storage(current) != storage(desired) {
+        changes.push(Change::SetStorage {
+            table: t(),
+            engine: desired.engine.clone(),
+            row_format: desired.row_format.clone(),
+            collation: desired.collation.clone(),
+        });
+    }
     if (current.strict, current.without_rowid) != (desired.strict, desired.without_rowid) {
         changes.push(Change::SetTableOptions {
             table: t(),

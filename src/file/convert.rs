@@ -347,6 +347,24 @@ impl Converter<'_, '_> {
         table.renamed_from = raw.renamed_from.clone();
         table.strict = raw.strict.unwrap_or(false);
         table.without_rowid = raw.without_rowid.unwrap_or(false);
+        for (what, value, target) in [
+            ("engine", &raw.engine, &mut table.engine),
+            ("row_format", &raw.row_format, &mut table.row_format),
+            ("charset", &raw.charset, &mut table.charset),
+            ("collation", &raw.collation, &mut table.collation),
+        ] {
+            if let Some(value) = value {
+                if is_object_name(value) {
+                    *target = Some(value.clone());
+                } else {
+                    self.report(
+                        &["tables", name, what],
+                        format!("invalid {} \"{value}\"", what.replace('_', " ")),
+                        None,
+                    );
+                }
+            }
+        }
         table.row_level_security = match raw.row_level_security.as_deref().map(str::to_ascii_lowercase).as_deref() {
             None | Some("off" | "disabled") => None,
             Some(mode @ ("enabled" | "forced")) => Some(mode.to_string()),
@@ -526,6 +544,14 @@ impl Converter<'_, '_> {
             );
         }
         column.collation = raw.collation.clone();
+        column.charset = raw.charset.clone();
+        for (what, value) in [("collation", &column.collation), ("charset", &column.charset)] {
+            if let Some(value) = value
+                && !is_object_name(value)
+            {
+                self.report(&["tables", &t, "columns", name, what], format!("invalid {what} \"{value}\""), None);
+            }
+        }
         column.comment = raw.comment.clone();
         column.renamed_from = raw.renamed_from.clone();
         column.using = raw.using.as_deref().map(Expr::new);
@@ -558,7 +584,13 @@ impl Converter<'_, '_> {
             let check_name = naming::check(&t, name);
             table.checks.insert(check_name.clone(), Check::new(check_name, Expr::new(expr.clone())));
         }
-        if raw.references.is_none() && (raw.on_delete.is_some() || raw.on_update.is_some()) {
+        // Without `references`, `on_update` is MySQL's automatic update of the
+        // column (`ON UPDATE CURRENT_TIMESTAMP`), unless it names an action.
+        let auto_update = raw.on_update.as_deref().filter(|v| ReferentialAction::parse(v).is_none());
+        if let (None, Some(expr)) = (&raw.references, auto_update) {
+            column.on_update = Some(Expr::new(expr));
+        }
+        if raw.references.is_none() && (raw.on_delete.is_some() || (raw.on_update.is_some() && auto_update.is_none())) {
             self.report(
                 &["tables", &t, "columns", name],
                 format!("column \"{t}.{name}\" has on_delete/on_update but no `references`"),
@@ -806,6 +838,7 @@ impl Converter<'_, '_> {
             nulls_not_distinct,
             with,
             tablespace: raw.tablespace.clone(),
+            invisible: raw.invisible.unwrap_or(false),
             comment: raw.comment.clone(),
             ..Index::new(name, parts)
         })
@@ -827,6 +860,7 @@ impl Converter<'_, '_> {
                 nulls: element.nulls,
                 collation: element.collation,
                 opclass: element.opclass,
+                length: None,
             };
             match index_part(key) {
                 Ok(part) => {
@@ -899,6 +933,7 @@ impl Converter<'_, '_> {
                     initially_deferred: raw_column.initially_deferred.unwrap_or(false),
                     comment: None,
                     not_valid: false,
+                    own_index: false,
                 };
                 found.push((table_name.clone(), fk, path));
             }
@@ -991,6 +1026,7 @@ impl Converter<'_, '_> {
             initially_deferred: raw.initially_deferred.unwrap_or(false),
             comment: raw.comment.clone(),
             not_valid: false,
+            own_index: false,
         }
     }
 

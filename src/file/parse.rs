@@ -154,7 +154,16 @@ pub(super) fn parse_index_part(value: &Value) -> Result<IndexPart, String> {
             } else {
                 (trimmed, false)
             };
-            Ok(IndexPart { descending, ..IndexPart::new(IndexKey::Column(name.trim_end().to_string())) })
+            let name = name.trim_end();
+            // `name(20)`: a MySQL prefix index on the first 20 characters.
+            let prefix = name.strip_suffix(')').and_then(|n| n.rsplit_once('(')).and_then(|(column, length)| {
+                length.parse::<u32>().ok().filter(|l| *l > 0).map(|l| (column.trim_end(), l))
+            });
+            let (name, length) = match prefix {
+                Some((column, length)) if !column.is_empty() => (column, Some(length)),
+                _ => (name, None),
+            };
+            Ok(IndexPart { descending, length, ..IndexPart::new(IndexKey::Column(name.to_string())) })
         }
         Value::Mapping(_) => {
             let raw: RawIndexExpr =
@@ -192,7 +201,10 @@ pub(super) fn index_part(raw: RawIndexExpr) -> Result<IndexPart, String> {
             return Err(format!("invalid {what} name \"{name}\""));
         }
     }
-    Ok(IndexPart { key, descending, nulls_first, collation: raw.collation, opclass: raw.opclass })
+    if raw.length == Some(0) || (raw.length.is_some() && !matches!(key, IndexKey::Column(_))) {
+        return Err("an index `length` is a number of characters (1 or more) of a column".into());
+    }
+    Ok(IndexPart { key, descending, nulls_first, collation: raw.collation, opclass: raw.opclass, length: raw.length })
 }
 
 /// An operator of an exclusion constraint: symbols (`=`, `&&`, `<->`), or

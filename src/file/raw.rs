@@ -220,6 +220,14 @@ pub struct RawTable {
     pub row_level_security: Option<String>,
     /// PostgreSQL row level security policies.
     pub policies: Option<UniqueMap<RawPolicy>>,
+    /// MySQL: the storage engine, `InnoDB` (the server's default when left out).
+    pub engine: Option<String>,
+    /// MySQL: `DYNAMIC`, `COMPRESSED`, ...
+    pub row_format: Option<String>,
+    /// MySQL: the default character set of its text columns.
+    pub charset: Option<String>,
+    /// MySQL: the default collation of its text columns.
+    pub collation: Option<String>,
 }
 
 /// A row level security policy (PostgreSQL).
@@ -265,11 +273,16 @@ pub struct RawColumn {
     pub generated: Option<RawGenerated>,
     pub references: Option<String>,
     pub on_delete: Option<String>,
+    /// With `references`: the foreign key's action (`cascade`, ...).
+    /// Otherwise (MySQL): what the column is set to when its row changes,
+    /// `CURRENT_TIMESTAMP`.
     pub on_update: Option<String>,
     pub deferrable: Option<bool>,
     pub initially_deferred: Option<bool>,
     pub check: Option<String>,
     pub collation: Option<String>,
+    /// MySQL: the column's character set (its default collation).
+    pub charset: Option<String>,
     pub comment: Option<String>,
     pub renamed_from: Option<String>,
     /// How existing values become the new type, once (`USING` on
@@ -297,6 +310,7 @@ impl RawColumn {
             initially_deferred: None,
             check: None,
             collation: None,
+            charset: None,
             comment: None,
             renamed_from: None,
             using: None,
@@ -357,6 +371,8 @@ pub struct RawIndex {
     /// The tablespace the index is made in (not managed: a different one
     /// alone is not a change).
     pub tablespace: Option<String>,
+    /// MySQL `INVISIBLE` (MariaDB `IGNORED`): maintained, not used by queries.
+    pub invisible: Option<bool>,
     pub comment: Option<String>,
 }
 
@@ -681,6 +697,8 @@ pub struct RawIndexExpr {
     pub collation: Option<String>,
     /// The operator class, when not the type's default: `gin_trgm_ops`.
     pub opclass: Option<String>,
+    /// MySQL: index only the first this many characters of the column.
+    pub length: Option<u32>,
 }
 
 fn primary_key_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {

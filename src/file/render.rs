@@ -119,6 +119,16 @@ fn render_table(out: &mut String, table: &Table, parent: Option<&Table>, widths:
     if table.without_rowid {
         out.push_str("    without_rowid: true\n");
     }
+    for (key, value) in [
+        ("engine", &table.engine),
+        ("row_format", &table.row_format),
+        ("charset", &table.charset),
+        ("collation", &table.collation),
+    ] {
+        if let Some(value) = value {
+            let _ = writeln!(out, "    {key}: {}", scalar(value));
+        }
+    }
     if let Some(key) = &table.partition_by {
         let _ = writeln!(out, "    partition_by: {}", scalar(key));
     }
@@ -322,6 +332,12 @@ fn column_fields(column: &Column, primary_key: bool) -> Vec<String> {
     if let Some(default) = &column.default {
         fields.push(format!("default: {}", default_yaml(default)));
     }
+    if let Some(on_update) = &column.on_update {
+        fields.push(format!("on_update: {}", expression(on_update.unwrapped())));
+    }
+    if let Some(charset) = &column.charset {
+        fields.push(format!("charset: {}", scalar(charset)));
+    }
     if let Some(collation) = &column.collation {
         fields.push(format!("collation: {}", scalar(collation)));
     }
@@ -350,9 +366,13 @@ pub(super) fn index_fields(index: &Index) -> Vec<String> {
             // A plain column is its name (` desc` after it); anything more
             // is the mapping form.
             let plain = part.nulls_first.is_none() && part.collation.is_none() && part.opclass.is_none();
+            // `name(20)` reads as a prefix only if the name has no parentheses.
+            let plain =
+                plain && (part.length.is_none() || !matches!(&part.key, IndexKey::Column(c) if c.contains('(')));
+            let prefix = part.length.map_or(String::new(), |n| format!("({n})"));
             match &part.key {
-                IndexKey::Column(c) if plain && part.descending => scalar(&format!("{c} desc")),
-                IndexKey::Column(c) if plain => scalar(c),
+                IndexKey::Column(c) if plain && part.descending => scalar(&format!("{c}{prefix} desc")),
+                IndexKey::Column(c) if plain => scalar(&format!("{c}{prefix}")),
                 _ => format!("{{ {} }}", part_fields(part).join(", ")),
             }
         })
@@ -377,6 +397,9 @@ pub(super) fn index_fields(index: &Index) -> Vec<String> {
     }
     if let Some(tablespace) = &index.tablespace {
         fields.push(format!("tablespace: {}", scalar(tablespace)));
+    }
+    if index.invisible {
+        fields.push("invisible: true".into());
     }
     push_comment(&mut fields, &index.comment);
     if let Some(predicate) = &index.predicate {
@@ -406,6 +429,9 @@ fn part_fields(part: &IndexPart) -> Vec<String> {
     }
     if let Some(opclass) = &part.opclass {
         fields.push(format!("opclass: {}", scalar(opclass)));
+    }
+    if let Some(length) = part.length {
+        fields.push(format!("length: {length}"));
     }
     if part.descending {
         fields.push("order: desc".into());

@@ -25,8 +25,16 @@ pub struct Column {
     pub generated: Option<Expr>,
     /// A generated column computed when read, not stored (SQLite `VIRTUAL`).
     pub generated_virtual: bool,
-    /// Its collation, when not the type's default.
+    /// Its collation, when not the type's default (on MySQL: when not the
+    /// table's).
     pub collation: Option<String>,
+    /// MySQL: its character set, as the file says it; the MySQL
+    /// normaliser turns it into the set's default collation, so it is never
+    /// compared (nor set by an inspector).
+    pub charset: Option<String>,
+    /// MySQL: what the column is set to whenever its row is updated
+    /// (`ON UPDATE CURRENT_TIMESTAMP`).
+    pub on_update: Option<Expr>,
     /// Free text about it.
     pub comment: Option<String>,
     /// Rename hint from the file; never set by an inspector.
@@ -62,6 +70,8 @@ impl Column {
             generated: None,
             generated_virtual: false,
             collation: None,
+            charset: None,
+            on_update: None,
             comment: None,
             renamed_from: None,
             serial_sequence: None,
@@ -83,6 +93,7 @@ impl Column {
             && self.generated_virtual == other.generated_virtual
             && self.collation.as_deref().map(str::to_ascii_lowercase)
                 == other.collation.as_deref().map(str::to_ascii_lowercase)
+            && self.on_update == other.on_update
             && self.comment == other.comment
     }
 }

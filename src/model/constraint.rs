@@ -94,6 +94,10 @@ pub struct ForeignKey {
     /// PostgreSQL: added `NOT VALID` and not validated yet (see
     /// [`Check::not_valid`]); not compared.
     pub not_valid: bool,
+    /// MySQL: the server made an index for this key, under its name (set
+    /// by the inspector, which shows no such index; not compared). It
+    /// stays when the key is dropped, so it is dropped with it.
+    pub own_index: bool,
 }
 
 /// Whether it still waits for `VALIDATE CONSTRAINT` is no difference of definition.

@@ -32,6 +32,9 @@ pub struct Index {
     /// inspector only; such an index never matches a file's, so the next
     /// plan builds it again.
     pub invalid: bool,
+    /// MySQL `INVISIBLE` (MariaDB `IGNORED`): kept up to date, but not used
+    /// by the optimizer.
+    pub invisible: bool,
 }
 
 /// Indexes are the same whatever tablespace they live in.
@@ -47,6 +50,7 @@ impl PartialEq for Index {
             && self.with == other.with
             && self.comment == other.comment
             && self.invalid == other.invalid
+            && self.invisible == other.invisible
     }
 }
 
@@ -65,6 +69,9 @@ pub struct IndexPart {
     /// The operator class, when not the type's default (`gin_trgm_ops`,
     /// `text_pattern_ops`, `jsonb_path_ops`).
     pub opclass: Option<String>,
+    /// MySQL: only the first this many characters (or bytes) of the column
+    /// are indexed (`name(20)`).
+    pub length: Option<u32>,
 }
 
 /// What an index key is made of.
@@ -91,6 +98,7 @@ impl Index {
             tablespace: None,
             comment: None,
             invalid: false,
+            invisible: false,
         }
     }
 
@@ -106,7 +114,7 @@ impl Index {
 impl IndexPart {
     /// An ascending key on `key`, nothing else set.
     pub fn new(key: IndexKey) -> IndexPart {
-        IndexPart { key, descending: false, nulls_first: None, collation: None, opclass: None }
+        IndexPart { key, descending: false, nulls_first: None, collation: None, opclass: None, length: None }
     }
 }
 

@@ -104,6 +104,18 @@ impl SqlType {
         if let Some(element) = collapsed.strip_suffix("[]") {
             return Ok(SqlType::Array(Box::new(SqlType::parse(element)?)));
         }
+        // MySQL's inline ENUM and SET: the labels keep their case and spaces.
+        for keyword in ["enum", "set"] {
+            if let Some(head) = text.trim().get(..keyword.len() + 1)
+                && head.eq_ignore_ascii_case(&format!("{keyword}("))
+            {
+                let labels = &text.trim()[keyword.len()..];
+                if !labels.ends_with(')') {
+                    return Err(format!("unbalanced parentheses in type \"{text}\""));
+                }
+                return Ok(SqlType::Other(format!("{keyword}{labels}")));
+            }
+        }
         let mut lower = collapsed.to_ascii_lowercase();
         // `timestamp(6) without time zone`: the parameters go last.
         if let (Some(open), Some(close)) = (lower.find('('), lower.find(')'))

@@ -38,6 +38,16 @@ pub struct Table {
     pub row_level_security: Option<String>,
     /// PostgreSQL row level security policies by name.
     pub policies: IndexMap<String, Policy>,
+    /// MySQL: the storage engine, when not the server's default (`MyISAM`).
+    pub engine: Option<String>,
+    /// MySQL: the row format, when one is declared (`COMPRESSED`).
+    pub row_format: Option<String>,
+    /// MySQL: the default collation of its text columns, when not the
+    /// database's.
+    pub collation: Option<String>,
+    /// MySQL: its character set, as the file says it (see
+    /// [`Column::charset`]).
+    pub charset: Option<String>,
     /// Rename hint from the file; never set by an inspector.
     pub renamed_from: Option<String>,
 }

@@ -43,6 +43,7 @@ pub(super) fn document(plan: &Plan) -> Value {
         "steps": steps,
         "sql": plan.statements().collect::<Vec<_>>(),
         "online": plan.online(),
+        "transactional": plan.transactional(),
         "after_commit": plan.operations().filter(|o| o.after_commit()).map(|o| o.sql()).collect::<Vec<_>>(),
         "unmanaged": plan.unmanaged(),
         "data_checks": plan.data_checks().iter().map(|r| r.to_json()).collect::<Vec<_>>(),

@@ -38,6 +38,9 @@ pub struct Plan {
     hazards: Vec<Vec<Hazard>>,
     /// Planned `--online`.
     online: bool,
+    /// Whether the dialect runs the plan in one transaction (MySQL commits
+    /// each DDL statement on its own).
+    transactional: bool,
 }
 
 impl Plan {
@@ -48,7 +51,17 @@ impl Plan {
         current: Schema,
         desired: Schema,
     ) -> Plan {
-        Plan { dialect, steps, checks, current, desired, data_checks: Vec::new(), hazards: Vec::new(), online: false }
+        Plan {
+            dialect,
+            steps,
+            checks,
+            current,
+            desired,
+            data_checks: Vec::new(),
+            hazards: Vec::new(),
+            online: false,
+            transactional: true,
+        }
     }
 
     pub(crate) fn set_hazards(&mut self, hazards: Vec<Vec<Hazard>>) {
@@ -106,6 +119,17 @@ impl Plan {
 
     pub(crate) fn set_online(&mut self, online: bool) {
         self.online = online;
+    }
+
+    /// Whether the plan runs in one transaction, all or nothing. On MySQL
+    /// and MariaDB each statement commits on its own: a failure leaves the
+    /// statements before it applied, and the next plan shows what is left.
+    pub fn transactional(&self) -> bool {
+        self.transactional
+    }
+
+    pub(crate) fn set_transactional(&mut self, transactional: bool) {
+        self.transactional = transactional;
     }
 
     /// The pre-flight data checks and what they found on the live rows

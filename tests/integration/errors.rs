@@ -132,7 +132,7 @@ fn missing_schema_file_is_an_error() {
 fn bad_url_is_an_error_without_the_password() {
     let t = Test::sqlite();
     t.schema("tables:\n  a:\n    columns:\n      id: { type: integer }\n");
-    let run = t.run(&["plan", "--url", "mysql://bob:hunter2@db/app"]).code(2);
+    let run = t.run(&["plan", "--url", "mssql://bob:hunter2@db/app"]).code(2);
     assert!(run.stderr.contains("unsupported database"), "{}", run.stderr);
     assert!(!run.stderr.contains("hunter2"), "password printed:\n{}", run.stderr);
     let run = t.run(&["plan", "--url", "app.db"]).code(2);
@@ -179,4 +179,22 @@ fn column_that_is_neither_a_type_nor_a_map_is_located() {
     schema_error("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      n: 12\n")
         .stderr_has("schema.yaml:5:10: tables.a.columns.n: invalid type: integer")
         .stderr_has("expected a column: its type");
+}
+
+/// A MySQL server that cannot be reached, a wrong password, a database that
+/// does not exist: one line each, exit 2, the password never shown.
+#[test]
+fn mysql_connection_failures_are_one_line_without_the_password() {
+    let Some(t) = Test::mysql() else { return };
+    t.schema("tables:\n  a:\n    columns:\n      id: { type: integer }\n");
+    for (url, reason) in [
+        ("mysql://bob:hunter2@127.0.0.1:1/app", "Connection refused"),
+        ("mysql+pymysql://root:hunter2@127.0.0.1:3306/app", "Access denied"),
+        ("mariadb://root@127.0.0.1:3306/dbshape_no_such_database", "Unknown database"),
+    ] {
+        let run = t.run(&["plan", "--url", url]).code(2);
+        assert!(run.stderr.contains(reason), "{url}: {}", run.stderr);
+        assert!(!run.stderr.contains("hunter2"), "password printed:\n{}", run.stderr);
+        assert_eq!(run.stderr.trim_end().lines().count(), 1, "one line: {}", run.stderr);
+    }
 }

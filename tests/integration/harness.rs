@@ -1,10 +1,13 @@
 //! A throw-away database and a runner for the real binary.
 //!
 //! Every test gets its own directory and its own database: an SQLite file,
-//! or a PostgreSQL database created for it and dropped afterwards, so tests
-//! run in parallel and never share state. `Test::each` runs a test body on
-//! every dialect. PostgreSQL tests skip (with a notice) only when no server
-//! is reachable and `DBSHAPE_REQUIRE_PG` is unset.
+//! or a PostgreSQL or MariaDB database created for it and dropped
+//! afterwards, so tests run in parallel and never share state. `Test::each`
+//! runs a test body on every dialect. Server tests skip (with a notice)
+//! only when no server is reachable and `DBSHAPE_REQUIRE_PG` /
+//! `DBSHAPE_REQUIRE_MYSQL` is unset. SQL a test runs on MariaDB runs with
+//! `ANSI_QUOTES` and `PIPES_AS_CONCAT`, so that one text quotes names and
+//! joins strings on every dialect.
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -14,12 +17,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use tempfile::TempDir;
 
 const PG_ADMIN: &str = "host=127.0.0.1 port=5432 user=postgres dbname=postgres";
+const MYSQL_ADMIN: &str = "mysql://root@127.0.0.1:3306/";
 
 pub struct Test {
     dir: TempDir,
     db_path: PathBuf,
     /// The PostgreSQL database's name, for PostgreSQL tests.
     pg: Option<String>,
+    /// The MariaDB database's name, for MariaDB tests.
+    my: Option<String>,
 }
 
 impl Drop for Test {
@@ -29,7 +35,33 @@ impl Drop for Test {
         {
             let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
         }
+        if let Some(name) = &self.my
+            && let Ok(mut admin) = mysql_admin()
+        {
+            use mysql::prelude::Queryable;
+            let _ = admin.query_drop(format!("DROP DATABASE IF EXISTS `{name}`"));
+        }
     }
+}
+
+fn mysql_admin() -> Result<mysql::Conn, mysql::Error> {
+    mysql::Conn::new(mysql::Opts::from_url(MYSQL_ADMIN).expect("admin URL"))
+}
+
+/// Whether MariaDB tests run: a reachable server, or a hard failure when
+/// `DBSHAPE_REQUIRE_MYSQL` is set.
+fn mysql_available() -> bool {
+    static AVAILABLE: OnceLock<bool> = OnceLock::new();
+    *AVAILABLE.get_or_init(|| match mysql_admin() {
+        Ok(_) => true,
+        Err(error) if std::env::var_os("DBSHAPE_REQUIRE_MYSQL").is_some() => {
+            panic!("DBSHAPE_REQUIRE_MYSQL is set but MariaDB is unreachable at 127.0.0.1:3306: {error}")
+        }
+        Err(error) => {
+            eprintln!("NOTICE: MariaDB tests skipped: no server at 127.0.0.1:3306 ({error})");
+            false
+        }
+    })
 }
 
 /// Whether PostgreSQL tests run: a reachable server, or a hard failure when
@@ -60,7 +92,7 @@ impl Test {
     pub fn sqlite() -> Test {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_path = dir.path().join("app.db");
-        Test { dir, db_path, pg: None }
+        Test { dir, db_path, pg: None, my: None }
     }
 
     /// A fresh PostgreSQL database, or `None` when PostgreSQL tests skip.
@@ -90,11 +122,42 @@ impl Test {
         Some(test)
     }
 
-    /// Runs `body` on a fresh SQLite database, then on a fresh PostgreSQL one.
+    /// A fresh MariaDB database, or `None` when MariaDB tests skip.
+    pub fn mysql() -> Option<Test> {
+        use mysql::prelude::Queryable;
+        if !mysql_available() {
+            return None;
+        }
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let name = format!("dbshape_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+        let mut admin = mysql_admin().expect("connect as admin");
+        admin.query_drop(format!("DROP DATABASE IF EXISTS `{name}`")).expect("drop stale test database");
+        admin.query_drop(format!("CREATE DATABASE `{name}`")).expect("create test database");
+        let mut test = Test::sqlite();
+        test.my = Some(name);
+        Some(test)
+    }
+
+    /// Runs `body` on a fresh SQLite database, then on a fresh PostgreSQL
+    /// one, then on a fresh MariaDB one.
     pub fn each(body: impl Fn(&Test)) {
         body(&Test::sqlite());
         if let Some(t) = Test::postgres() {
             body(&t);
+        }
+        if let Some(t) = Test::mysql() {
+            body(&t);
+        }
+    }
+
+    /// A second fresh database of the same dialect.
+    pub fn another(&self) -> Test {
+        if self.is_postgres() {
+            Test::postgres().expect("a second database")
+        } else if self.is_mysql() {
+            Test::mysql().expect("a second database")
+        } else {
+            Test::sqlite()
         }
     }
 
@@ -102,11 +165,35 @@ impl Test {
         self.pg.is_some()
     }
 
-    pub fn url(&self) -> String {
-        match &self.pg {
-            Some(name) => format!("postgresql://postgres@127.0.0.1:5432/{name}"),
-            None => format!("sqlite:///{}", self.db_path.display()),
+    pub fn is_mysql(&self) -> bool {
+        self.my.is_some()
+    }
+
+    /// A name quoted as this test's dialect quotes it in plans.
+    pub fn quoted(&self, name: &str) -> String {
+        if self.is_mysql() {
+            format!("`{}`", name.replace('`', "``"))
+        } else {
+            format!("\"{}\"", name.replace('"', "\"\""))
         }
+    }
+
+    pub fn url(&self) -> String {
+        match (&self.pg, &self.my) {
+            (Some(name), _) => format!("postgresql://postgres@127.0.0.1:5432/{name}"),
+            (_, Some(name)) => format!("mysql://root@127.0.0.1:3306/{name}"),
+            _ => format!("sqlite:///{}", self.db_path.display()),
+        }
+    }
+
+    /// A session on the MariaDB test database, with ANSI quotes.
+    pub fn my_client(&self) -> mysql::Conn {
+        use mysql::prelude::Queryable;
+        let name = self.my.as_ref().expect("a MariaDB test");
+        let mut conn = mysql::Conn::new(mysql::Opts::from_url(&format!("{MYSQL_ADMIN}{name}")).unwrap())
+            .expect("connect to the test database");
+        conn.query_drop("SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES,PIPES_AS_CONCAT')").unwrap();
+        conn
     }
 
     pub fn pg_client(&self) -> postgres::Client {
@@ -187,6 +274,10 @@ impl Test {
 
     /// Runs SQL directly on the database, returning the error's text.
     pub fn try_sql(&self, sql: &str) -> Result<(), String> {
+        if self.is_mysql() {
+            use mysql::prelude::Queryable;
+            return self.my_client().query_drop(sql).map_err(|e| e.to_string());
+        }
         if self.is_postgres() {
             return self.pg_client().batch_execute(sql).map_err(|e| format!("{e:?}"));
         }
@@ -195,6 +286,9 @@ impl Test {
 
     /// Runs SQL expecting it to fail; returns the error text.
     pub fn sql_fails(&self, sql: &str) -> String {
+        if self.is_mysql() {
+            return self.try_sql(sql).expect_err(sql);
+        }
         if self.is_postgres() {
             return format!("{:?}", self.pg_client().batch_execute(sql).expect_err(sql));
         }
@@ -203,6 +297,24 @@ impl Test {
 
     /// Rows of a query, each value rendered as text (NULL as "NULL").
     pub fn query(&self, sql: &str) -> Vec<Vec<String>> {
+        if self.is_mysql() {
+            use mysql::prelude::Queryable;
+            let rows: Vec<mysql::Row> = self.my_client().query(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+            return rows
+                .into_iter()
+                .map(|row| {
+                    (0..row.len())
+                        .map(|i| match row.as_ref(i) {
+                            None | Some(mysql::Value::NULL) => "NULL".to_string(),
+                            Some(mysql::Value::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+                            Some(mysql::Value::Int(n)) => n.to_string(),
+                            Some(mysql::Value::UInt(n)) => n.to_string(),
+                            Some(other) => other.as_sql(true),
+                        })
+                        .collect()
+                })
+                .collect();
+        }
         if self.is_postgres() {
             let messages = self.pg_client().simple_query(sql).unwrap_or_else(|e| panic!("{sql}: {e:?}"));
             return messages
@@ -246,6 +358,9 @@ impl Test {
         if self.is_postgres() {
             return self.pg_dump();
         }
+        if self.is_mysql() {
+            return self.my_dump();
+        }
         let mut dump = String::new();
         for row in self.query("SELECT type, name, sql FROM sqlite_schema ORDER BY name") {
             dump.push_str(&row.join(" | "));
@@ -261,6 +376,26 @@ impl Test {
 }
 
 impl Test {
+    fn my_dump(&self) -> String {
+        let mut dump = String::new();
+        let tables = self.query(
+            "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME",
+        );
+        for table in tables {
+            let name = &table[0];
+            let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+            // The next AUTO_INCREMENT value is no part of the schema.
+            let create = self.query(&format!("SHOW CREATE TABLE {quoted}"))[0][1].clone();
+            let create: Vec<&str> = create.split(' ').filter(|w| !w.starts_with("AUTO_INCREMENT=")).collect();
+            dump.push_str(&create.join(" "));
+            dump.push('\n');
+            for row in self.query(&format!("SELECT * FROM {quoted} ORDER BY 1")) {
+                dump.push_str(&format!("  {}\n", row.join(", ")));
+            }
+        }
+        dump
+    }
+
     fn pg_dump(&self) -> String {
         let mut dump = String::new();
         let objects = self.query(

@@ -38,9 +38,29 @@ fn schema(t: &Test, email_type: &str) -> String {
     )
 }
 
+/// dbshape does not manage MySQL views and triggers yet: on MariaDB a
+/// file with them is refused, each at its line, before anything runs.
+fn refused_on_mysql(t: &Test) -> bool {
+    if !t.is_mysql() {
+        return false;
+    }
+    t.schema(&schema(t, "text"));
+    let run = t.run(&["plan"]).code(2);
+    assert!(run.stderr.contains("view \"active_users\": dbshape does not manage MySQL views yet"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("trigger \"users_touch\" on users: dbshape does not manage MySQL triggers yet"),
+        "{}",
+        run.stderr
+    );
+    true
+}
+
 #[test]
 fn views_over_views_and_a_trigger_are_made_and_read_back() {
     Test::each(|t| {
+        if refused_on_mysql(t) {
+            return;
+        }
         t.schema(&schema(t, "text"));
         t.apply();
         t.assert_in_sync();
@@ -59,6 +79,9 @@ fn views_over_views_and_a_trigger_are_made_and_read_back() {
 #[test]
 fn a_column_type_change_remakes_the_views_and_trigger_that_read_it() {
     Test::each(|t| {
+        if refused_on_mysql(t) {
+            return;
+        }
         t.schema(&schema(t, "text"));
         t.apply();
         t.sql("INSERT INTO users (id, email) VALUES (1, 'a@x'), (2, 'b@x')");
@@ -89,6 +112,9 @@ fn a_column_type_change_remakes_the_views_and_trigger_that_read_it() {
 #[test]
 fn objects_the_file_leaves_out_are_dropped_and_nothing_else_moves() {
     Test::each(|t| {
+        if refused_on_mysql(t) {
+            return;
+        }
         t.schema(&schema(t, "text"));
         t.apply();
         let without = schema(t, "text");

@@ -28,7 +28,7 @@ fn inspect_round_trip(t: &Test) {
     t.assert_in_sync();
 
     // The inspected file builds an identical database from scratch.
-    let fresh = if t.is_postgres() { Test::postgres().unwrap() } else { Test::sqlite() };
+    let fresh = t.another();
     fresh.schema(&first);
     fresh.apply();
     assert_eq!(fresh.run(&["inspect"]).success().stdout, first);

@@ -26,6 +26,8 @@ fn seed_scenario(t: &Test) {
     assert!(plan.stdout.contains("+ add column user.age integer"), "{}", plan.stdout);
     let expected_sql = if t.is_postgres() {
         "ALTER TABLE \"user\" ADD COLUMN \"age\" integer;\n"
+    } else if t.is_mysql() {
+        "ALTER TABLE `user` ADD COLUMN `age` int, ALGORITHM=INSTANT;\n"
     } else {
         "ALTER TABLE \"user\" ADD COLUMN \"age\" INTEGER;\n"
     };

@@ -25,6 +25,11 @@ pub(crate) trait PreflightSql: Sync {
         quote_ident(name)
     }
 
+    /// The type a value is cast to, to be shown as text.
+    fn text_type(&self) -> &'static str {
+        "TEXT"
+    }
+
     /// What names a row of a table without a primary key (`ctid`,
     /// `rowid`), if anything.
     fn row_id(&self, _table: &Table) -> Option<&'static str> {
@@ -301,8 +306,10 @@ impl On<'_> {
         self.sql.table_sql(&self.live.name)
     }
 
-    /// The key columns shown as examples, and how they are labelled.
-    fn example_keys(&self) -> (Vec<String>, String) {
+    /// The key columns shown as examples (as text), how they are labelled,
+    /// and the columns they are ordered by.
+    fn example_keys(&self) -> (Vec<String>, String, Vec<String>) {
+        let text = self.sql.text_type();
         match &self.live.primary_key {
             Some(key) if !key.columns.is_empty() => {
                 let label = if key.columns.len() == 1 {
@@ -310,22 +317,28 @@ impl On<'_> {
                 } else {
                     format!("({})", key.columns.join(", "))
                 };
-                (key.columns.iter().map(|c| format!("CAST({} AS TEXT)", quote_ident(c))).collect(), label)
+                let keys = key.columns.iter().map(|c| format!("CAST({} AS {text})", quote_ident(c))).collect();
+                (keys, label, key.columns.iter().map(|c| quote_ident(c)).collect())
             }
             _ => match self.sql.row_id(self.live) {
-                Some(id) => (vec![format!("CAST({id} AS TEXT)")], id.to_string()),
-                None => (Vec::new(), String::new()),
+                Some(id) => (vec![format!("CAST({id} AS {text})")], id.to_string(), vec![id.to_string()]),
+                None => (Vec::new(), String::new(), Vec::new()),
             },
         }
     }
 
-    /// A query listing up to [`EXAMPLES`] rows matching `condition`, each
-    /// with the number of all of them first.
+    /// A query listing up to [`EXAMPLES`] rows matching `condition` (the
+    /// first by key, so that every database shows the same), each with the
+    /// number of all of them first.
     fn rows_where(&self, condition: &str) -> (String, String) {
-        let (keys, label) = self.example_keys();
-        let mut select = vec!["CAST(count(*) OVER () AS TEXT)".to_string()];
+        let (keys, label, order) = self.example_keys();
+        let mut select = vec![format!("CAST(count(*) OVER () AS {})", self.sql.text_type())];
         select.extend(keys);
-        let sql = format!("SELECT {} FROM {} WHERE {condition} LIMIT {EXAMPLES}", select.join(", "), self.from());
+        // Qualified: an output column may carry the key's name (as text).
+        let order: Vec<String> = order.iter().map(|o| format!("{}.{o}", self.from())).collect();
+        let order = if order.is_empty() { String::new() } else { format!(" ORDER BY {}", order.join(", ")) };
+        let sql =
+            format!("SELECT {} FROM {} WHERE {condition}{order} LIMIT {EXAMPLES}", select.join(", "), self.from());
         (sql, label)
     }
 
@@ -395,7 +408,7 @@ impl On<'_> {
         self.check_of(
             DataCheckKind::EnumLabel,
             format!("labels {} removed from {name}, used by {}.{file_column}", shown.join(", "), self.file_table),
-            &format!("CAST({} AS TEXT) IN ({})", quote_ident(&column.name), labels.join(", ")),
+            &format!("CAST({} AS {}) IN ({})", quote_ident(&column.name), self.sql.text_type(), labels.join(", ")),
             format!("of {} use a label of {name} the plan removes, in {file_column}", self.file_table),
         )
     }
@@ -417,9 +430,10 @@ impl On<'_> {
             conditions.push(format!("({predicate})"));
         }
         let filter = if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) };
-        let values: Vec<String> = keys.iter().map(|k| format!("CAST({k} AS TEXT)")).collect();
+        let text = self.sql.text_type();
+        let values: Vec<String> = keys.iter().map(|k| format!("CAST({k} AS {text})")).collect();
         let query = format!(
-            "SELECT CAST(count(*) OVER () AS TEXT), CAST(sum(count(*)) OVER () AS TEXT), CAST(count(*) AS TEXT), {} \
+            "SELECT CAST(count(*) OVER () AS {text}), CAST(sum(count(*)) OVER () AS {text}), CAST(count(*) AS {text}), {} \
              FROM {}{filter} GROUP BY {} HAVING count(*) > 1 LIMIT {EXAMPLES}",
             values.join(", "),
             self.from(),
@@ -470,12 +484,14 @@ impl On<'_> {
             }
             None => String::new(),
         };
-        let (keys, label) = self.example_keys();
+        let (keys, label, order) = self.example_keys();
         let keys: Vec<String> = keys.iter().map(|k| k.replacen("CAST(", "CAST(c.", 1)).collect();
-        let mut select = vec!["CAST(count(*) OVER () AS TEXT)".to_string()];
+        let mut select = vec![format!("CAST(count(*) OVER () AS {})", self.sql.text_type())];
         select.extend(keys);
+        let order: Vec<String> = order.iter().map(|o| format!("c.{o}")).collect();
+        let order = if order.is_empty() { String::new() } else { format!(" ORDER BY {}", order.join(", ")) };
         let query = format!(
-            "SELECT {} FROM {} AS c WHERE {}{missing} LIMIT {EXAMPLES}",
+            "SELECT {} FROM {} AS c WHERE {}{missing}{order} LIMIT {EXAMPLES}",
             select.join(", "),
             self.from(),
             set.join(" AND ")

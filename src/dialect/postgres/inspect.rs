@@ -295,6 +295,7 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
                     initially_deferred: row.get(13),
                     comment,
                     not_valid: !row.get::<_, bool>(17),
+                    own_index: false,
                 };
                 table.foreign_keys.insert(name, fk);
             }
@@ -387,6 +388,7 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
                 nulls_first: (nulls_first != descending).then_some(nulls_first),
                 collation: collations.get(i).cloned().flatten(),
                 opclass: opclasses.get(i).cloned().flatten(),
+                length: None,
             });
         }
         if let Some(constraint) = row.get::<_, Option<String>>(17) {

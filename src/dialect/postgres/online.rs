@@ -165,6 +165,7 @@ fn part(column: &str) -> IndexPart {
         nulls_first: None,
         collation: None,
         opclass: None,
+        length: None,
     }
 }
 

@@ -353,6 +353,9 @@ pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
             Change::SetTableOptions { table, .. } => {
                 return Err(Error::Unsupported(format!("{table}: STRICT and WITHOUT ROWID are SQLite table options")));
             }
+            Change::SetStorage { table, .. } => {
+                return Err(Error::Unsupported(format!("{table}: engines and row formats are MySQL table options")));
+            }
             Change::SetPartition { table, from, to: Some(to), checks }
                 if from.as_ref().is_none_or(|from| from.parent == to.parent) =>
             {

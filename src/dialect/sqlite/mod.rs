@@ -61,7 +61,9 @@ impl Dialect for Sqlite {
     }
 
     fn check(&self, schema: &Schema) -> Vec<Finding> {
-        normalize::check(schema)
+        let mut found = super::mysql::mysql_only(schema, self.title());
+        found.extend(normalize::check(schema));
+        found
     }
 
     fn adapt(&self, schema: Schema) -> Result<Schema> {

@@ -1,0 +1,127 @@
+//! Pre-flight data checks on MySQL/MariaDB: the shared queries (spelled
+//! with ANSI quotes, which the runner turns on for them), values cast to
+//! `CHAR`, the rows a narrowing type change would refuse, and each query
+//! cut off by the server when it runs out of time.
+
+use super::Mysql;
+use super::types::is_text;
+use crate::dialect::data_checks::{Conversion, PreflightSql, QueryFailure, QueryRunner};
+use crate::model::{Column, Expr, SqlType, Table};
+use crate::sql::quote_ident;
+use mysql::Conn;
+use mysql::prelude::Queryable;
+use std::time::Duration;
+
+/// The values of an integer type: (lowest, highest).
+fn integer_range(sql_type: &SqlType) -> Option<(i128, i128)> {
+    let text = match sql_type {
+        SqlType::SmallInt => "smallint",
+        SqlType::Integer => "int",
+        SqlType::BigInt => "bigint",
+        SqlType::Other(text) => text.as_str(),
+        _ => return None,
+    };
+    let mut words = text.split_whitespace();
+    let bits = match words.next()? {
+        "tinyint" => 8,
+        "smallint" => 16,
+        "mediumint" => 24,
+        "int" => 32,
+        "bigint" => 64,
+        _ => return None,
+    };
+    Some(if words.any(|w| w == "unsigned") {
+        (0, (1i128 << bits) - 1)
+    } else {
+        (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+    })
+}
+
+fn is_number(sql_type: &SqlType) -> bool {
+    integer_range(sql_type).is_some() || matches!(sql_type, SqlType::Numeric { .. } | SqlType::Real | SqlType::Double)
+}
+
+impl PreflightSql for Mysql {
+    fn text_type(&self) -> &'static str {
+        "CHAR"
+    }
+
+    fn conversion(&self, _table: &Table, from: &Column, to: &Column, using: Option<&Expr>) -> Option<Conversion> {
+        if using.is_some() {
+            return None;
+        }
+        let column = quote_ident(&from.name);
+        let as_text = if is_text(&from.sql_type) { column.clone() } else { format!("CAST({column} AS CHAR)") };
+        let numeric_text = format!(
+            "{as_text} NOT REGEXP '^[[:space:]]*[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?[[:space:]]*$'"
+        );
+        let failing = match &to.sql_type {
+            SqlType::Varchar(Some(n)) | SqlType::Char(n) => format!("CHAR_LENGTH({as_text}) > {n}"),
+            target if integer_range(target).is_some() => {
+                let (low, high) = integer_range(target)?;
+                let range = format!("CAST({column} AS DECIMAL(65,0)) NOT BETWEEN {low} AND {high}");
+                if is_number(&from.sql_type) {
+                    range
+                } else if is_text(&from.sql_type) {
+                    format!("({numeric_text} OR {range})")
+                } else {
+                    return None;
+                }
+            }
+            SqlType::Numeric { precision: Some(p), scale } => {
+                let whole = p - scale.unwrap_or(0);
+                let range = format!("ABS(CAST({column} AS DECIMAL(65,30))) >= 1e{whole}");
+                if is_number(&from.sql_type) {
+                    range
+                } else if is_text(&from.sql_type) {
+                    format!("({numeric_text} OR {range})")
+                } else {
+                    return None;
+                }
+            }
+            _ => return None,
+        };
+        Some(Conversion { probe: None, setup: Vec::new(), failing: format!("{column} IS NOT NULL AND {failing}") })
+    }
+}
+
+/// Runs checks on the apply's (or plan's) session.
+pub(super) struct Runner<'a> {
+    pub(super) conn: &'a mut Conn,
+    pub(super) mariadb: bool,
+}
+
+impl QueryRunner for Runner<'_> {
+    fn rows(
+        &mut self,
+        _setup: &[String],
+        query: &str,
+        timeout: Duration,
+    ) -> Result<Vec<Vec<Option<String>>>, QueryFailure> {
+        let failed = |e: mysql::Error| QueryFailure::Failed(e.to_string());
+        let saved: Option<String> = self.conn.query_first("SELECT @@SESSION.sql_mode").map_err(failed)?;
+        self.conn.query_drop("SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',ANSI_QUOTES')").map_err(failed)?;
+        // The server cuts the query off: MariaDB's max_statement_time, MySQL's hint.
+        let timed = if self.mariadb {
+            format!("SET STATEMENT max_statement_time = {} FOR {query}", timeout.as_secs_f64().max(0.001))
+        } else {
+            query.replacen("SELECT", &format!("SELECT /*+ MAX_EXECUTION_TIME({}) */", timeout.as_millis().max(1)), 1)
+        };
+        // Prepared: one statement, whatever the file's expressions hold.
+        let result = (|| {
+            let mut out = Vec::new();
+            for row in self.conn.exec_iter(&timed, ())? {
+                let row = row?;
+                out.push((0..row.len()).map(|i| row.get::<Option<String>, usize>(i).flatten()).collect());
+            }
+            Ok::<_, mysql::Error>(out)
+        })();
+        let restore = format!("SET SESSION sql_mode = {}", super::normalize::literal(&saved.unwrap_or_default()));
+        self.conn.query_drop(restore).map_err(failed)?;
+        result.map_err(|e| match super::error::code(&e) {
+            // ER_STATEMENT_TIMEOUT (MariaDB), ER_QUERY_TIMEOUT (MySQL).
+            Some(1969 | 3024) => QueryFailure::TimedOut,
+            _ => failed(e),
+        })
+    }
+}

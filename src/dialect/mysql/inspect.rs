@@ -1,0 +1,335 @@
+//! The MySQL/MariaDB inspector: `information_schema` of the URL's database
+//! read into the model in a fixed number of queries, whatever the number of
+//! tables. What MySQL adds on its own reads as if it were not there: the
+//! index it makes for a foreign key, collations inherited from the table or
+//! the database, integer display widths, MariaDB's JSON check.
+
+use super::connection::ServerDefaults;
+use super::types::from_column_type;
+use crate::error::{Error, Result};
+use crate::model::{
+    Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, Literal, PrimaryKey, ReferentialAction,
+    Schema, SqlType, Table, Unique, naming,
+};
+use mysql::Conn;
+use mysql::prelude::Queryable;
+
+/// Tables dbshape never manages: its own scratch names.
+pub(super) fn is_internal(name: &str) -> bool {
+    name.to_ascii_lowercase().starts_with("_dbshape_")
+}
+
+type Row = Vec<Option<String>>;
+
+/// Every row of `sql`, each value as text (NULL as `None`).
+pub(super) fn rows(conn: &mut Conn, sql: &str) -> std::result::Result<Vec<Row>, mysql::Error> {
+    let mut out = Vec::new();
+    for row in conn.query_iter(sql)? {
+        let row = row?;
+        out.push((0..row.len()).map(|i| text(&row, i)).collect());
+    }
+    Ok(out)
+}
+
+fn text(row: &mysql::Row, i: usize) -> Option<String> {
+    match row.as_ref(i)? {
+        mysql::Value::NULL => None,
+        mysql::Value::Bytes(bytes) => Some(String::from_utf8_lossy(bytes).into_owned()),
+        mysql::Value::Int(n) => Some(n.to_string()),
+        mysql::Value::UInt(n) => Some(n.to_string()),
+        other => Some(other.as_sql(true).trim_matches('\'').to_string()),
+    }
+}
+
+fn read_failed(e: mysql::Error) -> Error {
+    Error::Database { doing: "read the database schema".into(), cause: super::error::database_error(e) }
+}
+
+pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Schema> {
+    let mut schema = Schema::default();
+    let database: String = conn.query_first("SELECT DATABASE()").map_err(read_failed)?.unwrap_or_default();
+    let get = |row: &Row, i: usize| row.get(i).cloned().flatten();
+    let has = |row: &Row, i: usize| row.get(i).cloned().flatten().unwrap_or_default();
+
+    // 1. Tables, and what is there that dbshape does not manage.
+    for row in rows(
+        conn,
+        "SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, CREATE_OPTIONS, TABLE_COMMENT \
+         FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME",
+    )
+    .map_err(read_failed)?
+    {
+        let name = has(&row, 0);
+        if is_internal(&name) {
+            continue;
+        }
+        match has(&row, 1).as_str() {
+            "BASE TABLE" => {}
+            "VIEW" => {
+                schema.unmanaged.push(format!("view {name}"));
+                continue;
+            }
+            "SEQUENCE" => {
+                schema.unmanaged.push(format!("sequence {name}"));
+                continue;
+            }
+            "SYSTEM VERSIONED" => {
+                return Err(Error::Unsupported(format!(
+                    "table \"{name}\" is system-versioned, which dbshape does not support yet"
+                )));
+            }
+            other => {
+                schema.unmanaged.push(format!("{} {name}", other.to_ascii_lowercase()));
+                continue;
+            }
+        }
+        let options = has(&row, 4).to_ascii_lowercase();
+        if options.split_whitespace().any(|o| o == "partitioned") {
+            return Err(Error::Unsupported(format!(
+                "table \"{name}\" is partitioned, which dbshape does not support on MySQL yet"
+            )));
+        }
+        let mut table = Table::new(&name);
+        table.engine = get(&row, 2).filter(|e| !e.eq_ignore_ascii_case(&defaults.engine));
+        table.collation = get(&row, 3).filter(|c| *c != defaults.collation);
+        table.row_format =
+            options.split_whitespace().find_map(|o| o.strip_prefix("row_format=")).map(|f| f.to_ascii_uppercase());
+        table.comment = get(&row, 5).filter(|c| !c.is_empty());
+        schema.tables.insert(name, table);
+    }
+    for row in rows(
+        conn,
+        "SELECT 'trigger', TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() \
+         UNION ALL SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() \
+         UNION ALL SELECT 'event', EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE() ORDER BY 1, 2",
+    )
+    .map_err(read_failed)?
+    {
+        schema.unmanaged.push(format!("{} {}", has(&row, 0), has(&row, 1)));
+    }
+
+    // 2. Columns.
+    for row in rows(
+        conn,
+        "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, GENERATION_EXPRESSION, \
+         COLLATION_NAME, COLUMN_COMMENT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
+         ORDER BY TABLE_NAME, ORDINAL_POSITION",
+    )
+    .map_err(read_failed)?
+    {
+        let Some(table) = schema.tables.get_mut(&has(&row, 0)) else { continue };
+        let name = has(&row, 1);
+        let column_type = has(&row, 2);
+        let extra = has(&row, 5).to_ascii_lowercase();
+        if extra.split_whitespace().any(|w| w == "invisible") {
+            return Err(Error::Unsupported(format!(
+                "column \"{}.{name}\" is INVISIBLE, which dbshape does not support yet",
+                table.name
+            )));
+        }
+        let mut column = Column::new(&name, from_column_type(&column_type));
+        column.nullable = has(&row, 3) == "YES";
+        column.autoincrement = extra.contains("auto_increment");
+        if extra.contains("generated") && !extra.contains("default_generated") {
+            column.generated = get(&row, 6).map(Expr::new);
+            column.generated_virtual = extra.contains("virtual");
+        } else {
+            column.default =
+                read_default(get(&row, 4), &column.sql_type, extra.contains("default_generated"), defaults);
+        }
+        if let Some(at) = extra.find("on update ") {
+            column.on_update = Some(Expr::new(super::normalize::canonical_now(&extra[at + "on update ".len()..])));
+        }
+        let table_collation = table.collation.clone().unwrap_or_else(|| defaults.collation.clone());
+        column.collation = get(&row, 7).filter(|c| *c != table_collation);
+        column.comment = get(&row, 8).filter(|c| !c.is_empty());
+        table.columns.insert(name, column);
+    }
+
+    // 3. Checks (MariaDB: also the JSON check it adds to a `json` column).
+    let checks_sql = if defaults.mariadb {
+        "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS \
+         WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY TABLE_NAME, CONSTRAINT_NAME"
+    } else {
+        "SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE FROM information_schema.TABLE_CONSTRAINTS tc \
+         JOIN information_schema.CHECK_CONSTRAINTS cc ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA \
+         AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME WHERE tc.CONSTRAINT_SCHEMA = DATABASE() \
+         AND tc.CONSTRAINT_TYPE = 'CHECK' ORDER BY 1, 2"
+    };
+    for row in rows(conn, checks_sql).map_err(read_failed)? {
+        let Some(table) = schema.tables.get_mut(&has(&row, 0)) else { continue };
+        let (name, clause) = (has(&row, 1), has(&row, 2));
+        if let Some(column) = table.columns.get_mut(&name)
+            && column.sql_type == SqlType::Other("longtext".into())
+            && Expr::new(&clause) == Expr::new(format!("json_valid(`{}`)", name.replace('`', "``")))
+        {
+            column.sql_type = SqlType::Json;
+            column.collation = None;
+            continue;
+        }
+        table.checks.insert(name.clone(), Check::new(name, Expr::new(clause)));
+    }
+
+    // 4. Indexes, the primary key and unique constraints (one thing on MySQL).
+    let hidden = if defaults.mariadb { "IGNORED = 'YES'" } else { "IS_VISIBLE = 'NO'" };
+    let expression = if defaults.mariadb { "NULL" } else { "EXPRESSION" };
+    let mut indexes: Vec<(String, Index)> = Vec::new();
+    for row in rows(
+        conn,
+        &format!(
+            "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, INDEX_TYPE, COLLATION, INDEX_COMMENT, \
+             {hidden}, {expression} FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
+             ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"
+        ),
+    )
+    .map_err(read_failed)?
+    {
+        let (table, name) = (has(&row, 0), has(&row, 1));
+        if !schema.tables.contains_key(&table) {
+            continue;
+        }
+        let key = match (get(&row, 3), get(&row, 9)) {
+            (Some(column), _) => IndexKey::Column(column),
+            (None, Some(expr)) => IndexKey::Expr(Expr::new(expr)),
+            (None, None) => IndexKey::Expr(Expr::new("")),
+        };
+        let part = IndexPart {
+            descending: get(&row, 6).as_deref() == Some("D"),
+            length: get(&row, 4).and_then(|n| n.parse().ok()),
+            ..IndexPart::new(key)
+        };
+        match indexes.last_mut() {
+            Some((t, index)) if *t == table && index.name == name => index.parts.push(part),
+            _ => {
+                let method = match has(&row, 5).to_ascii_uppercase().as_str() {
+                    "BTREE" | "" => None,
+                    other => Some(other.to_ascii_lowercase()),
+                };
+                let index = Index {
+                    unique: has(&row, 2) == "0",
+                    method,
+                    comment: get(&row, 7).filter(|c| !c.is_empty()),
+                    invisible: has(&row, 8) == "1",
+                    ..Index::new(name, vec![part])
+                };
+                indexes.push((table, index));
+            }
+        }
+    }
+
+    // 5. Foreign keys.
+    let mut foreign_keys: Vec<(String, ForeignKey)> = Vec::new();
+    for row in rows(
+        conn,
+        "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, \
+         k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE FROM information_schema.KEY_COLUMN_USAGE k \
+         JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA \
+         AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
+         WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL \
+         ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
+    )
+    .map_err(read_failed)?
+    {
+        let (table, name) = (has(&row, 0), has(&row, 1));
+        if !schema.tables.contains_key(&table) {
+            continue;
+        }
+        let (column, ref_column) = (has(&row, 2), has(&row, 5));
+        match foreign_keys.last_mut() {
+            Some((t, fk)) if *t == table && fk.name == name => {
+                fk.columns.push(column);
+                fk.ref_columns.push(ref_column);
+            }
+            _ => {
+                let (ref_schema, ref_table) = (has(&row, 3), has(&row, 4));
+                let ref_table = if ref_schema == database { ref_table } else { format!("{ref_schema}.{ref_table}") };
+                let fk = ForeignKey {
+                    name,
+                    columns: vec![column],
+                    ref_table,
+                    ref_columns: vec![ref_column],
+                    on_delete: action(&has(&row, 7)),
+                    on_update: action(&has(&row, 6)),
+                    deferrable: false,
+                    initially_deferred: false,
+                    comment: None,
+                    not_valid: false,
+                    own_index: false,
+                };
+                foreign_keys.push((table, fk));
+            }
+        }
+    }
+    for (table_name, fk) in foreign_keys {
+        if fk.ref_table.contains('.') {
+            return Err(Error::Unsupported(format!(
+                "foreign key \"{}\" of table \"{table_name}\" references {}, in another database: dbshape manages one",
+                fk.name, fk.ref_table
+            )));
+        }
+        schema.tables[&table_name].foreign_keys.insert(fk.name.clone(), fk);
+    }
+
+    // Indexes into keys and indexes; the one MySQL made for a foreign key is
+    // the key's own, not an index of the file's.
+    for (table_name, index) in indexes {
+        let table = &mut schema.tables[&table_name];
+        let columns: Vec<String> = index.columns().map(str::to_string).collect();
+        // MariaDB keeps a unique key on text too long for a B-tree as a hash
+        // of it: still the unique constraint the file says.
+        let mut index = index;
+        if index.unique && index.method.as_deref() == Some("hash") && table.engine.is_none() {
+            index.method = None;
+        }
+        let plain = index.method.is_none()
+            && !index.invisible
+            && index.parts.iter().all(|p| p.length.is_none() && !p.descending && matches!(p.key, IndexKey::Column(_)));
+        if index.name == "PRIMARY" {
+            table.primary_key = Some(PrimaryKey::new(naming::primary_key(&table_name), columns));
+        } else if index.unique && plain && columns.len() == index.parts.len() {
+            let unique = Unique { comment: index.comment.clone(), ..Unique::new(index.name.clone(), columns) };
+            table.uniques.insert(index.name.clone(), unique);
+        } else if !index.unique
+            && plain
+            && index.comment.is_none()
+            && table.foreign_keys.get(&index.name).is_some_and(|fk| fk.columns == columns)
+        {
+            // MySQL's own index for the foreign key of the same name.
+            table.foreign_keys[&index.name].own_index = true;
+        } else {
+            table.indexes.insert(index.name.clone(), index);
+        }
+    }
+    Ok(schema)
+}
+
+/// InnoDB checks `NO ACTION` at once, as `RESTRICT`: the two are one.
+fn action(rule: &str) -> ReferentialAction {
+    match ReferentialAction::parse(rule).unwrap_or_default() {
+        ReferentialAction::Restrict => ReferentialAction::NoAction,
+        other => other,
+    }
+}
+
+/// A column default as `information_schema` reports it, in the model.
+fn read_default(
+    text: Option<String>,
+    sql_type: &SqlType,
+    expression: bool,
+    defaults: &ServerDefaults,
+) -> Option<DefaultValue> {
+    let text = text?;
+    // MariaDB: `NULL` is "default NULL", a quoted 'NULL' the text.
+    if defaults.mariadb && text.eq_ignore_ascii_case("null") {
+        return None;
+    }
+    let value = if defaults.mariadb || expression {
+        DefaultValue::from_sql(&text)?
+    } else if super::types::is_text(sql_type) || matches!(sql_type, SqlType::Date | SqlType::Time) {
+        // MySQL 8 reports a literal without its quotes.
+        DefaultValue::Literal(Literal::Text(text))
+    } else {
+        DefaultValue::from_sql(&text).unwrap_or(DefaultValue::Literal(Literal::Text(text)))
+    };
+    Some(super::normalize::canonical_default(value, sql_type))
+}

@@ -1,0 +1,681 @@
+//! What of a schema file MySQL can store, and the file's schema as MySQL
+//! stores it, so that comparing it with an inspected database is exact:
+//!
+//! - without a server ([`check`], [`adapt`]): the portable types as MySQL
+//!   stores them, the file's enums inline, `RESTRICT` as `NO ACTION`, plain
+//!   unique indexes as unique constraints, `now()` as `current_timestamp()`;
+//! - with one ([`normalize`]): character sets as their default collations,
+//!   what the table or database already has left out, engines as the
+//!   server spells them, and check, generated and default expressions as
+//!   the server stores them (`length(a)` is `octet_length(`a`)`), learnt
+//!   from a temporary table that is gone with the statement after.
+
+use super::connection::MysqlConnection;
+use super::inspect::rows;
+use super::types::{self, column_type, is_integer, is_text};
+use crate::error::{Error, Result};
+use crate::file::Finding;
+use crate::model::{DefaultValue, Expr, IndexKey, Literal, ReferentialAction, Schema, SqlType, Table, Unique, naming};
+use crate::sql::quote_literal;
+use mysql::prelude::Queryable;
+use std::collections::HashMap;
+
+/// What of `schema` MySQL cannot store.
+pub(super) fn check(schema: &Schema) -> Vec<Finding> {
+    let mut found = Vec::new();
+    let postgres_only = |section: &str, what: &str, name: &str| {
+        Finding::section(section, Some(name), format!("{what} \"{name}\": {what}s exist on PostgreSQL only"))
+    };
+    for name in schema.domains.keys() {
+        found.push(postgres_only("domains", "domain", name).hint("use the base type with a check"));
+    }
+    for name in schema.composite_types.keys() {
+        found.push(postgres_only("types", "composite type", name));
+    }
+    for name in schema.sequences.keys() {
+        found.push(postgres_only("sequences", "sequence", name).hint("use `autoincrement: true` on the key"));
+    }
+    for aggregate in schema.aggregates.values() {
+        found.push(postgres_only("aggregates", "aggregate", &aggregate.name));
+    }
+    for function in schema.functions.values() {
+        let message = format!("function \"{}\": dbshape does not manage MySQL routines yet", function.name);
+        found.push(Finding::section("functions", Some(&function.name), message));
+    }
+    for view in schema.views.values() {
+        let message = format!("view \"{}\": dbshape does not manage MySQL views yet", view.name);
+        found.push(Finding::section("views", Some(&view.name), message));
+    }
+    for trigger in schema.triggers.values() {
+        let message =
+            format!("trigger \"{}\" on {}: dbshape does not manage MySQL triggers yet", trigger.name, trigger.table);
+        found.push(Finding::trigger(schema, &trigger.table, &trigger.name, "timing", message));
+    }
+    for name in &schema.extensions {
+        found.push(Finding::section(
+            "extensions",
+            None,
+            format!("extension \"{name}\": extensions exist on PostgreSQL only"),
+        ));
+    }
+    for table in schema.tables.values() {
+        check_table(schema, table, &mut found);
+    }
+    found
+}
+
+fn check_table(schema: &Schema, table: &Table, found: &mut Vec<Finding>) {
+    let t = table.name.as_str();
+    if table.name.contains('.') {
+        let message = format!("table \"{t}\": on MySQL the URL's database is the one managed, names are not qualified");
+        found.push(Finding::table(t, None, message));
+    }
+    if table.columns.is_empty() {
+        found.push(Finding::table(
+            t,
+            Some("columns"),
+            format!("table \"{t}\" has no columns, which MySQL does not allow"),
+        ));
+    }
+    for (what, key, set) in [
+        ("STRICT", "strict", table.strict),
+        ("WITHOUT ROWID", "without_rowid", table.without_rowid),
+        ("partitioned", "partition_by", table.partition_by.is_some()),
+        ("a partition", "partition_of", table.partition_of.is_some()),
+        ("row level security", "row_level_security", table.row_level_security.is_some() || !table.policies.is_empty()),
+    ] {
+        if set {
+            found.push(Finding::table(
+                t,
+                Some(key),
+                format!("table \"{t}\" is {what}, which dbshape does not support on MySQL"),
+            ));
+        }
+    }
+    for name in table.exclusions.keys() {
+        let message =
+            format!("exclusion constraint \"{name}\" of table \"{t}\": exclusion constraints exist on PostgreSQL only");
+        found.push(Finding::entry(t, "exclusions", name, message));
+    }
+    if let Some(pk) = &table.primary_key
+        && pk.comment.is_some()
+    {
+        found.push(Finding::table(
+            t,
+            Some("primary_key"),
+            format!("the primary key of \"{t}\": MySQL keeps no comment on it"),
+        ));
+    }
+    for column in table.columns.values() {
+        let c = column.name.as_str();
+        let sql_type = resolved_type(schema, &column.sql_type);
+        if matches!(sql_type, SqlType::Array(_)) {
+            let message = format!("column \"{t}.{c}\" has type {}: MySQL has no arrays", column.sql_type);
+            found.push(Finding::column(t, c, Some("type"), message).hint("use json"));
+        }
+        if sql_type == SqlType::Varchar(None) {
+            let message = format!("column \"{t}.{c}\": a MySQL varchar needs a length");
+            found.push(Finding::column(t, c, Some("type"), message).hint("write varchar(255), or use text"));
+        }
+        if column.autoincrement && !is_integer(&sql_type) {
+            let message = format!("autoincrement column \"{t}.{c}\" has type {}, not an integer type", column.sql_type);
+            found.push(Finding::column(t, c, Some("autoincrement"), message));
+        }
+        if column.autoincrement && (column.identity_always || !column.identity_options.is_default()) {
+            let message = format!("column \"{t}.{c}\": MySQL's AUTO_INCREMENT has no identity options");
+            found.push(Finding::column(t, c, Some("identity"), message).hint("write `autoincrement: true`"));
+        }
+        if column.autoincrement && !leads_a_key(table, c) {
+            let message =
+                format!("autoincrement column \"{t}.{c}\" is not the first column of a key, which MySQL requires");
+            found.push(Finding::column(t, c, Some("autoincrement"), message).hint("add `primary_key: true`"));
+        }
+        if (column.collation.is_some() || column.charset.is_some()) && !is_text(&sql_type) {
+            let message =
+                format!("column \"{t}.{c}\" has type {}, which has no character set or collation", column.sql_type);
+            found.push(Finding::column(t, c, Some("collation"), message));
+        }
+        if column.using.is_some() {
+            let message = format!("column \"{t}.{c}\": MySQL has no USING for a type change");
+            found.push(Finding::column(t, c, Some("using"), message).hint(
+                "remove `using:`: MODIFY COLUMN converts each value itself (the data checks count those it cannot)",
+            ));
+        }
+        if column.generated.is_some() && !column.nullable {
+            let message = format!("generated column \"{t}.{c}\" cannot be NOT NULL on MariaDB");
+            found.push(Finding::column(t, c, Some("nullable"), message).hint("remove `nullable: false`"));
+        }
+        if let Some(on_update) = &column.on_update
+            && canonical_now(on_update.as_str()).is_empty()
+        {
+            let message =
+                format!("column \"{t}.{c}\": MySQL updates a column only to CURRENT_TIMESTAMP, not {on_update}");
+            found.push(Finding::column(t, c, Some("on_update"), message));
+        }
+    }
+    for unique in table.uniques.values().filter(|u| u.nulls_not_distinct) {
+        let message = format!("unique constraint \"{}\" of \"{t}\": MySQL cannot count NULLs as equal", unique.name);
+        found.push(Finding::entry(t, "uniques", &unique.name, message));
+    }
+    for check in table.checks.values().filter(|c| c.comment.is_some()) {
+        let message = format!("check \"{}\" of \"{t}\": MySQL keeps no comment on a check", check.name);
+        found.push(Finding::entry(t, "checks", &check.name, message));
+    }
+    for fk in table.foreign_keys.values() {
+        let n = fk.name.as_str();
+        if fk.deferrable || fk.initially_deferred {
+            found.push(Finding::entry(
+                t,
+                "foreign_keys",
+                n,
+                format!("foreign key \"{n}\" of \"{t}\": MySQL checks keys at once, never deferred"),
+            ));
+        }
+        if fk.on_delete == ReferentialAction::SetDefault || fk.on_update == ReferentialAction::SetDefault {
+            found.push(Finding::entry(
+                t,
+                "foreign_keys",
+                n,
+                format!("foreign key \"{n}\" of \"{t}\": InnoDB has no SET DEFAULT action"),
+            ));
+        }
+        if fk.comment.is_some() {
+            found.push(Finding::entry(
+                t,
+                "foreign_keys",
+                n,
+                format!("foreign key \"{n}\" of \"{t}\": MySQL keeps no comment on it"),
+            ));
+        }
+    }
+    for index in table.indexes.values() {
+        let n = index.name.as_str();
+        let mut refuse = |what: &str| {
+            found.push(Finding::entry(t, "indexes", n, format!("index \"{n}\" of \"{t}\": {what}")));
+        };
+        if index.predicate.is_some() {
+            refuse("MySQL has no partial indexes (`where:`)");
+        }
+        if !index.include.is_empty() {
+            refuse("MySQL has no INCLUDE columns");
+        }
+        if index.nulls_not_distinct {
+            refuse("MySQL cannot count NULLs as equal");
+        }
+        if !index.with.is_empty() {
+            refuse("MySQL indexes have no storage parameters (`with:`)");
+        }
+        if let Some(method) = &index.method
+            && !matches!(method.as_str(), "hash" | "fulltext" | "spatial")
+        {
+            refuse(&format!("MySQL has no \"{method}\" indexes (btree, hash, fulltext or spatial)"));
+        }
+        if index.parts.iter().any(|p| p.nulls_first.is_some() || p.opclass.is_some() || p.collation.is_some()) {
+            refuse("MySQL index keys have no NULLS order, operator class or collation");
+        }
+        let plain = index.method.is_none() || index.method.as_deref() == Some("hash");
+        for part in index.parts.iter().filter(|p| p.length.is_none() && plain && !index.unique) {
+            if let IndexKey::Column(name) = &part.key
+                && let Some(column) = table.columns.get(name)
+                && is_long(&resolved_type(schema, &column.sql_type))
+            {
+                let message = format!(
+                    "index \"{n}\" of \"{t}\": MySQL indexes a {} column only by a prefix of it",
+                    column.sql_type
+                );
+                found.push(
+                    Finding::entry(t, "indexes", n, message)
+                        .hint(&format!("give the prefix length: `{name}(100)`, or use varchar(n)")),
+                );
+            }
+        }
+    }
+}
+
+/// Text and bytes MySQL keeps off the row: a B-tree indexes a prefix only.
+fn is_long(sql_type: &SqlType) -> bool {
+    let stored = types::stored(sql_type);
+    matches!(stored, SqlType::Text | SqlType::Blob | SqlType::Json)
+        || matches!(&stored, SqlType::Other(t) if t.ends_with("text") || t.ends_with("blob"))
+}
+
+fn leads_a_key(table: &Table, column: &str) -> bool {
+    let first = |columns: &[String]| columns.first().is_some_and(|c| c == column);
+    table.primary_key.as_ref().is_some_and(|pk| first(&pk.columns))
+        || table.uniques.values().any(|u| first(&u.columns))
+        || table.indexes.values().any(|i| i.parts.first().is_some_and(|p| p.key == IndexKey::Column(column.into())))
+}
+
+/// A column type with the file's enum names replaced by their inline ENUM.
+fn resolved_type(schema: &Schema, sql_type: &SqlType) -> SqlType {
+    if let SqlType::Other(name) = sql_type {
+        let bare = name.trim_matches('"');
+        if let Some(labels) = schema.enums.get(name).or_else(|| schema.enums.get(bare)) {
+            let labels: Vec<String> = labels.iter().map(|l| literal(l)).collect();
+            return SqlType::Other(format!("enum({})", labels.join(",")));
+        }
+    }
+    sql_type.clone()
+}
+
+/// A string literal as MySQL reads it (backslashes are escapes there).
+pub(super) fn literal(text: &str) -> String {
+    quote_literal(&text.replace('\\', "\\\\"))
+}
+
+/// `CURRENT_TIMESTAMP`, `now()`, `localtimestamp` and the like as MySQL
+/// reports them: `current_timestamp()`, `current_timestamp(6)`; empty when
+/// `text` is none of them.
+pub(crate) fn canonical_now(text: &str) -> String {
+    let compact: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    let (name, precision) = match compact.split_once('(') {
+        Some((name, rest)) => (name.to_string(), rest.strip_suffix(')').unwrap_or("x").to_string()),
+        None => (compact.clone(), String::new()),
+    };
+    let known = matches!(name.as_str(), "current_timestamp" | "now" | "localtime" | "localtimestamp");
+    let precision_ok = precision.is_empty() || (precision.len() == 1 && precision.as_bytes()[0].is_ascii_digit());
+    if !known || !precision_ok {
+        return String::new();
+    }
+    match precision.as_str() {
+        "" | "0" => "current_timestamp()".into(),
+        n => format!("current_timestamp({n})"),
+    }
+}
+
+/// A default as MySQL stores it on a column of `sql_type` (already as stored).
+pub(crate) fn canonical_default(value: DefaultValue, sql_type: &SqlType) -> DefaultValue {
+    match value {
+        DefaultValue::Expr(expr) => match canonical_now(expr.unwrapped()) {
+            now if !now.is_empty() => DefaultValue::Expr(Expr::new(now)),
+            _ => DefaultValue::Expr(expr),
+        },
+        DefaultValue::Literal(literal) => DefaultValue::Literal(match (literal, sql_type) {
+            (Literal::Int(n), SqlType::Boolean) => Literal::Bool(n != 0),
+            (Literal::Bool(b), t) if *t != SqlType::Boolean => Literal::Int(i64::from(b)),
+            (Literal::Text(text), t) if is_integer(t) && text.trim().parse::<i64>().is_ok() => {
+                Literal::Int(text.trim().parse().unwrap_or_default())
+            }
+            (Literal::Int(n), t) if is_text(t) => Literal::Text(n.to_string()),
+            (Literal::Float(f), t) if is_text(t) => Literal::Text(f),
+            (literal, _) => literal,
+        }),
+    }
+}
+
+/// The schema file's schema as MySQL stores it, as far as that is known
+/// without a server.
+pub(super) fn adapt(mut schema: Schema) -> Result<Schema> {
+    let enums = std::mem::take(&mut schema.enums);
+    let with_enums = Schema { enums, ..Schema::default() };
+    for table in schema.tables.values_mut() {
+        for column in table.columns.values_mut() {
+            column.sql_type = types::stored(&resolved_type(&with_enums, &column.sql_type));
+            column.declared_type = None;
+            column.default = column.default.take().map(|d| canonical_default(d, &column.sql_type));
+            column.on_update = column.on_update.take().map(|e| Expr::new(canonical_now(e.as_str())));
+            column.collation = column.collation.take().map(|c| c.to_ascii_lowercase());
+            column.charset = column.charset.take().map(|c| c.to_ascii_lowercase());
+            if column.autoincrement {
+                column.nullable = false;
+            }
+        }
+        if let Some(pk) = &mut table.primary_key {
+            pk.name = naming::primary_key(&table.name);
+        }
+        for fk in table.foreign_keys.values_mut() {
+            for action in [&mut fk.on_delete, &mut fk.on_update] {
+                if *action == ReferentialAction::Restrict {
+                    *action = ReferentialAction::NoAction;
+                }
+            }
+        }
+        // A plain unique index is what MySQL makes for a unique constraint.
+        let plain_unique: Vec<String> = table
+            .indexes
+            .values()
+            .filter(|i| {
+                i.unique
+                    && i.method.is_none()
+                    && !i.invisible
+                    && i.parts
+                        .iter()
+                        .all(|p| p.length.is_none() && !p.descending && matches!(p.key, IndexKey::Column(_)))
+            })
+            .map(|i| i.name.clone())
+            .collect();
+        for name in plain_unique {
+            if let Some(index) = table.indexes.shift_remove(&name) {
+                let columns = index.columns().map(str::to_string).collect();
+                table.uniques.insert(name.clone(), Unique { comment: index.comment, ..Unique::new(name, columns) });
+            }
+        }
+        for index in table.indexes.values_mut() {
+            index.method = index.method.take().filter(|m| m != "btree");
+            index.tablespace = None;
+        }
+        table.row_format = table.row_format.take().map(|f| f.to_ascii_uppercase());
+        table.collation = table.collation.take().map(|c| c.to_ascii_lowercase());
+        table.charset = table.charset.take().map(|c| c.to_ascii_lowercase());
+    }
+    Ok(schema)
+}
+
+/// The adapted desired schema as this server stores it.
+pub(super) fn normalize(conn: &mut MysqlConnection, mut desired: Schema, current: &Schema) -> Result<Schema> {
+    let failed = |e: mysql::Error| Error::Database {
+        doing: "read the server's defaults".into(),
+        cause: super::error::database_error(e),
+    };
+    let needs_charsets =
+        desired.tables.values().any(|t| t.charset.is_some() || t.columns.values().any(|c| c.charset.is_some()));
+    let mut default_collation: HashMap<String, String> = HashMap::new();
+    if needs_charsets {
+        for row in rows(
+            &mut conn.conn,
+            "SELECT CHARACTER_SET_NAME, DEFAULT_COLLATE_NAME FROM information_schema.CHARACTER_SETS",
+        )
+        .map_err(failed)?
+        {
+            if let [Some(set), Some(collation)] = row.as_slice() {
+                default_collation.insert(set.to_ascii_lowercase(), collation.clone());
+            }
+        }
+    }
+    let needs_engines = desired.tables.values().any(|t| t.engine.is_some());
+    let mut engines: HashMap<String, String> = HashMap::new();
+    if needs_engines {
+        for row in rows(&mut conn.conn, "SELECT ENGINE FROM information_schema.ENGINES").map_err(failed)? {
+            if let Some(Some(engine)) = row.first() {
+                engines.insert(engine.to_ascii_lowercase(), engine.clone());
+            }
+        }
+    }
+    let charset_collation = |charset: &str, what: &str| -> Result<String> {
+        default_collation
+            .get(charset)
+            .cloned()
+            .ok_or_else(|| Error::Unsupported(format!("{what}: the server has no character set \"{charset}\"")))
+    };
+    let database_collation = conn.defaults.collation.clone();
+    for table in desired.tables.values_mut() {
+        if let Some(engine) = table.engine.take() {
+            let spelled = engines.get(&engine.to_ascii_lowercase()).cloned().unwrap_or(engine);
+            table.engine = Some(spelled).filter(|e| !e.eq_ignore_ascii_case(&conn.defaults.engine));
+        }
+        if let Some(charset) = table.charset.take()
+            && table.collation.is_none()
+        {
+            table.collation = Some(charset_collation(&charset, &format!("table \"{}\"", table.name))?);
+        }
+        table.collation = table.collation.take().filter(|c| *c != database_collation);
+        let effective = table.collation.clone().unwrap_or_else(|| database_collation.clone());
+        for column in table.columns.values_mut() {
+            if let Some(charset) = column.charset.take()
+                && column.collation.is_none()
+            {
+                column.collation =
+                    Some(charset_collation(&charset, &format!("column \"{}.{}\"", table.name, column.name))?);
+            }
+            if column.sql_type == SqlType::Json {
+                column.collation = None;
+            }
+            column.collation = column.collation.take().filter(|c| *c != effective);
+        }
+    }
+    spell_expressions(conn, &mut desired, current)?;
+    Ok(desired)
+}
+
+/// Whether every expression of `wanted` is already spelled as the live
+/// table has it.
+fn expressions_match(wanted: &Table, live: Option<&Table>) -> bool {
+    let Some(live) = live else {
+        return !has_expressions(wanted);
+    };
+    wanted.checks.values().all(|c| live.checks.get(&c.name).is_some_and(|l| l.expr == c.expr))
+        && wanted.columns.values().all(|c| {
+            let live_column = live.columns.get(&c.name);
+            (c.generated.is_none() || live_column.is_some_and(|l| l.generated == c.generated))
+                && (!matches!(c.default, Some(DefaultValue::Expr(_)))
+                    || live_column.is_some_and(|l| l.default == c.default))
+        })
+}
+
+fn has_expressions(table: &Table) -> bool {
+    !table.checks.is_empty()
+        || table.columns.values().any(|c| c.generated.is_some() || matches!(c.default, Some(DefaultValue::Expr(_))))
+}
+
+/// Learns how the server stores the expressions of the desired tables
+/// that differ from the live ones: each such table is made as a temporary
+/// table (no keys, no indexes) and read back with SHOW CREATE TABLE.
+fn spell_expressions(conn: &mut MysqlConnection, desired: &mut Schema, current: &Schema) -> Result<()> {
+    const SCRATCH: &str = "_dbshape_spell";
+    let names: Vec<String> = desired
+        .tables
+        .values()
+        .filter(|t| {
+            let live = current
+                .tables
+                .get(t.renamed_from.as_deref().unwrap_or(&t.name))
+                .or_else(|| current.tables.get(&t.name));
+            !expressions_match(t, live)
+        })
+        .map(|t| t.name.clone())
+        .collect();
+    for name in names {
+        let table = &desired.tables[&name];
+        let mut parts: Vec<String> = table
+            .columns
+            .values()
+            .map(|c| {
+                let mut sql = format!("{} {}", quote(&c.name), column_type(&c.sql_type));
+                if let Some(collation) = &c.collation {
+                    sql.push_str(&format!(" COLLATE {collation}"));
+                }
+                if let Some(generated) = &c.generated {
+                    let kind = if c.generated_virtual { "VIRTUAL" } else { "STORED" };
+                    sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", generated.unwrapped()));
+                } else if let Some(DefaultValue::Expr(expr)) = &c.default {
+                    sql.push_str(&format!(" DEFAULT ({})", expr.unwrapped()));
+                }
+                sql
+            })
+            .collect();
+        parts.extend(
+            table.checks.values().map(|c| format!("CONSTRAINT {} CHECK ({})", quote(&c.name), c.expr.unwrapped())),
+        );
+        let create = format!("CREATE TEMPORARY TABLE {} ({})", quote(SCRATCH), parts.join(", "));
+        let refused = |e: mysql::Error| Error::Database {
+            doing: format!("check the definition of table \"{name}\" (made as a temporary table, then dropped)"),
+            cause: super::error::database_error(e),
+        };
+        let _ = conn.conn.query_drop(format!("DROP TEMPORARY TABLE IF EXISTS {}", quote(SCRATCH)));
+        conn.conn.query_drop(&create).map_err(refused)?;
+        let shown: Option<(String, String)> =
+            conn.conn.query_first(format!("SHOW CREATE TABLE {}", quote(SCRATCH))).map_err(refused)?;
+        conn.conn.query_drop(format!("DROP TEMPORARY TABLE {}", quote(SCRATCH))).map_err(refused)?;
+        let text = shown.map(|(_, text)| text).unwrap_or_default();
+        let spelled = parse_show_create(&text);
+        let table = &mut desired.tables[&name];
+        for check in table.checks.values_mut() {
+            if let Some(expr) = spelled.checks.get(&check.name) {
+                check.expr = Expr::written_as(&check.expr, &Expr::new(expr.clone()));
+            }
+        }
+        for column in table.columns.values_mut() {
+            if let (Some(generated), Some(expr)) = (&column.generated, spelled.generated.get(&column.name)) {
+                column.generated = Some(Expr::written_as(generated, &Expr::new(expr.clone())));
+            }
+            if let (Some(DefaultValue::Expr(written)), Some(expr)) =
+                (&column.default, spelled.defaults.get(&column.name))
+            {
+                column.default = match DefaultValue::from_sql(expr) {
+                    Some(DefaultValue::Expr(stored)) => Some(DefaultValue::Expr(Expr::written_as(written, &stored))),
+                    // `(1)` is stored as the literal 1.
+                    other => other.map(|d| canonical_default(d, &column.sql_type)),
+                };
+            }
+        }
+    }
+    Ok(())
+}
+
+fn quote(name: &str) -> String {
+    super::plan::quote(name)
+}
+
+/// The expressions of a SHOW CREATE TABLE text.
+#[derive(Debug, Default)]
+struct Spelled {
+    checks: HashMap<String, String>,
+    generated: HashMap<String, String>,
+    defaults: HashMap<String, String>,
+}
+
+fn parse_show_create(text: &str) -> Spelled {
+    let mut spelled = Spelled::default();
+    for line in text.lines().map(str::trim) {
+        let line = line.strip_suffix(',').unwrap_or(line);
+        if let Some(rest) = line.strip_prefix("CONSTRAINT ") {
+            let Some((name, rest)) = backquoted(rest) else { continue };
+            if let Some(body) = rest.trim_start().strip_prefix("CHECK ")
+                && let Some(expr) = parenthesised(body)
+            {
+                spelled.checks.insert(name, expr.to_string());
+            }
+        } else if line.starts_with('`') {
+            let Some((name, rest)) = backquoted(line) else { continue };
+            if let Some(at) = find_top_level(rest, " GENERATED ALWAYS AS ")
+                && let Some(expr) = parenthesised(&rest[at + " GENERATED ALWAYS AS ".len()..])
+            {
+                spelled.generated.insert(name.clone(), expr.to_string());
+            }
+            if let Some(at) = find_top_level(rest, " DEFAULT ") {
+                let value = &rest[at + " DEFAULT ".len()..];
+                let end = [" ON UPDATE ", " COMMENT ", " CHECK ", " INVISIBLE"]
+                    .iter()
+                    .filter_map(|k| find_top_level(value, k))
+                    .min()
+                    .unwrap_or(value.len());
+                spelled.defaults.insert(name, value[..end].trim().to_string());
+            }
+        }
+    }
+    spelled
+}
+
+/// `` `a``b` rest `` → (a`b, rest).
+fn backquoted(text: &str) -> Option<(String, &str)> {
+    let inner = text.strip_prefix('`')?;
+    let mut name = String::new();
+    let mut chars = inner.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '`' {
+            if chars.peek().map(|(_, n)| *n) == Some('`') {
+                chars.next();
+                name.push('`');
+                continue;
+            }
+            return Some((name, &inner[i + 1..]));
+        }
+        name.push(c);
+    }
+    None
+}
+
+/// The text inside the parentheses `text` starts with.
+fn parenthesised(text: &str) -> Option<&str> {
+    let text = text.trim_start();
+    if !text.starts_with('(') {
+        return None;
+    }
+    let end = matching(text, 0)?;
+    Some(&text[1..end])
+}
+
+/// Index of the parenthesis closing the one at `open`, quotes respected.
+fn matching(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in text[open..].char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' && q == '\'' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' | '`' => quote = Some(c),
+            '(' => depth += 1,
+            ')' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(open + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where `needle` first occurs outside quotes and parentheses.
+fn find_top_level(text: &str, needle: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' && q == '\'' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' | '`' => quote = Some(c),
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 && text[i..].starts_with(needle) => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn now_in_every_spelling() {
+        for text in ["CURRENT_TIMESTAMP", "now()", "current_timestamp()", "LOCALTIMESTAMP", "current_timestamp(0)"] {
+            assert_eq!(canonical_now(text), "current_timestamp()", "{text}");
+        }
+        assert_eq!(canonical_now("CURRENT_TIMESTAMP(6)"), "current_timestamp(6)");
+        assert_eq!(canonical_now("curdate()"), "");
+    }
+
+    #[test]
+    fn show_create_table_expressions() {
+        let text = "CREATE TEMPORARY TABLE `_dbshape_spell` (\n  `a` int(11) DEFAULT (1 + 2),\n  \
+                    `b``x` varchar(20) DEFAULT concat('a,(','b') COMMENT 'c',\n  \
+                    `c` int(11) GENERATED ALWAYS AS (`a` * 2) STORED,\n  \
+                    CONSTRAINT `k` CHECK (octet_length(`b``x`) > 0 and `a` in (1,2))\n) ENGINE=InnoDB";
+        let spelled = parse_show_create(text);
+        assert_eq!(spelled.defaults["a"], "(1 + 2)");
+        assert_eq!(spelled.defaults["b`x"], "concat('a,(','b')");
+        assert_eq!(spelled.generated["c"], "`a` * 2");
+        assert_eq!(spelled.checks["k"], "octet_length(`b``x`) > 0 and `a` in (1,2)");
+    }
+}

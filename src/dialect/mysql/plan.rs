@@ -1,0 +1,647 @@
+//! The MySQL/MariaDB planner. DDL commits statement by statement there, so
+//! the plan is made of few statements, each atomic on InnoDB: every change
+//! to one table in one `ALTER TABLE`, with `ALGORITHM=INSTANT` or
+//! `ALGORITHM=INPLACE, LOCK=NONE` when all its clauses allow it (left to
+//! the server otherwise, which may copy the table). Statements run in this
+//! order: table renames (one `RENAME TABLE`), foreign keys dropped early
+//! (those whose parent the plan alters), new tables, each altered table
+//! (parents first), foreign keys added late (those whose parent the plan
+//! makes or alters), and the tables dropped (one `DROP TABLE`).
+
+use super::Mysql;
+use super::normalize::literal;
+use super::types::column_type;
+use crate::diff::{Change, CommentOn, Diff};
+use crate::error::{Error, Result};
+use crate::model::{Column, DefaultValue, ForeignKey, Index, IndexKey, Literal, ReferentialAction, Schema, Table};
+use crate::plan::{Operation, PlanCheck, Step};
+use indexmap::IndexMap;
+
+/// A name as MySQL quotes it.
+pub(crate) fn quote(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+fn quote_list(names: &[String]) -> String {
+    names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ")
+}
+
+/// How much of the table an `ALTER TABLE` clause blocks, weakest last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Algorithm {
+    /// Metadata only.
+    Instant,
+    /// Built in place, reads and writes go on.
+    InplaceNoLock,
+    /// The server's choice: may copy the table, blocking writes.
+    ServerChoice,
+}
+
+impl Algorithm {
+    fn clause(self) -> &'static str {
+        match self {
+            Algorithm::Instant => ", ALGORITHM=INSTANT",
+            Algorithm::InplaceNoLock => ", ALGORITHM=INPLACE, LOCK=NONE",
+            Algorithm::ServerChoice => "",
+        }
+    }
+
+    /// What the statement `sql` (made by this planner) says it is.
+    pub(super) fn of(sql: &str) -> Option<Algorithm> {
+        if !sql.starts_with("ALTER TABLE ") {
+            return None;
+        }
+        Some(if sql.ends_with(Algorithm::Instant.clause()) {
+            Algorithm::Instant
+        } else if sql.ends_with(Algorithm::InplaceNoLock.clause()) {
+            Algorithm::InplaceNoLock
+        } else {
+            Algorithm::ServerChoice
+        })
+    }
+}
+
+/// One table's `ALTER TABLE` being put together.
+#[derive(Default)]
+struct Alter {
+    clauses: Vec<(String, Algorithm)>,
+}
+
+impl Alter {
+    fn push(&mut self, clause: String, algorithm: Algorithm) {
+        self.clauses.push((clause, algorithm));
+    }
+
+    fn sql(&self, table: &str) -> Option<String> {
+        // Clauses of different kinds may not run together in place (MariaDB
+        // refuses an instant ADD COLUMN with an in-place ADD INDEX): only a
+        // statement whose clauses all allow one algorithm asks for it.
+        let first = self.clauses.first()?.1;
+        let algorithm = if self.clauses.iter().all(|(_, a)| *a == first) { first } else { Algorithm::ServerChoice };
+        let clauses: Vec<&str> = self.clauses.iter().map(|(c, _)| c.as_str()).collect();
+        Some(format!("ALTER TABLE {} {}{}", quote(table), clauses.join(", "), algorithm.clause()))
+    }
+}
+
+pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<PlanCheck>)> {
+    let base = &diff.base;
+    let mut renames = Vec::new();
+    let mut creates: Vec<&Table> = Vec::new();
+    let mut drops: Vec<&Table> = Vec::new();
+    let mut per_table: IndexMap<&str, Vec<&Change>> = IndexMap::new();
+    for change in &diff.changes {
+        match change {
+            Change::RenameTable { .. } => renames.push(change),
+            Change::CreateTable(table) => creates.push(table),
+            Change::DropTable(table) => drops.push(table),
+            Change::AddColumn { .. }
+            | Change::DropColumn { .. }
+            | Change::RenameColumn { .. }
+            | Change::AlterColumn { .. }
+            | Change::SetPrimaryKey { .. }
+            | Change::AddUnique { .. }
+            | Change::DropUnique { .. }
+            | Change::AddCheck { .. }
+            | Change::DropCheck { .. }
+            | Change::AddForeignKey { .. }
+            | Change::DropForeignKey { .. }
+            | Change::CreateIndex { .. }
+            | Change::DropIndex { .. }
+            | Change::SetTableComment { .. }
+            | Change::SetStorage { .. }
+            | Change::SetComment { on: CommentOn::Index(_), .. } => {
+                per_table.entry(change.table()).or_default().push(change)
+            }
+            // Never made on MySQL: constraints are validated as they are added.
+            Change::ValidateConstraint { .. } => {}
+            other => {
+                return Err(Error::Unsupported(format!("{other}: not something dbshape can do on {}", dialect.title)));
+            }
+        }
+    }
+    let order = desired.dependency_order();
+    per_table.sort_by_key(|table, _| order.iter().position(|t| t == table));
+    let altered: Vec<&str> = per_table.keys().copied().collect();
+    let created: Vec<&str> = creates.iter().map(|t| t.name.as_str()).collect();
+
+    let mut steps = Vec::new();
+    if !renames.is_empty() {
+        let pairs: Vec<String> = renames
+            .iter()
+            .filter_map(|c| match c {
+                Change::RenameTable { from, to } => Some(format!("{} TO {}", quote(from), quote(to))),
+                _ => None,
+            })
+            .collect();
+        steps.push(Step {
+            changes: renames.iter().map(|c| (*c).clone()).collect(),
+            operations: vec![Operation::Sql(format!("RENAME TABLE {}", pairs.join(", ")))],
+            note: None,
+        });
+    }
+
+    // Foreign keys that must go before their parent changes: those dropped
+    // whose parent is altered, and those kept whose columns change type
+    // (MySQL refuses to retype a column a key uses); the kept ones are added
+    // again at the end.
+    let retyped = |table: &str, column: &str| {
+        per_table.get(table).is_some_and(|changes| {
+            changes.iter().any(|c| {
+                matches!(c, Change::AlterColumn { from, to, .. } if to.name == column && (from.sql_type != to.sql_type || from.collation != to.collation))
+            })
+        })
+    };
+    let mut early_drops: IndexMap<&str, Vec<String>> = IndexMap::new();
+    let mut remade: IndexMap<&str, Vec<&ForeignKey>> = IndexMap::new();
+    for (table, changes) in &per_table {
+        for change in changes {
+            if let Change::DropForeignKey { foreign_key, .. } = change
+                && altered.contains(&foreign_key.ref_table.as_str())
+            {
+                early_drops.entry(table).or_default().push(foreign_key.name.clone());
+            }
+        }
+    }
+    for table in desired.tables.values() {
+        let Some(live) = base.tables.get(&table.name) else { continue };
+        for fk in table.foreign_keys.values() {
+            let kept = live.foreign_keys.get(&fk.name).is_some_and(|l| l == fk);
+            let touches_retyped = fk.columns.iter().any(|c| retyped(&table.name, c))
+                || fk.ref_columns.iter().any(|c| retyped(&fk.ref_table, c));
+            if kept && touches_retyped {
+                early_drops.entry(&table.name).or_default().push(fk.name.clone());
+                remade.entry(&table.name).or_default().push(fk);
+            }
+        }
+    }
+    for (table, names) in &early_drops {
+        let mut alter = Alter::default();
+        for name in names {
+            alter.push(format!("DROP FOREIGN KEY {}", quote(name)), Algorithm::InplaceNoLock);
+            let live = base.tables.get(*table).and_then(|t| t.foreign_keys.get(name));
+            if let Some(fk) = live
+                && own_index_goes(fk, base.tables.get(*table), &desired.tables[*table])
+                && !remade.get(table).is_some_and(|r| r.iter().any(|k| k.name == *name))
+            {
+                alter.push(format!("DROP INDEX {}", quote(name)), Algorithm::InplaceNoLock);
+            }
+        }
+        let changes: Vec<Change> = per_table[table]
+            .iter()
+            .filter(|c| matches!(c, Change::DropForeignKey { foreign_key, .. } if names.contains(&foreign_key.name)))
+            .map(|c| (*c).clone())
+            .collect();
+        let note = (changes.len() < names.len()).then(|| {
+            format!("foreign keys of {table} on columns whose type changes are dropped first and added again after")
+        });
+        steps.push(Step { changes, operations: vec![Operation::Sql(alter.sql(table).expect("clauses"))], note });
+    }
+
+    // New tables, parents first; a key to a table made later or altered by
+    // the plan is added at the end.
+    let mut late: IndexMap<&str, Vec<&ForeignKey>> = IndexMap::new();
+    let mut made: Vec<&str> = Vec::new();
+    for name in order.iter().copied().filter(|t| created.contains(t)) {
+        let table = &desired.tables[name];
+        let (inline, deferred): (Vec<&ForeignKey>, Vec<&ForeignKey>) = table.foreign_keys.values().partition(|fk| {
+            let parent = fk.ref_table.as_str();
+            (parent == name || made.contains(&parent) || base.tables.contains_key(parent)) && !altered.contains(&parent)
+        });
+        if !deferred.is_empty() {
+            late.entry(name).or_default().extend(deferred);
+        }
+        let change = diff.changes.iter().find(|c| matches!(c, Change::CreateTable(t) if t.name == name)).expect("made");
+        steps.push(Step {
+            changes: vec![change.clone()],
+            operations: vec![Operation::Sql(create_table(dialect, table, &inline))],
+            note: None,
+        });
+        made.push(name);
+    }
+
+    // Each altered table in one statement.
+    for (table_name, changes) in &per_table {
+        let target = &desired.tables[*table_name];
+        let current = base.tables.get(*table_name);
+        let mut alter = Alter::default();
+        let mut before = Vec::new();
+        let mut kept_changes: Vec<Change> = Vec::new();
+        let early = early_drops.get(table_name);
+        for change in changes {
+            let is_early = matches!(change, Change::DropForeignKey { foreign_key, .. } if early.is_some_and(|e| e.contains(&foreign_key.name)));
+            if is_early {
+                continue;
+            }
+            match change {
+                Change::AddForeignKey { foreign_key, .. }
+                    if altered.contains(&foreign_key.ref_table.as_str()) && foreign_key.ref_table != *table_name =>
+                {
+                    late.entry(table_name).or_default().push(foreign_key);
+                    continue;
+                }
+                Change::AlterColumn { table, to, from, .. } if from.nullable && !to.nullable => {
+                    if let Some(backfill) = &to.backfill {
+                        before.push(format!(
+                            "UPDATE {} SET {} = {backfill} WHERE {} IS NULL",
+                            quote(table),
+                            quote(&to.name),
+                            quote(&to.name)
+                        ));
+                    }
+                }
+                _ => {}
+            }
+            clauses(dialect, change, current, target, &mut alter);
+            kept_changes.push((*change).clone());
+        }
+        keep_foreign_key_indexes(changes, current, target, &mut alter);
+        let mut operations: Vec<Operation> = before.into_iter().map(Operation::Sql).collect();
+        operations.extend(alter.sql(table_name).map(Operation::Sql));
+        // A new NOT NULL column with a backfill: added nullable (in the
+        // ALTER above), filled, then made NOT NULL.
+        for change in changes {
+            if let Change::AddColumn { table, column } = change
+                && !column.nullable
+                && let Some(backfill) = &column.backfill
+            {
+                operations.push(Operation::Sql(format!(
+                    "UPDATE {} SET {} = {backfill} WHERE {} IS NULL",
+                    quote(table),
+                    quote(&column.name),
+                    quote(&column.name)
+                )));
+                operations.push(Operation::Sql(format!(
+                    "ALTER TABLE {} MODIFY COLUMN {}",
+                    quote(table),
+                    column_definition(dialect, column)
+                )));
+            }
+        }
+        if !operations.is_empty() || !kept_changes.is_empty() {
+            steps.push(Step { changes: kept_changes, operations, note: None });
+        }
+    }
+
+    // Foreign keys added last.
+    for (table, fks) in remade {
+        late.entry(table).or_default().extend(fks);
+    }
+    for (table, fks) in &late {
+        let mut alter = Alter::default();
+        for fk in fks {
+            alter.push(format!("ADD {}", foreign_key(fk)), Algorithm::ServerChoice);
+        }
+        let changes: Vec<Change> = per_table
+            .get(table)
+            .into_iter()
+            .flatten()
+            .filter(|c| matches!(c, Change::AddForeignKey { foreign_key, .. } if fks.iter().any(|f| f.name == foreign_key.name)))
+            .map(|c| (*c).clone())
+            .collect();
+        steps.push(Step { changes, operations: vec![Operation::Sql(alter.sql(table).expect("clauses"))], note: None });
+    }
+
+    if !drops.is_empty() {
+        // Children before parents, in one statement.
+        let base_order = base.dependency_order();
+        let mut names: Vec<&str> = drops.iter().map(|t| t.name.as_str()).collect();
+        names.sort_by_key(|n| std::cmp::Reverse(base_order.iter().position(|t| t == n)));
+        let list: Vec<String> = names.iter().map(|n| quote(n)).collect();
+        steps.push(Step {
+            changes: names
+                .iter()
+                .filter_map(|n| {
+                    diff.changes.iter().find(|c| matches!(c, Change::DropTable(t) if t.name == *n)).cloned()
+                })
+                .collect(),
+            operations: vec![Operation::Sql(format!("DROP TABLE {}", list.join(", ")))],
+            note: None,
+        });
+    }
+    Ok((steps, Vec::new()))
+}
+
+/// The clauses of `change` in its table's ALTER TABLE.
+fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &Table, alter: &mut Alter) {
+    use Algorithm::*;
+    match change {
+        Change::AddColumn { column, .. } => {
+            let mut column = column.clone();
+            if column.backfill.is_some() {
+                column.nullable = true;
+            }
+            let instant = column.generated.as_ref().is_none_or(|_| column.generated_virtual)
+                && !column.autoincrement
+                && column.default.as_ref().is_none_or(DefaultValue::is_literal)
+                && !target.is_primary_key_column(&column.name);
+            alter.push(
+                format!("ADD COLUMN {}", column_definition(dialect, &column)),
+                if instant { Instant } else { ServerChoice },
+            );
+        }
+        Change::DropColumn { column, .. } => {
+            let indexed = current.is_some_and(|t| {
+                t.is_primary_key_column(&column.name)
+                    || t.uniques.values().any(|u| u.columns.contains(&column.name))
+                    || t.indexes.values().any(|i| i.columns().any(|c| c == column.name))
+            });
+            alter.push(format!("DROP COLUMN {}", quote(&column.name)), if indexed { ServerChoice } else { Instant });
+        }
+        Change::RenameColumn { from, to, .. } => {
+            alter.push(format!("RENAME COLUMN {} TO {}", quote(from), quote(to)), Instant)
+        }
+        Change::AlterColumn { from, to, recreate: true, .. } => {
+            alter.push(format!("DROP COLUMN {}", quote(&from.name)), ServerChoice);
+            alter.push(format!("ADD COLUMN {}", column_definition(dialect, to)), ServerChoice);
+        }
+        Change::AlterColumn { from, to, .. } => {
+            let only_default = Column { default: to.default.clone(), ..from.clone() }.same_definition(to);
+            let only_comment = Column { comment: to.comment.clone(), ..from.clone() }.same_definition(to);
+            if only_default {
+                let clause = match &to.default {
+                    None => format!("ALTER COLUMN {} DROP DEFAULT", quote(&to.name)),
+                    Some(default) => format!("ALTER COLUMN {} SET DEFAULT {}", quote(&to.name), default_sql(default)),
+                };
+                alter.push(clause, Instant);
+            } else {
+                let relaxed = Column { nullable: to.nullable, ..from.clone() }.same_definition(to) && to.nullable;
+                let algorithm = if only_comment {
+                    Instant
+                } else if relaxed {
+                    InplaceNoLock
+                } else {
+                    ServerChoice
+                };
+                alter.push(format!("MODIFY COLUMN {}", column_definition(dialect, to)), algorithm);
+            }
+        }
+        Change::SetPrimaryKey { from, to, .. } => {
+            if from.is_some() {
+                alter.push("DROP PRIMARY KEY".into(), ServerChoice);
+            }
+            if let Some(key) = to {
+                alter.push(format!("ADD PRIMARY KEY ({})", quote_list(&key.columns)), ServerChoice);
+            }
+        }
+        Change::AddUnique { unique, .. } => alter.push(
+            format!(
+                "ADD UNIQUE KEY {} ({}){}",
+                quote(&unique.name),
+                quote_list(&unique.columns),
+                comment_clause(&unique.comment)
+            ),
+            InplaceNoLock,
+        ),
+        Change::DropUnique { unique, .. } => alter.push(format!("DROP INDEX {}", quote(&unique.name)), InplaceNoLock),
+        Change::AddCheck { check, .. } => alter
+            .push(format!("ADD CONSTRAINT {} CHECK ({})", quote(&check.name), check.expr.unwrapped()), ServerChoice),
+        Change::DropCheck { check, .. } => alter.push(format!("DROP CONSTRAINT {}", quote(&check.name)), Instant),
+        Change::AddForeignKey { foreign_key: fk, .. } => alter.push(format!("ADD {}", foreign_key(fk)), ServerChoice),
+        Change::DropForeignKey { foreign_key: fk, .. } => {
+            alter.push(format!("DROP FOREIGN KEY {}", quote(&fk.name)), InplaceNoLock);
+            // The index MySQL made for the key stays behind it.
+            if own_index_goes(fk, current, target) {
+                alter.push(format!("DROP INDEX {}", quote(&fk.name)), InplaceNoLock);
+            }
+        }
+        Change::CreateIndex { index, .. } => {
+            let algorithm = if index.method.is_some() { ServerChoice } else { InplaceNoLock };
+            alter.push(format!("ADD {}", index_definition(dialect, index)), algorithm);
+        }
+        Change::DropIndex { index, .. } => alter.push(format!("DROP INDEX {}", quote(&index.name)), InplaceNoLock),
+        Change::SetComment { on: CommentOn::Index(name), .. } => {
+            // MySQL alters no index comment in place: the index is made again.
+            if let Some(index) = target.indexes.get(name) {
+                alter.push(format!("DROP INDEX {}", quote(name)), InplaceNoLock);
+                let algorithm = if index.method.is_some() { ServerChoice } else { InplaceNoLock };
+                alter.push(format!("ADD {}", index_definition(dialect, index)), algorithm);
+            } else if let Some(unique) = target.uniques.get(name) {
+                alter.push(format!("DROP INDEX {}", quote(name)), InplaceNoLock);
+                alter.push(
+                    format!(
+                        "ADD UNIQUE KEY {} ({}){}",
+                        quote(name),
+                        quote_list(&unique.columns),
+                        comment_clause(&unique.comment)
+                    ),
+                    InplaceNoLock,
+                );
+            }
+        }
+        Change::SetTableComment { comment, .. } => {
+            alter.push(format!("COMMENT = {}", literal(comment.as_deref().unwrap_or(""))), Instant)
+        }
+        Change::SetStorage { engine, row_format, collation, .. } => {
+            let live = current.cloned().unwrap_or_default();
+            if *engine != live.engine {
+                alter.push(format!("ENGINE = {}", engine.clone().unwrap_or_else(|| "InnoDB".into())), ServerChoice);
+            }
+            if *row_format != live.row_format {
+                alter.push(
+                    format!("ROW_FORMAT = {}", row_format.clone().unwrap_or_else(|| "DEFAULT".into())),
+                    ServerChoice,
+                );
+            }
+            if collation.as_deref().map(str::to_ascii_lowercase)
+                != live.collation.as_deref().map(str::to_ascii_lowercase)
+            {
+                let clause = match collation {
+                    Some(collation) => {
+                        let charset = collation.split('_').next().unwrap_or_default();
+                        format!("CONVERT TO CHARACTER SET {charset} COLLATE {collation}")
+                    }
+                    // Back to the database's own.
+                    None => "CONVERT TO CHARACTER SET DEFAULT".into(),
+                };
+                alter.push(clause, ServerChoice);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Dropping an index a kept foreign key of the table still needs (MySQL
+/// refuses that): its own index is made in the same statement, under the
+/// key's name, as MySQL would have made it.
+fn keep_foreign_key_indexes(changes: &[&Change], current: Option<&Table>, target: &Table, alter: &mut Alter) {
+    let Some(current) = current else { return };
+    let dropped: Vec<&str> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropIndex { index, .. } => Some(index.name.as_str()),
+            Change::DropUnique { unique, .. } => Some(unique.name.as_str()),
+            Change::SetPrimaryKey { from: Some(_), .. } => Some("PRIMARY"),
+            _ => None,
+        })
+        .collect();
+    if dropped.is_empty() {
+        return;
+    }
+    let leading = |columns: &[String], fk: &ForeignKey| {
+        columns.len() >= fk.columns.len() && columns[..fk.columns.len()] == fk.columns[..]
+    };
+    let covers = |table: &Table, fk: &ForeignKey| {
+        table.primary_key.as_ref().is_some_and(|pk| leading(&pk.columns, fk))
+            || table.uniques.values().any(|u| leading(&u.columns, fk))
+            || table.indexes.values().any(|i| {
+                let columns: Vec<String> = i.columns().map(str::to_string).collect();
+                i.method.is_none() && columns.len() == i.parts.len() && leading(&columns, fk)
+            })
+    };
+    for fk in target.foreign_keys.values() {
+        let kept = current.foreign_keys.get(&fk.name).is_some_and(|l| l == fk);
+        let covered_before = covers(current, fk);
+        if kept && covered_before && !covers(target, fk) {
+            alter
+                .push(format!("ADD INDEX {} ({})", quote(&fk.name), quote_list(&fk.columns)), Algorithm::InplaceNoLock);
+        }
+    }
+}
+
+/// Whether dropping `fk` (as it is live) should drop the index MySQL made
+/// for it too: it has one, and the table will not have a key, index or
+/// foreign key of that name.
+fn own_index_goes(fk: &ForeignKey, current: Option<&Table>, target: &Table) -> bool {
+    let live = current.and_then(|t| t.foreign_keys.get(&fk.name)).unwrap_or(fk);
+    live.own_index
+        && !target.indexes.contains_key(&fk.name)
+        && !target.uniques.contains_key(&fk.name)
+        && !target.foreign_keys.contains_key(&fk.name)
+}
+
+fn comment_clause(comment: &Option<String>) -> String {
+    comment.as_deref().map_or(String::new(), |c| format!(" COMMENT {}", literal(c)))
+}
+
+pub(super) fn default_sql(default: &DefaultValue) -> String {
+    match default {
+        DefaultValue::Literal(Literal::Bool(b)) => if *b { "1" } else { "0" }.into(),
+        DefaultValue::Literal(Literal::Int(n)) => n.to_string(),
+        DefaultValue::Literal(Literal::Float(f)) => f.clone(),
+        DefaultValue::Literal(Literal::Text(t)) => literal(t),
+        DefaultValue::Expr(e) if e.as_str().starts_with("current_timestamp(") => e.as_str().to_string(),
+        DefaultValue::Expr(e) => format!("({})", e.unwrapped()),
+    }
+}
+
+/// A column as `CREATE TABLE` and `ADD`/`MODIFY COLUMN` declare it.
+pub(super) fn column_definition(dialect: &Mysql, column: &Column) -> String {
+    let _ = dialect;
+    let mut sql = format!("{} {}", quote(&column.name), column_type(&column.sql_type));
+    if let Some(collation) = &column.collation {
+        sql.push_str(&format!(" COLLATE {collation}"));
+    }
+    if let Some(generated) = &column.generated {
+        let kind = if column.generated_virtual { "VIRTUAL" } else { "STORED" };
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", generated.unwrapped()));
+    } else {
+        // NULL said only where it is not the default: a TIMESTAMP column
+        // is NOT NULL unless said otherwise on servers with
+        // explicit_defaults_for_timestamp off.
+        let timestamp = column_type(&column.sql_type).starts_with("timestamp");
+        if !column.nullable {
+            sql.push_str(" NOT NULL");
+        } else if timestamp {
+            sql.push_str(" NULL");
+        }
+        if let Some(default) = &column.default {
+            sql.push_str(&format!(" DEFAULT {}", default_sql(default)));
+        }
+        if column.autoincrement {
+            sql.push_str(" AUTO_INCREMENT");
+        }
+        if let Some(on_update) = &column.on_update {
+            sql.push_str(&format!(" ON UPDATE {on_update}"));
+        }
+    }
+    if let Some(comment) = &column.comment {
+        sql.push_str(&format!(" COMMENT {}", literal(comment)));
+    }
+    sql
+}
+
+fn index_definition(dialect: &Mysql, index: &Index) -> String {
+    let kind = match index.method.as_deref() {
+        Some("fulltext") => "FULLTEXT INDEX",
+        Some("spatial") => "SPATIAL INDEX",
+        _ if index.unique => "UNIQUE INDEX",
+        _ => "INDEX",
+    };
+    let parts: Vec<String> = index
+        .parts
+        .iter()
+        .map(|part| {
+            let mut key = match &part.key {
+                IndexKey::Column(c) => quote(c),
+                IndexKey::Expr(e) => format!("({})", e.unwrapped()),
+            };
+            if let Some(length) = part.length {
+                key.push_str(&format!("({length})"));
+            }
+            if part.descending {
+                key.push_str(" DESC");
+            }
+            key
+        })
+        .collect();
+    let mut sql = format!("{kind} {} ({})", quote(&index.name), parts.join(", "));
+    if index.method.as_deref() == Some("hash") {
+        sql.push_str(" USING HASH");
+    }
+    sql.push_str(&comment_clause(&index.comment));
+    if index.invisible {
+        sql.push_str(if dialect.mariadb { " IGNORED" } else { " INVISIBLE" });
+    }
+    sql
+}
+
+fn foreign_key(fk: &ForeignKey) -> String {
+    let mut sql = format!(
+        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+        quote(&fk.name),
+        quote_list(&fk.columns),
+        quote(&fk.ref_table),
+        quote_list(&fk.ref_columns)
+    );
+    if fk.on_delete != ReferentialAction::NoAction {
+        sql.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
+    }
+    if fk.on_update != ReferentialAction::NoAction {
+        sql.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
+    }
+    sql
+}
+
+fn create_table(dialect: &Mysql, table: &Table, foreign_keys: &[&ForeignKey]) -> String {
+    let mut parts: Vec<String> = table.columns.values().map(|c| column_definition(dialect, c)).collect();
+    if let Some(pk) = &table.primary_key {
+        parts.push(format!("PRIMARY KEY ({})", quote_list(&pk.columns)));
+    }
+    for unique in table.uniques.values() {
+        parts.push(format!(
+            "UNIQUE KEY {} ({}){}",
+            quote(&unique.name),
+            quote_list(&unique.columns),
+            comment_clause(&unique.comment)
+        ));
+    }
+    parts.extend(table.indexes.values().map(|i| index_definition(dialect, i)));
+    parts
+        .extend(table.checks.values().map(|c| format!("CONSTRAINT {} CHECK ({})", quote(&c.name), c.expr.unwrapped())));
+    parts.extend(foreign_keys.iter().map(|fk| foreign_key(fk)));
+    let mut sql = format!("CREATE TABLE {} (\n  {}\n)", quote(&table.name), parts.join(",\n  "));
+    if let Some(engine) = &table.engine {
+        sql.push_str(&format!(" ENGINE={engine}"));
+    }
+    if let Some(format) = &table.row_format {
+        sql.push_str(&format!(" ROW_FORMAT={format}"));
+    }
+    if let Some(collation) = &table.collation {
+        let charset = collation.split('_').next().unwrap_or_default();
+        sql.push_str(&format!(" DEFAULT CHARSET={charset} COLLATE={collation}"));
+    }
+    if let Some(comment) = &table.comment {
+        sql.push_str(&format!(" COMMENT={}", literal(comment)));
+    }
+    sql
+}
