@@ -145,22 +145,7 @@ impl Error {
                  see what is left, and apply it",
                 number - 1
             )),
-            Error::PartlyApplied { number, total, .. } => Some(match number {
-                1 if *total == 1 => "nothing was changed: the failed statement is undone whole".into(),
-                1 => format!(
-                    "nothing was changed: the failed statement is undone whole, and statements 2 to {total} did not run"
-                ),
-                _ => format!(
-                    "this database commits each DDL statement on its own: statements 1 to {} ran and stay, statement \
-                     {number} is undone whole, {}: run `dbshape plan` to see what is left, and apply it",
-                    number - 1,
-                    if number == total {
-                        "and it was the last".to_string()
-                    } else {
-                        format!("{} to {total} did not run", number + 1)
-                    }
-                ),
-            }),
+            Error::PartlyApplied { number, total, .. } => Some(partly_applied(*number, *total)),
             Error::Url { examples, .. } => Some(format!("expected e.g. {examples}")),
             Error::DataChecks(reports) => {
                 Some(if reports.iter().any(|r| matches!(r.status, crate::preflight::DataCheckStatus::Failed { .. })) {
@@ -176,6 +161,31 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// What ran of a plan whose statement `number` of `total` failed, on a
+/// database that commits each statement on its own.
+fn partly_applied(number: usize, total: usize) -> String {
+    let span = |from: usize, to: usize| match to - from {
+        0 => format!("statement {from}"),
+        _ => format!("statements {from} to {to}"),
+    };
+    let after = match total - number {
+        0 => "and it was the last".to_string(),
+        _ => format!("and {} did not run", span(number + 1, total)),
+    };
+    if number == 1 {
+        return match total {
+            1 => "nothing was changed: the failed statement is undone whole".into(),
+            _ => format!("nothing was changed: the failed statement is undone whole, {after}"),
+        };
+    }
+    let ran = span(1, number - 1);
+    let stay = if number == 2 { "ran and stays" } else { "ran and stay" };
+    format!(
+        "this database commits each DDL statement on its own: {ran} {stay}, statement {number} is undone whole, \
+         {after}: run `dbshape plan` to see what is left, and apply it"
+    )
 }
 
 fn data_checks_summary(reports: &[crate::preflight::DataCheckReport]) -> String {

@@ -4,6 +4,7 @@
 //! expressions.
 
 use super::Source;
+use super::finding::Finding;
 use super::problems::Problems;
 use crate::error::Result;
 use crate::model::{DefaultValue, IndexKey, Schema, naming};
@@ -116,13 +117,17 @@ pub(super) fn check_names(problems: &mut Problems, schema: &Schema) {
         }
     }
 }
-/// Names that must be unique: tables, indexes and keys in the database,
-/// checks and foreign keys in their table, and (where names are folded)
-/// columns in their table; compared as `fold` makes them. `why` explains a
-/// collision that only folding makes.
+/// Names that must be unique: tables in the database, indexes and keys in
+/// their table (in the database too on most dialects: see
+/// [`index_names_in_the_database`]), checks and foreign keys in their
+/// table, and (where names are folded) columns in their table; compared as
+/// `fold` makes them. `why` explains a collision that only folding makes.
 fn name_collisions(problems: &mut Problems, schema: &Schema, fold: &dyn Fn(&str) -> String, why: Option<&str>) {
     let hint = |default: &str| why.unwrap_or(default).to_string();
     let mut global: HashMap<String, String> = HashMap::new();
+    // Folded, index names collide across tables too: the dialects that
+    // fold names (SQLite) keep them in one namespace.
+    let mut folded_indexes: HashMap<String, (String, String)> = HashMap::new();
     for t in schema.tables.keys() {
         if let Some(previous) = global.insert(fold(t), format!("table \"{t}\"")) {
             problems.report(
@@ -164,13 +169,31 @@ fn name_collisions(problems: &mut Problems, schema: &Schema, fold: &dyn Fn(&str)
             let what = format!("exclusion constraint \"{}\" of \"{t}\"", x.name);
             names.push((&x.name, what, vec!["tables", t, "exclusions", &x.name]));
         }
+        let mut in_table: HashMap<String, String> = HashMap::new();
         for (name, what, path) in names {
-            if let Some(previous) = global.insert(fold(name), what.clone()) {
+            if let Some(previous) = in_table.insert(fold(name), what.clone()) {
                 problems.report(
                     &path,
                     format!("the name \"{name}\" of the {what} is already used by the {previous}"),
-                    Some(&hint("index, key and table names must be unique in the database")),
+                    Some(&hint("index and key names must be unique in their table")),
                 );
+                continue;
+            }
+            if why.is_none() {
+                continue;
+            }
+            let collision = global.get(&fold(name)).cloned().or_else(|| {
+                folded_indexes.get(&fold(name)).filter(|(exact, _)| exact != name).map(|(_, what)| what.clone())
+            });
+            match collision {
+                Some(previous) => problems.report(
+                    &path,
+                    format!("the name \"{name}\" of the {what} is already used by the {previous}"),
+                    Some(&hint("index, key and table names must be unique in the database")),
+                ),
+                None => {
+                    folded_indexes.insert(fold(name), (name.to_string(), what));
+                }
             }
         }
         let mut local: HashMap<String, &str> = HashMap::new();
@@ -186,6 +209,50 @@ fn name_collisions(problems: &mut Problems, schema: &Schema, fold: &dyn Fn(&str)
             }
         }
     }
+}
+
+/// Index and key names that another table (or a table) of the file also
+/// uses: one namespace per database on PostgreSQL and SQLite, not on
+/// MySQL, where they are the table's own.
+pub(crate) fn index_names_in_the_database(schema: &Schema) -> Vec<Finding> {
+    let mut found = Vec::new();
+    let mut seen: HashMap<&str, String> =
+        schema.tables.keys().map(|t| (t.as_str(), format!("table \"{t}\""))).collect();
+    for table in schema.tables.values() {
+        let t = table.name.as_str();
+        let pk = table.primary_key.iter().map(|pk| (&pk.name, format!("primary key of \"{t}\""), None));
+        let uniques = table
+            .uniques
+            .values()
+            .map(|u| (&u.name, format!("unique constraint \"{}\" of \"{t}\"", u.name), Some(("uniques", &u.name))));
+        let indexes = table
+            .indexes
+            .values()
+            .map(|i| (&i.name, format!("index \"{}\" of \"{t}\"", i.name), Some(("indexes", &i.name))));
+        let exclusions = table.exclusions.values().map(|x| {
+            (&x.name, format!("exclusion constraint \"{}\" of \"{t}\"", x.name), Some(("exclusions", &x.name)))
+        });
+        let mut own: Vec<&str> = Vec::new();
+        for (name, what, at) in pk.chain(uniques).chain(indexes).chain(exclusions) {
+            match seen.get(name.as_str()) {
+                // The same name twice in one table is the file's own error.
+                Some(_) if own.contains(&name.as_str()) => {}
+                Some(previous) => {
+                    let message = format!("the name \"{name}\" of the {what} is already used by the {previous}");
+                    let finding = match at {
+                        Some((section, entry)) => Finding::entry(t, section, entry, message),
+                        None => Finding::table(t, Some("primary_key"), message),
+                    };
+                    found.push(finding.hint("index, key and table names must be unique in the database"));
+                }
+                None => {
+                    seen.insert(name, what);
+                }
+            }
+            own.push(name);
+        }
+    }
+    found
 }
 
 /// On a dialect that does not tell names apart by ASCII case (SQLite),

@@ -556,7 +556,7 @@ impl Converter<'_, '_> {
         column.renamed_from = raw.renamed_from.clone();
         column.using = raw.using.as_deref().map(Expr::new);
         column.backfill = raw.backfill.as_deref().map(Expr::new);
-        if column.autoincrement && !column.sql_type.is_integer() {
+        if column.autoincrement && !column.sql_type.is_any_integer() {
             self.report(
                 &["tables", &t, "columns", name, "autoincrement"],
                 format!("autoincrement column \"{t}.{name}\" has type {}, not an integer type", column.sql_type),

@@ -24,7 +24,7 @@ mod serde_error;
 mod text_diff;
 mod unique_map;
 
-pub(crate) use checks::{check_case_collisions, check_name_lengths};
+pub(crate) use checks::{check_case_collisions, check_name_lengths, index_names_in_the_database};
 pub(crate) use finding::{Finding, report};
 pub(crate) use load::{load_str, read};
 pub(crate) use objects::identity_of;

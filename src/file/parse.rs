@@ -50,6 +50,20 @@ pub(super) fn parse_type(text: &str) -> Result<SqlType, (String, Option<String>)
         return Ok(SqlType::Other(String::new()));
     }
     let sql_type = SqlType::parse(text).map_err(|m| (m, None))?;
+    if let SqlType::Other(name) = &sql_type
+        && (name.starts_with("enum(") || name.starts_with("set("))
+    {
+        // MySQL's inline ENUM and SET: pasted into SQL, so only a list of
+        // plain quoted labels.
+        let labels = &name[name.find('(').unwrap_or_default()..];
+        return match inline_labels(labels) {
+            Some(_) => Ok(sql_type),
+            None => Err((
+                format!("invalid labels in type \"{text}\""),
+                Some("write the labels quoted, a quote doubled, no backslash: \"enum('draft','it''s')\"".into()),
+            )),
+        };
+    }
     if let SqlType::Other(name) = &sql_type {
         let base = name.split('(').next().unwrap_or(name).trim();
         let typo = !OTHER_KNOWN_TYPES.contains(&base) && !KNOWN_TYPES.contains(&base) && base.len() >= 4;
@@ -68,6 +82,36 @@ pub(super) fn parse_type(text: &str) -> Result<SqlType, (String, Option<String>)
         }
     }
     Ok(sql_type)
+}
+
+/// The labels of `('a','it''s')`: quoted, quotes doubled, separated by
+/// commas, no backslash (MySQL would read it as an escape).
+pub(crate) fn inline_labels(text: &str) -> Option<Vec<String>> {
+    let inner = text.trim().strip_prefix('(')?.strip_suffix(')')?;
+    let mut labels = Vec::new();
+    let mut rest = inner.trim_start();
+    loop {
+        let mut chars = rest.strip_prefix('\'')?.char_indices();
+        let mut label = String::new();
+        let end = loop {
+            let (i, c) = chars.next()?;
+            match c {
+                '\\' => return None,
+                '\'' if rest[1 + i + 1..].starts_with('\'') => {
+                    label.push('\'');
+                    chars.next();
+                }
+                '\'' => break 1 + i + 1,
+                c => label.push(c),
+            }
+        };
+        labels.push(label);
+        rest = rest[end..].trim_start();
+        if rest.is_empty() {
+            return Some(labels);
+        }
+        rest = rest.strip_prefix(',')?.trim_start();
+    }
 }
 
 /// A type name is pasted into SQL as written (a type can't be quoted as a

@@ -229,6 +229,19 @@ impl SqlType {
         matches!(self, SqlType::SmallInt | SqlType::Integer | SqlType::BigInt)
     }
 
+    /// [`SqlType::is_integer`], or one of MySQL's own integer types
+    /// (`tinyint`, `mediumint`, `bigint unsigned`, ...).
+    pub fn is_any_integer(&self) -> bool {
+        match self {
+            SqlType::Other(text) => {
+                let mut words = text.split_whitespace();
+                matches!(words.next(), Some("tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint"))
+                    && words.all(|w| matches!(w, "unsigned" | "zerofill"))
+            }
+            other => other.is_integer(),
+        }
+    }
+
     /// Whether this is the user type `name`, or an array of it.
     pub fn is_or_holds(&self, name: &str) -> bool {
         match self {

@@ -186,6 +186,15 @@ impl Test {
         }
     }
 
+    /// Empties the MariaDB test database (dropped and made again).
+    pub fn reset_mysql(&self) {
+        use mysql::prelude::Queryable;
+        let name = self.my.as_ref().expect("a MariaDB test");
+        let mut admin = mysql_admin().expect("connect as admin");
+        admin.query_drop(format!("DROP DATABASE IF EXISTS `{name}`")).expect("drop the test database");
+        admin.query_drop(format!("CREATE DATABASE `{name}`")).expect("create the test database");
+    }
+
     /// A session on the MariaDB test database, with ANSI quotes.
     pub fn my_client(&self) -> mysql::Conn {
         use mysql::prelude::Queryable;

@@ -7,6 +7,10 @@
 //! - `# expect: ok`: the apply succeeds, the database is then in sync, and
 //!   it holds exactly the file's tables (a name full of SQL is a name).
 //!
+//! `# dialect: sqlite` or `postgres` keeps a file to one dialect; the rest
+//! run on all three. `# mysql: error` (or `error (file)`, `ok`) says what
+//! MySQL does where it differs: what it cannot store is refused there.
+//!
 //! The harness fails any run that panics.
 
 use crate::harness::Test;
@@ -28,6 +32,18 @@ struct Entry {
     located: Located,
     sqlite: bool,
     postgres: bool,
+    mysql: bool,
+    /// What MySQL does instead, if that differs.
+    on_mysql: Option<(bool, Located)>,
+}
+
+fn expectation(expect: &str) -> (bool, Located) {
+    let located = match expect {
+        "error" => Located::Line,
+        "error (file)" => Located::File,
+        _ => Located::Nowhere,
+    };
+    (expect == "ok", located)
 }
 
 fn corpus() -> Vec<Entry> {
@@ -45,17 +61,16 @@ fn corpus() -> Vec<Entry> {
                 })
             };
             let expect = header("expect").unwrap_or_else(|| panic!("{} has no `# expect:` line", path.display()));
-            let dialect = header("dialect").unwrap_or_else(|| "both".into());
+            let dialect = header("dialect").unwrap_or_else(|| "all".into());
+            let (expect_ok, located) = expectation(&expect);
             Entry {
                 name: path.file_name().unwrap().to_string_lossy().into_owned(),
-                expect_ok: expect == "ok",
-                located: match expect.as_str() {
-                    "error" => Located::Line,
-                    "error (file)" => Located::File,
-                    _ => Located::Nowhere,
-                },
-                sqlite: dialect != "postgres",
-                postgres: dialect != "sqlite",
+                expect_ok,
+                located,
+                sqlite: dialect == "all" || dialect == "sqlite",
+                postgres: dialect == "all" || dialect == "postgres",
+                mysql: dialect == "all" || dialect == "mysql",
+                on_mysql: header("mysql").map(|e| expectation(&e)),
                 path,
             }
         })
@@ -69,17 +84,32 @@ fn run_corpus(t: &Test) {
     let entries = corpus();
     assert!(entries.len() >= 60, "the corpus has {} files", entries.len());
     let mut ran = 0;
-    for entry in entries.iter().filter(|e| if t.is_postgres() { e.postgres } else { e.sqlite }) {
+    let runs_here = |e: &&Entry| {
+        if t.is_postgres() {
+            e.postgres
+        } else if t.is_mysql() {
+            e.mysql
+        } else {
+            e.sqlite
+        }
+    };
+    for entry in entries.iter().filter(runs_here) {
         ran += 1;
+        let (expect_ok, located) = match (&entry.on_mysql, t.is_mysql()) {
+            (Some((ok, located)), true) => (*ok, located),
+            _ => (entry.expect_ok, &entry.located),
+        };
         if t.is_postgres() {
             t.sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+        } else if t.is_mysql() {
+            t.reset_mysql();
         } else {
             let _ = std::fs::remove_file(t.db_path());
         }
         std::fs::copy(&entry.path, t.dir().join(&entry.name)).unwrap();
         let run = t.run(&["apply", "--yes", "--schema", &entry.name]);
         let context = format!("{}:\nstdout:\n{}\nstderr:\n{}", entry.name, run.stdout, run.stderr);
-        if entry.expect_ok {
+        if expect_ok {
             assert_eq!(run.code, 0, "{context}");
             t.run(&["check", "--schema", &entry.name]).success();
             let file = dbshape::Schema::from_path(&entry.path).unwrap().into_model();
@@ -97,7 +127,7 @@ fn run_corpus(t: &Test) {
             assert!(run.stdout.is_empty(), "nothing is planned: {context}");
             assert!(run.stderr.starts_with("error: "), "{context}");
             let after_file = run.stderr.strip_prefix(&format!("error: {}:", entry.name));
-            match entry.located {
+            match located {
                 Located::Line => {
                     let line = after_file.and_then(|rest| rest.split(':').next()).unwrap_or("");
                     assert!(!line.is_empty() && line.chars().all(|c| c.is_ascii_digit()), "FILE:LINE: {context}");
@@ -108,12 +138,22 @@ fn run_corpus(t: &Test) {
             if t.is_postgres() {
                 let tables = t.query("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace");
                 assert_eq!(tables, [["0"]], "nothing was created: {context}");
+            } else if t.is_mysql() {
+                let tables = t.query("SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()");
+                assert_eq!(tables, [["0"]], "nothing was created: {context}");
             } else {
                 assert!(!t.db_path().exists(), "no database file was created: {context}");
             }
         }
     }
-    eprintln!("hostile corpus: {ran} files on {}", if t.is_postgres() { "PostgreSQL" } else { "SQLite" });
+    let dialect = if t.is_postgres() {
+        "PostgreSQL"
+    } else if t.is_mysql() {
+        "MariaDB"
+    } else {
+        "SQLite"
+    };
+    eprintln!("hostile corpus: {ran} files on {dialect}");
 }
 
 #[test]
@@ -124,6 +164,13 @@ fn hostile_corpus_on_sqlite() {
 #[test]
 fn hostile_corpus_on_postgres() {
     if let Some(t) = Test::postgres() {
+        run_corpus(&t);
+    }
+}
+
+#[test]
+fn hostile_corpus_on_mysql() {
+    if let Some(t) = Test::mysql() {
         run_corpus(&t);
     }
 }

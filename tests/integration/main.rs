@@ -13,6 +13,7 @@ mod fixtures;
 mod hazards;
 mod hostile;
 mod library;
+mod mysql;
 mod objects;
 mod online;
 mod postgres;

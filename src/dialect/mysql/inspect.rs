@@ -131,7 +131,7 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
         column.nullable = has(&row, 3) == "YES";
         column.autoincrement = extra.contains("auto_increment");
         if extra.contains("generated") && !extra.contains("default_generated") {
-            column.generated = get(&row, 6).map(Expr::new);
+            column.generated = get(&row, 6).map(|e| Expr::new(standard_quotes(&e)));
             column.generated_virtual = extra.contains("virtual");
         } else {
             column.default =
@@ -158,7 +158,7 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
     };
     for row in rows(conn, checks_sql).map_err(read_failed)? {
         let Some(table) = schema.tables.get_mut(&has(&row, 0)) else { continue };
-        let (name, clause) = (has(&row, 1), has(&row, 2));
+        let (name, clause) = (has(&row, 1), standard_quotes(&has(&row, 2)));
         if let Some(column) = table.columns.get_mut(&name)
             && column.sql_type == SqlType::Other("longtext".into())
             && Expr::new(&clause) == Expr::new(format!("json_valid(`{}`)", name.replace('`', "``")))
@@ -323,8 +323,12 @@ fn read_default(
     if defaults.mariadb && text.eq_ignore_ascii_case("null") {
         return None;
     }
-    let value = if defaults.mariadb || expression {
-        DefaultValue::from_sql(&text)?
+    let value = if defaults.mariadb
+        && let Some(text) = mariadb_string(&text)
+    {
+        DefaultValue::Literal(Literal::Text(text))
+    } else if defaults.mariadb || expression {
+        DefaultValue::from_sql(&standard_quotes(&text))?
     } else if super::types::is_text(sql_type) || matches!(sql_type, SqlType::Date | SqlType::Time) {
         // MySQL 8 reports a literal without its quotes.
         DefaultValue::Literal(Literal::Text(text))
@@ -332,4 +336,85 @@ fn read_default(
         DefaultValue::from_sql(&text).unwrap_or(DefaultValue::Literal(Literal::Text(text)))
     };
     Some(super::normalize::canonical_default(value, sql_type))
+}
+
+/// An expression as MariaDB prints it, with a quote inside a string written
+/// `''` rather than `\'`: the same expression to MySQL, and one the file's
+/// SQL reader (standard quoting) reads as one.
+pub(super) fn standard_quotes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut quoted: Option<char> = None;
+    while let Some(c) = chars.next() {
+        match quoted {
+            Some('\'') if c == '\\' => match chars.next() {
+                Some('\'') => out.push_str("''"),
+                Some(next) => {
+                    out.push('\\');
+                    out.push(next);
+                }
+                None => out.push('\\'),
+            },
+            Some(q) if c == q => {
+                quoted = None;
+                out.push(c);
+            }
+            Some(_) => out.push(c),
+            None => {
+                if matches!(c, '\'' | '"' | '`') {
+                    quoted = Some(c);
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// A string literal as MariaDB reports a default: quoted, a quote written
+/// `\'` or `''`, backslash escapes.
+fn mariadb_string(text: &str) -> Option<String> {
+    let inner = text.strip_prefix('\'')?.strip_suffix('\'')?;
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push(match chars.next()? {
+                '0' => '\0',
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                'Z' => '\u{1a}',
+                'b' => '\u{8}',
+                other => other,
+            }),
+            '\'' if chars.peek() == Some(&'\'') => {
+                chars.next();
+                out.push('\'');
+            }
+            // A lone quote inside: not one literal.
+            '\'' => return None,
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mariadb_string;
+
+    #[test]
+    fn quotes_inside_strings_are_doubled() {
+        assert_eq!(super::standard_quotes(r"`a` in ('it\'s','x\\')"), r"`a` in ('it''s','x\\')");
+        assert_eq!(super::standard_quotes(r"`it\'s` > 0"), r"`it\'s` > 0");
+    }
+
+    #[test]
+    fn mariadb_default_strings() {
+        assert_eq!(mariadb_string(r"'it\'s\\x'").as_deref(), Some(r"it's\x"));
+        assert_eq!(mariadb_string("'a''b'").as_deref(), Some("a'b"));
+        assert_eq!(mariadb_string("'a' || 'b'"), None);
+        assert_eq!(mariadb_string("0"), None);
+    }
 }

@@ -61,6 +61,21 @@ pub(super) fn check(schema: &Schema) -> Vec<Finding> {
     for table in schema.tables.values() {
         check_table(schema, table, &mut found);
     }
+    // Index names are the table's own on MySQL; foreign key names are the
+    // database's.
+    let mut keys: HashMap<String, &str> = HashMap::new();
+    for table in schema.tables.values() {
+        for fk in table.foreign_keys.values() {
+            if let Some(other) = keys.insert(fk.name.to_ascii_lowercase(), &table.name) {
+                let message = format!(
+                    "foreign key \"{}\" of \"{}\": table \"{other}\" has a foreign key of that name, and MySQL \
+                     names foreign keys in the database",
+                    fk.name, table.name
+                );
+                found.push(Finding::entry(&table.name, "foreign_keys", &fk.name, message));
+            }
+        }
+    }
     found
 }
 
@@ -135,11 +150,28 @@ fn check_table(schema: &Schema, table: &Table, found: &mut Vec<Finding>) {
                 format!("column \"{t}.{c}\" has type {}, which has no character set or collation", column.sql_type);
             found.push(Finding::column(t, c, Some("collation"), message));
         }
+        if column.name.chars().any(|ch| ch > '\u{ffff}') {
+            let message = format!("column \"{t}.{c}\": MySQL names hold no characters beyond U+FFFF (such as emoji)");
+            found.push(Finding::column(t, c, None, message));
+        }
         if column.using.is_some() {
             let message = format!("column \"{t}.{c}\": MySQL has no USING for a type change");
             found.push(Finding::column(t, c, Some("using"), message).hint(
                 "remove `using:`: MODIFY COLUMN converts each value itself (the data checks count those it cannot)",
             ));
+        }
+        if let Some(generated) = &column.generated {
+            let named = crate::sql::lexer::identifiers(generated.as_str());
+            let counted =
+                table.columns.values().find(|o| o.autoincrement && named.contains(&o.name.to_ascii_lowercase()));
+            if let Some(counted) = counted {
+                let message = format!(
+                    "generated column \"{t}.{c}\" reads \"{}\", which is AUTO_INCREMENT: MySQL computes generated \
+                     columns before it numbers the row",
+                    counted.name
+                );
+                found.push(Finding::column(t, c, Some("generated"), message));
+            }
         }
         if column.generated.is_some() && !column.nullable {
             let message = format!("generated column \"{t}.{c}\" cannot be NOT NULL on MariaDB");
@@ -157,12 +189,51 @@ fn check_table(schema: &Schema, table: &Table, found: &mut Vec<Finding>) {
         let message = format!("unique constraint \"{}\" of \"{t}\": MySQL cannot count NULLs as equal", unique.name);
         found.push(Finding::entry(t, "uniques", &unique.name, message));
     }
+    for check in table.checks.values() {
+        let named = crate::sql::lexer::identifiers(check.expr.as_str());
+        if let Some(counted) =
+            table.columns.values().find(|o| o.autoincrement && named.contains(&o.name.to_ascii_lowercase()))
+        {
+            let message = format!(
+                "check \"{}\" of \"{t}\" reads \"{}\", which is AUTO_INCREMENT: MySQL checks a row before it numbers it",
+                check.name, counted.name
+            );
+            found.push(Finding::entry(t, "checks", &check.name, message));
+        }
+    }
     for check in table.checks.values().filter(|c| c.comment.is_some()) {
         let message = format!("check \"{}\" of \"{t}\": MySQL keeps no comment on a check", check.name);
         found.push(Finding::entry(t, "checks", &check.name, message));
     }
+    if t.chars().any(|ch| ch > '\u{ffff}') {
+        let message = format!("table \"{t}\": MySQL names hold no characters beyond U+FFFF (such as emoji)");
+        found.push(Finding::table(t, None, message));
+    }
     for fk in table.foreign_keys.values() {
         let n = fk.name.as_str();
+        // InnoDB keys integers of one type only to the same type.
+        let parent = schema.tables.get(&fk.ref_table);
+        for (column, referenced) in fk.columns.iter().zip(&fk.ref_columns) {
+            let ty = |t: &Table, c: &str| t.columns.get(c).map(|c| types::stored(&resolved_type(schema, &c.sql_type)));
+            if let (Some(own), Some(theirs)) = (ty(table, column), parent.and_then(|p| ty(p, referenced)))
+                && (is_integer(&own) || is_integer(&theirs))
+                && own != theirs
+            {
+                let message = format!(
+                    "foreign key \"{n}\" of \"{t}\": column {column} is {own} but {}.{referenced} is {theirs}, and \
+                     MySQL keys an integer only to the same type",
+                    fk.ref_table
+                );
+                found.push(Finding::entry(t, "foreign_keys", n, message).hint("give both columns the same type"));
+            }
+        }
+        let not_null = fk.columns.iter().any(|c| table.columns.get(c).is_some_and(|c| !c.nullable));
+        if not_null && (fk.on_delete == ReferentialAction::SetNull || fk.on_update == ReferentialAction::SetNull) {
+            let message = format!("foreign key \"{n}\" of \"{t}\" sets NOT NULL columns to NULL, which MySQL refuses");
+            found.push(
+                Finding::entry(t, "foreign_keys", n, message).hint("make the columns nullable, or pick another action"),
+            );
+        }
         if fk.deferrable || fk.initially_deferred {
             found.push(Finding::entry(
                 t,
@@ -233,7 +304,7 @@ fn check_table(schema: &Schema, table: &Table, found: &mut Vec<Finding>) {
 }
 
 /// Text and bytes MySQL keeps off the row: a B-tree indexes a prefix only.
-fn is_long(sql_type: &SqlType) -> bool {
+pub(super) fn is_long(sql_type: &SqlType) -> bool {
     let stored = types::stored(sql_type);
     matches!(stored, SqlType::Text | SqlType::Blob | SqlType::Json)
         || matches!(&stored, SqlType::Other(t) if t.ends_with("text") || t.ends_with("blob"))
@@ -292,15 +363,95 @@ pub(crate) fn canonical_default(value: DefaultValue, sql_type: &SqlType) -> Defa
         },
         DefaultValue::Literal(literal) => DefaultValue::Literal(match (literal, sql_type) {
             (Literal::Int(n), SqlType::Boolean) => Literal::Bool(n != 0),
+            // Text a boolean column reads as true or false, as PostgreSQL does.
+            (Literal::Text(text), SqlType::Boolean)
+                if matches!(
+                    text.trim().to_ascii_lowercase().as_str(),
+                    "true" | "t" | "yes" | "on" | "1" | "false" | "f" | "no" | "off" | "0"
+                ) =>
+            {
+                Literal::Bool(matches!(text.trim().to_ascii_lowercase().as_str(), "true" | "t" | "yes" | "on" | "1"))
+            }
             (Literal::Bool(b), t) if *t != SqlType::Boolean => Literal::Int(i64::from(b)),
             (Literal::Text(text), t) if is_integer(t) && text.trim().parse::<i64>().is_ok() => {
                 Literal::Int(text.trim().parse().unwrap_or_default())
             }
             (Literal::Int(n), t) if is_text(t) => Literal::Text(n.to_string()),
+            // A number MySQL keeps at the column's scale (rounded), given as
+            // a number or as text.
+            (literal @ (Literal::Int(_) | Literal::Float(_) | Literal::Text(_)), t)
+                if decimal_scale(t).is_some() && number_text(&literal).is_some() =>
+            {
+                let text = number_text(&literal).unwrap_or_default();
+                let rounded = round_decimal(&text, decimal_scale(t).unwrap_or(0));
+                match rounded.parse::<i64>() {
+                    Ok(n) if !rounded.contains('.') => Literal::Int(n),
+                    _ => Literal::Float(rounded),
+                }
+            }
+            (Literal::Text(text), SqlType::Real | SqlType::Double) if text.trim().parse::<f64>().is_ok() => {
+                Literal::Float(text.trim().to_string())
+            }
             (Literal::Float(f), t) if is_text(t) => Literal::Text(f),
             (literal, _) => literal,
         }),
     }
+}
+
+/// The digits a decimal or integer column keeps after the point.
+fn decimal_scale(sql_type: &SqlType) -> Option<u32> {
+    match sql_type {
+        SqlType::Numeric { scale, .. } => Some(scale.unwrap_or(0)),
+        t if is_integer(t) => Some(0),
+        _ => None,
+    }
+}
+
+/// A literal's text when it is a plain decimal number (`-1.25`, `3`).
+fn number_text(literal: &Literal) -> Option<String> {
+    let text = match literal {
+        Literal::Int(n) => n.to_string(),
+        Literal::Float(f) => f.clone(),
+        Literal::Text(t) => t.trim().to_string(),
+        Literal::Bool(_) => return None,
+    };
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(&text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let plain = |d: &str| d.bytes().all(|b| b.is_ascii_digit());
+    (!whole.is_empty() && plain(whole) && plain(fraction)).then_some(text)
+}
+
+/// `text` (a plain decimal) rounded half away from zero to `scale` digits,
+/// as MySQL stores it: `1.25` at scale 1 is `1.3`, at 0 `1`.
+fn round_decimal(text: &str, scale: u32) -> String {
+    let negative = text.starts_with('-');
+    let digits = text.trim_start_matches(['-', '+']);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let scale = scale as usize;
+    let mut kept: Vec<u8> = whole.bytes().chain(fraction.bytes().chain(std::iter::repeat(b'0')).take(scale)).collect();
+    if fraction.as_bytes().get(scale).is_some_and(|d| *d >= b'5') {
+        let mut i = kept.len();
+        loop {
+            if i == 0 {
+                kept.insert(0, b'1');
+                break;
+            }
+            i -= 1;
+            if kept[i] == b'9' {
+                kept[i] = b'0';
+            } else {
+                kept[i] += 1;
+                break;
+            }
+        }
+    }
+    let split = kept.len() - scale;
+    let whole = String::from_utf8_lossy(&kept[..split]).trim_start_matches('0').to_string();
+    let whole = if whole.is_empty() { "0".to_string() } else { whole };
+    let fraction = String::from_utf8_lossy(&kept[split..]).to_string();
+    let zero = whole == "0" && fraction.bytes().all(|b| b == b'0');
+    let sign = if negative && !zero { "-" } else { "" };
+    if scale == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction}") }
 }
 
 /// The schema file's schema as MySQL stores it, as far as that is known
@@ -497,7 +648,7 @@ fn spell_expressions(conn: &mut MysqlConnection, desired: &mut Schema, current: 
             conn.conn.query_first(format!("SHOW CREATE TABLE {}", quote(SCRATCH))).map_err(refused)?;
         conn.conn.query_drop(format!("DROP TEMPORARY TABLE {}", quote(SCRATCH))).map_err(refused)?;
         let text = shown.map(|(_, text)| text).unwrap_or_default();
-        let spelled = parse_show_create(&text);
+        let spelled = parse_show_create(&super::inspect::standard_quotes(&text));
         let table = &mut desired.tables[&name];
         for check in table.checks.values_mut() {
             if let Some(expr) = spelled.checks.get(&check.name) {
@@ -664,6 +815,16 @@ mod tests {
         }
         assert_eq!(canonical_now("CURRENT_TIMESTAMP(6)"), "current_timestamp(6)");
         assert_eq!(canonical_now("curdate()"), "");
+    }
+
+    #[test]
+    fn decimals_round_as_mysql_stores_them() {
+        assert_eq!(round_decimal("1.25", 1), "1.3");
+        assert_eq!(round_decimal("1.25", 0), "1");
+        assert_eq!(round_decimal("-0.04", 1), "0.0");
+        assert_eq!(round_decimal("9.96", 1), "10.0");
+        assert_eq!(round_decimal("12", 2), "12.00");
+        assert_eq!(round_decimal("-2.5", 0), "-3");
     }
 
     #[test]

@@ -65,9 +65,29 @@ impl Algorithm {
 #[derive(Default)]
 struct Alter {
     clauses: Vec<(String, Algorithm)>,
+    /// The table has columns MariaDB keeps out of sight (a virtual column,
+    /// the hash of a unique key on text), which it refuses to add or drop
+    /// with any other action under an explicit algorithm: the server
+    /// chooses.
+    hidden_columns: bool,
+}
+
+/// Whether MariaDB keeps virtual columns in `table`: generated ones, or the
+/// hash of a unique key on a text or blob column.
+fn has_hidden_columns(table: Option<&Table>) -> bool {
+    table.is_some_and(|t| {
+        t.columns.values().any(|c| c.generated.is_some() && c.generated_virtual)
+            || t.uniques.values().any(|u| {
+                u.columns.iter().any(|c| t.columns.get(c).is_some_and(|c| super::normalize::is_long(&c.sql_type)))
+            })
+    })
 }
 
 impl Alter {
+    fn on(current: Option<&Table>, target: Option<&Table>) -> Alter {
+        Alter { clauses: Vec::new(), hidden_columns: has_hidden_columns(current) || has_hidden_columns(target) }
+    }
+
     fn push(&mut self, clause: String, algorithm: Algorithm) {
         self.clauses.push((clause, algorithm));
     }
@@ -77,7 +97,11 @@ impl Alter {
         // refuses an instant ADD COLUMN with an in-place ADD INDEX): only a
         // statement whose clauses all allow one algorithm asks for it.
         let first = self.clauses.first()?.1;
-        let algorithm = if self.clauses.iter().all(|(_, a)| *a == first) { first } else { Algorithm::ServerChoice };
+        let algorithm = if self.clauses.iter().all(|(_, a)| *a == first) && !self.hidden_columns {
+            first
+        } else {
+            Algorithm::ServerChoice
+        };
         let clauses: Vec<&str> = self.clauses.iter().map(|(c, _)| c.as_str()).collect();
         Some(format!("ALTER TABLE {} {}{}", quote(table), clauses.join(", "), algorithm.clause()))
     }
@@ -175,7 +199,7 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
         }
     }
     for (table, names) in &early_drops {
-        let mut alter = Alter::default();
+        let mut alter = Alter::on(base.tables.get(*table), desired.tables.get(*table));
         for name in names {
             alter.push(format!("DROP FOREIGN KEY {}", quote(name)), Algorithm::InplaceNoLock);
             let live = base.tables.get(*table).and_then(|t| t.foreign_keys.get(name));
@@ -223,8 +247,9 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
     for (table_name, changes) in &per_table {
         let target = &desired.tables[*table_name];
         let current = base.tables.get(*table_name);
-        let mut alter = Alter::default();
+        let mut alter = Alter::on(current, Some(target));
         let mut before = Vec::new();
+        let mut renames_first: Vec<String> = Vec::new();
         let mut kept_changes: Vec<Change> = Vec::new();
         let early = early_drops.get(table_name);
         for change in changes {
@@ -251,11 +276,41 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
                 }
                 _ => {}
             }
-            clauses(dialect, change, current, target, &mut alter);
+            // A column renamed and altered: one CHANGE COLUMN (the clauses
+            // of one statement name a column as it was).
+            let renamed_from = |name: &str| {
+                changes.iter().find_map(|c| match c {
+                    Change::RenameColumn { from, to, .. } if to == name => Some(from.clone()),
+                    _ => None,
+                })
+            };
+            match change {
+                Change::RenameColumn { to, .. }
+                    if changes
+                        .iter()
+                        .any(|c| matches!(c, Change::AlterColumn { to: t, recreate: false, .. } if t.name == *to)) => {}
+                // InnoDB renames a column a foreign key uses only in place,
+                // which other clauses may not allow: in a statement of its own.
+                Change::RenameColumn { from, to, .. }
+                    if (keyed(base, table_name, from) || keyed(base, table_name, to)) && changes.len() > 1 =>
+                {
+                    let mut own = Alter::on(current, Some(target));
+                    clauses(dialect, change, current, target, &mut own);
+                    renames_first.extend(own.sql(table_name));
+                }
+                Change::AlterColumn { to, recreate: false, .. } if renamed_from(&to.name).is_some() => {
+                    let from = renamed_from(&to.name).unwrap_or_default();
+                    alter.push(
+                        format!("CHANGE COLUMN {} {}", quote(&from), column_definition(dialect, to)),
+                        Algorithm::ServerChoice,
+                    );
+                }
+                _ => clauses(dialect, change, current, target, &mut alter),
+            }
             kept_changes.push((*change).clone());
         }
         keep_foreign_key_indexes(changes, current, target, &mut alter);
-        let mut operations: Vec<Operation> = before.into_iter().map(Operation::Sql).collect();
+        let mut operations: Vec<Operation> = renames_first.into_iter().chain(before).map(Operation::Sql).collect();
         operations.extend(alter.sql(table_name).map(Operation::Sql));
         // A new NOT NULL column with a backfill: added nullable (in the
         // ALTER above), filled, then made NOT NULL.
@@ -287,7 +342,7 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
         late.entry(table).or_default().extend(fks);
     }
     for (table, fks) in &late {
-        let mut alter = Alter::default();
+        let mut alter = Alter::on(base.tables.get(*table), desired.tables.get(*table));
         for fk in fks {
             alter.push(format!("ADD {}", foreign_key(fk)), Algorithm::ServerChoice);
         }
@@ -321,6 +376,17 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
     Ok((steps, Vec::new()))
 }
 
+/// Whether live column `column` of `table` is in a foreign key, its own or
+/// another table's to it.
+fn keyed(base: &Schema, table: &str, column: &str) -> bool {
+    base.tables.values().any(|t| {
+        t.foreign_keys.values().any(|fk| {
+            (t.name == table && fk.columns.iter().any(|c| c == column))
+                || (fk.ref_table == table && fk.ref_columns.iter().any(|c| c == column))
+        })
+    })
+}
+
 /// The clauses of `change` in its table's ALTER TABLE.
 fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &Table, alter: &mut Alter) {
     use Algorithm::*;
@@ -348,7 +414,17 @@ fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &T
             alter.push(format!("DROP COLUMN {}", quote(&column.name)), if indexed { ServerChoice } else { Instant });
         }
         Change::RenameColumn { from, to, .. } => {
-            alter.push(format!("RENAME COLUMN {} TO {}", quote(from), quote(to)), Instant)
+            // A virtual column that reads it is made again by the server.
+            let read = target.columns.values().any(|c| {
+                c.generated
+                    .as_ref()
+                    .is_some_and(|g| crate::sql::lexer::identifiers(g.as_str()).contains(&to.to_ascii_lowercase()))
+            });
+            // So does MariaDB the hidden hash of a unique key on text.
+            let hashed = target.columns.get(to).is_some_and(|c| super::normalize::is_long(&c.sql_type))
+                && target.uniques.values().any(|u| u.columns.contains(to));
+            let algorithm = if read || hashed { ServerChoice } else { Instant };
+            alter.push(format!("RENAME COLUMN {} TO {}", quote(from), quote(to)), algorithm)
         }
         Change::AlterColumn { from, to, recreate: true, .. } => {
             alter.push(format!("DROP COLUMN {}", quote(&from.name)), ServerChoice);

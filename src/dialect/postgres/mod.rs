@@ -87,7 +87,8 @@ impl Dialect for Postgres {
     /// A virtual generated column (PostgreSQL stores them all); a trigger
     /// with a body instead of a function.
     fn check(&self, schema: &Schema) -> Vec<Finding> {
-        let mut found = super::mysql::mysql_only(schema, self.title());
+        let mut found = crate::file::index_names_in_the_database(schema);
+        found.extend(super::mysql::mysql_only(schema, self.title()));
         for table in schema.tables.values() {
             for column in table.columns.values().filter(|c| c.generated.is_some() && c.generated_virtual) {
                 let message = format!(

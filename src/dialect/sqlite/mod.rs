@@ -61,7 +61,8 @@ impl Dialect for Sqlite {
     }
 
     fn check(&self, schema: &Schema) -> Vec<Finding> {
-        let mut found = super::mysql::mysql_only(schema, self.title());
+        let mut found = crate::file::index_names_in_the_database(schema);
+        found.extend(super::mysql::mysql_only(schema, self.title()));
         found.extend(normalize::check(schema));
         found
     }

@@ -21,6 +21,7 @@ mod schema_gen;
 mod shrink;
 
 use crate::harness::Test;
+pub use schema_gen::Flavor;
 use schema_gen::{Edit, GSchema, Generator};
 use std::panic::AssertUnwindSafe;
 use std::time::Instant;
@@ -44,8 +45,8 @@ pub struct Generated {
 }
 
 impl Generated {
-    pub fn new(seed: u64, postgres: bool) -> Generated {
-        let mut generator = Generator::new(seed, postgres);
+    pub fn new(seed: u64, flavor: Flavor) -> Generated {
+        let mut generator = Generator::new(seed, flavor);
         let a = generator.schema();
         let edits = generator.edits(&a);
         Generated { a, edits, rows_seed: generator.rng.u64(..), max_rows: generator.rng.usize(0..16) }
@@ -79,14 +80,20 @@ pub struct Bench {
 }
 
 impl Bench {
-    pub fn new(postgres: bool) -> Option<Bench> {
-        let test = if postgres { Test::postgres()? } else { Test::sqlite() };
+    pub fn new(flavor: Flavor) -> Option<Bench> {
+        let test = match flavor {
+            Flavor::Postgres => Test::postgres()?,
+            Flavor::Mysql => Test::mysql()?,
+            Flavor::Sqlite => Test::sqlite(),
+        };
         Some(Bench { test })
     }
 
     fn reset(&self) {
         if self.test.is_postgres() {
             self.test.sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+        } else if self.test.is_mysql() {
+            self.test.reset_mysql();
         } else {
             let _ = std::fs::remove_file(self.test.db_path());
         }
@@ -109,14 +116,17 @@ impl Bench {
         if run.code != 0 {
             return Err(format!("apply A failed (exit {}):\n{}{}", run.code, run.stdout, run.stderr));
         }
-        let fold_case = !t.is_postgres();
+        // SQLite tells no names apart by case; MySQL's tables do differ by
+        // case (its columns don't, but the MySQL cases rename none by case).
+        let fold_case = !t.is_postgres() && !t.is_mysql();
+        let text = if t.is_mysql() { "CHAR" } else { "TEXT" };
         let inserts = rows::inserts(&a, &b, case.rows_seed, case.max_rows, fold_case);
         if !inserts.is_empty() && t.try_sql(&inserts.join(";\n")).is_err() {
             return Ok(Outcome::Discarded);
         }
         let shared = rows::shared(&a, &b, fold_case);
         let read = |table: &str, columns: Vec<&str>| {
-            let mut rows = t.query(&rows::snapshot_sql(table, &columns));
+            let mut rows = t.query(&rows::snapshot_sql(table, &columns, text));
             rows.sort();
             rows
         };
@@ -176,9 +186,9 @@ fn env_number(name: &str) -> Option<u64> {
 
 /// Runs the generated cases for one dialect; on a failure, shrinks it and
 /// fails with the reproduction.
-fn run_random(postgres: bool, default_cases: u64) {
-    let Some(bench) = Bench::new(postgres) else { return };
-    let dialect = if postgres { "postgres" } else { "sqlite" };
+fn run_random(flavor: Flavor, default_cases: u64) {
+    let Some(bench) = Bench::new(flavor) else { return };
+    let dialect = flavor.name();
     let cases = env_number("DBSHAPE_RANDOM_CASES").unwrap_or(default_cases);
     let first = env_number("DBSHAPE_RANDOM_SEED").unwrap_or(1);
     let started = Instant::now();
@@ -186,7 +196,7 @@ fn run_random(postgres: bool, default_cases: u64) {
     let mut edits: std::collections::BTreeMap<&'static str, usize> = Default::default();
     let (mut with_views, mut with_triggers) = (0, 0);
     for seed in first..first + cases {
-        let generated = Generated::new(seed, postgres);
+        let generated = Generated::new(seed, flavor);
         let case = generated.case();
         with_views += usize::from(case.a.contains("\nviews:"));
         with_triggers += usize::from(case.a.contains("triggers:"));
@@ -222,7 +232,7 @@ fn run_random(postgres: bool, default_cases: u64) {
                      reproduce: DBSHAPE_RANDOM_SEED={seed} DBSHAPE_RANDOM_CASES=1 cargo test --test integration random_{dialect}\n\n\
                      {error}\n\n--- A (shrunk)\n{}\n--- B (shrunk)\n{}\n\
                      regression test for tests/integration/random/regressions.rs:\n\n\
-                     #[test]\nfn {dialect}_seed_{seed}() {{\n    regression({postgres}, r#\"{}\"#, r#\"{}\"#, {}, {});\n}}\n",
+                     #[test]\nfn {dialect}_seed_{seed}() {{\n    regression(Flavor::{flavor:?}, r#\"{}\"#, r#\"{}\"#, {}, {});\n}}\n",
                     case.a, case.b, case.a, case.b, case.rows_seed, case.max_rows
                 );
             }
@@ -240,10 +250,15 @@ fn run_random(postgres: bool, default_cases: u64) {
 
 #[test]
 fn random_sqlite() {
-    run_random(false, 200);
+    run_random(Flavor::Sqlite, 200);
 }
 
 #[test]
 fn random_postgres() {
-    run_random(true, 100);
+    run_random(Flavor::Postgres, 100);
+}
+
+#[test]
+fn random_mysql() {
+    run_random(Flavor::Mysql, 60);
 }

@@ -222,8 +222,8 @@ fn date(n: u64) -> String {
 }
 
 /// Reads the shared columns of one table as text, in a stable order.
-pub fn snapshot_sql(table: &str, columns: &[&str]) -> String {
-    let list: Vec<String> = columns.iter().map(|c| format!("CAST({} AS TEXT)", ident(c))).collect();
+pub fn snapshot_sql(table: &str, columns: &[&str], text: &str) -> String {
+    let list: Vec<String> = columns.iter().map(|c| format!("CAST({} AS {text})", ident(c))).collect();
     let select = if list.is_empty() { "1".to_string() } else { list.join(", ") };
     format!("SELECT {select} FROM {}", ident(table))
 }

@@ -6,6 +6,24 @@
 
 use fastrand::Rng;
 
+/// Which database a case is made for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    Sqlite,
+    Postgres,
+    Mysql,
+}
+
+impl Flavor {
+    pub fn name(self) -> &'static str {
+        match self {
+            Flavor::Sqlite => "sqlite",
+            Flavor::Postgres => "postgres",
+            Flavor::Mysql => "mysql",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum GType {
     SmallInt,
@@ -287,6 +305,9 @@ pub fn part_column(part: &GPart) -> &str {
 #[derive(Clone, Debug)]
 pub struct GSchema {
     pub postgres: bool,
+    /// MySQL (MariaDB): no views, triggers, partial or expression indexes;
+    /// a text column is indexed by a prefix.
+    pub mysql: bool,
     pub enums: Vec<(String, Vec<String>)>,
     pub sequences: Vec<GSequence>,
     pub tables: Vec<GTable>,
@@ -413,6 +434,7 @@ const COLUMN_NAMES: &[&str] = &[
 pub struct Generator {
     pub rng: Rng,
     pub postgres: bool,
+    pub mysql: bool,
     /// Names schema A uses: an edit never gives them to a new table or
     /// column, since a dropped name that comes back is the same object to
     /// the differ (a type change, not a new column).
@@ -420,8 +442,13 @@ pub struct Generator {
 }
 
 impl Generator {
-    pub fn new(seed: u64, postgres: bool) -> Generator {
-        Generator { rng: Rng::with_seed(seed), postgres, taken: Vec::new() }
+    pub fn new(seed: u64, flavor: Flavor) -> Generator {
+        let (postgres, mysql) = (flavor == Flavor::Postgres, flavor == Flavor::Mysql);
+        Generator { rng: Rng::with_seed(seed), postgres, mysql, taken: Vec::new() }
+    }
+
+    fn sqlite(&self) -> bool {
+        !self.postgres && !self.mysql
     }
 
     /// A name for an index or constraint: random, since PostgreSQL indexes
@@ -441,6 +468,7 @@ impl Generator {
     pub fn schema(&mut self) -> GSchema {
         let mut schema = GSchema {
             postgres: self.postgres,
+            mysql: self.mysql,
             enums: Vec::new(),
             sequences: Vec::new(),
             tables: Vec::new(),
@@ -470,7 +498,8 @@ impl Generator {
         if self.postgres && self.chance(25) {
             self.sequence(&mut schema);
         }
-        if self.chance(30) {
+        // dbshape does not manage MySQL views and triggers.
+        if !self.mysql && self.chance(30) {
             let table = &schema.tables[self.rng.usize(0..schema.tables.len())];
             if table.partition_of.is_none() && !table.columns.is_empty() {
                 let column = table.columns[self.rng.usize(0..table.columns.len())].name.clone();
@@ -478,7 +507,7 @@ impl Generator {
                 schema.triggers.push(trigger);
             }
         }
-        if self.chance(40) {
+        if !self.mysql && self.chance(40) {
             let plain: Vec<String> =
                 schema.tables.iter().filter(|t| t.partition_of.is_none()).map(|t| t.name.clone()).collect();
             let reads = plain[self.rng.usize(0..plain.len())].clone();
@@ -565,8 +594,8 @@ impl Generator {
 
     fn table(&mut self, schema: &GSchema) -> GTable {
         let mut table = GTable::new(self.fresh_table_name(schema));
-        table.strict = !self.postgres && self.chance(20);
-        if self.postgres && self.chance(20) {
+        table.strict = self.sqlite() && self.chance(20);
+        if !self.sqlite() && self.chance(20) {
             table.comment = Some(self.pick(COMMENTS).to_string());
         }
         match self.rng.u8(0..10) {
@@ -585,14 +614,17 @@ impl Generator {
             }
         }
         // SQLite: WITHOUT ROWID needs a key and no AUTOINCREMENT.
-        table.without_rowid = !self.postgres && !table.pk.is_empty() && !table.autoincrement && self.chance(25);
+        table.without_rowid = self.sqlite() && !table.pk.is_empty() && !table.autoincrement && self.chance(25);
         for _ in 0..self.rng.usize(1..6) {
             let column = self.column(&table, schema);
             table.columns.push(column);
         }
         // A generated column computed from an integer column (SQLite may
         // make it VIRTUAL).
-        let sources: Vec<String> = table.columns.iter().filter(|c| c.ty.is_int()).map(|c| c.name.clone()).collect();
+        // MySQL computes generated columns before AUTO_INCREMENT numbers the row.
+        let counted = |c: &GColumn| self.mysql && table.autoincrement && table.pk == [c.name.clone()];
+        let sources: Vec<String> =
+            table.columns.iter().filter(|c| c.ty.is_int() && !counted(c)).map(|c| c.name.clone()).collect();
         if !sources.is_empty() && self.chance(25) {
             let ty = if table.strict { GType::Integer } else { GType::BigInt };
             let mut column = GColumn::plain(&self.fresh_column_name(&table), ty, true);
@@ -678,8 +710,14 @@ impl Generator {
         let ty = self.random_type(schema, table.strict);
         let default = if self.chance(30) { self.default_for(&ty, schema) } else { None };
         let nullable = self.chance(70);
-        let collation = (ty.is_text() && self.chance(15)).then_some(if self.postgres { "C" } else { "nocase" });
-        let comment = (self.postgres && self.chance(15)).then(|| self.pick(COMMENTS).to_string());
+        let collation = (ty.is_text() && self.chance(15)).then_some(if self.postgres {
+            "C"
+        } else if self.mysql {
+            "utf8mb4_bin"
+        } else {
+            "nocase"
+        });
+        let comment = (!self.sqlite() && self.chance(15)).then(|| self.pick(COMMENTS).to_string());
         let short = nullable && default.is_none() && collation.is_none() && comment.is_none() && self.chance(50);
         GColumn {
             name,
@@ -719,7 +757,8 @@ impl Generator {
             1 => {
                 let unique = column.ty.uniqueable() && !partitioned && self.chance(30);
                 let mut parts = vec![GPart::Column(column.name.clone(), self.chance(30))];
-                if column.ty.is_text() && self.chance(50) {
+                // MariaDB has no expression indexes.
+                if column.ty.is_text() && !self.mysql && self.chance(50) {
                     parts = vec![GPart::Lower(column.name.clone())];
                 } else if self.postgres && column.ty.is_text() && self.chance(30) {
                     let opclass = if column.ty == GType::Text { "text_pattern_ops" } else { "varchar_pattern_ops" };
@@ -736,7 +775,7 @@ impl Generator {
                 if matches!(column.ty, GType::Jsonb | GType::TextArray) {
                     return;
                 }
-                let not_null_predicate = self.chance(30).then(|| column.name.clone());
+                let not_null_predicate = (!self.mysql && self.chance(30)).then(|| column.name.clone());
                 let mut include = Vec::new();
                 let extra = self.pick(&candidates).name.clone();
                 if self.postgres && !parts.iter().any(|p| part_column(p) == extra) && self.chance(25) {
@@ -744,6 +783,8 @@ impl Generator {
                 }
                 table.indexes.push(GIndex { name: self.object_name("ix"), unique, parts, include, not_null_predicate });
             }
+            // MySQL checks a row before AUTO_INCREMENT numbers it.
+            _ if self.mysql && table.autoincrement && table.pk == [column.name.clone()] => {}
             _ => {
                 let kind = if column.ty.is_number() {
                     CheckKind::NonNegative
@@ -786,7 +827,12 @@ impl Generator {
                 })
             };
             let name = if taken(&schema.tables[from], &name) { format!("{name}{}", self.rng.u16(..)) } else { name };
-            schema.tables[from].columns.push(GColumn::plain(&name, GType::Integer, nullable));
+            // MySQL keys an integer only to the same type.
+            let ty = match target.column(key) {
+                Some(parent) if self.mysql => parent.ty.clone(),
+                _ => GType::Integer,
+            };
+            schema.tables[from].columns.push(GColumn::plain(&name, ty, nullable));
             columns.push(name);
         }
         let on_delete =
@@ -995,7 +1041,10 @@ impl Generator {
                 let to = self.fresh_column_name(&table);
                 Edit::RenameColumn { table: table.name, from: column.name, to }
             }
-            7 if !table.is_key(&column.name) => {
+            // MySQL keys an integer only to the same type.
+            7 if !table.is_key(&column.name)
+                && !(self.mysql && (table.is_fk_column(&column.name) || referenced(b, &table, &column.name))) =>
+            {
                 let in_check = table.checks.iter().any(|k| k.column == column.name);
                 let to = match &column.ty {
                     GType::SmallInt => GType::Integer,
@@ -1042,7 +1091,7 @@ impl Generator {
                 let labels = &b.enums[0].1;
                 Edit::AddEnumLabel { label: format!("n{}", labels.len()), at: self.rng.usize(0..=labels.len()) }
             }
-            14 if self.postgres => {
+            14 if !self.sqlite() => {
                 let comment = self.chance(70).then(|| self.pick(COMMENTS).to_string());
                 let column = self.chance(50).then_some(column.name);
                 Edit::SetComment { table: table.name, column, comment }
@@ -1065,9 +1114,11 @@ impl Generator {
                 };
                 Edit::AddPartition { parent: table.name.clone(), name: self.object_name("part"), bound }
             }
-            1 if !self.postgres => Edit::ToggleStrict(table.name.clone()),
-            2 if !self.postgres => Edit::ToggleWithoutRowid(table.name.clone()),
-            3 => {
+            1 if self.sqlite() => Edit::ToggleStrict(table.name.clone()),
+            2 if self.sqlite() => Edit::ToggleWithoutRowid(table.name.clone()),
+            // MySQL tells table names apart by case and column names not:
+            // a case-only rename is no edit worth making there.
+            3 if !self.mysql => {
                 let column = self.chance(50).then(|| column.name.clone());
                 Edit::Recase { table: table.name.clone(), column }
             }
@@ -1107,6 +1158,14 @@ impl Generator {
             _ => return None,
         })
     }
+}
+
+/// Whether a foreign key of `schema` references `column` of `table`.
+fn referenced(schema: &GSchema, table: &GTable, column: &str) -> bool {
+    schema
+        .tables
+        .iter()
+        .any(|t| t.fks.iter().any(|f| f.ref_table == table.name && f.ref_columns.iter().any(|c| c == column)))
 }
 
 /// The name in another case: upper case, or, already upper, lower.
@@ -1161,6 +1220,13 @@ pub fn fill_new_columns(a: &GSchema, b: &mut GSchema) {
 /// Applies an edit; one whose target is missing (after shrinking) does nothing.
 pub fn apply(schema: &mut GSchema, edit: &Edit) {
     let postgres = schema.postgres;
+    let flavor = if postgres {
+        Flavor::Postgres
+    } else if schema.mysql {
+        Flavor::Mysql
+    } else {
+        Flavor::Sqlite
+    };
     match edit {
         Edit::AddTable(table) => {
             if schema.table(&table.name).is_none() {
@@ -1300,7 +1366,7 @@ pub fn apply(schema: &mut GSchema, edit: &Edit) {
         }
         Edit::AddExtra { table, seed } => {
             let Some(index) = schema.tables.iter().position(|t| &t.name == table) else { return };
-            let mut generator = Generator::new(*seed, postgres);
+            let mut generator = Generator::new(*seed, flavor);
             let mut t = schema.tables[index].clone();
             generator.add_extra(&mut t);
             schema.tables[index] = t;
@@ -1334,7 +1400,7 @@ pub fn apply(schema: &mut GSchema, edit: &Edit) {
                 return;
             };
             // On existing rows the new columns are NULL: always nullable.
-            Generator::new(*seed, postgres).add_fk(schema, from, to, true);
+            Generator::new(*seed, flavor).add_fk(schema, from, to, true);
         }
         Edit::SetComment { table, column, comment } => {
             let Some(t) = schema.table_mut(table) else { return };
@@ -1455,7 +1521,11 @@ fn rename_column(schema: &mut GSchema, table: &str, from: &str, to: &str, hint: 
 pub fn render(schema: &GSchema) -> String {
     let q = |s: &str| serde_json::to_string(s).unwrap();
     let list = |items: &[String]| format!("[{}]", items.iter().map(|s| q(s)).collect::<Vec<_>>().join(", "));
-    let ident = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    // Names in expressions: MySQL reads a double-quoted name as a string.
+    let mysql = schema.mysql;
+    let ident = move |s: &str| {
+        if mysql { format!("`{}`", s.replace('`', "``")) } else { format!("\"{}\"", s.replace('"', "\"\"")) }
+    };
     let mut out = String::new();
     if !schema.enums.is_empty() {
         out.push_str("enums:\n");
@@ -1607,6 +1677,12 @@ pub fn render(schema: &GSchema) -> String {
                     .parts
                     .iter()
                     .map(|p| match p {
+                        // MySQL indexes a text column by a prefix of it.
+                        GPart::Column(c, desc)
+                            if mysql && !index.unique && table.column(c).is_some_and(|c| c.ty == GType::Text) =>
+                        {
+                            format!("{{ column: {}, length: 10{} }}", q(c), if *desc { ", order: desc" } else { "" })
+                        }
                         GPart::Column(c, false) => format!("{{ column: {} }}", q(c)),
                         GPart::Column(c, true) => format!("{{ column: {}, order: desc }}", q(c)),
                         GPart::Lower(c) => format!("{{ expr: {} }}", q(&format!("lower({})", ident(c)))),
