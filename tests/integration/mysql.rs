@@ -364,3 +364,25 @@ fn mysql_applies_take_turns() {
     }
     t.assert_in_sync();
 }
+
+/// What dbshape does not manage on MySQL is reported and left alone (views,
+/// triggers, routines), or refused (a type it cannot read back exactly).
+#[test]
+fn mysql_what_is_not_managed_is_reported_or_refused() {
+    let Some(t) = Test::mysql() else { return };
+    t.sql(
+        "CREATE TABLE a (id int PRIMARY KEY, n int);
+         CREATE VIEW v AS SELECT id FROM a;
+         CREATE TRIGGER a_touch BEFORE UPDATE ON a FOR EACH ROW SET NEW.n = 1;
+         CREATE PROCEDURE p() SELECT 1;",
+    );
+    t.schema("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      n: integer\n");
+    let run = t.run(&["plan"]).success();
+    assert!(run.stdout.starts_with("No changes"), "{}", run.stdout);
+    for object in ["view v", "trigger a_touch", "procedure p"] {
+        assert!(run.stderr.contains(object), "{object} is reported: {}", run.stderr);
+    }
+    t.sql("CREATE TABLE u (id uuid PRIMARY KEY)");
+    t.run(&["plan"]).code(2).stderr_has("MariaDB's own type uuid");
+    assert_eq!(t.query("SELECT count(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()"), [["1"]]);
+}

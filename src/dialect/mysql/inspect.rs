@@ -127,6 +127,13 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
                 table.name
             )));
         }
+        if matches!(column_type.to_ascii_lowercase().as_str(), "uuid" | "inet4" | "inet6") {
+            return Err(Error::Unsupported(format!(
+                "column \"{}.{name}\" has MariaDB's own type {column_type}, which dbshape does not support yet \
+                 (its `uuid` is char(36))",
+                table.name
+            )));
+        }
         let mut column = Column::new(&name, from_column_type(&column_type));
         column.nullable = has(&row, 3) == "YES";
         column.autoincrement = extra.contains("auto_increment");

@@ -53,7 +53,7 @@ impl Algorithm {
         }
         Some(if sql.ends_with(Algorithm::Instant.clause()) {
             Algorithm::Instant
-        } else if sql.ends_with(Algorithm::InplaceNoLock.clause()) {
+        } else if sql.ends_with(Algorithm::InplaceNoLock.clause()) || sql.ends_with(", ALGORITHM=INPLACE") {
             Algorithm::InplaceNoLock
         } else {
             Algorithm::ServerChoice
@@ -190,8 +190,16 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
         let Some(live) = base.tables.get(&table.name) else { continue };
         for fk in table.foreign_keys.values() {
             let kept = live.foreign_keys.get(&fk.name).is_some_and(|l| l == fk);
-            let touches_retyped = fk.columns.iter().any(|c| retyped(&table.name, c))
-                || fk.ref_columns.iter().any(|c| retyped(&fk.ref_table, c));
+            // MariaDB renames a column a key uses only in place, and a
+            // table with hidden columns not in place: the key goes first.
+            let renamed_hidden = |t: &str, column: &str| {
+                has_hidden_columns(base.tables.get(t))
+                    && per_table.get(t).is_some_and(|changes| {
+                        changes.iter().any(|c| matches!(c, Change::RenameColumn { to, .. } if to == column))
+                    })
+            };
+            let touches_retyped = fk.columns.iter().any(|c| retyped(&table.name, c) || renamed_hidden(&table.name, c))
+                || fk.ref_columns.iter().any(|c| retyped(&fk.ref_table, c) || renamed_hidden(&fk.ref_table, c));
             if kept && touches_retyped {
                 early_drops.entry(&table.name).or_default().push(fk.name.clone());
                 remade.entry(&table.name).or_default().push(fk);
@@ -289,14 +297,19 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
                     if changes
                         .iter()
                         .any(|c| matches!(c, Change::AlterColumn { to: t, recreate: false, .. } if t.name == *to)) => {}
-                // InnoDB renames a column a foreign key uses only in place,
-                // which other clauses may not allow: in a statement of its own.
+                // InnoDB renames a column a foreign key uses only in place
+                // (not by copying, which other clauses or MariaDB's hidden
+                // columns may make the server choose): a statement of its own.
                 Change::RenameColumn { from, to, .. }
-                    if (keyed(base, table_name, from) || keyed(base, table_name, to)) && changes.len() > 1 =>
+                    if (keyed(base, table_name, from) || keyed(base, table_name, to))
+                        && !has_hidden_columns(current) =>
                 {
-                    let mut own = Alter::on(current, Some(target));
-                    clauses(dialect, change, current, target, &mut own);
-                    renames_first.extend(own.sql(table_name));
+                    renames_first.push(format!(
+                        "ALTER TABLE {} RENAME COLUMN {} TO {}, ALGORITHM=INPLACE",
+                        quote(table_name),
+                        quote(from),
+                        quote(to)
+                    ));
                 }
                 Change::AlterColumn { to, recreate: false, .. } if renamed_from(&to.name).is_some() => {
                     let from = renamed_from(&to.name).unwrap_or_default();
@@ -441,7 +454,10 @@ fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &T
                 alter.push(clause, Instant);
             } else {
                 let relaxed = Column { nullable: to.nullable, ..from.clone() }.same_definition(to) && to.nullable;
-                let algorithm = if only_comment {
+                let algorithm = if to.generated.is_some() || from.generated.is_some() {
+                    // A generated column is computed again: never instant.
+                    ServerChoice
+                } else if only_comment {
                     Instant
                 } else if relaxed {
                     InplaceNoLock

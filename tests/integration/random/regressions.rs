@@ -351,3 +351,42 @@ fn mysql_hidden_hash_columns_and_quotes_in_checks() {
     assert_ne!(a, b);
     regression(Flavor::Mysql, a, &b, 3, 0);
 }
+
+/// A key column renamed on its own, in a table with MariaDB's hidden hash
+/// column: the server chose to copy, which InnoDB refuses for a column a
+/// foreign key uses; the rename now says ALGORITHM=INPLACE.
+#[test]
+fn mysql_seed_1011_keyed_rename_next_to_a_hidden_hash() {
+    let a = r#"tables:
+  "events":
+    columns:
+      "id": { type: "integer", primary_key: true, nullable: false }
+      "Mixed": { type: "text", unique: true, check: "length(`Mixed`) > 0" }
+      "events_id": { type: "integer" }
+    foreign_keys:
+      "fk_c3d30f95": { columns: ["events_id"], references: { table: "events", columns: ["id"] } }
+"#;
+    let b = a
+        .replace(
+            "\"id\": { type: \"integer\", primary_key: true, nullable: false }",
+            "\"email\": { type: \"integer\", primary_key: true, nullable: false, renamed_from: \"id\" }",
+        )
+        .replace("columns: [\"id\"]", "columns: [\"email\"]");
+    regression(Flavor::Mysql, a, &b, 1, 0);
+}
+
+/// A comment set on a stored generated column, with a column added: MariaDB
+/// computes the column again, so the statement is not instant.
+#[test]
+fn mysql_seed_1026_comment_on_a_generated_column() {
+    let a = r#"tables:
+  "orders":
+    columns:
+      "id": { type: "integer", primary_key: true }
+      "email": { type: "smallint", default: "1" }
+      "ünï": { type: "bigint", generated: "`email` * 2" }
+"#;
+    let b = a.replace("generated: \"`email` * 2\" }", "generated: \"`email` * 2\", comment: \"it's \\\"quoted\\\"\" }\n      \"label\": { type: \"real\", nullable: false, default: \"0.5\" }");
+    assert_ne!(a, b);
+    regression(Flavor::Mysql, a, &b, 1, 3);
+}
