@@ -215,6 +215,10 @@ fn a_using_on_mysql_is_refused() {
             "sets NOT NULL columns to NULL",
         ),
         ("      id: { type: integer, primary_key: true }\n      \"😀\": integer\n", "beyond U+FFFF"),
+        (
+            "      id: { type: integer, primary_key: true, autoincrement: true }\n      t: text\n    uniques:\n      u: [t, id]\n",
+            "MariaDB cannot keep together",
+        ),
     ] {
         t.schema(&format!("tables:\n  a:\n    columns:\n{yaml}"));
         t.run(&["plan"]).code(2).stderr_has("schema.yaml:").stderr_has(said);

@@ -185,6 +185,29 @@ fn check_table(schema: &Schema, table: &Table, found: &mut Vec<Finding>) {
             found.push(Finding::column(t, c, Some("on_update"), message));
         }
     }
+    // MariaDB keeps a unique key on text as a hash, which cannot hold an
+    // AUTO_INCREMENT column.
+    let unique_keys = table.uniques.values().map(|u| ("uniques", &u.name, u.columns.clone())).chain(
+        table
+            .indexes
+            .values()
+            .filter(|i| i.unique)
+            .map(|i| ("indexes", &i.name, i.columns().map(str::to_string).collect())),
+    );
+    for (section, name, columns) in unique_keys {
+        let column = |name: &String| table.columns.get(name);
+        let long = columns.iter().filter_map(column).any(|c| is_long(&resolved_type(schema, &c.sql_type)));
+        if let Some(counted) = columns.iter().filter_map(column).find(|c| c.autoincrement)
+            && long
+        {
+            let message = format!(
+                "unique key \"{name}\" of \"{t}\" holds a text column and the AUTO_INCREMENT column {}, which \
+                 MariaDB cannot keep together",
+                counted.name
+            );
+            found.push(Finding::entry(t, section, name, message).hint("use varchar(n) for the text column"));
+        }
+    }
     for unique in table.uniques.values().filter(|u| u.nulls_not_distinct) {
         let message = format!("unique constraint \"{}\" of \"{t}\": MySQL cannot count NULLs as equal", unique.name);
         found.push(Finding::entry(t, "uniques", &unique.name, message));
@@ -478,6 +501,18 @@ pub(super) fn adapt(mut schema: Schema) -> Result<Schema> {
             for action in [&mut fk.on_delete, &mut fk.on_update] {
                 if *action == ReferentialAction::Restrict {
                     *action = ReferentialAction::NoAction;
+                }
+            }
+        }
+        // MariaDB keeps a unique index over text as a hash, which has no
+        // order: its keys read back ascending.
+        for index in table.indexes.values_mut().filter(|i| i.unique && i.method.is_none()) {
+            let long = index.parts.iter().any(
+                |p| matches!(&p.key, IndexKey::Column(c) if table.columns.get(c).is_some_and(|c| is_long(&c.sql_type))),
+            );
+            if long && index.parts.iter().all(|p| p.length.is_none()) {
+                for part in &mut index.parts {
+                    part.descending = false;
                 }
             }
         }

@@ -266,8 +266,12 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
                 continue;
             }
             match change {
+                // A key to a table the plan alters (itself too, when that
+                // renames the columns it references) comes after.
                 Change::AddForeignKey { foreign_key, .. }
-                    if altered.contains(&foreign_key.ref_table.as_str()) && foreign_key.ref_table != *table_name =>
+                    if altered.contains(&foreign_key.ref_table.as_str())
+                        && (foreign_key.ref_table != *table_name
+                            || changes.iter().any(|c| matches!(c, Change::RenameColumn { .. }))) =>
                 {
                     late.entry(table_name).or_default().push(foreign_key);
                     continue;

@@ -390,3 +390,44 @@ fn mysql_seed_1026_comment_on_a_generated_column() {
     assert_ne!(a, b);
     regression(Flavor::Mysql, a, &b, 1, 3);
 }
+
+/// A table renames a column and gains a foreign key to itself on it in one
+/// plan: the key is added after the rename, in a statement of its own.
+#[test]
+fn mysql_seed_1031_self_key_to_a_renamed_column() {
+    let a = r#"tables:
+  "accounts":
+    columns:
+      "a": { type: "integer", nullable: false }
+      "b": { type: "integer", nullable: false }
+    primary_key: ["a", "b"]
+"#;
+    let b = r#"tables:
+  "accounts":
+    columns:
+      "with space": { type: "integer", nullable: false, renamed_from: "a" }
+      "b": { type: "integer", nullable: false }
+      "accounts_with space": { type: "integer" }
+      "accounts_b": { type: "integer" }
+    primary_key: ["with space", "b"]
+    foreign_keys:
+      "fk_1": { columns: ["accounts_with space", "accounts_b"], references: { table: "accounts", columns: ["with space", "b"] }, on_delete: cascade }
+"#;
+    regression(Flavor::Mysql, a, b, 5, 4);
+}
+
+/// A unique index over a text column with a descending key: MariaDB keeps
+/// it as a hash, which has no order, and it reads back as the unique key.
+#[test]
+fn mysql_seed_1139_descending_unique_over_text() {
+    let a = r#"tables:
+  "Group":
+    columns:
+      "id": { type: "integer", primary_key: true }
+      "created": { type: "date" }
+      "note": { type: "text" }
+    indexes:
+      "ix_e1fa2c98": { columns: [{ column: "created", order: desc }, { column: "note" }], unique: true }
+"#;
+    regression(Flavor::Mysql, a, a, 1, 3);
+}

@@ -775,6 +775,11 @@ impl Generator {
                 if matches!(column.ty, GType::Jsonb | GType::TextArray) {
                     return;
                 }
+                // MariaDB keeps a unique key on text as a hash, which holds
+                // no AUTO_INCREMENT column.
+                let text = parts.iter().any(|p| table.column(part_column(p)).is_some_and(|c| c.ty == GType::Text));
+                let counted = parts.iter().any(|p| table.autoincrement && table.pk == [part_column(p).to_string()]);
+                let unique = unique && !(self.mysql && text && counted);
                 let not_null_predicate = (!self.mysql && self.chance(30)).then(|| column.name.clone());
                 let mut include = Vec::new();
                 let extra = self.pick(&candidates).name.clone();
