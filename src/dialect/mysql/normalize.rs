@@ -781,39 +781,9 @@ fn parenthesised(text: &str) -> Option<&str> {
     Some(&text[1..end])
 }
 
-/// Index of the parenthesis closing the one at `open`, quotes respected.
-fn matching(text: &str, open: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for (i, c) in text[open..].char_indices() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' && q == '\'' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            '\'' | '"' | '`' => quote = Some(c),
-            '(' => depth += 1,
-            ')' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(open + i);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Where `needle` first occurs outside quotes and parentheses.
-fn find_top_level(text: &str, needle: &str) -> Option<usize> {
+/// The first character of `text` outside quotes for which `found` holds,
+/// given how many parentheses are open before it.
+fn first_unquoted(text: &str, mut found: impl FnMut(usize, char, usize) -> bool) -> Option<usize> {
     let mut depth = 0usize;
     let mut quote: Option<char> = None;
     let mut escaped = false;
@@ -828,15 +798,27 @@ fn find_top_level(text: &str, needle: &str) -> Option<usize> {
             }
             continue;
         }
+        if found(i, c, depth) {
+            return Some(i);
+        }
         match c {
             '\'' | '"' | '`' => quote = Some(c),
             '(' => depth += 1,
             ')' => depth = depth.saturating_sub(1),
-            _ if depth == 0 && text[i..].starts_with(needle) => return Some(i),
             _ => {}
         }
     }
     None
+}
+
+/// Index of the parenthesis closing the one at `open`, quotes respected.
+fn matching(text: &str, open: usize) -> Option<usize> {
+    first_unquoted(&text[open..], |_, c, depth| c == ')' && depth == 1).map(|i| open + i)
+}
+
+/// Where `needle` first occurs outside quotes and parentheses.
+fn find_top_level(text: &str, needle: &str) -> Option<usize> {
+    first_unquoted(text, |i, _, depth| depth == 0 && text[i..].starts_with(needle))
 }
 
 #[cfg(test)]
