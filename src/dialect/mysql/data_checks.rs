@@ -55,31 +55,31 @@ impl PreflightSql for Mysql {
         let numeric_text = format!(
             "{as_text} NOT REGEXP '^[[:space:]]*[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?[[:space:]]*$'"
         );
-        let failing = match &to.sql_type {
-            SqlType::Varchar(Some(n)) | SqlType::Char(n) => format!("CHAR_LENGTH({as_text}) > {n}"),
+        // A number out of the new type's range; from text, also text that is
+        // no number at all.
+        let out_of_range = match &to.sql_type {
+            SqlType::Varchar(Some(n)) | SqlType::Char(n) => {
+                return Some(Conversion {
+                    probe: None,
+                    setup: Vec::new(),
+                    failing: format!("{column} IS NOT NULL AND CHAR_LENGTH({as_text}) > {n}"),
+                });
+            }
             target if integer_range(target).is_some() => {
                 let (low, high) = integer_range(target)?;
-                let range = format!("CAST({column} AS DECIMAL(65,0)) NOT BETWEEN {low} AND {high}");
-                if is_number(&from.sql_type) {
-                    range
-                } else if is_text(&from.sql_type) {
-                    format!("({numeric_text} OR {range})")
-                } else {
-                    return None;
-                }
+                format!("CAST({column} AS DECIMAL(65,0)) NOT BETWEEN {low} AND {high}")
             }
             SqlType::Numeric { precision: Some(p), scale } => {
-                let whole = p - scale.unwrap_or(0);
-                let range = format!("ABS(CAST({column} AS DECIMAL(65,30))) >= 1e{whole}");
-                if is_number(&from.sql_type) {
-                    range
-                } else if is_text(&from.sql_type) {
-                    format!("({numeric_text} OR {range})")
-                } else {
-                    return None;
-                }
+                format!("ABS(CAST({column} AS DECIMAL(65,30))) >= 1e{}", p - scale.unwrap_or(0))
             }
             _ => return None,
+        };
+        let failing = if is_number(&from.sql_type) {
+            out_of_range
+        } else if is_text(&from.sql_type) {
+            format!("({numeric_text} OR {out_of_range})")
+        } else {
+            return None;
         };
         Some(Conversion { probe: None, setup: Vec::new(), failing: format!("{column} IS NOT NULL AND {failing}") })
     }
