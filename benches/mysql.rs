@@ -24,7 +24,7 @@ const ADMIN: &str = "mysql://root@127.0.0.1:3306/";
 
 fn main() {
     if let Ok(spec) = std::env::var("DBSHAPE_BENCH_CHILD") {
-        return child(&spec);
+        return common::child(&spec, url);
     }
     let sizes: Vec<usize> = std::env::var("DBSHAPE_BENCH_TABLES")
         .map(|v| v.split(',').map(|n| n.parse().expect("number")).collect())
@@ -109,28 +109,4 @@ fn run(n: usize) {
     admin.query_drop(format!("DROP DATABASE IF EXISTS {db}")).unwrap();
     let _ = std::fs::remove_file(&file);
     let _ = std::fs::remove_file(format!("{}.out", file.display()));
-}
-
-/// One measured run in its own process, so peak memory is this run's.
-fn child(spec: &str) {
-    let mut parts = spec.splitn(3, ' ');
-    let (command, db, file) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
-    let started = Instant::now();
-    let mut db = Migrator::connect(&url(db)).expect("connect");
-    match command {
-        "plan" => {
-            let plan = db.plan_file(file).expect("plan");
-            println!("{}", if plan.is_empty() { "no changes" } else { "changes" });
-        }
-        "read" => db.read_catalog().expect("read"),
-        _ => std::fs::write(format!("{file}.out"), db.inspect().expect("inspect").to_yaml_string()).unwrap(),
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let peak_kb: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0);
-    println!("{seconds} {peak_kb}");
 }

@@ -39,7 +39,7 @@ const LOG: &str = "/var/log/postgresql/postgresql-15-main.log";
 
 fn main() {
     if let Ok(spec) = std::env::var("DBSHAPE_BENCH_CHILD") {
-        return child(&spec);
+        return common::child(&spec, url);
     }
     let sizes: Vec<usize> = std::env::var("DBSHAPE_BENCH_TABLES")
         .map(|v| v.split(',').map(|n| n.parse().expect("number")).collect())
@@ -147,30 +147,4 @@ fn count_statements(start: u64, db: &str) -> usize {
     text.lines()
         .filter(|l| l.contains(&marker) && (l.contains("LOG:  statement:") || l.contains("LOG:  execute")))
         .count()
-}
-
-/// One measured run in its own process, so peak memory is this run's.
-fn child(spec: &str) {
-    let mut parts = spec.splitn(3, ' ');
-    let (command, db, file) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
-    let started = Instant::now();
-    // What the command line runs, in this process, so its peak memory is ours.
-    let mut db = Migrator::connect(&url(db)).expect("connect");
-    match command {
-        "plan" => {
-            let plan = db.plan_file(file).expect("plan");
-            println!("{}", if plan.is_empty() { "no changes" } else { "changes" });
-        }
-        // The floor: connecting and the catalog queries, nothing else.
-        "read" => db.read_catalog().expect("read"),
-        _ => std::fs::write(format!("{file}.out"), db.inspect().expect("inspect").to_yaml_string()).unwrap(),
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let peak_kb: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0);
-    println!("{seconds} {peak_kb}");
 }

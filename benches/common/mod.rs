@@ -84,3 +84,32 @@ pub fn schema_yaml_objects(n: usize) -> String {
     }
     yaml
 }
+
+/// One measured run (`plan`, `read` or `inspect` of `spec`: "COMMAND DB
+/// FILE") in its own process, so peak memory is this run's; prints the
+/// seconds and the peak memory (VmHWM, KiB).
+#[allow(dead_code)] // the server benchmarks
+pub fn child(spec: &str, url: fn(&str) -> String) {
+    let mut parts = spec.splitn(3, ' ');
+    let (command, db, file) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+    let started = std::time::Instant::now();
+    // What the command line runs, in this process, so its peak memory is ours.
+    let mut db = dbshape::Migrator::connect(&url(db)).expect("connect");
+    match command {
+        "plan" => {
+            let plan = db.plan_file(file).expect("plan");
+            println!("{}", if plan.is_empty() { "no changes" } else { "changes" });
+        }
+        // The floor: connecting and the catalog queries, nothing else.
+        "read" => db.read_catalog().expect("read"),
+        _ => std::fs::write(format!("{file}.out"), db.inspect().expect("inspect").to_yaml_string()).unwrap(),
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak_kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0);
+    println!("{seconds} {peak_kb}");
+}
