@@ -97,11 +97,15 @@ impl Alter {
         // refuses an instant ADD COLUMN with an in-place ADD INDEX): only a
         // statement whose clauses all allow one algorithm asks for it.
         let first = self.clauses.first()?.1;
-        let algorithm = if self.clauses.iter().all(|(_, a)| *a == first) && !self.hidden_columns {
-            first
-        } else {
-            Algorithm::ServerChoice
-        };
+        // MariaDB renames no column instantly next to a new table comment.
+        let starts = |prefix: &str| self.clauses.iter().any(|(c, _)| c.starts_with(prefix));
+        let renamed_and_commented = (starts("RENAME COLUMN ") || starts("CHANGE COLUMN ")) && starts("COMMENT = ");
+        let algorithm =
+            if self.clauses.iter().all(|(_, a)| *a == first) && !self.hidden_columns && !renamed_and_commented {
+                first
+            } else {
+                Algorithm::ServerChoice
+            };
         let clauses: Vec<&str> = self.clauses.iter().map(|(c, _)| c.as_str()).collect();
         Some(format!("ALTER TABLE {} {}{}", quote(table), clauses.join(", "), algorithm.clause()))
     }
@@ -218,13 +222,17 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
                 alter.push(format!("DROP INDEX {}", quote(name)), Algorithm::InplaceNoLock);
             }
         }
-        let changes: Vec<Change> = per_table[table]
-            .iter()
+        // A child with no change of its own drops a key its parent's
+        // changes need gone.
+        let changes: Vec<Change> = per_table
+            .get(table)
+            .into_iter()
+            .flatten()
             .filter(|c| matches!(c, Change::DropForeignKey { foreign_key, .. } if names.contains(&foreign_key.name)))
             .map(|c| (*c).clone())
             .collect();
         let note = (changes.len() < names.len()).then(|| {
-            format!("foreign keys of {table} on columns whose type changes are dropped first and added again after")
+            format!("foreign keys of {table} over columns that change are dropped first and added again after")
         });
         steps.push(Step { changes, operations: vec![Operation::Sql(alter.sql(table).expect("clauses"))], note });
     }
@@ -444,6 +452,12 @@ fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &T
             alter.push(format!("RENAME COLUMN {} TO {}", quote(from), quote(to)), algorithm)
         }
         Change::AlterColumn { from, to, recreate: true, .. } => {
+            // The differ makes again what stood on the column; MariaDB
+            // would keep its indexes on the column added under the same
+            // name (and refuse the new ones) and its checks stop the drop.
+            if let Some(current) = current {
+                drop_dependents(current, &from.name, alter);
+            }
             alter.push(format!("DROP COLUMN {}", quote(&from.name)), ServerChoice);
             alter.push(format!("ADD COLUMN {}", column_definition(dialect, to)), ServerChoice);
         }
@@ -457,7 +471,17 @@ fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &T
                 };
                 alter.push(clause, Instant);
             } else {
-                let relaxed = Column { nullable: to.nullable, ..from.clone() }.same_definition(to) && to.nullable;
+                // Without a primary key InnoDB clusters on the first unique
+                // key over NOT NULL columns: relaxing one of its columns
+                // drops that implicit key, which only a copy can do.
+                let keyed = current.is_some_and(|t| {
+                    t.primary_key.is_none() && t.uniques.values().any(|u| u.columns.contains(&from.name))
+                        || t.indexes.values().any(|i| {
+                            i.unique && i.parts.iter().any(|p| matches!(&p.key, IndexKey::Column(c) if *c == from.name))
+                        })
+                });
+                let relaxed =
+                    Column { nullable: to.nullable, ..from.clone() }.same_definition(to) && to.nullable && !keyed;
                 let algorithm = if to.generated.is_some() || from.generated.is_some() {
                     // A generated column is computed again: never instant.
                     ServerChoice
@@ -559,6 +583,39 @@ fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &T
 /// Dropping an index a kept foreign key of the table still needs (MySQL
 /// refuses that): its own index is made in the same statement, under the
 /// key's name, as MySQL would have made it.
+/// Drops, in `alter`, what on `table` stands on `column`.
+fn drop_dependents(table: &Table, column: &str, alter: &mut Alter) {
+    let named = |list: &[String]| list.iter().any(|c| c == column);
+    let mut drops = Vec::new();
+    if table.primary_key.as_ref().is_some_and(|k| named(&k.columns)) {
+        drops.push("DROP PRIMARY KEY".to_string());
+    }
+    for fk in table.foreign_keys.values().filter(|fk| named(&fk.columns)) {
+        drops.push(format!("DROP FOREIGN KEY {}", quote(&fk.name)));
+    }
+    for unique in table.uniques.values().filter(|u| named(&u.columns)) {
+        drops.push(format!("DROP INDEX {}", quote(&unique.name)));
+    }
+    let reads = |e: &str| crate::sql::lexer::mentions(e, column);
+    for index in table.indexes.values() {
+        let uses = index.parts.iter().any(|p| match &p.key {
+            IndexKey::Column(c) => c == column,
+            IndexKey::Expr(e) => reads(e.as_str()),
+        });
+        if uses {
+            drops.push(format!("DROP INDEX {}", quote(&index.name)));
+        }
+    }
+    for check in table.checks.values().filter(|c| reads(c.expr.as_str())) {
+        drops.push(format!("DROP CONSTRAINT {}", quote(&check.name)));
+    }
+    for clause in drops {
+        if !alter.clauses.iter().any(|(c, _)| *c == clause) {
+            alter.push(clause, Algorithm::ServerChoice);
+        }
+    }
+}
+
 fn keep_foreign_key_indexes(changes: &[&Change], current: Option<&Table>, target: &Table, alter: &mut Alter) {
     let Some(current) = current else { return };
     let dropped: Vec<&str> = changes

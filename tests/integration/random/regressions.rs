@@ -431,3 +431,125 @@ fn mysql_seed_1139_descending_unique_over_text() {
 "#;
     regression(Flavor::Mysql, a, a, 1, 3);
 }
+
+/// A table without a primary key is clustered on its unique NOT NULL
+/// column: making that column nullable drops the implicit key, which
+/// MariaDB refuses in place.
+#[test]
+fn mysql_seed_1363_nullable_column_of_the_implicit_primary_key() {
+    let a = r#"tables:
+  "ñandú":
+    columns:
+      "status": { type: "timestamp", nullable: false, default: { sql: CURRENT_TIMESTAMP }, unique: true }
+"#;
+    let b = r#"tables:
+  "tags":
+    renamed_from: "ñandú"
+    columns:
+      "status": { type: "timestamp", default: { sql: CURRENT_TIMESTAMP }, unique: true }
+"#;
+    regression(Flavor::Mysql, a, b, 8, 8);
+}
+
+/// A generated column made again (its expression reads a renamed column)
+/// with an index and a check on it: MariaDB keeps the index on the column
+/// added under the same name and refuses the drop under the check, so both
+/// are dropped first.
+#[test]
+fn mysql_seed_1408_recreated_generated_column_keeps_its_index() {
+    let a = r#"tables:
+  "items":
+    columns:
+      "id": { type: "integer", primary_key: true, nullable: false }
+      "label": { type: "text", nullable: false }
+      "name": { type: "bigint", generated: "`id` * 2" }
+    checks:
+      "ck_name": "`name` >= 0"
+    indexes:
+      "ix_e315f15c": { columns: [{ column: "name", order: desc }] }
+      "ix_both": { columns: [{ column: "label", length: 10 }, { column: "name" }] }
+"#;
+    let b = r#"tables:
+  "items":
+    columns:
+      "ünï": { type: "integer", primary_key: true, nullable: false, renamed_from: "id" }
+      "label": { type: "text", nullable: false }
+      "name": { type: "bigint", generated: "`ünï` * 2" }
+    checks:
+      "ck_name": "`name` >= 0"
+    indexes:
+      "ix_e315f15c": { columns: [{ column: "name", order: desc }] }
+      "ix_both": { columns: [{ column: "label", length: 10 }, { column: "name" }] }
+"#;
+    regression(Flavor::Mysql, a, b, 3, 6);
+}
+
+/// The rows of a case keep to B's `IN (...)` check also where MySQL's
+/// files quote the column with backticks.
+#[test]
+fn mysql_seed_5205_rows_keep_to_a_backticked_in_check() {
+    let a = r#"tables:
+  "items":
+    columns:
+      "id": { type: "bigint", primary_key: true, nullable: false }
+      "flag": "text"
+"#;
+    let b = r#"tables:
+  "items":
+    columns:
+      "id": { type: "bigint", primary_key: true, nullable: false }
+      "flag": { type: "text", check: "`flag` IN ('red', 'green', 'it''s')" }
+"#;
+    regression(Flavor::Mysql, a, b, 7, 15);
+}
+
+/// A child whose only link to the plan is a key to a renamed column of a
+/// parent with a virtual column: the key is dropped first and made again,
+/// though the child has no change of its own (the planner panicked).
+#[test]
+fn mysql_seed_1695_key_to_a_renamed_column_from_an_unchanged_child() {
+    let a = r#"tables:
+  "CamelCase":
+    columns:
+      "id": { type: "bigint", primary_key: true, autoincrement: true, nullable: false }
+      "ratio": { type: "smallint", nullable: false }
+      "with space": { type: "bigint", generated: { expr: "`ratio` * 2", virtual: true } }
+  "accounts":
+    columns:
+      "id": { type: "integer", primary_key: true, nullable: false }
+      "CamelCase_id": { type: "bigint", nullable: false, references: "CamelCase.id" }
+"#;
+    let b = r#"tables:
+  "CamelCase":
+    columns:
+      "Mixed": { type: "bigint", primary_key: true, autoincrement: true, nullable: false, renamed_from: "id" }
+      "ratio": { type: "smallint", nullable: false }
+      "with space": { type: "bigint", generated: { expr: "`ratio` * 2", virtual: true } }
+  "accounts":
+    columns:
+      "id": { type: "integer", primary_key: true, nullable: false }
+      "CamelCase_id": { type: "bigint", nullable: false, references: "CamelCase.Mixed" }
+"#;
+    regression(Flavor::Mysql, a, b, 4, 8);
+}
+
+/// MariaDB renames no column instantly in the statement that sets the
+/// table's comment.
+#[test]
+fn mysql_seed_5280_column_rename_next_to_a_table_comment() {
+    let a = r#"tables:
+  "users":
+    comment: "it's \"quoted\""
+    columns:
+      "id": { type: "integer", primary_key: true, nullable: false }
+      "ratio": { type: "timestamp" }
+"#;
+    let b = r#"tables:
+  "users":
+    comment: "a note"
+    columns:
+      "total": { type: "integer", primary_key: true, nullable: false, renamed_from: "id" }
+      "ratio": { type: "timestamp" }
+"#;
+    regression(Flavor::Mysql, a, b, 2, 5);
+}

@@ -71,10 +71,11 @@ fn literal(text: &str) -> String {
 
 /// The string literals of an `IN (...)` check on `column`, if any.
 fn in_list(table: &Table, column: &str) -> Option<Vec<String>> {
-    let prefix = ident(column) + " IN (";
+    // MySQL files quote names with backticks.
+    let prefixes = [ident(column) + " IN (", format!("`{}` IN (", column.replace('`', "``"))];
     table.checks.values().find_map(|check| {
         let text = check.expr.unwrapped();
-        let list = text.strip_prefix(&prefix)?.strip_suffix(')')?;
+        let list = prefixes.iter().find_map(|p| text.strip_prefix(p.as_str()))?.strip_suffix(')')?;
         Some(list.split(", ").map(|v| v.trim_matches('\'').replace("''", "'")).collect())
     })
 }

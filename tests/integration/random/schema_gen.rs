@@ -1056,6 +1056,11 @@ impl Generator {
                     GType::Integer if !in_check && !table.in_use(&column.name) && self.chance(30) => GType::Text,
                     GType::Integer => GType::BigInt,
                     GType::Varchar(n) if self.chance(50) => GType::Varchar(n + 10),
+                    // MariaDB's hash of a unique key on text holds no
+                    // AUTO_INCREMENT column: such a file is refused.
+                    GType::Varchar(n) if self.mysql && table.autoincrement && table.in_unique(&column.name) => {
+                        GType::Varchar(n + 10)
+                    }
                     GType::Varchar(_) => GType::Text,
                     GType::Real => GType::Double,
                     GType::Numeric(p, s) => GType::Numeric(p + 2, *s),
