@@ -193,7 +193,15 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
     for table in desired.tables.values() {
         let Some(live) = base.tables.get(&table.name) else { continue };
         for fk in table.foreign_keys.values() {
-            let kept = live.foreign_keys.get(&fk.name).is_some_and(|l| l == fk);
+            // The live key, under its own name: a file's key of the
+            // conventional name adopts one of any name (as the differ does).
+            let same =
+                |l: &ForeignKey| ForeignKey { name: fk.name.clone(), comment: fk.comment.clone(), ..l.clone() } == *fk;
+            let kept = live.foreign_keys.get(&fk.name).filter(|l| same(l)).or_else(|| {
+                (fk.name == crate::model::naming::foreign_key(&table.name, &fk.columns))
+                    .then(|| live.foreign_keys.values().find(|l| same(l)))
+                    .flatten()
+            });
             // MariaDB renames a column a key uses only in place, and a
             // table with hidden columns not in place: the key goes first.
             let renamed_hidden = |t: &str, column: &str| {
@@ -204,9 +212,11 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
             };
             let touches_retyped = fk.columns.iter().any(|c| retyped(&table.name, c) || renamed_hidden(&table.name, c))
                 || fk.ref_columns.iter().any(|c| retyped(&fk.ref_table, c) || renamed_hidden(&fk.ref_table, c));
-            if kept && touches_retyped {
-                early_drops.entry(&table.name).or_default().push(fk.name.clone());
-                remade.entry(&table.name).or_default().push(fk);
+            if let Some(live_fk) = kept
+                && touches_retyped
+            {
+                early_drops.entry(&table.name).or_default().push(live_fk.name.clone());
+                remade.entry(&table.name).or_default().push(live_fk);
             }
         }
     }
@@ -386,6 +396,24 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
         let base_order = base.dependency_order();
         let mut names: Vec<&str> = drops.iter().map(|t| t.name.as_str()).collect();
         names.sort_by_key(|n| std::cmp::Reverse(base_order.iter().position(|t| t == n)));
+        // A cycle of keys among them has no such order, and MariaDB drops
+        // no parent before its child even in one statement: the keys that
+        // point back go first.
+        for (i, name) in names.iter().enumerate() {
+            let back: Vec<String> = base.tables[*name]
+                .foreign_keys
+                .values()
+                .filter(|fk| fk.ref_table != *name && names[..i].contains(&fk.ref_table.as_str()))
+                .map(|fk| format!("DROP FOREIGN KEY {}", quote(&fk.name)))
+                .collect();
+            if !back.is_empty() {
+                steps.push(Step {
+                    changes: Vec::new(),
+                    operations: vec![Operation::Sql(format!("ALTER TABLE {} {}", quote(name), back.join(", ")))],
+                    note: Some(format!("the keys of {name} to tables dropped before it go first")),
+                });
+            }
+        }
         let list: Vec<String> = names.iter().map(|n| quote(n)).collect();
         steps.push(Step {
             changes: names

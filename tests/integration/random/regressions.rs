@@ -553,3 +553,60 @@ fn mysql_seed_5280_column_rename_next_to_a_table_comment() {
 "#;
     regression(Flavor::Mysql, a, b, 2, 5);
 }
+
+/// A key written as `references:` keeps its live name when its column is
+/// renamed; in a table with MariaDB's hidden hash, next to a change that
+/// copies the table, it still goes first and comes back after.
+#[test]
+fn mysql_seed_7213_renamed_column_of_a_conventionally_named_key() {
+    let a = r#"tables:
+  "x'y":
+    columns:
+      "id": { type: "integer", primary_key: true, autoincrement: true, nullable: false }
+      "check": { type: "text", nullable: false, unique: true }
+      "tags_id": { type: "bigint", references: "tags.id", on_delete: restrict }
+  "tags":
+    columns:
+      "id": { type: "bigint", primary_key: true, nullable: false }
+"#;
+    let b = r#"tables:
+  "x'y":
+    columns:
+      "id": { type: "integer", primary_key: true, autoincrement: true, nullable: false }
+      "check": { type: "text", unique: true }
+      "flag": { type: "bigint", references: "tags.id", on_delete: restrict, renamed_from: "tags_id" }
+  "tags":
+    columns:
+      "id": { type: "bigint", primary_key: true, nullable: false }
+"#;
+    regression(Flavor::Mysql, a, b, 5, 6);
+}
+
+/// Two dropped tables whose keys point at each other: MariaDB's DROP TABLE
+/// of both still refuses the parent, so the key back goes first.
+#[test]
+fn mysql_seed_2081_drop_of_tables_in_a_key_cycle() {
+    let a = r#"tables:
+  "Group":
+    columns:
+      "id": { type: "integer", primary_key: true, autoincrement: true, nullable: false }
+      "mytable_id": { type: "integer" }
+    foreign_keys:
+      "fk_a6ee13ce": { columns: ["mytable_id"], references: { table: "my table", columns: ["id"] }, on_delete: restrict }
+  "my table":
+    columns:
+      "id": { type: "integer", primary_key: true, autoincrement: true, nullable: false }
+      "Group_id": { type: "integer", nullable: false }
+    foreign_keys:
+      "fk_4306f4b1": { columns: ["Group_id"], references: { table: "Group", columns: ["id"] } }
+  "kept":
+    columns:
+      "id": { type: "integer", primary_key: true }
+"#;
+    let b = r#"tables:
+  "kept":
+    columns:
+      "id": { type: "integer", primary_key: true }
+"#;
+    regression(Flavor::Mysql, a, b, 9, 8);
+}

@@ -1360,8 +1360,12 @@ pub fn apply(schema: &mut GSchema, edit: &Edit) {
             }
         }
         Edit::SetNullable { table, column, nullable } => {
+            // MySQL refuses a SET NULL key over a NOT NULL column.
+            let set_null =
+                |t: &GTable| t.fks.iter().any(|f| f.on_delete == Some("set null") && f.columns.contains(column));
             if let Some(t) = schema.table_mut(table)
                 && !t.pk.contains(column)
+                && (*nullable || flavor != Flavor::Mysql || !set_null(t))
                 && let Some(c) = t.column_mut(column)
             {
                 c.nullable = *nullable;
