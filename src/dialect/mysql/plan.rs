@@ -503,10 +503,12 @@ fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &T
                 // key over NOT NULL columns: relaxing one of its columns
                 // drops that implicit key, which only a copy can do.
                 let keyed = current.is_some_and(|t| {
-                    t.primary_key.is_none() && t.uniques.values().any(|u| u.columns.contains(&from.name))
-                        || t.indexes.values().any(|i| {
-                            i.unique && i.parts.iter().any(|p| matches!(&p.key, IndexKey::Column(c) if *c == from.name))
-                        })
+                    let unique_index = |i: &Index| {
+                        i.unique && i.parts.iter().any(|p| matches!(&p.key, IndexKey::Column(c) if *c == from.name))
+                    };
+                    t.primary_key.is_none()
+                        && (t.uniques.values().any(|u| u.columns.contains(&from.name))
+                            || t.indexes.values().any(unique_index))
                 });
                 let relaxed =
                     Column { nullable: to.nullable, ..from.clone() }.same_definition(to) && to.nullable && !keyed;
@@ -608,10 +610,8 @@ fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &T
     }
 }
 
-/// Dropping an index a kept foreign key of the table still needs (MySQL
-/// refuses that): its own index is made in the same statement, under the
-/// key's name, as MySQL would have made it.
-/// Drops, in `alter`, what on `table` stands on `column`.
+/// Drops, in `alter`, what on `table` stands on `column`: what the differ
+/// takes to be gone with a recreated column (`without_dependents`).
 fn drop_dependents(table: &Table, column: &str, alter: &mut Alter) {
     let named = |list: &[String]| list.iter().any(|c| c == column);
     let mut drops = Vec::new();
@@ -644,6 +644,9 @@ fn drop_dependents(table: &Table, column: &str, alter: &mut Alter) {
     }
 }
 
+/// Dropping an index a kept foreign key of the table still needs (MySQL
+/// refuses that): its own index is made in the same statement, under the
+/// key's name, as MySQL would have made it.
 fn keep_foreign_key_indexes(changes: &[&Change], current: Option<&Table>, target: &Table, alter: &mut Alter) {
     let Some(current) = current else { return };
     let dropped: Vec<&str> = changes
