@@ -314,18 +314,15 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
                     _ => None,
                 })
             };
+            // InnoDB renames a column a foreign key uses only in place (not
+            // by copying, which other clauses or MariaDB's hidden columns may
+            // make the server choose): a statement of its own, before the
+            // table's ALTER, which then names the column as it is called.
+            let own_statement = |from: &str, to: &str| {
+                (keyed(base, table_name, from) || keyed(base, table_name, to)) && !has_hidden_columns(current)
+            };
             match change {
-                Change::RenameColumn { to, .. }
-                    if changes
-                        .iter()
-                        .any(|c| matches!(c, Change::AlterColumn { to: t, recreate: false, .. } if t.name == *to)) => {}
-                // InnoDB renames a column a foreign key uses only in place
-                // (not by copying, which other clauses or MariaDB's hidden
-                // columns may make the server choose): a statement of its own.
-                Change::RenameColumn { from, to, .. }
-                    if (keyed(base, table_name, from) || keyed(base, table_name, to))
-                        && !has_hidden_columns(current) =>
-                {
+                Change::RenameColumn { from, to, .. } if own_statement(from, to) => {
                     renames_first.push(format!(
                         "ALTER TABLE {} RENAME COLUMN {} TO {}, ALGORITHM=INPLACE",
                         quote(table_name),
@@ -333,7 +330,13 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
                         quote(to)
                     ));
                 }
-                Change::AlterColumn { to, recreate: false, .. } if renamed_from(&to.name).is_some() => {
+                Change::RenameColumn { to, .. }
+                    if changes
+                        .iter()
+                        .any(|c| matches!(c, Change::AlterColumn { to: t, recreate: false, .. } if t.name == *to)) => {}
+                Change::AlterColumn { to, recreate: false, .. }
+                    if renamed_from(&to.name).is_some_and(|from| !own_statement(&from, &to.name)) =>
+                {
                     let from = renamed_from(&to.name).unwrap_or_default();
                     alter.push(
                         format!("CHANGE COLUMN {} {}", quote(&from), column_definition(dialect, to)),
@@ -499,16 +502,13 @@ fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &T
                 };
                 alter.push(clause, Instant);
             } else {
-                // Without a primary key InnoDB clusters on the first unique
-                // key over NOT NULL columns: relaxing one of its columns
-                // drops that implicit key, which only a copy can do.
+                // Relaxing a column of the implicit clustered key drops it.
                 let keyed = current.is_some_and(|t| {
-                    let unique_index = |i: &Index| {
+                    let on_column = |i: &Index| {
                         i.unique && i.parts.iter().any(|p| matches!(&p.key, IndexKey::Column(c) if *c == from.name))
                     };
-                    t.primary_key.is_none()
-                        && (t.uniques.values().any(|u| u.columns.contains(&from.name))
-                            || t.indexes.values().any(unique_index))
+                    t.uniques.values().any(|u| u.columns.contains(&from.name) && clusters_on(t, &u.name))
+                        || t.indexes.values().any(|i| on_column(i) && clusters_on(t, &i.name))
                 });
                 let relaxed =
                     Column { nullable: to.nullable, ..from.clone() }.same_definition(to) && to.nullable && !keyed;
@@ -542,7 +542,9 @@ fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &T
             ),
             InplaceNoLock,
         ),
-        Change::DropUnique { unique, .. } => alter.push(format!("DROP INDEX {}", quote(&unique.name)), InplaceNoLock),
+        Change::DropUnique { unique, .. } => {
+            alter.push(format!("DROP INDEX {}", quote(&unique.name)), drop_key(current, &unique.name))
+        }
         Change::AddCheck { check, .. } => alter
             .push(format!("ADD CONSTRAINT {} CHECK ({})", quote(&check.name), check.expr.unwrapped()), ServerChoice),
         Change::DropCheck { check, .. } => alter.push(format!("DROP CONSTRAINT {}", quote(&check.name)), Instant),
@@ -558,15 +560,17 @@ fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &T
             let algorithm = if index.method.is_some() { ServerChoice } else { InplaceNoLock };
             alter.push(format!("ADD {}", index_definition(dialect, index)), algorithm);
         }
-        Change::DropIndex { index, .. } => alter.push(format!("DROP INDEX {}", quote(&index.name)), InplaceNoLock),
+        Change::DropIndex { index, .. } => {
+            alter.push(format!("DROP INDEX {}", quote(&index.name)), drop_key(current, &index.name))
+        }
         Change::SetComment { on: CommentOn::Index(name), .. } => {
             // MySQL alters no index comment in place: the index is made again.
             if let Some(index) = target.indexes.get(name) {
-                alter.push(format!("DROP INDEX {}", quote(name)), InplaceNoLock);
+                alter.push(format!("DROP INDEX {}", quote(name)), drop_key(current, name));
                 let algorithm = if index.method.is_some() { ServerChoice } else { InplaceNoLock };
                 alter.push(format!("ADD {}", index_definition(dialect, index)), algorithm);
             } else if let Some(unique) = target.uniques.get(name) {
-                alter.push(format!("DROP INDEX {}", quote(name)), InplaceNoLock);
+                alter.push(format!("DROP INDEX {}", quote(name)), drop_key(current, name));
                 alter.push(
                     format!(
                         "ADD UNIQUE KEY {} ({}){}",
@@ -608,6 +612,30 @@ fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &T
         }
         _ => {}
     }
+}
+
+/// Whether the live unique key or unique index `name` may be the key InnoDB
+/// clusters `table` on: without a primary key it takes the first unique key
+/// whose columns are all NOT NULL (any such key counts here, to be safe).
+/// Dropping it, or letting one of its columns hold NULL, drops the
+/// clustered index, which InnoDB only does by copying the table.
+fn clusters_on(table: &Table, name: &str) -> bool {
+    let not_null = |column: &str| table.columns.get(column).is_some_and(|c| !c.nullable);
+    if table.primary_key.is_some() {
+        return false;
+    }
+    if let Some(unique) = table.uniques.get(name) {
+        return unique.columns.iter().all(|c| not_null(c));
+    }
+    table.indexes.get(name).is_some_and(|index| {
+        index.unique && index.parts.iter().all(|p| matches!(&p.key, IndexKey::Column(c) if not_null(c)))
+    })
+}
+
+/// How a unique key or index of the live table is dropped: in place, unless
+/// it may be the implicit clustered key (see [`clusters_on`]).
+fn drop_key(current: Option<&Table>, name: &str) -> Algorithm {
+    if current.is_some_and(|t| clusters_on(t, name)) { Algorithm::ServerChoice } else { Algorithm::InplaceNoLock }
 }
 
 /// Drops, in `alter`, what on `table` stands on `column`: what the differ

@@ -610,3 +610,72 @@ fn mysql_seed_2081_drop_of_tables_in_a_key_cycle() {
 "#;
     regression(Flavor::Mysql, a, b, 9, 8);
 }
+
+/// A table without a primary key is clustered on its unique key over a NOT
+/// NULL column: dropping that key drops the clustered index, which MariaDB
+/// refuses in place ("Try ALGORITHM=COPY").
+#[test]
+fn mysql_seed_22320_drop_of_the_implicit_clustered_key() {
+    let a = r#"tables:
+  "my table":
+    columns:
+      "qu\"ote": { type: "date", nullable: false }
+      "amount": { type: "boolean", nullable: false }
+      "ünï": "integer"
+    uniques:
+      "uq_f424b2f9": ["qu\"ote"]
+"#;
+    let b = r#"tables:
+  "my table":
+    columns:
+      "qu\"ote": { type: "date", nullable: false }
+      "amount": { type: "boolean", nullable: false }
+      "ünï": "integer"
+"#;
+    regression(Flavor::Mysql, a, b, 6655572520056669250, 8);
+}
+
+/// A column another table's key references, renamed and altered (a
+/// comment) next to new checks: one `CHANGE COLUMN` left the server to
+/// copy, which InnoDB refuses for a keyed rename; the rename goes first,
+/// in place, on its own.
+#[test]
+fn mysql_seed_22455_keyed_column_renamed_and_altered() {
+    let a = r#"tables:
+  "items":
+    columns:
+      "a": { type: "integer", nullable: false }
+      "b": { type: "integer", nullable: false }
+      "label": "real"
+    primary_key: ["a", "b"]
+    checks:
+      "ck_2f748931": "`a` >= 0"
+  "select":
+    columns:
+      "id": { type: "integer", primary_key: true, nullable: false }
+      "score": { type: "boolean", nullable: false }
+      "items_a": { type: "integer", nullable: false }
+      "items_b": { type: "integer", nullable: false }
+    foreign_keys:
+      "fk_eb4da5ea": { columns: ["items_a", "items_b"], references: { table: "items", columns: ["a", "b"] } }
+"#;
+    let b = r#"tables:
+  "items":
+    columns:
+      "x-y": { type: "integer", nullable: false, comment: "a note", renamed_from: "a" }
+      "b": { type: "integer", nullable: false }
+      "label": { type: "real", check: "`label` >= 0" }
+    primary_key: ["x-y", "b"]
+    checks:
+      "ck_2f748931": "`x-y` >= 0"
+  "select":
+    columns:
+      "id": { type: "integer", primary_key: true, nullable: false }
+      "x-y": { type: "boolean", nullable: false, renamed_from: "score" }
+      "items_a": { type: "integer", nullable: false }
+      "items_b": { type: "integer", nullable: false }
+    foreign_keys:
+      "fk_eb4da5ea": { columns: ["items_a", "items_b"], references: { table: "items", columns: ["x-y", "b"] } }
+"#;
+    regression(Flavor::Mysql, a, b, 303104844644976246, 8);
+}
