@@ -933,7 +933,7 @@ impl Converter<'_, '_> {
                     initially_deferred: raw_column.initially_deferred.unwrap_or(false),
                     comment: None,
                     not_valid: false,
-                    own_index: false,
+                    own_index: None,
                 };
                 found.push((table_name.clone(), fk, path));
             }
@@ -1026,7 +1026,7 @@ impl Converter<'_, '_> {
             initially_deferred: raw.initially_deferred.unwrap_or(false),
             comment: raw.comment.clone(),
             not_valid: false,
-            own_index: false,
+            own_index: None,
         }
     }
 

@@ -94,10 +94,11 @@ pub struct ForeignKey {
     /// PostgreSQL: added `NOT VALID` and not validated yet (see
     /// [`Check::not_valid`]); not compared.
     pub not_valid: bool,
-    /// MySQL: the server made an index for this key, under its name (set
-    /// by the inspector, which shows no such index; not compared). It
-    /// stays when the key is dropped, so it is dropped with it.
-    pub own_index: bool,
+    /// MySQL: the index the server made for this key, by its name: the
+    /// key's, or its first column's for a key made without a name (set by
+    /// the inspector, which shows no such index; not compared). It stays
+    /// when the key is dropped, so it is dropped with it.
+    pub own_index: Option<String>,
 }
 
 /// Whether it still waits for `VALIDATE CONSTRAINT` is no difference of definition.

@@ -390,3 +390,62 @@ fn mysql_what_is_not_managed_is_reported_or_refused() {
     t.run(&["plan"]).code(2).stderr_has("MariaDB's own type uuid");
     assert_eq!(t.query("SELECT count(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()"), [["1"]]);
 }
+
+/// A foreign key made without a name (as SQLAlchemy's `create_all` and
+/// Alembic make them) gets an index MySQL names after its column
+/// (`user_id`): that index is the key's own, not shown and not a change,
+/// whether the file leaves it out (where dropping it failed: "needed in a
+/// foreign key constraint") or lists it; it goes with the key unless the
+/// file keeps it.
+#[test]
+fn mysql_index_made_for_an_unnamed_foreign_key_is_the_keys_own() {
+    let Some(t) = Test::mysql() else { return };
+    t.sql("CREATE TABLE users (id INTEGER NOT NULL AUTO_INCREMENT, PRIMARY KEY (id))");
+    t.sql(
+        "CREATE TABLE posts (id INTEGER NOT NULL AUTO_INCREMENT, user_id INTEGER NOT NULL, editor_id INTEGER, \
+         PRIMARY KEY (id), FOREIGN KEY(user_id) REFERENCES users (id), \
+         FOREIGN KEY(editor_id) REFERENCES users (id) ON DELETE SET NULL)",
+    );
+    t.sql("INSERT INTO users VALUES (1), (2)");
+    t.sql("INSERT INTO posts VALUES (1, 1, 2), (2, 2, NULL)");
+    let file = |user: &str, editor: &str, indexes: &str| {
+        format!(
+            "tables:
+  users:
+    columns:
+      id: {{ type: integer, primary_key: true, autoincrement: true }}
+  posts:
+    columns:
+      id:        {{ type: integer, primary_key: true, autoincrement: true }}
+      user_id:   {user}
+      editor_id: {editor}
+{indexes}"
+        )
+    };
+    let user = "{ type: integer, nullable: false, references: users.id }";
+    let editor = "{ type: integer, references: users.id, on_delete: set null }";
+    t.schema(&file(user, editor, ""));
+    t.assert_in_sync();
+    let inspected = t.run(&["inspect"]).success().stdout;
+    assert!(!inspected.contains("indexes:"), "{inspected}");
+    t.schema(&inspected);
+    t.assert_in_sync();
+    // Listed, by a file written when the inspector showed them.
+    let user_index = "    indexes:\n      user_id: { columns: [user_id] }\n";
+    t.schema(&file(user, editor, &format!("{user_index}      editor_id: {{ columns: [editor_id] }}\n")));
+    t.assert_in_sync();
+    // A key goes, and its index with it ...
+    t.schema(&file(user, "integer", user_index));
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.contains("DROP FOREIGN KEY `posts_ibfk_2`, DROP INDEX `editor_id`"), "{plan}");
+    t.apply();
+    t.assert_in_sync();
+    // ... unless the file keeps the index.
+    t.schema(&file("{ type: integer, nullable: false }", "integer", user_index));
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.contains("DROP FOREIGN KEY `posts_ibfk_1`") && !plan.contains("DROP INDEX"), "{plan}");
+    t.apply();
+    t.assert_in_sync();
+    assert_eq!(t.query("SELECT count(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = database() AND INDEX_NAME = 'user_id'"), [["1"]]);
+    assert_eq!(t.count("posts"), 2);
+}

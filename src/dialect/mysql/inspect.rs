@@ -13,6 +13,7 @@ use crate::model::{
 };
 use mysql::Conn;
 use mysql::prelude::Queryable;
+use std::collections::{HashMap, HashSet};
 
 /// Tables dbshape never manages: its own scratch names.
 pub(super) fn is_internal(name: &str) -> bool {
@@ -261,7 +262,7 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
                     initially_deferred: false,
                     comment: None,
                     not_valid: false,
-                    own_index: false,
+                    own_index: None,
                 };
                 foreign_keys.push((table, fk));
             }
@@ -279,6 +280,7 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
 
     // Indexes into keys and indexes; the one MySQL made for a foreign key is
     // the key's own, not an index of the file's.
+    let owners = index_owners(&schema, &indexes);
     for (table_name, index) in indexes {
         let table = &mut schema.tables[&table_name];
         let columns: Vec<String> = index.columns().map(str::to_string).collect();
@@ -296,18 +298,55 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
         } else if index.unique && plain && columns.len() == index.parts.len() {
             let unique = Unique { comment: index.comment.clone(), ..Unique::new(index.name.clone(), columns) };
             table.uniques.insert(index.name.clone(), unique);
-        } else if !index.unique
-            && plain
-            && index.comment.is_none()
-            && table.foreign_keys.get(&index.name).is_some_and(|fk| fk.columns == columns)
-        {
-            // MySQL's own index for the foreign key of the same name.
-            table.foreign_keys[&index.name].own_index = true;
+        } else if let Some(owner) = owners.get(&(table_name.clone(), index.name.clone())) {
+            table.foreign_keys[owner].own_index = Some(index.name.clone());
         } else {
             table.indexes.insert(index.name.clone(), index);
         }
     }
     Ok(schema)
+}
+
+/// The foreign key whose own index each index is, by (table, index name):
+/// a plain index over exactly the key's columns, named as MySQL names the
+/// index it makes for a key: the key's name, or, for a key made without a
+/// name, its first column's (`user_id`, or `user_id_2` when that is taken).
+/// An index of the key's name is its own before one of its column's.
+fn index_owners(schema: &Schema, indexes: &[(String, Index)]) -> HashMap<(String, String), String> {
+    let mut owners: HashMap<(String, String), String> = HashMap::new();
+    let mut claimed: HashSet<(&str, &str)> = HashSet::new();
+    let candidate = |index: &Index| {
+        !index.unique
+            && index.method.is_none()
+            && !index.invisible
+            && index.comment.is_none()
+            && index.parts.iter().all(|p| p.length.is_none() && !p.descending && matches!(p.key, IndexKey::Column(_)))
+    };
+    let auto_name = |index: &str, column: &str| {
+        index.eq_ignore_ascii_case(column)
+            || index.get(..column.len()).is_some_and(|head| head.eq_ignore_ascii_case(column))
+                && index[column.len()..].strip_prefix('_').and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| n >= 2)
+    };
+    for by_name in [true, false] {
+        for (table_name, index) in indexes {
+            let key = (table_name.clone(), index.name.clone());
+            if !candidate(index) || owners.contains_key(&key) {
+                continue;
+            }
+            let columns: Vec<&str> = index.columns().collect();
+            let owner = schema.tables[table_name].foreign_keys.values().find(|fk| {
+                let named = if by_name { fk.name == index.name } else { auto_name(&index.name, &fk.columns[0]) };
+                named
+                    && fk.columns.iter().map(String::as_str).eq(columns.iter().copied())
+                    && !claimed.contains(&(table_name.as_str(), fk.name.as_str()))
+            });
+            if let Some(fk) = owner {
+                claimed.insert((table_name, &fk.name));
+                owners.insert(key, fk.name.clone());
+            }
+        }
+    }
+    owners
 }
 
 /// InnoDB checks `NO ACTION` at once, as `RESTRICT`: the two are one.

@@ -609,8 +609,38 @@ pub(super) fn normalize(conn: &mut MysqlConnection, mut desired: Schema, current
             column.collation = column.collation.take().filter(|c| *c != effective);
         }
     }
+    drop_own_indexes(&mut desired, current);
     spell_expressions(conn, &mut desired, current)?;
     Ok(desired)
+}
+
+/// A file's index that is the one MySQL made for a live foreign key the file
+/// keeps (a file written from an inspector that showed it, or by hand) is
+/// that key's own, as the inspector reads it: not an index to make again.
+fn drop_own_indexes(desired: &mut Schema, current: &Schema) {
+    for table in desired.tables.values_mut() {
+        let Some(live) = current.tables.get(&table.name) else { continue };
+        for fk in live.foreign_keys.values() {
+            let Some(name) = &fk.own_index else { continue };
+            let same_key = |d: &crate::model::ForeignKey| {
+                d.columns == fk.columns && d.ref_table == fk.ref_table && d.ref_columns == fk.ref_columns
+            };
+            let own = table.indexes.get(name).is_some_and(|i| {
+                !i.unique
+                    && i.method.is_none()
+                    && !i.invisible
+                    && i.comment.is_none()
+                    && i.predicate.is_none()
+                    && i.parts.len() == fk.columns.len()
+                    && i.parts.iter().zip(&fk.columns).all(|(p, c)| {
+                        p.length.is_none() && !p.descending && matches!(&p.key, IndexKey::Column(k) if k == c)
+                    })
+            });
+            if own && table.foreign_keys.values().any(same_key) {
+                table.indexes.shift_remove(name);
+            }
+        }
+    }
 }
 
 /// Whether every expression of `wanted` is already spelled as the live

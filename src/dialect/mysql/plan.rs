@@ -13,7 +13,9 @@ use super::normalize::literal;
 use super::types::column_type;
 use crate::diff::{Change, CommentOn, Diff};
 use crate::error::{Error, Result};
-use crate::model::{Column, DefaultValue, ForeignKey, Index, IndexKey, Literal, ReferentialAction, Schema, Table};
+use crate::model::{
+    Column, DefaultValue, ForeignKey, Index, IndexKey, IndexPart, Literal, ReferentialAction, Schema, Table,
+};
 use crate::plan::{Operation, PlanCheck, Step};
 use indexmap::IndexMap;
 
@@ -226,10 +228,10 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
             alter.push(format!("DROP FOREIGN KEY {}", quote(name)), Algorithm::InplaceNoLock);
             let live = base.tables.get(*table).and_then(|t| t.foreign_keys.get(name));
             if let Some(fk) = live
-                && own_index_goes(fk, base.tables.get(*table), &desired.tables[*table])
+                && let Some(index) = own_index_goes(fk, base.tables.get(*table), &desired.tables[*table])
                 && !remade.get(table).is_some_and(|r| r.iter().any(|k| k.name == *name))
             {
-                alter.push(format!("DROP INDEX {}", quote(name)), Algorithm::InplaceNoLock);
+                alter.push(format!("DROP INDEX {}", quote(index)), Algorithm::InplaceNoLock);
             }
         }
         // A child with no change of its own drops a key its parent's
@@ -552,11 +554,26 @@ fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &T
         Change::DropForeignKey { foreign_key: fk, .. } => {
             alter.push(format!("DROP FOREIGN KEY {}", quote(&fk.name)), InplaceNoLock);
             // The index MySQL made for the key stays behind it.
-            if own_index_goes(fk, current, target) {
-                alter.push(format!("DROP INDEX {}", quote(&fk.name)), InplaceNoLock);
+            if let Some(index) = own_index_goes(fk, current, target) {
+                alter.push(format!("DROP INDEX {}", quote(index)), InplaceNoLock);
             }
         }
         Change::CreateIndex { index, .. } => {
+            // The index MySQL made for a live key is not shown: when the
+            // file keeps it past the key, it is already there (or, if it
+            // differs, made again).
+            let own = current
+                .and_then(|t| t.foreign_keys.values().find(|fk| fk.own_index.as_deref() == Some(index.name.as_str())));
+            if let Some(fk) = own {
+                let plain = Index::new(
+                    index.name.clone(),
+                    fk.columns.iter().map(|c| IndexPart::new(IndexKey::Column(c.clone()))).collect(),
+                );
+                if *index == plain {
+                    return;
+                }
+                alter.push(format!("DROP INDEX {}", quote(&index.name)), InplaceNoLock);
+            }
             let algorithm = if index.method.is_some() { ServerChoice } else { InplaceNoLock };
             alter.push(format!("ADD {}", index_definition(dialect, index)), algorithm);
         }
@@ -701,24 +718,40 @@ fn keep_foreign_key_indexes(changes: &[&Change], current: Option<&Table>, target
             })
     };
     for fk in target.foreign_keys.values() {
-        let kept = current.foreign_keys.get(&fk.name).is_some_and(|l| l == fk);
-        let covered_before = covers(current, fk);
-        if kept && covered_before && !covers(target, fk) {
-            alter
-                .push(format!("ADD INDEX {} ({})", quote(&fk.name), quote_list(&fk.columns)), Algorithm::InplaceNoLock);
+        // The live key, under its own name (a key of the conventional name
+        // adopts one of another, as the differ does); one with an index of
+        // its own needs no other.
+        let same =
+            |l: &&ForeignKey| ForeignKey { name: fk.name.clone(), comment: fk.comment.clone(), ..(*l).clone() } == *fk;
+        let kept = current.foreign_keys.get(&fk.name).filter(same).or_else(|| {
+            (fk.name == crate::model::naming::foreign_key(&target.name, &fk.columns))
+                .then(|| current.foreign_keys.values().find(same))
+                .flatten()
+        });
+        if let Some(live) = kept
+            && live.own_index.is_none()
+            && covers(current, fk)
+            && !covers(target, fk)
+        {
+            // Under the key's live name, as MySQL would have made it.
+            alter.push(
+                format!("ADD INDEX {} ({})", quote(&live.name), quote_list(&fk.columns)),
+                Algorithm::InplaceNoLock,
+            );
         }
     }
 }
 
-/// Whether dropping `fk` (as it is live) should drop the index MySQL made
-/// for it too: it has one, and the table will not have a key, index or
-/// foreign key of that name.
-fn own_index_goes(fk: &ForeignKey, current: Option<&Table>, target: &Table) -> bool {
+/// The index MySQL made for `fk` (as it is live) that dropping the key
+/// should drop too: it has one, and the table will not have a key, index
+/// or foreign key of that name.
+fn own_index_goes<'a>(fk: &'a ForeignKey, current: Option<&'a Table>, target: &Table) -> Option<&'a str> {
     let live = current.and_then(|t| t.foreign_keys.get(&fk.name)).unwrap_or(fk);
-    live.own_index
-        && !target.indexes.contains_key(&fk.name)
-        && !target.uniques.contains_key(&fk.name)
-        && !target.foreign_keys.contains_key(&fk.name)
+    let name = live.own_index.as_deref()?;
+    (!target.indexes.contains_key(name)
+        && !target.uniques.contains_key(name)
+        && !target.foreign_keys.contains_key(name))
+    .then_some(name)
 }
 
 fn comment_clause(comment: &Option<String>) -> String {

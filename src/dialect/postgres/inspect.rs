@@ -295,7 +295,7 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
                     initially_deferred: row.get(13),
                     comment,
                     not_valid: !row.get::<_, bool>(17),
-                    own_index: false,
+                    own_index: None,
                 };
                 table.foreign_keys.insert(name, fk);
             }

@@ -246,7 +246,7 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
                     initially_deferred: false,
                     comment: None,
                     not_valid: false,
-                    own_index: false,
+                    own_index: None,
                 };
                 found.push((table, id, fk, vec![to]));
             }
