@@ -1,8 +1,9 @@
 """Throw-away databases for the tests: a file in the test's folder for
-SQLite, a database of its own (dropped after) for PostgreSQL.
+SQLite, a database of its own (dropped after) for PostgreSQL and MariaDB.
 
 PostgreSQL tests skip only when no server answers at 127.0.0.1:5432 and
-DBSHAPE_REQUIRE_PG is unset (CI sets it)."""
+DBSHAPE_REQUIRE_PG is unset, MariaDB tests only when none answers at
+127.0.0.1:3306 and DBSHAPE_REQUIRE_MYSQL is unset (CI sets both)."""
 
 from __future__ import annotations
 
@@ -15,24 +16,31 @@ import pytest
 import sqlalchemy as sa
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+MY_ADMIN = "mysql+pymysql://root@127.0.0.1:3306/"
+SERVERS = {
+    "postgresql": (PG_ADMIN, "DBSHAPE_REQUIRE_PG", "PostgreSQL", "127.0.0.1:5432"),
+    "mysql": (MY_ADMIN, "DBSHAPE_REQUIRE_MYSQL", "MariaDB", "127.0.0.1:3306"),
+}
 
 
-def _pg_answers() -> bool:
+def _answers(url: str) -> bool:
     try:
-        engine = sa.create_engine(PG_ADMIN, connect_args={"connect_timeout": 3})
+        engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
         with engine.connect():
             return True
     except Exception:  # noqa: BLE001 - any failure means no server
         return False
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgresql", "mysql"])
 def dialect(request: pytest.FixtureRequest) -> str:
     name = request.param
-    if name == "postgresql" and not _pg_answers():
-        if os.environ.get("DBSHAPE_REQUIRE_PG"):
-            pytest.fail("DBSHAPE_REQUIRE_PG is set but no PostgreSQL answers at 127.0.0.1:5432")
-        pytest.skip("no PostgreSQL at 127.0.0.1:5432")
+    if name in SERVERS:
+        url, required, server, at = SERVERS[name]
+        if not _answers(url):
+            if os.environ.get(required):
+                pytest.fail(f"{required} is set but no {server} answers at {at}")
+            pytest.skip(f"no {server} at {at}")
     return name
 
 
@@ -47,17 +55,20 @@ def new_database(dialect: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
         if dialect == "sqlite":
             return f"sqlite:///{tmp_path / f'db{count[0]}.db'}"
         name = f"dbshape_py_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        admin = sa.create_engine(SERVERS[dialect][0], isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
         admin.dispose()
         made.append(name)
+        if dialect == "mysql":
+            return f"{MY_ADMIN}{name}"
         return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
     yield make
     if made:
-        admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        admin = sa.create_engine(SERVERS[dialect][0], isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             for name in made:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                force = " WITH (FORCE)" if dialect == "postgresql" else ""
+                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}{force}")
         admin.dispose()

@@ -7,7 +7,7 @@ import enum
 from typing import Callable, Dict
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -23,6 +23,7 @@ def everything(dialect: str) -> sa.MetaData:
         pass
 
     pg = dialect == "postgresql"
+    my = dialect == "mysql"
 
     class User(Base):
         __tablename__ = "users"
@@ -32,7 +33,8 @@ def everything(dialect: str) -> sa.MetaData:
             sa.CheckConstraint("score IS NULL OR score <= 100", name="score_at_most_100"),
             sa.UniqueConstraint("username", "org"),
             sa.UniqueConstraint("nickname", name="users_nickname_unique"),
-            sa.Index("ix_users_lower_email", sa.func.lower(sa.text("email"))),
+            *([] if my else [sa.Index("ix_users_lower_email", sa.func.lower(sa.text("email")))]),
+            *([sa.Index("ix_users_bio_words", "bio", mysql_prefix="FULLTEXT"), sa.Index("ix_users_bio_start", "bio", "org", mysql_length={"bio": 20})] if my else []),
             sa.Index("ix_users_org_age", "org", sa.desc("age")),
             sa.Index(
                 "ix_users_adults",
@@ -46,7 +48,7 @@ def everything(dialect: str) -> sa.MetaData:
         id: Mapped[int] = mapped_column(primary_key=True)
         username = sa.Column(sa.String(50), nullable=False, index=True)
         email = sa.Column(sa.String(120), unique=True, nullable=False, comment="where we write")
-        nickname = sa.Column(sa.String)
+        nickname = sa.Column(sa.String(60) if my else sa.String)
         org = sa.Column(sa.String(30), nullable=False, server_default="acme")
         bio = sa.Column(sa.Text, info={"renamed_from": "about"})
         age = sa.Column(sa.SmallInteger, server_default="0")
@@ -61,7 +63,8 @@ def everything(dialect: str) -> sa.MetaData:
         wakes = sa.Column(sa.Time)
         timeout = sa.Column(sa.Interval)
         settings = sa.Column(sa.JSON)
-        public_id = sa.Column(sa.Uuid)
+        # MariaDB's own uuid type is not managed yet: a refusal of its own.
+        public_id = sa.Column(sa.Uuid(native_uuid=not my))
         avatar = sa.Column(sa.LargeBinary)
         mood = sa.Column(sa.Enum(Mood))
         status = sa.Column(sa.Enum("new", "active", "gone", name="user_status"), nullable=False, server_default="new")
@@ -80,7 +83,7 @@ def everything(dialect: str) -> sa.MetaData:
 
     class Tag(Base):
         __tablename__ = "tags"
-        __table_args__ = {"sqlite_autoincrement": True} if not pg else {}
+        __table_args__ = {"sqlite_autoincrement": True} if not (pg or my) else {}
         id = sa.Column(sa.Integer, primary_key=True)
         name = sa.Column(sa.String(40), nullable=False, unique=True)
 
@@ -100,6 +103,18 @@ def everything(dialect: str) -> sa.MetaData:
         tag_id = sa.Column(sa.Integer)
         n = sa.Column(sa.Integer)
         note = sa.Column(sa.Text)
+
+    if my:
+
+        class Stamp(Base):
+            __tablename__ = "stamps"
+            __table_args__ = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin", "comment": "when"}
+            id = sa.Column(mysql.INTEGER(unsigned=True), primary_key=True)
+            code = sa.Column(mysql.VARCHAR(20, charset="ascii"), nullable=False)
+            changed = sa.Column(sa.TIMESTAMP, server_default=sa.text("CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"))
+            size = sa.Column(mysql.TINYINT(unsigned=True), nullable=False, server_default="0")
+            kind = sa.Column(mysql.ENUM("Small", "large"), nullable=False, server_default="Small")
+            total = sa.Column(sa.Integer, sa.Computed("size * 2"))
 
     if pg:
 

@@ -39,8 +39,10 @@ def alembic_differences(engine: sa.Engine, metadata: sa.MetaData) -> Set[Tuple[s
     models, as (operation, table, object) triples."""
     found: Set[Tuple[str, ...]] = set()
     with engine.connect() as connection:
+        # On MySQL a schema is a database: this test's own is the one.
+        schemas = engine.dialect.name == "postgresql"
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "compare_server_default": True, "include_schemas": True}
+            connection, opts={"compare_type": True, "compare_server_default": True, "include_schemas": schemas}
         )
         for entry in compare_metadata(context, metadata):
             for item in entry if isinstance(entry, list) else [entry]:
@@ -178,3 +180,42 @@ def test_client_side_defaults_stay_out_of_the_file() -> None:
     lines: List[str] = text.splitlines()
     assert "      qty:   integer" in lines, text
     assert '      stock: { type: integer, default: "5" }' in lines, text
+
+
+def test_what_mysql_cannot_take_is_an_error() -> None:
+    message = refusal(lambda m: sa.Table("t", m, sa.Column("id", sa.Integer, primary_key=True), sa.Column("s", sa.String)), "mysql")
+    assert 'table "t", column "s"' in message and "VARCHAR requires a length" in message
+    message = refusal(lambda m: sa.Table("t", m, sa.Column("id", sa.Integer, primary_key=True), sa.Column("u", sa.Uuid)), "mariadb")
+    assert 'column "u": on MariaDB, Uuid() makes MariaDB\'s own uuid type' in message
+    message = refusal(lambda m: sa.Table("t", m, sa.Column("id", sa.Integer, primary_key=True), mysql_auto_increment="5"), "mysql")
+    assert 'table "t": table option mysql_auto_increment is not supported' in message
+
+
+def test_mysql_spellings_are_the_files() -> None:
+    from sqlalchemy.dialects import mysql
+
+    metadata = sa.MetaData()
+    sa.Table(
+        "t",
+        metadata,
+        sa.Column("id", mysql.BIGINT(unsigned=True), primary_key=True),
+        sa.Column("ratio", sa.Float),
+        sa.Column("at", sa.TIMESTAMP, server_default=sa.text("CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP")),
+        sa.Column("exact", mysql.TIMESTAMP(fsp=6)),
+        sa.Column("kind", sa.Enum("Draft", "done")),
+        sa.Column("code", mysql.VARCHAR(10, charset="ascii", collation="ascii_bin")),
+        sa.Index("ix_t_code", "code", mysql_length=4),
+        mysql_engine="InnoDB",
+    )
+    text = export(metadata, dbshape.sqlalchemy.dialect_for("mysql"))
+    for line in (
+        "    engine: InnoDB",
+        "      id:    { type: bigint unsigned, primary_key: true, autoincrement: true }",
+        "      ratio: real",
+        "      exact: timestamptz(6)",
+        "      at:    { type: timestamptz, default: { sql: CURRENT_TIMESTAMP }, on_update: CURRENT_TIMESTAMP }",
+        "      kind:  \"enum('Draft','done')\"",
+        "      code:  { type: varchar(10), charset: ascii, collation: ascii_bin }",
+        "      ix_t_code: { columns: [code(4)] }",
+    ):
+        assert line in text.splitlines(), f"{line}\n{text}"

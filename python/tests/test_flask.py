@@ -1,5 +1,5 @@
 """The seed, as its user lives it: `flask dbshape` on the example app,
-through the real `flask` command, on SQLite and on PostgreSQL."""
+through the real `flask` command, on SQLite, PostgreSQL and MariaDB."""
 
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ class App:
             "import app, sqlalchemy as sa\n"
             "a = app.create_app()\n"
             "with a.app_context():\n"
-            "    rows = app.db.session.execute(sa.text('SELECT id, username, email FROM \"user\" ORDER BY id')).all()\n"
+            "    user = app.db.engine.dialect.identifier_preparer.quote('user')\n"
+            "    rows = app.db.session.execute(sa.text(f'SELECT id, username, email FROM {user} ORDER BY id')).all()\n"
             "    print([list(r) for r in rows])\n"
         )
         done = subprocess.run([sys.executable, "-c", code], cwd=self.folder, env=self.env, capture_output=True, text=True)

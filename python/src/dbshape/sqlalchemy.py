@@ -36,7 +36,7 @@ from sqlalchemy.sql import elements, sqltypes
 
 __all__ = ["ExportError", "export", "dialect_for", "metadata_of", "main"]
 
-DIALECTS = ("sqlite", "postgresql")
+DIALECTS = ("sqlite", "postgresql", "mysql", "mariadb")
 
 
 class ExportError(Exception):
@@ -46,8 +46,8 @@ class ExportError(Exception):
 
 def dialect_for(url_or_name: str) -> Dialect:
     """The SQLAlchemy dialect of a database URL (``postgresql://…``) or a
-    dialect name (``sqlite``, ``postgresql``), configured as it is once
-    connected to a current server."""
+    dialect name (``sqlite``, ``postgresql``, ``mysql``, ``mariadb``),
+    configured as it is once connected to a current server."""
     text = url_or_name if "://" in url_or_name else f"{url_or_name}://"
     try:
         dialect = sa.engine.make_url(text).get_dialect()()
@@ -120,6 +120,11 @@ class _Exporter:
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
         self.postgres = dialect.name == "postgresql"
+        # A MariaDB server reached by a mysql:// URL is "mysql" by name.
+        self.mysql = dialect.name in ("mysql", "mariadb")
+        self.mariadb = self.mysql and bool(getattr(dialect, "is_mariadb", False))
+        # The ON UPDATE of the column whose server default was read last.
+        self.on_update: Optional[str] = None
         self.enums: Dict[str, List[str]] = {}
         self.sequences: Dict[str, Map] = {}
         self.tables: Dict[str, Map] = {}
@@ -156,6 +161,8 @@ class _Exporter:
             out["renamed_from"] = str(renamed)
         if table.comment:
             out["comment"] = table.comment
+        if self.mysql:
+            self.table_options(table, out)
         columns: Map = {}
         for column in table.columns:
             columns[column.name] = self.column(table, column)
@@ -164,6 +171,17 @@ class _Exporter:
         self.constraints(table, out)
         self.indexes(table, out)
         self.tables[_table_name(table)] = out
+
+    def table_options(self, table: sa.Table, out: Map) -> None:
+        """``mysql_engine=`` and the like, read as SQLAlchemy's MySQL DDL
+        compiler reads them (prefixed with the dialect's name)."""
+        prefix = self.dialect.name + "_"
+        options = {k[len(prefix) :].lower(): v for k, v in table.kwargs.items() if k.startswith(prefix) and v is not None}
+        for option, value in options.items():
+            key = _MYSQL_TABLE_KEYS.get(option)
+            if key is None:
+                raise ExportError(f"{_where(table)}: table option {prefix}{option} is not supported")
+            out[key] = str(value)
 
     def column(self, table: sa.Table, column: sa.Column) -> Map:
         out: Map = {"type": self.type_of(table, column)}
@@ -177,13 +195,21 @@ class _Exporter:
         collation = getattr(column.type, "collation", None)
         if collation:
             out["collation"] = collation
+        charset = getattr(column.type, "charset", None) if self.mysql else None
+        if charset:
+            out["charset"] = charset
         self.numbering(table, column, out)
         if column.computed is not None:
             out["generated"] = self.generated(table, column)
         elif column.server_default is not None and out["type"] not in ("serial", "bigserial", "smallserial"):
+            self.on_update = None
             default = self.server_default(table, column)
             if default is not None:
                 out["default"] = default
+            if self.on_update is not None:
+                if column.foreign_keys:
+                    raise ExportError(f"{_where(table, column)}: ON UPDATE on a column with a foreign key is not supported")
+                out["on_update"] = self.on_update
         return out
 
     def type_of(self, table: sa.Table, column: sa.Column) -> str:
@@ -206,8 +232,22 @@ class _Exporter:
             )
         except (sa.exc.CompileError, NotImplementedError) as error:
             raise ExportError(f"{_where(table, column)}: type {column.type!r} cannot be written: {error}") from error
-        # The collation is a column key of its own.
+        # The collation (and on MySQL the character set) is a column key of
+        # its own.
         text = re.sub(r'\s+COLLATE\s+("(?:[^"]|"")*"|\S+)\s*$', "", text)
+        if self.mysql:
+            text = re.sub(r"\s+CHARACTER SET\s+\S+", "", text)
+            # ENUM('Draft','done'): the labels keep their case.
+            head, quote, rest = text.partition("'")
+            text = head.lower() + quote + rest
+            if self.mariadb and text == "uuid":
+                raise ExportError(
+                    f"{_where(table, column)}: on MariaDB, {column.type!r} makes MariaDB's own uuid type, which "
+                    "dbshape does not manage yet (use Uuid(native_uuid=False) or String(36))"
+                )
+            # TIMESTAMP is a point in time (the file's `timestamp` is DATETIME).
+            text = re.sub(r"^timestamp(?=\(|$)", "timestamptz", text)
+            return _MYSQL_NAMES.get(text, text)
         if '"' in text:
             return text
         text = text.lower()
@@ -246,6 +286,11 @@ class _Exporter:
                 raise ExportError(f"{_where(table, column)}: NO MINVALUE/NO MAXVALUE identity options are not supported")
             out["identity"] = options if len(options) > 1 or identity.always else "by default"
             out.pop("nullable", None)
+        if self.mysql:
+            # As SQLAlchemy's MySQL DDL compiler decides AUTO_INCREMENT.
+            if column is table.autoincrement_column and column.server_default is None:
+                out["autoincrement"] = True
+            return
         if not self.postgres and column.primary_key:
             sqlite_options = table.dialect_options["sqlite"]
             if (
@@ -292,6 +337,13 @@ class _Exporter:
         text = self.ddl.get_column_default_string(column)
         if text is None:
             return None
+        if self.mysql:
+            # server_default=text("CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"),
+            # the usual way to ask MySQL for both.
+            found = re.fullmatch(r"(.*?)\s+ON\s+UPDATE\s+(\S+(?:\(\d*\))?)", text, re.IGNORECASE | re.DOTALL)
+            if found:
+                text = found.group(1)
+                self.on_update = found.group(2)
         literal = re.fullmatch(r"'((?:[^']|'')*)'", text)
         if literal:
             return literal.group(1).replace("''", "'")
@@ -441,6 +493,8 @@ class _Exporter:
             items: List[Any] = []
             for expr in index.expressions:
                 items.append(self.index_item(table, name, expr, ops))
+            if self.mysql:
+                items = self.prefix_lengths(table, name, index, items)
             entry: Map = {"columns": items}
             if index.unique:
                 entry["unique"] = True
@@ -461,7 +515,37 @@ class _Exporter:
                     entry["with"] = {str(k): str(v) for k, v in with_.items()}
                 if options.get("tablespace"):
                     entry["tablespace"] = options["tablespace"]
+            if self.mysql:
+                self.mysql_index(table, name, index, entry)
             out.setdefault("indexes", {})[name] = entry
+
+    def prefix_lengths(self, table: sa.Table, name: str, index: sa.Index, items: List[Any]) -> List[Any]:
+        """``mysql_length=``: one length for every column, or one per column."""
+        length = index.get_dialect_option(self.dialect, "length")
+        if length is None:
+            return items
+        out: List[Any] = []
+        for item, expr in zip(items, index.expressions):
+            column = item if isinstance(item, str) else item.get("column")
+            if not isinstance(column, str) or column.endswith(" desc"):
+                raise ExportError(f"{_where(table)}: index {name}: a prefix length on {item!r} is not supported")
+            n = length.get(column, length.get(getattr(expr, "key", None))) if isinstance(length, dict) else length
+            out.append(column if n is None else f"{column}({int(n)})")
+        return out
+
+    def mysql_index(self, table: sa.Table, name: str, index: sa.Index, entry: Map) -> None:
+        """``mysql_prefix="FULLTEXT"``/``"SPATIAL"`` and ``mysql_using=``."""
+        prefix = index.get_dialect_option(self.dialect, "prefix")
+        using = index.get_dialect_option(self.dialect, "using", deprecated_fallback="mysql")
+        if index.get_dialect_option(self.dialect, "with_parser", deprecated_fallback="mysql"):
+            raise ExportError(f"{_where(table)}: index {name}: WITH PARSER is not supported")
+        if prefix and str(prefix).lower() not in ("fulltext", "spatial"):
+            raise ExportError(f"{_where(table)}: index {name}: prefix {prefix!r} is not supported")
+        if prefix and using:
+            raise ExportError(f"{_where(table)}: index {name}: {prefix} USING {using} is not supported")
+        method = str(prefix or using or "").lower()
+        if method and method != "btree":
+            entry["using"] = method
 
     def index_item(self, table: sa.Table, name: str, expr: Any, ops: Map) -> Any:
         order = None
@@ -564,11 +648,34 @@ _POSTGRES_NAMES = {
     "float": "double precision",
 }
 
+# What MySQL makes of SQLAlchemy's spelling, in the file's words (FLOAT is
+# four bytes).
+_MYSQL_NAMES = {
+    "float": "real",
+    "integer unsigned": "int unsigned",
+}
+
+# SQLAlchemy's MySQL table options (after `mysql_`) the file has a key for.
+_MYSQL_TABLE_KEYS = {
+    "engine": "engine",
+    "charset": "charset",
+    "default_charset": "charset",
+    "character_set": "charset",
+    "default_character_set": "charset",
+    "collate": "collation",
+    "default_collate": "collation",
+    "row_format": "row_format",
+}
+
 _COLUMN_KEYS = (
     "type", "primary_key", "autoincrement", "identity", "nullable", "unique", "default", "generated", "check",
-    "references", "on_delete", "on_update", "deferrable", "initially_deferred", "collation", "comment", "renamed_from",
+    "references", "on_delete", "on_update", "deferrable", "initially_deferred", "charset", "collation", "comment",
+    "renamed_from",
 )
-_TABLE_KEYS = ("renamed_from", "comment", "columns", "primary_key", "uniques", "checks", "foreign_keys", "indexes")
+_TABLE_KEYS = (
+    "renamed_from", "comment", "engine", "charset", "collation", "row_format", "columns", "primary_key", "uniques",
+    "checks", "foreign_keys", "indexes",
+)
 
 
 def _ordered(entries: Map, order: Tuple[str, ...]) -> Map:
