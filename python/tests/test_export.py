@@ -207,6 +207,16 @@ def test_mysql_spellings_are_the_files() -> None:
         sa.Index("ix_t_code", "code", mysql_length=4),
         mysql_engine="InnoDB",
     )
+    sa.Table(
+        "u",
+        metadata,
+        sa.Column("id", sa.Integer, sa.Identity(), primary_key=True),
+        sa.Column("bio_text", sa.String(200), key="bio"),
+        # SQLAlchemy looks lengths up by name: "bio" is not one.
+        sa.Index("ix_u_bio", "bio", mysql_length={"bio": 20}),
+        # InnoDB makes B-trees of hash indexes.
+        sa.Index("ix_u_hash", "bio", mysql_using="hash"),
+    )
     text = export(metadata, dbshape.sqlalchemy.dialect_for("mysql"))
     for line in (
         "    engine: InnoDB",
@@ -217,5 +227,8 @@ def test_mysql_spellings_are_the_files() -> None:
         "      kind:  \"enum('Draft','done')\"",
         "      code:  { type: varchar(10), charset: ascii, collation: ascii_bin }",
         "      ix_t_code: { columns: [code(4)] }",
+        "      id:       { type: integer, primary_key: true, autoincrement: true }",
+        "      ix_u_bio:  { columns: [bio_text] }",
+        "      ix_u_hash: { columns: [bio_text] }",
     ):
         assert line in text.splitlines(), f"{line}\n{text}"

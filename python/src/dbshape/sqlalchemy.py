@@ -288,7 +288,17 @@ class _Exporter:
             out.pop("nullable", None)
         if self.mysql:
             # As SQLAlchemy's MySQL DDL compiler decides AUTO_INCREMENT.
-            if column is table.autoincrement_column and column.server_default is None:
+            default = column.default
+            by_sequence = (
+                bool(getattr(self.dialect, "supports_sequences", False))
+                and isinstance(default, sa.Sequence)
+                and not default.optional
+            )
+            if (
+                column is table.autoincrement_column
+                and (column.server_default is None or isinstance(column.server_default, sa.Identity))
+                and not by_sequence
+            ):
                 out["autoincrement"] = True
             return
         if not self.postgres and column.primary_key:
@@ -529,7 +539,10 @@ class _Exporter:
             column = item if isinstance(item, str) else item.get("column")
             if not isinstance(column, str) or column.endswith(" desc"):
                 raise ExportError(f"{_where(table)}: index {name}: a prefix length on {item!r} is not supported")
-            n = length.get(column, length.get(getattr(expr, "key", None))) if isinstance(length, dict) else length
+            # As SQLAlchemy looks a length up: by the column's name, then as
+            # the column is written in the DDL.
+            quoted = self.dialect.identifier_preparer.quote(column)
+            n = length.get(column, length.get(quoted)) if isinstance(length, dict) else length
             out.append(column if n is None else f"{column}({int(n)})")
         return out
 
@@ -544,6 +557,10 @@ class _Exporter:
         if prefix and using:
             raise ExportError(f"{_where(table)}: index {name}: {prefix} USING {using} is not supported")
         method = str(prefix or using or "").lower()
+        # InnoDB takes USING HASH and makes a B-tree (only MEMORY hashes).
+        engine = str(table.kwargs.get(self.dialect.name + "_engine") or "innodb").lower()
+        if method == "hash" and engine != "memory":
+            method = ""
         if method and method != "btree":
             entry["using"] = method
 

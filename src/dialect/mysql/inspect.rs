@@ -310,8 +310,9 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
 /// The foreign key whose own index each index is, by (table, index name):
 /// a plain index over exactly the key's columns, named as MySQL names the
 /// index it makes for a key: the key's name, or, for a key made without a
-/// name, its first column's (`user_id`, or `user_id_2` when that is taken).
-/// An index of the key's name is its own before one of its column's.
+/// name (which the server names `<table>_ibfk_<n>`), its first column's
+/// (`user_id`, or `user_id_2` when that is taken). An index of the key's
+/// name is its own before one of its column's.
 fn index_owners(schema: &Schema, indexes: &[(String, Index)]) -> HashMap<(String, String), String> {
     let mut owners: HashMap<(String, String), String> = HashMap::new();
     let mut claimed: HashSet<(&str, &str)> = HashSet::new();
@@ -335,7 +336,11 @@ fn index_owners(schema: &Schema, indexes: &[(String, Index)]) -> HashMap<(String
             }
             let columns: Vec<&str> = index.columns().collect();
             let owner = schema.tables[table_name].foreign_keys.values().find(|fk| {
-                let named = if by_name { fk.name == index.name } else { auto_name(&index.name, &fk.columns[0]) };
+                let named = if by_name {
+                    fk.name == index.name
+                } else {
+                    server_named(&fk.name) && auto_name(&index.name, &fk.columns[0])
+                };
                 named
                     && fk.columns.iter().map(String::as_str).eq(columns.iter().copied())
                     && !claimed.contains(&(table_name.as_str(), fk.name.as_str()))
@@ -347,6 +352,13 @@ fn index_owners(schema: &Schema, indexes: &[(String, Index)]) -> HashMap<(String
         }
     }
     owners
+}
+
+/// Whether a foreign key's name is one the server gives a key made without
+/// one (`posts_ibfk_1`).
+fn server_named(name: &str) -> bool {
+    name.rsplit_once("_ibfk_")
+        .is_some_and(|(table, n)| !table.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// InnoDB checks `NO ACTION` at once, as `RESTRICT`: the two are one.

@@ -622,8 +622,10 @@ fn drop_own_indexes(desired: &mut Schema, current: &Schema) {
         let Some(live) = current.tables.get(&table.name) else { continue };
         for fk in live.foreign_keys.values() {
             let Some(name) = &fk.own_index else { continue };
+            // Kept as it is: a changed key is made again, with an index of
+            // its own, and the file's index then is one of its own too.
             let same_key = |d: &crate::model::ForeignKey| {
-                d.columns == fk.columns && d.ref_table == fk.ref_table && d.ref_columns == fk.ref_columns
+                crate::model::ForeignKey { name: d.name.clone(), comment: d.comment.clone(), ..fk.clone() } == *d
             };
             let own = table.indexes.get(name).is_some_and(|i| {
                 !i.unique

@@ -13,9 +13,7 @@ use super::normalize::literal;
 use super::types::column_type;
 use crate::diff::{Change, CommentOn, Diff};
 use crate::error::{Error, Result};
-use crate::model::{
-    Column, DefaultValue, ForeignKey, Index, IndexKey, IndexPart, Literal, ReferentialAction, Schema, Table,
-};
+use crate::model::{Column, DefaultValue, ForeignKey, Index, IndexKey, Literal, ReferentialAction, Schema, Table};
 use crate::plan::{Operation, PlanCheck, Step};
 use indexmap::IndexMap;
 
@@ -559,19 +557,11 @@ fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &T
             }
         }
         Change::CreateIndex { index, .. } => {
-            // The index MySQL made for a live key is not shown: when the
-            // file keeps it past the key, it is already there (or, if it
-            // differs, made again).
-            let own = current
-                .and_then(|t| t.foreign_keys.values().find(|fk| fk.own_index.as_deref() == Some(index.name.as_str())));
-            if let Some(fk) = own {
-                let plain = Index::new(
-                    index.name.clone(),
-                    fk.columns.iter().map(|c| IndexPart::new(IndexKey::Column(c.clone()))).collect(),
-                );
-                if *index == plain {
-                    return;
-                }
+            // The index MySQL made for a live key is not shown: a file that
+            // keeps it past the key (or changes it) makes it again, as an
+            // index of its own, which MariaDB would otherwise still drop
+            // when a covering index or another key comes.
+            if owner_of_index(current, &index.name).is_some() {
                 alter.push(format!("DROP INDEX {}", quote(&index.name)), InplaceNoLock);
             }
             let algorithm = if index.method.is_some() { ServerChoice } else { InplaceNoLock };
@@ -694,12 +684,18 @@ fn drop_dependents(table: &Table, column: &str, alter: &mut Alter) {
 /// key's name, as MySQL would have made it.
 fn keep_foreign_key_indexes(changes: &[&Change], current: Option<&Table>, target: &Table, alter: &mut Alter) {
     let Some(current) = current else { return };
+    // What the statement drops: the file's indexes and keys, and the
+    // server's own indexes of the keys it drops or that the file makes again.
     let dropped: Vec<&str> = changes
         .iter()
         .filter_map(|c| match c {
             Change::DropIndex { index, .. } => Some(index.name.as_str()),
             Change::DropUnique { unique, .. } => Some(unique.name.as_str()),
             Change::SetPrimaryKey { from: Some(_), .. } => Some("PRIMARY"),
+            Change::DropForeignKey { foreign_key, .. } => own_index_goes(foreign_key, Some(current), target),
+            Change::CreateIndex { index, .. } => {
+                owner_of_index(Some(current), &index.name).map(|_| index.name.as_str())
+            }
             _ => None,
         })
         .collect();
@@ -708,6 +704,13 @@ fn keep_foreign_key_indexes(changes: &[&Change], current: Option<&Table>, target
     }
     let leading = |columns: &[String], fk: &ForeignKey| {
         columns.len() >= fk.columns.len() && columns[..fk.columns.len()] == fk.columns[..]
+    };
+    // The server's own indexes are not in the model: they cover too, before
+    // the statement, and after it those it keeps.
+    let own_covers = |fk: &ForeignKey, after: bool| {
+        current.foreign_keys.values().any(|l| {
+            l.own_index.as_deref().is_some_and(|n| !(after && dropped.contains(&n))) && leading(&l.columns, fk)
+        })
     };
     let covers = |table: &Table, fk: &ForeignKey| {
         table.primary_key.as_ref().is_some_and(|pk| leading(&pk.columns, fk))
@@ -729,9 +732,9 @@ fn keep_foreign_key_indexes(changes: &[&Change], current: Option<&Table>, target
                 .flatten()
         });
         if let Some(live) = kept
-            && live.own_index.is_none()
-            && covers(current, fk)
+            && (covers(current, fk) || own_covers(fk, false))
             && !covers(target, fk)
+            && !own_covers(fk, true)
         {
             // Under the key's live name, as MySQL would have made it.
             alter.push(
@@ -740,6 +743,11 @@ fn keep_foreign_key_indexes(changes: &[&Change], current: Option<&Table>, target
             );
         }
     }
+}
+
+/// The live key whose own (unshown) index is `name`.
+fn owner_of_index<'a>(current: Option<&'a Table>, name: &str) -> Option<&'a ForeignKey> {
+    current?.foreign_keys.values().find(|fk| fk.own_index.as_deref() == Some(name))
 }
 
 /// The index MySQL made for `fk` (as it is live) that dropping the key
