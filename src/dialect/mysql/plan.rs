@@ -220,13 +220,31 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
             }
         }
     }
+    // A table the plan drops keeps its keys until the end: those to columns
+    // its parent renames or retypes go first (MySQL refuses both under a
+    // key). The base names columns as the plan leaves them.
+    let renamed = |table: &str, column: &str| {
+        per_table.get(table).is_some_and(|changes| {
+            changes.iter().any(|c| matches!(c, Change::RenameColumn { to, .. } if to == column))
+        })
+    };
+    for table in drops.iter().filter_map(|t| base.tables.get(&t.name)) {
+        for fk in table.foreign_keys.values() {
+            let parent = fk.ref_table.as_str();
+            if parent != table.name && fk.ref_columns.iter().any(|c| renamed(parent, c) || retyped(parent, c)) {
+                early_drops.entry(&table.name).or_default().push(fk.name.clone());
+            }
+        }
+    }
     for (table, names) in &early_drops {
         let mut alter = Alter::on(base.tables.get(*table), desired.tables.get(*table));
         for name in names {
             alter.push(format!("DROP FOREIGN KEY {}", quote(name)), Algorithm::InplaceNoLock);
             let live = base.tables.get(*table).and_then(|t| t.foreign_keys.get(name));
+            // A table that is dropped later takes its indexes with it.
             if let Some(fk) = live
-                && let Some(index) = own_index_goes(fk, base.tables.get(*table), &desired.tables[*table])
+                && let Some(target) = desired.tables.get(*table)
+                && let Some(index) = own_index_goes(fk, base.tables.get(*table), target)
                 && !remade.get(table).is_some_and(|r| r.iter().any(|k| k.name == *name))
             {
                 alter.push(format!("DROP INDEX {}", quote(index)), Algorithm::InplaceNoLock);
@@ -241,9 +259,13 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
             .filter(|c| matches!(c, Change::DropForeignKey { foreign_key, .. } if names.contains(&foreign_key.name)))
             .map(|c| (*c).clone())
             .collect();
-        let note = (changes.len() < names.len()).then(|| {
-            format!("foreign keys of {table} over columns that change are dropped first and added again after")
-        });
+        let note = if !desired.tables.contains_key(*table) {
+            Some(format!("the keys of {table} to columns that change go first; the table is dropped at the end"))
+        } else {
+            (changes.len() < names.len()).then(|| {
+                format!("foreign keys of {table} over columns that change are dropped first and added again after")
+            })
+        };
         steps.push(Step { changes, operations: vec![Operation::Sql(alter.sql(table).expect("clauses"))], note });
     }
 
@@ -283,13 +305,22 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
             if is_early {
                 continue;
             }
+            // InnoDB refuses to add a key under the name of one the same
+            // statement drops ("Duplicate key on write or update").
+            let replaces = |fk: &ForeignKey| {
+                changes.iter().any(
+                    |c| matches!(c, Change::DropForeignKey { foreign_key: d, .. } if d.name.eq_ignore_ascii_case(&fk.name)),
+                )
+            };
             match change {
                 // A key to a table the plan alters (itself too, when that
-                // renames the columns it references) comes after.
+                // renames the columns it references), or one that replaces
+                // a key of its name, comes after.
                 Change::AddForeignKey { foreign_key, .. }
-                    if altered.contains(&foreign_key.ref_table.as_str())
+                    if (altered.contains(&foreign_key.ref_table.as_str())
                         && (foreign_key.ref_table != *table_name
-                            || changes.iter().any(|c| matches!(c, Change::RenameColumn { .. }))) =>
+                            || changes.iter().any(|c| matches!(c, Change::RenameColumn { .. }))))
+                        || replaces(foreign_key) =>
                 {
                     late.entry(table_name).or_default().push(foreign_key);
                     continue;

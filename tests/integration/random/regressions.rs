@@ -679,3 +679,58 @@ fn mysql_seed_22455_keyed_column_renamed_and_altered() {
 "#;
     regression(Flavor::Mysql, a, b, 303104844644976246, 8);
 }
+
+/// A key whose action changes is dropped and added under the same name:
+/// InnoDB refuses both in one statement ("Duplicate key on write or
+/// update"), so the new key comes in a statement after.
+#[test]
+fn mysql_seed_70708_key_action_changed_under_the_same_name() {
+    let a = r#"tables:
+  "x'y":
+    columns:
+      "id": { type: "integer", primary_key: true, autoincrement: true, nullable: false }
+      "and_id": { type: "bigint", references: "ñandú.id", on_delete: set null }
+  "ñandú":
+    columns:
+      "id": { type: "bigint", primary_key: true, nullable: false }
+"#;
+    let b = r#"tables:
+  "x'y":
+    columns:
+      "id": { type: "integer", primary_key: true, autoincrement: true, nullable: false }
+      "and_id": { type: "bigint", references: "ñandú.id", on_delete: cascade }
+  "ñandú":
+    columns:
+      "id": { type: "bigint", primary_key: true, nullable: false }
+"#;
+    regression(Flavor::Mysql, a, b, 8629778550598951378, 13);
+}
+
+/// A table the plan drops still has its key to a column its parent renames
+/// (in a table with MariaDB's hidden hash columns, so not in place): the key
+/// goes first, the table at the end.
+#[test]
+fn mysql_seed_60876_key_of_a_dropped_table_to_a_renamed_column() {
+    let a = r#"tables:
+  "Group":
+    columns:
+      "id": { type: "integer", primary_key: true, autoincrement: true, nullable: false }
+      "events_id": { type: "integer", references: "events.id", on_delete: restrict }
+  "events":
+    columns:
+      "id": { type: "integer", primary_key: true, autoincrement: true, nullable: false }
+      "value": { type: "text", nullable: false, collation: utf8mb4_bin }
+    uniques:
+      "uq_a76d5803": ["value"]
+"#;
+    let b = r#"tables:
+  "events":
+    columns:
+      "ratio": { type: "integer", primary_key: true, autoincrement: true, nullable: false, renamed_from: "id" }
+      "value": { type: "text", nullable: false, collation: utf8mb4_bin }
+      "x-y": "double precision"
+    uniques:
+      "uq_a76d5803": ["value"]
+"#;
+    regression(Flavor::Mysql, a, b, 15684891831909201062, 4);
+}
