@@ -497,14 +497,16 @@ fn mysql_own_indexes_of_unnamed_keys_under_changes() {
     indexes:
       q_id: { columns: [q_id] }
 ";
-    // The composite key goes; the single one still needs an index.
-    t.schema(&format!(
-        "{base}  d:
+    // `d` with its key to q as given; `e` makes its key's index part of
+    // another.
+    let file = |key: &str, indexes: &str| {
+        format!(
+            "{base}  d:
     columns:
       id: {{ type: integer, primary_key: true }}
-      a:  {{ type: integer, references: q.id }}
+      a:  {{ type: integer, references: q.id{key} }}
       b:  integer
-  e:
+{indexes}  e:
     columns:
       id:   {{ type: integer, primary_key: true }}
       q_id: {{ type: integer, references: q.id }}
@@ -512,27 +514,14 @@ fn mysql_own_indexes_of_unnamed_keys_under_changes() {
     indexes:
       q_id: {{ columns: [org, q_id] }}
 "
-    ));
+        )
+    };
+    // The composite key goes; the single one still needs an index.
+    t.schema(&file("", ""));
     t.apply();
     t.assert_in_sync();
     // A key whose action changes, its index listed: one apply.
-    t.schema(&format!(
-        "{base}  d:
-    columns:
-      id: {{ type: integer, primary_key: true }}
-      a:  {{ type: integer, references: q.id, on_delete: cascade }}
-      b:  integer
-    indexes:
-      a: {{ columns: [a] }}
-  e:
-    columns:
-      id:   {{ type: integer, primary_key: true }}
-      q_id: {{ type: integer, references: q.id }}
-      org:  integer
-    indexes:
-      q_id: {{ columns: [org, q_id] }}
-"
-    ));
+    t.schema(&file(", on_delete: cascade", "    indexes:\n      a: { columns: [a] }\n"));
     t.apply();
     t.assert_in_sync();
 }

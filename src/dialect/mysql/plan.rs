@@ -224,9 +224,9 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
     // its parent renames or retypes go first (MySQL refuses both under a
     // key). The base names columns as the plan leaves them.
     let renamed = |table: &str, column: &str| {
-        per_table.get(table).is_some_and(|changes| {
-            changes.iter().any(|c| matches!(c, Change::RenameColumn { to, .. } if to == column))
-        })
+        per_table
+            .get(table)
+            .is_some_and(|changes| changes.iter().any(|c| matches!(c, Change::RenameColumn { to, .. } if to == column)))
     };
     for table in drops.iter().filter_map(|t| base.tables.get(&t.name)) {
         for fk in table.foreign_keys.values() {
