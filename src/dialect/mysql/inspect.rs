@@ -225,16 +225,26 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
         }
     }
 
-    // 5. Foreign keys.
+    // 5. Foreign keys: their rules, then their columns. Two reads joined
+    // here, because MariaDB joins these two views row by row (4.4 s of a
+    // 5,000-table read, against 0.45 s for both alone).
+    let mut rules: HashMap<(String, String), (String, String)> = HashMap::new();
+    for row in rows(
+        conn,
+        "SELECT TABLE_NAME, CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS \
+         WHERE CONSTRAINT_SCHEMA = DATABASE()",
+    )
+    .map_err(read_failed)?
+    {
+        rules.insert((has(&row, 0), has(&row, 1)), (has(&row, 2), has(&row, 3)));
+    }
     let mut foreign_keys: Vec<(String, ForeignKey)> = Vec::new();
     for row in rows(
         conn,
-        "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, \
-         k.REFERENCED_COLUMN_NAME, r.UPDATE_RULE, r.DELETE_RULE FROM information_schema.KEY_COLUMN_USAGE k \
-         JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA \
-         AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
-         WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL \
-         ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
+        "SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, \
+         REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE \
+         WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL \
+         ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION",
     )
     .map_err(read_failed)?
     {
@@ -251,13 +261,14 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
             _ => {
                 let (ref_schema, ref_table) = (has(&row, 3), has(&row, 4));
                 let ref_table = if ref_schema == database { ref_table } else { format!("{ref_schema}.{ref_table}") };
+                let (on_update, on_delete) = rules.get(&(table.clone(), name.clone())).cloned().unwrap_or_default();
                 let fk = ForeignKey {
                     name,
                     columns: vec![column],
                     ref_table,
                     ref_columns: vec![ref_column],
-                    on_delete: action(&has(&row, 7)),
-                    on_update: action(&has(&row, 6)),
+                    on_delete: action(&on_delete),
+                    on_update: action(&on_update),
                     deferrable: false,
                     initially_deferred: false,
                     comment: None,
