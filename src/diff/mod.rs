@@ -393,7 +393,7 @@ fn diff_table(
         &desired.foreign_keys,
         changes,
         t_name,
-        |a, b| ForeignKey { name: b.name.clone(), comment: b.comment.clone(), ..a.clone() } == *b,
+        |a, b| a.same_definition(b),
         |fk| fk.name == naming::foreign_key(t_name, &fk.columns),
         |fk| Change::DropForeignKey { table: t(), foreign_key: fk.clone() },
         |fk| Change::AddForeignKey { table: t(), foreign_key: fk.clone() },

@@ -101,18 +101,24 @@ pub struct ForeignKey {
     pub own_index: Option<String>,
 }
 
-/// Whether it still waits for `VALIDATE CONSTRAINT` is no difference of definition.
-impl PartialEq for ForeignKey {
-    fn eq(&self, other: &ForeignKey) -> bool {
-        self.name == other.name
-            && self.columns == other.columns
+impl ForeignKey {
+    /// Whether `other` is this key but for its name and comment: the same
+    /// columns, referenced columns and actions.
+    pub fn same_definition(&self, other: &ForeignKey) -> bool {
+        self.columns == other.columns
             && self.ref_table == other.ref_table
             && self.ref_columns == other.ref_columns
             && self.on_delete == other.on_delete
             && self.on_update == other.on_update
             && self.deferrable == other.deferrable
             && self.initially_deferred == other.initially_deferred
-            && self.comment == other.comment
+    }
+}
+
+/// Whether it still waits for `VALIDATE CONSTRAINT` is no difference of definition.
+impl PartialEq for ForeignKey {
+    fn eq(&self, other: &ForeignKey) -> bool {
+        self.name == other.name && self.comment == other.comment && self.same_definition(other)
     }
 }
 

@@ -301,9 +301,7 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
         if index.unique && index.method.as_deref() == Some("hash") && table.engine.is_none() {
             index.method = None;
         }
-        let plain = index.method.is_none()
-            && !index.invisible
-            && index.parts.iter().all(|p| p.length.is_none() && !p.descending && matches!(p.key, IndexKey::Column(_)));
+        let plain = is_plain(&index);
         if index.name == "PRIMARY" {
             table.primary_key = Some(PrimaryKey::new(naming::primary_key(&table_name), columns));
         } else if index.unique && plain && columns.len() == index.parts.len() {
@@ -327,13 +325,6 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
 fn index_owners(schema: &Schema, indexes: &[(String, Index)]) -> HashMap<(String, String), String> {
     let mut owners: HashMap<(String, String), String> = HashMap::new();
     let mut claimed: HashSet<(&str, &str)> = HashSet::new();
-    let candidate = |index: &Index| {
-        !index.unique
-            && index.method.is_none()
-            && !index.invisible
-            && index.comment.is_none()
-            && index.parts.iter().all(|p| p.length.is_none() && !p.descending && matches!(p.key, IndexKey::Column(_)))
-    };
     let auto_name = |index: &str, column: &str| {
         index.eq_ignore_ascii_case(column)
             || index.get(..column.len()).is_some_and(|head| head.eq_ignore_ascii_case(column))
@@ -342,10 +333,9 @@ fn index_owners(schema: &Schema, indexes: &[(String, Index)]) -> HashMap<(String
     for by_name in [true, false] {
         for (table_name, index) in indexes {
             let key = (table_name.clone(), index.name.clone());
-            if !candidate(index) || owners.contains_key(&key) {
+            if owners.contains_key(&key) {
                 continue;
             }
-            let columns: Vec<&str> = index.columns().collect();
             let owner = schema.tables[table_name].foreign_keys.values().find(|fk| {
                 let named = if by_name {
                     fk.name == index.name
@@ -353,7 +343,7 @@ fn index_owners(schema: &Schema, indexes: &[(String, Index)]) -> HashMap<(String
                     server_named(&fk.name) && auto_name(&index.name, &fk.columns[0])
                 };
                 named
-                    && fk.columns.iter().map(String::as_str).eq(columns.iter().copied())
+                    && shaped_as_own_index(index, &fk.columns)
                     && !claimed.contains(&(table_name.as_str(), fk.name.as_str()))
             });
             if let Some(fk) = owner {
@@ -363,6 +353,24 @@ fn index_owners(schema: &Schema, indexes: &[(String, Index)]) -> HashMap<(String
         }
     }
     owners
+}
+
+/// Whether `index` is plain: no method, visible, each part a whole column in
+/// ascending order.
+fn is_plain(index: &Index) -> bool {
+    index.method.is_none()
+        && !index.invisible
+        && index.parts.iter().all(|p| p.length.is_none() && !p.descending && matches!(p.key, IndexKey::Column(_)))
+}
+
+/// Whether `index` is shaped as the one MySQL makes for a foreign key over
+/// `columns`: plain, not unique, without a comment, over exactly those.
+pub(super) fn shaped_as_own_index(index: &Index, columns: &[String]) -> bool {
+    !index.unique
+        && index.comment.is_none()
+        && index.predicate.is_none()
+        && is_plain(index)
+        && index.columns().eq(columns.iter().map(String::as_str))
 }
 
 /// Whether a foreign key's name is one the server gives a key made without

@@ -622,23 +622,10 @@ fn drop_own_indexes(desired: &mut Schema, current: &Schema) {
         let Some(live) = current.tables.get(&table.name) else { continue };
         for fk in live.foreign_keys.values() {
             let Some(name) = &fk.own_index else { continue };
+            let own = table.indexes.get(name).is_some_and(|i| super::inspect::shaped_as_own_index(i, &fk.columns));
             // Kept as it is: a changed key is made again, with an index of
             // its own, and the file's index then is one of its own too.
-            let same_key = |d: &crate::model::ForeignKey| {
-                crate::model::ForeignKey { name: d.name.clone(), comment: d.comment.clone(), ..fk.clone() } == *d
-            };
-            let own = table.indexes.get(name).is_some_and(|i| {
-                !i.unique
-                    && i.method.is_none()
-                    && !i.invisible
-                    && i.comment.is_none()
-                    && i.predicate.is_none()
-                    && i.parts.len() == fk.columns.len()
-                    && i.parts.iter().zip(&fk.columns).all(|(p, c)| {
-                        p.length.is_none() && !p.descending && matches!(&p.key, IndexKey::Column(k) if k == c)
-                    })
-            });
-            if own && table.foreign_keys.values().any(same_key) {
+            if own && table.foreign_keys.values().any(|d| fk.same_definition(d)) {
                 table.indexes.shift_remove(name);
             }
         }

@@ -179,6 +179,12 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
             })
         })
     };
+    // The base names columns as the plan leaves them.
+    let renamed = |table: &str, column: &str| {
+        per_table
+            .get(table)
+            .is_some_and(|changes| changes.iter().any(|c| matches!(c, Change::RenameColumn { to, .. } if to == column)))
+    };
     let mut early_drops: IndexMap<&str, Vec<String>> = IndexMap::new();
     let mut remade: IndexMap<&str, Vec<&ForeignKey>> = IndexMap::new();
     for (table, changes) in &per_table {
@@ -193,23 +199,10 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
     for table in desired.tables.values() {
         let Some(live) = base.tables.get(&table.name) else { continue };
         for fk in table.foreign_keys.values() {
-            // The live key, under its own name: a file's key of the
-            // conventional name adopts one of any name (as the differ does).
-            let same =
-                |l: &ForeignKey| ForeignKey { name: fk.name.clone(), comment: fk.comment.clone(), ..l.clone() } == *fk;
-            let kept = live.foreign_keys.get(&fk.name).filter(|l| same(l)).or_else(|| {
-                (fk.name == crate::model::naming::foreign_key(&table.name, &fk.columns))
-                    .then(|| live.foreign_keys.values().find(|l| same(l)))
-                    .flatten()
-            });
+            let kept = live_key(live, fk);
             // MariaDB renames a column a key uses only in place, and a
             // table with hidden columns not in place: the key goes first.
-            let renamed_hidden = |t: &str, column: &str| {
-                has_hidden_columns(base.tables.get(t))
-                    && per_table.get(t).is_some_and(|changes| {
-                        changes.iter().any(|c| matches!(c, Change::RenameColumn { to, .. } if to == column))
-                    })
-            };
+            let renamed_hidden = |t: &str, column: &str| has_hidden_columns(base.tables.get(t)) && renamed(t, column);
             let touches_retyped = fk.columns.iter().any(|c| retyped(&table.name, c) || renamed_hidden(&table.name, c))
                 || fk.ref_columns.iter().any(|c| retyped(&fk.ref_table, c) || renamed_hidden(&fk.ref_table, c));
             if let Some(live_fk) = kept
@@ -222,12 +215,7 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
     }
     // A table the plan drops keeps its keys until the end: those to columns
     // its parent renames or retypes go first (MySQL refuses both under a
-    // key). The base names columns as the plan leaves them.
-    let renamed = |table: &str, column: &str| {
-        per_table
-            .get(table)
-            .is_some_and(|changes| changes.iter().any(|c| matches!(c, Change::RenameColumn { to, .. } if to == column)))
-    };
+    // key).
     for table in drops.iter().filter_map(|t| base.tables.get(&t.name)) {
         for fk in table.foreign_keys.values() {
             let parent = fk.ref_table.as_str();
@@ -752,17 +740,7 @@ fn keep_foreign_key_indexes(changes: &[&Change], current: Option<&Table>, target
             })
     };
     for fk in target.foreign_keys.values() {
-        // The live key, under its own name (a key of the conventional name
-        // adopts one of another, as the differ does); one with an index of
-        // its own needs no other.
-        let same =
-            |l: &&ForeignKey| ForeignKey { name: fk.name.clone(), comment: fk.comment.clone(), ..(*l).clone() } == *fk;
-        let kept = current.foreign_keys.get(&fk.name).filter(same).or_else(|| {
-            (fk.name == crate::model::naming::foreign_key(&target.name, &fk.columns))
-                .then(|| current.foreign_keys.values().find(same))
-                .flatten()
-        });
-        if let Some(live) = kept
+        if let Some(live) = live_key(current, fk)
             && (covers(current, fk) || own_covers(fk, false))
             && !covers(target, fk)
             && !own_covers(fk, true)
@@ -774,6 +752,17 @@ fn keep_foreign_key_indexes(changes: &[&Change], current: Option<&Table>, target
             );
         }
     }
+}
+
+/// The key of `live` that the file's `fk` keeps: the one of its name and
+/// definition, or, for a key of the conventional name, one of any name with
+/// its definition (as the differ adopts it).
+fn live_key<'a>(live: &'a Table, fk: &ForeignKey) -> Option<&'a ForeignKey> {
+    live.foreign_keys.get(&fk.name).filter(|l| l.same_definition(fk)).or_else(|| {
+        (fk.name == crate::model::naming::foreign_key(&live.name, &fk.columns))
+            .then(|| live.foreign_keys.values().find(|l| l.same_definition(fk)))
+            .flatten()
+    })
 }
 
 /// The live key whose own (unshown) index is `name`.
