@@ -115,10 +115,15 @@ pub enum Error {
     #[error("{}", data_checks_summary(.0))]
     DataChecks(Vec<crate::preflight::DataCheckReport>),
 
-    /// dbshape refused to go on (destructive changes without consent, a
-    /// database that changed since the plan, ...); nothing was changed.
+    /// dbshape refused to go on, for the [`Refusal`] it names; nothing
+    /// was changed.
     #[error("{0}")]
-    Refused(String),
+    Refused(Refusal),
+
+    /// Something dbshape itself got wrong: a bug to report, not something
+    /// the schema file or the database can fix.
+    #[error("{0}")]
+    Internal(String),
 
     /// A file could not be read or written.
     #[error("cannot {action} {path}: {source}")]
@@ -131,6 +136,121 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// Why dbshape refused to go on; nothing was changed. A program that
+/// migrates itself can tell one reason from another without reading the
+/// message: `Error::Refused(Refusal::Destructive { .. })`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The plan has destructive changes and they were not allowed.
+    #[error(
+        "the plan has {changes} destructive change{} and {}; nothing was changed",
+        if *changes == 1 { "" } else { "s" },
+        consent.missing()
+    )]
+    Destructive {
+        /// How many.
+        changes: usize,
+        /// The consent that was not given.
+        consent: Consent,
+    },
+
+    /// The plan was made for another dialect than the database's.
+    #[error("the plan is for {plan}, the database is {database}; nothing was changed")]
+    WrongDialect {
+        /// The plan's dialect.
+        plan: String,
+        /// The database's.
+        database: String,
+    },
+
+    /// Two databases of different dialects cannot be compared.
+    #[error("cannot diff a {from} database against a {to} one: a plan is for one dialect")]
+    DialectsDiffer {
+        /// The dialect of the side to start from.
+        from: String,
+        /// The dialect of the side to arrive at.
+        to: String,
+    },
+
+    /// Under the apply's lock, the database no longer makes the plan that
+    /// was confirmed (another apply ran in between).
+    #[error("the database changed after the plan was made (another apply?); nothing was run: plan again")]
+    DatabaseChanged,
+
+    /// Under the apply's lock, the live schema is not the one the saved
+    /// plan was made against.
+    #[error("{headline}; nothing was run: plan again\n{diff}")]
+    LiveSchemaChanged {
+        /// What changed, in one line.
+        headline: String,
+        /// The live schema then and now, as a unified diff.
+        diff: String,
+    },
+
+    /// A saved plan (`plan --out`) no longer fits the schema file or the
+    /// database.
+    #[error("the saved plan no longer fits; nothing was run: {why}")]
+    SavedPlanStale {
+        /// Why, with what differs.
+        why: String,
+    },
+
+    /// A document that is not a saved plan.
+    #[error("not a saved dbshape plan: {why}")]
+    NotASavedPlan {
+        /// What is wrong with it.
+        why: String,
+    },
+
+    /// The server cannot do what the plan needs.
+    #[error("{what}")]
+    ServerTooOld {
+        /// What it cannot do, and what to do instead.
+        what: String,
+    },
+
+    /// An apply that needs confirmation did not get it.
+    #[error("{why}")]
+    NotConfirmed {
+        /// Why none could be had.
+        why: String,
+    },
+
+    /// Formatting the schema file would lose comments.
+    #[error(
+        "formatting {file} would drop the comments on line{} {}: move them into `comment:` keys or above the first \
+         key, or pass --drop-comments",
+        if lines.len() == 1 { "" } else { "s" },
+        lines.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    CommentsWouldBeLost {
+        /// The file.
+        file: String,
+        /// The lines whose comments would go.
+        lines: Vec<usize>,
+    },
+}
+
+/// Consent a destructive change needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Consent {
+    /// [`ApplyOptions::allow_destructive`](crate::ApplyOptions::allow_destructive).
+    ApplyOption,
+    /// The command line's `--allow-destructive`.
+    Flag,
+}
+
+impl Consent {
+    fn missing(self) -> &'static str {
+        match self {
+            Consent::ApplyOption => "they are not allowed (ApplyOptions::allow_destructive)",
+            Consent::Flag => "--allow-destructive was not given",
+        }
+    }
 }
 
 impl Error {

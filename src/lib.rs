@@ -53,7 +53,7 @@ pub mod fuzzing;
 
 pub use apply::{Applied, ApplyOptions, RowsCopied, StatementDone};
 pub use diff::{Change, CommentOn};
-pub use error::{DatabaseError, Error, Result, SchemaProblem};
+pub use error::{Consent, DatabaseError, Error, Refusal, Result, SchemaProblem};
 pub use migrator::{Migrator, dialects, is_database_url};
 pub use plan::{Hazard, JSON_FORMAT_VERSION, Operation, Plan, PlanCheck, SavedPlan, Step, fingerprint};
 pub use preflight::{DataCheck, DataCheckKind, DataCheckReport, DataCheckStatus};

@@ -5,7 +5,7 @@
 
 use crate::apply::{Applied, ApplyOptions, DEFAULT_CHECK_TIMEOUT};
 use crate::dialect::{self, ApplyRun, Connection, Dialect};
-use crate::error::{Error, Result};
+use crate::error::{Consent, Error, Refusal, Result};
 use crate::file;
 use crate::model;
 use crate::plan::Plan;
@@ -45,7 +45,7 @@ impl Migrator {
 
     /// Connects, managing only `scope` (excluded tables, default schema).
     pub fn connect_with(url: &str, scope: Scope) -> Result<Migrator> {
-        let conn = dialect::for_url(url)?.connect(url, &scope)?;
+        let conn = dialect::connect(url, &scope)?;
         Ok(Migrator { conn, scope, check_timeout: Some(DEFAULT_CHECK_TIMEOUT), online: false })
     }
 
@@ -115,7 +115,7 @@ impl Migrator {
             let everything = conn.inspect(None);
             (loading.join(), everything)
         });
-        let loaded = file.unwrap_or_else(|_| Err(Error::Refused("reading the schema file failed".into())))?;
+        let loaded = file.unwrap_or_else(|_| Err(Error::Internal("reading the schema file failed".into())))?;
         let file = self.prepare(&loaded)?;
         drop(loaded);
         let mut live = self.conn.restrict(everything?, &file);
@@ -141,28 +141,23 @@ impl Migrator {
     /// committing, the database is read once more: it must match.
     pub fn apply(&mut self, plan: &Plan, options: &ApplyOptions) -> Result<Applied> {
         if plan.dialect() != self.dialect() {
-            return Err(Error::Refused(format!(
-                "the plan is for {}, the database is {}; nothing was changed",
-                plan.dialect(),
-                self.dialect()
-            )));
+            return Err(Error::Refused(Refusal::WrongDialect {
+                plan: plan.dialect().into(),
+                database: self.dialect().into(),
+            }));
         }
         let destructive = plan.destructive().len();
         if destructive > 0 && !options.allow_destructive {
-            return Err(Error::Refused(format!(
-                "the plan has {destructive} destructive change{} and they are not allowed \
-                 (ApplyOptions::allow_destructive); nothing was changed",
-                if destructive == 1 { "" } else { "s" }
-            )));
+            return Err(Error::Refused(Refusal::Destructive { changes: destructive, consent: Consent::ApplyOption }));
         }
-        let applied = self.conn.apply(plan, &ApplyRun { options, scope: &self.scope })?;
+        let applied = self.conn.apply(plan, &ApplyRun { dialect: self.conn.dialect(), options, scope: &self.scope })?;
         if !applied.already_in_sync {
             // Principle: apply → plan prints nothing. Verify it instead of trusting it.
             let live = self.read(plan.desired())?;
             let after = dialect::build_plan(self.conn.dialect(), live, plan.desired().clone())?;
             if !after.is_empty() {
                 let remaining: Vec<String> = after.changes().map(|c| c.to_string()).collect();
-                return Err(Error::Refused(format!(
+                return Err(Error::Internal(format!(
                     "the apply committed, but the database still differs from the schema ({}); \
                      this is a dbshape bug, please report it",
                     remaining.join("; ")

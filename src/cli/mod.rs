@@ -1,23 +1,23 @@
 //! The command line: parse arguments, run one command, print, exit.
 //! All the work is done by the library (only its public API is used
 //! here); this layer only talks to people.
+//!
+//! - `args.rs`: the arguments (clap), `style.rs`: colour, `exit.rs`: the
+//!   exit codes;
+//! - `commands/`: one file per command; `output.rs`: plans and progress
+//!   as text.
 
 mod args;
 mod commands;
+mod exit;
 mod output;
 mod style;
 
 use args::{Cli, Command};
 use clap::Parser;
 use dbshape::Error;
+use exit::{EXIT_ERROR, EXIT_OK};
 use std::io::Write;
-
-/// Exit code: success (and, for `check`, in sync).
-pub const EXIT_OK: i32 = 0;
-/// Exit code for `check`: the database has drifted.
-pub const EXIT_DRIFT: i32 = 1;
-/// Exit code: any error.
-pub const EXIT_ERROR: i32 = 2;
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {

@@ -4,11 +4,12 @@
 //! into column flags), stable (same model, same bytes) and lists tables
 //! parents first.
 
+use super::render_fields::{expression, index_fields, list, part_fields, push_comment, scalar};
 use super::render_objects::{render_objects, render_policies, render_triggers, render_types};
 use crate::model::Trigger;
 use crate::model::{
-    Column, DefaultValue, ForeignKey, Index, IndexKey, IndexPart, Literal, ReferentialAction, Schema, SequenceOptions,
-    Table, Unique, inherited_column, naming,
+    Column, DefaultValue, ForeignKey, Literal, ReferentialAction, Schema, SequenceOptions, Table, Unique,
+    inherited_column, naming,
 };
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -358,56 +359,6 @@ fn push_actions(fields: &mut Vec<String>, fk: &ForeignKey) {
     }
 }
 
-pub(super) fn index_fields(index: &Index) -> Vec<String> {
-    let parts: Vec<String> = index
-        .parts
-        .iter()
-        .map(|part| {
-            // A plain column is its name (` desc` after it); anything more
-            // is the mapping form.
-            let plain = part.nulls_first.is_none() && part.collation.is_none() && part.opclass.is_none();
-            // `name(20)` reads as a prefix only if the name has no parentheses.
-            let plain =
-                plain && (part.length.is_none() || !matches!(&part.key, IndexKey::Column(c) if c.contains('(')));
-            let prefix = part.length.map_or(String::new(), |n| format!("({n})"));
-            match &part.key {
-                IndexKey::Column(c) if plain && part.descending => scalar(&format!("{c}{prefix} desc")),
-                IndexKey::Column(c) if plain => scalar(&format!("{c}{prefix}")),
-                _ => format!("{{ {} }}", part_fields(part).join(", ")),
-            }
-        })
-        .collect();
-    let mut fields = vec![format!("columns: [{}]", parts.join(", "))];
-    if let Some(method) = &index.method {
-        fields.push(format!("using: {}", scalar(method)));
-    }
-    if !index.include.is_empty() {
-        fields.push(format!("include: {}", list(&index.include)));
-    }
-    if index.unique {
-        fields.push("unique: true".into());
-    }
-    if index.nulls_not_distinct {
-        fields.push("nulls_not_distinct: true".into());
-    }
-    if !index.with.is_empty() {
-        let parameters: Vec<String> =
-            index.with.iter().map(|(name, value)| format!("{}: {}", scalar(name), parameter(value))).collect();
-        fields.push(format!("with: {{ {} }}", parameters.join(", ")));
-    }
-    if let Some(tablespace) = &index.tablespace {
-        fields.push(format!("tablespace: {}", scalar(tablespace)));
-    }
-    if index.invisible {
-        fields.push("invisible: true".into());
-    }
-    push_comment(&mut fields, &index.comment);
-    if let Some(predicate) = &index.predicate {
-        fields.push(format!("where: {}", expression(predicate.unwrapped())));
-    }
-    fields
-}
-
 fn default_yaml(default: &DefaultValue) -> String {
     match default {
         DefaultValue::Literal(Literal::Bool(b)) => b.to_string(),
@@ -416,32 +367,6 @@ fn default_yaml(default: &DefaultValue) -> String {
         DefaultValue::Literal(Literal::Text(s)) => scalar(s),
         DefaultValue::Expr(e) => format!("{{ sql: {} }}", scalar(e.unwrapped())),
     }
-}
-
-/// An index key in its mapping form's fields: `column: a, order: desc`.
-fn part_fields(part: &IndexPart) -> Vec<String> {
-    let mut fields = vec![match &part.key {
-        IndexKey::Column(c) => format!("column: {}", scalar(c)),
-        IndexKey::Expr(e) => format!("expr: {}", scalar(e.unwrapped())),
-    }];
-    if let Some(collation) = &part.collation {
-        fields.push(format!("collation: {}", scalar(collation)));
-    }
-    if let Some(opclass) = &part.opclass {
-        fields.push(format!("opclass: {}", scalar(opclass)));
-    }
-    if let Some(length) = part.length {
-        fields.push(format!("length: {length}"));
-    }
-    if part.descending {
-        fields.push("order: desc".into());
-    }
-    match part.nulls_first {
-        Some(true) => fields.push("nulls: first".into()),
-        Some(false) => fields.push("nulls: last".into()),
-        None => {}
-    }
-    fields
 }
 
 /// `start: 100`, `increment: 5`, … for each option that is set.
@@ -461,70 +386,7 @@ fn sequence_fields(options: &SequenceOptions) -> Vec<String> {
     fields
 }
 
-fn push_comment(fields: &mut Vec<String>, comment: &Option<String>) {
-    if let Some(comment) = comment {
-        fields.push(format!("comment: {}", scalar(comment)));
-    }
-}
-
-/// A storage parameter's value: a plain number where it reads back as the
-/// same text, quoted otherwise.
-fn parameter(value: &str) -> String {
-    let number = value.parse::<i64>().is_ok_and(|n| n.to_string() == value);
-    if number { value.to_string() } else { scalar(value) }
-}
-
 fn sorted_by_name<T>(mut items: Vec<&T>, name: impl Fn(&T) -> &String) -> Vec<&T> {
     items.sort_by(|a, b| name(a).cmp(name(b)));
     items
-}
-
-fn list(items: &[String]) -> String {
-    format!("[{}]", items.iter().map(|i| scalar(i)).collect::<Vec<_>>().join(", "))
-}
-
-/// An SQL expression: quoted when it has spaces, as people write them.
-fn expression(sql: &str) -> String {
-    if sql.contains(' ') { serde_json::to_string(sql).expect("strings serialise") } else { scalar(sql) }
-}
-
-/// A YAML scalar that reads back as exactly this string, plain where that is
-/// safe inside a flow collection, double-quoted otherwise.
-pub(crate) fn scalar(text: &str) -> String {
-    const RESERVED: &[&str] = &["true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"];
-    let plain = !text.is_empty()
-        && text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && !text.ends_with(' ')
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || " _.()<>=+-*/%|".contains(c))
-        && !text.contains("  ")
-        && !RESERVED.contains(&text.to_ascii_lowercase().as_str());
-    if plain { text.to_string() } else { serde_json::to_string(text).expect("strings serialise") }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::scalar;
-
-    #[test]
-    fn scalars_round_trip_through_yaml() {
-        for text in [
-            "users",
-            "score >= 0",
-            "0",
-            "true",
-            "",
-            "a: b",
-            "it's",
-            "x # y",
-            "-1",
-            "naïve",
-            "[x]",
-            "a\nb",
-            "users\"; DROP TABLE x; --",
-        ] {
-            let yaml = format!("k: {{ v: {} }}", scalar(text));
-            let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
-            assert_eq!(value["k"]["v"].as_str(), Some(text), "{yaml}");
-        }
-    }
 }

@@ -1,39 +1,9 @@
 //! Writing views, functions, procedures and triggers as schema.yaml text.
 //! SQL bodies become block scalars where that reads back exactly.
 
-use super::render::{index_fields, scalar};
+use super::render_fields::{block, index_fields, list, scalar};
 use crate::model::{Function, Schema, Trigger, View};
 use std::fmt::Write;
-
-/// `text` as a YAML value at `indent` spaces: a block scalar (`|` or `|-`)
-/// when it has several lines and reads back as exactly `text`, else a
-/// one-line scalar.
-pub(super) fn block(text: &str, indent: usize) -> String {
-    if text.contains('\n') {
-        let chomp = if text.ends_with('\n') { "" } else { "-" };
-        let pad = " ".repeat(indent);
-        let mut out = format!("|{chomp}\n");
-        for line in text.strip_suffix('\n').unwrap_or(text).split('\n') {
-            if !line.is_empty() {
-                out.push_str(&pad);
-                out.push_str(line);
-            }
-            out.push('\n');
-        }
-        let out = out.trim_end_matches('\n').to_string();
-        let yaml = format!("k: {out}\n");
-        let reads_back =
-            serde_yaml::from_str::<serde_yaml::Value>(&yaml).ok().is_some_and(|v| v["k"].as_str() == Some(text));
-        if reads_back {
-            return out;
-        }
-    }
-    serde_json::to_string(text).expect("strings serialise")
-}
-
-fn list(items: &[String]) -> String {
-    format!("[{}]", items.iter().map(|i| scalar(i)).collect::<Vec<_>>().join(", "))
-}
 
 /// The `triggers:` of a table or view, at `indent` spaces.
 pub(super) fn render_triggers(out: &mut String, triggers: &[&Trigger], indent: usize) {

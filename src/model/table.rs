@@ -1,6 +1,6 @@
 //! A table: columns, keys, constraints and indexes.
 
-use super::{Check, Column, Exclusion, ForeignKey, Index, Partition, Policy, PrimaryKey, Unique};
+use super::{Check, Column, DefaultValue, Exclusion, ForeignKey, Index, Partition, Policy, PrimaryKey, Unique, naming};
 use indexmap::IndexMap;
 
 /// A table: its columns, keys, constraints and indexes.
@@ -61,5 +61,51 @@ impl Table {
     /// Whether `column` is (part of) the primary key.
     pub fn is_primary_key_column(&self, column: &str) -> bool {
         self.primary_key.as_ref().is_some_and(|pk| pk.columns.iter().any(|c| c == column))
+    }
+}
+
+/// The column a partition made with `PARTITION OF` gets from its parent's
+/// `column`: the same type, default, nullability, collation and generated
+/// expression; a serial column's integer type reading the parent's
+/// sequence; no comment.
+pub fn inherited_column(parent: &Table, column: &Column) -> Column {
+    let mut inherited = column.clone();
+    if column.sql_type.is_serial() {
+        let sequence = column.serial_sequence.clone().unwrap_or_else(|| {
+            let name = naming::serial_sequence(&parent.name, &column.name);
+            match parent.name.split_once('.') {
+                Some((schema, _)) => format!("{schema}.{name}"),
+                None => name,
+            }
+        });
+        let quoted: Vec<String> = sequence.split('.').map(regclass_part).collect();
+        inherited.sql_type = column.sql_type.without_serial();
+        inherited.default = DefaultValue::from_sql(&format!("nextval('{}'::regclass)", quoted.join(".")));
+    }
+    inherited.comment = None;
+    inherited.renamed_from = None;
+    inherited.serial_sequence = None;
+    inherited
+}
+
+/// A name as PostgreSQL prints it in a `regclass` literal: quoted unless
+/// plain lower case.
+fn regclass_part(name: &str) -> String {
+    let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+    if plain { name.to_string() } else { format!("\"{}\"", name.replace('"', "\"\"")).replace('\'', "''") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SqlType;
+
+    #[test]
+    fn a_serial_column_is_inherited_as_its_integer_reading_the_parent_sequence() {
+        let parent = Table::new("Logs");
+        let inherited = inherited_column(&parent, &Column::new("id", SqlType::Other("bigserial".into())));
+        assert_eq!(inherited.sql_type, SqlType::BigInt);
+        assert_eq!(inherited.default, DefaultValue::from_sql("nextval('\"Logs_id_seq\"'::regclass)"));
     }
 }

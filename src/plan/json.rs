@@ -2,13 +2,21 @@
 //! README). Its shape changes only with [`JSON_FORMAT_VERSION`].
 
 use super::Plan;
+use super::hazard::Hazard;
 use serde_json::{Value, json};
 
 /// JSON document version; bumped on any incompatible change.
 pub const JSON_FORMAT_VERSION: u32 = 1;
 
-pub(super) fn document(plan: &Plan) -> Value {
-    let hazards: Vec<&[super::Hazard]> = plan.hazards().map(|(_, h)| h).collect();
+impl Plan {
+    /// The plan as the documented JSON document.
+    pub fn to_json(&self) -> Value {
+        document(self)
+    }
+}
+
+fn document(plan: &Plan) -> Value {
+    let hazards: Vec<&[Hazard]> = plan.hazards().map(|(_, h)| h).collect();
     let mut index = 0;
     let steps: Vec<Value> = plan
         .steps()

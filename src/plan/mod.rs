@@ -174,11 +174,6 @@ impl Plan {
         &self.desired
     }
 
-    /// The plan as the documented JSON document.
-    pub fn to_json(&self) -> serde_json::Value {
-        json::document(self)
-    }
-
     /// A unified diff of the two schemas as schema.yaml text, `from_label`
     /// the current side and `to_label` the desired one: what `check` shows
     /// on drift. Column order is not managed, so the current side's columns

@@ -5,7 +5,7 @@
 //! under the apply's lock.
 
 use super::Plan;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::model::Schema;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -69,7 +69,7 @@ pub struct SavedPlan {
 impl SavedPlan {
     /// Reads the document `plan --out` wrote.
     pub fn from_json(text: &str) -> Result<SavedPlan> {
-        let bad = |what: &str| Error::Refused(format!("not a saved dbshape plan: {what}"));
+        let bad = |what: &str| Error::Refused(Refusal::NotASavedPlan { why: what.into() });
         let value: Value = serde_json::from_str(text).map_err(|e| bad(&e.to_string()))?;
         if value["format_version"] != json!(super::JSON_FORMAT_VERSION) {
             return Err(bad(&format!(

@@ -2,7 +2,7 @@
 //! `Plan`, `ApplyOptions`, `Scope`, on both dialects, in process.
 
 use crate::harness::Test;
-use dbshape::{ApplyOptions, Error, Migrator, Operation, Plan, Schema, Scope};
+use dbshape::{ApplyOptions, Error, Migrator, Operation, Plan, Refusal, Schema, Scope};
 use std::error::Error as _;
 use std::sync::{Arc, Mutex};
 
@@ -66,6 +66,8 @@ fn destructive_plans_are_refused_unless_allowed() {
         assert_eq!(back.destructive().len(), 1);
         let refused = db.apply(&back, &ApplyOptions::default()).unwrap_err();
         assert!(matches!(refused, Error::Refused(_)), "{refused}");
+        // A program tells this reason from any other without reading the message.
+        assert!(matches!(refused, Error::Refused(Refusal::Destructive { changes: 1, .. })), "{refused}");
         assert!(refused.to_string().contains("1 destructive change"), "{refused}");
         assert!(db.plan(&Schema::from_yaml_str(V2).unwrap()).unwrap().is_empty(), "nothing ran");
         db.apply(&back, &ApplyOptions::default().allow_destructive(true)).unwrap();

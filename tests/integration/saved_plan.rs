@@ -4,7 +4,7 @@
 //! either moved, saying what differs.
 
 use crate::harness::Test;
-use dbshape::{ApplyOptions, Error, Migrator, SavedPlan, Schema};
+use dbshape::{ApplyOptions, Error, Migrator, Refusal, SavedPlan, Schema};
 
 const V1: &str = "tables:\n  users:\n    columns:\n      id: { type: integer, primary_key: true }\n      email: text\n";
 const V2: &str = "tables:\n  users:\n    columns:\n      id: { type: integer, primary_key: true }\n      email: text\n      \
@@ -87,7 +87,8 @@ fn the_live_schema_is_checked_again_under_the_lock() {
         t.sql("CREATE TABLE audit (id integer)");
         let before = t.dump();
         let error = db.apply(&plan, &ApplyOptions::default().expected_live_schema(saved.live_schema)).unwrap_err();
-        let Error::Refused(message) = &error else { panic!("refused: {error}") };
+        let Error::Refused(refusal @ Refusal::LiveSchemaChanged { .. }) = &error else { panic!("refused: {error}") };
+        let message = refusal.to_string();
         assert!(message.contains("the live schema changed since the plan was made"), "{message}");
         assert!(message.contains("+  audit:"), "{message}");
         assert_eq!(t.dump(), before);

@@ -4,10 +4,10 @@
 
 use super::{plan_target, schema_name, stdout_error};
 use crate::cli::args::{DataChecksArg, Target};
+use crate::cli::exit::{EXIT_ERROR, EXIT_OK};
 use crate::cli::output;
 use crate::cli::style::Style;
-use crate::cli::{EXIT_ERROR, EXIT_OK};
-use dbshape::{ApplyOptions, Error, Result};
+use dbshape::{ApplyOptions, Consent, Error, Refusal, Result};
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
@@ -36,7 +36,7 @@ pub fn apply(target: &Target, args: &ApplyArgs, style: Style) -> Result<i32> {
             Some((headline, diff)) => format!("{headline}:\n{diff}"),
             None => "the same schema file and live schema now make another plan (another dbshape version?)".into(),
         };
-        return Err(Error::Refused(format!("the saved plan no longer fits; nothing was run: {why}")));
+        return Err(Error::Refused(Refusal::SavedPlanStale { why }));
     }
     let url = db.url();
     let name = schema_name(target);
@@ -52,17 +52,13 @@ pub fn apply(target: &Target, args: &ApplyArgs, style: Style) -> Result<i32> {
     }
     let destructive = plan.destructive();
     if !destructive.is_empty() && !allow_destructive {
-        return Err(Error::Refused(format!(
-            "the plan has {} destructive change{} and --allow-destructive was not given; nothing was changed",
-            destructive.len(),
-            if destructive.len() == 1 { "" } else { "s" }
-        )));
+        return Err(Error::Refused(Refusal::Destructive { changes: destructive.len(), consent: Consent::Flag }));
     }
     if !yes {
         if !std::io::stdin().is_terminal() {
-            return Err(Error::Refused(
-                "standard input is not a terminal: pass --yes to apply without confirmation".into(),
-            ));
+            return Err(Error::Refused(Refusal::NotConfirmed {
+                why: "standard input is not a terminal: pass --yes to apply without confirmation".into(),
+            }));
         }
         write!(
             out,
@@ -76,7 +72,7 @@ pub fn apply(target: &Target, args: &ApplyArgs, style: Style) -> Result<i32> {
         std::io::stdin()
             .lock()
             .read_line(&mut answer)
-            .map_err(|e| Error::Refused(format!("cannot read the answer: {e}")))?;
+            .map_err(|e| Error::Refused(Refusal::NotConfirmed { why: format!("cannot read the answer: {e}") }))?;
         if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
             writeln!(out, "Cancelled; nothing was changed.").map_err(stdout_error)?;
             return Ok(EXIT_ERROR);
@@ -142,12 +138,13 @@ fn saved_plan(path: &std::path::Path, schema: &std::path::Path) -> Result<dbshap
     let file = std::fs::read(schema).map_err(|source| Error::Io { action: "read", path: schema.into(), source })?;
     let now = dbshape::fingerprint(&file);
     if now != saved.schema_file_fingerprint {
-        return Err(Error::Refused(format!(
-            "the saved plan no longer fits; nothing was run: {} changed since the plan was made (fingerprint {}, \
-             now {now}): plan again",
-            schema.display(),
-            saved.schema_file_fingerprint
-        )));
+        return Err(Error::Refused(Refusal::SavedPlanStale {
+            why: format!(
+                "{} changed since the plan was made (fingerprint {}, now {now}): plan again",
+                schema.display(),
+                saved.schema_file_fingerprint
+            ),
+        }));
     }
     Ok(saved)
 }

@@ -3,9 +3,9 @@
 
 use super::{plan_target, schema_name, stdout_error};
 use crate::cli::args::{Format, Target};
+use crate::cli::exit::{EXIT_DRIFT, EXIT_OK};
 use crate::cli::output;
 use crate::cli::style::Style;
-use crate::cli::{EXIT_DRIFT, EXIT_OK};
 use dbshape::Result;
 use std::io::Write;
 

@@ -3,10 +3,10 @@
 
 use super::stdout_error;
 use crate::cli::args::Format;
+use crate::cli::exit::{EXIT_DRIFT, EXIT_OK};
 use crate::cli::output;
 use crate::cli::style::Style;
-use crate::cli::{EXIT_DRIFT, EXIT_OK};
-use dbshape::{Error, Migrator, Plan, Result, Schema, Scope};
+use dbshape::{Error, Migrator, Plan, Refusal, Result, Schema, Scope};
 
 /// One side: a schema file, or an open database.
 enum Side {
@@ -37,11 +37,10 @@ pub fn diff(from: &str, to: &str, dialect: &str, format: Format, exclude: &[Stri
     let plan = match (from_side, to_side) {
         (Side::Database(mut a), Side::Database(mut b)) => {
             if a.dialect() != b.dialect() {
-                return Err(Error::Refused(format!(
-                    "cannot diff a {} database against a {} one: a plan is for one dialect",
-                    a.dialect(),
-                    b.dialect()
-                )));
+                return Err(Error::Refused(Refusal::DialectsDiffer {
+                    from: a.dialect().into(),
+                    to: b.dialect().into(),
+                }));
             }
             Plan::between(a.dialect(), &a.inspect()?, &b.inspect()?, &scope)?
         }

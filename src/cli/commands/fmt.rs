@@ -2,9 +2,9 @@
 //! comments silently.
 
 use super::stdout_error;
+use crate::cli::exit::{EXIT_DRIFT, EXIT_OK};
 use crate::cli::style::Style;
-use crate::cli::{EXIT_DRIFT, EXIT_OK};
-use dbshape::{Error, Result, Schema};
+use dbshape::{Error, Refusal, Result, Schema};
 use std::io::Write;
 use std::path::Path;
 
@@ -40,13 +40,7 @@ pub fn fmt(path: &Path, check: bool, drop_comments: bool, style: Style) -> Resul
     let lost: Vec<usize> =
         text.lines().enumerate().skip(header_lines).filter(|(_, line)| has_comment(line)).map(|(i, _)| i + 1).collect();
     if !lost.is_empty() && !drop_comments {
-        let lines: Vec<String> = lost.iter().map(usize::to_string).collect();
-        return Err(Error::Refused(format!(
-            "formatting {name} would drop the comments on line{} {}: move them into `comment:` keys or above the first key, \
-             or pass --drop-comments",
-            if lost.len() == 1 { "" } else { "s" },
-            lines.join(", ")
-        )));
+        return Err(Error::Refused(Refusal::CommentsWouldBeLost { file: name.to_string(), lines: lost }));
     }
     std::fs::write(path, &formatted).map_err(|source| Error::Io { action: "write", path: path.into(), source })?;
     writeln!(out, "Formatted {name}.").map_err(stdout_error)?;

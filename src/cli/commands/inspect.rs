@@ -1,8 +1,8 @@
 //! `dbshape inspect`: write the live schema as schema.yaml.
 
 use super::{connect, stdout_error};
-use crate::cli::EXIT_OK;
 use crate::cli::args::DatabaseArg;
+use crate::cli::exit::EXIT_OK;
 use dbshape::{Error, Result};
 use std::io::Write;
 use std::path::Path;

@@ -1,6 +1,7 @@
-//! The commands, one file each. Each asks the library for what it needs
-//! (a plan, an apply, the live schema) and decides what to print and which
-//! exit code to return. What several share is here.
+//! The commands, one file each (`apply.rs`, `check.rs`, `diff.rs`,
+//! `fmt.rs`, `inspect.rs`, `plan.rs`). Each asks the library for what it
+//! needs (a plan, an apply, the live schema) and decides what to print and
+//! which exit code to return. What several share is here.
 
 mod apply;
 mod check;

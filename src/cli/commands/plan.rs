@@ -1,8 +1,8 @@
 //! `dbshape plan`: print what `apply` would do.
 
 use super::{plan_target, schema_name, stdout_error};
-use crate::cli::EXIT_OK;
 use crate::cli::args::{DataChecksArg, Format, Target};
+use crate::cli::exit::EXIT_OK;
 use crate::cli::output;
 use crate::cli::style::Style;
 use dbshape::{Error, Result};

@@ -5,7 +5,8 @@
 
 use super::{execute, inspect, normalize};
 use crate::apply::Applied;
-use crate::dialect::{ApplyRun, Connection, Dialect, redact, url_error};
+use crate::dialect::url::url_error;
+use crate::dialect::{ApplyRun, Connection, Dialect, redact};
 use crate::error::{Error, Result};
 use crate::model::Schema;
 use crate::plan::Plan;
@@ -210,14 +211,10 @@ impl Connection for MysqlConnection {
 
     fn data_checks(&mut self, plan: &Plan, timeout: Duration) -> Result<Vec<DataCheckReport>> {
         let changes: Vec<_> = plan.changes().collect();
-        let checks = crate::dialect::data_checks::build(
-            &changes,
-            plan.current(),
-            plan.desired(),
-            super::for_server(&self.defaults),
-        );
+        let checks =
+            crate::preflight::build(&changes, plan.current(), plan.desired(), super::for_server(&self.defaults));
         let mut runner = super::data_checks::Runner { conn: &mut self.conn, mariadb: self.defaults.mariadb };
-        Ok(crate::dialect::data_checks::run(checks, &mut runner, timeout))
+        Ok(crate::preflight::run(checks, &mut runner, timeout))
     }
 
     fn apply(&mut self, plan: &Plan, run: &ApplyRun) -> Result<Applied> {

@@ -5,8 +5,8 @@
 
 use super::Mysql;
 use super::types::is_text;
-use crate::dialect::data_checks::{Conversion, PreflightSql, QueryFailure, QueryRunner};
 use crate::model::{Column, Expr, SqlType, Table};
+use crate::preflight::{Conversion, PreflightSql, QueryFailure, QueryRunner};
 use crate::sql::quote_ident;
 use mysql::Conn;
 use mysql::prelude::Queryable;

@@ -43,13 +43,12 @@ pub(super) fn apply(conn: &mut MysqlConnection, expected: &Plan, run: &ApplyRun)
 }
 
 fn apply_locked(conn: &mut MysqlConnection, expected: &Plan, run: &ApplyRun, started: Instant) -> Result<Applied> {
-    let dialect = super::for_server(&conn.defaults);
     let current = inspect::inspect(&mut conn.conn, &conn.defaults)?;
-    let Some(plan) = run.replan(dialect, current, expected)? else {
+    let Some(plan) = run.replan(current, expected)? else {
         return Ok(Applied { already_in_sync: true, elapsed: started.elapsed(), ..Applied::default() });
     };
     let mariadb = conn.defaults.mariadb;
-    run.data_checks(dialect, &plan, &mut data_checks::Runner { conn: &mut conn.conn, mariadb })?;
+    run.data_checks(&plan, &mut data_checks::Runner { conn: &mut conn.conn, mariadb })?;
     // Prepared, so that a statement is always exactly one.
     let total = run.run_operations(&plan, Phase::EachCommits, |operation| {
         conn.conn.exec_drop(operation.sql(), ()).map_err(super::error::database_error)

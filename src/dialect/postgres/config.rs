@@ -2,7 +2,7 @@
 //! libpq's environment variables, and every `sslmode` (the driver parses
 //! only some of them, so the TLS settings are taken out and handled here).
 
-use crate::dialect::url_error;
+use crate::dialect::url::url_error;
 use crate::error::{DatabaseError, Error, Result};
 use postgres::config::SslMode as DriverSslMode;
 use rustls::client::WebPkiServerVerifier;

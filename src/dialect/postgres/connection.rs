@@ -147,7 +147,7 @@ impl Connection for PostgresConnection {
 
     fn data_checks(&mut self, plan: &Plan, timeout: std::time::Duration) -> Result<Vec<DataCheckReport>> {
         let changes: Vec<_> = plan.changes().collect();
-        let checks = crate::dialect::data_checks::build(&changes, plan.current(), plan.desired(), &Postgres);
+        let checks = crate::preflight::build(&changes, plan.current(), plan.desired(), &Postgres);
         if checks.is_empty() {
             return Ok(Vec::new());
         }
@@ -156,7 +156,7 @@ impl Connection for PostgresConnection {
             doing: "begin the data checks' transaction".into(),
             cause: database_error(e),
         })?;
-        Ok(crate::dialect::data_checks::run(checks, &mut super::data_checks::Runner { client: &mut tx }, timeout))
+        Ok(crate::preflight::run(checks, &mut super::data_checks::Runner { client: &mut tx }, timeout))
     }
 
     fn apply(&mut self, plan: &Plan, run: &ApplyRun) -> Result<Applied> {

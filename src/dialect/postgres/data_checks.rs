@@ -5,9 +5,9 @@
 
 use super::Postgres;
 use super::plan::{needs_using, table_ident, type_sql};
-use crate::dialect::data_checks::{Conversion, PreflightSql, QueryFailure, QueryRunner};
 use crate::model::naming::bare;
 use crate::model::{Column, Expr, SqlType, Table};
+use crate::preflight::{Conversion, PreflightSql, QueryFailure, QueryRunner};
 use crate::sql::quote_ident;
 use postgres::{GenericClient, SimpleQueryMessage};
 use std::time::Duration;

@@ -5,13 +5,12 @@
 //! for `--online` plans, the statements that run after the commit
 //! (`CREATE INDEX CONCURRENTLY`), each on its own, still under the lock.
 
-use super::Postgres;
 use super::error::database_error;
 use super::inspect::{Namespaces, inspect};
 use crate::apply::Applied;
 use crate::dialect::{ApplyRun, Phase};
 use crate::diff::Change;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::plan::Plan;
 use postgres::Client;
 use std::time::Instant;
@@ -128,21 +127,21 @@ fn run_in_transaction(
     )
     .map_err(rolled_back("cannot set client_connection_check_interval"))?;
     let current = inspect(&mut tx, within)?;
-    let Some(plan) = run.replan(&Postgres, current, expected)? else {
+    let Some(plan) = run.replan(current, expected)? else {
         return Ok((Applied { already_in_sync: true, elapsed: started.elapsed(), ..Applied::default() }, None));
     };
     if plan.changes().any(|c| matches!(c, Change::AddEnumValues { .. })) {
         let version: String =
             tx.query_one("SHOW server_version_num", &[]).map_err(rolled_back("cannot read the server version"))?.get(0);
         if version.parse::<u32>().unwrap_or(0) < 120_000 {
-            return Err(Error::Refused(
-                "PostgreSQL before 12 cannot add enum labels inside a transaction, and dbshape runs every plan in one: \
-                 upgrade, or add the labels by hand (ALTER TYPE ... ADD VALUE) and plan again"
+            return Err(Error::Refused(Refusal::ServerTooOld {
+                what: "PostgreSQL before 12 cannot add enum labels inside a transaction, and dbshape runs every plan \
+                       in one: upgrade, or add the labels by hand (ALTER TYPE ... ADD VALUE) and plan again"
                     .into(),
-            ));
+            }));
         }
     }
-    run.data_checks(&Postgres, &plan, &mut super::data_checks::Runner { client: &mut tx })?;
+    run.data_checks(&plan, &mut super::data_checks::Runner { client: &mut tx })?;
     let total = run.run_operations(&plan, Phase::Transaction, |operation| {
         // One statement per call (extended protocol): none can smuggle in another.
         tx.execute(operation.sql(), &[]).map(drop).map_err(|e| {

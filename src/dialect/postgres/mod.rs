@@ -88,7 +88,7 @@ impl Dialect for Postgres {
     /// with a body instead of a function.
     fn check(&self, schema: &Schema) -> Vec<Finding> {
         let mut found = crate::file::index_names_in_the_database(schema);
-        found.extend(super::mysql::mysql_only(schema, self.title()));
+        found.extend(crate::file::mysql_only(schema, self.title()));
         for table in schema.tables.values() {
             for column in table.columns.values().filter(|c| c.generated.is_some() && c.generated_virtual) {
                 let message = format!(
@@ -128,7 +128,7 @@ impl Dialect for Postgres {
         Ok((if online { online::online(diff, steps) } else { steps }, Vec::new()))
     }
 
-    fn preflight(&self) -> &dyn crate::dialect::data_checks::PreflightSql {
+    fn preflight(&self) -> &dyn crate::preflight::PreflightSql {
         self
     }
 

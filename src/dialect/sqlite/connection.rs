@@ -5,7 +5,8 @@
 
 use super::{Sqlite, execute, inspect, normalize};
 use crate::apply::Applied;
-use crate::dialect::{ApplyRun, Connection, Dialect, url_error};
+use crate::dialect::url::url_error;
+use crate::dialect::{ApplyRun, Connection, Dialect};
 use crate::error::{DatabaseError, Error, Result};
 use crate::model::Schema;
 use crate::plan::Plan;
@@ -105,8 +106,8 @@ impl Connection for SqliteConnection {
 
     fn data_checks(&mut self, plan: &Plan, timeout: Duration) -> Result<Vec<crate::preflight::DataCheckReport>> {
         let changes: Vec<_> = plan.changes().collect();
-        let checks = crate::dialect::data_checks::build(&changes, plan.current(), plan.desired(), &Sqlite);
-        Ok(crate::dialect::data_checks::run(checks, &mut super::data_checks::Runner { conn: &self.conn }, timeout))
+        let checks = crate::preflight::build(&changes, plan.current(), plan.desired(), &Sqlite);
+        Ok(crate::preflight::run(checks, &mut super::data_checks::Runner { conn: &self.conn }, timeout))
     }
 
     fn apply(&mut self, plan: &Plan, run: &ApplyRun) -> Result<Applied> {

@@ -4,8 +4,8 @@
 //! it runs out of time.
 
 use super::Sqlite;
-use crate::dialect::data_checks::{PreflightSql, QueryFailure, QueryRunner};
 use crate::model::Table;
+use crate::preflight::{PreflightSql, QueryFailure, QueryRunner};
 use rusqlite::Connection;
 use std::sync::mpsc;
 use std::time::Duration;

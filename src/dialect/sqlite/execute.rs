@@ -4,7 +4,7 @@
 //! foreign key checks, then COMMIT. Any failure rolls the whole
 //! transaction back.
 
-use super::{Sqlite, inspect};
+use super::inspect;
 use crate::apply::{Applied, CopyObserver, RowsCopied};
 use crate::dialect::ApplyRun;
 use crate::error::{DatabaseError, Error, Result};
@@ -40,10 +40,10 @@ fn run_in_transaction(conn: &mut Connection, expected: &Plan, run: &ApplyRun) ->
         cause: DatabaseError::from_driver(e),
     })?;
     let current = inspect::inspect(&tx)?;
-    let Some(plan) = run.replan(&Sqlite, current, expected)? else {
+    let Some(plan) = run.replan(current, expected)? else {
         return Ok(Applied { already_in_sync: true, elapsed: started.elapsed(), ..Applied::default() });
     };
-    run.data_checks(&Sqlite, &plan, &mut super::data_checks::Runner { conn: &tx })?;
+    run.data_checks(&plan, &mut super::data_checks::Runner { conn: &tx })?;
     // One statement per call: a plan's statement can never smuggle in another.
     let total = run.run_operations(&plan, crate::dialect::Phase::Transaction, |operation| {
         match (operation, &run.options.on_rows_copied) {

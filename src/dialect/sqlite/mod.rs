@@ -62,7 +62,7 @@ impl Dialect for Sqlite {
 
     fn check(&self, schema: &Schema) -> Vec<Finding> {
         let mut found = crate::file::index_names_in_the_database(schema);
-        found.extend(super::mysql::mysql_only(schema, self.title()));
+        found.extend(crate::file::mysql_only(schema, self.title()));
         found.extend(normalize::check(schema));
         found
     }
@@ -76,7 +76,7 @@ impl Dialect for Sqlite {
         plan::plan(diff, desired)
     }
 
-    fn preflight(&self) -> &dyn crate::dialect::data_checks::PreflightSql {
+    fn preflight(&self) -> &dyn crate::preflight::PreflightSql {
         self
     }
 

@@ -1,59 +1,18 @@
-//! The pre-flight data checks of a plan (see [`crate::preflight`]), what
-//! every dialect shares of them: which checks a plan's typed changes need
-//! ([`build`]) and running them ([`run`]). How a dialect spells the parts
-//! that differ (a row's identity, whether a value converts to a type) is
-//! its [`PreflightSql`]; running one query is its [`QueryRunner`].
+//! Which checks a plan's typed changes need ([`build`]): one counting
+//! query per change that can fail on the live rows, in the dialect's
+//! spelling ([`PreflightSql`]), naming the rows as they are before the
+//! plan's renames.
 
-mod run;
-
-pub(crate) use run::{QueryFailure, QueryRunner, run};
-
+use super::dialect::{Conversion, PreflightSql};
+use super::report::{DataCheck, DataCheckKind};
 use crate::diff::Change;
-use crate::model::{Column, Expr, IndexKey, Schema, Table};
-use crate::preflight::{DataCheck, DataCheckKind};
+use crate::model::{Column, IndexKey, Schema, Table};
 use crate::sql::lexer::identifiers;
 use crate::sql::quote_ident;
 use std::collections::HashMap;
 
 /// How many failing rows (or duplicate values) a check shows.
-pub(crate) const EXAMPLES: usize = 5;
-
-/// A dialect's spelling of what the checks need.
-pub(crate) trait PreflightSql: Sync {
-    /// A table's name as SQL.
-    fn table_sql(&self, name: &str) -> String {
-        quote_ident(name)
-    }
-
-    /// The type a value is cast to, to be shown as text.
-    fn text_type(&self) -> &'static str {
-        "TEXT"
-    }
-
-    /// What names a row of a table without a primary key (`ctid`,
-    /// `rowid`), if anything.
-    fn row_id(&self, _table: &Table) -> Option<&'static str> {
-        None
-    }
-
-    /// How to find the rows whose value does not become `to` (the column
-    /// as it will be; `using` the file's conversion, if any) in `table`,
-    /// or `None` where the dialect's conversion never fails.
-    fn conversion(&self, _table: &Table, _from: &Column, _to: &Column, _using: Option<&Expr>) -> Option<Conversion> {
-        None
-    }
-}
-
-/// Rows whose value does not convert, found in up to two steps.
-pub(crate) struct Conversion {
-    /// A query that succeeds only when every row converts: run first, since
-    /// it is much cheaper than counting the rows that don't.
-    pub probe: Option<String>,
-    /// Statements that make what `failing` calls (undone after the check).
-    pub setup: Vec<String>,
-    /// A condition true for each row that does not convert.
-    pub failing: String,
-}
+const EXAMPLES: usize = 5;
 
 /// The checks a plan's `changes` need on the live rows of `current`, on
 /// the way to `desired`.

@@ -1,15 +1,15 @@
-//! What every executor shares: re-planning once the lock is held, and
-//! running a plan's statements in order while reporting each. The
-//! dialects' executors (`sqlite/execute.rs`, `postgres/execute.rs`) add
-//! their own locking, transaction and checks around these.
+//! What every executor shares: re-planning once the lock is held, the data
+//! checks, and running a plan's statements in order while reporting each.
+//! The dialects' executors (`execute.rs` in each folder) add their own
+//! locking, transaction and checks around these.
 
-use super::data_checks::{self, QueryRunner};
-use super::{Dialect, build_plan_online};
-use crate::apply::{ApplyOptions, StatementDone};
-use crate::error::{DatabaseError, Error, Result};
+use super::build_plan::build_plan_online;
+use super::traits::ApplyRun;
+use crate::apply::StatementDone;
+use crate::error::{DatabaseError, Error, Refusal, Result};
 use crate::model::Schema;
 use crate::plan::{Operation, Plan};
-use crate::scope::Scope;
+use crate::preflight::{self, QueryRunner};
 use std::time::Instant;
 
 /// Which statements of a plan run: its transaction's, or those after it
@@ -22,37 +22,24 @@ pub(crate) enum Phase {
     EachCommits,
 }
 
-/// One apply in progress: how it runs and what it manages.
-pub(crate) struct ApplyRun<'a> {
-    pub(crate) options: &'a ApplyOptions,
-    pub(crate) scope: &'a Scope,
-}
-
 impl ApplyRun<'_> {
     /// Re-plans from `live` (read under the lock), since another apply may
     /// have committed between the plan a person confirmed and the lock.
     /// `None`: nothing to do any more. A plan other than the confirmed one
     /// is refused.
-    pub(crate) fn replan(
-        &self,
-        dialect: &'static dyn Dialect,
-        mut live: Schema,
-        expected: &Plan,
-    ) -> Result<Option<Plan>> {
+    pub(crate) fn replan(&self, mut live: Schema, expected: &Plan) -> Result<Option<Plan>> {
         self.scope.narrow(&mut live);
         if let Some(saved) = &self.options.expected_live_schema
             && let Some((headline, diff)) = crate::plan::live_schema_moved(saved, &crate::plan::schema_text(&live))
         {
-            return Err(Error::Refused(format!("{headline}; nothing was run: plan again\n{diff}")));
+            return Err(Error::Refused(Refusal::LiveSchemaChanged { headline, diff }));
         }
-        let plan = build_plan_online(dialect, live, expected.desired().clone(), expected.online())?;
+        let plan = build_plan_online(self.dialect, live, expected.desired().clone(), expected.online())?;
         if plan.is_empty() {
             return Ok(None);
         }
         if !plan.runs_like(expected) {
-            return Err(Error::Refused(
-                "the database changed after the plan was made (another apply?); nothing was run: plan again".into(),
-            ));
+            return Err(Error::Refused(Refusal::DatabaseChanged));
         }
         Ok(Some(plan))
     }
@@ -60,18 +47,13 @@ impl ApplyRun<'_> {
     /// Runs the pre-flight data checks of `plan` (re-planned under the
     /// lock) through `runner`, before any statement: rows that a change
     /// would fail on, or a check that could not say, stop the apply.
-    pub(crate) fn data_checks(
-        &self,
-        dialect: &'static dyn Dialect,
-        plan: &Plan,
-        runner: &mut dyn QueryRunner,
-    ) -> Result<()> {
+    pub(crate) fn data_checks(&self, plan: &Plan, runner: &mut dyn QueryRunner) -> Result<()> {
         if self.options.skip_data_checks {
             return Ok(());
         }
         let changes: Vec<_> = plan.changes().collect();
-        let checks = data_checks::build(&changes, plan.current(), plan.desired(), dialect.preflight());
-        let reports = data_checks::run(checks, runner, self.options.check_timeout);
+        let checks = preflight::build(&changes, plan.current(), plan.desired(), self.dialect.preflight());
+        let reports = preflight::run(checks, runner, self.options.check_timeout);
         if reports.iter().any(|r| r.blocks()) { Err(Error::DataChecks(reports)) } else { Ok(()) }
     }
 

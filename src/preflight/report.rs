@@ -1,13 +1,6 @@
-//! Pre-flight data checks: for every change of a plan that can fail (or
-//! lose meaning) on the rows a table already has, one query that counts the
-//! rows that would break it, with a few of their keys as examples. `plan`
-//! shows them; `apply` runs them under its lock, before its first
-//! statement, and refuses when one fails.
-//!
-//! This module holds what a check is ([`DataCheck`]) and what running it
-//! found ([`DataCheckReport`]), worded the way the plan shows it. Building
-//! the checks from a plan's changes and running them is the dialects'
-//! shared `dialect/data_checks/`.
+//! What a data check is ([`DataCheck`]) and what running it found
+//! ([`DataCheckReport`]), worded the way the plan shows it and as the JSON
+//! plan holds it.
 
 use std::fmt;
 

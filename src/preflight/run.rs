@@ -2,30 +2,9 @@
 //! time limit: what a check cannot finish in time is not known, never
 //! taken as passed.
 
-use crate::preflight::{DataCheck, DataCheckReport, DataCheckStatus};
+use super::dialect::{QueryFailure, QueryRunner};
+use super::report::{DataCheck, DataCheckReport, DataCheckStatus};
 use std::time::Duration;
-
-/// Why a check's query gave no rows.
-pub(crate) enum QueryFailure {
-    /// It ran out of its time.
-    TimedOut,
-    /// The database refused or failed it (the message as it said it).
-    Failed(String),
-}
-
-/// Runs one check's queries on a live database: read only, and leaving
-/// nothing behind (on PostgreSQL each check runs in a savepoint that is
-/// rolled back).
-pub(crate) trait QueryRunner {
-    /// Runs `setup`, then `query`, and returns `query`'s rows as text, all
-    /// within `timeout`.
-    fn rows(
-        &mut self,
-        setup: &[String],
-        query: &str,
-        timeout: Duration,
-    ) -> Result<Vec<Vec<Option<String>>>, QueryFailure>;
-}
 
 /// Runs `checks`, each within `timeout`.
 pub(crate) fn run(checks: Vec<DataCheck>, runner: &mut dyn QueryRunner, timeout: Duration) -> Vec<DataCheckReport> {
