@@ -1,89 +1,18 @@
-//! SQLite URLs (`sqlite:///relative.db`, `sqlite:////absolute.db`,
-//! `sqlite://` in memory) and the connection to the file. A file that does
-//! not exist yet reads as an empty database and is created by the first
-//! apply, so that `plan` and `check` never leave a file behind.
+//! The [`Connection`] a SQLite session is: the layers below put together
+//! in the order a run needs them.
 
-use super::{Sqlite, execute, inspect, normalize};
+use super::preflight::Runner;
+use super::session::{Session, Sqlite};
+use super::{execute, inspect, normalize};
 use crate::apply::Applied;
-use crate::dialect::url::url_error;
 use crate::dialect::{ApplyRun, Connection, Dialect};
-use crate::error::{DatabaseError, Error, Result};
+use crate::error::Result;
 use crate::model::Schema;
 use crate::plan::Plan;
-use crate::scope::Scope;
-use rusqlite::{Connection as Sqlite3, OpenFlags};
-use std::path::{Path, PathBuf};
+use crate::preflight::{self, DataCheckReport};
 use std::time::Duration;
 
-pub(crate) struct SqliteConnection {
-    /// `None`: an in-memory database.
-    path: Option<PathBuf>,
-    conn: Sqlite3,
-    /// The file did not exist when opened: `conn` is an empty in-memory
-    /// stand-in until an apply creates the file.
-    standing_in: bool,
-}
-
-/// The file a URL names; `None` for an in-memory database.
-fn path_of(url: &str) -> Result<Option<PathBuf>> {
-    let rest = url.split_once("://").map_or("", |(_, rest)| rest);
-    let path = rest.split('?').next().unwrap_or_default();
-    if path.is_empty() || path == "/:memory:" || path == "/" {
-        return Ok(None);
-    }
-    let Some(path) = path.strip_prefix('/') else {
-        return Err(url_error(url, "SQLite URLs have no host: use sqlite:///relative.db or sqlite:////absolute.db"));
-    };
-    Ok(Some(PathBuf::from(path)))
-}
-
-impl SqliteConnection {
-    pub(crate) fn open(url: &str, scope: &Scope) -> Result<SqliteConnection> {
-        let path = path_of(url)?;
-        if let Some(schema) = scope.default_schema_name() {
-            return Err(Error::Unsupported(format!(
-                "a default schema (\"{schema}\") is a PostgreSQL setting: SQLite has no schemas"
-            )));
-        }
-        let standing_in = path.as_deref().is_some_and(|p| !p.exists());
-        let conn = match &path {
-            Some(path) if !standing_in => open_file(path, false)?,
-            _ => Sqlite3::open_in_memory().map_err(|e| connect_error(path.as_deref(), e))?,
-        };
-        Ok(SqliteConnection { path, conn, standing_in })
-    }
-
-    /// The connection an apply writes through: the file itself, created now
-    /// if it did not exist.
-    fn writable(&mut self) -> Result<&mut Sqlite3> {
-        if let (true, Some(path)) = (self.standing_in, &self.path) {
-            self.conn = open_file(path, true)?;
-            self.standing_in = false;
-        }
-        Ok(&mut self.conn)
-    }
-}
-
-fn connect_error(path: Option<&Path>, e: rusqlite::Error) -> Error {
-    let what = path.map_or("the in-memory database".to_string(), |p| format!("SQLite database {}", p.display()));
-    Error::Connect { what, cause: DatabaseError::from_driver(e) }
-}
-
-fn open_file(path: &Path, create: bool) -> Result<Sqlite3> {
-    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-    if create {
-        flags |= OpenFlags::SQLITE_OPEN_CREATE;
-    }
-    let error = |e| connect_error(Some(path), e);
-    let conn = Sqlite3::open_with_flags(path, flags).map_err(error)?;
-    // Wait for a concurrent writer rather than failing at once.
-    conn.busy_timeout(Duration::from_secs(30)).map_err(error)?;
-    // Reading the schema proves the file is a database at all.
-    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0)).map_err(error)?;
-    Ok(conn)
-}
-
-impl Connection for SqliteConnection {
+impl Connection for Session {
     fn dialect(&self) -> &'static dyn Dialect {
         &Sqlite
     }
@@ -104,28 +33,13 @@ impl Connection for SqliteConnection {
         Ok(normalize::keep_live_spellings(desired, current))
     }
 
-    fn data_checks(&mut self, plan: &Plan, timeout: Duration) -> Result<Vec<crate::preflight::DataCheckReport>> {
+    fn data_checks(&mut self, plan: &Plan, timeout: Duration) -> Result<Vec<DataCheckReport>> {
         let changes: Vec<_> = plan.changes().collect();
-        let checks = crate::preflight::build(&changes, plan.current(), plan.desired(), &Sqlite);
-        Ok(crate::preflight::run(checks, &mut super::data_checks::Runner { conn: &self.conn }, timeout))
+        let checks = preflight::build(&changes, plan.current(), plan.desired(), &Sqlite);
+        Ok(preflight::run(checks, &mut Runner { conn: &self.conn }, timeout))
     }
 
     fn apply(&mut self, plan: &Plan, run: &ApplyRun) -> Result<Applied> {
         execute::apply(self.writable()?, plan, run)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sqlalchemy_sqlite_urls() {
-        assert_eq!(path_of("sqlite:///app.db").unwrap(), Some("app.db".into()));
-        assert_eq!(path_of("sqlite:////tmp/a.db").unwrap(), Some("/tmp/a.db".into()));
-        assert_eq!(path_of("sqlite://").unwrap(), None);
-        assert_eq!(path_of("sqlite:///:memory:").unwrap(), None);
-        assert_eq!(path_of("sqlite+pysqlite:///x.db").unwrap(), Some("x.db".into()));
-        assert!(path_of("sqlite://host/x.db").is_err());
     }
 }

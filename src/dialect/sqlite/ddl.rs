@@ -1,277 +1,224 @@
-//! Reading SQLite's stored CREATE TABLE / CREATE INDEX text for what the
-//! pragmas don't report: constraint names, CHECK bodies, AUTOINCREMENT,
-//! collations, index expressions and partial-index predicates.
+//! The SQL text of every statement a SQLite plan runs: CREATE TABLE (with
+//! its constraints and column definitions), CREATE INDEX, views and
+//! triggers, and the short ALTER and DROP statements.
 
-use crate::sql::lexer::{Kind, Token, matching_paren, split_top_level, text_of, tokenize};
+use super::types::declared_type;
+use crate::model::{Column, DefaultValue, Index, IndexKey, Table, Trigger, View};
+use crate::sql::{ident_list, quote_ident, quote_literal};
 
-/// What the CREATE TABLE text says beyond the pragmas.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct TableDdl {
-    pub columns: Vec<ColumnDdl>,
-    /// Table-level constraints, in declaration order.
-    pub constraints: Vec<ConstraintDdl>,
-    /// `WITHOUT ROWID`, `STRICT`: options dbshape does not model.
-    pub options: Vec<String>,
+pub(super) fn create_view(view: &View) -> String {
+    let columns = if view.columns.is_empty() { String::new() } else { format!(" ({})", ident_list(&view.columns)) };
+    format!("CREATE VIEW {}{columns} AS {}", quote_ident(&view.name), view.query)
 }
 
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct ColumnDdl {
-    pub name: String,
-    pub autoincrement: bool,
-    pub collation: Option<String>,
-    /// `[GENERATED ALWAYS] AS (expr) [VIRTUAL|STORED]`: the expression, and
-    /// whether it is stored.
-    pub generated: Option<(String, bool)>,
-    /// Column-level constraints; their column list is this column.
-    pub constraints: Vec<ConstraintDdl>,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct ConstraintDdl {
-    pub name: Option<String>,
-    pub kind: ConstraintKind,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum ConstraintKind {
-    PrimaryKey(Vec<String>),
-    Unique(Vec<String>),
-    Check(String),
-    /// Child columns and the referenced table.
-    ForeignKey(Vec<String>, String),
-}
-
-const COLUMN_CONSTRAINT_START: &[&str] =
-    &["constraint", "primary", "not", "null", "unique", "check", "default", "collate", "references", "generated", "as"];
-
-/// Parses a CREATE TABLE statement. Returns `None` if it isn't one.
-pub(crate) fn parse_create_table(sql: &str) -> Option<TableDdl> {
-    let tokens = tokenize(sql);
-    let open = tokens.iter().position(|t| t.is_punct('('))?;
-    let close = matching_paren(&tokens, open)?;
-    let mut ddl = TableDdl {
-        options: tokens[close + 1..]
-            .iter()
-            .filter(|t| t.kind == Kind::Word)
-            .map(|t| t.text.to_ascii_uppercase())
-            .collect(),
-        ..TableDdl::default()
-    };
-    for part in split_top_level(&tokens[open + 1..close]) {
-        let first = part.first()?;
-        let is_constraint = ["constraint", "primary", "unique", "check", "foreign"].iter().any(|k| first.is(k));
-        if is_constraint {
-            ddl.constraints.extend(parse_constraints(sql, part, None));
-        } else {
-            ddl.columns.push(parse_column(sql, part));
-        }
+pub(super) fn create_trigger(trigger: &Trigger) -> String {
+    let mut sql = format!("CREATE TRIGGER {} {}", quote_ident(&trigger.name), trigger.timing.to_ascii_uppercase());
+    for event in &trigger.events {
+        sql.push(' ');
+        sql.push_str(&event.to_ascii_uppercase());
     }
-    Some(ddl)
-}
-
-fn parse_column(sql: &str, part: &[Token<'_>]) -> ColumnDdl {
-    let name = part[0].ident();
-    let mut column = ColumnDdl { name: name.clone(), ..ColumnDdl::default() };
-    // Skip the type: words and a parenthesised size, up to the first constraint keyword.
-    let mut i = 1;
-    while i < part.len() && !COLUMN_CONSTRAINT_START.iter().any(|k| part[i].is(k)) {
-        i = skip_group(part, i);
+    if !trigger.update_of.is_empty() {
+        sql.push_str(&format!(" OF {}", ident_list(&trigger.update_of)));
     }
-    let rest = &part[i..];
-    for (j, token) in rest.iter().enumerate() {
-        if token.is("autoincrement") {
-            column.autoincrement = true;
-        }
-        if token.is("as")
-            && rest.get(j + 1).is_some_and(|t| t.is_punct('('))
-            && let Some(close) = matching_paren(rest, j + 1)
-        {
-            let stored = rest.get(close + 1).is_some_and(|t| t.is("stored"));
-            column.generated = Some((text_of(sql, &rest[j + 2..close]).to_string(), stored));
-        }
-        if token.is("collate")
-            && let Some(next) = rest.get(j + 1)
-        {
-            column.collation = Some(next.ident());
-        }
+    sql.push_str(&format!(" ON {} FOR EACH ROW", quote_ident(&trigger.table)));
+    if let Some(when) = &trigger.when {
+        sql.push_str(&format!(" WHEN {when}"));
     }
-    column.constraints = parse_constraints(sql, rest, Some(&name));
-    column
+    let body = trigger.body.as_ref().map_or("", |b| b.as_str());
+    sql.push_str(&format!("\nBEGIN\n  {body}\nEND"));
+    sql
 }
 
-/// Parses a run of constraints. `column` is set for column constraints.
-fn parse_constraints(sql: &str, tokens: &[Token<'_>], column: Option<&str>) -> Vec<ConstraintDdl> {
-    let own = || column.map(|c| vec![c.to_string()]).unwrap_or_default();
-    let mut found = Vec::new();
-    let mut name: Option<String> = None;
-    let mut i = 0;
-    while i < tokens.len() {
-        let token = &tokens[i];
-        if token.is("constraint") {
-            name = tokens.get(i + 1).map(Token::ident);
-            i += 2;
-            continue;
-        }
-        let kind = if token.is("primary") {
-            let (columns, next) = column_list_after(tokens, i + 2);
-            i = next;
-            Some(ConstraintKind::PrimaryKey(if column.is_some() { own() } else { columns }))
-        } else if token.is("unique") {
-            let (columns, next) = column_list_after(tokens, i + 1);
-            i = next;
-            Some(ConstraintKind::Unique(if column.is_some() { own() } else { columns }))
-        } else if token.is("check") && tokens.get(i + 1).is_some_and(|t| t.is_punct('(')) {
-            let close = matching_paren(tokens, i + 1).unwrap_or(tokens.len() - 1);
-            let body = text_of(sql, &tokens[i + 2..close]).to_string();
-            i = close + 1;
-            Some(ConstraintKind::Check(body))
-        } else if token.is("foreign") {
-            let (columns, next) = column_list_after(tokens, i + 2);
-            let table = tokens.get(next + 1).filter(|_| tokens.get(next).is_some_and(|t| t.is("references")));
-            i = next + 2;
-            table.map(|t| ConstraintKind::ForeignKey(columns, t.ident()))
-        } else if token.is("references") {
-            let table = tokens.get(i + 1).map(Token::ident).unwrap_or_default();
-            i += 2;
-            Some(ConstraintKind::ForeignKey(own(), table))
-        } else {
-            i = skip_group(tokens, i);
-            // A name applies only to the constraint right after it.
-            name = None;
-            continue;
-        };
-        if let Some(kind) = kind {
-            found.push(ConstraintDdl { name: name.take(), kind });
-        }
+/// CREATE TABLE for `table` under `name`.
+pub(super) fn create_table(table: &Table, name: &str) -> String {
+    let inline_pk = table
+        .primary_key
+        .as_ref()
+        .filter(|pk| pk.columns.len() == 1 && table.columns.get(&pk.columns[0]).is_some_and(|c| c.autoincrement));
+    let mut lines: Vec<String> = table
+        .columns
+        .values()
+        .map(|column| {
+            let pk_name = inline_pk.filter(|pk| pk.columns[0] == column.name).map(|pk| pk.name.as_str());
+            column_definition(column, pk_name)
+        })
+        .collect();
+    if let Some(pk) = table.primary_key.as_ref().filter(|_| inline_pk.is_none()) {
+        lines.push(format!("CONSTRAINT {} PRIMARY KEY ({})", quote_ident(&pk.name), ident_list(&pk.columns)));
     }
-    found
-}
-
-/// Reads `( a, b COLLATE x DESC )` starting at `open`; returns the column
-/// names and the index after the closing parenthesis. Without a list,
-/// returns nothing and `open` unchanged.
-fn column_list_after(tokens: &[Token<'_>], open: usize) -> (Vec<String>, usize) {
-    match tokens.get(open) {
-        Some(t) if t.is_punct('(') => {
-            let close = matching_paren(tokens, open).unwrap_or(tokens.len() - 1);
-            let columns = split_top_level(&tokens[open + 1..close])
-                .iter()
-                .filter_map(|item| item.first().map(Token::ident))
-                .collect();
-            (columns, close + 1)
-        }
-        _ => (Vec::new(), open),
+    for unique in table.uniques.values() {
+        lines.push(format!("CONSTRAINT {} UNIQUE ({})", quote_ident(&unique.name), ident_list(&unique.columns)));
     }
-}
-
-/// Index after the token at `i`, skipping a whole parenthesised group.
-fn skip_group(tokens: &[Token<'_>], i: usize) -> usize {
-    if tokens[i].is_punct('(') { matching_paren(tokens, i).map_or(tokens.len(), |c| c + 1) } else { i + 1 }
-}
-
-/// What a CREATE INDEX statement says.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct IndexDdl {
-    pub unique: bool,
-    /// Each key: column name, or expression text; and whether descending.
-    pub parts: Vec<(IndexItem, bool)>,
-    /// Each key's `COLLATE`, if it has one.
-    pub collations: Vec<Option<String>>,
-    pub predicate: Option<String>,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum IndexItem {
-    Column(String),
-    Expr(String),
-}
-
-pub(crate) fn parse_create_index(sql: &str) -> Option<IndexDdl> {
-    let tokens = tokenize(sql);
-    let unique = tokens.get(1).is_some_and(|t| t.is("unique"));
-    let on = tokens.iter().position(|t| t.is("on"))?;
-    let open = on + tokens[on..].iter().position(|t| t.is_punct('('))?;
-    let close = matching_paren(&tokens, open)?;
-    let mut parts = Vec::new();
-    let mut collations = Vec::new();
-    for item in split_top_level(&tokens[open + 1..close]) {
-        let mut item = item;
-        let mut descending = false;
-        if let Some(last) = item.last()
-            && (last.is("asc") || last.is("desc"))
-        {
-            descending = last.is("desc");
-            item = &item[..item.len() - 1];
-        }
-        let collate = item.len().checked_sub(2).filter(|&at| at > 0 && item[at].is("collate"));
-        collations.push(collate.map(|at| item[at + 1].ident()));
-        if let Some(at) = collate {
-            item = &item[..at];
-        }
-        let is_plain_column = item.len() == 1 && matches!(item[0].kind, Kind::Word | Kind::QuotedIdent);
-        parts.push(if is_plain_column {
-            (IndexItem::Column(item[0].ident()), descending)
-        } else {
-            (IndexItem::Expr(text_of(sql, item).to_string()), descending)
-        });
+    for check in table.checks.values() {
+        lines.push(format!("CONSTRAINT {} CHECK ({})", quote_ident(&check.name), check.expr));
     }
-    let predicate = match tokens.get(close + 1) {
-        Some(t) if t.is("where") => Some(text_of(sql, &tokens[close + 2..]).trim_end_matches(';').trim().to_string()),
-        _ => None,
-    };
-    Some(IndexDdl { unique, parts, collations, predicate })
+    for fk in table.foreign_keys.values() {
+        let mut line = format!(
+            "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+            quote_ident(&fk.name),
+            ident_list(&fk.columns),
+            quote_ident(&fk.ref_table),
+            ident_list(&fk.ref_columns)
+        );
+        for (clause, action) in [("ON DELETE", fk.on_delete), ("ON UPDATE", fk.on_update)] {
+            if action != Default::default() {
+                line.push_str(&format!(" {clause} {}", action.sql()));
+            }
+        }
+        lines.push(line);
+    }
+    let mut options = Vec::new();
+    if table.without_rowid {
+        options.push("WITHOUT ROWID");
+    }
+    if table.strict {
+        options.push("STRICT");
+    }
+    let options = if options.is_empty() { String::new() } else { format!(" {}", options.join(", ")) };
+    format!("CREATE TABLE {} (\n  {}\n){options}", quote_ident(name), lines.join(",\n  "))
+}
+
+/// A column definition; `inline_pk` names the primary key declared on the
+/// column itself (needed for AUTOINCREMENT).
+fn column_definition(column: &Column, inline_pk: Option<&str>) -> String {
+    let mut sql = quote_ident(&column.name);
+    let declared = column.declared_type.clone().unwrap_or_else(|| declared_type(&column.sql_type));
+    if !declared.is_empty() {
+        sql.push(' ');
+        sql.push_str(&declared);
+    }
+    if let Some(generated) = &column.generated {
+        let kind = if column.generated_virtual { "VIRTUAL" } else { "STORED" };
+        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", generated.unwrapped()));
+    }
+    if !column.nullable {
+        sql.push_str(" NOT NULL");
+    }
+    if let Some(pk_name) = inline_pk {
+        sql.push_str(&format!(" CONSTRAINT {} PRIMARY KEY AUTOINCREMENT", quote_ident(pk_name)));
+    }
+    match &column.default {
+        Some(DefaultValue::Literal(literal)) => sql.push_str(&format!(" DEFAULT {literal}")),
+        Some(DefaultValue::Expr(expr)) => sql.push_str(&format!(" DEFAULT ({expr})")),
+        None => {}
+    }
+    if let Some(collation) = &column.collation {
+        sql.push_str(&format!(" COLLATE {}", quote_ident(collation)));
+    }
+    sql
+}
+
+pub(super) fn create_index(table: &str, index: &Index) -> String {
+    let parts: Vec<String> = index
+        .parts
+        .iter()
+        .map(|part| {
+            let mut key = match &part.key {
+                IndexKey::Column(c) => quote_ident(c),
+                IndexKey::Expr(e) => format!("({})", e.unwrapped()),
+            };
+            if let Some(collation) = &part.collation {
+                key.push_str(&format!(" COLLATE {}", quote_ident(collation)));
+            }
+            if part.descending { format!("{key} DESC") } else { key }
+        })
+        .collect();
+    let mut sql = format!(
+        "CREATE {}INDEX {} ON {} ({})",
+        if index.unique { "UNIQUE " } else { "" },
+        quote_ident(&index.name),
+        quote_ident(table),
+        parts.join(", ")
+    );
+    if let Some(predicate) = &index.predicate {
+        sql.push_str(&format!(" WHERE {predicate}"));
+    }
+    sql
+}
+
+pub(super) fn rename_table(from: &str, to: &str) -> String {
+    format!("ALTER TABLE {} RENAME TO {}", quote_ident(from), quote_ident(to))
+}
+
+pub(super) fn rename_column(table: &str, from: &str, to: &str) -> String {
+    format!("ALTER TABLE {} RENAME COLUMN {} TO {}", quote_ident(table), quote_ident(from), quote_ident(to))
+}
+
+pub(super) fn add_column(table: &str, column: &Column) -> String {
+    format!("ALTER TABLE {} ADD COLUMN {}", quote_ident(table), column_definition(column, None))
+}
+
+pub(super) fn drop_column(table: &str, column: &str) -> String {
+    format!("ALTER TABLE {} DROP COLUMN {}", quote_ident(table), quote_ident(column))
+}
+
+pub(super) fn drop_table(name: &str) -> String {
+    format!("DROP TABLE {}", quote_ident(name))
+}
+
+pub(super) fn drop_index(name: &str) -> String {
+    format!("DROP INDEX {}", quote_ident(name))
+}
+
+pub(super) fn drop_view(name: &str) -> String {
+    format!("DROP VIEW {}", quote_ident(name))
+}
+
+pub(super) fn drop_trigger(name: &str) -> String {
+    format!("DROP TRIGGER {}", quote_ident(name))
+}
+
+/// A rebuild's row copy: `values` (SQL) into `columns` of `target`.
+pub(super) fn copy_rows(source: &str, target: &str, columns: &[String], values: &[String]) -> String {
+    format!(
+        "INSERT INTO {} ({}) SELECT {} FROM {}",
+        quote_ident(target),
+        ident_list(columns),
+        values.join(", "),
+        quote_ident(source)
+    )
+}
+
+/// AUTOINCREMENT's high-water mark of `source` given to `target`.
+pub(super) fn copy_autoincrement(source: &str, target: &str) -> [String; 2] {
+    [
+        format!("DELETE FROM sqlite_sequence WHERE name = {}", quote_literal(target)),
+        format!(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT {}, seq FROM sqlite_sequence WHERE name = {}",
+            quote_literal(target),
+            quote_literal(source)
+        ),
+    ]
+}
+
+/// Renames that leave views and triggers naming the table alone.
+pub(super) fn legacy_alter_table(on: bool) -> String {
+    format!("PRAGMA legacy_alter_table = {}", if on { "ON" } else { "OFF" })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dialect::sqlite::parse::{parse_trigger, parse_view};
 
     #[test]
-    fn reads_names_checks_and_autoincrement() {
-        let ddl = parse_create_table(
-            "CREATE TABLE \"posts\" (\n  \"id\" INTEGER NOT NULL CONSTRAINT \"posts_pkey\" PRIMARY KEY AUTOINCREMENT,\n  \
-             \"score\" INTEGER DEFAULT (0) CHECK (score >= 0),\n  \"title\" TEXT COLLATE NOCASE UNIQUE,\n  \
-             CONSTRAINT \"posts_body\" CHECK (length(\"title\") > 0),\n  \
-             FOREIGN KEY (\"id\") REFERENCES \"users\" (\"id\") ON DELETE CASCADE\n)",
-        )
-        .unwrap();
-        assert_eq!(ddl.columns.len(), 3);
-        assert!(ddl.columns[0].autoincrement);
+    fn views_and_triggers_read_back_as_written() {
+        let view = parse_view("CREATE VIEW IF NOT EXISTS \"v\" (a, \"B\") AS SELECT 1, 2;").unwrap();
         assert_eq!(
-            ddl.columns[0].constraints,
-            [ConstraintDdl { name: Some("posts_pkey".into()), kind: ConstraintKind::PrimaryKey(vec!["id".into()]) }]
+            (view.name.as_str(), view.columns.clone(), view.query.as_str()),
+            ("v", vec!["a".into(), "B".into()], "SELECT 1, 2")
         );
-        assert_eq!(ddl.columns[1].constraints[0].kind, ConstraintKind::Check("score >= 0".into()));
-        assert_eq!(ddl.columns[2].collation.as_deref(), Some("NOCASE"));
-        assert_eq!(ddl.columns[2].constraints[0].kind, ConstraintKind::Unique(vec!["title".into()]));
-        assert_eq!(ddl.constraints[0].name.as_deref(), Some("posts_body"));
-        assert_eq!(ddl.constraints[0].kind, ConstraintKind::Check("length(\"title\") > 0".into()));
-        assert_eq!(ddl.constraints[1].kind, ConstraintKind::ForeignKey(vec!["id".into()], "users".into()));
-    }
-
-    #[test]
-    fn reads_generated_columns() {
-        let ddl = parse_create_table(
-            "CREATE TABLE t (a INT, b AS (a * 2), c INT GENERATED ALWAYS AS (a + 1) STORED NOT NULL)",
+        assert_eq!(parse_view(&create_view(&view)), Some(view));
+        let trigger = parse_trigger(
+            "CREATE TRIGGER t_upd AFTER UPDATE OF a, b ON main.t WHEN new.a > 0 BEGIN UPDATE t SET c = CASE WHEN 1 THEN 2 END; END",
         )
         .unwrap();
-        assert_eq!(ddl.columns[0].generated, None);
-        assert_eq!(ddl.columns[1].generated, Some(("a * 2".into(), false)));
-        assert_eq!(ddl.columns[2].generated, Some(("a + 1".into(), true)));
-    }
-
-    #[test]
-    fn reads_options() {
-        let ddl = parse_create_table("CREATE TABLE t (a INT PRIMARY KEY) WITHOUT ROWID, STRICT").unwrap();
-        assert_eq!(ddl.options, ["WITHOUT", "ROWID", "STRICT"]);
-    }
-
-    #[test]
-    fn reads_index_parts_and_predicate() {
-        let ddl =
-            parse_create_index("CREATE UNIQUE INDEX \"i\" ON \"t\" (\"a\", lower(b) DESC) WHERE age >= 18").unwrap();
-        assert!(ddl.unique);
-        assert_eq!(ddl.parts, [(IndexItem::Column("a".into()), false), (IndexItem::Expr("lower(b)".into()), true)]);
-        assert_eq!(ddl.predicate.as_deref(), Some("age >= 18"));
+        assert_eq!(trigger.timing, "after");
+        assert_eq!(trigger.update_of, ["a", "b"]);
+        assert_eq!(trigger.table, "t");
+        assert_eq!(trigger.when.as_ref().unwrap().as_str(), "new.a > 0");
+        assert_eq!(trigger.body.as_ref().unwrap().as_str(), "UPDATE t SET c = CASE WHEN 1 THEN 2 END;");
+        assert_eq!(parse_trigger(&create_trigger(&trigger)), Some(trigger));
+        assert_eq!(parse_trigger("CREATE TRIGGER x DELETE ON t BEGIN SELECT 1; END").unwrap().timing, "before");
     }
 }

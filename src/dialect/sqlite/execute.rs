@@ -5,6 +5,7 @@
 //! transaction back.
 
 use super::inspect;
+use super::preflight::Runner;
 use crate::apply::{Applied, CopyObserver, RowsCopied};
 use crate::dialect::ApplyRun;
 use crate::error::{DatabaseError, Error, Result};
@@ -43,7 +44,7 @@ fn run_in_transaction(conn: &mut Connection, expected: &Plan, run: &ApplyRun) ->
     let Some(plan) = run.replan(current, expected)? else {
         return Ok(Applied { already_in_sync: true, elapsed: started.elapsed(), ..Applied::default() });
     };
-    run.data_checks(&plan, &mut super::data_checks::Runner { conn: &tx })?;
+    run.data_checks(&plan, &mut Runner { conn: &tx })?;
     // One statement per call: a plan's statement can never smuggle in another.
     let total = run.run_operations(&plan, crate::dialect::Phase::Transaction, |operation| {
         match (operation, &run.options.on_rows_copied) {

@@ -2,12 +2,15 @@
 //! model, in a fixed number of queries whatever the number of tables (the
 //! pragmas are used as table-valued functions joined to `sqlite_schema`).
 
-use super::ddl::{ConstraintDdl, ConstraintKind, IndexItem, TableDdl, parse_create_index, parse_create_table};
-use super::objects::{parse_trigger, parse_view};
+use super::parse::{
+    ConstraintDdl, ConstraintKind, IndexItem, TableDdl, parse_create_index, parse_create_table, parse_trigger,
+    parse_view,
+};
+use super::types;
 use crate::error::{DatabaseError, Error, Result};
 use crate::model::{
     Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, PrimaryKey, ReferentialAction, Schema,
-    SqlType, Table, Unique, naming,
+    Table, Unique, naming,
 };
 use rusqlite::Connection;
 use std::collections::{HashMap, HashSet};
@@ -49,13 +52,30 @@ pub(super) fn inspect(conn: &Connection) -> Result<Schema> {
     })
 }
 
+/// Reads the database in six steps, one query (or none) each.
 fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
     let mut schema = Schema::default();
-    let mut index_sql: Vec<(String, String, String)> = Vec::new();
+    let (table_ddl, index_sql) = read_objects(conn, &mut schema)?;
+    read_columns(conn, &mut schema, &table_ddl)?;
+    read_uniques(conn, &mut schema, &table_ddl)?;
+    read_checks(&mut schema, &table_ddl);
+    read_foreign_keys(conn, &mut schema, &table_ddl)?;
+    read_indexes(&mut schema, index_sql)?;
+    Ok(schema)
+}
 
-    // 1. Every object; pragma_table_list tells virtual and shadow tables
-    //    from ordinary ones.
-    // (A join with pragma_table_list would re-run the pragma per row.)
+/// The CREATE text of each table, parsed.
+type TableTexts = HashMap<String, TableDdl>;
+
+/// Each index made with CREATE INDEX: (table, name, CREATE text).
+type IndexTexts = Vec<(String, String, String)>;
+
+/// Every object: the tables (with their parsed CREATE text), views and
+/// triggers, and the indexes' CREATE text, read later. pragma_table_list
+/// tells virtual and shadow tables from ordinary ones (a join with it
+/// would re-run the pragma per row).
+fn read_objects(conn: &Connection, schema: &mut Schema) -> std::result::Result<(TableTexts, IndexTexts), Failure> {
+    let mut index_sql: IndexTexts = Vec::new();
     let mut list = conn.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type <> 'table'")?;
     let special: HashSet<String> = list.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
     let mut objects = conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid")?;
@@ -99,8 +119,11 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
             _ => {}
         }
     }
+    Ok((table_ddl, index_sql))
+}
 
-    // 2. Columns.
+/// The columns (`pragma_table_xinfo`), and the primary keys they make up.
+fn read_columns(conn: &Connection, schema: &mut Schema, table_ddl: &TableTexts) -> std::result::Result<(), Failure> {
     let mut columns = conn.prepare(
         "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden \
          FROM sqlite_schema m, pragma_table_xinfo(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid",
@@ -121,9 +144,9 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
                 "column \"{table_name}.{name}\" is a hidden column, which dbshape does not support"
             ))));
         }
-        let sql_type = SqlType::parse(&declared).unwrap_or_else(|_| SqlType::Other(declared.to_ascii_lowercase()));
+        let (sql_type, declared_type) = types::read(&declared);
         let mut column = Column::new(&name, sql_type);
-        column.declared_type = column.sql_type.other_spelling(&declared);
+        column.declared_type = declared_type;
         column.nullable = !notnull && pk == 0;
         column.default = default.as_deref().and_then(DefaultValue::from_sql);
         if let Some(ddl) = table_ddl[&table_name].columns.iter().find(|c| c.name.eq_ignore_ascii_case(&name)) {
@@ -149,8 +172,11 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
             .unwrap_or_else(|| naming::primary_key(&table_name));
         schema.tables[&table_name].primary_key = Some(PrimaryKey::new(name, columns));
     }
+    Ok(())
+}
 
-    // 3. Unique constraints (indexes SQLite made for them).
+/// Unique constraints (indexes SQLite made for them).
+fn read_uniques(conn: &Connection, schema: &mut Schema, table_ddl: &TableTexts) -> std::result::Result<(), Failure> {
     let mut uniques = conn.prepare(
         "SELECT m.name, il.name, ii.name FROM sqlite_schema m, pragma_index_list(m.name) il, pragma_index_info(il.name) ii \
          WHERE m.type = 'table' AND il.origin = 'u' ORDER BY m.name, il.seq DESC, ii.seqno",
@@ -177,7 +203,7 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
     }
     // SQLite makes no index for a unique constraint that repeats the primary
     // key or another unique constraint; the CREATE text still declares it.
-    for (table_name, ddl) in &table_ddl {
+    for (table_name, ddl) in table_ddl {
         let table = &mut schema.tables[table_name];
         for constraint in all_constraints(ddl) {
             if let ConstraintKind::Unique(columns) = &constraint.kind {
@@ -188,31 +214,16 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
             }
         }
     }
+    Ok(())
+}
 
-    // 4. Checks: only the CREATE text has them.
-    for (table_name, ddl) in &table_ddl {
-        let table = &mut schema.tables[table_name];
-        let mut unnamed = 0;
-        for column in &ddl.columns {
-            for constraint in &column.constraints {
-                if let ConstraintKind::Check(body) = &constraint.kind {
-                    let name = constraint.name.clone().unwrap_or_else(|| naming::check(table_name, &column.name));
-                    table.checks.insert(name.clone(), Check::new(name, Expr::new(body.clone())));
-                }
-            }
-        }
-        for constraint in &ddl.constraints {
-            if let ConstraintKind::Check(body) = &constraint.kind {
-                let name = constraint.name.clone().unwrap_or_else(|| {
-                    unnamed += 1;
-                    naming::table_check(table_name, unnamed - 1)
-                });
-                table.checks.insert(name.clone(), Check::new(name, Expr::new(body.clone())));
-            }
-        }
-    }
-
-    // 5. Foreign keys.
+/// The foreign keys (`pragma_foreign_key_list`), named as their CREATE text
+/// names them, else conventionally.
+fn read_foreign_keys(
+    conn: &Connection,
+    schema: &mut Schema,
+    table_ddl: &TableTexts,
+) -> std::result::Result<(), Failure> {
     let mut fks = conn.prepare(
         "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
          FROM sqlite_schema m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY m.name, f.id DESC, f.seq",
@@ -289,8 +300,36 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
         fk.name = name.clone();
         schema.tables[&table_name].foreign_keys.insert(name, fk);
     }
+    Ok(())
+}
 
-    // 6. Indexes made with CREATE INDEX.
+/// Checks: only the CREATE text has them.
+fn read_checks(schema: &mut Schema, table_ddl: &TableTexts) {
+    for (table_name, ddl) in table_ddl {
+        let table = &mut schema.tables[table_name];
+        let mut unnamed = 0;
+        for column in &ddl.columns {
+            for constraint in &column.constraints {
+                if let ConstraintKind::Check(body) = &constraint.kind {
+                    let name = constraint.name.clone().unwrap_or_else(|| naming::check(table_name, &column.name));
+                    table.checks.insert(name.clone(), Check::new(name, Expr::new(body.clone())));
+                }
+            }
+        }
+        for constraint in &ddl.constraints {
+            if let ConstraintKind::Check(body) = &constraint.kind {
+                let name = constraint.name.clone().unwrap_or_else(|| {
+                    unnamed += 1;
+                    naming::table_check(table_name, unnamed - 1)
+                });
+                table.checks.insert(name.clone(), Check::new(name, Expr::new(body.clone())));
+            }
+        }
+    }
+}
+
+/// Indexes made with CREATE INDEX.
+fn read_indexes(schema: &mut Schema, index_sql: IndexTexts) -> std::result::Result<(), Failure> {
     for (table_name, name, sql) in index_sql {
         let Some(table) = schema.tables.get_mut(&table_name) else {
             continue;
@@ -314,7 +353,7 @@ fn read(conn: &Connection) -> std::result::Result<Schema, Failure> {
             Index { unique: ddl.unique, predicate: ddl.predicate.map(Expr::new), ..Index::new(name.clone(), parts) };
         table.indexes.insert(name, index);
     }
-    Ok(schema)
+    Ok(())
 }
 
 fn all_constraints(ddl: &TableDdl) -> impl Iterator<Item = &ConstraintDdl> {

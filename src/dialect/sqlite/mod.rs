@@ -1,34 +1,48 @@
 //! SQLite, compiled in (rusqlite's bundled build): no system library.
 //!
-//! - `connection.rs`: URLs and opening the file (created on first apply);
-//! - `inspect.rs` and `ddl.rs`: reading the catalog and the stored CREATE text;
-//! - `normalize.rs`: what of a schema file SQLite can store;
+//! Built in layers, each file importing only those above it in this list:
+//!
+//! - `session.rs`: URLs, opening the file (created on first apply), the
+//!   dialect's value [`Sqlite`];
+//! - `types.rs`: declared types, their affinity, the rowid's `INTEGER`;
+//! - `parse.rs`: the CREATE text SQLite keeps, read back;
+//! - `inspect.rs`: `sqlite_schema` and the pragmas, in a fixed number of
+//!   queries;
+//! - `diff.rs`: the differ's SQLite rules (none);
+//! - `ddl.rs`: the text of every statement a plan runs;
+//! - `normalize.rs`: what of a schema file SQLite can store, as it stores it;
 //! - `plan.rs`: ALTER where SQLite can, table rebuilds where it can't;
-//! - `data_checks.rs`: the data checks' row names and their time limit;
-//! - `execute.rs`: one `BEGIN IMMEDIATE` transaction with foreign keys off.
+//! - `hazards.rs`: which steps copy a table or build an index;
+//! - `preflight.rs`: the data checks' row names and their time limit;
+//! - `execute.rs`: one `BEGIN IMMEDIATE` transaction with foreign keys off;
+//! - `connection.rs`: the `Connection` a session is; this file, the `Dialect`.
 
 mod connection;
-mod data_checks;
 mod ddl;
+mod diff;
 mod execute;
+mod hazards;
 mod inspect;
 mod normalize;
-mod objects;
+mod parse;
 mod plan;
+mod preflight;
+mod session;
+mod types;
 
 #[cfg(feature = "fuzzing")]
-pub(crate) use ddl::{parse_create_index, parse_create_table};
+pub(crate) use parse::{parse_create_index, parse_create_table};
+pub(crate) use session::Sqlite;
 
 use super::{Connection, Dialect};
-use crate::diff::{Diff, DiffHooks};
+use crate::diff::{Change, Diff, DiffHooks};
 use crate::error::Result;
 use crate::file::Finding;
 use crate::model::Schema;
-use crate::plan::{PlanCheck, Step};
+use crate::plan::{Hazard, PlanCheck, Step};
+use crate::preflight::PreflightSql;
 use crate::scope::Scope;
-
-/// The SQLite dialect.
-pub(crate) struct Sqlite;
+use session::Session;
 
 impl Dialect for Sqlite {
     fn name(&self) -> &'static str {
@@ -48,7 +62,7 @@ impl Dialect for Sqlite {
     }
 
     fn connect(&self, url: &str, scope: &Scope) -> Result<Box<dyn Connection>> {
-        Ok(Box::new(connection::SqliteConnection::open(url, scope)?))
+        Ok(Box::new(Session::open(url, scope)?))
     }
 
     /// SQLite compares identifiers ignoring ASCII case: `users` is `USERS`.
@@ -76,36 +90,13 @@ impl Dialect for Sqlite {
         plan::plan(diff, desired)
     }
 
-    fn preflight(&self) -> &dyn crate::preflight::PreflightSql {
+    fn preflight(&self) -> &dyn PreflightSql {
         self
     }
 
     /// Every apply holds SQLite's one write lock; what differs is whether
-    /// a change rebuilds its table (copying every row) or builds an index.
-    fn hazards(
-        &self,
-        step: &Step,
-        change: &crate::diff::Change,
-        current: &Schema,
-        _renamed: &[(String, String)],
-    ) -> Vec<crate::plan::Hazard> {
-        use crate::plan::{Hazard, Operation};
-        let mut found = Vec::new();
-        if step.operations.iter().any(|o| matches!(o, Operation::CopyRows { .. })) {
-            found.push(Hazard::CopiesTable);
-        }
-        if let crate::diff::Change::CreateIndex { table, .. } = change
-            && current.tables.contains_key(table)
-        {
-            found.push(Hazard::BuildsIndex);
-        }
-        if change.destructive().is_some() {
-            found.push(Hazard::DeletesData);
-        }
-        found
+    /// a change rebuilds its table or builds an index.
+    fn hazards(&self, step: &Step, change: &Change, current: &Schema, _renamed: &[(String, String)]) -> Vec<Hazard> {
+        hazards::hazards(step, change, current)
     }
 }
-
-/// SQLite needs none of the differ's special cases: what it cannot alter in
-/// place, the planner rebuilds.
-impl DiffHooks for Sqlite {}

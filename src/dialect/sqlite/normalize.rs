@@ -6,9 +6,10 @@
 //! NOT DISTINCT, an AUTOINCREMENT that is not the lone key) is refused,
 //! at the file's line, rather than dropped.
 
+use super::types::{affinity, declared_integer, lone_key};
 use crate::error::Result;
 use crate::file::Finding;
-use crate::model::{Column, Schema, SqlType, Table};
+use crate::model::{Schema, SqlType, Table};
 use std::collections::HashMap;
 
 /// What of `schema` SQLite cannot store.
@@ -225,33 +226,6 @@ fn keep_declared_types(table: &mut Table) {
         if declared_integer(column, key.as_deref()) || affinity(spelled) != affinity(&canonical) {
             column.declared_type = None;
         }
-    }
-}
-
-/// The column of a one-column primary key.
-fn lone_key(table: &Table) -> Option<String> {
-    table.primary_key.as_ref().filter(|pk| pk.columns.len() == 1).map(|pk| pk.columns[0].clone())
-}
-
-/// Whether SQLite must declare `column` `INTEGER` whatever the file
-/// writes: an autoincrement column, or an integer lone key (the rowid).
-fn declared_integer(column: &Column, lone_key: Option<&str>) -> bool {
-    column.autoincrement || (lone_key == Some(column.name.as_str()) && column.sql_type.is_integer())
-}
-
-/// SQLite's type affinity of a declared type (its documented rules, in order).
-fn affinity(declared: &str) -> &'static str {
-    let upper = declared.to_ascii_uppercase();
-    if upper.contains("INT") {
-        "integer"
-    } else if ["CHAR", "CLOB", "TEXT"].iter().any(|s| upper.contains(s)) {
-        "text"
-    } else if upper.contains("BLOB") || upper.is_empty() {
-        "blob"
-    } else if ["REAL", "FLOA", "DOUB"].iter().any(|s| upper.contains(s)) {
-        "real"
-    } else {
-        "numeric"
     }
 }
 

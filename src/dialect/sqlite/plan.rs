@@ -9,56 +9,89 @@
 //! table never cascades into child rows) and verifies foreign keys before
 //! committing.
 
-use super::objects::{create_trigger, create_view};
+use super::ddl;
 use crate::diff::{Change, Diff};
 use crate::error::{Error, Result};
-use crate::model::{Column, DefaultValue, Index, IndexKey, Schema, SqlType, Table};
+use crate::model::{DefaultValue, Index, IndexKey, Schema, Table};
 use crate::plan::{Operation, PlanCheck, Step};
 use crate::sql::lexer::mentions;
-use crate::sql::{ident_list, quote_ident, quote_literal};
 use indexmap::IndexMap;
 
 /// Prefix of the scratch table a rebuild copies rows into.
 const REBUILD_PREFIX: &str = "_dbshape_new_";
 
+/// The steps in the order they run: views and triggers that go or change
+/// are dropped before any table changes and made (again) after them all;
+/// renames come first, so that every later statement names the new names;
+/// a new table is made before the tables that change (they may reference
+/// it), and the tables that go are dropped last.
 pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<PlanCheck>)> {
-    let base = &diff.base;
-    let mut renames = Vec::new();
-    // Column renames SQLite cannot make in place: (table, from, to).
-    let mut renamed_by_rebuild: Vec<(&str, &str, &str)> = Vec::new();
-    let mut per_table: IndexMap<&str, Vec<&Change>> = IndexMap::new();
-    let mut creates = Vec::new();
-    let mut drops = Vec::new();
-    // Views and triggers that go or change are dropped before any table
-    // changes, and made (again) after them all.
-    let mut object_drops = Vec::new();
-    let mut object_creates = Vec::new();
-    for change in &diff.changes {
+    let sorted = Sorted::of(diff, desired)?;
+    let mut foreign_key_checks = Vec::new();
+    let tables = alter_tables(&sorted, diff, desired, &mut foreign_key_checks);
+    check_children_of_rebuilt(&tables.rebuilt, diff, desired, &mut foreign_key_checks);
+    let created = create_tables(&sorted.creates, desired, &mut foreign_key_checks);
+    let mut steps = sorted.object_drops;
+    steps.extend(sorted.renames);
+    steps.extend(tables.index_drops);
+    steps.extend(created);
+    steps.extend(tables.alters);
+    steps.extend(tables.index_creates);
+    steps.extend(sorted.drops.into_iter().map(|change| step(change, ddl::drop_table(change.table()))));
+    steps.extend(sorted.object_creates);
+    let checks = foreign_key_checks.into_iter().map(|table| PlanCheck::ForeignKeys { table }).collect();
+    Ok((steps, checks))
+}
+
+/// The changes of a diff sorted by when SQLite makes them.
+struct Sorted<'a> {
+    /// Views and triggers that go or are made again.
+    object_drops: Vec<Step>,
+    /// Table and column renames made in place.
+    renames: Vec<Step>,
+    /// Column renames SQLite cannot make in place: (table, from, to).
+    renamed_by_rebuild: Vec<(&'a str, &'a str, &'a str)>,
+    /// Every other change of each live table, parents first.
+    per_table: IndexMap<&'a str, Vec<&'a Change>>,
+    creates: Vec<&'a Change>,
+    drops: Vec<&'a Change>,
+    /// Views and triggers made (again).
+    object_creates: Vec<Step>,
+}
+
+impl<'a> Sorted<'a> {
+    fn of(diff: &'a Diff, desired: &Schema) -> Result<Sorted<'a>> {
+        let mut sorted = Sorted {
+            object_drops: Vec::new(),
+            renames: Vec::new(),
+            renamed_by_rebuild: Vec::new(),
+            per_table: IndexMap::new(),
+            creates: Vec::new(),
+            drops: Vec::new(),
+            object_creates: Vec::new(),
+        };
+        for change in &diff.changes {
+            sorted.place(change, diff)?;
+        }
+        let in_order = desired.dependency_order();
+        sorted.per_table.sort_by_key(|table, _| in_order.iter().position(|t| t == table));
+        Ok(sorted)
+    }
+
+    fn place(&mut self, change: &'a Change, diff: &'a Diff) -> Result<()> {
         match change {
-            Change::DropView { view, .. } => {
-                object_drops.push(step(change, format!("DROP VIEW {}", quote_ident(&view.name))))
-            }
-            Change::DropTrigger(trigger) => {
-                object_drops.push(step(change, format!("DROP TRIGGER {}", quote_ident(&trigger.name))))
-            }
-            Change::CreateView(view) => object_creates.push(step(change, create_view(view))),
-            Change::CreateTrigger(trigger) => object_creates.push(step(change, create_trigger(trigger))),
+            Change::DropView { view, .. } => self.object_drops.push(step(change, ddl::drop_view(&view.name))),
+            Change::DropTrigger(trigger) => self.object_drops.push(step(change, ddl::drop_trigger(&trigger.name))),
+            Change::CreateView(view) => self.object_creates.push(step(change, ddl::create_view(view))),
+            Change::CreateTrigger(trigger) => self.object_creates.push(step(change, ddl::create_trigger(trigger))),
             // SQLite replaces nothing in place (and keeps no comments).
             Change::ReplaceView { from, to } => {
-                object_drops.push(Step {
-                    changes: Vec::new(),
-                    operations: vec![Operation::Sql(format!("DROP VIEW {}", quote_ident(&from.name)))],
-                    note: None,
-                });
-                object_creates.push(step(change, create_view(to)));
+                self.object_drops.push(unlisted(ddl::drop_view(&from.name)));
+                self.object_creates.push(step(change, ddl::create_view(to)));
             }
             Change::ReplaceTrigger { from, to } => {
-                object_drops.push(Step {
-                    changes: Vec::new(),
-                    operations: vec![Operation::Sql(format!("DROP TRIGGER {}", quote_ident(&from.name)))],
-                    note: None,
-                });
-                object_creates.push(step(change, create_trigger(to)));
+                self.object_drops.push(unlisted(ddl::drop_trigger(&from.name)));
+                self.object_creates.push(step(change, ddl::create_trigger(to)));
             }
             Change::CreateFunction(_) | Change::DropFunction(_) | Change::ReplaceFunction { .. } => {
                 return Err(Error::Unsupported(format!("{change}: functions exist on PostgreSQL only")));
@@ -67,29 +100,20 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
                 // SQLite finds the table itself under its new name: rename
                 // through a scratch name.
                 let scratch = format!("{REBUILD_PREFIX}{to}");
-                let statements = [(from, &scratch), (&scratch, to)].map(|(a, b)| {
-                    Operation::Sql(format!("ALTER TABLE {} RENAME TO {}", quote_ident(a), quote_ident(b)))
-                });
-                renames.push(Step { changes: vec![change.clone()], operations: statements.to_vec(), note: None });
+                let statements =
+                    [(from, &scratch), (&scratch, to)].map(|(a, b)| Operation::Sql(ddl::rename_table(a, b)));
+                self.renames.push(Step { changes: vec![change.clone()], operations: statements.to_vec(), note: None });
             }
-            Change::RenameTable { from, to } => {
-                renames.push(step(change, format!("ALTER TABLE {} RENAME TO {}", quote_ident(from), quote_ident(to))))
+            Change::RenameTable { from, to } => self.renames.push(step(change, ddl::rename_table(from, to))),
+            Change::RenameColumn { table, from, to } if rename_in_place_fails(&diff.base.tables[table], to) => {
+                self.renamed_by_rebuild.push((table, from, to));
+                self.per_table.entry(table).or_default().push(change);
             }
-            Change::RenameColumn { table, from, to } if rename_in_place_fails(&base.tables[table], to) => {
-                renamed_by_rebuild.push((table, from, to));
-                per_table.entry(table).or_default().push(change);
+            Change::RenameColumn { table, from, to } => {
+                self.renames.push(step(change, ddl::rename_column(table, from, to)))
             }
-            Change::RenameColumn { table, from, to } => renames.push(step(
-                change,
-                format!(
-                    "ALTER TABLE {} RENAME COLUMN {} TO {}",
-                    quote_ident(table),
-                    quote_ident(from),
-                    quote_ident(to)
-                ),
-            )),
-            Change::CreateTable(_) => creates.push(change),
-            Change::DropTable(_) => drops.push(change),
+            Change::CreateTable(_) => self.creates.push(change),
+            Change::DropTable(_) => self.drops.push(change),
             // SQLite keeps no comments; normalisation removed them already.
             Change::SetTableComment { .. } | Change::SetComment { .. } => {}
             Change::CreateExtension { .. }
@@ -118,87 +142,73 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
                     "{change}: enums, domains, types, extensions and sequences exist on PostgreSQL only"
                 )));
             }
-            _ => per_table.entry(change.table()).or_default().push(change),
+            _ => self.per_table.entry(change.table()).or_default().push(change),
         }
+        Ok(())
     }
+}
 
-    let mut index_drops = Vec::new();
-    let mut alters = Vec::new();
-    let mut index_creates = Vec::new();
-    let mut rebuilt = Vec::new();
-    let mut foreign_key_checks = Vec::new();
-    let in_order = desired.dependency_order();
-    per_table.sort_by_key(|table, _| in_order.iter().position(|t| t == table));
-    // A rebuild does not rewrite the foreign keys of other tables that
-    // name a renamed column, as RENAME COLUMN does: those tables are
-    // rebuilt too, in their own step if they have one, else in the
-    // renamed table's.
-    let mut children: IndexMap<&str, Vec<&str>> = IndexMap::new();
-    let mut forced: Vec<&str> = Vec::new();
-    for &(table, _, to) in &renamed_by_rebuild {
-        for child in desired.tables.values() {
-            let names_it =
-                child.foreign_keys.values().any(|fk| fk.ref_table == table && fk.ref_columns.iter().any(|c| c == to));
-            if child.name == table || !names_it || !base.tables.contains_key(&child.name) {
-                continue;
-            }
-            if per_table.contains_key(child.name.as_str()) {
-                forced.push(&child.name);
-            } else if !children.get(table).is_some_and(|c| c.contains(&child.name.as_str())) {
-                children.entry(table).or_default().push(&child.name);
-            }
-        }
-    }
+/// The steps of the live tables' changes.
+#[derive(Default)]
+struct TableSteps<'a> {
+    index_drops: Vec<Step>,
+    /// ALTERs in place, and rebuilds.
+    alters: Vec<Step>,
+    index_creates: Vec<Step>,
+    rebuilt: Vec<&'a str>,
+}
+
+/// Each live table's changes: in place where SQLite can make them all so,
+/// else one rebuild. `foreign_key_checks` gains the tables whose keys the
+/// executor checks before committing.
+fn alter_tables<'a>(
+    sorted: &Sorted<'a>,
+    diff: &Diff,
+    desired: &Schema,
+    foreign_key_checks: &mut Vec<String>,
+) -> TableSteps<'a> {
+    let base = &diff.base;
+    let (children, forced) = rebuilt_for_renames(sorted, diff, desired);
     let views_or_triggers = !base.views.is_empty() || !base.triggers.is_empty();
-    // A rebuilt table's triggers go with the old table: those that stay as
-    // they are are made again with the new one.
-    let kept_triggers = |table: &str| -> Vec<String> {
-        desired
-            .triggers
-            .values()
-            .filter(|t| t.table == table)
-            .filter(|t| {
-                !diff.changes.iter().any(|c| {
-                    matches!(c, Change::CreateTrigger(n) | Change::ReplaceTrigger { to: n, .. } if n.table == t.table && n.name == t.name)
-                })
-            })
-            .map(create_trigger)
-            .collect()
-    };
-    for (table_name, changes) in &per_table {
+    let mut steps = TableSteps::default();
+    for (table_name, changes) in &sorted.per_table {
         let current = &base.tables[*table_name];
         let target = &desired.tables[*table_name];
         if !forced.contains(table_name) && changes.iter().all(|c| can_alter_in_place(c, current, target)) {
             for change in changes {
                 match change {
                     Change::DropIndex { index, .. } => {
-                        index_drops.push(step(change, format!("DROP INDEX {}", quote_ident(&index.name))))
+                        steps.index_drops.push(step(change, ddl::drop_index(&index.name)))
                     }
                     Change::CreateIndex { table, index } => {
-                        index_creates.push(step(change, create_index(table, index)))
+                        steps.index_creates.push(step(change, ddl::create_index(table, index)))
                     }
-                    Change::AddColumn { table, column } => alters.push(step(
-                        change,
-                        format!("ALTER TABLE {} ADD COLUMN {}", quote_ident(table), column_definition(column, None)),
-                    )),
-                    Change::DropColumn { table, column } => alters.push(step(
-                        change,
-                        format!("ALTER TABLE {} DROP COLUMN {}", quote_ident(table), quote_ident(&column.name)),
-                    )),
+                    Change::AddColumn { table, column } => {
+                        steps.alters.push(step(change, ddl::add_column(table, column)))
+                    }
+                    Change::DropColumn { table, column } => {
+                        steps.alters.push(step(change, ddl::drop_column(table, &column.name)))
+                    }
                     _ => unreachable!("can_alter_in_place admits only these"),
                 }
             }
         } else {
-            let renamed: Vec<(&str, &str)> =
-                renamed_by_rebuild.iter().filter(|r| r.0 == *table_name).map(|&(_, from, to)| (to, from)).collect();
-            let mut operations = rebuild(current, target, views_or_triggers, &renamed, &kept_triggers(table_name));
+            let renamed: Vec<(&str, &str)> = sorted
+                .renamed_by_rebuild
+                .iter()
+                .filter(|r| r.0 == *table_name)
+                .map(|&(_, from, to)| (to, from))
+                .collect();
+            let kept = kept_triggers(diff, desired, table_name);
+            let mut operations = rebuild(current, target, views_or_triggers, &renamed, &kept);
             for child in children.get(table_name).into_iter().flatten() {
+                let kept = kept_triggers(diff, desired, child);
                 operations.extend(rebuild(
                     &base.tables[*child],
                     &desired.tables[*child],
                     views_or_triggers,
                     &[],
-                    &kept_triggers(child),
+                    &kept,
                 ));
                 foreign_key_checks.push(child.to_string());
             }
@@ -227,8 +237,9 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
                     reason.unwrap_or_default()
                 )
             };
-            alters.push(Step { changes: changes.iter().map(|c| (*c).clone()).collect(), operations, note: Some(note) });
-            rebuilt.push(*table_name);
+            let changes = changes.iter().map(|c| (*c).clone()).collect();
+            steps.alters.push(Step { changes, operations, note: Some(note) });
+            steps.rebuilt.push(*table_name);
             foreign_key_checks.push(table_name.to_string());
         }
         if changes.iter().any(|c| matches!(c, Change::AddForeignKey { .. }))
@@ -237,39 +248,80 @@ pub(super) fn plan(diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<Plan
             foreign_key_checks.push(table_name.to_string());
         }
     }
-    // Children of a rebuilt table are verified too: a changed parent key
-    // type could stop their values matching.
+    steps
+}
+
+/// A rebuild does not rewrite the foreign keys of other tables that name a
+/// renamed column, as RENAME COLUMN does: those tables are rebuilt too, in
+/// their own step if they have one (`forced`), else in the renamed table's
+/// (`children`, by that table).
+fn rebuilt_for_renames<'a>(
+    sorted: &Sorted<'a>,
+    diff: &Diff,
+    desired: &'a Schema,
+) -> (IndexMap<&'a str, Vec<&'a str>>, Vec<&'a str>) {
+    let mut children: IndexMap<&str, Vec<&str>> = IndexMap::new();
+    let mut forced: Vec<&str> = Vec::new();
+    for &(table, _, to) in &sorted.renamed_by_rebuild {
+        for child in desired.tables.values() {
+            let names_it =
+                child.foreign_keys.values().any(|fk| fk.ref_table == table && fk.ref_columns.iter().any(|c| c == to));
+            if child.name == table || !names_it || !diff.base.tables.contains_key(&child.name) {
+                continue;
+            }
+            if sorted.per_table.contains_key(child.name.as_str()) {
+                forced.push(&child.name);
+            } else if !children.get(table).is_some_and(|c| c.contains(&child.name.as_str())) {
+                children.entry(table).or_default().push(&child.name);
+            }
+        }
+    }
+    (children, forced)
+}
+
+/// A rebuilt table's triggers go with the old table: those that stay as
+/// they are are made again with the new one.
+fn kept_triggers(diff: &Diff, desired: &Schema, table: &str) -> Vec<String> {
+    desired
+        .triggers
+        .values()
+        .filter(|t| t.table == table)
+        .filter(|t| {
+            !diff.changes.iter().any(|c| {
+                matches!(c, Change::CreateTrigger(n) | Change::ReplaceTrigger { to: n, .. } if n.table == t.table && n.name == t.name)
+            })
+        })
+        .map(ddl::create_trigger)
+        .collect()
+}
+
+/// Children of a rebuilt table are verified too: a changed parent key type
+/// could stop their values matching.
+fn check_children_of_rebuilt(rebuilt: &[&str], diff: &Diff, desired: &Schema, foreign_key_checks: &mut Vec<String>) {
     for table in desired.tables.values() {
         let references_rebuilt = table.foreign_keys.values().any(|fk| rebuilt.contains(&fk.ref_table.as_str()));
-        if references_rebuilt && !foreign_key_checks.contains(&table.name) && base.tables.contains_key(&table.name) {
+        if references_rebuilt && !foreign_key_checks.contains(&table.name) && diff.base.tables.contains_key(&table.name)
+        {
             foreign_key_checks.push(table.name.clone());
         }
     }
+}
 
-    let mut steps = object_drops;
-    steps.extend(renames);
-    steps.extend(index_drops);
-    let create_order: Vec<&str> =
-        in_order.iter().copied().filter(|t| creates.iter().any(|c| c.table() == *t)).collect();
-    for name in create_order {
+/// The new tables, parents first, each with its indexes.
+fn create_tables(creates: &[&Change], desired: &Schema, foreign_key_checks: &mut Vec<String>) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for name in desired.dependency_order().into_iter().filter(|t| creates.iter().any(|c| c.table() == *t)) {
         let change = creates.iter().find(|c| c.table() == name).expect("create exists");
         let table = &desired.tables[name];
-        let mut statements = vec![create_table(table, &table.name)];
-        statements.extend(table.indexes.values().map(|index| create_index(name, index)));
+        let mut statements = vec![ddl::create_table(table, &table.name)];
+        statements.extend(table.indexes.values().map(|index| ddl::create_index(name, index)));
         let operations = statements.into_iter().map(Operation::Sql).collect();
         steps.push(Step { changes: vec![(*change).clone()], operations, note: None });
         if !table.foreign_keys.is_empty() {
             foreign_key_checks.push(name.to_string());
         }
     }
-    steps.extend(alters);
-    steps.extend(index_creates);
-    for change in drops {
-        steps.push(step(change, format!("DROP TABLE {}", quote_ident(change.table()))));
-    }
-    steps.extend(object_creates);
-    let checks = foreign_key_checks.into_iter().map(|table| PlanCheck::ForeignKeys { table }).collect();
-    Ok((steps, checks))
+    steps
 }
 
 /// Whether `ALTER TABLE … RENAME COLUMN` to `to` fails: SQLite (3.50)
@@ -286,6 +338,11 @@ fn rename_in_place_fails(table: &Table, to: &str) -> bool {
 
 fn step(change: &Change, sql: String) -> Step {
     Step { changes: vec![change.clone()], operations: vec![Operation::Sql(sql)], note: None }
+}
+
+/// A statement no change of the diff stands for on its own.
+fn unlisted(sql: String) -> Step {
+    Step { changes: Vec::new(), operations: vec![Operation::Sql(sql)], note: None }
 }
 
 /// Whether SQLite can make this change without rebuilding the table.
@@ -356,7 +413,7 @@ fn rebuild(
             // The file's conversion, while the type still changes.
             let value = match &c.using {
                 Some(using) if live.sql_type != c.sql_type => format!("({})", using.unwrapped()),
-                _ => quote_ident(source_of(renamed, &c.name)),
+                _ => crate::sql::quote_ident(source_of(renamed, &c.name)),
             };
             let value = match backfill {
                 Some(backfill) if live.nullable => format!("coalesce({value}, {backfill})"),
@@ -365,163 +422,32 @@ fn rebuild(
             Some((c.name.clone(), value))
         })
         .collect();
-    let mut operations = vec![Operation::Sql(create_table(target, &scratch))];
+    let mut operations = vec![Operation::Sql(ddl::create_table(target, &scratch))];
     if !copied.is_empty() {
         let (columns, values): (Vec<String>, Vec<String>) = copied.into_iter().unzip();
-        operations.push(Operation::CopyRows {
-            source: name.clone(),
-            target: scratch.clone(),
-            sql: format!(
-                "INSERT INTO {} ({}) SELECT {} FROM {}",
-                quote_ident(&scratch),
-                ident_list(&columns),
-                values.join(", "),
-                quote_ident(name)
-            ),
-        });
+        let sql = ddl::copy_rows(name, &scratch, &columns, &values);
+        operations.push(Operation::CopyRows { source: name.clone(), target: scratch.clone(), sql });
     }
     let mut statements = Vec::new();
     let autoincrement = |t: &Table| t.columns.values().any(|c| c.autoincrement);
     if autoincrement(current) && autoincrement(target) {
         // Keep AUTOINCREMENT's high-water mark: ids of deleted rows stay unused.
-        statements.push(format!("DELETE FROM sqlite_sequence WHERE name = {}", quote_literal(&scratch)));
-        statements.push(format!(
-            "INSERT INTO sqlite_sequence (name, seq) SELECT {}, seq FROM sqlite_sequence WHERE name = {}",
-            quote_literal(&scratch),
-            quote_literal(name)
-        ));
+        statements.extend(ddl::copy_autoincrement(name, &scratch));
     }
-    statements.push(format!("DROP TABLE {}", quote_ident(name)));
+    statements.push(ddl::drop_table(name));
     // Views and triggers naming the table would make a checked RENAME fail
     // while the table is briefly missing; the legacy rename leaves them be.
     if schema_has_views_or_triggers {
-        statements.push("PRAGMA legacy_alter_table = ON".into());
+        statements.push(ddl::legacy_alter_table(true));
     }
-    statements.push(format!("ALTER TABLE {} RENAME TO {}", quote_ident(&scratch), quote_ident(name)));
+    statements.push(ddl::rename_table(&scratch, name));
     if schema_has_views_or_triggers {
-        statements.push("PRAGMA legacy_alter_table = OFF".into());
+        statements.push(ddl::legacy_alter_table(false));
     }
-    statements.extend(target.indexes.values().map(|index| create_index(name, index)));
+    statements.extend(target.indexes.values().map(|index| ddl::create_index(name, index)));
     statements.extend(triggers.iter().cloned());
     operations.extend(statements.into_iter().map(Operation::Sql));
     operations
-}
-
-/// CREATE TABLE for `table` under `name`.
-fn create_table(table: &Table, name: &str) -> String {
-    let inline_pk = table
-        .primary_key
-        .as_ref()
-        .filter(|pk| pk.columns.len() == 1 && table.columns.get(&pk.columns[0]).is_some_and(|c| c.autoincrement));
-    let mut lines: Vec<String> = table
-        .columns
-        .values()
-        .map(|column| {
-            let pk_name = inline_pk.filter(|pk| pk.columns[0] == column.name).map(|pk| pk.name.as_str());
-            column_definition(column, pk_name)
-        })
-        .collect();
-    if let Some(pk) = table.primary_key.as_ref().filter(|_| inline_pk.is_none()) {
-        lines.push(format!("CONSTRAINT {} PRIMARY KEY ({})", quote_ident(&pk.name), ident_list(&pk.columns)));
-    }
-    for unique in table.uniques.values() {
-        lines.push(format!("CONSTRAINT {} UNIQUE ({})", quote_ident(&unique.name), ident_list(&unique.columns)));
-    }
-    for check in table.checks.values() {
-        lines.push(format!("CONSTRAINT {} CHECK ({})", quote_ident(&check.name), check.expr));
-    }
-    for fk in table.foreign_keys.values() {
-        let mut line = format!(
-            "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
-            quote_ident(&fk.name),
-            ident_list(&fk.columns),
-            quote_ident(&fk.ref_table),
-            ident_list(&fk.ref_columns)
-        );
-        for (clause, action) in [("ON DELETE", fk.on_delete), ("ON UPDATE", fk.on_update)] {
-            if action != Default::default() {
-                line.push_str(&format!(" {clause} {}", action.sql()));
-            }
-        }
-        lines.push(line);
-    }
-    let mut options = Vec::new();
-    if table.without_rowid {
-        options.push("WITHOUT ROWID");
-    }
-    if table.strict {
-        options.push("STRICT");
-    }
-    let options = if options.is_empty() { String::new() } else { format!(" {}", options.join(", ")) };
-    format!("CREATE TABLE {} (\n  {}\n){options}", quote_ident(name), lines.join(",\n  "))
-}
-
-/// A column definition; `inline_pk` names the primary key declared on the
-/// column itself (needed for AUTOINCREMENT).
-fn column_definition(column: &Column, inline_pk: Option<&str>) -> String {
-    let mut sql = quote_ident(&column.name);
-    let declared = column.declared_type.clone().unwrap_or_else(|| declared_type(&column.sql_type));
-    if !declared.is_empty() {
-        sql.push(' ');
-        sql.push_str(&declared);
-    }
-    if let Some(generated) = &column.generated {
-        let kind = if column.generated_virtual { "VIRTUAL" } else { "STORED" };
-        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", generated.unwrapped()));
-    }
-    if !column.nullable {
-        sql.push_str(" NOT NULL");
-    }
-    if let Some(pk_name) = inline_pk {
-        sql.push_str(&format!(" CONSTRAINT {} PRIMARY KEY AUTOINCREMENT", quote_ident(pk_name)));
-    }
-    match &column.default {
-        Some(DefaultValue::Literal(literal)) => sql.push_str(&format!(" DEFAULT {literal}")),
-        Some(DefaultValue::Expr(expr)) => sql.push_str(&format!(" DEFAULT ({expr})")),
-        None => {}
-    }
-    if let Some(collation) = &column.collation {
-        sql.push_str(&format!(" COLLATE {}", quote_ident(collation)));
-    }
-    sql
-}
-
-/// The declared type SQLite stores. The canonical name, upper-cased, gives
-/// the intended affinity (INTEGER, TEXT for CHAR/TEXT, REAL for DOUBLE,
-/// NUMERIC otherwise) and parses back to the same [`SqlType`].
-fn declared_type(sql_type: &SqlType) -> String {
-    match sql_type {
-        SqlType::Other(text) => text.clone(),
-        other => other.to_string().to_ascii_uppercase(),
-    }
-}
-
-fn create_index(table: &str, index: &Index) -> String {
-    let parts: Vec<String> = index
-        .parts
-        .iter()
-        .map(|part| {
-            let mut key = match &part.key {
-                IndexKey::Column(c) => quote_ident(c),
-                IndexKey::Expr(e) => format!("({})", e.unwrapped()),
-            };
-            if let Some(collation) = &part.collation {
-                key.push_str(&format!(" COLLATE {}", quote_ident(collation)));
-            }
-            if part.descending { format!("{key} DESC") } else { key }
-        })
-        .collect();
-    let mut sql = format!(
-        "CREATE {}INDEX {} ON {} ({})",
-        if index.unique { "UNIQUE " } else { "" },
-        quote_ident(&index.name),
-        quote_ident(table),
-        parts.join(", ")
-    );
-    if let Some(predicate) = &index.predicate {
-        sql.push_str(&format!(" WHERE {predicate}"));
-    }
-    sql
 }
 
 #[cfg(test)]

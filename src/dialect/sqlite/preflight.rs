@@ -3,7 +3,7 @@
 //! type affinity and never fails on a value); each query interrupted when
 //! it runs out of time.
 
-use super::Sqlite;
+use super::session::Sqlite;
 use crate::model::Table;
 use crate::preflight::{PreflightSql, QueryFailure, QueryRunner};
 use rusqlite::Connection;
