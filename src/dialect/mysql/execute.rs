@@ -6,8 +6,9 @@
 //! undone whole (InnoDB DDL is atomic per statement), and the next plan
 //! shows what is left.
 
-use super::connection::MysqlConnection;
-use super::{data_checks, inspect};
+use super::inspect;
+use super::preflight::Runner;
+use super::session::{Session, database_error};
 use crate::apply::Applied;
 use crate::dialect::{ApplyRun, Phase};
 use crate::error::{DatabaseError, Error, Result};
@@ -18,12 +19,12 @@ use std::time::Instant;
 /// How long an apply waits for another to finish.
 const LOCK_WAIT_SECONDS: u32 = 60;
 
-pub(super) fn apply(conn: &mut MysqlConnection, expected: &Plan, run: &ApplyRun) -> Result<Applied> {
+pub(super) fn apply(conn: &mut Session, expected: &Plan, run: &ApplyRun) -> Result<Applied> {
     let started = Instant::now();
     let lock = format!("dbshape:{}", conn.database);
     let failed = |doing: &str| {
         let doing = doing.to_string();
-        move |e| Error::Database { doing, cause: super::error::database_error(e) }
+        move |e| Error::Database { doing, cause: database_error(e) }
     };
     let got: Option<Option<i64>> = conn
         .conn
@@ -42,16 +43,16 @@ pub(super) fn apply(conn: &mut MysqlConnection, expected: &Plan, run: &ApplyRun)
     result
 }
 
-fn apply_locked(conn: &mut MysqlConnection, expected: &Plan, run: &ApplyRun, started: Instant) -> Result<Applied> {
+fn apply_locked(conn: &mut Session, expected: &Plan, run: &ApplyRun, started: Instant) -> Result<Applied> {
     let current = inspect::inspect(&mut conn.conn, &conn.defaults)?;
     let Some(plan) = run.replan(current, expected)? else {
         return Ok(Applied { already_in_sync: true, elapsed: started.elapsed(), ..Applied::default() });
     };
     let mariadb = conn.defaults.mariadb;
-    run.data_checks(&plan, &mut data_checks::Runner { conn: &mut conn.conn, mariadb })?;
+    run.data_checks(&plan, &mut Runner { conn: &mut conn.conn, mariadb })?;
     // Prepared, so that a statement is always exactly one.
     let total = run.run_operations(&plan, Phase::EachCommits, |operation| {
-        conn.conn.exec_drop(operation.sql(), ()).map_err(super::error::database_error)
+        conn.conn.exec_drop(operation.sql(), ()).map_err(database_error)
     })?;
     Ok(Applied { statements: total, elapsed: started.elapsed(), already_in_sync: false })
 }

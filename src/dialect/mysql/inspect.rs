@@ -4,8 +4,9 @@
 //! index it makes for a foreign key, collations inherited from the table or
 //! the database, integer display widths, MariaDB's JSON check.
 
-use super::connection::ServerDefaults;
-use super::types::from_column_type;
+use super::parse::{mariadb_string, standard_quotes};
+use super::session::{Row, ServerDefaults, database_error, rows};
+use super::types::{canonical_default, canonical_now, from_column_type, is_text};
 use crate::error::{Error, Result};
 use crate::model::{
     Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, Literal, PrimaryKey, ReferentialAction,
@@ -20,39 +21,36 @@ pub(super) fn is_internal(name: &str) -> bool {
     name.to_ascii_lowercase().starts_with("_dbshape_")
 }
 
-type Row = Vec<Option<String>>;
-
-/// Every row of `sql`, each value as text (NULL as `None`).
-pub(super) fn rows(conn: &mut Conn, sql: &str) -> std::result::Result<Vec<Row>, mysql::Error> {
-    let mut out = Vec::new();
-    for row in conn.query_iter(sql)? {
-        let row = row?;
-        out.push((0..row.len()).map(|i| text(&row, i)).collect());
-    }
-    Ok(out)
-}
-
-fn text(row: &mysql::Row, i: usize) -> Option<String> {
-    match row.as_ref(i)? {
-        mysql::Value::NULL => None,
-        mysql::Value::Bytes(bytes) => Some(String::from_utf8_lossy(bytes).into_owned()),
-        mysql::Value::Int(n) => Some(n.to_string()),
-        mysql::Value::UInt(n) => Some(n.to_string()),
-        other => Some(other.as_sql(true).trim_matches('\'').to_string()),
-    }
-}
-
 fn read_failed(e: mysql::Error) -> Error {
-    Error::Database { doing: "read the database schema".into(), cause: super::error::database_error(e) }
+    Error::Database { doing: "read the database schema".into(), cause: database_error(e) }
 }
 
 pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Schema> {
     let mut schema = Schema::default();
     let database: String = conn.query_first("SELECT DATABASE()").map_err(read_failed)?.unwrap_or_default();
-    let get = |row: &Row, i: usize| row.get(i).cloned().flatten();
-    let has = |row: &Row, i: usize| row.get(i).cloned().flatten().unwrap_or_default();
+    read_tables(conn, defaults, &mut schema)?;
+    read_unmanaged(conn, &mut schema)?;
+    read_columns(conn, defaults, &mut schema)?;
+    read_checks(conn, defaults, &mut schema)?;
+    let indexes = read_indexes(conn, defaults, &schema)?;
+    read_foreign_keys(conn, &database, &mut schema)?;
+    place_indexes(&mut schema, indexes);
+    Ok(schema)
+}
 
-    // 1. Tables, and what is there that dbshape does not manage.
+/// A row's value at `i`.
+fn get(row: &Row, i: usize) -> Option<String> {
+    row.get(i).cloned().flatten()
+}
+
+/// A row's value at `i`, NULL as empty.
+fn has(row: &Row, i: usize) -> String {
+    row.get(i).cloned().flatten().unwrap_or_default()
+}
+
+/// The tables; what is there that dbshape does not manage is listed, or
+/// refused when a plan could not leave it alone.
+fn read_tables(conn: &mut Conn, defaults: &ServerDefaults, schema: &mut Schema) -> Result<()> {
     for row in rows(
         conn,
         "SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, CREATE_OPTIONS, TABLE_COMMENT \
@@ -98,6 +96,11 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
         table.comment = get(&row, 5).filter(|c| !c.is_empty());
         schema.tables.insert(name, table);
     }
+    Ok(())
+}
+
+/// Triggers, routines and events: not managed, listed.
+fn read_unmanaged(conn: &mut Conn, schema: &mut Schema) -> Result<()> {
     for row in rows(
         conn,
         "SELECT 'trigger', TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() \
@@ -108,8 +111,11 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
     {
         schema.unmanaged.push(format!("{} {}", has(&row, 0), has(&row, 1)));
     }
+    Ok(())
+}
 
-    // 2. Columns.
+/// The columns, their types, defaults, collations and comments.
+fn read_columns(conn: &mut Conn, defaults: &ServerDefaults, schema: &mut Schema) -> Result<()> {
     for row in rows(
         conn,
         "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, GENERATION_EXPRESSION, \
@@ -146,15 +152,19 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
                 read_default(get(&row, 4), &column.sql_type, extra.contains("default_generated"), defaults);
         }
         if let Some(at) = extra.find("on update ") {
-            column.on_update = Some(Expr::new(super::normalize::canonical_now(&extra[at + "on update ".len()..])));
+            column.on_update = Some(Expr::new(canonical_now(&extra[at + "on update ".len()..])));
         }
         let table_collation = table.collation.clone().unwrap_or_else(|| defaults.collation.clone());
         column.collation = get(&row, 7).filter(|c| *c != table_collation);
         column.comment = get(&row, 8).filter(|c| !c.is_empty());
         table.columns.insert(name, column);
     }
+    Ok(())
+}
 
-    // 3. Checks (MariaDB: also the JSON check it adds to a `json` column).
+/// The checks (MariaDB: also the JSON check it adds to a `json` column,
+/// which makes that column `json` again).
+fn read_checks(conn: &mut Conn, defaults: &ServerDefaults, schema: &mut Schema) -> Result<()> {
     let checks_sql = if defaults.mariadb {
         "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS \
          WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY TABLE_NAME, CONSTRAINT_NAME"
@@ -177,8 +187,12 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
         }
         table.checks.insert(name.clone(), Check::new(name, Expr::new(clause)));
     }
+    Ok(())
+}
 
-    // 4. Indexes, the primary key and unique constraints (one thing on MySQL).
+/// Every index, the primary key and unique constraints among them (one
+/// thing on MySQL), by table: sorted out by [`place_indexes`].
+fn read_indexes(conn: &mut Conn, defaults: &ServerDefaults, schema: &Schema) -> Result<Vec<(String, Index)>> {
     let hidden = if defaults.mariadb { "IGNORED = 'YES'" } else { "IS_VISIBLE = 'NO'" };
     let expression = if defaults.mariadb { "NULL" } else { "EXPRESSION" };
     let mut indexes: Vec<(String, Index)> = Vec::new();
@@ -224,10 +238,13 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
             }
         }
     }
+    Ok(indexes)
+}
 
-    // 5. Foreign keys: their rules, then their columns. Two reads joined
-    // here, because MariaDB joins these two views row by row (4.4 s of a
-    // 5,000-table read, against 0.45 s for both alone).
+/// The foreign keys: their rules, then their columns. Two reads joined
+/// here, because MariaDB joins these two views row by row (4.4 s of a
+/// 5,000-table read, against 0.45 s for both alone).
+fn read_foreign_keys(conn: &mut Conn, database: &str, schema: &mut Schema) -> Result<()> {
     let mut rules: HashMap<(String, String), (String, String)> = HashMap::new();
     for row in rows(
         conn,
@@ -288,10 +305,13 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
         }
         schema.tables[&table_name].foreign_keys.insert(fk.name.clone(), fk);
     }
+    Ok(())
+}
 
-    // Indexes into keys and indexes; the one MySQL made for a foreign key is
-    // the key's own, not an index of the file's.
-    let owners = index_owners(&schema, &indexes);
+/// Indexes into keys and indexes; the one MySQL made for a foreign key is
+/// the key's own, not an index of the file's.
+fn place_indexes(schema: &mut Schema, indexes: Vec<(String, Index)>) {
+    let owners = index_owners(schema, &indexes);
     for (table_name, index) in indexes {
         let table = &mut schema.tables[&table_name];
         let columns: Vec<String> = index.columns().map(str::to_string).collect();
@@ -313,7 +333,6 @@ pub(super) fn inspect(conn: &mut Conn, defaults: &ServerDefaults) -> Result<Sche
             table.indexes.insert(index.name.clone(), index);
         }
     }
-    Ok(schema)
 }
 
 /// The foreign key whose own index each index is, by (table, index name):
@@ -406,92 +425,11 @@ fn read_default(
         DefaultValue::Literal(Literal::Text(text))
     } else if defaults.mariadb || expression {
         DefaultValue::from_sql(&standard_quotes(&text))?
-    } else if super::types::is_text(sql_type) || matches!(sql_type, SqlType::Date | SqlType::Time) {
+    } else if is_text(sql_type) || matches!(sql_type, SqlType::Date | SqlType::Time) {
         // MySQL 8 reports a literal without its quotes.
         DefaultValue::Literal(Literal::Text(text))
     } else {
         DefaultValue::from_sql(&text).unwrap_or(DefaultValue::Literal(Literal::Text(text)))
     };
-    Some(super::normalize::canonical_default(value, sql_type))
-}
-
-/// An expression as MariaDB prints it, with a quote inside a string written
-/// `''` rather than `\'`: the same expression to MySQL, and one the file's
-/// SQL reader (standard quoting) reads as one.
-pub(super) fn standard_quotes(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    let mut quoted: Option<char> = None;
-    while let Some(c) = chars.next() {
-        match quoted {
-            Some('\'') if c == '\\' => match chars.next() {
-                Some('\'') => out.push_str("''"),
-                Some(next) => {
-                    out.push('\\');
-                    out.push(next);
-                }
-                None => out.push('\\'),
-            },
-            Some(q) if c == q => {
-                quoted = None;
-                out.push(c);
-            }
-            Some(_) => out.push(c),
-            None => {
-                if matches!(c, '\'' | '"' | '`') {
-                    quoted = Some(c);
-                }
-                out.push(c);
-            }
-        }
-    }
-    out
-}
-
-/// A string literal as MariaDB reports a default: quoted, a quote written
-/// `\'` or `''`, backslash escapes.
-fn mariadb_string(text: &str) -> Option<String> {
-    let inner = text.strip_prefix('\'')?.strip_suffix('\'')?;
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push(match chars.next()? {
-                '0' => '\0',
-                'n' => '\n',
-                'r' => '\r',
-                't' => '\t',
-                'Z' => '\u{1a}',
-                'b' => '\u{8}',
-                other => other,
-            }),
-            '\'' if chars.peek() == Some(&'\'') => {
-                chars.next();
-                out.push('\'');
-            }
-            // A lone quote inside: not one literal.
-            '\'' => return None,
-            c => out.push(c),
-        }
-    }
-    Some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mariadb_string;
-
-    #[test]
-    fn quotes_inside_strings_are_doubled() {
-        assert_eq!(super::standard_quotes(r"`a` in ('it\'s','x\\')"), r"`a` in ('it''s','x\\')");
-        assert_eq!(super::standard_quotes(r"`it\'s` > 0"), r"`it\'s` > 0");
-    }
-
-    #[test]
-    fn mariadb_default_strings() {
-        assert_eq!(mariadb_string(r"'it\'s\\x'").as_deref(), Some(r"it's\x"));
-        assert_eq!(mariadb_string("'a''b'").as_deref(), Some("a'b"));
-        assert_eq!(mariadb_string("'a' || 'b'"), None);
-        assert_eq!(mariadb_string("0"), None);
-    }
+    Some(canonical_default(value, sql_type))
 }

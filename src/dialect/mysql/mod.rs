@@ -4,50 +4,50 @@
 //! so the dialect comes in two flavours and a connection picks the one its
 //! server is.
 //!
-//! - `connection.rs`: URLs, TLS, the session and the server's defaults;
-//! - `types.rs`: the portable types as MySQL stores them, and back;
+//! Built in layers, each file importing only those above it in this list:
+//!
+//! - `config.rs`: URLs and TLS settings;
+//! - `session.rs`: the connection, the server's defaults, the flavour
+//!   ([`Mysql`]), driver errors, quoting;
+//! - `types.rs`: the portable types as MySQL stores them, and back; how a
+//!   value of each type is stored;
+//! - `parse.rs`: the SQL text the server prints, read back;
 //! - `inspect.rs`: `information_schema` in a fixed number of queries;
+//! - `diff.rs`: the differ's MySQL rules;
+//! - `ddl.rs`: the text of every statement, each `ALTER TABLE` with its
+//!   algorithm and lock;
 //! - `normalize.rs`: what of a file MySQL can store, as it stores it;
-//! - `plan.rs`: one `ALTER TABLE` per table, with its algorithm and lock;
-//! - `data_checks.rs`: the data checks' spelling, time limit and conversions;
-//! - `execute.rs`: `GET_LOCK`, re-plan under it, data checks, statements.
+//! - `plan.rs`: one `ALTER TABLE` per table, in phases;
+//! - `hazards.rs`: what each statement's algorithm blocks;
+//! - `preflight.rs`: the data checks' spelling, time limit and conversions;
+//! - `execute.rs`: `GET_LOCK`, re-plan under it, data checks, statements;
+//! - `connection.rs`: the `Connection` a session is; this file, the `Dialect`.
 
+mod config;
 mod connection;
-mod data_checks;
-mod error;
+mod ddl;
+mod diff;
 mod execute;
+mod hazards;
 mod inspect;
 mod normalize;
+mod parse;
 mod plan;
+mod preflight;
+mod session;
 mod types;
+
+pub(crate) use session::{MARIADB, MYSQL, Mysql};
 
 use super::{Connection, Dialect};
 use crate::diff::{Change, Diff, DiffHooks};
 use crate::error::Result;
 use crate::file::Finding;
-use crate::model::{Column, Schema};
+use crate::model::Schema;
 use crate::plan::{Hazard, PlanCheck, Step};
+use crate::preflight::PreflightSql;
 use crate::scope::Scope;
-use connection::ServerDefaults;
-use plan::Algorithm;
-
-/// The MySQL dialect, in its MySQL or MariaDB flavour.
-pub(crate) struct Mysql {
-    mariadb: bool,
-    name: &'static str,
-    title: &'static str,
-}
-
-/// MySQL 8.
-pub(crate) static MYSQL: Mysql = Mysql { mariadb: false, name: "mysql", title: "MySQL" };
-
-/// MariaDB 10.5 and later.
-pub(crate) static MARIADB: Mysql = Mysql { mariadb: true, name: "mariadb", title: "MariaDB" };
-
-/// The flavour a server is.
-fn for_server(defaults: &ServerDefaults) -> &'static Mysql {
-    if defaults.mariadb { &MARIADB } else { &MYSQL }
-}
+use session::Session;
 
 impl Dialect for Mysql {
     fn name(&self) -> &'static str {
@@ -68,7 +68,7 @@ impl Dialect for Mysql {
 
     /// Whichever the URL says, the server decides the flavour.
     fn connect(&self, url: &str, scope: &Scope) -> Result<Box<dyn Connection>> {
-        Ok(Box::new(connection::MysqlConnection::open(url, scope)?))
+        Ok(Box::new(Session::open(url, scope)?))
     }
 
     /// MySQL keeps names of up to 64 characters and refuses longer ones.
@@ -97,44 +97,12 @@ impl Dialect for Mysql {
         false
     }
 
-    fn preflight(&self) -> &dyn crate::preflight::PreflightSql {
+    fn preflight(&self) -> &dyn PreflightSql {
         self
     }
 
-    /// What a statement blocks follows from its algorithm: `INSTANT`
-    /// changes metadata only, `INPLACE, LOCK=NONE` lets reads and writes
-    /// go on (an index is still built), anything else may copy the table
-    /// while writes wait.
+    /// What a statement blocks follows from its algorithm.
     fn hazards(&self, step: &Step, change: &Change, current: &Schema, _renamed: &[(String, String)]) -> Vec<Hazard> {
-        let mut found = Vec::new();
-        let table = change.table();
-        let live = current.tables.contains_key(table);
-        if live && !matches!(change, Change::DropTable(_)) {
-            let algorithm = step.statements().filter_map(Algorithm::of).max();
-            match algorithm {
-                Some(Algorithm::ServerChoice) => {
-                    found.push(Hazard::Lock { mode: "SHARED (writes wait)", table: table.to_string() });
-                    found.push(Hazard::CopiesTable);
-                }
-                Some(Algorithm::InplaceNoLock) => {
-                    if matches!(change, Change::CreateIndex { .. } | Change::AddUnique { .. }) {
-                        found.push(Hazard::BuildsIndex);
-                    }
-                }
-                _ => {}
-            }
-        }
-        if change.destructive().is_some() {
-            found.push(Hazard::DeletesData);
-        }
-        found
-    }
-}
-
-impl DiffHooks for Mysql {
-    /// A generated column's expression or kind cannot be altered in place.
-    fn recreates_column(&self, from: &Column, to: &Column, _retyped: &[&str]) -> bool {
-        (from.generated.is_some() || to.generated.is_some())
-            && (from.generated != to.generated || from.generated_virtual != to.generated_virtual)
+        hazards::hazards(step, change, current)
     }
 }

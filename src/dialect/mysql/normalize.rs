@@ -10,13 +10,13 @@
 //!   the server stores them (`length(a)` is `octet_length(`a`)`), learnt
 //!   from a temporary table that is gone with the statement after.
 
-use super::connection::MysqlConnection;
-use super::inspect::rows;
-use super::types::{self, column_type, is_integer, is_text};
+use super::inspect::shaped_as_own_index;
+use super::parse::{parse_show_create, standard_quotes};
+use super::session::{Session, database_error, literal, quote, rows};
+use super::types::{self, canonical_default, canonical_now, column_type, is_integer, is_long, is_text};
 use crate::error::{Error, Result};
 use crate::file::Finding;
-use crate::model::{DefaultValue, Expr, IndexKey, Literal, ReferentialAction, Schema, SqlType, Table, Unique, naming};
-use crate::sql::quote_literal;
+use crate::model::{Column, DefaultValue, Expr, IndexKey, ReferentialAction, Schema, SqlType, Table, Unique, naming};
 use mysql::prelude::Queryable;
 use std::collections::HashMap;
 
@@ -122,69 +122,87 @@ fn check_table(schema: &Schema, table: &Table, found: &mut Vec<Finding>) {
         ));
     }
     for column in table.columns.values() {
-        let c = column.name.as_str();
-        let sql_type = resolved_type(schema, &column.sql_type);
-        if matches!(sql_type, SqlType::Array(_)) {
-            let message = format!("column \"{t}.{c}\" has type {}: MySQL has no arrays", column.sql_type);
-            found.push(Finding::column(t, c, Some("type"), message).hint("use json"));
-        }
-        if sql_type == SqlType::Varchar(None) {
-            let message = format!("column \"{t}.{c}\": a MySQL varchar needs a length");
-            found.push(Finding::column(t, c, Some("type"), message).hint("write varchar(255), or use text"));
-        }
-        if column.autoincrement && !is_integer(&sql_type) {
-            let message = format!("autoincrement column \"{t}.{c}\" has type {}, not an integer type", column.sql_type);
-            found.push(Finding::column(t, c, Some("autoincrement"), message));
-        }
-        if column.autoincrement && (column.identity_always || !column.identity_options.is_default()) {
-            let message = format!("column \"{t}.{c}\": MySQL's AUTO_INCREMENT has no identity options");
-            found.push(Finding::column(t, c, Some("identity"), message).hint("write `autoincrement: true`"));
-        }
-        if column.autoincrement && !leads_a_key(table, c) {
-            let message =
-                format!("autoincrement column \"{t}.{c}\" is not the first column of a key, which MySQL requires");
-            found.push(Finding::column(t, c, Some("autoincrement"), message).hint("add `primary_key: true`"));
-        }
-        if (column.collation.is_some() || column.charset.is_some()) && !is_text(&sql_type) {
-            let message =
-                format!("column \"{t}.{c}\" has type {}, which has no character set or collation", column.sql_type);
-            found.push(Finding::column(t, c, Some("collation"), message));
-        }
-        if column.name.chars().any(|ch| ch > '\u{ffff}') {
-            let message = format!("column \"{t}.{c}\": MySQL names hold no characters beyond U+FFFF (such as emoji)");
-            found.push(Finding::column(t, c, None, message));
-        }
-        if column.using.is_some() {
-            let message = format!("column \"{t}.{c}\": MySQL has no USING for a type change");
-            found.push(Finding::column(t, c, Some("using"), message).hint(
+        check_column(schema, table, column, found);
+    }
+    check_keys(schema, table, found);
+    if t.chars().any(|ch| ch > '\u{ffff}') {
+        let message = format!("table \"{t}\": MySQL names hold no characters beyond U+FFFF (such as emoji)");
+        found.push(Finding::table(t, None, message));
+    }
+    check_foreign_keys(schema, table, found);
+    check_indexes(schema, table, found);
+}
+
+/// What of one column MySQL cannot store.
+fn check_column(schema: &Schema, table: &Table, column: &Column, found: &mut Vec<Finding>) {
+    let t = table.name.as_str();
+    let c = column.name.as_str();
+    let sql_type = resolved_type(schema, &column.sql_type);
+    if matches!(sql_type, SqlType::Array(_)) {
+        let message = format!("column \"{t}.{c}\" has type {}: MySQL has no arrays", column.sql_type);
+        found.push(Finding::column(t, c, Some("type"), message).hint("use json"));
+    }
+    if sql_type == SqlType::Varchar(None) {
+        let message = format!("column \"{t}.{c}\": a MySQL varchar needs a length");
+        found.push(Finding::column(t, c, Some("type"), message).hint("write varchar(255), or use text"));
+    }
+    if column.autoincrement && !is_integer(&sql_type) {
+        let message = format!("autoincrement column \"{t}.{c}\" has type {}, not an integer type", column.sql_type);
+        found.push(Finding::column(t, c, Some("autoincrement"), message));
+    }
+    if column.autoincrement && (column.identity_always || !column.identity_options.is_default()) {
+        let message = format!("column \"{t}.{c}\": MySQL's AUTO_INCREMENT has no identity options");
+        found.push(Finding::column(t, c, Some("identity"), message).hint("write `autoincrement: true`"));
+    }
+    if column.autoincrement && !leads_a_key(table, c) {
+        let message =
+            format!("autoincrement column \"{t}.{c}\" is not the first column of a key, which MySQL requires");
+        found.push(Finding::column(t, c, Some("autoincrement"), message).hint("add `primary_key: true`"));
+    }
+    if (column.collation.is_some() || column.charset.is_some()) && !is_text(&sql_type) {
+        let message =
+            format!("column \"{t}.{c}\" has type {}, which has no character set or collation", column.sql_type);
+        found.push(Finding::column(t, c, Some("collation"), message));
+    }
+    if column.name.chars().any(|ch| ch > '\u{ffff}') {
+        let message = format!("column \"{t}.{c}\": MySQL names hold no characters beyond U+FFFF (such as emoji)");
+        found.push(Finding::column(t, c, None, message));
+    }
+    if column.using.is_some() {
+        let message = format!("column \"{t}.{c}\": MySQL has no USING for a type change");
+        found.push(
+            Finding::column(t, c, Some("using"), message).hint(
                 "remove `using:`: MODIFY COLUMN converts each value itself (the data checks count those it cannot)",
-            ));
-        }
-        if let Some(generated) = &column.generated {
-            let named = crate::sql::lexer::identifiers(generated.as_str());
-            let counted =
-                table.columns.values().find(|o| o.autoincrement && named.contains(&o.name.to_ascii_lowercase()));
-            if let Some(counted) = counted {
-                let message = format!(
-                    "generated column \"{t}.{c}\" reads \"{}\", which is AUTO_INCREMENT: MySQL computes generated \
-                     columns before it numbers the row",
-                    counted.name
-                );
-                found.push(Finding::column(t, c, Some("generated"), message));
-            }
-        }
-        if column.generated.is_some() && !column.nullable {
-            let message = format!("generated column \"{t}.{c}\" cannot be NOT NULL on MariaDB");
-            found.push(Finding::column(t, c, Some("nullable"), message).hint("remove `nullable: false`"));
-        }
-        if let Some(on_update) = &column.on_update
-            && canonical_now(on_update.as_str()).is_empty()
-        {
-            let message =
-                format!("column \"{t}.{c}\": MySQL updates a column only to CURRENT_TIMESTAMP, not {on_update}");
-            found.push(Finding::column(t, c, Some("on_update"), message));
+            ),
+        );
+    }
+    if let Some(generated) = &column.generated {
+        let named = crate::sql::lexer::identifiers(generated.as_str());
+        let counted = table.columns.values().find(|o| o.autoincrement && named.contains(&o.name.to_ascii_lowercase()));
+        if let Some(counted) = counted {
+            let message = format!(
+                "generated column \"{t}.{c}\" reads \"{}\", which is AUTO_INCREMENT: MySQL computes generated \
+                 columns before it numbers the row",
+                counted.name
+            );
+            found.push(Finding::column(t, c, Some("generated"), message));
         }
     }
+    if column.generated.is_some() && !column.nullable {
+        let message = format!("generated column \"{t}.{c}\" cannot be NOT NULL on MariaDB");
+        found.push(Finding::column(t, c, Some("nullable"), message).hint("remove `nullable: false`"));
+    }
+    if let Some(on_update) = &column.on_update
+        && canonical_now(on_update.as_str()).is_empty()
+    {
+        let message = format!("column \"{t}.{c}\": MySQL updates a column only to CURRENT_TIMESTAMP, not {on_update}");
+        found.push(Finding::column(t, c, Some("on_update"), message));
+    }
+}
+
+/// Unique keys and checks MySQL or MariaDB cannot keep.
+fn check_keys(schema: &Schema, table: &Table, found: &mut Vec<Finding>) {
+    let t = table.name.as_str();
     // MariaDB keeps a unique key on text as a hash, which cannot hold an
     // AUTO_INCREMENT column.
     let unique_keys = table.uniques.values().map(|u| ("uniques", &u.name, u.columns.clone())).chain(
@@ -228,10 +246,11 @@ fn check_table(schema: &Schema, table: &Table, found: &mut Vec<Finding>) {
         let message = format!("check \"{}\" of \"{t}\": MySQL keeps no comment on a check", check.name);
         found.push(Finding::entry(t, "checks", &check.name, message));
     }
-    if t.chars().any(|ch| ch > '\u{ffff}') {
-        let message = format!("table \"{t}\": MySQL names hold no characters beyond U+FFFF (such as emoji)");
-        found.push(Finding::table(t, None, message));
-    }
+}
+
+/// Foreign keys InnoDB refuses.
+fn check_foreign_keys(schema: &Schema, table: &Table, found: &mut Vec<Finding>) {
+    let t = table.name.as_str();
     for fk in table.foreign_keys.values() {
         let n = fk.name.as_str();
         // InnoDB keys integers of one type only to the same type.
@@ -282,6 +301,11 @@ fn check_table(schema: &Schema, table: &Table, found: &mut Vec<Finding>) {
             ));
         }
     }
+}
+
+/// Index options MySQL does not have.
+fn check_indexes(schema: &Schema, table: &Table, found: &mut Vec<Finding>) {
+    let t = table.name.as_str();
     for index in table.indexes.values() {
         let n = index.name.as_str();
         let mut refuse = |what: &str| {
@@ -326,13 +350,6 @@ fn check_table(schema: &Schema, table: &Table, found: &mut Vec<Finding>) {
     }
 }
 
-/// Text and bytes MySQL keeps off the row: a B-tree indexes a prefix only.
-pub(super) fn is_long(sql_type: &SqlType) -> bool {
-    let stored = types::stored(sql_type);
-    matches!(stored, SqlType::Text | SqlType::Blob | SqlType::Json)
-        || matches!(&stored, SqlType::Other(t) if t.ends_with("text") || t.ends_with("blob"))
-}
-
 fn leads_a_key(table: &Table, column: &str) -> bool {
     let first = |columns: &[String]| columns.first().is_some_and(|c| c == column);
     table.primary_key.as_ref().is_some_and(|pk| first(&pk.columns))
@@ -350,131 +367,6 @@ fn resolved_type(schema: &Schema, sql_type: &SqlType) -> SqlType {
         }
     }
     sql_type.clone()
-}
-
-/// A string literal as MySQL reads it (backslashes are escapes there).
-pub(super) fn literal(text: &str) -> String {
-    quote_literal(&text.replace('\\', "\\\\"))
-}
-
-/// `CURRENT_TIMESTAMP`, `now()`, `localtimestamp` and the like as MySQL
-/// reports them: `current_timestamp()`, `current_timestamp(6)`; empty when
-/// `text` is none of them.
-pub(crate) fn canonical_now(text: &str) -> String {
-    let compact: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-    let (name, precision) = match compact.split_once('(') {
-        Some((name, rest)) => (name.to_string(), rest.strip_suffix(')').unwrap_or("x").to_string()),
-        None => (compact.clone(), String::new()),
-    };
-    let known = matches!(name.as_str(), "current_timestamp" | "now" | "localtime" | "localtimestamp");
-    let precision_ok = precision.is_empty() || (precision.len() == 1 && precision.as_bytes()[0].is_ascii_digit());
-    if !known || !precision_ok {
-        return String::new();
-    }
-    match precision.as_str() {
-        "" | "0" => "current_timestamp()".into(),
-        n => format!("current_timestamp({n})"),
-    }
-}
-
-/// A default as MySQL stores it on a column of `sql_type` (already as stored).
-pub(crate) fn canonical_default(value: DefaultValue, sql_type: &SqlType) -> DefaultValue {
-    match value {
-        DefaultValue::Expr(expr) => match canonical_now(expr.unwrapped()) {
-            now if !now.is_empty() => DefaultValue::Expr(Expr::new(now)),
-            _ => DefaultValue::Expr(expr),
-        },
-        DefaultValue::Literal(literal) => DefaultValue::Literal(match (literal, sql_type) {
-            (Literal::Int(n), SqlType::Boolean) => Literal::Bool(n != 0),
-            // Text a boolean column reads as true or false, as PostgreSQL does.
-            (Literal::Text(text), SqlType::Boolean)
-                if matches!(
-                    text.trim().to_ascii_lowercase().as_str(),
-                    "true" | "t" | "yes" | "on" | "1" | "false" | "f" | "no" | "off" | "0"
-                ) =>
-            {
-                Literal::Bool(matches!(text.trim().to_ascii_lowercase().as_str(), "true" | "t" | "yes" | "on" | "1"))
-            }
-            (Literal::Bool(b), t) if *t != SqlType::Boolean => Literal::Int(i64::from(b)),
-            (Literal::Text(text), t) if is_integer(t) && text.trim().parse::<i64>().is_ok() => {
-                Literal::Int(text.trim().parse().unwrap_or_default())
-            }
-            (Literal::Int(n), t) if is_text(t) => Literal::Text(n.to_string()),
-            // A number MySQL keeps at the column's scale (rounded), given as
-            // a number or as text.
-            (literal @ (Literal::Int(_) | Literal::Float(_) | Literal::Text(_)), t)
-                if decimal_scale(t).is_some() && number_text(&literal).is_some() =>
-            {
-                let text = number_text(&literal).unwrap_or_default();
-                let rounded = round_decimal(&text, decimal_scale(t).unwrap_or(0));
-                match rounded.parse::<i64>() {
-                    Ok(n) if !rounded.contains('.') => Literal::Int(n),
-                    _ => Literal::Float(rounded),
-                }
-            }
-            (Literal::Text(text), SqlType::Real | SqlType::Double) if text.trim().parse::<f64>().is_ok() => {
-                Literal::Float(text.trim().to_string())
-            }
-            (Literal::Float(f), t) if is_text(t) => Literal::Text(f),
-            (literal, _) => literal,
-        }),
-    }
-}
-
-/// The digits a decimal or integer column keeps after the point.
-fn decimal_scale(sql_type: &SqlType) -> Option<u32> {
-    match sql_type {
-        SqlType::Numeric { scale, .. } => Some(scale.unwrap_or(0)),
-        t if is_integer(t) => Some(0),
-        _ => None,
-    }
-}
-
-/// A literal's text when it is a plain decimal number (`-1.25`, `3`).
-fn number_text(literal: &Literal) -> Option<String> {
-    let text = match literal {
-        Literal::Int(n) => n.to_string(),
-        Literal::Float(f) => f.clone(),
-        Literal::Text(t) => t.trim().to_string(),
-        Literal::Bool(_) => return None,
-    };
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(&text);
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let plain = |d: &str| d.bytes().all(|b| b.is_ascii_digit());
-    (!whole.is_empty() && plain(whole) && plain(fraction)).then_some(text)
-}
-
-/// `text` (a plain decimal) rounded half away from zero to `scale` digits,
-/// as MySQL stores it: `1.25` at scale 1 is `1.3`, at 0 `1`.
-fn round_decimal(text: &str, scale: u32) -> String {
-    let negative = text.starts_with('-');
-    let digits = text.trim_start_matches(['-', '+']);
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let scale = scale as usize;
-    let mut kept: Vec<u8> = whole.bytes().chain(fraction.bytes().chain(std::iter::repeat(b'0')).take(scale)).collect();
-    if fraction.as_bytes().get(scale).is_some_and(|d| *d >= b'5') {
-        let mut i = kept.len();
-        loop {
-            if i == 0 {
-                kept.insert(0, b'1');
-                break;
-            }
-            i -= 1;
-            if kept[i] == b'9' {
-                kept[i] = b'0';
-            } else {
-                kept[i] += 1;
-                break;
-            }
-        }
-    }
-    let split = kept.len() - scale;
-    let whole = String::from_utf8_lossy(&kept[..split]).trim_start_matches('0').to_string();
-    let whole = if whole.is_empty() { "0".to_string() } else { whole };
-    let fraction = String::from_utf8_lossy(&kept[split..]).to_string();
-    let zero = whole == "0" && fraction.bytes().all(|b| b == b'0');
-    let sign = if negative && !zero { "-" } else { "" };
-    if scale == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction}") }
 }
 
 /// The schema file's schema as MySQL stores it, as far as that is known
@@ -548,11 +440,9 @@ pub(super) fn adapt(mut schema: Schema) -> Result<Schema> {
 }
 
 /// The adapted desired schema as this server stores it.
-pub(super) fn normalize(conn: &mut MysqlConnection, mut desired: Schema, current: &Schema) -> Result<Schema> {
-    let failed = |e: mysql::Error| Error::Database {
-        doing: "read the server's defaults".into(),
-        cause: super::error::database_error(e),
-    };
+pub(super) fn normalize(conn: &mut Session, mut desired: Schema, current: &Schema) -> Result<Schema> {
+    let failed =
+        |e: mysql::Error| Error::Database { doing: "read the server's defaults".into(), cause: database_error(e) };
     let needs_charsets =
         desired.tables.values().any(|t| t.charset.is_some() || t.columns.values().any(|c| c.charset.is_some()));
     let mut default_collation: HashMap<String, String> = HashMap::new();
@@ -622,7 +512,7 @@ fn drop_own_indexes(desired: &mut Schema, current: &Schema) {
         let Some(live) = current.tables.get(&table.name) else { continue };
         for fk in live.foreign_keys.values() {
             let Some(name) = &fk.own_index else { continue };
-            let own = table.indexes.get(name).is_some_and(|i| super::inspect::shaped_as_own_index(i, &fk.columns));
+            let own = table.indexes.get(name).is_some_and(|i| shaped_as_own_index(i, &fk.columns));
             // Kept as it is: a changed key is made again, with an index of
             // its own, and the file's index then is one of its own too.
             if own && table.foreign_keys.values().any(|d| fk.same_definition(d)) {
@@ -655,7 +545,7 @@ fn has_expressions(table: &Table) -> bool {
 /// Learns how the server stores the expressions of the desired tables
 /// that differ from the live ones: each such table is made as a temporary
 /// table (no keys, no indexes) and read back with SHOW CREATE TABLE.
-fn spell_expressions(conn: &mut MysqlConnection, desired: &mut Schema, current: &Schema) -> Result<()> {
+fn spell_expressions(conn: &mut Session, desired: &mut Schema, current: &Schema) -> Result<()> {
     const SCRATCH: &str = "_dbshape_spell";
     let names: Vec<String> = desired
         .tables
@@ -694,7 +584,7 @@ fn spell_expressions(conn: &mut MysqlConnection, desired: &mut Schema, current: 
         let create = format!("CREATE TEMPORARY TABLE {} ({})", quote(SCRATCH), parts.join(", "));
         let refused = |e: mysql::Error| Error::Database {
             doing: format!("check the definition of table \"{name}\" (made as a temporary table, then dropped)"),
-            cause: super::error::database_error(e),
+            cause: database_error(e),
         };
         let _ = conn.conn.query_drop(format!("DROP TEMPORARY TABLE IF EXISTS {}", quote(SCRATCH)));
         conn.conn.query_drop(&create).map_err(refused)?;
@@ -702,7 +592,7 @@ fn spell_expressions(conn: &mut MysqlConnection, desired: &mut Schema, current: 
             conn.conn.query_first(format!("SHOW CREATE TABLE {}", quote(SCRATCH))).map_err(refused)?;
         conn.conn.query_drop(format!("DROP TEMPORARY TABLE {}", quote(SCRATCH))).map_err(refused)?;
         let text = shown.map(|(_, text)| text).unwrap_or_default();
-        let spelled = parse_show_create(&super::inspect::standard_quotes(&text));
+        let spelled = parse_show_create(&standard_quotes(&text));
         let table = &mut desired.tables[&name];
         for check in table.checks.values_mut() {
             if let Some(expr) = spelled.checks.get(&check.name) {
@@ -725,154 +615,4 @@ fn spell_expressions(conn: &mut MysqlConnection, desired: &mut Schema, current: 
         }
     }
     Ok(())
-}
-
-fn quote(name: &str) -> String {
-    super::plan::quote(name)
-}
-
-/// The expressions of a SHOW CREATE TABLE text.
-#[derive(Debug, Default)]
-struct Spelled {
-    checks: HashMap<String, String>,
-    generated: HashMap<String, String>,
-    defaults: HashMap<String, String>,
-}
-
-fn parse_show_create(text: &str) -> Spelled {
-    let mut spelled = Spelled::default();
-    for line in text.lines().map(str::trim) {
-        let line = line.strip_suffix(',').unwrap_or(line);
-        if let Some(rest) = line.strip_prefix("CONSTRAINT ") {
-            let Some((name, rest)) = backquoted(rest) else { continue };
-            if let Some(body) = rest.trim_start().strip_prefix("CHECK ")
-                && let Some(expr) = parenthesised(body)
-            {
-                spelled.checks.insert(name, expr.to_string());
-            }
-        } else if line.starts_with('`') {
-            let Some((name, rest)) = backquoted(line) else { continue };
-            if let Some(at) = find_top_level(rest, " GENERATED ALWAYS AS ")
-                && let Some(expr) = parenthesised(&rest[at + " GENERATED ALWAYS AS ".len()..])
-            {
-                spelled.generated.insert(name.clone(), expr.to_string());
-            }
-            if let Some(at) = find_top_level(rest, " DEFAULT ") {
-                let value = &rest[at + " DEFAULT ".len()..];
-                let end = [" ON UPDATE ", " COMMENT ", " CHECK ", " INVISIBLE"]
-                    .iter()
-                    .filter_map(|k| find_top_level(value, k))
-                    .min()
-                    .unwrap_or(value.len());
-                spelled.defaults.insert(name, value[..end].trim().to_string());
-            }
-        }
-    }
-    spelled
-}
-
-/// `` `a``b` rest `` → (a`b, rest).
-fn backquoted(text: &str) -> Option<(String, &str)> {
-    let inner = text.strip_prefix('`')?;
-    let mut name = String::new();
-    let mut chars = inner.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c == '`' {
-            if chars.peek().map(|(_, n)| *n) == Some('`') {
-                chars.next();
-                name.push('`');
-                continue;
-            }
-            return Some((name, &inner[i + 1..]));
-        }
-        name.push(c);
-    }
-    None
-}
-
-/// The text inside the parentheses `text` starts with.
-fn parenthesised(text: &str) -> Option<&str> {
-    let text = text.trim_start();
-    if !text.starts_with('(') {
-        return None;
-    }
-    let end = matching(text, 0)?;
-    Some(&text[1..end])
-}
-
-/// The first character of `text` outside quotes for which `found` holds,
-/// given how many parentheses are open before it.
-fn first_unquoted(text: &str, mut found: impl FnMut(usize, char, usize) -> bool) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for (i, c) in text.char_indices() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' && q == '\'' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        if found(i, c, depth) {
-            return Some(i);
-        }
-        match c {
-            '\'' | '"' | '`' => quote = Some(c),
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Index of the parenthesis closing the one at `open`, quotes respected.
-fn matching(text: &str, open: usize) -> Option<usize> {
-    first_unquoted(&text[open..], |_, c, depth| c == ')' && depth == 1).map(|i| open + i)
-}
-
-/// Where `needle` first occurs outside quotes and parentheses.
-fn find_top_level(text: &str, needle: &str) -> Option<usize> {
-    first_unquoted(text, |i, _, depth| depth == 0 && text[i..].starts_with(needle))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn now_in_every_spelling() {
-        for text in ["CURRENT_TIMESTAMP", "now()", "current_timestamp()", "LOCALTIMESTAMP", "current_timestamp(0)"] {
-            assert_eq!(canonical_now(text), "current_timestamp()", "{text}");
-        }
-        assert_eq!(canonical_now("CURRENT_TIMESTAMP(6)"), "current_timestamp(6)");
-        assert_eq!(canonical_now("curdate()"), "");
-    }
-
-    #[test]
-    fn decimals_round_as_mysql_stores_them() {
-        assert_eq!(round_decimal("1.25", 1), "1.3");
-        assert_eq!(round_decimal("1.25", 0), "1");
-        assert_eq!(round_decimal("-0.04", 1), "0.0");
-        assert_eq!(round_decimal("9.96", 1), "10.0");
-        assert_eq!(round_decimal("12", 2), "12.00");
-        assert_eq!(round_decimal("-2.5", 0), "-3");
-    }
-
-    #[test]
-    fn show_create_table_expressions() {
-        let text = "CREATE TEMPORARY TABLE `_dbshape_spell` (\n  `a` int(11) DEFAULT (1 + 2),\n  \
-                    `b``x` varchar(20) DEFAULT concat('a,(','b') COMMENT 'c',\n  \
-                    `c` int(11) GENERATED ALWAYS AS (`a` * 2) STORED,\n  \
-                    CONSTRAINT `k` CHECK (octet_length(`b``x`) > 0 and `a` in (1,2))\n) ENGINE=InnoDB";
-        let spelled = parse_show_create(text);
-        assert_eq!(spelled.defaults["a"], "(1 + 2)");
-        assert_eq!(spelled.defaults["b`x"], "concat('a,(','b')");
-        assert_eq!(spelled.generated["c"], "`a` * 2");
-        assert_eq!(spelled.checks["k"], "octet_length(`b``x`) > 0 and `a` in (1,2)");
-    }
 }

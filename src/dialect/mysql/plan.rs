@@ -8,288 +8,298 @@
 //! (parents first), foreign keys added late (those whose parent the plan
 //! makes or alters), and the tables dropped (one `DROP TABLE`).
 
-use super::Mysql;
-use super::normalize::literal;
-use super::types::column_type;
+use super::ddl::{
+    self, Algorithm, Alter, column_definition, comment_clause, create_table, default_sql, foreign_key,
+    has_hidden_columns, index_definition,
+};
+use super::session::{Mysql, literal, quote, quote_list};
+use super::types::is_long;
 use crate::diff::{Change, CommentOn, Diff};
 use crate::error::{Error, Result};
-use crate::model::{Column, DefaultValue, ForeignKey, Index, IndexKey, Literal, ReferentialAction, Schema, Table};
+use crate::model::{Column, DefaultValue, ForeignKey, Index, IndexKey, Schema, Table};
 use crate::plan::{Operation, PlanCheck, Step};
 use indexmap::IndexMap;
 
-/// A name as MySQL quotes it.
-pub(crate) fn quote(name: &str) -> String {
-    format!("`{}`", name.replace('`', "``"))
+/// The steps in the order they run: table renames (one `RENAME TABLE`),
+/// foreign keys dropped early (those whose parent the plan alters), new
+/// tables, each altered table (parents first), foreign keys added late
+/// (those whose parent the plan makes or alters), and the tables dropped
+/// (one `DROP TABLE`).
+pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<PlanCheck>)> {
+    let mut planner = Planner::new(dialect, diff, desired)?;
+    let mut steps = Vec::new();
+    steps.extend(planner.rename_tables());
+    steps.extend(planner.drop_foreign_keys_early());
+    steps.extend(planner.create_tables());
+    steps.extend(planner.alter_tables());
+    steps.extend(planner.add_foreign_keys_late());
+    steps.extend(planner.drop_tables());
+    Ok((steps, Vec::new()))
 }
 
-fn quote_list(names: &[String]) -> String {
-    names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ")
+/// A plan being made: the diff's changes sorted by phase, and what one
+/// phase leaves to a later one.
+struct Planner<'a> {
+    dialect: &'a Mysql,
+    diff: &'a Diff,
+    desired: &'a Schema,
+    renames: Vec<&'a Change>,
+    creates: Vec<&'a Table>,
+    drops: Vec<&'a Table>,
+    /// Every other change, by table, parents first.
+    per_table: IndexMap<&'a str, Vec<&'a Change>>,
+    /// The desired tables, parents first.
+    order: Vec<&'a str>,
+    /// Foreign keys dropped before the tables change, by table.
+    early_drops: IndexMap<&'a str, Vec<String>>,
+    /// Of those, the live keys the file keeps: added again at the end.
+    remade: IndexMap<&'a str, Vec<&'a ForeignKey>>,
+    /// Foreign keys added once every table has changed, by table.
+    late: IndexMap<&'a str, Vec<&'a ForeignKey>>,
 }
 
-/// How much of the table an `ALTER TABLE` clause blocks, weakest last.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Algorithm {
-    /// Metadata only.
-    Instant,
-    /// Built in place, reads and writes go on.
-    InplaceNoLock,
-    /// The server's choice: may copy the table, blocking writes.
-    ServerChoice,
-}
-
-impl Algorithm {
-    fn clause(self) -> &'static str {
-        match self {
-            Algorithm::Instant => ", ALGORITHM=INSTANT",
-            Algorithm::InplaceNoLock => ", ALGORITHM=INPLACE, LOCK=NONE",
-            Algorithm::ServerChoice => "",
+impl<'a> Planner<'a> {
+    fn new(dialect: &'a Mysql, diff: &'a Diff, desired: &'a Schema) -> Result<Planner<'a>> {
+        let mut renames = Vec::new();
+        let mut creates: Vec<&Table> = Vec::new();
+        let mut drops: Vec<&Table> = Vec::new();
+        let mut per_table: IndexMap<&str, Vec<&Change>> = IndexMap::new();
+        for change in &diff.changes {
+            match change {
+                Change::RenameTable { .. } => renames.push(change),
+                Change::CreateTable(table) => creates.push(table),
+                Change::DropTable(table) => drops.push(table),
+                Change::AddColumn { .. }
+                | Change::DropColumn { .. }
+                | Change::RenameColumn { .. }
+                | Change::AlterColumn { .. }
+                | Change::SetPrimaryKey { .. }
+                | Change::AddUnique { .. }
+                | Change::DropUnique { .. }
+                | Change::AddCheck { .. }
+                | Change::DropCheck { .. }
+                | Change::AddForeignKey { .. }
+                | Change::DropForeignKey { .. }
+                | Change::CreateIndex { .. }
+                | Change::DropIndex { .. }
+                | Change::SetTableComment { .. }
+                | Change::SetStorage { .. }
+                | Change::SetComment { on: CommentOn::Index(_), .. } => {
+                    per_table.entry(change.table()).or_default().push(change)
+                }
+                // Never made on MySQL: constraints are validated as they are added.
+                Change::ValidateConstraint { .. } => {}
+                other => {
+                    return Err(Error::Unsupported(format!(
+                        "{other}: not something dbshape can do on {}",
+                        dialect.title
+                    )));
+                }
+            }
         }
-    }
-
-    /// What the statement `sql` (made by this planner) says it is.
-    pub(super) fn of(sql: &str) -> Option<Algorithm> {
-        if !sql.starts_with("ALTER TABLE ") {
-            return None;
-        }
-        Some(if sql.ends_with(Algorithm::Instant.clause()) {
-            Algorithm::Instant
-        } else if sql.ends_with(Algorithm::InplaceNoLock.clause()) || sql.ends_with(", ALGORITHM=INPLACE") {
-            Algorithm::InplaceNoLock
-        } else {
-            Algorithm::ServerChoice
+        let order = desired.dependency_order();
+        per_table.sort_by_key(|table, _| order.iter().position(|t| t == table));
+        Ok(Planner {
+            dialect,
+            diff,
+            desired,
+            renames,
+            creates,
+            drops,
+            per_table,
+            order,
+            early_drops: IndexMap::new(),
+            remade: IndexMap::new(),
+            late: IndexMap::new(),
         })
     }
-}
 
-/// One table's `ALTER TABLE` being put together.
-#[derive(Default)]
-struct Alter {
-    clauses: Vec<(String, Algorithm)>,
-    /// The table has columns MariaDB keeps out of sight (a virtual column,
-    /// the hash of a unique key on text), which it refuses to add or drop
-    /// with any other action under an explicit algorithm: the server
-    /// chooses.
-    hidden_columns: bool,
-}
-
-/// Whether MariaDB keeps virtual columns in `table`: generated ones, or the
-/// hash of a unique key on a text or blob column.
-fn has_hidden_columns(table: Option<&Table>) -> bool {
-    table.is_some_and(|t| {
-        t.columns.values().any(|c| c.generated.is_some() && c.generated_virtual)
-            || t.uniques.values().any(|u| {
-                u.columns.iter().any(|c| t.columns.get(c).is_some_and(|c| super::normalize::is_long(&c.sql_type)))
-            })
-    })
-}
-
-impl Alter {
-    fn on(current: Option<&Table>, target: Option<&Table>) -> Alter {
-        Alter { clauses: Vec::new(), hidden_columns: has_hidden_columns(current) || has_hidden_columns(target) }
+    fn base(&self) -> &'a Schema {
+        &self.diff.base
     }
 
-    fn push(&mut self, clause: String, algorithm: Algorithm) {
-        self.clauses.push((clause, algorithm));
+    /// Whether the plan alters `table` (in its per-table statement).
+    fn altered(&self, table: &str) -> bool {
+        self.per_table.contains_key(table)
     }
 
-    fn sql(&self, table: &str) -> Option<String> {
-        // Clauses of different kinds may not run together in place (MariaDB
-        // refuses an instant ADD COLUMN with an in-place ADD INDEX): only a
-        // statement whose clauses all allow one algorithm asks for it.
-        let first = self.clauses.first()?.1;
-        // MariaDB renames no column instantly next to a new table comment.
-        let starts = |prefix: &str| self.clauses.iter().any(|(c, _)| c.starts_with(prefix));
-        let renamed_and_commented = (starts("RENAME COLUMN ") || starts("CHANGE COLUMN ")) && starts("COMMENT = ");
-        let algorithm =
-            if self.clauses.iter().all(|(_, a)| *a == first) && !self.hidden_columns && !renamed_and_commented {
-                first
-            } else {
-                Algorithm::ServerChoice
-            };
-        let clauses: Vec<&str> = self.clauses.iter().map(|(c, _)| c.as_str()).collect();
-        Some(format!("ALTER TABLE {} {}{}", quote(table), clauses.join(", "), algorithm.clause()))
-    }
-}
-
-pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Vec<Step>, Vec<PlanCheck>)> {
-    let base = &diff.base;
-    let mut renames = Vec::new();
-    let mut creates: Vec<&Table> = Vec::new();
-    let mut drops: Vec<&Table> = Vec::new();
-    let mut per_table: IndexMap<&str, Vec<&Change>> = IndexMap::new();
-    for change in &diff.changes {
-        match change {
-            Change::RenameTable { .. } => renames.push(change),
-            Change::CreateTable(table) => creates.push(table),
-            Change::DropTable(table) => drops.push(table),
-            Change::AddColumn { .. }
-            | Change::DropColumn { .. }
-            | Change::RenameColumn { .. }
-            | Change::AlterColumn { .. }
-            | Change::SetPrimaryKey { .. }
-            | Change::AddUnique { .. }
-            | Change::DropUnique { .. }
-            | Change::AddCheck { .. }
-            | Change::DropCheck { .. }
-            | Change::AddForeignKey { .. }
-            | Change::DropForeignKey { .. }
-            | Change::CreateIndex { .. }
-            | Change::DropIndex { .. }
-            | Change::SetTableComment { .. }
-            | Change::SetStorage { .. }
-            | Change::SetComment { on: CommentOn::Index(_), .. } => {
-                per_table.entry(change.table()).or_default().push(change)
-            }
-            // Never made on MySQL: constraints are validated as they are added.
-            Change::ValidateConstraint { .. } => {}
-            other => {
-                return Err(Error::Unsupported(format!("{other}: not something dbshape can do on {}", dialect.title)));
-            }
-        }
-    }
-    let order = desired.dependency_order();
-    per_table.sort_by_key(|table, _| order.iter().position(|t| t == table));
-    let altered: Vec<&str> = per_table.keys().copied().collect();
-    let created: Vec<&str> = creates.iter().map(|t| t.name.as_str()).collect();
-
-    let mut steps = Vec::new();
-    if !renames.is_empty() {
-        let pairs: Vec<String> = renames
-            .iter()
-            .filter_map(|c| match c {
-                Change::RenameTable { from, to } => Some(format!("{} TO {}", quote(from), quote(to))),
-                _ => None,
-            })
-            .collect();
-        steps.push(Step {
-            changes: renames.iter().map(|c| (*c).clone()).collect(),
-            operations: vec![Operation::Sql(format!("RENAME TABLE {}", pairs.join(", ")))],
-            note: None,
-        });
-    }
-
-    // Foreign keys that must go before their parent changes: those dropped
-    // whose parent is altered, and those kept whose columns change type
-    // (MySQL refuses to retype a column a key uses); the kept ones are added
-    // again at the end.
-    let retyped = |table: &str, column: &str| {
-        per_table.get(table).is_some_and(|changes| {
+    /// Whether the plan changes the type (or collation) of `column` of `table`.
+    fn retyped(&self, table: &str, column: &str) -> bool {
+        self.per_table.get(table).is_some_and(|changes| {
             changes.iter().any(|c| {
                 matches!(c, Change::AlterColumn { from, to, .. } if to.name == column && (from.sql_type != to.sql_type || from.collation != to.collation))
             })
         })
-    };
-    // The base names columns as the plan leaves them.
-    let renamed = |table: &str, column: &str| {
-        per_table
+    }
+
+    /// Whether the plan renames a column of `table` to `column` (the base
+    /// names columns as the plan leaves them).
+    fn renamed(&self, table: &str, column: &str) -> bool {
+        self.per_table
             .get(table)
             .is_some_and(|changes| changes.iter().any(|c| matches!(c, Change::RenameColumn { to, .. } if to == column)))
-    };
-    let mut early_drops: IndexMap<&str, Vec<String>> = IndexMap::new();
-    let mut remade: IndexMap<&str, Vec<&ForeignKey>> = IndexMap::new();
-    for (table, changes) in &per_table {
-        for change in changes {
-            if let Change::DropForeignKey { foreign_key, .. } = change
-                && altered.contains(&foreign_key.ref_table.as_str())
-            {
-                early_drops.entry(table).or_default().push(foreign_key.name.clone());
+    }
+
+    /// Every table rename in one `RENAME TABLE`.
+    fn rename_tables(&self) -> Option<Step> {
+        if self.renames.is_empty() {
+            return None;
+        }
+        let pairs: Vec<(&str, &str)> = self
+            .renames
+            .iter()
+            .filter_map(|c| match c {
+                Change::RenameTable { from, to } => Some((from.as_str(), to.as_str())),
+                _ => None,
+            })
+            .collect();
+        Some(Step {
+            changes: self.renames.iter().map(|c| (*c).clone()).collect(),
+            operations: vec![Operation::Sql(ddl::rename_tables(&pairs))],
+            note: None,
+        })
+    }
+
+    /// Foreign keys that must go before their parent changes: those dropped
+    /// whose parent is altered, and those kept whose columns change type
+    /// (MySQL refuses to retype a column a key uses), which are added again
+    /// at the end; and the keys of a table the plan drops to columns its
+    /// parent renames or retypes.
+    fn drop_foreign_keys_early(&mut self) -> Vec<Step> {
+        let base = self.base();
+        let desired = self.desired;
+        for (table, changes) in &self.per_table {
+            for change in changes {
+                if let Change::DropForeignKey { foreign_key, .. } = change
+                    && self.altered(&foreign_key.ref_table)
+                {
+                    self.early_drops.entry(table).or_default().push(foreign_key.name.clone());
+                }
             }
         }
-    }
-    for table in desired.tables.values() {
-        let Some(live) = base.tables.get(&table.name) else { continue };
-        for fk in table.foreign_keys.values() {
-            let kept = live_key(live, fk);
-            // MariaDB renames a column a key uses only in place, and a
-            // table with hidden columns not in place: the key goes first.
-            let renamed_hidden = |t: &str, column: &str| has_hidden_columns(base.tables.get(t)) && renamed(t, column);
-            let touches_retyped = fk.columns.iter().any(|c| retyped(&table.name, c) || renamed_hidden(&table.name, c))
-                || fk.ref_columns.iter().any(|c| retyped(&fk.ref_table, c) || renamed_hidden(&fk.ref_table, c));
-            if let Some(live_fk) = kept
-                && touches_retyped
-            {
-                early_drops.entry(&table.name).or_default().push(live_fk.name.clone());
-                remade.entry(&table.name).or_default().push(live_fk);
+        for table in desired.tables.values() {
+            let Some(live) = base.tables.get(&table.name) else { continue };
+            for fk in table.foreign_keys.values() {
+                let kept = live_key(live, fk);
+                // MariaDB renames a column a key uses only in place, and a
+                // table with hidden columns not in place: the key goes first.
+                let renamed_hidden =
+                    |t: &str, column: &str| has_hidden_columns(base.tables.get(t)) && self.renamed(t, column);
+                let touches_retyped =
+                    fk.columns.iter().any(|c| self.retyped(&table.name, c) || renamed_hidden(&table.name, c))
+                        || fk
+                            .ref_columns
+                            .iter()
+                            .any(|c| self.retyped(&fk.ref_table, c) || renamed_hidden(&fk.ref_table, c));
+                if let Some(live_fk) = kept
+                    && touches_retyped
+                {
+                    self.early_drops.entry(&table.name).or_default().push(live_fk.name.clone());
+                    self.remade.entry(&table.name).or_default().push(live_fk);
+                }
             }
         }
-    }
-    // A table the plan drops keeps its keys until the end: those to columns
-    // its parent renames or retypes go first (MySQL refuses both under a
-    // key).
-    for table in drops.iter().filter_map(|t| base.tables.get(&t.name)) {
-        for fk in table.foreign_keys.values() {
-            let parent = fk.ref_table.as_str();
-            if parent != table.name && fk.ref_columns.iter().any(|c| renamed(parent, c) || retyped(parent, c)) {
-                early_drops.entry(&table.name).or_default().push(fk.name.clone());
+        // A table the plan drops keeps its keys until the end: those to
+        // columns its parent renames or retypes go first (MySQL refuses
+        // both under a key).
+        for table in self.drops.iter().filter_map(|t| base.tables.get(&t.name)) {
+            for fk in table.foreign_keys.values() {
+                let parent = fk.ref_table.as_str();
+                if parent != table.name
+                    && fk.ref_columns.iter().any(|c| self.renamed(parent, c) || self.retyped(parent, c))
+                {
+                    self.early_drops.entry(&table.name).or_default().push(fk.name.clone());
+                }
             }
         }
+        self.early_drops.iter().map(|(table, names)| self.early_drop_step(table, names)).collect()
     }
-    for (table, names) in &early_drops {
-        let mut alter = Alter::on(base.tables.get(*table), desired.tables.get(*table));
+
+    /// The statement dropping `names`, keys of `table`, early.
+    fn early_drop_step(&self, table: &str, names: &[String]) -> Step {
+        let (base, desired) = (self.base(), self.desired);
+        let mut alter = Alter::on(base.tables.get(table), desired.tables.get(table));
         for name in names {
-            alter.push(format!("DROP FOREIGN KEY {}", quote(name)), Algorithm::InplaceNoLock);
-            let live = base.tables.get(*table).and_then(|t| t.foreign_keys.get(name));
+            alter.push(ddl::drop_foreign_key(name), Algorithm::InplaceNoLock);
+            let live = base.tables.get(table).and_then(|t| t.foreign_keys.get(name));
             // A table that is dropped later takes its indexes with it.
             if let Some(fk) = live
-                && let Some(target) = desired.tables.get(*table)
-                && let Some(index) = own_index_goes(fk, base.tables.get(*table), target)
-                && !remade.get(table).is_some_and(|r| r.iter().any(|k| k.name == *name))
+                && let Some(target) = desired.tables.get(table)
+                && let Some(index) = own_index_goes(fk, base.tables.get(table), target)
+                && !self.remade.get(table).is_some_and(|r| r.iter().any(|k| k.name == *name))
             {
-                alter.push(format!("DROP INDEX {}", quote(index)), Algorithm::InplaceNoLock);
+                alter.push(ddl::drop_index(index), Algorithm::InplaceNoLock);
             }
         }
         // A child with no change of its own drops a key its parent's
         // changes need gone.
-        let changes: Vec<Change> = per_table
+        let changes: Vec<Change> = self
+            .per_table
             .get(table)
             .into_iter()
             .flatten()
             .filter(|c| matches!(c, Change::DropForeignKey { foreign_key, .. } if names.contains(&foreign_key.name)))
             .map(|c| (*c).clone())
             .collect();
-        let note = if !desired.tables.contains_key(*table) {
+        let note = if !desired.tables.contains_key(table) {
             Some(format!("the keys of {table} to columns that change go first; the table is dropped at the end"))
         } else {
             (changes.len() < names.len()).then(|| {
                 format!("foreign keys of {table} over columns that change are dropped first and added again after")
             })
         };
-        steps.push(Step { changes, operations: vec![Operation::Sql(alter.sql(table).expect("clauses"))], note });
+        Step { changes, operations: vec![Operation::Sql(alter.sql(table).expect("clauses"))], note }
     }
 
-    // New tables, parents first; a key to a table made later or altered by
-    // the plan is added at the end.
-    let mut late: IndexMap<&str, Vec<&ForeignKey>> = IndexMap::new();
-    let mut made: Vec<&str> = Vec::new();
-    for name in order.iter().copied().filter(|t| created.contains(t)) {
-        let table = &desired.tables[name];
-        let (inline, deferred): (Vec<&ForeignKey>, Vec<&ForeignKey>) = table.foreign_keys.values().partition(|fk| {
-            let parent = fk.ref_table.as_str();
-            (parent == name || made.contains(&parent) || base.tables.contains_key(parent)) && !altered.contains(&parent)
-        });
-        if !deferred.is_empty() {
-            late.entry(name).or_default().extend(deferred);
+    /// New tables, parents first; a key to a table made later or altered by
+    /// the plan is added at the end.
+    fn create_tables(&mut self) -> Vec<Step> {
+        let base = self.base();
+        let mut steps = Vec::new();
+        let mut made: Vec<&str> = Vec::new();
+        let created: Vec<&'a str> =
+            self.order.iter().copied().filter(|t| self.creates.iter().any(|c| c.name == *t)).collect();
+        for name in created {
+            let table = &self.desired.tables[name];
+            let (inline, deferred): (Vec<&ForeignKey>, Vec<&ForeignKey>) =
+                table.foreign_keys.values().partition(|fk| {
+                    let parent = fk.ref_table.as_str();
+                    (parent == name || made.contains(&parent) || base.tables.contains_key(parent))
+                        && !self.altered(parent)
+                });
+            if !deferred.is_empty() {
+                self.late.entry(name).or_default().extend(deferred);
+            }
+            let change =
+                self.diff.changes.iter().find(|c| matches!(c, Change::CreateTable(t) if t.name == name)).expect("made");
+            steps.push(Step {
+                changes: vec![change.clone()],
+                operations: vec![Operation::Sql(create_table(self.dialect, table, &inline))],
+                note: None,
+            });
+            made.push(name);
         }
-        let change = diff.changes.iter().find(|c| matches!(c, Change::CreateTable(t) if t.name == name)).expect("made");
-        steps.push(Step {
-            changes: vec![change.clone()],
-            operations: vec![Operation::Sql(create_table(dialect, table, &inline))],
-            note: None,
-        });
-        made.push(name);
+        steps
     }
 
-    // Each altered table in one statement.
-    for (table_name, changes) in &per_table {
-        let target = &desired.tables[*table_name];
-        let current = base.tables.get(*table_name);
+    /// Each altered table in one statement (with what must run around it).
+    fn alter_tables(&mut self) -> Vec<Step> {
+        let tables: Vec<(&'a str, Vec<&'a Change>)> =
+            self.per_table.iter().map(|(table, changes)| (*table, changes.clone())).collect();
+        tables.into_iter().filter_map(|(table, changes)| self.alter_table(table, &changes)).collect()
+    }
+
+    fn alter_table(&mut self, table_name: &'a str, changes: &[&'a Change]) -> Option<Step> {
+        let (dialect, base) = (self.dialect, self.base());
+        let target = &self.desired.tables[table_name];
+        let current = base.tables.get(table_name);
         let mut alter = Alter::on(current, Some(target));
         let mut before = Vec::new();
         let mut renames_first: Vec<String> = Vec::new();
         let mut kept_changes: Vec<Change> = Vec::new();
-        let early = early_drops.get(table_name);
-        for change in changes {
-            let is_early = matches!(change, Change::DropForeignKey { foreign_key, .. } if early.is_some_and(|e| e.contains(&foreign_key.name)));
+        let early = self.early_drops.get(table_name).cloned();
+        for &change in changes {
+            let is_early = matches!(change, Change::DropForeignKey { foreign_key, .. } if early.as_ref().is_some_and(|e| e.contains(&foreign_key.name)));
             if is_early {
                 continue;
             }
@@ -305,22 +315,17 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
                 // renames the columns it references), or one that replaces
                 // a key of its name, comes after.
                 Change::AddForeignKey { foreign_key, .. }
-                    if (altered.contains(&foreign_key.ref_table.as_str())
-                        && (foreign_key.ref_table != *table_name
+                    if (self.altered(&foreign_key.ref_table)
+                        && (foreign_key.ref_table != table_name
                             || changes.iter().any(|c| matches!(c, Change::RenameColumn { .. }))))
                         || replaces(foreign_key) =>
                 {
-                    late.entry(table_name).or_default().push(foreign_key);
+                    self.late.entry(table_name).or_default().push(foreign_key);
                     continue;
                 }
                 Change::AlterColumn { table, to, from, .. } if from.nullable && !to.nullable => {
                     if let Some(backfill) = &to.backfill {
-                        before.push(format!(
-                            "UPDATE {} SET {} = {backfill} WHERE {} IS NULL",
-                            quote(table),
-                            quote(&to.name),
-                            quote(&to.name)
-                        ));
+                        before.push(ddl::backfill(table, &to.name, backfill));
                     }
                 }
                 _ => {}
@@ -342,12 +347,7 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
             };
             match change {
                 Change::RenameColumn { from, to, .. } if own_statement(from, to) => {
-                    renames_first.push(format!(
-                        "ALTER TABLE {} RENAME COLUMN {} TO {}, ALGORITHM=INPLACE",
-                        quote(table_name),
-                        quote(from),
-                        quote(to)
-                    ));
+                    renames_first.push(ddl::rename_column_in_place(table_name, from, to));
                 }
                 Change::RenameColumn { to, .. }
                     if changes
@@ -364,7 +364,7 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
                 }
                 _ => clauses(dialect, change, current, target, &mut alter),
             }
-            kept_changes.push((*change).clone());
+            kept_changes.push(change.clone());
         }
         keep_foreign_key_indexes(changes, current, target, &mut alter);
         let mut operations: Vec<Operation> = renames_first.into_iter().chain(before).map(Operation::Sql).collect();
@@ -376,79 +376,84 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
                 && !column.nullable
                 && let Some(backfill) = &column.backfill
             {
-                operations.push(Operation::Sql(format!(
-                    "UPDATE {} SET {} = {backfill} WHERE {} IS NULL",
-                    quote(table),
-                    quote(&column.name),
-                    quote(&column.name)
-                )));
-                operations.push(Operation::Sql(format!(
-                    "ALTER TABLE {} MODIFY COLUMN {}",
-                    quote(table),
-                    column_definition(dialect, column)
-                )));
+                operations.push(Operation::Sql(ddl::backfill(table, &column.name, backfill)));
+                operations.push(Operation::Sql(ddl::modify_column(dialect, table, column)));
             }
         }
-        if !operations.is_empty() || !kept_changes.is_empty() {
-            steps.push(Step { changes: kept_changes, operations, note: None });
-        }
+        (!operations.is_empty() || !kept_changes.is_empty()).then(|| Step {
+            changes: kept_changes,
+            operations,
+            note: None,
+        })
     }
 
-    // Foreign keys added last.
-    for (table, fks) in remade {
-        late.entry(table).or_default().extend(fks);
-    }
-    for (table, fks) in &late {
-        let mut alter = Alter::on(base.tables.get(*table), desired.tables.get(*table));
-        for fk in fks {
-            alter.push(format!("ADD {}", foreign_key(fk)), Algorithm::ServerChoice);
+    /// Foreign keys added last: those left for later, then the kept keys
+    /// dropped early.
+    fn add_foreign_keys_late(&mut self) -> Vec<Step> {
+        let (base, desired) = (self.base(), self.desired);
+        for (table, fks) in std::mem::take(&mut self.remade) {
+            self.late.entry(table).or_default().extend(fks);
         }
-        let changes: Vec<Change> = per_table
-            .get(table)
-            .into_iter()
-            .flatten()
-            .filter(|c| matches!(c, Change::AddForeignKey { foreign_key, .. } if fks.iter().any(|f| f.name == foreign_key.name)))
-            .map(|c| (*c).clone())
-            .collect();
-        steps.push(Step { changes, operations: vec![Operation::Sql(alter.sql(table).expect("clauses"))], note: None });
+        let mut steps = Vec::new();
+        for (table, fks) in &self.late {
+            let mut alter = Alter::on(base.tables.get(*table), desired.tables.get(*table));
+            for fk in fks {
+                alter.push(format!("ADD {}", foreign_key(fk)), Algorithm::ServerChoice);
+            }
+            let changes: Vec<Change> = self
+                .per_table
+                .get(table)
+                .into_iter()
+                .flatten()
+                .filter(|c| matches!(c, Change::AddForeignKey { foreign_key, .. } if fks.iter().any(|f| f.name == foreign_key.name)))
+                .map(|c| (*c).clone())
+                .collect();
+            steps.push(Step {
+                changes,
+                operations: vec![Operation::Sql(alter.sql(table).expect("clauses"))],
+                note: None,
+            });
+        }
+        steps
     }
 
-    if !drops.is_empty() {
-        // Children before parents, in one statement.
+    /// The tables that go, children before parents, in one statement.
+    fn drop_tables(&self) -> Vec<Step> {
+        if self.drops.is_empty() {
+            return Vec::new();
+        }
+        let base = self.base();
         let base_order = base.dependency_order();
-        let mut names: Vec<&str> = drops.iter().map(|t| t.name.as_str()).collect();
+        let mut names: Vec<&str> = self.drops.iter().map(|t| t.name.as_str()).collect();
         names.sort_by_key(|n| std::cmp::Reverse(base_order.iter().position(|t| t == n)));
+        let mut steps = Vec::new();
         // A cycle of keys among them has no such order, and MariaDB drops
         // no parent before its child even in one statement: the keys that
         // point back go first.
         for (i, name) in names.iter().enumerate() {
-            let back: Vec<String> = base.tables[*name]
+            let back: Vec<&str> = base.tables[*name]
                 .foreign_keys
                 .values()
                 .filter(|fk| fk.ref_table != *name && names[..i].contains(&fk.ref_table.as_str()))
-                .map(|fk| format!("DROP FOREIGN KEY {}", quote(&fk.name)))
+                .map(|fk| fk.name.as_str())
                 .collect();
             if !back.is_empty() {
                 steps.push(Step {
                     changes: Vec::new(),
-                    operations: vec![Operation::Sql(format!("ALTER TABLE {} {}", quote(name), back.join(", ")))],
+                    operations: vec![Operation::Sql(ddl::drop_foreign_keys(name, &back))],
                     note: Some(format!("the keys of {name} to tables dropped before it go first")),
                 });
             }
         }
-        let list: Vec<String> = names.iter().map(|n| quote(n)).collect();
-        steps.push(Step {
-            changes: names
-                .iter()
-                .filter_map(|n| {
-                    diff.changes.iter().find(|c| matches!(c, Change::DropTable(t) if t.name == *n)).cloned()
-                })
-                .collect(),
-            operations: vec![Operation::Sql(format!("DROP TABLE {}", list.join(", ")))],
-            note: None,
-        });
+        let changes = names
+            .iter()
+            .filter_map(|n| {
+                self.diff.changes.iter().find(|c| matches!(c, Change::DropTable(t) if t.name == *n)).cloned()
+            })
+            .collect();
+        steps.push(Step { changes, operations: vec![Operation::Sql(ddl::drop_tables(&names))], note: None });
+        steps
     }
-    Ok((steps, Vec::new()))
 }
 
 /// Whether live column `column` of `table` is in a foreign key, its own or
@@ -464,6 +469,18 @@ fn keyed(base: &Schema, table: &str, column: &str) -> bool {
 
 /// The clauses of `change` in its table's ALTER TABLE.
 fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &Table, alter: &mut Alter) {
+    match change {
+        Change::AddColumn { .. }
+        | Change::DropColumn { .. }
+        | Change::RenameColumn { .. }
+        | Change::AlterColumn { .. } => column_clauses(dialect, change, current, target, alter),
+        Change::SetTableComment { .. } | Change::SetStorage { .. } => table_clauses(change, current, alter),
+        _ => key_clauses(dialect, change, current, target, alter),
+    }
+}
+
+/// The clauses of a column change, each with the algorithm it allows.
+fn column_clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &Table, alter: &mut Alter) {
     use Algorithm::*;
     match change {
         Change::AddColumn { column, .. } => {
@@ -496,7 +513,7 @@ fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &T
                     .is_some_and(|g| crate::sql::lexer::identifiers(g.as_str()).contains(&to.to_ascii_lowercase()))
             });
             // So does MariaDB the hidden hash of a unique key on text.
-            let hashed = target.columns.get(to).is_some_and(|c| super::normalize::is_long(&c.sql_type))
+            let hashed = target.columns.get(to).is_some_and(|c| is_long(&c.sql_type))
                 && target.uniques.values().any(|u| u.columns.contains(to));
             let algorithm = if read || hashed { ServerChoice } else { Instant };
             alter.push(format!("RENAME COLUMN {} TO {}", quote(from), quote(to)), algorithm)
@@ -544,6 +561,14 @@ fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &T
                 alter.push(format!("MODIFY COLUMN {}", column_definition(dialect, to)), algorithm);
             }
         }
+        _ => {}
+    }
+}
+
+/// The clauses of a change to a key, check or index.
+fn key_clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &Table, alter: &mut Alter) {
+    use Algorithm::*;
+    match change {
         Change::SetPrimaryKey { from, to, .. } => {
             if from.is_some() {
                 alter.push("DROP PRIMARY KEY".into(), ServerChoice);
@@ -608,6 +633,14 @@ fn clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, target: &T
                 );
             }
         }
+        _ => {}
+    }
+}
+
+/// The clauses of a change to the table itself: its comment and storage.
+fn table_clauses(change: &Change, current: Option<&Table>, alter: &mut Alter) {
+    use Algorithm::*;
+    match change {
         Change::SetTableComment { comment, .. } => {
             alter.push(format!("COMMENT = {}", literal(comment.as_deref().unwrap_or(""))), Instant)
         }
@@ -780,141 +813,4 @@ fn own_index_goes<'a>(fk: &'a ForeignKey, current: Option<&'a Table>, target: &T
         && !target.uniques.contains_key(name)
         && !target.foreign_keys.contains_key(name))
     .then_some(name)
-}
-
-fn comment_clause(comment: &Option<String>) -> String {
-    comment.as_deref().map_or(String::new(), |c| format!(" COMMENT {}", literal(c)))
-}
-
-pub(super) fn default_sql(default: &DefaultValue) -> String {
-    match default {
-        DefaultValue::Literal(Literal::Bool(b)) => if *b { "1" } else { "0" }.into(),
-        DefaultValue::Literal(Literal::Int(n)) => n.to_string(),
-        DefaultValue::Literal(Literal::Float(f)) => f.clone(),
-        DefaultValue::Literal(Literal::Text(t)) => literal(t),
-        DefaultValue::Expr(e) if e.as_str().starts_with("current_timestamp(") => e.as_str().to_string(),
-        DefaultValue::Expr(e) => format!("({})", e.unwrapped()),
-    }
-}
-
-/// A column as `CREATE TABLE` and `ADD`/`MODIFY COLUMN` declare it.
-pub(super) fn column_definition(dialect: &Mysql, column: &Column) -> String {
-    let _ = dialect;
-    let mut sql = format!("{} {}", quote(&column.name), column_type(&column.sql_type));
-    if let Some(collation) = &column.collation {
-        sql.push_str(&format!(" COLLATE {collation}"));
-    }
-    if let Some(generated) = &column.generated {
-        let kind = if column.generated_virtual { "VIRTUAL" } else { "STORED" };
-        sql.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", generated.unwrapped()));
-    } else {
-        // NULL said only where it is not the default: a TIMESTAMP column
-        // is NOT NULL unless said otherwise on servers with
-        // explicit_defaults_for_timestamp off.
-        let timestamp = column_type(&column.sql_type).starts_with("timestamp");
-        if !column.nullable {
-            sql.push_str(" NOT NULL");
-        } else if timestamp {
-            sql.push_str(" NULL");
-        }
-        if let Some(default) = &column.default {
-            sql.push_str(&format!(" DEFAULT {}", default_sql(default)));
-        }
-        if column.autoincrement {
-            sql.push_str(" AUTO_INCREMENT");
-        }
-        if let Some(on_update) = &column.on_update {
-            sql.push_str(&format!(" ON UPDATE {on_update}"));
-        }
-    }
-    if let Some(comment) = &column.comment {
-        sql.push_str(&format!(" COMMENT {}", literal(comment)));
-    }
-    sql
-}
-
-fn index_definition(dialect: &Mysql, index: &Index) -> String {
-    let kind = match index.method.as_deref() {
-        Some("fulltext") => "FULLTEXT INDEX",
-        Some("spatial") => "SPATIAL INDEX",
-        _ if index.unique => "UNIQUE INDEX",
-        _ => "INDEX",
-    };
-    let parts: Vec<String> = index
-        .parts
-        .iter()
-        .map(|part| {
-            let mut key = match &part.key {
-                IndexKey::Column(c) => quote(c),
-                IndexKey::Expr(e) => format!("({})", e.unwrapped()),
-            };
-            if let Some(length) = part.length {
-                key.push_str(&format!("({length})"));
-            }
-            if part.descending {
-                key.push_str(" DESC");
-            }
-            key
-        })
-        .collect();
-    let mut sql = format!("{kind} {} ({})", quote(&index.name), parts.join(", "));
-    if index.method.as_deref() == Some("hash") {
-        sql.push_str(" USING HASH");
-    }
-    sql.push_str(&comment_clause(&index.comment));
-    if index.invisible {
-        sql.push_str(if dialect.mariadb { " IGNORED" } else { " INVISIBLE" });
-    }
-    sql
-}
-
-fn foreign_key(fk: &ForeignKey) -> String {
-    let mut sql = format!(
-        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
-        quote(&fk.name),
-        quote_list(&fk.columns),
-        quote(&fk.ref_table),
-        quote_list(&fk.ref_columns)
-    );
-    if fk.on_delete != ReferentialAction::NoAction {
-        sql.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
-    }
-    if fk.on_update != ReferentialAction::NoAction {
-        sql.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
-    }
-    sql
-}
-
-fn create_table(dialect: &Mysql, table: &Table, foreign_keys: &[&ForeignKey]) -> String {
-    let mut parts: Vec<String> = table.columns.values().map(|c| column_definition(dialect, c)).collect();
-    if let Some(pk) = &table.primary_key {
-        parts.push(format!("PRIMARY KEY ({})", quote_list(&pk.columns)));
-    }
-    for unique in table.uniques.values() {
-        parts.push(format!(
-            "UNIQUE KEY {} ({}){}",
-            quote(&unique.name),
-            quote_list(&unique.columns),
-            comment_clause(&unique.comment)
-        ));
-    }
-    parts.extend(table.indexes.values().map(|i| index_definition(dialect, i)));
-    parts
-        .extend(table.checks.values().map(|c| format!("CONSTRAINT {} CHECK ({})", quote(&c.name), c.expr.unwrapped())));
-    parts.extend(foreign_keys.iter().map(|fk| foreign_key(fk)));
-    let mut sql = format!("CREATE TABLE {} (\n  {}\n)", quote(&table.name), parts.join(",\n  "));
-    if let Some(engine) = &table.engine {
-        sql.push_str(&format!(" ENGINE={engine}"));
-    }
-    if let Some(format) = &table.row_format {
-        sql.push_str(&format!(" ROW_FORMAT={format}"));
-    }
-    if let Some(collation) = &table.collation {
-        let charset = collation.split('_').next().unwrap_or_default();
-        sql.push_str(&format!(" DEFAULT CHARSET={charset} COLLATE={collation}"));
-    }
-    if let Some(comment) = &table.comment {
-        sql.push_str(&format!(" COMMENT={}", literal(comment)));
-    }
-    sql
 }

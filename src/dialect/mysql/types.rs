@@ -5,7 +5,7 @@
 //! `boolean`, and what has no portable name stays as MySQL spells it
 //! (`bigint unsigned`, `mediumtext`, `enum('a','b')`).
 
-use crate::model::SqlType;
+use crate::model::{DefaultValue, Expr, Literal, SqlType};
 
 /// The model's type for a column whose `COLUMN_TYPE` is `column_type`.
 pub(super) fn from_column_type(column_type: &str) -> SqlType {
@@ -142,6 +142,162 @@ pub(super) fn is_text(sql_type: &SqlType) -> bool {
     }
 }
 
+/// Text and bytes MySQL keeps off the row: a B-tree indexes a prefix only.
+pub(super) fn is_long(sql_type: &SqlType) -> bool {
+    let stored = stored(sql_type);
+    matches!(stored, SqlType::Text | SqlType::Blob | SqlType::Json)
+        || matches!(&stored, SqlType::Other(t) if t.ends_with("text") || t.ends_with("blob"))
+}
+
+/// The values of an integer type: (lowest, highest).
+pub(super) fn integer_range(sql_type: &SqlType) -> Option<(i128, i128)> {
+    let text = match sql_type {
+        SqlType::SmallInt => "smallint",
+        SqlType::Integer => "int",
+        SqlType::BigInt => "bigint",
+        SqlType::Other(text) => text.as_str(),
+        _ => return None,
+    };
+    let mut words = text.split_whitespace();
+    let bits = match words.next()? {
+        "tinyint" => 8,
+        "smallint" => 16,
+        "mediumint" => 24,
+        "int" => 32,
+        "bigint" => 64,
+        _ => return None,
+    };
+    Some(if words.any(|w| w == "unsigned") {
+        (0, (1i128 << bits) - 1)
+    } else {
+        (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+    })
+}
+
+pub(super) fn is_number(sql_type: &SqlType) -> bool {
+    integer_range(sql_type).is_some() || matches!(sql_type, SqlType::Numeric { .. } | SqlType::Real | SqlType::Double)
+}
+
+/// `CURRENT_TIMESTAMP`, `now()`, `localtimestamp` and the like as MySQL
+/// reports them: `current_timestamp()`, `current_timestamp(6)`; empty when
+/// `text` is none of them.
+pub(super) fn canonical_now(text: &str) -> String {
+    let compact: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    let (name, precision) = match compact.split_once('(') {
+        Some((name, rest)) => (name.to_string(), rest.strip_suffix(')').unwrap_or("x").to_string()),
+        None => (compact.clone(), String::new()),
+    };
+    let known = matches!(name.as_str(), "current_timestamp" | "now" | "localtime" | "localtimestamp");
+    let precision_ok = precision.is_empty() || (precision.len() == 1 && precision.as_bytes()[0].is_ascii_digit());
+    if !known || !precision_ok {
+        return String::new();
+    }
+    match precision.as_str() {
+        "" | "0" => "current_timestamp()".into(),
+        n => format!("current_timestamp({n})"),
+    }
+}
+
+/// A default as MySQL stores it on a column of `sql_type` (already as stored).
+pub(super) fn canonical_default(value: DefaultValue, sql_type: &SqlType) -> DefaultValue {
+    match value {
+        DefaultValue::Expr(expr) => match canonical_now(expr.unwrapped()) {
+            now if !now.is_empty() => DefaultValue::Expr(Expr::new(now)),
+            _ => DefaultValue::Expr(expr),
+        },
+        DefaultValue::Literal(literal) => DefaultValue::Literal(match (literal, sql_type) {
+            (Literal::Int(n), SqlType::Boolean) => Literal::Bool(n != 0),
+            // Text a boolean column reads as true or false, as PostgreSQL does.
+            (Literal::Text(text), SqlType::Boolean)
+                if matches!(
+                    text.trim().to_ascii_lowercase().as_str(),
+                    "true" | "t" | "yes" | "on" | "1" | "false" | "f" | "no" | "off" | "0"
+                ) =>
+            {
+                Literal::Bool(matches!(text.trim().to_ascii_lowercase().as_str(), "true" | "t" | "yes" | "on" | "1"))
+            }
+            (Literal::Bool(b), t) if *t != SqlType::Boolean => Literal::Int(i64::from(b)),
+            (Literal::Text(text), t) if is_integer(t) && text.trim().parse::<i64>().is_ok() => {
+                Literal::Int(text.trim().parse().unwrap_or_default())
+            }
+            (Literal::Int(n), t) if is_text(t) => Literal::Text(n.to_string()),
+            // A number MySQL keeps at the column's scale (rounded), given as
+            // a number or as text.
+            (literal @ (Literal::Int(_) | Literal::Float(_) | Literal::Text(_)), t)
+                if decimal_scale(t).is_some() && number_text(&literal).is_some() =>
+            {
+                let text = number_text(&literal).unwrap_or_default();
+                let rounded = round_decimal(&text, decimal_scale(t).unwrap_or(0));
+                match rounded.parse::<i64>() {
+                    Ok(n) if !rounded.contains('.') => Literal::Int(n),
+                    _ => Literal::Float(rounded),
+                }
+            }
+            (Literal::Text(text), SqlType::Real | SqlType::Double) if text.trim().parse::<f64>().is_ok() => {
+                Literal::Float(text.trim().to_string())
+            }
+            (Literal::Float(f), t) if is_text(t) => Literal::Text(f),
+            (literal, _) => literal,
+        }),
+    }
+}
+
+/// The digits a decimal or integer column keeps after the point.
+fn decimal_scale(sql_type: &SqlType) -> Option<u32> {
+    match sql_type {
+        SqlType::Numeric { scale, .. } => Some(scale.unwrap_or(0)),
+        t if is_integer(t) => Some(0),
+        _ => None,
+    }
+}
+
+/// A literal's text when it is a plain decimal number (`-1.25`, `3`).
+fn number_text(literal: &Literal) -> Option<String> {
+    let text = match literal {
+        Literal::Int(n) => n.to_string(),
+        Literal::Float(f) => f.clone(),
+        Literal::Text(t) => t.trim().to_string(),
+        Literal::Bool(_) => return None,
+    };
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(&text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let plain = |d: &str| d.bytes().all(|b| b.is_ascii_digit());
+    (!whole.is_empty() && plain(whole) && plain(fraction)).then_some(text)
+}
+
+/// `text` (a plain decimal) rounded half away from zero to `scale` digits,
+/// as MySQL stores it: `1.25` at scale 1 is `1.3`, at 0 `1`.
+fn round_decimal(text: &str, scale: u32) -> String {
+    let negative = text.starts_with('-');
+    let digits = text.trim_start_matches(['-', '+']);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let scale = scale as usize;
+    let mut kept: Vec<u8> = whole.bytes().chain(fraction.bytes().chain(std::iter::repeat(b'0')).take(scale)).collect();
+    if fraction.as_bytes().get(scale).is_some_and(|d| *d >= b'5') {
+        let mut i = kept.len();
+        loop {
+            if i == 0 {
+                kept.insert(0, b'1');
+                break;
+            }
+            i -= 1;
+            if kept[i] == b'9' {
+                kept[i] = b'0';
+            } else {
+                kept[i] += 1;
+                break;
+            }
+        }
+    }
+    let split = kept.len() - scale;
+    let whole = String::from_utf8_lossy(&kept[..split]).trim_start_matches('0').to_string();
+    let whole = if whole.is_empty() { "0".to_string() } else { whole };
+    let fraction = String::from_utf8_lossy(&kept[split..]).to_string();
+    let zero = whole == "0" && fraction.bytes().all(|b| b == b'0');
+    let sign = if negative && !zero { "-" } else { "" };
+    if scale == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction}") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,5 +357,24 @@ mod tests {
         assert_eq!(stored(&SqlType::Jsonb), SqlType::Json);
         assert_eq!(stored(&SqlType::parse("numeric").unwrap()), SqlType::parse("numeric(65,30)").unwrap());
         assert_eq!(stored(&SqlType::parse("int unsigned").unwrap()), SqlType::Other("int unsigned".into()));
+    }
+
+    #[test]
+    fn now_in_every_spelling() {
+        for text in ["CURRENT_TIMESTAMP", "now()", "current_timestamp()", "LOCALTIMESTAMP", "current_timestamp(0)"] {
+            assert_eq!(canonical_now(text), "current_timestamp()", "{text}");
+        }
+        assert_eq!(canonical_now("CURRENT_TIMESTAMP(6)"), "current_timestamp(6)");
+        assert_eq!(canonical_now("curdate()"), "");
+    }
+
+    #[test]
+    fn decimals_round_as_mysql_stores_them() {
+        assert_eq!(round_decimal("1.25", 1), "1.3");
+        assert_eq!(round_decimal("1.25", 0), "1");
+        assert_eq!(round_decimal("-0.04", 1), "0.0");
+        assert_eq!(round_decimal("9.96", 1), "10.0");
+        assert_eq!(round_decimal("12", 2), "12.00");
+        assert_eq!(round_decimal("-2.5", 0), "-3");
     }
 }

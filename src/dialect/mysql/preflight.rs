@@ -3,43 +3,14 @@
 //! `CHAR`, the rows a narrowing type change would refuse, and each query
 //! cut off by the server when it runs out of time.
 
-use super::Mysql;
-use super::types::is_text;
+use super::session::{Mysql, code, literal};
+use super::types::{integer_range, is_number, is_text};
 use crate::model::{Column, Expr, SqlType, Table};
 use crate::preflight::{Conversion, PreflightSql, QueryFailure, QueryRunner};
 use crate::sql::quote_ident;
 use mysql::Conn;
 use mysql::prelude::Queryable;
 use std::time::Duration;
-
-/// The values of an integer type: (lowest, highest).
-fn integer_range(sql_type: &SqlType) -> Option<(i128, i128)> {
-    let text = match sql_type {
-        SqlType::SmallInt => "smallint",
-        SqlType::Integer => "int",
-        SqlType::BigInt => "bigint",
-        SqlType::Other(text) => text.as_str(),
-        _ => return None,
-    };
-    let mut words = text.split_whitespace();
-    let bits = match words.next()? {
-        "tinyint" => 8,
-        "smallint" => 16,
-        "mediumint" => 24,
-        "int" => 32,
-        "bigint" => 64,
-        _ => return None,
-    };
-    Some(if words.any(|w| w == "unsigned") {
-        (0, (1i128 << bits) - 1)
-    } else {
-        (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
-    })
-}
-
-fn is_number(sql_type: &SqlType) -> bool {
-    integer_range(sql_type).is_some() || matches!(sql_type, SqlType::Numeric { .. } | SqlType::Real | SqlType::Double)
-}
 
 impl PreflightSql for Mysql {
     fn text_type(&self) -> &'static str {
@@ -116,9 +87,9 @@ impl QueryRunner for Runner<'_> {
             }
             Ok::<_, mysql::Error>(out)
         })();
-        let restore = format!("SET SESSION sql_mode = {}", super::normalize::literal(&saved.unwrap_or_default()));
+        let restore = format!("SET SESSION sql_mode = {}", literal(&saved.unwrap_or_default()));
         self.conn.query_drop(restore).map_err(failed)?;
-        result.map_err(|e| match super::error::code(&e) {
+        result.map_err(|e| match code(&e) {
             // ER_STATEMENT_TIMEOUT (MariaDB), ER_QUERY_TIMEOUT (MySQL).
             Some(1969 | 3024) => QueryFailure::TimedOut,
             _ => failed(e),
