@@ -9,15 +9,7 @@
 //! dependencies first, so each dialect's planner keeps that order.
 
 use super::{Change, CommentOn, DiffHooks};
-use crate::model::naming::bare;
-use crate::model::{Function, Index, Schema, Trigger, View, view_order};
-use crate::sql::lexer::{identifiers, mentions};
-use indexmap::IndexSet;
-
-/// Whether SQL text names the object `name`.
-fn names(sql: &str, name: &str) -> bool {
-    mentions(sql, bare(name))
-}
+use crate::model::{Function, Index, Reads, Schema, Trigger, View, and_readers, view_order};
 
 /// What the table changes do to the columns views and triggers read: the
 /// (table, column) pairs retyped or dropped, and the tables dropped.
@@ -43,9 +35,10 @@ impl Moved<'_> {
         moved
     }
 
-    /// Whether `sql`, reading `tables` (names it mentions), reads something moved.
-    fn touches(&self, sql: &str) -> bool {
-        self.tables.iter().any(|t| names(sql, t)) || self.columns.iter().any(|(t, c)| names(sql, t) && mentions(sql, c))
+    /// Whether text that `reads` so reads something moved.
+    fn touches(&self, reads: &Reads) -> bool {
+        self.tables.iter().any(|t| reads.names(t))
+            || self.columns.iter().any(|(t, c)| reads.names(t) && reads.names_column(c))
     }
 }
 
@@ -87,25 +80,18 @@ pub(super) fn diff_objects(base: &Schema, desired: &Schema, hooks: &dyn DiffHook
         .collect();
     let gone_functions: Vec<&Function> =
         base.functions.iter().filter(|(key, _)| !desired.functions.contains_key(*key)).map(|(_, f)| f).collect();
-    let function_moved = |sql: &str| remade_functions.iter().chain(&gone_functions).any(|f| names(sql, &f.name));
+    let function_moved = |reads: &Reads| remade_functions.iter().chain(&gone_functions).any(|f| reads.names(&f.name));
 
-    // Views: which live ones must be dropped and made again.
-    let live_order = view_order(&base.views);
-    let mut remade: IndexSet<&str> = IndexSet::new();
-    for &name in &live_order {
-        let live = &base.views[name];
-        let query = live.query.as_str();
+    // Views: which live ones must be dropped and made again (and with them
+    // every view that reads one).
+    let remade = and_readers(&base.views, |name, live, reads| {
         let wanted = desired.views.get(name);
-        let named = identifiers(query);
-        let reads_remade = remade.iter().any(|other| named.contains(&bare(other).to_ascii_lowercase()));
         let changed_shape =
             wanted.is_some_and(|w| !(live.same_definition(w) || hooks.replaces_views() && live.replaceable_by(w)));
-        if wanted.is_none() || reads_remade || changed_shape || moved.touches(query) || function_moved(query) {
-            remade.insert(name);
-        }
-    }
+        wanted.is_none() || changed_shape || moved.touches(reads) || function_moved(reads)
+    });
     let mut view_drops: Vec<Change> = Vec::new();
-    for &name in live_order.iter().rev().filter(|n| remade.contains(**n)) {
+    for &name in remade.iter().rev() {
         let remade = desired.views.contains_key(name);
         view_drops.push(Change::DropView { view: base.views[name].clone(), remade });
     }
@@ -131,9 +117,10 @@ pub(super) fn diff_objects(base: &Schema, desired: &Schema, hooks: &dyn DiffHook
             read.push(' ');
             read.push_str(when.as_str());
         }
+        let read = Reads::of(&read);
         remade.contains(trigger.table.as_str())
-            || trigger.function.as_ref().is_some_and(|f| function_moved(f))
-            || moved.columns.iter().any(|(t, c)| *t == trigger.table && mentions(&read, c))
+            || trigger.function.as_ref().is_some_and(|f| function_moved(&Reads::of(f)))
+            || moved.columns.iter().any(|(t, c)| *t == trigger.table && read.names_column(c))
     };
     let mut trigger_drops = Vec::new();
     let mut trigger_creates = Vec::new();

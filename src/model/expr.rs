@@ -31,6 +31,19 @@ impl Expr {
         Expr { text: written.text.clone(), stored_as: Some(stored.compared_text().to_string()) }
     }
 
+    /// What a normaliser gives the differ for the file's `written` text,
+    /// which the server stores as `stored`: the live text where the live
+    /// object (`live`) is stored the same, so that it compares equal and
+    /// keeps its own spelling; else the file's text, comparing as `stored`.
+    /// The one rule for "the file's text, the server's spelling of it, the
+    /// live text" on every dialect.
+    pub(crate) fn spelled(written: &Expr, stored: &Expr, live: Option<&Expr>) -> Expr {
+        match live {
+            Some(live) if live == stored => live.clone(),
+            _ => Expr::written_as(written, stored),
+        }
+    }
+
     /// The text as written.
     pub fn as_str(&self) -> &str {
         &self.text

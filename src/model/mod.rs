@@ -40,4 +40,5 @@ pub use sql_type::SqlType;
 pub use table::{Table, inherited_column};
 pub use trigger::{TRIGGER_EVENTS, Trigger};
 pub use user_type::{CompositeType, Domain};
+pub(crate) use view::{Reads, and_readers};
 pub use view::{View, view_order};

@@ -33,6 +33,15 @@ pub(crate) fn serial_sequence(table: &str, column: &str) -> String {
     format!("{}_{column}_seq", base(table))
 }
 
+/// The sequence a serial column gets, in its table's schema
+/// (`billing.invoices` → `billing.invoices_id_seq`).
+pub(crate) fn serial_sequence_in_schema(table: &str, column: &str) -> String {
+    match table.split_once('.') {
+        Some((schema, _)) => format!("{schema}.{}", serial_sequence(table, column)),
+        None => serial_sequence(table, column),
+    }
+}
+
 /// The table name without its schema qualifier.
 fn base(table: &str) -> &str {
     table.rsplit_once('.').map_or(table, |(_, name)| name)

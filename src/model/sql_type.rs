@@ -219,6 +219,18 @@ impl SqlType {
         }
     }
 
+    /// The serial type of an integer type (`integer` → `serial`): the
+    /// other direction of [`SqlType::without_serial`].
+    pub fn serial(&self) -> Option<SqlType> {
+        let name = match self {
+            SqlType::SmallInt => "smallserial",
+            SqlType::Integer => "serial",
+            SqlType::BigInt => "bigserial",
+            _ => return None,
+        };
+        Some(SqlType::Other(name.into()))
+    }
+
     /// `smallserial`, `serial` or `bigserial`.
     pub fn is_serial(&self) -> bool {
         self.without_serial() != *self

@@ -71,13 +71,10 @@ impl Table {
 pub fn inherited_column(parent: &Table, column: &Column) -> Column {
     let mut inherited = column.clone();
     if column.sql_type.is_serial() {
-        let sequence = column.serial_sequence.clone().unwrap_or_else(|| {
-            let name = naming::serial_sequence(&parent.name, &column.name);
-            match parent.name.split_once('.') {
-                Some((schema, _)) => format!("{schema}.{name}"),
-                None => name,
-            }
-        });
+        let sequence = column
+            .serial_sequence
+            .clone()
+            .unwrap_or_else(|| naming::serial_sequence_in_schema(&parent.name, &column.name));
         let quoted: Vec<String> = sequence.split('.').map(regclass_part).collect();
         inherited.sql_type = column.sql_type.without_serial();
         inherited.default = DefaultValue::from_sql(&format!("nextval('{}'::regclass)", quoted.join(".")));

@@ -1,8 +1,10 @@
 //! A view: a named query, with the options PostgreSQL keeps on it.
 
+use super::naming::bare;
 use super::{Expr, Index};
 use crate::sql::lexer::identifiers;
 use indexmap::{IndexMap, IndexSet};
+use std::collections::HashSet;
 
 /// A view. Its query is compared in the server's spelling (PostgreSQL
 /// prints it back with `pg_get_viewdef`; SQLite keeps it as written).
@@ -71,6 +73,23 @@ impl View {
         View { comment: other.comment.clone(), indexes: other.indexes.clone(), ..self.clone() } == *other
     }
 
+    /// Whether the live view `self` is what the file's `wanted` says, by
+    /// dbshape's comparison: the columns a file leaves to the query are the
+    /// live ones, and comments (the view's, its indexes') change on their own.
+    pub(crate) fn is_written_as(&self, wanted: &View) -> bool {
+        let columns = if wanted.columns.is_empty() { self.columns.clone() } else { wanted.columns.clone() };
+        let same_indexes = self.indexes.len() == wanted.indexes.len()
+            && wanted.indexes.values().all(|i| {
+                self.indexes.get(&i.name).is_some_and(|l| Index { comment: i.comment.clone(), ..l.clone() } == *i)
+            });
+        same_indexes && self.same_definition(&View { columns, comment: self.comment.clone(), ..wanted.clone() })
+    }
+
+    /// What its query may read.
+    pub(crate) fn reads(&self) -> Reads {
+        Reads::of(self.query.as_str())
+    }
+
     /// `view` or `materialized view`.
     pub fn kind(&self) -> &'static str {
         if self.materialized { "materialized view" } else { "view" }
@@ -91,20 +110,67 @@ impl View {
     }
 }
 
+/// What SQL text (a view's query, a trigger's condition) may read: every
+/// identifier in it, each possibly a relation, a column or a function.
+/// More is harmless: a word that names nothing matches nothing. The one
+/// matcher for "this text reads that", for the differ and the normalisers.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Reads(HashSet<String>);
+
+impl Reads {
+    /// What `sql` may read.
+    pub(crate) fn of(sql: &str) -> Reads {
+        Reads(identifiers(sql))
+    }
+
+    /// Whether it names the relation or function `name`, schema-qualified
+    /// or not (SQL text often names it without its schema).
+    pub(crate) fn names(&self, name: &str) -> bool {
+        self.0.contains(&bare(name).to_ascii_lowercase())
+    }
+
+    /// Whether it names the column `column`.
+    pub(crate) fn names_column(&self, column: &str) -> bool {
+        self.0.contains(&column.to_ascii_lowercase())
+    }
+
+    /// Every name it may read, lower-cased.
+    pub(crate) fn words(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+}
+
+/// The views of `views` for which `seed` holds, and every view that reads
+/// one of them, directly or through others: in dependency order. A view
+/// that reads a view made again is made again too; the differ and the
+/// PostgreSQL normaliser each say what starts it (a change that forces a
+/// view to be remade; a change that may alter how the server stores it).
+pub(crate) fn and_readers<'a>(
+    views: &'a IndexMap<String, View>,
+    mut seed: impl FnMut(&'a str, &'a View, &Reads) -> bool,
+) -> IndexSet<&'a str> {
+    let mut found: IndexSet<&str> = IndexSet::new();
+    for name in view_order(views) {
+        let view = &views[name];
+        let reads = view.reads();
+        if found.iter().any(|other| reads.names(other)) || seed(name, view, &reads) {
+            found.insert(name);
+        }
+    }
+    found
+}
+
 /// Views in dependency order: each after the views its query names.
 pub fn view_order(views: &IndexMap<String, View>) -> Vec<&str> {
-    // Each query's identifiers once, looked up among the view names.
+    // Each query's names once, looked up among the view names.
     let by_name: std::collections::HashMap<String, usize> =
-        views.keys().enumerate().map(|(i, n)| (super::naming::bare(n).to_ascii_lowercase(), i)).collect();
+        views.keys().enumerate().map(|(i, n)| (bare(n).to_ascii_lowercase(), i)).collect();
     let reads: Vec<Vec<usize>> = views
         .values()
         .enumerate()
         .map(|(i, v)| {
-            let mut read: Vec<usize> = identifiers(v.query.as_str())
-                .iter()
-                .filter_map(|w| by_name.get(w).copied())
-                .filter(|&j| j != i)
-                .collect();
+            let mut read: Vec<usize> =
+                v.reads().words().filter_map(|w| by_name.get(w).copied()).filter(|&j| j != i).collect();
             read.sort_unstable();
             read
         })

@@ -596,18 +596,18 @@ fn spell_expressions(conn: &mut Session, desired: &mut Schema, current: &Schema)
         let table = &mut desired.tables[&name];
         for check in table.checks.values_mut() {
             if let Some(expr) = spelled.checks.get(&check.name) {
-                check.expr = Expr::written_as(&check.expr, &Expr::new(expr.clone()));
+                check.expr = Expr::spelled(&check.expr, &Expr::new(expr.clone()), None);
             }
         }
         for column in table.columns.values_mut() {
             if let (Some(generated), Some(expr)) = (&column.generated, spelled.generated.get(&column.name)) {
-                column.generated = Some(Expr::written_as(generated, &Expr::new(expr.clone())));
+                column.generated = Some(Expr::spelled(generated, &Expr::new(expr.clone()), None));
             }
             if let (Some(DefaultValue::Expr(written)), Some(expr)) =
                 (&column.default, spelled.defaults.get(&column.name))
             {
                 column.default = match DefaultValue::from_sql(expr) {
-                    Some(DefaultValue::Expr(stored)) => Some(DefaultValue::Expr(Expr::written_as(written, &stored))),
+                    Some(DefaultValue::Expr(stored)) => Some(DefaultValue::Expr(Expr::spelled(written, &stored, None))),
                     // `(1)` is stored as the literal 1.
                     other => other.map(|d| canonical_default(d, &column.sql_type)),
                 };

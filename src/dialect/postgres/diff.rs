@@ -1,6 +1,6 @@
 //! PostgreSQL's rules for the differ.
 
-use super::Postgres;
+use super::session::Postgres;
 use crate::diff::DiffHooks;
 use crate::model::{Column, DefaultValue, Expr, Literal, Schema};
 use crate::sql::lexer::mentions;

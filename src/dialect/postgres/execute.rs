@@ -5,8 +5,9 @@
 //! for `--online` plans, the statements that run after the commit
 //! (`CREATE INDEX CONCURRENTLY`), each on its own, still under the lock.
 
-use super::error::database_error;
-use super::inspect::{Namespaces, inspect};
+use super::inspect::inspect;
+use super::preflight::Runner;
+use super::session::{Namespaces, database_error};
 use crate::apply::Applied;
 use crate::dialect::{ApplyRun, Phase};
 use crate::diff::Change;
@@ -141,7 +142,7 @@ fn run_in_transaction(
             }));
         }
     }
-    run.data_checks(&plan, &mut super::data_checks::Runner { client: &mut tx })?;
+    run.data_checks(&plan, &mut Runner { client: &mut tx })?;
     let total = run.run_operations(&plan, Phase::Transaction, |operation| {
         // One statement per call (extended protocol): none can smuggle in another.
         tx.execute(operation.sql(), &[]).map(drop).map_err(|e| {

@@ -4,8 +4,9 @@
 //! the table or builds an index while holding it. Tables the plan creates
 //! have no traffic to hurt and carry none.
 
+use super::types::{rewrites, serial_base};
 use crate::diff::Change;
-use crate::model::{Column, DefaultValue, Schema, SqlType};
+use crate::model::{Column, DefaultValue, Schema};
 use crate::plan::Hazard;
 use crate::sql::lexer::identifiers;
 
@@ -175,11 +176,10 @@ pub(super) fn hazards(
 /// generated column, or an identity (PostgreSQL 11+ stores any other
 /// default once, in the catalog).
 fn adds_rewrite(column: &Column) -> bool {
-    if column.generated.is_some() || column.autoincrement || column.serial_sequence.is_some() {
-        return true;
-    }
-    if let SqlType::Other(t) = &column.sql_type
-        && t.ends_with("serial")
+    if column.generated.is_some()
+        || column.autoincrement
+        || column.serial_sequence.is_some()
+        || serial_base(&column.sql_type).is_some()
     {
         return true;
     }
@@ -190,28 +190,4 @@ fn adds_rewrite(column: &Column) -> bool {
         }
         _ => false,
     }
-}
-
-/// Whether a type (or collation) change rewrites the table: all do but
-/// the binary-coercible ones PostgreSQL skips (a longer `varchar`,
-/// `varchar` to `text`, more numeric precision at the same scale).
-fn rewrites(from: &Column, to: &Column) -> bool {
-    use SqlType::*;
-    if to.using.is_some() {
-        return true;
-    }
-    if from.sql_type == to.sql_type {
-        // Only the collation changes: indexes are rebuilt, rows are kept,
-        // for a deterministic collation; say the worst.
-        return true;
-    }
-    !matches!(
-        (&from.sql_type, &to.sql_type),
-        (Varchar(Some(_)), Varchar(None) | Text) | (Varchar(None), Text) | (Text, Varchar(None))
-    ) && !matches!((&from.sql_type, &to.sql_type), (Varchar(Some(a)), Varchar(Some(b))) if a <= b)
-        && !matches!(
-            (&from.sql_type, &to.sql_type),
-            (Numeric { precision: Some(p1), scale: s1 }, Numeric { precision: p2, scale: s2 })
-                if s1 == s2 && p2.is_none_or(|p2| p2 >= *p1)
-        )
 }

@@ -4,28 +4,16 @@
 //! in the server's own spelling (`pg_get_expr`, `format_type`), which is
 //! what the desired schema is normalised to as well.
 
-use super::error::database_error;
-use crate::error::{Error, Result};
-use crate::model::naming::serial_sequence as serial_sequence_name;
+use super::inspect_objects;
+use super::session::{Namespaces, query, unreadable};
+use super::types;
+use crate::error::Result;
 use crate::model::{
     Check, Column, DefaultValue, Exclusion, ExclusionElement, Expr, ForeignKey, Index, IndexKey, IndexPart, Partition,
-    PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions, SqlType, Table, Unique,
+    PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions, Table, Unique,
 };
 use postgres::GenericClient;
 use std::collections::HashMap;
-
-/// Which schemas to read.
-pub(super) struct Namespaces<'a> {
-    /// Schemas to read; objects in `default_schema` get unqualified names.
-    pub(super) schemas: &'a [String],
-    pub(super) default_schema: &'a str,
-}
-
-impl Namespaces<'_> {
-    pub(super) fn name(&self, schema: &str, table: &str) -> String {
-        if schema == self.default_schema { table.to_string() } else { format!("{schema}.{table}") }
-    }
-}
 
 /// Tables (and materialized views, whose columns and indexes are read
 /// the same way) of the scope that belong to no extension.
@@ -40,11 +28,39 @@ pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> R
 
 /// Reads the tables (their columns, keys, checks, indexes) and, with
 /// `objects`, what rests on them and the types: a scratch copy of tables
-/// alone needs no more.
+/// alone needs no more. One query per kind of object.
 pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects: bool) -> Result<Schema> {
     let mut schema = Schema::default();
     let schemas = within.schemas.to_vec();
+    read_enums(client, within, &schemas, &mut schema)?;
+    read_extensions(client, &mut schema)?;
+    let mut sequences = read_sequences(client, within, &schemas, &mut schema)?;
+    let (tables_read, materialized) = read_tables(client, within, &schemas, &mut schema)?;
+    let attribute_names = read_columns(client, within, &tables_read, &mut sequences, &mut schema)?;
+    read_constraints(client, within, &tables_read, &attribute_names, &mut schema)?;
+    read_indexes(client, within, &tables_read, &mut schema)?;
+    // Materialized views were read as tables for their indexes.
+    let matview_indexes = materialized
+        .into_iter()
+        .filter_map(|name| schema.tables.shift_remove(&name).map(|t| (name, t.indexes)))
+        .collect();
+    if objects {
+        inspect_objects::inspect_views(client, within, &mut schema, matview_indexes)?;
+        inspect_objects::inspect_functions(client, within, &mut schema)?;
+        inspect_objects::inspect_triggers(client, within, &mut schema)?;
+        inspect_objects::inspect_types(client, within, &mut schema)?;
+        inspect_objects::inspect_policies(client, within, &mut schema)?;
+        inspect_objects::inspect_aggregates(client, within, &mut schema)?;
+    }
+    Ok(schema)
+}
 
+fn read_enums(
+    client: &mut impl GenericClient,
+    within: &Namespaces,
+    schemas: &Vec<String>,
+    schema: &mut Schema,
+) -> Result<()> {
     let enums = query(
         client,
         "SELECT n.nspname, t.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_type t
@@ -52,18 +68,31 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
          WHERE n.nspname = ANY($1)
            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
          GROUP BY 1, 2 ORDER BY 1, 2",
-        &schemas,
+        schemas,
     )?;
     for row in enums {
         schema.enums.insert(within.name(row.get(0), row.get(1)), row.get(2));
     }
+    Ok(())
+}
+
+fn read_extensions(client: &mut impl GenericClient, schema: &mut Schema) -> Result<()> {
     let extensions = client
         .query("SELECT extname::text FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1", &[])
         .map_err(unreadable)?;
     schema.extensions = extensions.iter().map(|row| row.get(0)).collect();
 
-    // Sequences, but an identity column's (internal to it) and an
-    // extension's; by oid, for the serial columns below.
+    Ok(())
+}
+
+/// Sequences, but an identity column's (internal to it) and an
+/// extension's; by oid, for the serial columns.
+fn read_sequences(
+    client: &mut impl GenericClient,
+    within: &Namespaces,
+    schemas: &Vec<String>,
+    schema: &mut Schema,
+) -> Result<HashMap<i64, String>> {
     let sequences = query(
         client,
         "SELECT s.seqrelid::int8, n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,
@@ -77,13 +106,13 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
          WHERE n.nspname = ANY($1) AND d.deptype IS DISTINCT FROM 'i'
            AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_class'::regclass AND x.objid = c.oid AND x.deptype = 'e')
          ORDER BY 2, 3",
-        &schemas,
+        schemas,
     )?;
     let mut by_oid: HashMap<i64, String> = HashMap::new();
     for row in sequences {
         let name = within.name(row.get(1), row.get(2));
         let type_text: String = row.get(3);
-        let sql_type = SqlType::parse(&type_text).unwrap_or(SqlType::BigInt);
+        let sql_type = types::read(&type_text);
         let options = SequenceOptions {
             start: row.get(4),
             increment: row.get(5),
@@ -102,6 +131,18 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
         schema.sequences.insert(name, sequence);
     }
 
+    Ok(by_oid)
+}
+
+/// The tables (and materialized views, whose columns and indexes are read
+/// the same way): which the later queries read, and which are
+/// materialized views.
+fn read_tables(
+    client: &mut impl GenericClient,
+    within: &Namespaces,
+    schemas: &Vec<String>,
+    schema: &mut Schema,
+) -> Result<(TablesRead, Vec<String>)> {
     let tables = query(
         client,
         &format!(
@@ -115,9 +156,9 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
              LEFT JOIN pg_class p ON p.oid = i.inhparent LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace
              WHERE c.oid IN ({TABLES}) ORDER BY 1, 2"
         ),
-        &schemas,
+        schemas,
     )?;
-    let tables_read = TablesRead::new(tables.iter().map(|row| row.get(7)).collect(), &schemas);
+    let tables_read = TablesRead::new(tables.iter().map(|row| row.get(7)).collect(), schemas);
     let mut materialized = Vec::new();
     for row in tables {
         let name = within.name(row.get(0), row.get(1));
@@ -137,6 +178,20 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
         schema.tables.insert(name, table);
     }
 
+    Ok((tables_read, materialized))
+}
+
+/// The columns; a column whose default reads the sequence it owns, which
+/// is exactly what `serial` makes, is a serial one (the sequence is then
+/// the column's, taken out of `sequences` and the schema's). Returns the
+/// column names by (table oid, attnum), to read constraint keys.
+fn read_columns(
+    client: &mut impl GenericClient,
+    within: &Namespaces,
+    tables_read: &TablesRead,
+    by_oid: &mut HashMap<i64, String>,
+    schema: &mut Schema,
+) -> Result<HashMap<(i64, i16), String>> {
     let columns = query_tables(
         client,
         "WITH owned AS (
@@ -168,9 +223,8 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
                   AND di.refobjid = c.oid AND di.refobjsubid = a.attnum AND di.deptype = 'i' AND a.attidentity <> ''
              LEFT JOIN pg_sequence sq ON sq.seqrelid = di.objid
              WHERE c.oid {IN_TABLES} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum",
-        &tables_read,
+        tables_read,
     )?;
-    // (table oid, attnum) → column name, to read constraint keys.
     let mut attribute_names: HashMap<(i64, i16), String> = HashMap::new();
     for row in columns {
         attribute_names.insert((row.get(11), row.get(12)), row.get(2));
@@ -183,7 +237,7 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
         let default: Option<String> = row.get(5);
         let identity: String = row.get(6);
         let generated: String = row.get(7);
-        let mut sql_type = SqlType::parse(&type_text).unwrap_or(SqlType::Other(type_text.clone()));
+        let mut sql_type = types::read(&type_text);
         // A serial column: its default reads the sequence it owns, which is
         // exactly what `serial` makes. Any other is a sequence of its own.
         let owned: Option<i64> = row.get(10);
@@ -191,18 +245,13 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
             && owned == row.get::<_, Option<i64>>(19)
             && default.as_deref().is_some_and(|d| d.starts_with("nextval("))
             && owned.and_then(|oid| by_oid.get(&oid)).is_some_and(|sequence| {
-                let sequence = &schema.sequences[sequence];
-                serial_of(&sql_type).is_some()
-                    && sequence.name == within.name(row.get(0), &serial_sequence_name(row.get(1), &name))
-                    && sequence.sql_type == sql_type
-                    && sequence.options.is_default()
-                    && sequence.comment.is_none()
+                types::is_serial_sequence(&schema.sequences[sequence], &table_name, &name, &sql_type)
             });
         let mut serial_sequence = None;
         if serial {
             let sequence = owned.and_then(|oid| by_oid.remove(&oid)).expect("checked above");
             schema.sequences.shift_remove(&sequence);
-            sql_type = serial_of(&sql_type).expect("checked above");
+            sql_type = sql_type.serial().expect("checked above");
             serial_sequence = Some(sequence);
         }
         let mut column = Column::new(&name, sql_type);
@@ -231,6 +280,17 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
         table.columns.insert(name, column);
     }
 
+    Ok(attribute_names)
+}
+
+/// Primary keys, unique constraints, checks and foreign keys.
+fn read_constraints(
+    client: &mut impl GenericClient,
+    within: &Namespaces,
+    tables_read: &TablesRead,
+    attribute_names: &HashMap<(i64, i16), String>,
+    schema: &mut Schema,
+) -> Result<()> {
     let constraints = query_tables(
         client,
         "SELECT n.nspname, c.relname, con.conname, con.contype::text,
@@ -249,7 +309,7 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
                -- A partition's copies of its parent's constraints are the parent's.
                AND con.conparentid = 0 AND NOT (con.contype = 'c' AND con.coninhcount > 0 AND c.relispartition)
              ORDER BY con.conrelid, con.conname",
-        &tables_read,
+        tables_read,
     )?;
     for row in constraints {
         let table_name = within.name(row.get(0), row.get(1));
@@ -302,6 +362,16 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
         }
     }
 
+    Ok(())
+}
+
+/// Indexes, with the exclusion constraints they implement.
+fn read_indexes(
+    client: &mut impl GenericClient,
+    within: &Namespaces,
+    tables_read: &TablesRead,
+    schema: &mut Schema,
+) -> Result<()> {
     let indexes = query_tables(
         client,
         "SELECT n.nspname, c.relname, i.relname, x.indisunique, am.amname, x.indnkeyatts::int, x.indnatts::int,
@@ -354,7 +424,7 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
                -- A partition's copy of its parent's index is the parent's.
                AND NOT EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = x.indexrelid)
              ORDER BY 1, 2, 3",
-        &tables_read,
+        tables_read,
     )?;
     for row in indexes {
         let table_name = within.name(row.get(0), row.get(1));
@@ -432,22 +502,7 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
         };
         table.indexes.insert(name, index);
     }
-    // Materialized views were read as tables for their indexes.
-    let matview_indexes = materialized
-        .into_iter()
-        .filter_map(|name| schema.tables.shift_remove(&name).map(|t| (name, t.indexes)))
-        .collect();
-    if objects {
-        super::inspect_objects::inspect_objects(client, within, &mut schema, matview_indexes)?;
-        super::inspect_objects::inspect_types(client, within, &mut schema)?;
-        super::inspect_objects::inspect_policies(client, within, &mut schema)?;
-        super::inspect_objects::inspect_aggregates(client, within, &mut schema)?;
-    }
-    Ok(schema)
-}
-
-pub(super) fn query(client: &mut impl GenericClient, sql: &str, schemas: &Vec<String>) -> Result<Vec<postgres::Row>> {
-    client.query(sql, &[schemas]).map_err(unreadable)
+    Ok(())
 }
 
 /// The tables the later queries read, and how they name them. A few
@@ -480,21 +535,6 @@ fn query_tables(client: &mut impl GenericClient, sql: &str, tables: &TablesRead)
         }
     }
     .map_err(unreadable)
-}
-
-fn unreadable(error: postgres::Error) -> Error {
-    Error::Database { doing: "read the database schema".into(), cause: database_error(error) }
-}
-
-/// The serial type of an integer type (`integer` → `serial`).
-pub(super) fn serial_of(sql_type: &SqlType) -> Option<SqlType> {
-    let name = match sql_type {
-        SqlType::SmallInt => "smallserial",
-        SqlType::Integer => "serial",
-        SqlType::BigInt => "bigserial",
-        _ => return None,
-    };
-    Some(SqlType::Other(name.into()))
 }
 
 fn action(code: String) -> ReferentialAction {

@@ -4,11 +4,10 @@
 //! the server's spelling (`pg_get_viewdef`, `pg_get_function_arguments`,
 //! `pg_get_triggerdef`), which normalised files are compared in too.
 
-use super::inspect::Namespaces;
+use super::session::{Namespaces, query};
+use super::types;
 use crate::error::Result;
-use crate::model::{
-    Aggregate, Check, CompositeType, Domain, Expr, Function, Index, Policy, Schema, SqlType, Trigger, View,
-};
+use crate::model::{Aggregate, Check, CompositeType, Domain, Expr, Function, Index, Policy, Schema, Trigger, View};
 use crate::sql::lexer::{matching_paren, text_of, tokenize};
 use indexmap::IndexMap;
 use postgres::GenericClient;
@@ -21,14 +20,16 @@ fn own(catalog: &str, oid: &str) -> String {
     )
 }
 
-pub(super) fn inspect_objects(
+/// Views and materialized views (with `matview_indexes`, read with the
+/// tables), in dependency order as the differ and the file list them.
+pub(super) fn inspect_views(
     client: &mut impl GenericClient,
     within: &Namespaces,
     schema: &mut Schema,
     mut matview_indexes: HashMap<String, IndexMap<String, Index>>,
 ) -> Result<()> {
     let schemas = within.schemas.to_vec();
-    let rows = super::inspect::query(
+    let rows = query(
         client,
         &format!(
             "SELECT n.nspname, c.relname, pg_get_viewdef(c.oid),
@@ -65,11 +66,19 @@ pub(super) fn inspect_objects(
         };
         schema.views.insert(name, view);
     }
-    // Views in dependency order, as the differ and the file list them.
     let order: Vec<String> = crate::model::view_order(&schema.views).into_iter().map(str::to_string).collect();
     schema.views.sort_by_cached_key(|name, _| order.iter().position(|n| n == name));
+    Ok(())
+}
 
-    let rows = super::inspect::query(
+/// Functions and procedures (not C or internal ones).
+pub(super) fn inspect_functions(
+    client: &mut impl GenericClient,
+    within: &Namespaces,
+    schema: &mut Schema,
+) -> Result<()> {
+    let schemas = within.schemas.to_vec();
+    let rows = query(
         client,
         &format!(
             "SELECT n.nspname, p.proname, p.prokind = 'p', pg_get_function_arguments(p.oid),
@@ -123,7 +132,18 @@ pub(super) fn inspect_objects(
         schema.functions.insert(function.key(), function);
     }
 
-    let rows = super::inspect::query(
+    Ok(())
+}
+
+/// Enabled triggers on tables and views (not constraint triggers, not a
+/// partition's copies).
+pub(super) fn inspect_triggers(
+    client: &mut impl GenericClient,
+    within: &Namespaces,
+    schema: &mut Schema,
+) -> Result<()> {
+    let schemas = within.schemas.to_vec();
+    let rows = query(
         client,
         &format!(
             "SELECT n.nspname, c.relname, t.tgname::text, t.tgtype::int4,
@@ -185,7 +205,7 @@ pub(super) fn inspect_objects(
 /// Domains and composite types, one query each.
 pub(super) fn inspect_types(client: &mut impl GenericClient, within: &Namespaces, schema: &mut Schema) -> Result<()> {
     let schemas = within.schemas.to_vec();
-    let rows = super::inspect::query(
+    let rows = query(
         client,
         &format!(
             "SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typdefault, t.typnotnull,
@@ -214,7 +234,7 @@ pub(super) fn inspect_types(client: &mut impl GenericClient, within: &Namespaces
             .collect();
         let domain = Domain {
             name: name.clone(),
-            base: SqlType::parse(&base).unwrap_or(SqlType::Other(base)),
+            base: types::read(&base),
             default: row.get::<_, Option<String>>(3).map(Expr::new),
             not_null: row.get(4),
             checks,
@@ -222,7 +242,7 @@ pub(super) fn inspect_types(client: &mut impl GenericClient, within: &Namespaces
         };
         schema.domains.insert(name, domain);
     }
-    let rows = super::inspect::query(
+    let rows = query(
         client,
         &format!(
             "SELECT n.nspname, t.typname,
@@ -240,11 +260,7 @@ pub(super) fn inspect_types(client: &mut impl GenericClient, within: &Namespaces
         let name = within.name(row.get(0), row.get(1));
         let names: Vec<String> = row.get(2);
         let types: Vec<String> = row.get(3);
-        let attributes = names
-            .into_iter()
-            .zip(types)
-            .map(|(attribute, t)| (attribute, SqlType::parse(&t).unwrap_or(SqlType::Other(t))))
-            .collect();
+        let attributes = names.into_iter().zip(types).map(|(attribute, t)| (attribute, types::read(&t))).collect();
         schema.composite_types.insert(name.clone(), CompositeType { name, attributes, comment: row.get(4) });
     }
     Ok(())
@@ -261,7 +277,7 @@ pub(super) fn inspect_aggregates(
     within: &Namespaces,
     schema: &mut Schema,
 ) -> Result<()> {
-    let rows = super::inspect::query(
+    let rows = query(
         client,
         &format!(
             "SELECT n.nspname, p.proname::text,
@@ -278,7 +294,7 @@ pub(super) fn inspect_aggregates(
         ),
         &within.schemas.to_vec(),
     )?;
-    let type_of = |text: String| SqlType::parse(&text).unwrap_or(SqlType::Other(text));
+    let type_of = |text: String| types::read(&text);
     for row in rows {
         let arguments: Vec<String> = row.get(2);
         let aggregate = Aggregate {
@@ -304,7 +320,7 @@ pub(super) fn inspect_policies(
     within: &Namespaces,
     schema: &mut Schema,
 ) -> Result<()> {
-    let rows = super::inspect::query(
+    let rows = query(
         client,
         &format!(
             "SELECT n.nspname, c.relname, p.polname::text, p.polpermissive, p.polcmd::text,
@@ -356,7 +372,7 @@ fn when_of(definition: &str) -> Option<String> {
 /// manage yet, one line each: reported, never dropped.
 pub(super) fn unmanaged(client: &mut impl GenericClient, within: &Namespaces) -> Result<Vec<String>> {
     let schemas = within.schemas.to_vec();
-    let rows = super::inspect::query(
+    let rows = query(
         client,
         &format!(
             "SELECT kind, n.nspname, name FROM (

@@ -1,48 +1,62 @@
 //! PostgreSQL, through the synchronous `postgres` crate with TLS by rustls.
 //!
+//! Built in layers, each file importing only those above it in this list:
+//!
 //! - `config.rs`: URLs, libpq `key=value` strings, environment, `sslmode`;
-//! - `connection.rs`: the session, its default schema, which schemas a run reads;
-//! - `inspect.rs`: `pg_catalog` in a fixed number of queries (`inspect_objects.rs`:
-//!   views, functions, triggers, and what is not managed);
-//! - `normalize.rs`: the desired schema spelled by the server (scratch schemas, rolled back),
-//!   `normalize_objects.rs` its views, functions and triggers;
+//! - `session.rs`: the connection, its default schema, which schemas a run
+//!   reads, catalog queries, driver errors, qualified names; [`Postgres`];
+//! - `types.rs`: type spelling both ways, serial columns, what a type
+//!   change needs (USING, a rewrite);
+//! - `inspect_objects.rs`: views, functions, triggers, types, policies,
+//!   aggregates, and what is not managed; `inspect.rs`: tables, keys,
+//!   indexes, sequences, enums, in a fixed number of `pg_catalog` queries;
 //! - `diff.rs`: the differ's PostgreSQL rules;
-//! - `plan.rs`: ALTERs ordered by dependency, one transaction;
+//! - `ddl.rs` (tables, columns, keys, indexes, enums, sequences) and
+//!   `ddl_objects.rs` (views, functions, triggers, types, policies): the
+//!   text of every statement, plans and scratch schemas alike;
+//! - `scratch.rs`: the file made in scratch schemas, rolled back, read back;
+//!   `probe.rs`: each distinct expression spelled once, on small scratch
+//!   tables; `reproduce.rs`: printed texts that make the same thing again;
+//! - `normalize_objects.rs` (views, functions, triggers, types, policies)
+//!   and `normalize.rs`: the desired schema in the server's spelling;
+//! - `online.rs`: `--online`, index builds `CONCURRENTLY` after the commit;
+//!   `plan.rs`: the phases of one transaction;
 //! - `hazards.rs`: the lock each change takes, and what it rewrites or scans;
-//! - `online.rs`: `--online`, index builds and drops `CONCURRENTLY` after the commit;
-//! - `objects.rs`: the SQL of views, functions and triggers;
-//! - `data_checks.rs`: the data checks' conversions, run in savepoints;
-//! - `execute.rs`: advisory lock, `lock_timeout`, re-plan under the lock, data checks;
-//! - `error.rs`: driver errors as the server said them.
+//! - `preflight.rs`: the data checks' conversions, run in savepoints;
+//! - `execute.rs`: advisory lock, `lock_timeout`, re-plan under the lock;
+//! - `connection.rs`: the `Connection` a session is; this file, the `Dialect`.
 
 mod config;
 mod connection;
-mod data_checks;
+mod ddl;
+mod ddl_objects;
 mod diff;
-mod error;
 mod execute;
 mod hazards;
 mod inspect;
 mod inspect_objects;
 mod normalize;
 mod normalize_objects;
-mod objects;
 mod online;
 mod plan;
+mod preflight;
 mod probe;
 mod reproduce;
 mod scratch;
+mod session;
+mod types;
+
+pub(crate) use session::Postgres;
 
 use super::{Connection, Dialect};
-use crate::diff::{Diff, DiffHooks};
+use crate::diff::{Change, Diff, DiffHooks};
 use crate::error::Result;
 use crate::file::Finding;
 use crate::model::Schema;
-use crate::plan::{PlanCheck, Step};
+use crate::plan::{Hazard, PlanCheck, Step};
+use crate::preflight::PreflightSql;
 use crate::scope::Scope;
-
-/// The PostgreSQL dialect.
-pub(crate) struct Postgres;
+use session::Session;
 
 impl Dialect for Postgres {
     fn name(&self) -> &'static str {
@@ -71,7 +85,7 @@ impl Dialect for Postgres {
     }
 
     fn connect(&self, url: &str, scope: &Scope) -> Result<Box<dyn Connection>> {
-        Ok(Box::new(connection::PostgresConnection::open(url, scope)?))
+        Ok(Box::new(Session::open(url, scope)?))
     }
 
     /// PostgreSQL keeps at most 63 bytes of a name and silently cuts the
@@ -128,17 +142,11 @@ impl Dialect for Postgres {
         Ok((if online { online::online(diff, steps) } else { steps }, Vec::new()))
     }
 
-    fn preflight(&self) -> &dyn crate::preflight::PreflightSql {
+    fn preflight(&self) -> &dyn PreflightSql {
         self
     }
 
-    fn hazards(
-        &self,
-        step: &Step,
-        change: &crate::diff::Change,
-        current: &Schema,
-        renamed: &[(String, String)],
-    ) -> Vec<crate::plan::Hazard> {
+    fn hazards(&self, step: &Step, change: &Change, current: &Schema, renamed: &[(String, String)]) -> Vec<Hazard> {
         let concurrently = step.operations.iter().any(|o| o.after_commit());
         hazards::hazards(change, current, renamed, concurrently)
     }

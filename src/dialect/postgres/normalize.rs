@@ -5,21 +5,22 @@
 //! spelling on both sides, so `IN ('a', 'b')` in the file and
 //! `= ANY (ARRAY['a'::text, 'b'::text])` in the catalog are equal.
 
-use super::Postgres;
-use super::connection::PostgresConnection;
-use super::inspect::serial_of;
+use super::normalize_objects::normalize_objects;
 use super::probe;
-use super::scratch::{SCRATCH_TABLES_PER_TRANSACTION, whole_tables};
+use super::scratch::{
+    SCRATCH_TABLES_PER_TRANSACTION, whole_tables, written, written_default, written_index, written_parts,
+};
+use super::session::{Postgres, Session};
+use super::types;
 use crate::error::Result;
-use crate::model::naming::serial_sequence as serial_sequence_name;
-use crate::model::{DefaultValue, Expr, Index, IndexKey, IndexPart, Schema, Table};
+use crate::model::{DefaultValue, Expr, Schema, Table};
 use std::collections::HashMap;
 
-pub(super) fn normalize(conn: &mut PostgresConnection, desired: &Schema, current: &Schema) -> Result<Schema> {
+pub(super) fn normalize(conn: &mut Session, desired: &Schema, current: &Schema) -> Result<Schema> {
     let mut normalized = spell(conn, desired, current)?;
     keep_tablespaces(&mut normalized, current);
     fold_serials(&mut normalized);
-    super::normalize_objects::normalize_objects(conn, desired, &mut normalized, current)?;
+    normalize_objects(conn, desired, &mut normalized, current)?;
     Ok(normalized)
 }
 
@@ -35,19 +36,11 @@ fn fold_serials(schema: &mut Schema) {
             continue;
         };
         let reads_it = matches!(&column.default, Some(DefaultValue::Expr(e)) if nextval_of(e.compared_text()).as_deref() == Some(name));
-        let serial = serial_of(&column.sql_type);
-        let table_schema = table_name.split_once('.').map(|(schema, _)| schema);
-        let conventional = match table_schema {
-            Some(schema) => format!("{schema}.{}", serial_sequence_name(table_name, column_name)),
-            None => serial_sequence_name(table_name, column_name),
-        };
-        if let Some(serial) = serial.filter(|_| {
-            reads_it
-                && *name == conventional
-                && sequence.sql_type == column.sql_type
-                && sequence.options.is_default()
-                && sequence.comment.is_none()
-        }) {
+        if let Some(serial) = column
+            .sql_type
+            .serial()
+            .filter(|_| reads_it && types::is_serial_sequence(sequence, table_name, column_name, &column.sql_type))
+        {
             column.sql_type = serial;
             column.default = None;
             folded.push(name.clone());
@@ -86,7 +79,7 @@ fn keep_tablespaces(normalized: &mut Schema, current: &Schema) {
 }
 
 /// The desired schema in the server's spelling.
-fn spell(conn: &mut PostgresConnection, desired: &Schema, current: &Schema) -> Result<Schema> {
+fn spell(conn: &mut Session, desired: &Schema, current: &Schema) -> Result<Schema> {
     // A table that already equals its live counterpart, comparing with
     // dbshape's own (spelling-insensitive) rules, is equal for certain:
     // take the live table as its normal form. Only the others go through
@@ -172,14 +165,14 @@ fn spell(conn: &mut PostgresConnection, desired: &Schema, current: &Schema) -> R
 /// `names` of `schema` read back in the server's spelling: through probes
 /// (each distinct expression once) where they can say, else each table
 /// made whole, which also names what the server rejects.
-fn spelled_tables(conn: &mut PostgresConnection, schema: &Schema, names: &[String]) -> Result<Vec<Table>> {
+fn spelled_tables(conn: &mut Session, schema: &Schema, names: &[String]) -> Result<Vec<Table>> {
     let (probed, mut whole): (Vec<String>, Vec<String>) =
         names.iter().cloned().partition(|name| probe::can_probe(&schema.tables[name]));
     let mut read: HashMap<String, Table> = HashMap::new();
     if !probed.is_empty() {
         match probe::probe(conn, schema, &probed) {
-            Ok(tables) => read.extend(probed.into_iter().zip(tables)),
-            Err(_) => whole.extend(probed),
+            Some(tables) => read.extend(probed.into_iter().zip(tables)),
+            None => whole.extend(probed),
         }
     }
     // Bounded transactions: every relation created holds a lock until the
@@ -201,23 +194,27 @@ struct Live<'a> {
 /// file says what the live object says, by dbshape's comparison or once
 /// both went through the server) the live spelling is kept, so it compares
 /// equal.
-fn merge_normalized(wanted: &Table, read: Table, live: Option<Live>) -> Table {
+fn merge_normalized<'a>(wanted: &Table, read: Table, live: Option<Live<'a>>) -> Table {
     let mut table = wanted.clone();
     for (name, column) in table.columns.iter_mut() {
         let Some(spelled) = read.columns.get(name) else { continue };
         let live_name = column.renamed_from.clone().unwrap_or_else(|| name.clone());
         let live_column = live.as_ref().and_then(|l| l.table.columns.get(&live_name).or(l.table.columns.get(name)));
         let live_spelled = live.as_ref().and_then(|l| l.read?.columns.get(&live_name).or(l.read?.columns.get(name)));
-        column.default = match (live_column, live_spelled) {
-            (Some(l), _) if l.default == column.default => l.default.clone(),
-            (Some(l), Some(ls)) if ls.default == spelled.default => l.default.clone(),
-            _ => written_default(column.default.as_ref(), spelled.default.as_ref()),
-        };
-        column.generated = match (live_column, live_spelled) {
-            (Some(l), _) if l.generated == column.generated => l.generated.clone(),
-            (Some(l), Some(ls)) if ls.generated == spelled.generated => l.generated.clone(),
-            _ => written(column.generated.as_ref(), spelled.generated.as_ref()),
-        };
+        column.default = keep_live(
+            &column.default,
+            &spelled.default,
+            live_column.map(|l| &l.default),
+            live_spelled.map(|l| &l.default),
+            || written_default(column.default.as_ref(), spelled.default.as_ref()),
+        );
+        column.generated = keep_live(
+            &column.generated,
+            &spelled.generated,
+            live_column.map(|l| &l.generated),
+            live_spelled.map(|l| &l.generated),
+            || written(column.generated.as_ref(), spelled.generated.as_ref()),
+        );
         column.sql_type = spelled.sql_type.clone();
         column.collation = spelled.collation.clone();
         column.nullable = spelled.nullable;
@@ -226,18 +223,19 @@ fn merge_normalized(wanted: &Table, read: Table, live: Option<Live>) -> Table {
     // unless the live table says the same.
     let live_table = live.as_ref().map(|l| l.table);
     let live_read = live.as_ref().and_then(|l| l.read);
-    table.partition_by = match (live_table, live_read) {
-        (Some(l), _) if l.partition_by == table.partition_by => l.partition_by.clone(),
-        (Some(l), Some(r)) if r.partition_by == read.partition_by => l.partition_by.clone(),
-        _ => read.partition_by.clone(),
-    };
+    table.partition_by = keep_live(
+        &table.partition_by,
+        &read.partition_by,
+        live_table.map(|l| &l.partition_by),
+        live_read.map(|r| &r.partition_by),
+        || read.partition_by.clone(),
+    );
     if let (Some(partition), Some(spelled)) = (&mut table.partition_of, &read.partition_of) {
-        let live_bound = |t: Option<&Table>| t.and_then(|t| t.partition_of.as_ref()).map(|p| p.bound.clone());
-        partition.bound = match (live_bound(live_table), live_bound(live_read)) {
-            (Some(l), _) if l == partition.bound => l,
-            (Some(l), Some(r)) if r == spelled.bound => l,
-            _ => spelled.bound.clone(),
-        };
+        let live_bound = |t: Option<&'a Table>| t.and_then(|t| t.partition_of.as_ref()).map(|p| &p.bound);
+        partition.bound =
+            keep_live(&partition.bound, &spelled.bound, live_bound(live_table), live_bound(live_read), || {
+                spelled.bound.clone()
+            });
     }
     for (name, mut check) in read.checks {
         let written = &wanted.checks[&name].expr;
@@ -246,10 +244,7 @@ fn merge_normalized(wanted: &Table, read: Table, live: Option<Live>) -> Table {
             let recreated = l.read?.checks.values().find(|c| c.expr == check.expr)?;
             l.table.checks.get(&recreated.name)
         });
-        check.expr = match same_text.or(same_meaning) {
-            Some(same) => same.expr.clone(),
-            None => Expr::written_as(written, &check.expr),
-        };
+        check.expr = Expr::spelled(written, &check.expr, same_text.or(same_meaning).map(|same| &same.expr));
         check.comment = wanted.checks[&name].comment.clone();
         table.checks.insert(name, check);
     }
@@ -258,11 +253,7 @@ fn merge_normalized(wanted: &Table, read: Table, live: Option<Live>) -> Table {
         let live_index = live.as_ref().and_then(|l| l.table.indexes.get(name));
         let live_spelled = live.as_ref().and_then(|l| l.read?.indexes.get(name));
         let comment = index.comment.clone();
-        *index = match (live_index, live_spelled) {
-            (Some(same), _) if same == index => same.clone(),
-            (Some(same), Some(recreated)) if recreated == spelled => same.clone(),
-            _ => written_index(index, spelled),
-        };
+        *index = keep_live(&*index, spelled, live_index, live_spelled, || written_index(index, spelled));
         // The scratch copy has no comment: the file's is the one wanted.
         index.comment = comment;
     }
@@ -271,61 +262,15 @@ fn merge_normalized(wanted: &Table, read: Table, live: Option<Live>) -> Table {
         let live_exclusion = live.as_ref().and_then(|l| l.table.exclusions.get(name));
         let live_spelled = live.as_ref().and_then(|l| l.read?.exclusions.get(name));
         let comment = exclusion.comment.clone();
-        *exclusion = match (live_exclusion, live_spelled) {
-            (Some(same), _) if same == exclusion => same.clone(),
-            (Some(same), Some(recreated)) if recreated == spelled => same.clone(),
-            _ => {
-                let mut written = spelled.clone();
-                written.predicate = self::written(exclusion.predicate.as_ref(), spelled.predicate.as_ref());
-                written_parts(
-                    written.elements.iter_mut().map(|e| &mut e.part),
-                    exclusion.elements.iter().map(|e| &e.part),
-                );
-                written
-            }
-        };
+        *exclusion = keep_live(&*exclusion, spelled, live_exclusion, live_spelled, || {
+            let mut kept = spelled.clone();
+            kept.predicate = written(exclusion.predicate.as_ref(), spelled.predicate.as_ref());
+            written_parts(kept.elements.iter_mut().map(|e| &mut e.part), exclusion.elements.iter().map(|e| &e.part));
+            kept
+        });
         exclusion.comment = comment;
     }
     table
-}
-
-/// The server's form of an expression, keeping the file's text for SQL.
-fn written(wanted: Option<&Expr>, spelled: Option<&Expr>) -> Option<Expr> {
-    match (wanted, spelled) {
-        (Some(wanted), Some(spelled)) => Some(Expr::written_as(wanted, spelled)),
-        (_, spelled) => spelled.cloned(),
-    }
-}
-
-fn written_default(wanted: Option<&DefaultValue>, spelled: Option<&DefaultValue>) -> Option<DefaultValue> {
-    match (wanted, spelled) {
-        (Some(DefaultValue::Expr(wanted)), Some(DefaultValue::Expr(spelled))) => {
-            Some(DefaultValue::Expr(Expr::written_as(wanted, spelled)))
-        }
-        (_, spelled) => spelled.cloned(),
-    }
-}
-
-pub(super) fn written_index(wanted: &Index, spelled: &Index) -> Index {
-    let mut index = spelled.clone();
-    index.predicate = written(wanted.predicate.as_ref(), spelled.predicate.as_ref());
-    written_parts(index.parts.iter_mut(), wanted.parts.iter());
-    index
-}
-
-/// Expression keys in the server's form, keeping the file's text for SQL.
-fn written_parts<'a>(
-    spelled: impl ExactSizeIterator<Item = &'a mut IndexPart>,
-    wanted: impl ExactSizeIterator<Item = &'a IndexPart>,
-) {
-    if spelled.len() != wanted.len() {
-        return;
-    }
-    for (part, wanted) in spelled.zip(wanted) {
-        if let (IndexKey::Expr(stored), IndexKey::Expr(written)) = (&part.key, &wanted.key) {
-            part.key = IndexKey::Expr(Expr::written_as(written, stored));
-        }
-    }
 }
 
 /// Whether `live` already is `wanted` (names, columns, keys, checks,
@@ -339,4 +284,23 @@ fn table_matches(live: &Table, wanted: &Table) -> bool {
         schema
     };
     crate::diff::diff(&one(live), &one(wanted), &Postgres).is_empty()
+}
+
+/// What the normalised table keeps of a live value: the live one where it
+/// says what the file says, by dbshape's comparison (`live == wanted`) or
+/// once both went through the server (`live_spelled == spelled`), else
+/// `written()`, the file's text in the server's spelling. The rule of
+/// [`Expr::spelled`], for values read back whole.
+fn keep_live<T: PartialEq + Clone>(
+    wanted: &T,
+    spelled: &T,
+    live: Option<&T>,
+    live_spelled: Option<&T>,
+    written: impl FnOnce() -> T,
+) -> T {
+    match (live, live_spelled) {
+        (Some(live), _) if live == wanted => live.clone(),
+        (Some(live), Some(live_spelled)) if live_spelled == spelled => live.clone(),
+        _ => written(),
+    }
 }

@@ -18,7 +18,8 @@
 //! helper check dropped and NOT NULL set again, a bare unique index
 //! replaced by the constraint.
 
-use super::plan::{create_index, table_ident};
+use super::ddl::create_index;
+use super::session::table_ident;
 use crate::diff::{Change, Diff};
 use crate::model::naming::bare;
 use crate::model::{Index, IndexKey, IndexPart};

@@ -15,10 +15,10 @@
 //! could not reproduce exactly (partitions, an expression that names its
 //! own table or reads a generated column) goes the whole-table way.
 
-use super::connection::PostgresConnection;
-use super::plan as planner;
+use super::ddl as planner;
 use super::scratch::{SCRATCH_TABLES_PER_TRANSACTION, Scratch, server_part};
-use crate::error::{Error, Result};
+use super::session::Session;
+use crate::error::Result;
 use crate::model::{Check, Column, DefaultValue, Expr, IndexKey, IndexPart, Schema, SqlType, Table};
 use crate::sql::lexer::{Kind, tokenize};
 use indexmap::IndexMap;
@@ -42,27 +42,26 @@ pub(super) fn can_probe(table: &Table) -> bool {
 }
 
 /// Reads `names` of `schema` back as [`super::scratch::whole_tables`] would,
-/// through probes. An error means only that the probes could not say: the
-/// caller makes those tables whole, which names what the server rejects.
-pub(super) fn probe(conn: &mut PostgresConnection, schema: &Schema, names: &[String]) -> Result<Vec<Table>> {
+/// through probes; `None` when the probes could not say (a piece no probe
+/// stands for, or the server refused one): the caller then makes those
+/// tables whole, which names what the server rejects.
+pub(super) fn probe(conn: &mut Session, schema: &Schema, names: &[String]) -> Option<Vec<Table>> {
     let mut probes = Probes::default();
     let mut parts = Vec::new();
     for name in names {
         let part = server_part(&schema.tables[name]);
-        let Some(pieces) = pieces(&part) else {
-            return Err(Error::Unsupported(format!("table \"{name}\" cannot be probed")));
-        };
+        let pieces = pieces(&part)?;
         let fills = probes.register(&part, pieces);
         parts.push((part, fills));
     }
-    let read = probes.run(conn, schema, names)?;
+    let read = probes.run(conn, schema, names).ok()?;
     parts
         .into_iter()
         .map(|(mut table, fills)| {
             for fill in fills {
                 fill.apply(&mut table, &read)?;
             }
-            Ok(table)
+            Some(table)
         })
         .collect()
 }
@@ -197,43 +196,42 @@ enum Fill {
 }
 
 impl Fill {
-    fn apply(self, table: &mut Table, read: &HashMap<String, Table>) -> Result<()> {
-        let missing = || Error::Unsupported("a probe was not found in the scratch schema".into());
-        let column_of =
-            |scratch: &str, probe: &str| read.get(scratch).and_then(|t| t.columns.get(probe)).ok_or_else(missing);
+    /// `None` when the probe is not where it was made.
+    fn apply(self, table: &mut Table, read: &HashMap<String, Table>) -> Option<()> {
+        let column_of = |scratch: &str, probe: &str| read.get(scratch).and_then(|t| t.columns.get(probe));
         match self {
             Fill::Type { column, table: scratch, probe } => {
                 let spelled = column_of(&scratch, &probe)?;
-                let column = table.columns.get_mut(&column).ok_or_else(missing)?;
+                let column = table.columns.get_mut(&column)?;
                 column.sql_type = spelled.sql_type.clone();
                 column.collation = spelled.collation.clone();
             }
             Fill::Default { column, table: scratch, probe } => {
                 let spelled = column_of(&scratch, &probe)?;
-                table.columns.get_mut(&column).ok_or_else(missing)?.default = spelled.default.clone();
+                table.columns.get_mut(&column)?.default = spelled.default.clone();
             }
             Fill::Generated { column, table: scratch, probe } => {
                 let spelled = column_of(&scratch, &probe)?;
-                table.columns.get_mut(&column).ok_or_else(missing)?.generated = spelled.generated.clone();
+                table.columns.get_mut(&column)?.generated = spelled.generated.clone();
             }
             Fill::Check { name, table: scratch, probe } => {
-                let spelled = read.get(&scratch).and_then(|t| t.checks.get(&probe)).ok_or_else(missing)?;
+                let spelled = read.get(&scratch).and_then(|t| t.checks.get(&probe))?;
                 table.checks.insert(name.clone(), Check { name, ..spelled.clone() });
             }
             Fill::Index { name, table: scratch, probe } => {
-                let spelled = read.get(&scratch).and_then(|t| t.indexes.get(&probe)).ok_or_else(missing)?;
+                let spelled = read.get(&scratch).and_then(|t| t.indexes.get(&probe))?;
                 let mut index = spelled.clone();
                 index.name = name.clone();
                 table.indexes.insert(name, index);
             }
             Fill::Exclusion { name, table: scratch, probe } => {
-                let spelled = read.get(&scratch).and_then(|t| t.exclusions.get(&probe)).ok_or_else(missing)?;
+                let spelled = read.get(&scratch).and_then(|t| t.exclusions.get(&probe))?;
                 let mut exclusion = spelled.clone();
                 exclusion.name = name.clone();
                 table.exclusions.insert(name, exclusion);
             }
         }
-        Ok(())
+        Some(())
     }
 }
 
@@ -374,7 +372,7 @@ impl Probes {
 
     /// Makes every probe table (a bounded number per transaction) and
     /// reads them back, by name.
-    fn run(self, conn: &mut PostgresConnection, schema: &Schema, names: &[String]) -> Result<HashMap<String, Table>> {
+    fn run(self, conn: &mut Session, schema: &Schema, names: &[String]) -> Result<HashMap<String, Table>> {
         let mut tables: IndexMap<String, Table> = IndexMap::new();
         for ((sql_type, collation), (table, column)) in &self.types {
             let probe = tables.entry(table.clone()).or_insert_with(|| Table::new(table.clone()));
@@ -444,7 +442,7 @@ mod tests {
     }
 
     impl Database {
-        fn new(tag: &str) -> Option<(Database, PostgresConnection)> {
+        fn new(tag: &str) -> Option<(Database, Session)> {
             let mut admin = match postgres::Client::connect(ADMIN, postgres::NoTls) {
                 Ok(admin) => admin,
                 Err(error) if std::env::var_os("DBSHAPE_REQUIRE_PG").is_some() => {
@@ -459,7 +457,7 @@ mod tests {
             admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
             admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
             let url = format!("postgresql://postgres@127.0.0.1:5432/{name}?sslmode=disable");
-            let conn = PostgresConnection::open(&url, &Scope::default()).unwrap();
+            let conn = Session::open(&url, &Scope::default()).unwrap();
             Some((Database { name }, conn))
         }
     }
@@ -505,7 +503,7 @@ mod tests {
     }
 
     /// Reads every probeable table of `schema` both ways and compares.
-    fn same_both_ways(conn: &mut PostgresConnection, schema: &Schema) -> usize {
+    fn same_both_ways(conn: &mut Session, schema: &Schema) -> usize {
         let names: Vec<String> = schema.tables.keys().filter(|n| can_probe(&schema.tables[*n])).cloned().collect();
         let probed = probe(conn, schema, &names).expect("probes");
         let whole = super::super::scratch::whole_tables(conn, schema, &names).expect("whole tables");
@@ -590,7 +588,7 @@ tables:
             // The search path a dump may have emptied is the session's again.
             drop(conn);
             let url = format!("postgresql://postgres@127.0.0.1:5432/{}?sslmode=disable", db.name);
-            let mut conn = PostgresConnection::open(&url, &Scope::default()).unwrap();
+            let mut conn = Session::open(&url, &Scope::default()).unwrap();
             let live = conn.inspect(None).unwrap();
             assert!(same_both_ways(&mut conn, &live) > 0, "{}", file.display());
         }

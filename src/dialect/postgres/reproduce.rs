@@ -7,13 +7,13 @@
 //! (through a probe) that the `IN` list is stored exactly as the original;
 //! it still compares as what is stored.
 
-use super::connection::PostgresConnection;
 use super::probe;
+use super::session::Session;
 use crate::error::Result;
 use crate::model::{Expr, IndexKey, Schema, Table};
 use crate::sql::lexer::{Kind, Token, tokenize};
 
-pub(super) fn reproducible(conn: &mut PostgresConnection, mut live: Schema) -> Result<Schema> {
+pub(super) fn reproducible(conn: &mut Session, mut live: Schema) -> Result<Schema> {
     // The tables that have candidates, with them in place of their expressions.
     let mut trial = Schema {
         enums: live.enums.clone(),
@@ -32,7 +32,7 @@ pub(super) fn reproducible(conn: &mut PostgresConnection, mut live: Schema) -> R
     }
     let names: Vec<String> = trial.tables.keys().cloned().collect();
     // The server could not say: the printed forms stay.
-    let Ok(spelled) = probe::probe(conn, &trial, &names) else {
+    let Some(spelled) = probe::probe(conn, &trial, &names) else {
         return Ok(live);
     };
     for (name, spelled) in names.iter().zip(spelled) {

@@ -7,12 +7,14 @@
 //! table as the file says (what partitions need, and what names the
 //! statement the server rejects); the probes in `probe.rs` make far less.
 
-use super::connection::PostgresConnection;
-use super::error::database_error;
-use super::inspect::{Namespaces, read};
-use super::plan as planner;
+use super::ddl as planner;
+use super::ddl_objects as objects;
+use super::inspect::read;
+use super::session::{Namespaces, Session, database_error};
 use crate::error::{Error, Result};
-use crate::model::{Column, Expr, IndexKey, IndexPart, Schema, Sequence, SqlType, Table, inherited_column};
+use crate::model::{
+    Column, DefaultValue, Expr, Index, IndexKey, IndexPart, Schema, Sequence, SqlType, Table, inherited_column,
+};
 use crate::sql::quote_ident;
 
 /// Scratch schemas standing in for the real ones, inside one transaction.
@@ -33,7 +35,7 @@ impl Scratch {
     /// Scratch schemas for the schemas of `tables` and of `desired`'s enums,
     /// with the search path, extensions, enums and sequences made.
     pub(super) fn new<'a>(
-        conn: &mut PostgresConnection,
+        conn: &mut Session,
         desired: &'a Schema,
         tables: impl Iterator<Item = &'a String>,
     ) -> Result<Scratch> {
@@ -77,7 +79,7 @@ impl Scratch {
             let mut made = crate::model::Domain { name: scratch.to_scratch(&domain.name), ..domain.clone() };
             scratch.scratch_type(desired, &mut made.base);
             made.comment = None;
-            for sql in super::objects::create_domain(&made) {
+            for sql in objects::create_domain(&made) {
                 scratch.statements.push((format!("domain \"{}\"", domain.name), sql));
             }
         }
@@ -88,7 +90,7 @@ impl Scratch {
                 scratch.scratch_type(desired, sql_type);
             }
             made.comment = None;
-            for sql in super::objects::create_composite_type(&made) {
+            for sql in objects::create_composite_type(&made) {
                 scratch.statements.push((format!("type \"{}\"", composite.name), sql));
             }
         }
@@ -149,7 +151,7 @@ impl Scratch {
             let made =
                 crate::model::Function { name: self.to_scratch(&function.name), comment: None, ..function.clone() };
             let what = format!("{} \"{}\"", function.kind(), function.name);
-            self.statements.push((what, super::objects::create_function(&made, false)));
+            self.statements.push((what, objects::create_function(&made, false)));
         }
     }
 
@@ -219,7 +221,7 @@ impl Scratch {
     /// Runs the statements and reads the scratch schemas back, always
     /// rolling back. When the batch fails and `culprit` is set, the
     /// statements run again one by one to name the one the server rejects.
-    pub(super) fn run(&self, conn: &mut PostgresConnection, culprit: bool) -> Result<Schema> {
+    pub(super) fn run(&self, conn: &mut Session, culprit: bool) -> Result<Schema> {
         let batch: String = self.statements.iter().map(|(_, sql)| format!("{sql};\n")).collect();
         let mut tx = conn.client.transaction().map_err(failed("begin the scratch transaction"))?;
         if let Err(error) = tx.batch_execute(&batch) {
@@ -236,6 +238,45 @@ impl Scratch {
 fn failed(doing: &str) -> impl FnOnce(postgres::Error) -> Error {
     let doing = doing.to_string();
     move |e| Error::Database { doing, cause: database_error(e) }
+}
+
+/// The server's form of an expression, keeping the file's text for SQL.
+pub(super) fn written(wanted: Option<&Expr>, spelled: Option<&Expr>) -> Option<Expr> {
+    match (wanted, spelled) {
+        (Some(wanted), Some(spelled)) => Some(Expr::spelled(wanted, spelled, None)),
+        (_, spelled) => spelled.cloned(),
+    }
+}
+
+pub(super) fn written_default(wanted: Option<&DefaultValue>, spelled: Option<&DefaultValue>) -> Option<DefaultValue> {
+    match (wanted, spelled) {
+        (Some(DefaultValue::Expr(wanted)), Some(DefaultValue::Expr(spelled))) => {
+            Some(DefaultValue::Expr(Expr::spelled(wanted, spelled, None)))
+        }
+        (_, spelled) => spelled.cloned(),
+    }
+}
+
+pub(super) fn written_index(wanted: &Index, spelled: &Index) -> Index {
+    let mut index = spelled.clone();
+    index.predicate = written(wanted.predicate.as_ref(), spelled.predicate.as_ref());
+    written_parts(index.parts.iter_mut(), wanted.parts.iter());
+    index
+}
+
+/// Expression keys in the server's form, keeping the file's text for SQL.
+pub(super) fn written_parts<'a>(
+    spelled: impl ExactSizeIterator<Item = &'a mut IndexPart>,
+    wanted: impl ExactSizeIterator<Item = &'a IndexPart>,
+) {
+    if spelled.len() != wanted.len() {
+        return;
+    }
+    for (part, wanted) in spelled.zip(wanted) {
+        if let (IndexKey::Expr(stored), IndexKey::Expr(written)) = (&part.key, &wanted.key) {
+            part.key = IndexKey::Expr(Expr::spelled(written, stored, None));
+        }
+    }
 }
 
 /// Renames a user type (or the element type of an array) by `rename`.
@@ -292,7 +333,7 @@ fn needs_server(predicate: Option<&Expr>, parts: &[IndexPart]) -> bool {
 
 /// Makes `names` (tables of `desired`) as the file says, in scratch
 /// schemas, and reads them back: what the server rejects is named.
-pub(super) fn whole_tables(conn: &mut PostgresConnection, desired: &Schema, names: &[String]) -> Result<Vec<Table>> {
+pub(super) fn whole_tables(conn: &mut Session, desired: &Schema, names: &[String]) -> Result<Vec<Table>> {
     let mut scratch = Scratch::new(conn, desired, names.iter())?;
     scratch.make_functions_for_tables(desired);
     for name in with_parents(desired, names) {
@@ -332,7 +373,7 @@ pub(super) fn whole_tables(conn: &mut PostgresConnection, desired: &Schema, name
         .iter()
         .map(|name| {
             let table = read.tables.shift_remove(&scratch.to_scratch(name)).ok_or_else(|| {
-                Error::Unsupported(format!("table \"{name}\" was not found after creating it in a scratch schema"))
+                Error::Internal(format!("table \"{name}\" was not found after creating it in a scratch schema"))
             })?;
             Ok(scratch.real(table))
         })
@@ -367,7 +408,7 @@ fn with_parents(schema: &Schema, names: &[String]) -> Vec<String> {
 
 /// Replays `statements` one by one (rolled back) to name the one the
 /// server rejects.
-fn find_rejected(conn: &mut PostgresConnection, statements: &[(String, String)]) -> Option<Error> {
+fn find_rejected(conn: &mut Session, statements: &[(String, String)]) -> Option<Error> {
     let mut tx = conn.client.transaction().ok()?;
     for (what, sql) in statements {
         if let Err(error) = tx.batch_execute(sql) {

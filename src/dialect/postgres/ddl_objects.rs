@@ -1,7 +1,10 @@
-//! PostgreSQL SQL for views, functions, procedures and triggers: CREATE
-//! (or CREATE OR REPLACE), DROP and COMMENT statements.
+//! The SQL text of the statements on what rests on tables and on the
+//! types: views, functions, procedures, triggers, domains, composite types,
+//! policies and aggregates (CREATE, CREATE OR REPLACE, ALTER, DROP,
+//! COMMENT).
 
-use super::plan::{table_ident, type_sql};
+use super::session::table_ident;
+use super::types::type_sql;
 use crate::model::{Aggregate, CompositeType, Domain, Function, Policy, Trigger, View};
 use crate::sql::{quote_ident, quote_literal};
 

@@ -3,8 +3,8 @@
 //! TYPE` does them; each check in a savepoint, under `statement_timeout`,
 //! rolled back whatever it found.
 
-use super::Postgres;
-use super::plan::{needs_using, table_ident, type_sql};
+use super::session::{Postgres, database_error, table_ident};
+use super::types::{needs_using, type_sql};
 use crate::model::naming::bare;
 use crate::model::{Column, Expr, SqlType, Table};
 use crate::preflight::{Conversion, PreflightSql, QueryFailure, QueryRunner};
@@ -76,7 +76,7 @@ impl<C: GenericClient> QueryRunner for Runner<'_, C> {
             if e.code() == Some(&postgres::error::SqlState::QUERY_CANCELED) {
                 QueryFailure::TimedOut
             } else {
-                QueryFailure::Failed(super::error::database_error(e).to_string())
+                QueryFailure::Failed(database_error(e).to_string())
             }
         };
         self.client.batch_execute("SAVEPOINT dbshape_check").map_err(failed)?;
