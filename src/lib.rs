@@ -19,14 +19,21 @@
 //!
 //! - [`model`]: the dialect-neutral schema (tables, columns, keys, types);
 //! - `file/`: schema.yaml, read into the model and written from it;
+//!   `schema.rs`: [`Schema`], a loaded file and where it came from;
 //! - `diff/`: compares two models into typed [`Change`]s, with a few
 //!   per-dialect rules coming through hooks;
-//! - `dialect/`: one folder per database (SQLite, PostgreSQL), each with its
-//!   URL handling, inspector, normaliser, planner and executor behind two
-//!   small traits;
-//! - `plan/`: a [`Plan`] of typed steps;
-//! - [`Migrator`] runs the sequence (connect, read, normalise, plan, apply);
-//!   [`Schema`], [`Scope`] and [`ApplyOptions`] are what it takes.
+//! - `dialect/`: one folder per database (SQLite, PostgreSQL, MySQL and
+//!   MariaDB), each built in the same layers from its session up to its
+//!   executor, behind the `Dialect` and `Connection` traits;
+//! - `plan/`: a [`Plan`] of typed steps; `preflight/`: the data checks a
+//!   plan runs on the live rows ([`DataCheckReport`]);
+//! - `migrator.rs`: [`Migrator`] runs the sequence (connect, read,
+//!   normalise, plan, apply); [`Schema`], [`Scope`] (`scope.rs`) and
+//!   [`ApplyOptions`] (`apply.rs`) are what it takes;
+//! - `error.rs`: [`Error`], with [`Refusal`] for each reason dbshape
+//!   refuses to go on; `sql/`: quoting and a small SQL lexer;
+//!   `suggest.rs`: "did you mean" hints; `fuzzing.rs`: entry points for
+//!   the fuzz targets.
 //!
 //! The command line (`src/main.rs`, `src/cli/`) is a separate, thin
 //! binary on top of this library.

@@ -1,17 +1,32 @@
-//! The database dialects, one folder each, behind two traits
-//! (`traits.rs`):
+//! The database dialects, one folder each (`sqlite/`, `postgres/`,
+//! `mysql/`). A dialect implements four traits: `Dialect`, what a database
+//! family is without a connection (its names and URL schemes, how a schema
+//! file is adapted to what it can store, its planner, what its statements
+//! do to a busy table), and `Connection`, a live database (inspect it,
+//! normalise a desired schema through it, run the data checks, apply a
+//! plan), both in `traits.rs`; the differ's rules, `DiffHooks`, and the
+//! data checks' spelling, `PreflightSql`.
 //!
-//! - `Dialect`: what a database family is without a connection: its
-//!   names and URL schemes, the differ's rules for it (`DiffHooks`), how
-//!   a schema file is adapted to what it can store, its planner and what
-//!   its statements do to a busy table.
-//! - `Connection`: a live database: inspect it, normalise a desired
-//!   schema through it, run the data checks, apply a plan to it.
+//! Every folder is built in the same layers, each file importing only the
+//! ones before it:
 //!
-//! Each folder (`sqlite/`, `postgres/`, `mysql/`) holds one dialect: its
-//! connection, inspector, normaliser, planner and executor. Adding a
-//! dialect is adding a folder, its `mod` line and its entry in
-//! [`DIALECTS`].
+//! 1. `session.rs` (the connection, server facts, quoting, the dialect's
+//!    value) and `types.rs` (type spelling both ways, what a type change
+//!    needs); PostgreSQL and MySQL put URLs and TLS in `config.rs` below;
+//! 2. `inspect.rs`: the catalog read into the model;
+//! 3. `diff.rs`: the `DiffHooks`;
+//! 4. `ddl.rs`: the text of every statement;
+//! 5. `normalize.rs`: what of a file the dialect stores, as it stores it;
+//! 6. `plan.rs`: the changes in phases; `hazards.rs`: what they block;
+//! 7. `preflight.rs`: the `PreflightSql` and the query runner;
+//! 8. `execute.rs`: locks, re-plan under them, data checks, statements;
+//! 9. `connection.rs` (the `Connection`) and `mod.rs` (the `Dialect`).
+//!
+//! A dialect may add files within a layer (SQLite's and MySQL's
+//! `parse.rs` read the SQL text the server keeps; PostgreSQL's
+//! `scratch.rs`, `probe.rs` and `reproduce.rs` spell the file through the
+//! server). Adding a dialect is adding a folder, its `mod` line and its
+//! entry in [`DIALECTS`].
 //!
 //! What every dialect shares lives here: `build_plan.rs` (diff, plan and
 //! hazards in one call), `apply_run.rs` (re-planning under the apply's lock,

@@ -8,6 +8,12 @@
 //! runs against the current schema *as it will be after the renames*, so
 //! that keys, indexes and foreign keys that merely follow a renamed column
 //! are not dropped and recreated.
+//!
+//! - `change.rs`: [`Change`], one variant per kind of change;
+//! - `hooks.rs`: [`DiffHooks`], the dialects' rules;
+//! - `objects.rs`: views, functions and triggers, and what forces one to be
+//!   made again;
+//! - this file: tables, columns, keys, indexes, types and sequences.
 
 mod change;
 mod hooks;

@@ -6,8 +6,13 @@
 //!   errors into located problems, `convert.rs` builds the model,
 //!   (`objects.rs` its views, functions and triggers), `parse.rs` parses
 //!   the small values, `checks.rs` cross-checks;
-//! - `problems.rs` collects problems, `locator.rs` finds their lines;
-//! - `render.rs` writes a model back as schema.yaml.
+//! - `problems.rs` collects problems, `locator.rs` finds their lines,
+//!   `finding.rs` locates what a dialect refuses, `mysql_keys.rs` the keys
+//!   only MySQL has;
+//! - `render.rs` writes a model back as schema.yaml (`render_objects.rs`:
+//!   views, functions, triggers, types; `render_fields.rs`: single values
+//!   and an index's fields);
+//! - `text_diff.rs`: a unified diff of two texts, in about linear time.
 
 mod checks;
 mod convert;

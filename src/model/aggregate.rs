@@ -6,6 +6,7 @@ use super::SqlType;
 
 /// An aggregate, matched by name and argument types.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Aggregate {
     /// Its (possibly schema-qualified) name.
     pub name: String,

@@ -4,6 +4,7 @@ use super::{DefaultValue, Expr, SequenceOptions, SqlType};
 
 /// A column of a table.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Column {
     /// Its name.
     pub name: String,

@@ -5,6 +5,7 @@ use std::fmt;
 
 /// A table's primary key.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PrimaryKey {
     /// The constraint's name (`<table>_pkey` by convention).
     pub name: String,
@@ -23,6 +24,7 @@ impl PrimaryKey {
 
 /// A unique constraint.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Unique {
     /// The constraint's name (`<table>_<columns>_key` by convention).
     pub name: String,
@@ -43,6 +45,7 @@ impl Unique {
 
 /// A check constraint.
 #[derive(Clone, Debug, Eq)]
+#[non_exhaustive]
 pub struct Check {
     /// The constraint's name (`<table>_<column>_check` by convention).
     pub name: String,
@@ -71,7 +74,8 @@ impl PartialEq for Check {
 }
 
 /// A foreign key.
-#[derive(Clone, Debug, Eq)]
+#[derive(Clone, Debug, Default, Eq)]
+#[non_exhaustive]
 pub struct ForeignKey {
     /// The constraint's name (`<table>_<columns>_fkey` by convention).
     pub name: String,
@@ -124,7 +128,8 @@ impl PartialEq for ForeignKey {
 
 /// An exclusion constraint (PostgreSQL): no two rows whose elements all
 /// compare true with their operators (`room WITH =, during WITH &&`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Exclusion {
     /// The constraint's name.
     pub name: String,
@@ -144,6 +149,7 @@ pub struct Exclusion {
 
 /// One element of an exclusion constraint.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ExclusionElement {
     /// The key, as an index key.
     pub part: IndexPart,

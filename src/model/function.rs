@@ -5,6 +5,7 @@ use super::Expr;
 
 /// A stored function or procedure.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Function {
     /// Its (possibly schema-qualified) name.
     pub name: String,

@@ -5,6 +5,7 @@ use super::Expr;
 /// An index made with `CREATE INDEX` (the indexes behind keys and unique
 /// constraints are part of those).
 #[derive(Clone, Debug, Eq)]
+#[non_exhaustive]
 pub struct Index {
     /// Its name.
     pub name: String,
@@ -56,6 +57,7 @@ impl PartialEq for Index {
 
 /// One key of an index.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct IndexPart {
     /// A column or an expression.
     pub key: IndexKey,

@@ -5,6 +5,14 @@
 //! Constraint and index names are always filled in: sources that leave them
 //! implicit get the conventional names PostgreSQL would give them
 //! (`users_pkey`, `users_email_key`, `posts_author_id_fkey`).
+//!
+//! One file per kind of object: `schema.rs` holds them all; `table.rs`,
+//! `column.rs`, `constraint.rs` (primary keys, uniques, checks, foreign
+//! keys, exclusions), `index.rs`, `partition.rs`, `policy.rs`; `view.rs`
+//! (and what SQL text reads), `function.rs`, `aggregate.rs`, `trigger.rs`;
+//! `sequence.rs`, `user_type.rs` (domains, composite types); the values:
+//! `sql_type.rs`, `default_value.rs`, `expr.rs`; and `naming.rs`, the
+//! conventional names.
 
 mod aggregate;
 mod column;

@@ -5,32 +5,32 @@
 //! read back from a database.
 
 pub(crate) fn primary_key(table: &str) -> String {
-    format!("{}_pkey", base(table))
+    format!("{}_pkey", bare(table))
 }
 
 pub(crate) fn unique(table: &str, columns: &[String]) -> String {
-    format!("{}_{}_key", base(table), columns.join("_"))
+    format!("{}_{}_key", bare(table), columns.join("_"))
 }
 
 pub(crate) fn foreign_key(table: &str, columns: &[String]) -> String {
-    format!("{}_{}_fkey", base(table), columns.join("_"))
+    format!("{}_{}_fkey", bare(table), columns.join("_"))
 }
 
 pub(crate) fn check(table: &str, column: &str) -> String {
-    format!("{}_{column}_check", base(table))
+    format!("{}_{column}_check", bare(table))
 }
 
 /// Name of the n-th (0-based) unnamed table-level check.
 pub(crate) fn table_check(table: &str, n: usize) -> String {
     match n {
-        0 => format!("{}_check", base(table)),
-        n => format!("{}_check{n}", base(table)),
+        0 => format!("{}_check", bare(table)),
+        n => format!("{}_check{n}", bare(table)),
     }
 }
 
 /// The sequence a serial column gets (`users_id_seq`), unqualified.
 pub(crate) fn serial_sequence(table: &str, column: &str) -> String {
-    format!("{}_{column}_seq", base(table))
+    format!("{}_{column}_seq", bare(table))
 }
 
 /// The sequence a serial column gets, in its table's schema
@@ -40,11 +40,6 @@ pub(crate) fn serial_sequence_in_schema(table: &str, column: &str) -> String {
         Some((schema, _)) => format!("{schema}.{}", serial_sequence(table, column)),
         None => serial_sequence(table, column),
     }
-}
-
-/// The table name without its schema qualifier.
-fn base(table: &str) -> &str {
-    table.rsplit_once('.').map_or(table, |(_, name)| name)
 }
 
 /// The unqualified part of a possibly schema-qualified name

@@ -4,7 +4,8 @@
 //! parent ([`inherited_column`](super::inherited_column), in `table.rs`).
 
 /// What makes a table a partition of another.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Partition {
     /// The partitioned table it belongs to.
     pub parent: String,

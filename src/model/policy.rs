@@ -4,7 +4,8 @@
 use super::Expr;
 
 /// A policy on a table.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Policy {
     /// Its name (unique per table).
     pub name: String,

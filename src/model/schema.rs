@@ -6,6 +6,7 @@ use indexmap::IndexMap;
 
 /// Everything dbshape models of a database, or of a schema file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Schema {
     /// Tables by (possibly schema-qualified) name, in order.
     pub tables: IndexMap<String, Table>,
@@ -90,7 +91,7 @@ impl Schema {
         }
         let mut excluded: Vec<String> = Vec::new();
         self.tables.retain(|name, _| {
-            let bare = name.rsplit_once('.').map_or(name.as_str(), |(_, t)| t);
+            let bare = super::naming::bare(name);
             let keep = !patterns.iter().any(|p| glob_match(p, name) || glob_match(p, bare));
             if !keep {
                 excluded.push(name.clone());
@@ -99,7 +100,7 @@ impl Schema {
         });
         // A table left alone leaves its triggers alone too.
         let gone = |table: &str| {
-            let bare = table.rsplit_once('.').map_or(table, |(_, t)| t);
+            let bare = super::naming::bare(table);
             patterns.iter().any(|p| glob_match(p, table) || glob_match(p, bare))
         };
         self.triggers.retain(|(table, _), _| !gone(table));

@@ -7,6 +7,7 @@ use super::SqlType;
 /// the sequence's type and direction, so a file says only what differs;
 /// [`SequenceOptions::canonical`] puts any set of options in that form.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SequenceOptions {
     /// The first value.
     pub start: Option<i64>,
@@ -81,6 +82,7 @@ fn limits(sql_type: &SqlType) -> (i64, i64) {
 
 /// A sequence of its own, read by defaults (`nextval('invoice_no')`).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Sequence {
     /// Its (possibly schema-qualified) name.
     pub name: String,

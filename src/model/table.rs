@@ -5,6 +5,7 @@ use indexmap::IndexMap;
 
 /// A table: its columns, keys, constraints and indexes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Table {
     /// Its (possibly schema-qualified) name.
     pub name: String,

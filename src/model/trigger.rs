@@ -5,6 +5,7 @@ use super::Expr;
 
 /// A trigger.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Trigger {
     /// Its name.
     pub name: String,

@@ -6,6 +6,7 @@ use indexmap::IndexMap;
 
 /// A domain: a base type narrowed by checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Domain {
     /// Its (possibly schema-qualified) name.
     pub name: String,
@@ -23,6 +24,7 @@ pub struct Domain {
 
 /// A composite type: attributes, in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CompositeType {
     /// Its (possibly schema-qualified) name.
     pub name: String,

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 /// A view. Its query is compared in the server's spelling (PostgreSQL
 /// prints it back with `pg_get_viewdef`; SQLite keeps it as written).
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct View {
     /// Its (possibly schema-qualified) name.
     pub name: String,

@@ -2,6 +2,10 @@
 //! one dialect, with the two schemas it was made from. Dialect-neutral:
 //! each dialect's planner builds the steps (see `dialect/`), and
 //! [`Migrator`](crate::Migrator) makes and applies plans.
+//!
+//! - this file: [`Plan`]; `step.rs`: its steps, operations and checks;
+//! - `hazard.rs`: what a change does to a busy database;
+//! - `json.rs`: the JSON document; `saved.rs`: a plan saved and read back.
 
 mod hazard;
 mod json;

@@ -1,5 +1,6 @@
-//! SQL text helpers shared by every dialect: identifier quoting and a small
-//! lexer for reading back DDL that catalogs only give as text.
+//! SQL text helpers shared by every dialect: identifier quoting (here) and
+//! a small lexer (`lexer.rs`) for reading back DDL that catalogs only give
+//! as text.
 
 pub(crate) mod lexer;
 

@@ -6,7 +6,7 @@
 use super::session::{qualified, schema_of, table_ident};
 use super::types::{needs_using, serial_base, type_sql};
 use crate::error::{Error, Result};
-use crate::model::naming::serial_sequence as serial_sequence_name;
+use crate::model::naming::{self, serial_sequence as serial_sequence_name};
 use crate::model::{
     Column, DefaultValue, Exclusion, ForeignKey, Index, IndexKey, IndexPart, Sequence, SequenceOptions, SqlType, Table,
     Unique,
@@ -45,7 +45,7 @@ pub(super) fn create_enum(name: &str, values: &[String]) -> String {
 /// column of the type through text (a value with no label left fails the
 /// cast, and the transaction with it), then drops the old type.
 pub(super) fn recreate_enum(name: &str, values: &[String], base: &crate::model::Schema) -> Vec<String> {
-    let bare = name.rsplit_once('.').map_or(name, |(_, n)| n);
+    let bare = naming::bare(name);
     let old = format!("{bare}__dbshape_old");
     let old_qualified = match name.split_once('.') {
         Some((schema, _)) => format!("{}.{}", quote_ident(schema), quote_ident(&old)),
@@ -276,7 +276,7 @@ pub(super) fn sequence_clauses(options: &SequenceOptions) -> Vec<String> {
 /// unless a rename left it another name), unqualified and qualified.
 pub(super) fn serial_sequence(table: &str, column: &Column) -> (String, String) {
     let name = column.serial_sequence.clone().unwrap_or_else(|| serial_sequence_name(table, &column.name));
-    let bare = name.rsplit_once('.').map_or(name.as_str(), |(_, bare)| bare).to_string();
+    let bare = naming::bare(&name).to_string();
     (bare, table_ident(&name))
 }
 

@@ -34,35 +34,50 @@ pub(super) fn hazards(
         let name = renamed.iter().find(|(_, new)| new == name).map_or(name, |(old, _)| old.as_str());
         current.tables.contains_key(name) || current.views.contains_key(name)
     };
-    let lock = |mode: &'static str, on: &str| Hazard::Lock { mode, table: on.to_string() };
-    let mut found = Vec::new();
-    if concurrently && live(table) {
-        // `--online`: a brief strong lock in the transaction at most, then
-        // the slow part under SHARE UPDATE EXCLUSIVE (reads and writes go on).
-        let slow = lock(SHARE_UPDATE_EXCLUSIVE, table);
-        match change {
-            Change::CreateIndex { .. } => found.extend([slow, Hazard::BuildsIndex]),
-            Change::DropIndex { .. } => found.push(slow),
-            Change::AddCheck { .. } | Change::AlterColumn { .. } => {
-                found.extend([lock(ACCESS_EXCLUSIVE, table), slow, Hazard::ScansTable])
-            }
-            Change::AddForeignKey { foreign_key, .. } => {
-                found.push(lock(SHARE_ROW_EXCLUSIVE, table));
-                if foreign_key.ref_table != table && live(&foreign_key.ref_table) {
-                    found.push(lock(SHARE_ROW_EXCLUSIVE, &foreign_key.ref_table));
-                }
-                found.extend([slow, Hazard::ScansTable]);
-            }
-            Change::AddUnique { .. } | Change::SetPrimaryKey { .. } => {
-                found.extend([slow, Hazard::BuildsIndex, lock(ACCESS_EXCLUSIVE, table)])
-            }
-            _ => {}
-        }
-        if change.destructive().is_some() {
-            found.push(Hazard::DeletesData);
-        }
-        return found;
+    let mut found =
+        if concurrently && live(table) { online(change, &live) } else { in_transaction(change, current, &live) };
+    if change.destructive().is_some() {
+        found.push(Hazard::DeletesData);
     }
+    found
+}
+
+fn lock(mode: &'static str, on: &str) -> Hazard {
+    Hazard::Lock { mode, table: on.to_string() }
+}
+
+/// `--online`: a brief strong lock in the transaction at most, then the
+/// slow part under SHARE UPDATE EXCLUSIVE (reads and writes go on).
+fn online(change: &Change, live: &dyn Fn(&str) -> bool) -> Vec<Hazard> {
+    let table = change.table();
+    let mut found = Vec::new();
+    let slow = lock(SHARE_UPDATE_EXCLUSIVE, table);
+    match change {
+        Change::CreateIndex { .. } => found.extend([slow, Hazard::BuildsIndex]),
+        Change::DropIndex { .. } => found.push(slow),
+        Change::AddCheck { .. } | Change::AlterColumn { .. } => {
+            found.extend([lock(ACCESS_EXCLUSIVE, table), slow, Hazard::ScansTable])
+        }
+        Change::AddForeignKey { foreign_key, .. } => {
+            found.push(lock(SHARE_ROW_EXCLUSIVE, table));
+            if foreign_key.ref_table != table && live(&foreign_key.ref_table) {
+                found.push(lock(SHARE_ROW_EXCLUSIVE, &foreign_key.ref_table));
+            }
+            found.extend([slow, Hazard::ScansTable]);
+        }
+        Change::AddUnique { .. } | Change::SetPrimaryKey { .. } => {
+            found.extend([slow, Hazard::BuildsIndex, lock(ACCESS_EXCLUSIVE, table)])
+        }
+        _ => {}
+    }
+    found
+}
+
+/// What a change does inside the plan's transaction. `live`: whether a
+/// table (by its name after the plan's renames) exists before the plan.
+fn in_transaction(change: &Change, current: &Schema, live: &dyn Fn(&str) -> bool) -> Vec<Hazard> {
+    let table = change.table();
+    let mut found = Vec::new();
     match change {
         Change::CreateTable(created) => {
             // A foreign key locks its parent against writes while it is made.
@@ -165,9 +180,6 @@ pub(super) fn hazards(
         }
         Change::DropView { .. } | Change::ReplaceView { .. } => found.push(lock(ACCESS_EXCLUSIVE, table)),
         _ => {}
-    }
-    if change.destructive().is_some() {
-        found.push(Hazard::DeletesData);
     }
     found
 }

@@ -281,7 +281,7 @@ fn renames(diff: &Diff) -> Result<Vec<Draft>> {
     for change in &diff.changes {
         match change {
             Change::RenameTable { from, to } => {
-                let new_name = to.rsplit_once('.').map_or(to.as_str(), |(_, n)| n);
+                let new_name = bare(to);
                 let mut statements =
                     vec![format!("ALTER TABLE {} RENAME TO {}", table_ident(from), quote_ident(new_name))];
                 statements.extend(serial_sequence_renames(diff, to, None));
@@ -846,7 +846,7 @@ fn serial_sequence_renames(diff: &Diff, table: &str, column: Option<&str>) -> Ve
         .filter_map(|c| {
             let live = c.serial_sequence.as_ref()?;
             let wanted = serial_sequence_name(table, &c.name);
-            let live_bare = live.rsplit_once('.').map_or(live.as_str(), |(_, bare)| bare);
+            let live_bare = bare(live);
             (live_bare != wanted)
                 .then(|| format!("ALTER SEQUENCE {} RENAME TO {}", table_ident(live), quote_ident(&wanted)))
         })

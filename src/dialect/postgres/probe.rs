@@ -123,7 +123,7 @@ fn pieces(table: &Table) -> Option<Pieces> {
 /// when a text names the table itself (a whole-row or qualified reference)
 /// or reads a generated column, which a probe table cannot stand for.
 fn reads(table: &Table, texts: &[&str], named: &[&str]) -> Option<Vec<EnvColumn>> {
-    let bare = table.name.rsplit_once('.').map_or(table.name.as_str(), |(_, name)| name);
+    let bare = crate::model::naming::bare(&table.name);
     let mut found: Vec<&Column> = Vec::new();
     for name in named {
         found.push(table.columns.get(*name)?);
