@@ -65,7 +65,7 @@ impl Migrator {
         self.check_timeout = timeout;
     }
 
-    /// The database's dialect: `sqlite` or `postgresql`.
+    /// The database's dialect: `sqlite`, `postgresql`, `mysql` or `mariadb`.
     pub fn dialect(&self) -> &'static str {
         self.conn.dialect().name()
     }
@@ -133,12 +133,15 @@ impl Migrator {
         dialect::build_plan(self.conn.dialect(), normalized, live)
     }
 
-    /// Runs `plan` in one transaction. Refuses (running nothing) a plan with
-    /// destructive changes unless `options` allow them, and a plan that no
-    /// longer fits: under the lock the database is read again and
-    /// re-planned, and anything but the same plan (or nothing left to do,
-    /// reported as [`Applied::already_in_sync`]) stops the apply. After
-    /// committing, the database is read once more: it must match.
+    /// Runs `plan` in one transaction (on MySQL, statement by statement: see
+    /// [`Error::PartlyApplied`]). Refuses (running nothing) a plan with
+    /// destructive changes unless `options` allow them
+    /// ([`Refusal::Destructive`]), and a plan that no longer fits: under the
+    /// lock the database is read again and re-planned, and anything but the
+    /// same plan (or nothing left to do, reported as
+    /// [`Applied::already_in_sync`]) stops the apply
+    /// ([`Refusal::DatabaseChanged`]). After committing, the database is
+    /// read once more: it must match, or the error is [`Error::Internal`].
     pub fn apply(&mut self, plan: &Plan, options: &ApplyOptions) -> Result<Applied> {
         if plan.dialect() != self.dialect() {
             return Err(Error::Refused(Refusal::WrongDialect {
@@ -209,10 +212,10 @@ fn prepare(dialect: &dyn Dialect, schema: &Schema, scope: &Scope) -> Result<mode
 
 impl Plan {
     /// The plan that turns `from` into `to` on `dialect` (a name such as
-    /// `sqlite` or `postgresql`), without a database: schema files are
-    /// compared as the dialect would store them, as far as that is known
-    /// offline (on PostgreSQL, as written). Tables `scope` excludes are
-    /// left out on both sides.
+    /// `sqlite`, `postgresql`, `mysql` or `mariadb`), without a database:
+    /// schema files are compared as the dialect would store them, as far as
+    /// that is known offline (on PostgreSQL, as written). Tables `scope`
+    /// excludes are left out on both sides.
     pub fn between(dialect: &str, from: &Schema, to: &Schema, scope: &Scope) -> Result<Plan> {
         let dialect = dialect::named(dialect)?;
         let (from, to) = (prepare(dialect, from, scope)?, prepare(dialect, to, scope)?);

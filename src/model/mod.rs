@@ -1,7 +1,8 @@
 //! The dialect-neutral schema model.
 //!
-//! Every source of schema (a schema.yaml file, a live SQLite or PostgreSQL
-//! database) is read into these types, and the differ compares two of them.
+//! Every source of schema (a schema.yaml file, a live SQLite, PostgreSQL
+//! or MySQL database) is read into these types, and the differ compares two
+//! of them.
 //! Constraint and index names are always filled in: sources that leave them
 //! implicit get the conventional names PostgreSQL would give them
 //! (`users_pkey`, `users_email_key`, `posts_author_id_fkey`).

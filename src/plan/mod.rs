@@ -81,7 +81,7 @@ impl Plan {
         self.steps.is_empty()
     }
 
-    /// The dialect the plan is for: `sqlite` or `postgresql`.
+    /// The dialect the plan is for: `sqlite`, `postgresql`, `mysql` or `mariadb`.
     pub fn dialect(&self) -> &'static str {
         self.dialect
     }
