@@ -32,6 +32,8 @@ pub struct ApplyOptions {
     pub(crate) check_timeout: Duration,
     pub(crate) skip_data_checks: bool,
     pub(crate) expected_live_schema: Option<String>,
+    /// Fault injection: this statement (1-based) is reported but not run.
+    pub(crate) fault_skip_statement: Option<usize>,
 }
 
 impl Default for ApplyOptions {
@@ -46,6 +48,7 @@ impl Default for ApplyOptions {
             check_timeout: DEFAULT_CHECK_TIMEOUT,
             skip_data_checks: false,
             expected_live_schema: None,
+            fault_skip_statement: None,
         }
     }
 }
@@ -91,6 +94,15 @@ impl ApplyOptions {
     /// running nothing, with what differs.
     pub fn expected_live_schema(mut self, live_schema: impl Into<String>) -> Self {
         self.expected_live_schema = Some(live_schema.into());
+        self
+    }
+
+    /// Fault injection for the tests: statement `number` (1-based) of the
+    /// plan is reported as run but is not run, as if the planner had
+    /// forgotten it. Not for use outside tests.
+    #[doc(hidden)]
+    pub fn fault_skip_statement(mut self, number: usize) -> Self {
+        self.fault_skip_statement = Some(number);
         self
     }
 

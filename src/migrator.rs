@@ -140,8 +140,11 @@ impl Migrator {
     /// lock the database is read again and re-planned, and anything but the
     /// same plan (or nothing left to do, reported as
     /// [`Applied::already_in_sync`]) stops the apply
-    /// ([`Refusal::DatabaseChanged`]). After committing, the database is
-    /// read once more: it must match, or the error is [`Error::Internal`].
+    /// ([`Refusal::DatabaseChanged`]). Before committing (on MySQL, and for
+    /// `--online` plans whose index builds follow the commit: after), the
+    /// database is read once more: it must match the schema, or the error
+    /// is [`Error::Internal`], and where DDL is transactional nothing was
+    /// changed.
     pub fn apply(&mut self, plan: &Plan, options: &ApplyOptions) -> Result<Applied> {
         if plan.dialect() != self.dialect() {
             return Err(Error::Refused(Refusal::WrongDialect {
@@ -154,17 +157,13 @@ impl Migrator {
             return Err(Error::Refused(Refusal::Destructive { changes: destructive, consent: Consent::ApplyOption }));
         }
         let applied = self.conn.apply(plan, &ApplyRun { dialect: self.conn.dialect(), options, scope: &self.scope })?;
-        if !applied.already_in_sync {
-            // Principle: apply → plan prints nothing. Verify it instead of trusting it.
+        // Principle: apply → plan prints nothing. Verified inside the
+        // transaction where it can be (a difference rolls back); else here.
+        if !applied.already_in_sync && !dialect::verifies_before_commit(self.conn.dialect(), plan) {
             let live = self.read(plan.desired())?;
             let after = dialect::build_plan(self.conn.dialect(), live, plan.desired().clone())?;
             if !after.is_empty() {
-                let remaining: Vec<String> = after.changes().map(|c| c.to_string()).collect();
-                return Err(Error::Internal(format!(
-                    "the apply committed, but the database still differs from the schema ({}); \
-                     this is a dbshape bug, please report it",
-                    remaining.join("; ")
-                )));
+                return Err(Error::Internal(dialect::mismatch(true, &after)));
             }
         }
         Ok(applied)

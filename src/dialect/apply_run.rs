@@ -1,10 +1,12 @@
 //! What every executor shares: re-planning once the lock is held, the data
-//! checks, and running a plan's statements in order while reporting each.
-//! The dialects' executors (`execute.rs` in each folder) add their own
-//! locking, transaction and checks around these.
+//! checks, running a plan's statements in order while reporting each, and
+//! the check that the database then matches the schema (before COMMIT
+//! where DDL is transactional, so that a planner's mistake rolls back
+//! instead of landing). The dialects' executors (`execute.rs` in each
+//! folder) add their own locking and transaction around these.
 
-use super::build_plan::build_plan_online;
-use super::traits::ApplyRun;
+use super::build_plan::{build_plan, build_plan_online};
+use super::traits::{ApplyRun, Dialect};
 use crate::apply::StatementDone;
 use crate::error::{DatabaseError, Error, Refusal, Result};
 use crate::model::Schema;
@@ -44,6 +46,29 @@ impl ApplyRun<'_> {
         Ok(Some(plan))
     }
 
+    /// Whether `plan` is checked inside its transaction, before COMMIT: on a
+    /// dialect with transactional DDL, when no statement of it runs after
+    /// the commit (`--online`'s index builds leave the transaction's state
+    /// short of the schema on purpose). Otherwise the caller checks after
+    /// the apply.
+    pub(crate) fn verifies_before_commit(&self, plan: &Plan) -> bool {
+        verifies_before_commit(self.dialect, plan)
+    }
+
+    /// Checks that `live`, read after the plan's statements (inside the
+    /// transaction, where [`ApplyRun::verifies_before_commit`]), is the
+    /// schema the plan arrives at: planning again must find nothing. A
+    /// difference is dbshape's mistake: the error names it, and the caller
+    /// rolls the transaction back.
+    pub(crate) fn verify(&self, mut live: Schema, plan: &Plan) -> Result<()> {
+        self.scope.narrow(&mut live);
+        let after = build_plan(self.dialect, live, plan.desired().clone())?;
+        if after.is_empty() {
+            return Ok(());
+        }
+        Err(Error::Internal(mismatch(false, &after)))
+    }
+
     /// Runs the pre-flight data checks of `plan` (re-planned under the
     /// lock) through `runner`, before any statement: rows that a change
     /// would fail on, or a check that could not say, stop the apply.
@@ -76,7 +101,8 @@ impl ApplyRun<'_> {
             }
             let began = Instant::now();
             let sql = operation.sql();
-            execute(operation).map_err(|cause| match phase {
+            let run = if self.options.fault_skip_statement == Some(i + 1) { Ok(()) } else { execute(operation) };
+            run.map_err(|cause| match phase {
                 Phase::Transaction => Error::Statement { number: i + 1, total, sql: sql.to_string(), cause },
                 Phase::AfterCommit => Error::AfterCommit { number: i + 1, total, sql: sql.to_string(), cause },
                 Phase::EachCommits => Error::PartlyApplied { number: i + 1, total, sql: sql.to_string(), cause },
@@ -88,4 +114,29 @@ impl ApplyRun<'_> {
         }
         Ok(ran)
     }
+}
+
+/// See [`ApplyRun::verifies_before_commit`].
+pub(crate) fn verifies_before_commit(dialect: &dyn Dialect, plan: &Plan) -> bool {
+    dialect.transactional_ddl() && !plan.operations().any(|o| o.after_commit())
+}
+
+/// The report of a database that differs from the schema after an apply's
+/// statements (`after` plans what is left), `committed` or rolled back:
+/// the changes left, and both sides as schema files.
+pub(crate) fn mismatch(committed: bool, after: &Plan) -> String {
+    let remaining: Vec<String> = after.changes().map(|c| c.to_string()).collect();
+    let what = if committed {
+        format!("the apply committed, but the database still differs from the schema ({})", remaining.join("; "))
+    } else {
+        format!(
+            "the plan's statements left the database differing from the schema ({}), so the apply was rolled back \
+             and nothing was changed",
+            remaining.join("; ")
+        )
+    };
+    format!(
+        "{what}; this is a dbshape bug, please report it with what differs:\n{}",
+        after.schema_diff("the database after the plan", "the schema")
+    )
 }

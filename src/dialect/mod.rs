@@ -42,7 +42,7 @@ mod sqlite;
 mod traits;
 mod url;
 
-pub(crate) use apply_run::Phase;
+pub(crate) use apply_run::{Phase, mismatch, verifies_before_commit};
 pub(crate) use build_plan::{build_plan, build_plan_online};
 pub(crate) use traits::{ApplyRun, Connection, Dialect};
 pub(crate) use url::redact;

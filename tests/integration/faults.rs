@@ -317,3 +317,44 @@ fn concurrent_applies_run_one_after_the_other() {
         assert_eq!(fingerprint(t), before);
     });
 }
+
+/// A planner that gets a plan wrong (made so by skipping one of its
+/// statements) must never land its mistake where DDL is transactional: the
+/// check that the database matches the schema runs before COMMIT, and the
+/// apply rolls back whole with the report of what differs. MySQL commits
+/// each statement, so there the check after the apply names what ran.
+#[test]
+fn a_planner_mistake_is_rolled_back_whole_with_the_bug_report() {
+    Test::each(|t| {
+        t.schema("tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      name: text\n");
+        t.apply();
+        t.sql("INSERT INTO a VALUES (1, 'x'), (2, 'y')");
+        let before = t.dump();
+        t.schema(
+            "tables:\n  a:\n    columns:\n      id: { type: integer, primary_key: true }\n      name: text\n      \
+             age: integer\n  b:\n    columns:\n      id: { type: integer, primary_key: true }\n",
+        );
+        let output = Command::new(env!("CARGO_BIN_EXE_dbshape"))
+            .args(["apply", "--yes"])
+            .current_dir(t.dir())
+            .env("DATABASE_URL", t.url())
+            .env("NO_COLOR", "1")
+            .env("DBSHAPE_FAULT_SKIP_STATEMENT", "1")
+            .output()
+            .expect("run dbshape");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("this is a dbshape bug, please report it"), "{stderr}");
+        // Both sides, as schema files.
+        assert!(stderr.contains("the database after the plan") && stderr.contains("the schema"), "{stderr}");
+        if t.is_mysql() {
+            assert!(stderr.contains("the apply committed, but the database still differs"), "{stderr}");
+        } else {
+            assert!(stderr.contains("so the apply was rolled back and nothing was changed"), "{stderr}");
+            assert_eq!(t.dump(), before, "nothing changed");
+            // The plan is still the whole plan, and it applies.
+            t.run(&["apply", "--yes"]).success();
+            t.assert_in_sync();
+        }
+    });
+}

@@ -109,6 +109,11 @@ pub fn apply(target: &Target, args: &ApplyArgs, style: Style) -> Result<i32> {
     if let Some(saved) = saved {
         options = options.expected_live_schema(saved.live_schema);
     }
+    // Fault injection for the tests of a planner's mistake: statement N
+    // is reported but not run.
+    if let Some(skipped) = std::env::var("DBSHAPE_FAULT_SKIP_STATEMENT").ok().and_then(|n| n.parse().ok()) {
+        options = options.fault_skip_statement(skipped);
+    }
     let applied = db.apply(&plan, &options)?;
     let mut out = std::io::stdout().lock();
     if applied.already_in_sync {

@@ -158,6 +158,9 @@ fn run_in_transaction(
             cause
         })
     })?;
+    if run.verifies_before_commit(&plan) {
+        run.verify(inspect(&mut tx, within)?, &plan)?;
+    }
     tx.commit().map_err(rolled_back("commit failed"))?;
     Ok((Applied { statements: total, elapsed: started.elapsed(), already_in_sync: false }, Some(plan)))
 }

@@ -60,6 +60,9 @@ fn run_in_transaction(conn: &mut Connection, expected: &Plan, run: &ApplyRun) ->
             PlanCheck::ForeignKeys { table } => check_foreign_keys(&tx, table)?,
         }
     }
+    if run.verifies_before_commit(&plan) {
+        run.verify(inspect::inspect(&tx)?, &plan)?;
+    }
     tx.commit()
         .map_err(|e| Error::RolledBack { what: "commit failed".into(), cause: Some(DatabaseError::from_driver(e)) })?;
     Ok(Applied { statements: total, elapsed: started.elapsed(), already_in_sync: false })
