@@ -51,7 +51,7 @@ pub(crate) fn build(changes: &[&Change], current: &Schema, desired: &Schema, sql
                 // A widening keeps every value; the file's `using` may not.
                 if from.sql_type != to.sql_type
                     && (to.using.is_some() || !from.sql_type.widens_to(&to.sql_type))
-                    && let Some(conversion) = sql.conversion(live, from_live, to, to.using.as_ref())
+                    && let Some(conversion) = sql.conversion(current, live, from_live, to, to.using.as_ref())
                 {
                     checks.push(on.conversion(from_live, to, conversion));
                 }

@@ -3,7 +3,7 @@
 //! runs one query within a time limit ([`QueryRunner`]). Each dialect's
 //! `preflight.rs` implements both.
 
-use crate::model::{Column, Expr, Table};
+use crate::model::{Column, Expr, Schema, Table};
 use crate::sql::quote_ident;
 use std::time::Duration;
 
@@ -28,7 +28,15 @@ pub(crate) trait PreflightSql: Sync {
     /// How to find the rows whose value does not become `to` (the column
     /// as it will be; `using` the file's conversion, if any) in `table`,
     /// or `None` where the dialect's conversion never fails.
-    fn conversion(&self, _table: &Table, _from: &Column, _to: &Column, _using: Option<&Expr>) -> Option<Conversion> {
+    /// `current` is the live schema the table is in.
+    fn conversion(
+        &self,
+        _current: &Schema,
+        _table: &Table,
+        _from: &Column,
+        _to: &Column,
+        _using: Option<&Expr>,
+    ) -> Option<Conversion> {
         None
     }
 }

@@ -521,3 +521,38 @@ functions:
     t.sql("INSERT INTO codes (id) VALUES (1), (2)");
     assert_eq!(t.query("SELECT code FROM codes ORDER BY id"), [["1"], ["2"]]);
 }
+
+/// PostgreSQL: rules and disabled triggers (named after their table, which
+/// decides whether they are in scope) are named as not managed when there
+/// is nothing to change too, in the text and the JSON; one on a table of a
+/// schema the file does not manage is not. A rule's `t.r` used to read as
+/// a table `r` of schema `t`, out of scope, and went unmentioned.
+#[test]
+fn postgres_rules_and_disabled_triggers_are_named_when_nothing_changes() {
+    let Some(t) = Test::postgres() else { return };
+    t.schema(
+        "tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n  log:\n    columns:\n      id: integer\n\
+         functions:\n  noop:\n    returns: trigger\n    language: plpgsql\n    body: begin return new; end\n",
+    );
+    t.apply();
+    t.sql(
+        "CREATE RULE keep AS ON INSERT TO t DO ALSO INSERT INTO log VALUES (NEW.id);
+         CREATE TRIGGER quiet BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION noop();
+         ALTER TABLE t DISABLE TRIGGER quiet;
+         CREATE SCHEMA other; CREATE TABLE other.x (id integer);
+         CREATE RULE elsewhere AS ON INSERT TO other.x DO ALSO NOTHING;",
+    );
+    let plan = t.run(&["plan"]).success();
+    assert!(plan.stdout.contains("No changes"), "{}", plan.stdout);
+    for line in ["rule keep on t", "disabled trigger quiet on t"] {
+        assert!(plan.stderr.contains(line), "{line}: {}", plan.stderr);
+    }
+    assert!(!plan.stderr.contains("elsewhere"), "{}", plan.stderr);
+    let json: serde_json::Value = serde_json::from_str(&t.run(&["plan", "--format", "json"]).success().stdout).unwrap();
+    let unmanaged: Vec<&str> = json["unmanaged"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+    assert!(
+        unmanaged.contains(&"rule keep on t") && unmanaged.contains(&"disabled trigger quiet on t"),
+        "{unmanaged:?}"
+    );
+    assert!(!unmanaged.iter().any(|l| l.contains("elsewhere")), "{unmanaged:?}");
+}

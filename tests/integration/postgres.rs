@@ -573,3 +573,50 @@ fn a_database_of_many_tables_reads_the_same_as_a_few() {
     t.assert_in_sync();
     assert!(inspected.contains("  t129:\n    comment: number 129\n"), "{inspected}");
 }
+
+/// A column moved from one enum type to another: PostgreSQL has no cast
+/// between two enums (`USING "c"::other.e2` failed), so the value goes
+/// through text; the data check counts the rows whose label the new type
+/// lacks, through the same cast.
+#[test]
+fn a_column_moves_from_one_enum_type_to_another_through_text() {
+    let Some(t) = postgres() else { return };
+    let schema = |column: &str| {
+        format!(
+            "enums:\n  other.e1: [a, b, x]\n  other.e2: [a, b, c]\ntables:\n  t:\n    columns:\n      \
+             id: {{ type: integer, primary_key: true }}\n      c: {{ type: {column} }}\n"
+        )
+    };
+    t.schema(&schema("other.e1"));
+    t.apply();
+    t.sql("INSERT INTO t VALUES (1, 'a'), (2, 'b')");
+    t.schema(&schema("other.e2"));
+    let plan = t.run(&["plan"]).success();
+    assert!(plan.stdout.contains(r#"USING "c"::text::other.e2"#), "{}", plan.stdout);
+    assert!(plan.stdout.contains("no row fails it"), "{}", plan.stdout);
+    t.run(&["apply", "--yes", "--allow-destructive"]).success();
+    t.assert_in_sync();
+    assert_eq!(t.query("SELECT id, c::text FROM t ORDER BY id"), [["1", "a"], ["2", "b"]]);
+    // Back, with a label the old type lacks: the data check names the row.
+    t.sql("INSERT INTO t VALUES (3, 'c')");
+    t.schema(&schema("other.e1"));
+    t.run(&["plan"]).success().stdout_has("✗ 1 row of t has a value in c that does not convert to other.e1");
+}
+
+/// A function's `SET` values are sent as literals: `UTC` keeps its case
+/// (it came back as `utc`, a change on every plan) and `30s` is a value
+/// (it was a syntax error); a list stays a list.
+#[test]
+fn function_settings_keep_their_case_units_and_lists() {
+    let Some(t) = postgres() else { return };
+    t.schema(
+        "tables: {}\nfunctions:\n  f:\n    returns: integer\n    language: sql\n    \
+         set: { TimeZone: UTC, statement_timeout: 30s, search_path: 'public, pg_temp' }\n    body: select 1\n",
+    );
+    t.apply();
+    t.assert_in_sync();
+    assert_eq!(
+        t.query("SELECT array_to_string(proconfig, ';') FROM pg_proc WHERE proname = 'f'"),
+        [["TimeZone=UTC;statement_timeout=30s;search_path=public, pg_temp"]]
+    );
+}

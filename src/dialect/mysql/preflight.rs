@@ -5,7 +5,7 @@
 
 use super::session::{Mysql, code, literal};
 use super::types::{integer_range, is_number, is_text};
-use crate::model::{Column, Expr, SqlType, Table};
+use crate::model::{Column, Expr, Schema, SqlType, Table};
 use crate::preflight::{Conversion, PreflightSql, QueryFailure, QueryRunner};
 use crate::sql::quote_ident;
 use mysql::Conn;
@@ -17,7 +17,14 @@ impl PreflightSql for Mysql {
         "CHAR"
     }
 
-    fn conversion(&self, _table: &Table, from: &Column, to: &Column, using: Option<&Expr>) -> Option<Conversion> {
+    fn conversion(
+        &self,
+        _current: &Schema,
+        _table: &Table,
+        from: &Column,
+        to: &Column,
+        using: Option<&Expr>,
+    ) -> Option<Conversion> {
         if using.is_some() {
             return None;
         }

@@ -25,7 +25,9 @@ impl Connection for Session {
         let schemas = self.schemas(within)?;
         let namespaces = Namespaces { schemas: &schemas, default_schema: &self.default_schema };
         let mut schema = inspect::inspect(&mut self.client, &namespaces)?;
-        schema.unmanaged = inspect_objects::unmanaged(&mut self.client, &namespaces)?;
+        let unmanaged = inspect_objects::unmanaged(&mut self.client, &namespaces)?;
+        schema.unmanaged = unmanaged.iter().map(|(line, _)| line.clone()).collect();
+        self.unmanaged_schemas = unmanaged.into_iter().collect();
         Ok(schema)
     }
 
@@ -40,7 +42,8 @@ impl Connection for Session {
         everything.composite_types.retain(|name, _| managed(name));
         everything.functions.retain(|_, f| managed(&f.name));
         everything.triggers.retain(|(table, _), _| managed(table));
-        everything.unmanaged.retain(|line| line.rsplit_once(' ').is_none_or(|(_, name)| managed(&name.to_string())));
+        let in_scope = |line: &String| self.unmanaged_schemas.get(line).is_none_or(|s| schemas.contains(s));
+        everything.unmanaged.retain(in_scope);
         everything
     }
 

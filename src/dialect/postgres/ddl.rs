@@ -4,7 +4,7 @@
 //! that spell the file through the server are made with the same text.
 
 use super::session::{qualified, schema_of, table_ident};
-use super::types::{needs_using, serial_base, type_sql};
+use super::types::{serial_base, type_sql, using_cast};
 use crate::error::{Error, Result};
 use crate::model::naming::{self, serial_sequence as serial_sequence_name};
 use crate::model::{
@@ -295,7 +295,15 @@ pub(super) fn serial_change(table: &str, from: &Column, to: &Column) -> Result<(
     }
 }
 
-pub(super) fn alter_column(table: &str, from: &Column, to: &Column) -> Result<Vec<String>> {
+/// The statements that turn column `from` of `table` into `to`; `enums` are
+/// the enum types of the schema the table is in now (a cast from one goes
+/// through text).
+pub(super) fn alter_column(
+    table: &str,
+    from: &Column,
+    to: &Column,
+    enums: &indexmap::IndexMap<String, Vec<String>>,
+) -> Result<Vec<String>> {
     let alter =
         |clause: String| format!("ALTER TABLE {} ALTER COLUMN {} {clause}", table_ident(table), quote_ident(&to.name));
     let mut statements = Vec::new();
@@ -348,8 +356,8 @@ pub(super) fn alter_column(table: &str, from: &Column, to: &Column) -> Result<Ve
         }
         if let Some(using) = &to.using {
             clause.push_str(&format!(" USING ({})", using.unwrapped()));
-        } else if needs_using(&from.sql_type, &to.sql_type) {
-            clause.push_str(&format!(" USING {}::{}", quote_ident(&to.name), type_sql(&to.sql_type)));
+        } else if let Some(cast) = using_cast(&quote_ident(&to.name), &from.sql_type, &to.sql_type, enums) {
+            clause.push_str(&format!(" USING {cast}"));
         }
         statements.push(alter(clause));
     }

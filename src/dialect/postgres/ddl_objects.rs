@@ -91,17 +91,17 @@ fn dollar_tag(body: &str) -> String {
     tag
 }
 
-/// One `SET` value: an identifier, number or double-quoted name as it is,
-/// anything else as a string literal.
+/// One `SET` value, each item of a list a string literal (a double-quoted
+/// name stays as it is): the server stores a literal as written, where an
+/// unquoted word folds to lower case (`UTC` became `utc`) and `30s` is no
+/// SQL at all.
 fn setting_value(value: &str) -> String {
     value
         .split(',')
         .map(str::trim)
         .map(|item| {
-            let plain = !item.is_empty()
-                && (item.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-                    || (item.len() >= 2 && item.starts_with('"') && item.ends_with('"')));
-            if plain { item.to_string() } else { quote_literal(item) }
+            let quoted_name = item.len() >= 2 && item.starts_with('"') && item.ends_with('"');
+            if quoted_name { item.to_string() } else { quote_literal(item) }
         })
         .collect::<Vec<_>>()
         .join(", ")

@@ -369,24 +369,25 @@ fn when_of(definition: &str) -> Option<String> {
 }
 
 /// What the database holds in the managed schemas that dbshape does not
-/// manage yet, one line each: reported, never dropped.
-pub(super) fn unmanaged(client: &mut impl GenericClient, within: &Namespaces) -> Result<Vec<String>> {
+/// manage yet, one line each (`rule r on t`, `range type s.floatrange`)
+/// with its schema: reported, never dropped.
+pub(super) fn unmanaged(client: &mut impl GenericClient, within: &Namespaces) -> Result<Vec<(String, String)>> {
     let schemas = within.schemas.to_vec();
     let rows = query(
         client,
         &format!(
-            "SELECT kind, n.nspname, name FROM (
-                 SELECT 'range type' AS kind, t.typnamespace AS ns, t.typname::text AS name FROM pg_type t
-                 WHERE t.typtype = 'r' AND {t}
+            "SELECT kind, n.nspname, name, on_table FROM (
+                 SELECT 'range type' AS kind, t.typnamespace AS ns, t.typname::text AS name, NULL::text AS on_table
+                 FROM pg_type t WHERE t.typtype = 'r' AND {t}
                UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' ELSE 'C function' END,
-                   p.pronamespace, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' FROM pg_proc p
+                   p.pronamespace, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL FROM pg_proc p
                  JOIN pg_language l ON l.oid = p.prolang LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
                  WHERE (p.prokind = 'w' OR (p.prokind = 'a' AND NOT ({SIMPLE_AGGREGATE}))
                         OR (p.prokind = 'f' AND l.lanname IN ('c', 'internal'))) AND {p}
                UNION ALL SELECT CASE WHEN t.tgconstraint <> 0 THEN 'constraint trigger' ELSE 'disabled trigger' END,
-                   c.relnamespace, c.relname || '.' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                   c.relnamespace, t.tgname::text, c.relname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                  WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND (t.tgconstraint <> 0 OR t.tgenabled <> 'O') AND {c}
-               UNION ALL SELECT 'rule', c.relnamespace, c.relname || '.' || r.rulename FROM pg_rewrite r
+               UNION ALL SELECT 'rule', c.relnamespace, r.rulename::text, c.relname::text FROM pg_rewrite r
                  JOIN pg_class c ON c.oid = r.ev_class WHERE r.rulename <> '_RETURN' AND {c}
              ) o JOIN pg_namespace n ON n.oid = o.ns WHERE n.nspname = ANY($1) ORDER BY 1, 2, 3",
             c = own("pg_class", "c.oid"),
@@ -395,11 +396,17 @@ pub(super) fn unmanaged(client: &mut impl GenericClient, within: &Namespaces) ->
         ),
         &schemas,
     )?;
+    // One line each, with its schema (the line says it only when it is
+    // not the default one).
     Ok(rows
         .into_iter()
         .map(|row| {
-            let kind: String = row.get(0);
-            format!("{kind} {}", within.name(row.get(1), row.get(2)))
+            let (kind, schema, name): (String, String, String) = (row.get(0), row.get(1), row.get(2));
+            let line = match row.get::<_, Option<String>>(3) {
+                Some(table) => format!("{kind} {name} on {}", within.name(&schema, &table)),
+                None => format!("{kind} {}", within.name(&schema, &name)),
+            };
+            (line, schema)
         })
         .collect())
 }

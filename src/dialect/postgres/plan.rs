@@ -385,7 +385,7 @@ fn tables(diff: &Diff) -> Result<Vec<Draft>> {
                 first.push(Draft::unlisted(vec![ddl::drop_column(table, &to.name)]))
             }
             Change::AlterColumn { table, from, to, .. } => {
-                drafts.push(Draft::of(change, ddl::alter_column(table, from, to)?))
+                drafts.push(Draft::of(change, ddl::alter_column(table, from, to, &diff.base.enums)?))
             }
             Change::RecreateEnum { name, to, .. } => drafts.push(Draft {
                 changes: vec![change.clone()],

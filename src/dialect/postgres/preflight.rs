@@ -4,9 +4,9 @@
 //! rolled back whatever it found.
 
 use super::session::{Postgres, database_error, table_ident};
-use super::types::{needs_using, type_sql};
+use super::types::{type_sql, using_cast};
 use crate::model::naming::bare;
-use crate::model::{Column, Expr, SqlType, Table};
+use crate::model::{Column, Expr, Schema, SqlType, Table};
 use crate::preflight::{Conversion, PreflightSql, QueryFailure, QueryRunner};
 use crate::sql::quote_ident;
 use postgres::{GenericClient, SimpleQueryMessage};
@@ -21,7 +21,14 @@ impl PreflightSql for Postgres {
         Some("ctid")
     }
 
-    fn conversion(&self, table: &Table, from: &Column, to: &Column, using: Option<&Expr>) -> Option<Conversion> {
+    fn conversion(
+        &self,
+        current: &Schema,
+        table: &Table,
+        from: &Column,
+        to: &Column,
+        using: Option<&Expr>,
+    ) -> Option<Conversion> {
         let column = quote_ident(&from.name);
         let target = type_sql(&to.sql_type);
         // What ALTER COLUMN ... TYPE computes: the file's USING, the
@@ -29,8 +36,7 @@ impl PreflightSql for Postgres {
         // the assignment cast.
         let source = match using {
             Some(using) => format!("({})", using.unwrapped()),
-            None if needs_using(&from.sql_type, &to.sql_type) => format!("{column}::{target}"),
-            None => column.clone(),
+            None => using_cast(&column, &from.sql_type, &to.sql_type, &current.enums).unwrap_or_else(|| column.clone()),
         };
         if let SqlType::Varchar(Some(n)) | SqlType::Char(n) = &to.sql_type {
             // An explicit cast cuts long text where the assignment refuses

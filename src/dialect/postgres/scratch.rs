@@ -356,7 +356,7 @@ pub(super) fn whole_tables(conn: &mut Session, desired: &Schema, names: &[String
                 continue;
             };
             let own = Column { default: column.default.clone(), nullable: column.nullable, ..inherited.clone() };
-            for statement in planner::alter_column(&table.name, &inherited, &own)? {
+            for statement in planner::alter_column(&table.name, &inherited, &own, &desired.enums)? {
                 scratch.statements.push((format!("column \"{}\" of \"{name}\"", column.name), statement));
             }
         }

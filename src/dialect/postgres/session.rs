@@ -22,6 +22,10 @@ pub(crate) struct Session {
     pub(super) default_schema: String,
     /// The URL, password hidden.
     pub(super) url: String,
+    /// The schema of each unmanaged object the last read listed: its line
+    /// names it in words (`rule r on t`), so that narrowing a read of
+    /// every schema cannot tell from the line alone.
+    pub(super) unmanaged_schemas: std::collections::HashMap<String, String>,
 }
 
 impl Session {
@@ -65,7 +69,7 @@ impl Session {
                 None => "the search_path names no existing schema to manage".into(),
             }),
         })?;
-        Ok(Session { client, default_schema, url: display })
+        Ok(Session { client, default_schema, url: display, unmanaged_schemas: Default::default() })
     }
 
     /// The default schema and the schemas `within` names.

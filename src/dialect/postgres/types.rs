@@ -56,6 +56,31 @@ pub(super) fn needs_using(from: &SqlType, to: &SqlType) -> bool {
     family(from) == 0 || family(from) != family(to)
 }
 
+/// The cast `USING` makes of `column` (its SQL) for a change of type from
+/// `from` to `to` where the assignment cast will not do; `None` where it
+/// will. An enum casts to no other enum (nor to a domain or an array of
+/// them): it goes through text, which every type reads. `enums` are the
+/// enum types of the schema the column is in now.
+pub(super) fn using_cast(
+    column: &str,
+    from: &SqlType,
+    to: &SqlType,
+    enums: &indexmap::IndexMap<String, Vec<String>>,
+) -> Option<String> {
+    if !needs_using(from, to) {
+        return None;
+    }
+    let target = type_sql(to);
+    let is_enum = |t: &SqlType| matches!(t, SqlType::Other(name) if enums.contains_key(name));
+    Some(match (from, to) {
+        (from, SqlType::Other(_)) if is_enum(from) => format!("{column}::text::{target}"),
+        (SqlType::Array(from), SqlType::Array(to)) if is_enum(from) && matches!(**to, SqlType::Other(_)) => {
+            format!("{column}::text[]::{target}")
+        }
+        _ => format!("{column}::{target}"),
+    })
+}
+
 /// Whether a type (or collation) change rewrites the table: all do but
 /// the binary-coercible ones PostgreSQL skips (a longer `varchar`,
 /// `varchar` to `text`, more numeric precision at the same scale).
