@@ -38,6 +38,14 @@ pub enum Error {
         cause: DatabaseError,
     },
 
+    /// A SQLite URL names a file that does not exist, where reading it as
+    /// an empty database would mislead (`inspect`, `check`, `diff`).
+    #[error("SQLite database file {} does not exist", .path.display())]
+    NoDatabaseFile {
+        /// The file, made absolute.
+        path: PathBuf,
+    },
+
     /// A database operation outside an apply's transaction failed.
     #[error("cannot {doing}: {cause}")]
     Database {
@@ -157,6 +165,20 @@ pub enum Refusal {
         consent: Consent,
     },
 
+    /// A change would drop or reshape a table that an object dbshape does
+    /// not manage hangs on (a rule, a constraint trigger, extended
+    /// statistics, an inheriting child or parent).
+    #[error(
+        "{change}: {dependent} is not managed by dbshape, and this change would drop or reshape it; nothing was \
+         changed"
+    )]
+    UnmanagedDependent {
+        /// The change, as the plan lists it.
+        change: String,
+        /// The unmanaged object's line (`rule keep on t`).
+        dependent: String,
+    },
+
     /// The plan was made for another dialect than the database's.
     #[error("the plan is for {plan}, the database is {database}; nothing was changed")]
     WrongDialect {
@@ -267,6 +289,7 @@ impl Error {
             )),
             Error::PartlyApplied { number, total, .. } => Some(partly_applied(*number, *total)),
             Error::Url { examples, .. } => Some(format!("expected e.g. {examples}")),
+            Error::NoDatabaseFile { path } => Some(no_database_file(path)),
             Error::DataChecks(reports) => {
                 Some(if reports.iter().any(|r| matches!(r.status, crate::preflight::DataCheckStatus::Failed { .. })) {
                     "fix those rows, or say in the schema file how they change (`backfill:` for NULLs, `using:` for a \
@@ -281,6 +304,26 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// Where the file might be instead: four slashes make a path absolute,
+/// and a Flask app keeps its database in `instance/`.
+fn no_database_file(path: &std::path::Path) -> String {
+    let name = path.file_name().map(std::path::Path::new);
+    let cwd = std::env::current_dir().ok();
+    let in_instance = name.zip(cwd).map(|(name, cwd)| cwd.join("instance").join(name)).filter(|p| p.exists());
+    let mut hint = String::from(
+        "`sqlite:///app.db` (three slashes) is relative to the current directory, `sqlite:////srv/app.db` (four) is \
+         absolute; `dbshape apply` creates a missing file",
+    );
+    if let Some(found) = in_instance {
+        hint = format!(
+            "there is {}: did you mean sqlite:///instance/{}? ",
+            found.display(),
+            found.file_name().unwrap_or_default().to_string_lossy()
+        ) + &hint;
+    }
+    hint
 }
 
 /// What ran of a plan whose statement `number` of `total` failed, on a

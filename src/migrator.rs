@@ -11,7 +11,7 @@ use crate::model;
 use crate::plan::Plan;
 use crate::schema::Schema;
 use crate::scope::Scope;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// A connection to a live database, and the part of it that is managed.
@@ -87,9 +87,27 @@ impl Migrator {
         self.conn.inspect(None).map(drop)
     }
 
+    /// The SQLite database file the URL names, made absolute, when it does
+    /// not exist: plans read it as empty and an apply creates it.
+    pub fn missing_file(&self) -> Option<PathBuf> {
+        self.conn.missing_file()
+    }
+
+    /// Fails with [`Error::NoDatabaseFile`] when the URL names a SQLite
+    /// file that does not exist: for reads that would mislead if they saw
+    /// an empty database (`inspect`, `check`, `diff`).
+    pub fn require_existing(&self) -> Result<()> {
+        match self.missing_file() {
+            Some(path) => Err(Error::NoDatabaseFile { path }),
+            None => Ok(()),
+        }
+    }
+
     /// Reads the live schema (every table in scope; on PostgreSQL every
-    /// user schema), tables ordered parents first.
+    /// user schema), tables ordered parents first. A SQLite file that does
+    /// not exist is [`Error::NoDatabaseFile`].
     pub fn inspect(&mut self) -> Result<Schema> {
+        self.require_existing()?;
         let mut live = self.conn.inspect(None)?;
         self.scope.narrow(&mut live);
         let mut live = self.conn.reproducible(live)?;

@@ -53,7 +53,11 @@ def new_database(dialect: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
     def make() -> str:
         count[0] += 1
         if dialect == "sqlite":
-            return f"sqlite:///{tmp_path / f'db{count[0]}.db'}"
+            # A fresh database is an empty file, as on a server it is an
+            # empty database (`check` refuses a file that is not there).
+            path = tmp_path / f"db{count[0]}.db"
+            path.write_bytes(b"")
+            return f"sqlite:///{path}"
         name = f"dbshape_py_{os.getpid()}_{uuid.uuid4().hex[:8]}"
         admin = sa.create_engine(SERVERS[dialect][0], isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:

@@ -168,6 +168,11 @@ def test_every_bind_is_planned_and_applied(tmp_path: Path) -> None:
     assert "== default bind" in plan.stderr and "== bind 'audit'" in plan.stderr
     only = app.flask("dbshape", "plan", "--bind", "audit")
     assert "+ create table event" in only.stdout and "user" not in only.stdout
+    # Neither file exists yet: check says so rather than report drift.
+    missing = app.flask("dbshape", "check")
+    assert missing.returncode == 2 and "does not exist" in missing.stderr, missing.stderr
+    for name in ("main.db", "audit.db"):
+        (tmp_path / name).write_bytes(b"")
     assert app.flask("dbshape", "check").returncode == 1
     assert app.flask("dbshape", "apply", "--yes", "--bind", "audit").returncode == 0
     # One bind in sync, the other not: the highest exit code.

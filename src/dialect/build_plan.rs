@@ -5,7 +5,7 @@
 
 use super::traits::Dialect;
 use crate::diff::{Change, diff};
-use crate::error::Result;
+use crate::error::{Error, Refusal, Result};
 use crate::model::Schema;
 use crate::plan::Plan;
 
@@ -23,6 +23,7 @@ pub(crate) fn build_plan_online(
     online: bool,
 ) -> Result<Plan> {
     let diff = diff(&current, &desired, dialect.hooks());
+    refuse_under_unmanaged(&diff.changes, &current)?;
     let (steps, checks) = dialect.plan(&diff, &desired, online)?;
     let renamed: Vec<(String, String)> = steps
         .iter()
@@ -42,4 +43,38 @@ pub(crate) fn build_plan_online(
     plan.set_online(online);
     plan.set_transactional(dialect.transactional_ddl());
     Ok(plan)
+}
+
+/// Refuses, before anything runs, a change that would drop or reshape a
+/// table under an object dbshape does not manage: dropping the table or
+/// dropping or retyping its columns (which PostgreSQL would cascade to a
+/// rule or statistics, or refuse half-way), and for an inheritance tree
+/// any change to its columns (which reaches the other tables).
+fn refuse_under_unmanaged(changes: &[Change], current: &Schema) -> Result<()> {
+    if current.unmanaged_on.is_empty() {
+        return Ok(());
+    }
+    let renamed_from = |name: &str| {
+        changes.iter().find_map(|c| match c {
+            Change::RenameTable { from, to } if to == name => Some(from.clone()),
+            _ => None,
+        })
+    };
+    for change in changes {
+        let reshapes = matches!(change, Change::DropTable(_) | Change::DropColumn { .. } | Change::AlterColumn { .. });
+        let moves_columns = reshapes || matches!(change, Change::AddColumn { .. } | Change::RenameColumn { .. });
+        if !moves_columns {
+            continue;
+        }
+        let table = change.table();
+        let live = renamed_from(table).unwrap_or_else(|| table.to_string());
+        let dependents = current.unmanaged_on.get(&live).or_else(|| current.unmanaged_on.get(table));
+        if let Some(dependent) = dependents.into_iter().flatten().find(|d| reshapes || d.follows_columns) {
+            return Err(Error::Refused(Refusal::UnmanagedDependent {
+                change: change.to_string(),
+                dependent: dependent.line.clone(),
+            }));
+        }
+    }
+    Ok(())
 }

@@ -96,6 +96,13 @@ pub(crate) trait Connection: Send {
     /// The database's URL, password hidden.
     fn url(&self) -> String;
 
+    /// The database file the URL names, made absolute, when it does not
+    /// exist yet (SQLite): reads see an empty database and an apply
+    /// creates the file.
+    fn missing_file(&self) -> Option<std::path::PathBuf> {
+        None
+    }
+
     /// Reads the live schema: what `within` (a desired schema) manages
     /// (on PostgreSQL the default schema and the schemas it names), or,
     /// without it, everything.

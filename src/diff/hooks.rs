@@ -3,7 +3,7 @@
 //! trait; the defaults are what a database that can alter everything in
 //! place would want.
 
-use crate::model::{Column, Schema};
+use crate::model::{Column, Schema, Table};
 
 /// Per-dialect decisions of the differ.
 pub trait DiffHooks {
@@ -35,6 +35,13 @@ pub trait DiffHooks {
     /// than dropped and made again.
     fn replaces_views(&self) -> bool {
         false
+    }
+
+    /// Whether the database rewrites the views that read a column of `table`
+    /// (as it is after the rename) when the column is renamed to `to`. If
+    /// not, those views differ from the file's and are made again.
+    fn views_follow_column_rename(&self, _table: &Table, _to: &str) -> bool {
+        true
     }
 
     /// Whether a trigger is changed in place (`CREATE OR REPLACE TRIGGER`)

@@ -106,7 +106,7 @@ pub(crate) fn diff(current: &Schema, desired: &Schema, hooks: &dyn DiffHooks) ->
             }
         }
         for (from, to) in renames {
-            rename_column(&mut base, &table.name, &from, &to);
+            rename_column(&mut base, &table.name, &from, &to, hooks);
             changes.push(Change::RenameColumn { table: table.name.clone(), from, to });
         }
     }
@@ -404,14 +404,15 @@ fn diff_table(
         |fk| Change::DropForeignKey { table: t(), foreign_key: fk.clone() },
         |fk| Change::AddForeignKey { table: t(), foreign_key: fk.clone() },
     );
-    // Kept, but added NOT VALID by an apply that stopped before validating.
+    // Kept, but added NOT VALID by an apply that stopped before validating
+    // (one the file keeps `validated: false` stays so).
     for (name, live) in &current.checks {
-        if live.not_valid && desired.checks.get(name).is_some_and(|c| c.expr == live.expr) {
+        if live.not_valid && desired.checks.get(name).is_some_and(|c| c.expr == live.expr && !c.not_valid) {
             changes.push(Change::ValidateConstraint { table: t(), name: name.clone() });
         }
     }
     for (name, live) in &current.foreign_keys {
-        let same = |fk: &ForeignKey| ForeignKey { comment: fk.comment.clone(), ..live.clone() } == *fk;
+        let same = |fk: &ForeignKey| !fk.not_valid && ForeignKey { comment: fk.comment.clone(), ..live.clone() } == *fk;
         if live.not_valid && desired.foreign_keys.get(name).is_some_and(same) {
             changes.push(Change::ValidateConstraint { table: t(), name: name.clone() });
         }
@@ -673,7 +674,7 @@ fn rename_table(schema: &mut Schema, from: &str, to: &str) {
 
 /// Renames a column, including every key, index, expression and foreign
 /// key that names it, the way the database's own RENAME COLUMN does.
-fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str) {
+fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str, hooks: &dyn DiffHooks) {
     let rename = |c: &mut String| {
         if c == from {
             *c = to.to_string();
@@ -745,7 +746,8 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str) {
             rename(column);
         }
     }
-    for view in schema.views.values_mut() {
+    let views_follow = schema.tables.get(table_name).is_some_and(|t| hooks.views_follow_column_rename(t, to));
+    for view in schema.views.values_mut().filter(|_| views_follow) {
         if mentions(view.query.as_str(), naming::bare(table_name)) {
             view.query = rename_in_expr(&view.query, from, to);
         }
@@ -764,7 +766,7 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str) {
         .map(|t| t.name.clone())
         .collect();
     for partition in partitions {
-        rename_column(schema, &partition, from, to);
+        rename_column(schema, &partition, from, to, hooks);
     }
 }
 

@@ -112,15 +112,14 @@ pub(super) fn diff_objects(base: &Schema, desired: &Schema, hooks: &dyn DiffHook
     // Triggers: made again when what they fire on or call is.
     let table_dropped = |table: &str| changes.iter().any(|c| matches!(c, Change::DropTable(t) if t.name == table));
     let trigger_moved = |trigger: &Trigger| {
-        let mut read = trigger.update_of.join(" ");
-        if let Some(when) = &trigger.when {
-            read.push(' ');
-            read.push_str(when.as_str());
-        }
-        let read = Reads::of(&read);
+        // `update of` names columns (any name, `x-y` too); `when` is SQL.
+        let when = trigger.when.as_ref().map(|w| Reads::of(w.as_str()));
+        let reads = |column: &str| {
+            trigger.update_of.iter().any(|c| c == column) || when.as_ref().is_some_and(|w| w.names_column(column))
+        };
         remade.contains(trigger.table.as_str())
             || trigger.function.as_ref().is_some_and(|f| function_moved(&Reads::of(f)))
-            || moved.columns.iter().any(|(t, c)| *t == trigger.table && read.names_column(c))
+            || moved.columns.iter().any(|(t, c)| *t == trigger.table && reads(c))
     };
     let mut trigger_drops = Vec::new();
     let mut trigger_creates = Vec::new();

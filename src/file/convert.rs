@@ -200,6 +200,15 @@ impl Converter<'_, '_> {
                 checks.insert(check_name.clone(), Check::new(check_name, Expr::new(expr.clone())));
             }
             for (check_name, check) in raw.checks.unwrap_or_default().0 {
+                if check.validated.is_some() {
+                    let path = ["domains", &name, "checks", &check_name];
+                    let hint = "a domain's check is validated when it is added";
+                    self.report(
+                        &path,
+                        format!("`validated:` is for a table's check, not domain \"{name}\"'s"),
+                        Some(hint),
+                    );
+                }
                 let expr = Expr::new(check.expr);
                 checks.insert(check_name.clone(), Check { comment: check.comment, ..Check::new(check_name, expr) });
             }
@@ -471,8 +480,8 @@ impl Converter<'_, '_> {
             if check.expr.trim().is_empty() {
                 self.report(&path, format!("check \"{check_name}\" is empty"), None);
             }
-            let comment = check.comment;
-            let check = Check { comment, ..Check::new(check_name.clone(), Expr::new(check.expr)) };
+            let (comment, not_valid) = (check.comment, check.validated == Some(false));
+            let check = Check { comment, not_valid, ..Check::new(check_name.clone(), Expr::new(check.expr)) };
             if table.checks.insert(check_name.clone(), check).is_some() {
                 self.report(&path, format!("check \"{check_name}\" is declared twice in table \"{name}\""), None);
             }
@@ -1025,7 +1034,7 @@ impl Converter<'_, '_> {
             deferrable: raw.deferrable.unwrap_or(false) || raw.initially_deferred == Some(true),
             initially_deferred: raw.initially_deferred.unwrap_or(false),
             comment: raw.comment.clone(),
-            not_valid: false,
+            not_valid: raw.validated == Some(false),
             own_index: None,
         }
     }

@@ -7,8 +7,8 @@
 //!   (`objects.rs` its views, functions and triggers), `parse.rs` parses
 //!   the small values, `checks.rs` cross-checks;
 //! - `problems.rs` collects problems, `locator.rs` finds their lines,
-//!   `finding.rs` locates what a dialect refuses, `mysql_keys.rs` the keys
-//!   only MySQL has;
+//!   `finding.rs` locates what a dialect refuses, `mysql_keys.rs` and
+//!   `postgres_keys.rs` the keys only MySQL or PostgreSQL has;
 //! - `render.rs` writes a model back as schema.yaml (`render_objects.rs`:
 //!   views, functions, triggers, types; `render_fields.rs`: single values
 //!   and an index's fields);
@@ -22,6 +22,7 @@ mod locator;
 mod mysql_keys;
 mod objects;
 mod parse;
+mod postgres_keys;
 mod problems;
 mod raw;
 mod render;
@@ -36,6 +37,7 @@ pub(crate) use finding::{Finding, report};
 pub(crate) use load::{load_str, read};
 pub(crate) use mysql_keys::mysql_only;
 pub(crate) use objects::identity_of;
+pub(crate) use postgres_keys::postgres_only;
 pub(crate) use render::{render_in_order, render_pair};
 pub(crate) use text_diff::unified_diff;
 

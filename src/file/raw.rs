@@ -548,11 +548,13 @@ struct RawUniqueMap {
     comment: Option<String>,
 }
 
-/// A check constraint: its expression, or `{ expr: SQL, comment: text }`.
+/// A check constraint: its expression, or `{ expr: SQL, comment: text,
+/// validated: false }`.
 #[derive(Clone, Debug)]
 pub struct RawCheck {
     pub expr: String,
     pub comment: Option<String>,
+    pub validated: Option<bool>,
 }
 
 /// The long form of a check constraint.
@@ -561,6 +563,9 @@ pub struct RawCheck {
 struct RawCheckMap {
     expr: String,
     comment: Option<String>,
+    /// `false`: added `NOT VALID` and kept so (PostgreSQL): rows already
+    /// there are not checked.
+    validated: Option<bool>,
 }
 
 impl<'de> Deserialize<'de> for RawCheck {
@@ -569,14 +574,14 @@ impl<'de> Deserialize<'de> for RawCheck {
         impl<'de> serde::de::Visitor<'de> for Form {
             type Value = RawCheck;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a check: its SQL expression, or `{ expr: SQL, comment: text }`")
+                f.write_str("a check: its SQL expression, or `{ expr: SQL, comment: text, validated: false }`")
             }
             fn visit_str<E: serde::de::Error>(self, expr: &str) -> Result<RawCheck, E> {
-                Ok(RawCheck { expr: expr.to_string(), comment: None })
+                Ok(RawCheck { expr: expr.to_string(), comment: None, validated: None })
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawCheck, A::Error> {
                 let long = RawCheckMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                Ok(RawCheck { expr: long.expr, comment: long.comment })
+                Ok(RawCheck { expr: long.expr, comment: long.comment, validated: long.validated })
             }
         }
         deserializer.deserialize_any(Form)
@@ -591,7 +596,7 @@ impl JsonSchema for RawCheck {
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let long = generator.subschema_for::<RawCheckMap>();
         schemars::json_schema!({
-            "description": "An SQL expression, or `{ expr: SQL, comment: text }`.",
+            "description": "An SQL expression, or `{ expr: SQL, comment: text, validated: false }`.",
             "anyOf": [ { "type": "string" }, long ]
         })
     }
@@ -676,6 +681,9 @@ pub struct RawForeignKey {
     pub deferrable: Option<bool>,
     pub initially_deferred: Option<bool>,
     pub comment: Option<String>,
+    /// `false`: added `NOT VALID` and kept so (PostgreSQL): rows already
+    /// there are not checked.
+    pub validated: Option<bool>,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

@@ -152,13 +152,16 @@ fn render_table(out: &mut String, table: &Table, parent: Option<&Table>, widths:
     };
     let folded_fk = |c: &str| {
         let name = naming::foreign_key(t, &[c.to_string()]);
-        table
-            .foreign_keys
-            .get(&name)
-            .filter(|fk| columns_shown && fk.columns == [c] && fk.ref_columns.len() == 1 && fk.comment.is_none())
+        table.foreign_keys.get(&name).filter(|fk| {
+            columns_shown && fk.columns == [c] && fk.ref_columns.len() == 1 && fk.comment.is_none() && !fk.not_valid
+        })
     };
-    let folded_check =
-        |c: &str| table.checks.get(&naming::check(t, c)).filter(|check| columns_shown && check.comment.is_none());
+    let folded_check = |c: &str| {
+        table
+            .checks
+            .get(&naming::check(t, c))
+            .filter(|check| columns_shown && check.comment.is_none() && !check.not_valid)
+    };
 
     if columns_shown {
         out.push_str(if table.columns.is_empty() { "    columns: {}\n" } else { "    columns:\n" });
@@ -233,10 +236,12 @@ fn render_table(out: &mut String, table: &Table, parent: Option<&Table>, widths:
         .collect();
     let entries = sorted_by_name(checks, |c| &c.name).into_iter().map(|c| {
         let expr = expression(c.expr.unwrapped());
-        let value = match &c.comment {
-            None => expr,
-            Some(comment) => format!("{{ expr: {expr}, comment: {} }}", scalar(comment)),
-        };
+        let mut fields = vec![format!("expr: {expr}")];
+        if c.not_valid {
+            fields.push("validated: false".into());
+        }
+        push_comment(&mut fields, &c.comment);
+        let value = if fields.len() == 1 { expr } else { format!("{{ {} }}", fields.join(", ")) };
         (scalar(&c.name), value)
     });
     section(out, (t, "checks"), entries.collect(), widths);
@@ -356,6 +361,9 @@ fn push_actions(fields: &mut Vec<String>, fk: &ForeignKey) {
         fields.push("initially_deferred: true".into());
     } else if fk.deferrable {
         fields.push("deferrable: true".into());
+    }
+    if fk.not_valid {
+        fields.push("validated: false".into());
     }
 }
 

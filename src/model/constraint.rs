@@ -53,9 +53,11 @@ pub struct Check {
     pub expr: Expr,
     /// Free text about it.
     pub comment: Option<String>,
-    /// PostgreSQL: added `NOT VALID` and not validated yet (an `--online`
-    /// apply that stopped between the two). Set by the inspector only, and
-    /// not compared: the plan validates it.
+    /// PostgreSQL: added `NOT VALID` and not validated: on purpose (the
+    /// file's `validated: false`: kept so, and added so), or by an
+    /// `--online` apply that stopped before validating it (the plan
+    /// validates it). Not part of the definition: a live constraint that
+    /// waits for validation is the same constraint.
     pub not_valid: bool,
 }
 
@@ -95,8 +97,8 @@ pub struct ForeignKey {
     pub initially_deferred: bool,
     /// Free text about it.
     pub comment: Option<String>,
-    /// PostgreSQL: added `NOT VALID` and not validated yet (see
-    /// [`Check::not_valid`]); not compared.
+    /// PostgreSQL: added `NOT VALID` and not validated (see
+    /// [`Check::not_valid`]); not part of the definition.
     pub not_valid: bool,
     /// MySQL: the index the server made for this key, by its name: the
     /// key's, or its first column's for a key made without a name (set by

@@ -9,7 +9,8 @@
 //!
 //! One file per kind of object: `schema.rs` holds them all; `table.rs`,
 //! `column.rs`, `constraint.rs` (primary keys, uniques, checks, foreign
-//! keys, exclusions), `index.rs`, `partition.rs`, `policy.rs`; `view.rs`
+//! keys, exclusions), `index.rs`, `partition.rs`, `policy.rs`,
+//! `unmanaged.rs` (what hangs on a table unmanaged); `view.rs`
 //! (and what SQL text reads), `function.rs`, `aggregate.rs`, `trigger.rs`;
 //! `sequence.rs`, `user_type.rs` (domains, composite types); the values:
 //! `sql_type.rs`, `default_value.rs`, `expr.rs`; and `naming.rs`, the
@@ -30,6 +31,7 @@ mod sequence;
 mod sql_type;
 mod table;
 mod trigger;
+mod unmanaged;
 mod user_type;
 mod view;
 
@@ -48,6 +50,7 @@ pub(crate) use sql_type::KNOWN_TYPES;
 pub use sql_type::SqlType;
 pub use table::{Table, inherited_column};
 pub use trigger::{TRIGGER_EVENTS, Trigger};
+pub use unmanaged::UnmanagedDependent;
 pub use user_type::{CompositeType, Domain};
 pub(crate) use view::{Reads, and_readers};
 pub use view::{View, view_order};

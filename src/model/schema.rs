@@ -1,7 +1,7 @@
 //! A whole schema: tables, types, sequences, and the objects that rest on
 //! them (views, functions, triggers).
 
-use super::{Aggregate, CompositeType, Domain, Function, Sequence, Table, Trigger, View};
+use super::{Aggregate, CompositeType, Domain, Function, Sequence, Table, Trigger, UnmanagedDependent, View};
 use indexmap::IndexMap;
 
 /// Everything dbshape models of a database, or of a schema file.
@@ -32,6 +32,9 @@ pub struct Schema {
     /// What a database holds that dbshape does not manage (`domain
     /// money`, `policy users.own_rows`): reported, left as it is.
     pub unmanaged: Vec<String>,
+    /// The unmanaged objects that hang on a table, by the table's name: a
+    /// plan may not drop the table or change its columns under them.
+    pub unmanaged_on: IndexMap<String, Vec<UnmanagedDependent>>,
 }
 
 impl Schema {

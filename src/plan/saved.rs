@@ -23,6 +23,7 @@ pub(crate) fn schema_text(schema: &Schema) -> String {
     let mut schema = schema.clone();
     // Reported, never managed (and not read under an apply's lock).
     schema.unmanaged.clear();
+    schema.unmanaged_on.clear();
     schema.tables.sort_keys();
     schema.enums.sort_keys();
     schema.sequences.sort_keys();

@@ -159,6 +159,9 @@ pub(crate) fn build(changes: &[&Change], current: &Schema, desired: &Schema, sql
                 }
                 checks.push(check);
             }
+            // Added NOT VALID on purpose: the rows there are not checked.
+            Change::AddCheck { check, .. } if check.not_valid => {}
+            Change::AddForeignKey { foreign_key, .. } if foreign_key.not_valid => {}
             Change::AddCheck { check, .. } => {
                 let mut data_check = on.check(&check.name, check.expr.as_str());
                 if let Some(column) = reads_added(check.expr.as_str()) {

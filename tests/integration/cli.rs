@@ -11,6 +11,10 @@ fn check_exit_codes() {
 
 fn check_codes(t: &Test) {
     t.schema(SCHEMA);
+    if !t.is_postgres() && !t.is_mysql() {
+        t.run(&["check"]).code(2).stderr_has("does not exist");
+        t.create_empty_file();
+    }
     let drift = t.run(&["check"]).code(1);
     assert!(drift.stdout.starts_with("Drift: the database differs from schema.yaml (1 change)."), "{}", drift.stdout);
     assert!(drift.stdout.contains("+++ schema.yaml"), "a diff of the two schemas:\n{}", drift.stdout);
@@ -29,9 +33,40 @@ fn check_codes(t: &Test) {
 fn plan_does_not_create_a_missing_database_file() {
     let t = Test::sqlite();
     t.schema(SCHEMA);
-    t.run(&["plan"]).success().stdout_has("+ create table a");
+    let run = t.run(&["plan"]).success().stdout_has("+ create table a");
+    let absolute = t.db_path().display().to_string();
+    assert!(run.stderr.contains(&format!("note: SQLite database file {absolute} does not exist")), "{}", run.stderr);
     t.run(&["apply", "--dry-run"]).success().stdout_has("+ create table a");
     assert!(!t.db_path().exists());
+}
+
+/// A URL naming a file that is not there (three slashes for four, or a
+/// Flask app's `instance/` folder forgotten) is not an empty database to
+/// the commands that only read: they say so, with the absolute path.
+#[test]
+fn reads_of_a_missing_sqlite_file_say_it_is_missing() {
+    let t = Test::sqlite();
+    t.schema(SCHEMA);
+    let absolute = t.db_path().display().to_string();
+    for args in [vec!["inspect"], vec!["check"], vec!["diff", "DATABASE_URL", "schema.yaml"]] {
+        let args: Vec<String> = args.iter().map(|a| a.replace("DATABASE_URL", &t.url())).collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = t.run(&args).code(2);
+        assert!(
+            run.stderr.contains(&format!("SQLite database file {absolute} does not exist")),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("four"), "the hint names absolute paths: {}", run.stderr);
+    }
+    // A Flask app's database is in instance/: the hint finds it.
+    std::fs::create_dir(t.dir().join("instance")).unwrap();
+    std::fs::write(t.dir().join("instance/app.db"), b"").unwrap();
+    t.run(&["check"]).code(2).stderr_has("did you mean sqlite:///instance/app.db?");
+    assert!(!t.db_path().exists(), "nothing was created");
+    // apply creates it.
+    t.run(&["apply", "--yes"]).success();
+    t.run(&["check"]).success();
 }
 
 #[test]
@@ -294,7 +329,7 @@ fn a_drift_report_of_many_tables_is_summarised() {
     let tables: String = (0..300)
         .map(|i| format!("  t{i}:\n    columns:\n      id: {{ type: integer, primary_key: true }}\n"))
         .collect();
-    t.schema(&format!("tables:\n{tables}"));
+    t.schema(&format!("tables:\n{tables}")).create_empty_file();
     let run = t.run(&["check"]).code(1);
     assert!(run.stdout.contains("more lines of differences"), "{}", run.stdout);
     assert!(run.stdout.contains("… and 250 more changes to 250 more tables"), "{}", run.stdout);

@@ -89,6 +89,9 @@ pub struct Run {
 }
 
 impl Test {
+    /// A SQLite URL whose file does not exist yet: `plan` and `apply` see
+    /// an empty database (`check` and `inspect` refuse it: see
+    /// [`Test::create_empty_file`]).
     pub fn sqlite() -> Test {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_path = dir.path().join("app.db");
@@ -213,6 +216,15 @@ impl Test {
 
     pub fn dir(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// Makes a fresh SQLite test's file: an empty database, as a fresh
+    /// server database is (nothing for a server test).
+    pub fn create_empty_file(&self) -> &Test {
+        if !self.is_postgres() && !self.is_mysql() && !self.db_path.exists() {
+            std::fs::write(&self.db_path, b"").expect("create the database file");
+        }
+        self
     }
 
     pub fn db_path(&self) -> &Path {

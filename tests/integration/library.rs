@@ -49,7 +49,9 @@ fn connecting_and_planning_never_create_a_sqlite_file() {
     let t = Test::sqlite();
     let mut db = Migrator::connect(&t.url()).unwrap();
     let plan = db.plan(&Schema::from_yaml_str(V1).unwrap()).unwrap();
-    assert!(db.inspect().unwrap().model().tables.is_empty());
+    // Inspecting a file that is not there is an error, not an empty schema.
+    assert!(matches!(db.inspect(), Err(dbshape::Error::NoDatabaseFile { path }) if path.is_absolute()));
+    assert!(db.missing_file().is_some());
     assert!(!t.db_path().exists(), "connect, plan and inspect leave no file");
     db.apply(&plan, &ApplyOptions::default()).unwrap();
     assert!(t.db_path().exists(), "the first apply creates it");

@@ -556,3 +556,73 @@ fn postgres_rules_and_disabled_triggers_are_named_when_nothing_changes() {
     );
     assert!(!unmanaged.iter().any(|l| l.contains("elsewhere")), "{unmanaged:?}");
 }
+
+/// What PostgreSQL holds beyond the model (inheritance, unlogged tables,
+/// storage parameters, deferrable keys, collations, operators, extended
+/// statistics, grants, default privileges, column settings) is named as
+/// not managed by `inspect`, `plan` and the JSON, even with nothing to do;
+/// and a change that would reshape a table under an inheriting child, a
+/// rule or statistics is refused before any statement (dropping `parent.e`
+/// dropped `child.e` with its values, which the file keeps).
+#[test]
+fn postgres_catalog_entries_beyond_the_model_are_named_and_protected() {
+    let Some(t) = Test::postgres() else { return };
+    t.sql(
+        "CREATE SCHEMA app;
+         CREATE TABLE parent (id integer PRIMARY KEY, e integer);
+         CREATE TABLE child (extra text) INHERITS (parent);
+         INSERT INTO child VALUES (1, 2, 'x');
+         CREATE UNLOGGED TABLE ul (id integer) WITH (fillfactor = 50, autovacuum_enabled = false);
+         CREATE TABLE d (a integer, CONSTRAINT d_a UNIQUE (a) DEFERRABLE INITIALLY DEFERRED);
+         ALTER TABLE d ALTER COLUMN a SET STATISTICS 500;
+         CREATE COLLATION app.natural (provider = icu, locale = 'en-u-kn-true');
+         CREATE STATISTICS st ON id, e FROM parent;
+         CREATE FUNCTION app.eq3(integer, integer) RETURNS boolean LANGUAGE sql AS 'select $1 = $2';
+         CREATE OPERATOR app.=== (leftarg = integer, rightarg = integer, function = app.eq3);
+         GRANT SELECT ON d TO PUBLIC;
+         ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO PUBLIC;",
+    );
+    let expected = [
+        "table child inherits parent",
+        "unlogged table ul",
+        "storage parameters fillfactor=50, autovacuum_enabled=false on ul",
+        "deferrable unique d_a on d",
+        "column d.a: statistics 500",
+        "collation app.natural",
+        "statistics st on parent",
+        "operator app.===(integer, integer)",
+        "grants on table d",
+        "default privileges of role postgres on tables in schema app",
+    ];
+    let inspected = t.run(&["inspect"]).success().stdout;
+    for line in expected {
+        assert!(inspected.contains(&format!("#   {line}\n")), "{line}:\n{inspected}");
+    }
+    t.schema(&inspected);
+    let plan = t.run(&["plan"]).success();
+    assert!(plan.stdout.contains("No changes"), "{}", plan.stdout);
+    let json: serde_json::Value =
+        serde_json::from_str(&t.run(&["check", "--format", "json"]).success().stdout).unwrap();
+    let unmanaged: Vec<&str> = json["unmanaged"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+    for line in expected {
+        assert!(unmanaged.contains(&line), "{line}: {unmanaged:?}");
+        assert!(plan.stderr.contains(line) || plan.stderr.contains("more"), "{line}: {}", plan.stderr);
+    }
+    // Dropping the parent's column would take the child's values with it.
+    let before = t.dump();
+    t.schema(&inspected.replacen("      e:  integer\n", "", 2));
+    let refused = t.run(&["apply", "--yes", "--allow-destructive"]).code(2);
+    assert!(refused.stderr.contains("table child inherits parent is not managed"), "{}", refused.stderr);
+    assert!(refused.stdout.is_empty(), "no statement ran: {}", refused.stdout);
+    // Adding a column to the parent would reach the child.
+    t.schema(&inspected.replace("      e:  integer\n", "      e:  integer\n      f:  integer\n"));
+    t.run(&["plan"]).code(2).stderr_has("table child inherits parent is not managed");
+    // Retyping a column that extended statistics read.
+    t.schema(&inspected.replace("      e:  integer\n", "      e:  bigint\n"));
+    t.run(&["plan"]).code(2).stderr_has("not managed");
+    assert_eq!(t.dump(), before, "nothing changed");
+    // A change elsewhere goes through.
+    t.schema(&inspected.replacen("tables:\n", "tables:\n  more:\n    columns:\n      id: integer\n", 1));
+    t.run(&["apply", "--yes"]).success();
+    t.assert_in_sync();
+}

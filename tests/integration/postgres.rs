@@ -620,3 +620,57 @@ fn function_settings_keep_their_case_units_and_lists() {
         [["TimeZone=UTC;statement_timeout=30s;search_path=public, pg_temp"]]
     );
 }
+
+/// A key or check added `NOT VALID` on purpose (Rails dumps do this) is
+/// `validated: false` in the file: inspected so, planned as no change
+/// (it was a `VALIDATE CONSTRAINT` on every plan), rebuilt `NOT VALID`,
+/// and added so to a table whose rows would fail it, with no data check.
+#[test]
+fn constraints_kept_not_valid_are_validated_false() {
+    let Some(t) = postgres() else { return };
+    t.sql(
+        "CREATE TABLE p (id integer PRIMARY KEY); \
+         CREATE TABLE c (id integer PRIMARY KEY, p_id integer, n integer); \
+         INSERT INTO c VALUES (1, 99, -1); \
+         ALTER TABLE c ADD CONSTRAINT c_p_id_fkey FOREIGN KEY (p_id) REFERENCES p (id) NOT VALID; \
+         ALTER TABLE c ADD CONSTRAINT c_n_check CHECK (n > 0) NOT VALID",
+    );
+    let inspected = t.run(&["inspect"]).success().stdout;
+    assert_eq!(inspected.matches("validated: false").count(), 2, "{inspected}");
+    t.schema(&inspected);
+    t.assert_in_sync();
+    let not_valid = "SELECT conname::text FROM pg_constraint WHERE NOT convalidated ORDER BY 1";
+    // A rebuild keeps them NOT VALID, the check too (CREATE TABLE would validate it).
+    let rebuilt = t.another();
+    rebuilt.schema(&inspected);
+    rebuilt.apply();
+    rebuilt.assert_in_sync();
+    assert_eq!(rebuilt.query(not_valid), [["c_n_check"], ["c_p_id_fkey"]]);
+    // Added to rows that fail it: no data check, no scan, kept NOT VALID.
+    t.sql("INSERT INTO c VALUES (2, NULL, 5)");
+    let more = inspected.replace("    checks:\n", "    checks:\n      c_n_small: { expr: n < 0, validated: false }\n").replace(
+        "    foreign_keys:\n",
+        "    foreign_keys:\n      c_n_fkey: { columns: [n], references: { table: p, columns: [id] }, validated: false }\n",
+    );
+    assert_ne!(more, inspected, "{inspected}");
+    t.schema(&more);
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.contains("CHECK (n < 0) NOT VALID") && plan.contains("NOT VALID"), "{plan}");
+    assert!(!plan.contains("row"), "no data check for what is not validated: {plan}");
+    t.run(&["apply", "--yes"]).success();
+    t.assert_in_sync();
+    assert_eq!(t.query(not_valid).len(), 4);
+    // --online leaves them as the file says, too.
+    t.run(&["plan", "--online"]).success().stdout_has("No changes.");
+    // Without `validated: false` the plan validates, and the data check
+    // names the rows that stand in the way.
+    t.schema(&more.replace(", validated: false", "").replace("{ expr: n > 0, validated: false }", "n > 0"));
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.contains("VALIDATE CONSTRAINT"), "{plan}");
+    // Only PostgreSQL keeps a constraint NOT VALID.
+    let lite = Test::sqlite();
+    lite.schema(
+        "tables:\n  a:\n    columns:\n      n: integer\n    checks:\n      a_n: { expr: n > 0, validated: false }\n",
+    );
+    lite.run(&["plan"]).code(2).stderr_has("schema.yaml:6").stderr_has("validated: false");
+}

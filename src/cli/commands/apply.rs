@@ -28,7 +28,7 @@ pub fn apply(target: &Target, args: &ApplyArgs, style: Style) -> Result<i32> {
     let ApplyArgs { yes, dry_run, allow_destructive, lock_timeout, ref data_checks, plan: ref saved_path, online } =
         *args;
     let saved = saved_path.as_deref().map(|path| saved_plan(path, &target.schema)).transpose()?;
-    let (mut db, plan) = plan_target(target, data_checks.timeout(), online)?;
+    let (mut db, plan) = plan_target(target, data_checks.timeout(), online, true)?;
     if let Some(saved) = &saved
         && !plan.runs_statements_of(saved)
     {

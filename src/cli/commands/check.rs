@@ -10,7 +10,7 @@ use dbshape::Result;
 use std::io::Write;
 
 pub fn check(target: &Target, format: Format, style: Style) -> Result<i32> {
-    let (db, plan) = plan_target(target, None, false)?;
+    let (db, plan) = plan_target(target, None, false, false)?;
     let mut out = std::io::stdout().lock();
     let code = if plan.is_empty() { EXIT_OK } else { EXIT_DRIFT };
     match format {

@@ -24,7 +24,11 @@ pub fn diff(from: &str, to: &str, dialect: &str, format: Format, exclude: &[Stri
     let open = |text: &str, file: Option<Schema>| -> Result<Side> {
         match file {
             Some(file) => Ok(Side::File(Box::new(file))),
-            None => Migrator::connect_with(text, scope.clone()).map(Side::Database),
+            None => {
+                let db = Migrator::connect_with(text, scope.clone())?;
+                db.require_existing()?;
+                Ok(Side::Database(db))
+            }
         }
     };
     let (from_side, to_side) = (open(from, from_file)?, open(to, to_file)?);

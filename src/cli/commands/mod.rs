@@ -32,12 +32,30 @@ fn connect(database: &DatabaseArg) -> Result<Migrator> {
 
 /// The open database and the plan that makes it match `--schema`, with
 /// its data checks run within `check_timeout` each (`None`: not run),
-/// planned `online` or not.
-fn plan_target(target: &Target, check_timeout: Option<std::time::Duration>, online: bool) -> Result<(Migrator, Plan)> {
+/// planned `online` or not. A SQLite file that does not exist is planned
+/// as an empty database, saying so, where the command `may_create` it
+/// (`plan`, `apply`), and an error otherwise (`check`).
+fn plan_target(
+    target: &Target,
+    check_timeout: Option<std::time::Duration>,
+    online: bool,
+    may_create: bool,
+) -> Result<(Migrator, Plan)> {
     let mut db = connect(&target.database)?;
+    let missing = db.missing_file();
+    if missing.is_some() && !may_create {
+        db.require_existing()?;
+    }
     db.set_check_timeout(check_timeout);
     db.set_online(online);
     let plan = db.plan_file(&target.schema)?;
+    if let Some(path) = missing {
+        eprintln!(
+            "note: SQLite database file {} does not exist: planned against an empty database, which `dbshape apply` \
+             creates",
+            path.display()
+        );
+    }
     report_unmanaged(plan.unmanaged());
     Ok((db, plan))
 }

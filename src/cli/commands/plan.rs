@@ -16,7 +16,7 @@ pub fn plan(
     online: bool,
     style: Style,
 ) -> Result<i32> {
-    let (db, plan) = plan_target(target, data_checks.timeout(), online)?;
+    let (db, plan) = plan_target(target, data_checks.timeout(), online, true)?;
     if let Some(out) = out {
         let schema_file = std::fs::read(&target.schema).map_err(|source| Error::Io {
             action: "read",

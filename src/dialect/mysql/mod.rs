@@ -77,7 +77,9 @@ impl Dialect for Mysql {
     }
 
     fn check(&self, schema: &Schema) -> Vec<Finding> {
-        normalize::check(schema)
+        let mut found = normalize::check(schema);
+        found.extend(crate::file::postgres_only(schema, self.title()));
+        found
     }
 
     fn hooks(&self) -> &dyn DiffHooks {

@@ -7,7 +7,7 @@ use super::{execute, inspect, inspect_objects, normalize, reproduce};
 use crate::apply::Applied;
 use crate::dialect::{ApplyRun, Connection, Dialect};
 use crate::error::{Error, Result};
-use crate::model::Schema;
+use crate::model::{Schema, UnmanagedDependent};
 use crate::plan::Plan;
 use crate::preflight::{self, DataCheckReport};
 use std::time::Duration;
@@ -26,8 +26,15 @@ impl Connection for Session {
         let namespaces = Namespaces { schemas: &schemas, default_schema: &self.default_schema };
         let mut schema = inspect::inspect(&mut self.client, &namespaces)?;
         let unmanaged = inspect_objects::unmanaged(&mut self.client, &namespaces)?;
-        schema.unmanaged = unmanaged.iter().map(|(line, _)| line.clone()).collect();
-        self.unmanaged_schemas = unmanaged.into_iter().collect();
+        schema.unmanaged = unmanaged.iter().map(|u| u.line.clone()).collect();
+        for object in &unmanaged {
+            for table in object.hangs_on() {
+                let dependent = UnmanagedDependent::new(object.line.clone(), object.follows_columns());
+                schema.unmanaged_on.entry(table.clone()).or_default().push(dependent);
+            }
+        }
+        self.unmanaged_schemas =
+            unmanaged.into_iter().filter_map(|u| u.schema.map(|schema| (u.line, schema))).collect();
         Ok(schema)
     }
 
@@ -44,6 +51,7 @@ impl Connection for Session {
         everything.triggers.retain(|(table, _), _| managed(table));
         let in_scope = |line: &String| self.unmanaged_schemas.get(line).is_none_or(|s| schemas.contains(s));
         everything.unmanaged.retain(in_scope);
+        everything.unmanaged_on.retain(|table, _| managed(table));
         everything
     }
 

@@ -8,8 +8,8 @@ use super::types::{serial_base, type_sql, using_cast};
 use crate::error::{Error, Result};
 use crate::model::naming::{self, serial_sequence as serial_sequence_name};
 use crate::model::{
-    Column, DefaultValue, Exclusion, ForeignKey, Index, IndexKey, IndexPart, Sequence, SequenceOptions, SqlType, Table,
-    Unique,
+    Check, Column, DefaultValue, Exclusion, ForeignKey, Index, IndexKey, IndexPart, Sequence, SequenceOptions, SqlType,
+    Table, Unique,
 };
 use crate::sql::{ident_list, quote_ident, quote_literal};
 
@@ -86,7 +86,9 @@ pub(super) fn drop_constraint(table: &str, name: &str) -> String {
     format!("ALTER TABLE {} DROP CONSTRAINT {}", table_ident(table), quote_ident(name))
 }
 
-/// CREATE TABLE with its keys and checks; foreign keys come separately.
+/// CREATE TABLE with its keys and validated checks; foreign keys and
+/// checks kept `NOT VALID` come separately (CREATE TABLE would validate
+/// them: [`unvalidated_checks`]).
 pub(super) fn create_table(table: &Table) -> String {
     let mut lines: Vec<String> = table.columns.values().map(column_definition).collect();
     if let Some(pk) = &table.primary_key {
@@ -95,7 +97,7 @@ pub(super) fn create_table(table: &Table) -> String {
     for unique in table.uniques.values().filter(|u| !repeats_a_key(table, u)) {
         lines.push(format!("CONSTRAINT {} {}", quote_ident(&unique.name), unique_clause(unique)));
     }
-    for check in table.checks.values() {
+    for check in table.checks.values().filter(|c| !c.not_valid) {
         lines.push(format!("CONSTRAINT {} CHECK ({})", quote_ident(&check.name), check.expr.unwrapped()));
     }
     for exclusion in table.exclusions.values() {
@@ -129,6 +131,23 @@ pub(super) fn repeated_uniques(table: &Table) -> Vec<String> {
 pub(super) fn repeats_a_key(table: &Table, unique: &Unique) -> bool {
     table.primary_key.as_ref().is_some_and(|pk| pk.columns == unique.columns)
         || table.uniques.values().take_while(|u| u.name != unique.name).any(|u| u.columns == unique.columns)
+}
+
+/// The checks of a new table the file keeps `validated: false`, added
+/// `NOT VALID` after `create_table` and before the comments.
+pub(super) fn unvalidated_checks(table: &Table) -> Vec<String> {
+    table.checks.values().filter(|c| c.not_valid).map(|c| add_check(&table.name, c)).collect()
+}
+
+/// `ADD CONSTRAINT … CHECK`, `NOT VALID` where the file says `validated: false`.
+pub(super) fn add_check(table: &str, check: &Check) -> String {
+    let not_valid = if check.not_valid { " NOT VALID" } else { "" };
+    format!(
+        "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({}){not_valid}",
+        table_ident(table),
+        quote_ident(&check.name),
+        check.expr.unwrapped()
+    )
 }
 
 pub(super) fn add_unique(table: &str, unique: &Unique) -> String {
@@ -209,6 +228,9 @@ pub(super) fn add_foreign_key(table: &str, fk: &ForeignKey) -> String {
     }
     if fk.deferrable {
         sql.push_str(if fk.initially_deferred { " DEFERRABLE INITIALLY DEFERRED" } else { " DEFERRABLE" });
+    }
+    if fk.not_valid {
+        sql.push_str(" NOT VALID");
     }
     sql
 }

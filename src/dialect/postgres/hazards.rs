@@ -130,13 +130,20 @@ fn in_transaction(change: &Change, current: &Schema, live: &dyn Fn(&str) -> bool
         Change::AddUnique { .. } | Change::AddExclusion { .. } => {
             found.extend([lock(ACCESS_EXCLUSIVE, table), Hazard::BuildsIndex]);
         }
-        Change::AddCheck { .. } => found.extend([lock(ACCESS_EXCLUSIVE, table), Hazard::ScansTable]),
+        Change::AddCheck { check, .. } => {
+            found.push(lock(ACCESS_EXCLUSIVE, table));
+            if !check.not_valid {
+                found.push(Hazard::ScansTable);
+            }
+        }
         Change::AddForeignKey { foreign_key, .. } => {
             found.push(lock(SHARE_ROW_EXCLUSIVE, table));
             if foreign_key.ref_table != table && live(&foreign_key.ref_table) {
                 found.push(lock(SHARE_ROW_EXCLUSIVE, &foreign_key.ref_table));
             }
-            found.push(Hazard::ScansTable);
+            if !foreign_key.not_valid {
+                found.push(Hazard::ScansTable);
+            }
         }
         Change::DropUnique { .. }
         | Change::DropCheck { .. }

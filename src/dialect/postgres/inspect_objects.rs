@@ -368,45 +368,207 @@ fn when_of(definition: &str) -> Option<String> {
     Some(text_of(definition, &tokens[at + 2..close]).to_string())
 }
 
-/// What the database holds in the managed schemas that dbshape does not
-/// manage yet, one line each (`rule r on t`, `range type s.floatrange`)
-/// with its schema: reported, never dropped.
-pub(super) fn unmanaged(client: &mut impl GenericClient, within: &Namespaces) -> Result<Vec<(String, String)>> {
+/// Something the database holds that dbshape does not manage yet: its
+/// line (`rule r on t`, `unlogged table t`), the schema it is in (`None`:
+/// the whole database's, always in scope), and the tables it hangs on,
+/// which a plan may not drop, retype or reshape under it.
+pub(super) struct Unmanaged {
+    pub(super) line: String,
+    pub(super) schema: Option<String>,
+    kind: String,
+    tables: Vec<String>,
+}
+
+impl Unmanaged {
+    /// The tables a change may not reshape under it: objects that hang on
+    /// a table (not a table's own settings, which no change drops).
+    pub(super) fn hangs_on(&self) -> &[String] {
+        match self.kind.as_str() {
+            "rule" | "constraint trigger" | "disabled trigger" | "statistics" | "inherits" => &self.tables,
+            _ => &[],
+        }
+    }
+
+    /// Whether a column added to or dropped from the table reaches it.
+    pub(super) fn follows_columns(&self) -> bool {
+        self.kind == "inherits"
+    }
+}
+
+/// A privilege list that is not the owner's default (PostgreSQL 15 gives
+/// schema `public` one of its own at `initdb`).
+fn granted(acl: &str, kind: &str, owner: &str) -> String {
+    format!(r#"{acl} IS NOT NULL AND {acl} <> acldefault({kind}::"char", {owner})"#)
+}
+
+/// What the database holds in the managed schemas (and database-wide)
+/// that dbshape does not manage yet, one line each, with its schema and
+/// the tables it hangs on: reported, never dropped. One query for every
+/// kind, so that kinds a database does not have cost next to nothing.
+pub(super) fn unmanaged(client: &mut impl GenericClient, within: &Namespaces) -> Result<Vec<Unmanaged>> {
     let schemas = within.schemas.to_vec();
-    let rows = query(
-        client,
-        &format!(
-            "SELECT kind, n.nspname, name, on_table FROM (
-                 SELECT 'range type' AS kind, t.typnamespace AS ns, t.typname::text AS name, NULL::text AS on_table
+    // kind, schema oid, name, and the table it is on (schema oid, name);
+    // `inherits` also names the parent.
+    let rows = query(client, &unmanaged_query(), &schemas)?;
+    Ok(rows.into_iter().map(|row| unmanaged_of(&row, within)).collect())
+}
+
+/// One row of [`unmanaged_query`].
+fn unmanaged_of(row: &postgres::Row, within: &Namespaces) -> Unmanaged {
+    let (kind, schema, name): (String, Option<String>, Option<String>) = (row.get(0), row.get(1), row.get(2));
+    let qualified = |at: usize| match (row.get::<_, Option<String>>(at), row.get::<_, Option<String>>(at + 1)) {
+        (Some(schema), Some(table)) => Some(within.name(&schema, &table)),
+        _ => None,
+    };
+    let (table, parent) = (qualified(3), qualified(5));
+    // A line says its schema only when it is not the default one.
+    let line = match (kind.as_str(), &name, &table, &parent) {
+        ("inherits", _, Some(table), Some(parent)) => format!("table {table} inherits {parent}"),
+        ("unlogged table" | "unlogged sequence", _, Some(table), _) => format!("{kind} {table}"),
+        ("column setting", Some(name), Some(table), _) => format!("column {table}.{name}"),
+        (_, Some(name), Some(table), _) => format!("{kind} {name} on {table}"),
+        ("default privileges" | "objects owned by role", Some(name), None, _) => match &schema {
+            Some(s) => format!("{kind} {name} in schema {s}"),
+            None => format!("{kind} {name}"),
+        },
+        ("grants on schema", Some(name), None, _) => format!("{kind} {name}"),
+        (_, Some(name), None, _) => match &schema {
+            Some(s) => format!("{kind} {}", within.name(s, name)),
+            None => format!("{kind} {name}"),
+        },
+        _ => kind.clone(),
+    };
+    let tables = table.into_iter().chain(parent).collect();
+    Unmanaged { line, schema, kind, tables }
+}
+
+/// kind, schema, name, the table it is on (schema, name) and, for
+/// `inherits`, the parent (schema, name).
+fn unmanaged_query() -> String {
+    format!(
+            "SELECT kind, n.nspname, name, tn.nspname, on_table, pn.nspname, parent FROM (
+                 SELECT 'range type' AS kind, t.typnamespace AS ns, t.typname::text AS name,
+                     NULL::oid AS on_ns, NULL::text AS on_table, NULL::oid AS parent_ns, NULL::text AS parent
                  FROM pg_type t WHERE t.typtype = 'r' AND {t}
                UNION ALL SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function' ELSE 'C function' END,
-                   p.pronamespace, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL FROM pg_proc p
+                   p.pronamespace, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL, NULL, NULL, NULL
+                 FROM pg_proc p
                  JOIN pg_language l ON l.oid = p.prolang LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
                  WHERE (p.prokind = 'w' OR (p.prokind = 'a' AND NOT ({SIMPLE_AGGREGATE}))
                         OR (p.prokind = 'f' AND l.lanname IN ('c', 'internal'))) AND {p}
                UNION ALL SELECT CASE WHEN t.tgconstraint <> 0 THEN 'constraint trigger' ELSE 'disabled trigger' END,
-                   c.relnamespace, t.tgname::text, c.relname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                   c.relnamespace, t.tgname::text, c.relnamespace, c.relname::text, NULL, NULL
+                 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                  WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND (t.tgconstraint <> 0 OR t.tgenabled <> 'O') AND {c}
-               UNION ALL SELECT 'rule', c.relnamespace, r.rulename::text, c.relname::text FROM pg_rewrite r
-                 JOIN pg_class c ON c.oid = r.ev_class WHERE r.rulename <> '_RETURN' AND {c}
-             ) o JOIN pg_namespace n ON n.oid = o.ns WHERE n.nspname = ANY($1) ORDER BY 1, 2, 3",
+               UNION ALL SELECT 'rule', c.relnamespace, r.rulename::text, c.relnamespace, c.relname::text, NULL, NULL
+                 FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class WHERE r.rulename <> '_RETURN' AND {c}
+               UNION ALL SELECT 'inherits', c.relnamespace, NULL, c.relnamespace, c.relname::text, p.relnamespace, p.relname::text
+                 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+                 WHERE p.relkind = 'r' AND c.relkind = 'r' AND {c}
+               UNION ALL SELECT CASE c.relkind WHEN 'S' THEN 'unlogged sequence' ELSE 'unlogged table' END,
+                   c.relnamespace, NULL, c.relnamespace, c.relname::text, NULL, NULL
+                 FROM pg_class c WHERE c.relpersistence = 'u' AND c.relkind IN ('r', 'p', 'S') AND {c}
+               UNION ALL SELECT 'storage parameters', c.relnamespace,
+                   array_to_string(coalesce(c.reloptions, '{{}}') || coalesce(
+                       (SELECT array_agg('toast.' || o) FROM pg_class x, unnest(x.reloptions) o WHERE x.oid = c.reltoastrelid),
+                       '{{}}'), ', '),
+                   c.relnamespace, c.relname::text, NULL, NULL
+                 FROM pg_class c WHERE c.relkind IN ('r', 'p', 'm') AND {c} AND (c.reloptions IS NOT NULL
+                   OR EXISTS (SELECT 1 FROM pg_class x WHERE x.oid = c.reltoastrelid AND x.reloptions IS NOT NULL))
+               UNION ALL SELECT 'tablespace', c.relnamespace, s.spcname::text, c.relnamespace, c.relname::text, NULL, NULL
+                 FROM pg_class c JOIN pg_tablespace s ON s.oid = c.reltablespace WHERE c.relkind IN ('r', 'p', 'm') AND {c}
+               UNION ALL SELECT 'replica identity', c.relnamespace,
+                   CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' THEN 'nothing' ELSE 'index' END,
+                   c.relnamespace, c.relname::text, NULL, NULL
+                 FROM pg_class c WHERE c.relkind IN ('r', 'p') AND c.relreplident <> 'd' AND {c}
+               UNION ALL SELECT 'cluster on index', c.relnamespace, x.relname::text, c.relnamespace, c.relname::text, NULL, NULL
+                 FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid
+                 WHERE i.indisclustered AND {c}
+               UNION ALL SELECT CASE k.contype WHEN 'p' THEN 'deferrable primary key' ELSE 'deferrable unique' END,
+                   c.relnamespace, k.conname::text, c.relnamespace, c.relname::text, NULL, NULL
+                 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+                 WHERE k.contype IN ('p', 'u') AND k.condeferrable AND k.conparentid = 0 AND {c}
+               UNION ALL SELECT 'column setting', c.relnamespace,
+                   a.attname || concat_ws(' ',
+                       CASE WHEN a.attstattarget >= 0 THEN ': statistics ' || a.attstattarget END,
+                       CASE WHEN a.attstorage <> ty.typstorage THEN ': storage ' || a.attstorage::text END,
+                       CASE WHEN a.attcompression <> '' THEN ': compression ' || a.attcompression::text END),
+                   c.relnamespace, c.relname::text, NULL, NULL
+                 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type ty ON ty.oid = a.atttypid
+                 WHERE c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped
+                   AND (a.attstattarget >= 0 OR a.attstorage <> ty.typstorage OR a.attcompression <> '') AND {c}
+               UNION ALL SELECT 'statistics', s.stxnamespace, s.stxname::text, c.relnamespace, c.relname::text, NULL, NULL
+                 FROM pg_statistic_ext s JOIN pg_class c ON c.oid = s.stxrelid WHERE {stx}
+               UNION ALL SELECT 'foreign table', c.relnamespace, c.relname::text, NULL, NULL, NULL, NULL
+                 FROM pg_class c WHERE c.relkind = 'f' AND {c}
+               UNION ALL SELECT 'collation', o.collnamespace, o.collname::text, NULL, NULL, NULL, NULL
+                 FROM pg_collation o WHERE {coll}
+               UNION ALL SELECT 'operator', o.oprnamespace,
+                   o.oprname || '(' || coalesce(format_type(o.oprleft, NULL), 'NONE') || ', '
+                     || coalesce(format_type(o.oprright, NULL), 'NONE') || ')', NULL, NULL, NULL, NULL
+                 FROM pg_operator o WHERE {opr}
+               UNION ALL SELECT 'operator class', o.opcnamespace, o.opcname::text, NULL, NULL, NULL, NULL
+                 FROM pg_opclass o WHERE {opc}
+               UNION ALL SELECT 'operator family', o.opfnamespace, o.opfname::text, NULL, NULL, NULL, NULL
+                 FROM pg_opfamily o WHERE {opf}
+               UNION ALL SELECT 'text search configuration', o.cfgnamespace, o.cfgname::text, NULL, NULL, NULL, NULL
+                 FROM pg_ts_config o WHERE {cfg}
+               UNION ALL SELECT 'text search dictionary', o.dictnamespace, o.dictname::text, NULL, NULL, NULL, NULL
+                 FROM pg_ts_dict o WHERE {dict}
+               UNION ALL SELECT 'grants on ' || CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view'
+                     WHEN 'm' THEN 'materialized view' ELSE 'table' END,
+                   c.relnamespace, c.relname::text, NULL, NULL, NULL, NULL
+                 FROM pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND {relacl} AND {c}
+               UNION ALL SELECT DISTINCT 'column grants on table', c.relnamespace, c.relname::text,
+                   NULL::oid, NULL::text, NULL::oid, NULL::text
+                 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+                 WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND {c}
+               UNION ALL SELECT 'grants on function', p.pronamespace,
+                   p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL, NULL, NULL, NULL
+                 FROM pg_proc p WHERE {proacl} AND {p}
+               UNION ALL SELECT 'grants on type', t.typnamespace, t.typname::text, NULL, NULL, NULL, NULL
+                 FROM pg_type t WHERE {typacl} AND {t}
+               UNION ALL SELECT 'grants on schema', s.oid, s.nspname::text, NULL, NULL, NULL, NULL
+                 FROM pg_namespace s WHERE {nspacl}
+                   AND NOT (s.nspname = 'public' AND s.nspacl::text = '{{pg_database_owner=UC/pg_database_owner,=U/pg_database_owner}}')
+               UNION ALL SELECT 'default privileges', coalesce(d.defaclnamespace, 0), 'of role ' || pg_get_userbyid(d.defaclrole)
+                     || ' on ' || CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
+                       WHEN 'T' THEN 'types' ELSE 'schemas' END, NULL, NULL, NULL, NULL
+                 FROM pg_default_acl d
+               UNION ALL SELECT 'objects owned by role', o.ns, pg_get_userbyid(o.owner) || ' (' || count(*) || ')',
+                   NULL, NULL, NULL, NULL FROM (
+                     SELECT c.relnamespace AS ns, c.relowner AS owner FROM pg_class c
+                       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') AND {c}
+                     UNION ALL SELECT p.pronamespace, p.proowner FROM pg_proc p WHERE {p}
+                     UNION ALL SELECT t.typnamespace, t.typowner FROM pg_type t WHERE t.typtype IN ('e', 'd', 'r') AND {t}
+                     UNION ALL SELECT s.oid, s.nspowner FROM pg_namespace s WHERE s.nspname <> 'public'
+                   ) o WHERE o.owner <> (SELECT oid FROM pg_roles WHERE rolname = current_user) GROUP BY o.ns, o.owner
+               UNION ALL SELECT 'event trigger', 0, v.evtname::text, NULL, NULL, NULL, NULL FROM pg_event_trigger v
+                 WHERE {evt}
+               UNION ALL SELECT 'publication', 0, b.pubname::text, NULL, NULL, NULL, NULL FROM pg_publication b
+               UNION ALL SELECT 'foreign server', 0, f.srvname::text, NULL, NULL, NULL, NULL FROM pg_foreign_server f
+                 WHERE {srv}
+               UNION ALL SELECT 'cast', 0, format_type(k.castsource, NULL) || ' AS ' || format_type(k.casttarget, NULL),
+                   NULL, NULL, NULL, NULL FROM pg_cast k WHERE k.oid >= 16384 AND {cast}
+             ) o LEFT JOIN pg_namespace n ON n.oid = o.ns LEFT JOIN pg_namespace tn ON tn.oid = o.on_ns
+               LEFT JOIN pg_namespace pn ON pn.oid = o.parent_ns
+             WHERE (o.ns = 0 OR n.nspname = ANY($1)) ORDER BY 1, 2, 3, 5",
             c = own("pg_class", "c.oid"),
             t = own("pg_type", "t.oid"),
             p = own("pg_proc", "p.oid"),
-        ),
-        &schemas,
-    )?;
-    // One line each, with its schema (the line says it only when it is
-    // not the default one).
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let (kind, schema, name): (String, String, String) = (row.get(0), row.get(1), row.get(2));
-            let line = match row.get::<_, Option<String>>(3) {
-                Some(table) => format!("{kind} {name} on {}", within.name(&schema, &table)),
-                None => format!("{kind} {}", within.name(&schema, &name)),
-            };
-            (line, schema)
-        })
-        .collect())
+            stx = own("pg_statistic_ext", "s.oid"),
+            coll = own("pg_collation", "o.oid"),
+            opr = own("pg_operator", "o.oid"),
+            opc = own("pg_opclass", "o.oid"),
+            opf = own("pg_opfamily", "o.oid"),
+            cfg = own("pg_ts_config", "o.oid"),
+            dict = own("pg_ts_dict", "o.oid"),
+            evt = own("pg_event_trigger", "v.oid"),
+            srv = own("pg_foreign_server", "f.oid"),
+            cast = own("pg_cast", "k.oid"),
+            relacl = granted("c.relacl", "CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END", "c.relowner"),
+            proacl = granted("p.proacl", "'f'", "p.proowner"),
+            typacl = granted("t.typacl", "'T'", "t.typowner"),
+            nspacl = granted("s.nspacl", "'n'", "s.nspowner"),
+    )
 }

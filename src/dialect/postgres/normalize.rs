@@ -246,6 +246,8 @@ fn merge_normalized<'a>(wanted: &Table, read: Table, live: Option<Live<'a>>) -> 
         });
         check.expr = Expr::spelled(written, &check.expr, same_text.or(same_meaning).map(|same| &same.expr));
         check.comment = wanted.checks[&name].comment.clone();
+        // The scratch copy's checks are validated: the file says whether.
+        check.not_valid = wanted.checks[&name].not_valid;
         table.checks.insert(name, check);
     }
     for (name, index) in table.indexes.iter_mut() {

@@ -120,8 +120,12 @@ pub(super) fn online(diff: &Diff, steps: Vec<Step>) -> Vec<Step> {
                 {
                     Some(step.operations.iter().map(|o| Operation::AfterCommit(concurrently(o.sql()))).collect())
                 }
-                [Change::AddCheck { table, check }] if live(table) => Some(not_valid(&step, table, &check.name)),
-                [Change::AddForeignKey { table, foreign_key }] if live(table) => {
+                // One the file keeps `validated: false` is added NOT VALID
+                // already, and stays so.
+                [Change::AddCheck { table, check }] if live(table) && !check.not_valid => {
+                    Some(not_valid(&step, table, &check.name))
+                }
+                [Change::AddForeignKey { table, foreign_key }] if live(table) && !foreign_key.not_valid => {
                     Some(not_valid(&step, table, &foreign_key.name))
                 }
                 [Change::AlterColumn { table, from, to, recreate: false }]

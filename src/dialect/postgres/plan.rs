@@ -370,6 +370,7 @@ fn tables(diff: &Diff) -> Result<Vec<Draft>> {
                 let mut statements: Vec<String> = create_schema(&table.name).into_iter().collect();
                 statements.push(ddl::create_table(table));
                 statements.extend(ddl::repeated_uniques(table));
+                statements.extend(ddl::unvalidated_checks(table));
                 statements.extend(table.indexes.values().map(|i| ddl::create_index(&table.name, i)));
                 statements.extend(ddl::comments(table));
                 drafts.push(Draft::of(change, statements));
@@ -485,12 +486,7 @@ fn add_constraints(diff: &Diff) -> Result<Vec<Draft>> {
                 statements
             }
             Change::AddCheck { table, check } => {
-                let mut statements = vec![format!(
-                    "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
-                    table_ident(table),
-                    quote_ident(&check.name),
-                    check.expr.unwrapped()
-                )];
+                let mut statements = vec![ddl::add_check(table, check)];
                 statements.extend(ddl::constraint_comment(table, &check.name, &check.comment));
                 statements
             }

@@ -74,7 +74,12 @@ impl Session {
 
     /// The default schema and the schemas `within` names.
     pub(super) fn managed_schemas(&self, within: &Schema) -> Vec<String> {
-        self.schemas_of(within.tables.keys().chain(within.enums.keys()))
+        // Every kind of object counts: a schema may hold no table, only a
+        // domain, a view over another schema's table, or a function.
+        let names = (within.tables.keys().chain(within.enums.keys()).chain(within.domains.keys()))
+            .chain(within.composite_types.keys().chain(within.sequences.keys()).chain(within.views.keys()))
+            .chain(within.functions.values().map(|f| &f.name).chain(within.aggregates.values().map(|a| &a.name)));
+        self.schemas_of(names)
     }
 
     /// The default schema, then the schemas of these qualified names.

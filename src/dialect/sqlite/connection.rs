@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::model::Schema;
 use crate::plan::Plan;
 use crate::preflight::{self, DataCheckReport};
+use std::path::PathBuf;
 use std::time::Duration;
 
 impl Connection for Session {
@@ -22,6 +23,10 @@ impl Connection for Session {
             None => "sqlite://".into(),
             Some(path) => format!("sqlite:///{}", path.display()),
         }
+    }
+
+    fn missing_file(&self) -> Option<PathBuf> {
+        self.missing_file()
     }
 
     fn inspect(&mut self, _within: Option<&Schema>) -> Result<Schema> {

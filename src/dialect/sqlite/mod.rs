@@ -77,6 +77,7 @@ impl Dialect for Sqlite {
     fn check(&self, schema: &Schema) -> Vec<Finding> {
         let mut found = crate::file::index_names_in_the_database(schema);
         found.extend(crate::file::mysql_only(schema, self.title()));
+        found.extend(crate::file::postgres_only(schema, self.title()));
         found.extend(normalize::check(schema));
         found
     }

@@ -10,6 +10,7 @@
 //! committing.
 
 use super::ddl;
+use super::diff::rename_in_place_fails;
 use crate::diff::{Change, Diff};
 use crate::error::{Error, Result};
 use crate::model::{DefaultValue, Index, IndexKey, Schema, Table};
@@ -322,18 +323,6 @@ fn create_tables(creates: &[&Change], desired: &Schema, foreign_key_checks: &mut
         }
     }
     steps
-}
-
-/// Whether `ALTER TABLE … RENAME COLUMN` to `to` fails: SQLite (3.50)
-/// leaves the old name in a UNIQUE constraint that repeats the one-column
-/// primary key of a WITHOUT ROWID table (it keeps no index for it, and the
-/// rename finds the names to rewrite through the indexes), then refuses
-/// the result ("expressions prohibited in PRIMARY KEY and UNIQUE
-/// constraints"). `table` is the table after the rename.
-fn rename_in_place_fails(table: &Table, to: &str) -> bool {
-    table.without_rowid
-        && table.primary_key.as_ref().is_some_and(|pk| pk.columns == [to])
-        && table.uniques.values().any(|u| u.columns == [to])
 }
 
 fn step(change: &Change, sql: String) -> Step {

@@ -54,6 +54,12 @@ impl Session {
         Ok(Session { path, conn, standing_in })
     }
 
+    /// The file, made absolute, while it does not exist.
+    pub(super) fn missing_file(&self) -> Option<PathBuf> {
+        let path = self.path.as_ref().filter(|_| self.standing_in)?;
+        Some(std::path::absolute(path).unwrap_or_else(|_| path.clone()))
+    }
+
     /// The connection an apply writes through: the file itself, created now
     /// if it did not exist.
     pub(super) fn writable(&mut self) -> Result<&mut Sqlite3> {

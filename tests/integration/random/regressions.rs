@@ -734,3 +734,76 @@ fn mysql_seed_60876_key_of_a_dropped_table_to_a_renamed_column() {
 "#;
     regression(Flavor::Mysql, a, b, 15684891831909201062, 4);
 }
+
+/// A WITHOUT ROWID table's key column that SQLite can only rename by
+/// rebuilding the table, with a view over it and a view over that: the
+/// rebuild's rename leaves views as they are, so the differ must not take
+/// them as renamed with the column (the apply left the old views; it now
+/// drops and makes them again).
+#[test]
+fn sqlite_seed_778127_views_over_a_column_renamed_by_a_rebuild() {
+    regression(
+        Flavor::Sqlite,
+        r#"tables:
+  "x'y":
+    without_rowid: true
+    columns:
+      "id": { type: "integer", primary_key: true, nullable: false }
+    uniques:
+      "uq_200a2b1": ["id"]
+    triggers:
+      "keep_rows": { timing: before, events: ["update"], body: "SELECT 1;" }
+views:
+  "view_rows": { query: "SELECT \"id\" FROM \"x'y\"" }
+  "view_count": { query: "SELECT count(*) AS n FROM \"view_rows\"" }
+"#,
+        r#"tables:
+  "x'y":
+    without_rowid: true
+    columns:
+      "name": { type: "integer", primary_key: true, nullable: false, renamed_from: "id" }
+    uniques:
+      "uq_200a2b1": ["name"]
+    triggers:
+      "keep_rows": { timing: before, events: ["update"], body: "SELECT 1;" }
+views:
+  "view_rows": { query: "SELECT \"name\" FROM \"x'y\"" }
+  "view_count": { query: "SELECT count(*) AS n FROM \"view_rows\"" }
+"#,
+        15845788692192332182,
+        0,
+    );
+}
+
+/// A trigger `update of` a column whose name is no plain word (`x-y`): the
+/// column is dropped, so the trigger must go first and come back (its
+/// columns were matched as SQL words, `x` and `y`, and the drop failed).
+#[test]
+fn postgres_seed_778160_trigger_on_a_dropped_column_named_x_y() {
+    regression(
+        Flavor::Postgres,
+        r#"sequences:
+  "seq_4a6f34c8": { type: bigint, start: 278, increment: 1, owned_by: "accounts.x-y" }
+tables:
+  "accounts":
+    columns:
+      "id": { type: "integer", primary_key: true, nullable: false }
+      "x-y": { type: "smallint", nullable: false, default: { sql: "nextval('seq_4a6f34c8')" } }
+    triggers:
+      "keep_rows": { timing: before, events: [insert, "update of x-y"], function: keep_row }
+functions:
+  keep_row: { returns: trigger, language: plpgsql, body: "BEGIN RETURN NEW; END" }
+"#,
+        r#"tables:
+  "accounts":
+    columns:
+      "id": { type: "integer", primary_key: true, nullable: false }
+    triggers:
+      "keep_rows": { timing: before, events: [insert, "update"], function: keep_row }
+functions:
+  keep_row: { returns: trigger, language: plpgsql, body: "BEGIN RETURN NEW; END" }
+"#,
+        1,
+        3,
+    );
+}

@@ -790,6 +790,9 @@ impl Generator {
             }
             // MySQL checks a row before AUTO_INCREMENT numbers it.
             _ if self.mysql && table.autoincrement && table.pk == [column.name.clone()] => {}
+            // The database numbers an identity column's rows: counting down,
+            // they are negative, which a check for non-negative refuses.
+            _ if column.identity.as_ref().is_some_and(|i| i.start < 0 || i.increment < 0) => {}
             _ => {
                 let kind = if column.ty.is_number() {
                     CheckKind::NonNegative

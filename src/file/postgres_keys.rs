@@ -1,0 +1,23 @@
+//! Keys of the file that only PostgreSQL has: another dialect refuses them
+//! at the line that says them, rather than dropping them.
+
+use super::finding::Finding;
+use crate::model::Schema;
+
+/// What of `schema` only PostgreSQL has, refused by the dialect `title`.
+pub(crate) fn postgres_only(schema: &Schema, title: &str) -> Vec<Finding> {
+    let mut found = Vec::new();
+    let hint = "only PostgreSQL keeps a constraint NOT VALID: remove `validated: false`";
+    for table in schema.tables.values() {
+        let t = table.name.as_str();
+        for check in table.checks.values().filter(|c| c.not_valid) {
+            let message = format!("check \"{}\" of \"{t}\": {title} validates checks as they are added", check.name);
+            found.push(Finding::entry(t, "checks", &check.name, message).hint(hint));
+        }
+        for fk in table.foreign_keys.values().filter(|fk| fk.not_valid) {
+            let message = format!("foreign key \"{}\" of \"{t}\": {title} validates keys as they are added", fk.name);
+            found.push(Finding::entry(t, "foreign_keys", &fk.name, message).hint(hint));
+        }
+    }
+    found
+}

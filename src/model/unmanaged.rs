@@ -1,0 +1,21 @@
+//! What a database holds on a table that dbshape does not manage (a rule,
+//! a constraint trigger, extended statistics, an inheriting child): the
+//! plan may not change the table under it.
+
+/// An unmanaged object that hangs on a table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnmanagedDependent {
+    /// Its line in the unmanaged list (`rule keep on t`).
+    pub line: String,
+    /// A column added to or dropped from the table reaches it too (table
+    /// inheritance): any change to the table's columns is refused.
+    pub follows_columns: bool,
+}
+
+impl UnmanagedDependent {
+    /// The object named by `line`.
+    pub fn new(line: impl Into<String>, follows_columns: bool) -> UnmanagedDependent {
+        UnmanagedDependent { line: line.into(), follows_columns }
+    }
+}
