@@ -196,7 +196,8 @@ impl Converter<'_, '_> {
             let Some(base) = type_of(self, &["domains", &name, "type"], &raw.sql_type) else { continue };
             let mut checks = indexmap::IndexMap::new();
             if let Some(expr) = &raw.check {
-                let check_name = format!("{name}_check");
+                // Named as PostgreSQL names it: after the bare domain name.
+                let check_name = format!("{}_check", naming::bare(&name));
                 checks.insert(check_name.clone(), Check::new(check_name, Expr::new(expr.clone())));
             }
             for (check_name, check) in raw.checks.unwrap_or_default().0 {

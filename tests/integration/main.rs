@@ -16,6 +16,7 @@ mod library;
 mod mysql;
 mod objects;
 mod online;
+mod oracle;
 mod postgres;
 mod preflight;
 mod random;
