@@ -516,7 +516,10 @@ impl Converter<'_, '_> {
             }
         };
         let mut column = Column::new(name, sql_type);
-        column.declared_type = column.sql_type.other_spelling(&raw.sql_type);
+        column.declared_type = match &raw.declared_type {
+            Some(declared) => Some(declared.split_whitespace().collect::<Vec<_>>().join(" ")),
+            None => column.sql_type.other_spelling(&raw.sql_type),
+        };
         if name.is_empty() {
             self.report(&["tables", &t, "columns"], format!("a column name in table \"{t}\" is empty"), None);
         }

@@ -255,8 +255,13 @@ pub struct RawPolicy {
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, remote = "Self")]
 pub struct RawColumn {
-    #[serde(rename = "type")]
+    /// Required, unless `declared_type` stands for it.
+    #[serde(rename = "type", default)]
     pub sql_type: String,
+    /// SQLite: the column's type declared exactly as written, on purpose,
+    /// even a name SQLite does not know (`declared_type: string`, which
+    /// gives NUMERIC affinity). Stands for `type`.
+    pub declared_type: Option<String>,
     pub primary_key: Option<bool>,
     pub nullable: Option<bool>,
     pub unique: Option<bool>,
@@ -296,6 +301,7 @@ impl RawColumn {
     fn of_type(sql_type: String) -> RawColumn {
         RawColumn {
             sql_type,
+            declared_type: None,
             primary_key: None,
             nullable: None,
             unique: None,
@@ -331,7 +337,18 @@ impl<'de> Deserialize<'de> for RawColumn {
                 Ok(RawColumn::of_type(sql_type.to_string()))
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawColumn, A::Error> {
-                RawColumn::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                let mut raw = RawColumn::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                match (raw.sql_type.trim().is_empty(), &raw.declared_type) {
+                    (true, Some(declared)) => raw.sql_type = declared.clone(),
+                    (true, None) => return Err(serde::de::Error::missing_field("type")),
+                    (false, Some(_)) => {
+                        return Err(serde::de::Error::custom(
+                            "give `type` or `declared_type`, not both: `declared_type` is the type, declared as written",
+                        ));
+                    }
+                    (false, None) => {}
+                }
+                Ok(raw)
             }
         }
         deserializer.deserialize_any(Form)

@@ -8,7 +8,7 @@ use super::render_fields::{expression, index_fields, list, part_fields, push_com
 use super::render_objects::{render_objects, render_policies, render_triggers, render_types};
 use crate::model::Trigger;
 use crate::model::{
-    Column, DefaultValue, ForeignKey, Literal, ReferentialAction, Schema, SequenceOptions, Table, Unique,
+    Column, DefaultValue, ForeignKey, Literal, ReferentialAction, Schema, SequenceOptions, SqlType, Table, Unique,
     inherited_column, naming,
 };
 use std::collections::HashMap;
@@ -189,7 +189,7 @@ fn render_table(out: &mut String, table: &Table, parent: Option<&Table>, widths:
         }
         match fields.as_slice() {
             // Only a type: the short form, `note: text`.
-            [only] => {
+            [only] if only.starts_with("type: ") => {
                 let _ = writeln!(out, "      {key:width$} {}", only.trim_start_matches("type: "));
             }
             _ => {
@@ -310,7 +310,11 @@ fn section(
 }
 
 fn column_fields(column: &Column, primary_key: bool) -> Vec<String> {
-    let mut fields = vec![format!("type: {}", scalar(&column.sql_type.to_string()))];
+    // A type name no dialect knows, kept as declared (SQLite).
+    let mut fields = match (&column.sql_type, &column.declared_type) {
+        (SqlType::Other(_), Some(declared)) => vec![format!("declared_type: {}", scalar(declared))],
+        (sql_type, _) => vec![format!("type: {}", scalar(&sql_type.to_string()))],
+    };
     if primary_key {
         fields.push("primary_key: true".into());
     }

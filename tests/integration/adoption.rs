@@ -744,3 +744,62 @@ fn sqlite_refuses_partitions_at_their_line() {
     t.schema("tables:\n  m:\n    partition_by: RANGE (at)\n    columns:\n      at: integer\n  m1:\n    partition_of: m\n    bound: \"FROM (1) TO (2)\"\n");
     t.run(&["plan"]).code(2).stderr_has("schema.yaml:3:").stderr_has("schema.yaml:7:").stderr_has("partition");
 }
+
+/// SQLite gives a type name it does not know NUMERIC affinity: `type:
+/// string` stored '00123' as the number 123. Such a name is refused at its
+/// line with a hint; `declared_type:` declares it on purpose, and a
+/// database that has such a column inspects to that and rebuilds it.
+#[test]
+fn sqlite_refuses_a_type_name_it_would_give_numeric_affinity() {
+    let t = Test::sqlite();
+    let file = |column: &str| {
+        format!("tables:\n  a:\n    columns:\n      id: {{ type: integer, primary_key: true }}\n      code: {column}\n")
+    };
+    t.schema(&file("string"));
+    t.run(&["plan"])
+        .code(2)
+        .stderr_has("schema.yaml:5")
+        .stderr_has("NUMERIC affinity")
+        .stderr_has("did you mean text?");
+    t.schema(&file("{ type: text, declared_type: string }"));
+    t.run(&["plan"]).code(2).stderr_has("schema.yaml:5").stderr_has("not both");
+    t.schema(&file("{ declared_type: string }"));
+    t.apply();
+    t.assert_in_sync();
+    assert_eq!(t.query("SELECT type FROM pragma_table_info('a') WHERE name = 'code'"), [["string"]]);
+    // A database that has one inspects to `declared_type:` and rebuilds it.
+    let source = Test::sqlite();
+    source.sql("CREATE TABLE b (id INTEGER PRIMARY KEY, s STRING NOT NULL, m mediumtext)");
+    let inspected = source.run(&["inspect"]).success().stdout;
+    assert!(inspected.contains("{ declared_type: STRING, nullable: false }"), "{inspected}");
+    assert!(inspected.contains("m:  mediumtext"), "a name that reads as TEXT needs no escape: {inspected}");
+    source.schema(&inspected).assert_in_sync();
+    let rebuilt = Test::sqlite();
+    rebuilt.schema(&inspected);
+    rebuilt.apply();
+    assert_eq!(rebuilt.query("SELECT type FROM pragma_table_info('b') WHERE name = 's'"), [["STRING"]]);
+}
+
+/// A SQLite virtual table (FTS5 here) and its shadow tables were left out
+/// of `inspect` with no note, so a rebuild lacked it and the trigger that
+/// feeds it failed on the first INSERT. It is named as not managed, by
+/// `inspect`, `plan` and the JSON, and nothing plans to touch it.
+#[test]
+fn sqlite_virtual_tables_are_named_as_not_managed() {
+    let t = Test::sqlite();
+    t.sql(
+        "CREATE TABLE docs (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+         CREATE VIRTUAL TABLE docs_fts USING fts5(body, content='docs', content_rowid='id');
+         CREATE TRIGGER docs_ai AFTER INSERT ON docs BEGIN INSERT INTO docs_fts(rowid, body) VALUES (new.id, new.body); END;",
+    );
+    let inspected = t.run(&["inspect"]).success().stdout;
+    assert!(inspected.contains("#   virtual table docs_fts (using fts5)\n"), "{inspected}");
+    assert!(!inspected.contains("docs_fts_"), "its shadow tables are its own: {inspected}");
+    t.schema(&inspected);
+    let plan = t.run(&["plan"]).success();
+    assert!(plan.stdout.contains("No changes"), "{}", plan.stdout);
+    assert!(plan.stderr.contains("virtual table docs_fts"), "{}", plan.stderr);
+    let json: serde_json::Value =
+        serde_json::from_str(&t.run(&["check", "--format", "json"]).success().stdout).unwrap();
+    assert_eq!(json["unmanaged"], serde_json::json!(["virtual table docs_fts (using fts5)"]));
+}

@@ -525,3 +525,21 @@ fn mysql_own_indexes_of_unnamed_keys_under_changes() {
     t.apply();
     t.assert_in_sync();
 }
+
+/// A SPATIAL index inspected as `location(32)` (the server's SUB_PART for
+/// it), which the rebuild refused (`Incorrect prefix key`); it is read
+/// without a prefix and rebuilds the same.
+#[test]
+fn a_spatial_index_has_no_prefix_length() {
+    let Some(t) = Test::mysql() else { return };
+    t.sql("CREATE TABLE places (id int PRIMARY KEY, location point NOT NULL, SPATIAL INDEX location (location))");
+    let inspected = t.run(&["inspect"]).success().stdout;
+    assert!(inspected.contains("location: { columns: [location], using: spatial }"), "{inspected}");
+    t.schema(&inspected).assert_in_sync();
+    let rebuilt = t.another();
+    rebuilt.schema(&inspected);
+    rebuilt.apply();
+    rebuilt.assert_in_sync();
+    let create = rebuilt.query("SHOW CREATE TABLE places")[0][1].clone();
+    assert!(create.contains(r#"SPATIAL KEY "location" ("location")"#), "{create}");
+}

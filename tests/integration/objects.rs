@@ -580,9 +580,11 @@ fn postgres_catalog_entries_beyond_the_model_are_named_and_protected() {
          CREATE FUNCTION app.eq3(integer, integer) RETURNS boolean LANGUAGE sql AS 'select $1 = $2';
          CREATE OPERATOR app.=== (leftarg = integer, rightarg = integer, function = app.eq3);
          GRANT SELECT ON d TO PUBLIC;
-         ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO PUBLIC;",
+         ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO PUBLIC;
+         CREATE TYPE app.mood AS ENUM ('sad', 'ok'); COMMENT ON TYPE app.mood IS 'how it feels';",
     );
     let expected = [
+        "comment on enum app.mood",
         "table child inherits parent",
         "unlogged table ul",
         "storage parameters fillfactor=50, autovacuum_enabled=false on ul",
@@ -624,5 +626,21 @@ fn postgres_catalog_entries_beyond_the_model_are_named_and_protected() {
     // A change elsewhere goes through.
     t.schema(&inspected.replacen("tables:\n", "tables:\n  more:\n    columns:\n      id: integer\n", 1));
     t.run(&["apply", "--yes"]).success();
+    t.assert_in_sync();
+}
+
+/// A view that groups by the primary key alone and reads the table's other
+/// columns (functional dependency) failed to plan: the scratch copy of the
+/// table had no primary key (`column "a.email" must appear in the GROUP BY
+/// clause`).
+#[test]
+fn postgres_view_relying_on_the_primary_keys_functional_dependency() {
+    let Some(t) = Test::postgres() else { return };
+    t.schema(
+        "tables:\n  accounts:\n    columns:\n      id: { type: integer, primary_key: true }\n      email: text\n  \
+         orders:\n    columns:\n      id: { type: integer, primary_key: true }\n      account_id: { type: integer, references: accounts.id }\n\
+         views:\n  order_counts:\n    query: \"SELECT a.id, a.email, count(*) AS n FROM accounts a JOIN orders o ON o.account_id = a.id GROUP BY a.id\"\n",
+    );
+    t.apply();
     t.assert_in_sync();
 }

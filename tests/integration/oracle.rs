@@ -78,7 +78,10 @@ fn named(key: &str, unmanaged: &[String]) -> bool {
             .map(str::to_ascii_lowercase)
             .collect()
     };
-    const GENERIC: &[&str] = &["table", "sequence", "view", "function", "default", "privileges", "for", "on"];
+    // pg_dump's words for the kind of object (`COMMENT` on `TYPE mood`),
+    // which the lines say their own way.
+    const GENERIC: &[&str] =
+        &["table", "sequence", "view", "function", "type", "schema", "column", "default", "privileges", "for", "on"];
     let wanted: Vec<String> = words(name).into_iter().filter(|w| !GENERIC.contains(&w.as_str())).collect();
     unmanaged.iter().any(|line| match wanted.is_empty() {
         true => line.contains(name.trim()),

@@ -674,3 +674,21 @@ fn constraints_kept_not_valid_are_validated_false() {
     );
     lite.run(&["plan"]).code(2).stderr_has("schema.yaml:6").stderr_has("validated: false");
 }
+
+/// A domain whose check calls a function the same file creates was checked
+/// against the server before the function existed (`function
+/// is_email(text) does not exist`): the function is made first.
+#[test]
+fn a_domain_check_may_call_a_function_of_the_file() {
+    let Some(t) = postgres() else { return };
+    t.schema(
+        "functions:\n  is_email:\n    arguments: \"address text\"\n    returns: boolean\n    language: sql\n    \
+         volatility: immutable\n    body: \"select $1 like '%@%'\"\n\
+         domains:\n  email:\n    type: text\n    check: is_email(VALUE)\n\
+         tables:\n  users:\n    columns:\n      id: { type: integer, primary_key: true }\n      mail: email\n",
+    );
+    t.apply();
+    t.assert_in_sync();
+    t.sql("INSERT INTO users VALUES (1, 'a@b')");
+    assert!(t.try_sql("INSERT INTO users VALUES (2, 'nope')").is_err(), "the domain's check holds");
+}

@@ -215,9 +215,12 @@ fn read_indexes(conn: &mut Conn, defaults: &ServerDefaults, schema: &Schema) -> 
             (None, Some(expr)) => IndexKey::Expr(Expr::new(expr)),
             (None, None) => IndexKey::Expr(Expr::new("")),
         };
+        // A SPATIAL index's SUB_PART is the server's own (32), no prefix
+        // a file could ask for.
+        let spatial = has(&row, 5).eq_ignore_ascii_case("SPATIAL");
         let part = IndexPart {
             descending: get(&row, 6).as_deref() == Some("D"),
-            length: get(&row, 4).and_then(|n| n.parse().ok()),
+            length: get(&row, 4).and_then(|n| n.parse().ok()).filter(|_| !spatial),
             ..IndexPart::new(key)
         };
         match indexes.last_mut() {

@@ -501,6 +501,9 @@ fn unmanaged_query() -> String {
                  FROM pg_statistic_ext s JOIN pg_class c ON c.oid = s.stxrelid WHERE {stx}
                UNION ALL SELECT 'foreign table', c.relnamespace, c.relname::text, NULL, NULL, NULL, NULL
                  FROM pg_class c WHERE c.relkind = 'f' AND {c}
+               UNION ALL SELECT 'comment on enum', t.typnamespace, t.typname::text, NULL, NULL, NULL, NULL
+                 FROM pg_type t JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass
+                 WHERE t.typtype = 'e' AND {t}
                UNION ALL SELECT 'collation', o.collnamespace, o.collname::text, NULL, NULL, NULL, NULL
                  FROM pg_collation o WHERE {coll}
                UNION ALL SELECT 'operator', o.oprnamespace,

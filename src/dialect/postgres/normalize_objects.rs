@@ -66,7 +66,7 @@ pub(super) fn normalize_objects(
         .chain(in_scratch.iter().map(|v| v.to_string()))
         .chain(pending.functions.iter().map(|f| f.name.clone()))
         .collect();
-    let mut scratch = Scratch::new(conn, normalized, names.iter())?;
+    let mut scratch = Scratch::new(conn, normalized, &desired.functions, names.iter())?;
     scratch.objects = true;
     let made_triggers =
         make_in_scratch(&mut scratch, desired, normalized, current, &pending, &tables, &in_scratch, &default_schema);
@@ -249,7 +249,7 @@ fn scratch_tables<'a>(
 }
 
 /// The statements that make, in `scratch`, the functions first (bodies
-/// unchecked), then the tables (their columns only), the file's new
+/// unchecked), then the tables (their columns and primary key), the file's new
 /// aggregates, the views in dependency order, the triggers and the
 /// policies. Returns the triggers as made there.
 #[allow(clippy::too_many_arguments)]
@@ -280,9 +280,15 @@ fn make_in_scratch(
             scratch.scratch_type(normalized, &mut column.sql_type);
             columns_only.columns.insert(column.name.clone(), column);
         }
+        // A view may group by the key alone and read the other columns
+        // (functional dependency), which needs the key.
+        columns_only.primary_key = table.primary_key.clone();
         scratch.statements.push((format!("table \"{name}\""), planner::create_table(&columns_only)));
     }
     for function in &pending.functions {
+        if scratch.made_function(&function.key()) {
+            continue;
+        }
         let made = Function { name: scratch.to_scratch(&function.name), ..(*function).clone() };
         let what = format!("{} \"{}\"", function.kind(), function.name);
         scratch.statements.push((what, objects::create_function(&made, false)));

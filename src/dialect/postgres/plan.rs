@@ -256,8 +256,14 @@ fn types(diff: &Diff) -> Result<Vec<Draft>> {
                     drafts.push(Draft::of(change, statements));
                 }
             }
-            Change::CreateDomain(domain) => drafts.push(Draft::of(change, objects::create_domain(domain))),
-            Change::AlterDomain { from, to } => drafts.push(Draft::of(change, objects::alter_domain(from, to))),
+            Change::CreateDomain(domain) => {
+                drafts.extend(functions_for(diff, domain));
+                drafts.push(Draft::of(change, objects::create_domain(domain)))
+            }
+            Change::AlterDomain { from, to } => {
+                drafts.extend(functions_for(diff, to));
+                drafts.push(Draft::of(change, objects::alter_domain(from, to)))
+            }
             Change::CreateCompositeType(composite) => {
                 drafts.push(Draft::of(change, objects::create_composite_type(composite)))
             }
@@ -730,13 +736,75 @@ fn diff_position(diff: &Diff, change: &Change) -> usize {
 /// tables, or (their arguments or result naming a new table's row type)
 /// after them. Bodies may read tables made later in the plan, so the first
 /// function made turns body checks off for the rest of the transaction.
+/// Positions of the functions the plan makes that a domain it makes or
+/// changes calls in a check or default: made just before that domain (the
+/// server checks the domain's expressions at once), unless their signature
+/// names a type or table the plan makes.
+fn domain_functions(diff: &Diff) -> Vec<(usize, &str)> {
+    let new_type = |signature: &str| {
+        diff.changes.iter().any(|c| match c {
+            Change::CreateDomain(d) => mentions(signature, bare(&d.name)),
+            Change::CreateEnum { name, .. } => mentions(signature, bare(name)),
+            Change::CreateCompositeType(t) => mentions(signature, bare(&t.name)),
+            Change::CreateTable(t) => mentions(signature, bare(&t.name)),
+            _ => false,
+        })
+    };
+    let mut found = Vec::new();
+    for change in &diff.changes {
+        let domain = match change {
+            Change::CreateDomain(domain) | Change::AlterDomain { to: domain, .. } => domain,
+            _ => continue,
+        };
+        let texts: Vec<&str> = domain
+            .checks
+            .values()
+            .map(|c| c.expr.as_str())
+            .chain(domain.default.as_ref().map(|d| d.as_str()))
+            .collect();
+        for (position, c) in diff.changes.iter().enumerate() {
+            let Some((from, function)) = made(c) else { continue };
+            let signature = format!("{} {}", function.arguments, function.returns.as_ref().map_or("", |r| r.as_str()));
+            let called = texts.iter().any(|text| mentions(text, bare(&function.name)));
+            let changed = from.is_none_or(|from| !from.same_definition(function));
+            if called && changed && !new_type(&signature) && !found.iter().any(|(p, _)| *p == position) {
+                found.push((position, domain.name.as_str()));
+            }
+        }
+    }
+    found
+}
+
+/// The drafts of the functions `domain` needs made before it.
+fn functions_for(diff: &Diff, domain: &crate::model::Domain) -> Vec<Draft> {
+    let mut drafts = Vec::new();
+    for (position, _) in domain_functions(diff).into_iter().filter(|(_, d)| *d == domain.name) {
+        let change = &diff.changes[position];
+        let Some((from, function)) = made(change) else { continue };
+        let mut statements = vec!["SET LOCAL check_function_bodies = off".to_string()];
+        if let Some(schema) = schema_of(&function.name).filter(|_| from.is_none()) {
+            statements.push(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema)));
+        }
+        statements.push(objects::create_function(function, from.is_some()));
+        if from.map_or(function.comment.is_some(), |from| from.comment != function.comment) {
+            statements.push(objects::comment_on_function(function));
+        }
+        drafts.push(Draft::of(change, statements));
+    }
+    drafts
+}
+
 fn function_drafts(diff: &Diff, late: bool) -> Vec<Draft> {
+    let with_domains: Vec<usize> = domain_functions(diff).into_iter().map(|(p, _)| p).collect();
     let first_made = diff.changes.iter().position(|change| {
         made(change).is_some_and(|(from, function)| from.is_none_or(|from| !from.same_definition(function)))
     });
     let mut drafts = Vec::new();
     for (position, change) in diff.changes.iter().enumerate() {
         let Some((from, function)) = made(change) else { continue };
+        if with_domains.contains(&position) {
+            continue;
+        }
         let signature = format!("{} {}", function.arguments, function.returns.as_ref().map_or("", |r| r.as_str()));
         let names_new_table =
             diff.changes.iter().any(|c| matches!(c, Change::CreateTable(t) if mentions(&signature, bare(&t.name))));

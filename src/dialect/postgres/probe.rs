@@ -393,7 +393,7 @@ impl Probes {
         let tables: Vec<Table> = tables.into_values().collect();
         let mut read = HashMap::new();
         for batch in tables.chunks(SCRATCH_TABLES_PER_TRANSACTION) {
-            let mut scratch = Scratch::new(conn, schema, names.iter())?;
+            let mut scratch = Scratch::new(conn, schema, &schema.functions, names.iter())?;
             scratch.make_functions_for_tables(schema);
             for table in batch {
                 let mut table = table.clone();

@@ -13,9 +13,11 @@ use super::inspect::read;
 use super::session::{Namespaces, Session, database_error};
 use crate::error::{Error, Result};
 use crate::model::{
-    Column, DefaultValue, Expr, Index, IndexKey, IndexPart, Schema, Sequence, SqlType, Table, inherited_column,
+    Column, DefaultValue, Expr, Function, Index, IndexKey, IndexPart, Schema, Sequence, SqlType, Table,
+    inherited_column,
 };
 use crate::sql::quote_ident;
+use indexmap::IndexMap;
 
 /// Scratch schemas standing in for the real ones, inside one transaction.
 pub(super) struct Scratch {
@@ -29,14 +31,19 @@ pub(super) struct Scratch {
     /// Read back views, functions, triggers, types and policies too, not
     /// only tables.
     pub(super) objects: bool,
+    /// The file's functions made so far (by key), so none is made twice.
+    made_functions: std::collections::HashSet<String>,
 }
 
 impl Scratch {
     /// Scratch schemas for the schemas of `tables` and of `desired`'s enums,
-    /// with the search path, extensions, enums and sequences made.
+    /// with the search path, extensions, enums and sequences made, and the
+    /// domains and composite types, after the `functions` (the file's) that
+    /// their checks and defaults call.
     pub(super) fn new<'a>(
         conn: &mut Session,
         desired: &'a Schema,
+        functions: &IndexMap<String, Function>,
         tables: impl Iterator<Item = &'a String>,
     ) -> Result<Scratch> {
         let types = desired.enums.keys().chain(desired.domains.keys()).chain(desired.composite_types.keys());
@@ -47,7 +54,8 @@ impl Scratch {
             .map_err(failed("read the session's process id"))?
             .get(0);
         let names: Vec<String> = (0..schemas.len()).map(|i| format!("dbshape_scratch_{pid}_{i}")).collect();
-        let mut scratch = Scratch { schemas, names, statements: Vec::new(), objects: false };
+        let mut scratch =
+            Scratch { schemas, names, statements: Vec::new(), objects: false, made_functions: Default::default() };
         for name in &scratch.names {
             scratch.statements.push(("a scratch schema".into(), format!("CREATE SCHEMA {}", quote_ident(name))));
         }
@@ -74,7 +82,15 @@ impl Scratch {
             scratch.statements.push((format!("enum \"{name}\""), sql));
         }
         // Domains and composite types, which may be of the enums (and a
-        // composite type of a domain).
+        // composite type of a domain); first the functions the domains'
+        // checks and defaults call, unless their signatures need the
+        // file's types.
+        let calls = desired
+            .domains
+            .values()
+            .flat_map(|d| d.checks.values().map(|c| c.expr.as_str()).chain(d.default.as_ref().map(Expr::as_str)));
+        let types = desired.enums.keys().chain(desired.domains.keys()).chain(desired.composite_types.keys());
+        scratch.make_functions_called_by(functions, calls.collect(), types.collect());
         for domain in desired.domains.values() {
             let mut made = crate::model::Domain { name: scratch.to_scratch(&domain.name), ..domain.clone() };
             scratch.scratch_type(desired, &mut made.base);
@@ -110,10 +126,8 @@ impl Scratch {
         if desired.functions.is_empty() {
             return;
         }
-        let lower_bare = |name: &str| crate::model::naming::bare(name).to_ascii_lowercase();
-        let mut named = std::collections::HashSet::new();
+        let mut texts: Vec<&str> = Vec::new();
         for table in desired.tables.values() {
-            let mut texts: Vec<&str> = Vec::new();
             for column in table.columns.values() {
                 if let Some(crate::model::DefaultValue::Expr(e)) = &column.default {
                     texts.push(e.as_str());
@@ -129,30 +143,49 @@ impl Scratch {
                     }
                 }
             }
-            for text in texts {
-                named.extend(crate::sql::lexer::identifiers(text));
-            }
         }
-        let tables: std::collections::HashSet<String> = desired.tables.keys().map(|t| lower_bare(t)).collect();
-        let needed: Vec<&crate::model::Function> = desired
-            .functions
-            .values()
-            .filter(|f| named.contains(&lower_bare(&f.name)))
-            .filter(|f| {
+        self.make_functions_called_by(&desired.functions, texts, desired.tables.keys().collect());
+    }
+
+    /// Makes the file's functions that `texts` call, but those whose
+    /// signature names one of `not_yet` (tables or types not made yet).
+    fn make_functions_called_by(
+        &mut self,
+        functions: &IndexMap<String, Function>,
+        texts: Vec<&str>,
+        not_yet: Vec<&String>,
+    ) {
+        if functions.is_empty() || texts.is_empty() {
+            return;
+        }
+        let lower_bare = |name: &str| crate::model::naming::bare(name).to_ascii_lowercase();
+        let named: std::collections::HashSet<String> =
+            texts.into_iter().flat_map(crate::sql::lexer::identifiers).collect();
+        let not_yet: std::collections::HashSet<String> = not_yet.into_iter().map(|t| lower_bare(t)).collect();
+        let needed: Vec<(&String, &Function)> = functions
+            .iter()
+            .filter(|(key, f)| named.contains(&lower_bare(&f.name)) && !self.made_functions.contains(*key))
+            .filter(|(_, f)| {
                 let signature = format!("{} {}", f.arguments, f.returns.as_ref().map_or("", |r| r.as_str()));
-                crate::sql::lexer::identifiers(&signature).is_disjoint(&tables)
+                crate::sql::lexer::identifiers(&signature).is_disjoint(&not_yet)
             })
             .collect();
         if needed.is_empty() {
             return;
         }
         self.statements.push(("function bodies unchecked".into(), "SET LOCAL check_function_bodies = off".into()));
-        for function in needed {
+        for (key, function) in needed {
+            self.made_functions.insert(key.clone());
             let made =
                 crate::model::Function { name: self.to_scratch(&function.name), comment: None, ..function.clone() };
             let what = format!("{} \"{}\"", function.kind(), function.name);
             self.statements.push((what, objects::create_function(&made, false)));
         }
+    }
+
+    /// Whether the file's function `key` is made already.
+    pub(super) fn made_function(&self, key: &str) -> bool {
+        self.made_functions.contains(key)
     }
 
     /// The scratch name of a (possibly schema-qualified) table or type.
@@ -334,7 +367,7 @@ fn needs_server(predicate: Option<&Expr>, parts: &[IndexPart]) -> bool {
 /// Makes `names` (tables of `desired`) as the file says, in scratch
 /// schemas, and reads them back: what the server rejects is named.
 pub(super) fn whole_tables(conn: &mut Session, desired: &Schema, names: &[String]) -> Result<Vec<Table>> {
-    let mut scratch = Scratch::new(conn, desired, names.iter())?;
+    let mut scratch = Scratch::new(conn, desired, &desired.functions, names.iter())?;
     scratch.make_functions_for_tables(desired);
     for name in with_parents(desired, names) {
         let name = &name;

@@ -13,7 +13,7 @@ use crate::model::{
     Table, Unique, naming,
 };
 use rusqlite::Connection;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Tables dbshape never manages: SQLite's own, and our rebuild scratch names.
 fn is_internal(name: &str) -> bool {
@@ -76,8 +76,10 @@ type IndexTexts = Vec<(String, String, String)>;
 /// would re-run the pragma per row).
 fn read_objects(conn: &Connection, schema: &mut Schema) -> std::result::Result<(TableTexts, IndexTexts), Failure> {
     let mut index_sql: IndexTexts = Vec::new();
-    let mut list = conn.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type <> 'table'")?;
-    let special: HashSet<String> = list.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+    let mut list = conn
+        .prepare("SELECT name, type FROM pragma_table_list WHERE schema = 'main' AND type NOT IN ('table', 'view')")?;
+    let special: HashMap<String, String> =
+        list.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<_, _>>()?;
     let mut objects = conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid")?;
     let mut rows = objects.query([])?;
     let mut table_ddl = HashMap::new();
@@ -89,7 +91,15 @@ fn read_objects(conn: &Connection, schema: &mut Schema) -> std::result::Result<(
         }
         let sql = sql.unwrap_or_default();
         match kind.as_str() {
-            "table" if !special.contains(&name) => {
+            // A virtual table (FTS5, R*Tree) is named, not managed; its
+            // shadow tables are its own.
+            "table" if special.get(&name).is_some_and(|kind| kind == "virtual") => {
+                let module = sql.split_whitespace().skip_while(|w| !w.eq_ignore_ascii_case("USING")).nth(1);
+                let module = module.map(|m| m.split('(').next().unwrap_or(m).to_ascii_lowercase());
+                let using = module.map(|m| format!(" (using {m})")).unwrap_or_default();
+                schema.unmanaged.push(format!("virtual table {name}{using}"));
+            }
+            "table" if !special.contains_key(&name) => {
                 let ddl = parse_create_table(&sql)
                     .ok_or_else(|| unreadable(format!("cannot parse the definition of table \"{name}\"")))?;
                 let words: Vec<&str> = ddl.options.iter().map(String::as_str).collect();

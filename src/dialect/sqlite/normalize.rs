@@ -6,7 +6,7 @@
 //! NOT DISTINCT, an AUTOINCREMENT that is not the lone key) is refused,
 //! at the file's line, rather than dropped.
 
-use super::types::{affinity, declared_integer, lone_key};
+use super::types::{affinity, declared_integer, lone_key, needs_declaring};
 use crate::error::Result;
 use crate::file::Finding;
 use crate::model::{Schema, SqlType, Table};
@@ -99,8 +99,37 @@ pub(super) fn check(schema: &Schema) -> Vec<Finding> {
             found.push(Finding::entry(t, section, name, message));
         }
     }
+    for table in schema.tables.values() {
+        check_type_names(table, &mut found);
+    }
     check_objects(schema, &mut found);
     found
+}
+
+/// The portable names a mistyped one is compared with.
+const KNOWN_TYPES: &[&str] =
+    &["text", "integer", "bigint", "real", "double", "numeric", "decimal", "boolean", "blob", "date", "timestamp"];
+
+/// A type name SQLite does not know gets NUMERIC affinity, which turns
+/// `'00123'` into the integer 123: a name no dialect knows is refused
+/// unless `declared_type:` asks for it on purpose (one that says INT,
+/// CHAR, TEXT, BLOB, REAL, FLOA or DOUB gets the affinity it reads as).
+fn check_type_names(table: &Table, found: &mut Vec<Finding>) {
+    let t = table.name.as_str();
+    for column in table.columns.values() {
+        let SqlType::Other(name) = &column.sql_type else { continue };
+        if column.declared_type.is_some() || !needs_declaring(name) {
+            continue;
+        }
+        let c = column.name.as_str();
+        let message = format!(
+            "column \"{t}.{c}\": SQLite does not know type \"{name}\" and would give it NUMERIC affinity (text such \
+             as '00123' would be stored as the number 123)"
+        );
+        let guess = crate::suggest::did_you_mean(name, KNOWN_TYPES).unwrap_or("text");
+        let hint = format!("did you mean {guess}? To declare \"{name}\" on purpose, write `declared_type: {name}`");
+        found.push(Finding::column(t, c, Some("type"), message).hint(&hint));
+    }
 }
 
 /// Functions, and what SQLite views and triggers cannot say.

@@ -6,10 +6,19 @@
 use crate::model::{Column, SqlType, Table};
 
 /// The model's type of a column declared `declared`, and the declared
-/// spelling when it is not the canonical one (`DATETIME` for `timestamp`).
+/// spelling when it is not the canonical one (`DATETIME` for `timestamp`;
+/// a name that is no known type, as declared).
 pub(super) fn read(declared: &str) -> (SqlType, Option<String>) {
     let sql_type = SqlType::parse(declared).unwrap_or_else(|_| SqlType::Other(declared.to_ascii_lowercase()));
-    let spelled = sql_type.other_spelling(declared);
+    // A name no dialect knows that gets NUMERIC affinity is kept as
+    // declared: the file says it with `declared_type:` (see the check).
+    let spelled = match &sql_type {
+        SqlType::Other(name) if needs_declaring(name) => {
+            Some(declared.split_whitespace().collect::<Vec<_>>().join(" "))
+        }
+        SqlType::Other(_) => None,
+        known => known.other_spelling(declared),
+    };
     (sql_type, spelled)
 }
 
@@ -21,6 +30,13 @@ pub(super) fn declared_type(sql_type: &SqlType) -> String {
         SqlType::Other(text) => text.clone(),
         other => other.to_string().to_ascii_uppercase(),
     }
+}
+
+/// Whether a type name no dialect knows must be asked for with
+/// `declared_type:`: SQLite would give it NUMERIC affinity (`string`),
+/// which is seldom what was meant. STRICT tables' `any` is SQLite's own.
+pub(super) fn needs_declaring(name: &str) -> bool {
+    affinity(name) == "numeric" && !name.eq_ignore_ascii_case("any")
 }
 
 /// SQLite's type affinity of a declared type (its documented rules, in order).
