@@ -644,3 +644,25 @@ fn postgres_view_relying_on_the_primary_keys_functional_dependency() {
     t.apply();
     t.assert_in_sync();
 }
+
+/// A view in a schema of its own over a table of that schema that the same
+/// plan creates failed to plan, on an empty database too (`relation
+/// "x.t_data" does not exist`): the scratch copy of the view reads the
+/// scratch copy of the table.
+#[test]
+fn postgres_view_over_a_schema_qualified_table_the_plan_creates() {
+    let Some(t) = Test::postgres() else { return };
+    t.schema(
+        "tables:\n  x.t_data:\n    columns:\n      id: { type: integer, primary_key: true }\n      v: text\n\
+         views:\n  x.data:\n    query: \"SELECT d.id, upper(d.v) AS v FROM x.t_data d WHERE d.id IN (SELECT id FROM x.t_data)\"\n",
+    );
+    t.apply();
+    t.assert_in_sync();
+    // And when the table changes under it.
+    t.schema(
+        "tables:\n  x.t_data:\n    columns:\n      id: { type: integer, primary_key: true }\n      v: text\n      w: integer\n\
+         views:\n  x.data:\n    query: \"SELECT d.id, upper(d.v) AS v, d.w FROM x.t_data d\"\n",
+    );
+    t.apply();
+    t.assert_in_sync();
+}

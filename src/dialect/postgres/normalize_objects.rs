@@ -302,9 +302,12 @@ fn make_in_scratch(
             }
         }
     }
+    let made: Vec<&str> = tables.iter().chain(in_scratch).copied().collect();
     for &name in in_scratch {
         // Empty: what is asked is how the server spells it, not its rows.
-        let view = View { name: scratch.to_scratch(name), with_data: false, ..desired.views[name].clone() };
+        let wanted = &desired.views[name];
+        let query = Expr::new(scratch.to_scratch_query(wanted.query.as_str(), &made));
+        let view = View { name: scratch.to_scratch(name), with_data: false, query, ..wanted.clone() };
         let what = format!("{} \"{name}\"", view.kind());
         for statement in objects::create_view(&view, None) {
             scratch.statements.push((what.clone(), statement));

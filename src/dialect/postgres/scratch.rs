@@ -183,6 +183,33 @@ impl Scratch {
         }
     }
 
+    /// `query` with each schema-qualified name of a table or view made in
+    /// the scratch schemas (`made`, by model name) pointed at its scratch
+    /// copy: a view over `x.data` that the plan makes or changes reads the
+    /// copy (the real one may not exist yet). [`Scratch::real_text`] maps
+    /// the server's spelling back.
+    pub(super) fn to_scratch_query(&self, query: &str, made: &[&str]) -> String {
+        let tokens = crate::sql::lexer::tokenize(query);
+        let mut out = String::with_capacity(query.len());
+        let mut at = 0;
+        for (i, token) in tokens.iter().enumerate() {
+            let (Some(dot), Some(object)) = (tokens.get(i + 1), tokens.get(i + 2)) else { break };
+            let after_dot = i > 0 && tokens[i - 1].is_punct('.');
+            if after_dot || !dot.is_punct('.') {
+                continue;
+            }
+            let Some(s) = self.schemas.iter().position(|s| *s == token.ident()) else { continue };
+            let model_name = if s == 0 { object.ident() } else { format!("{}.{}", self.schemas[s], object.ident()) };
+            if made.contains(&model_name.as_str()) {
+                out.push_str(&query[at..token.start]);
+                out.push_str(&quote_ident(&self.names[s]));
+                at = token.end;
+            }
+        }
+        out.push_str(&query[at..]);
+        out
+    }
+
     /// Whether the file's function `key` is made already.
     pub(super) fn made_function(&self, key: &str) -> bool {
         self.made_functions.contains(key)
