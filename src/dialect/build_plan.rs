@@ -6,7 +6,7 @@
 use super::traits::Dialect;
 use crate::diff::{Change, diff};
 use crate::error::{Error, Refusal, Result};
-use crate::model::Schema;
+use crate::model::{Schema, UnmanagedDependent};
 use crate::plan::Plan;
 
 /// Compares `current` with `desired` (both in `dialect`'s terms) and plans
@@ -61,15 +61,10 @@ fn refuse_under_unmanaged(changes: &[Change], current: &Schema) -> Result<()> {
         })
     };
     for change in changes {
-        let reshapes = matches!(change, Change::DropTable(_) | Change::DropColumn { .. } | Change::AlterColumn { .. });
-        let moves_columns = reshapes || matches!(change, Change::AddColumn { .. } | Change::RenameColumn { .. });
-        if !moves_columns {
-            continue;
-        }
         let table = change.table();
         let live = renamed_from(table).unwrap_or_else(|| table.to_string());
         let dependents = current.unmanaged_on.get(&live).or_else(|| current.unmanaged_on.get(table));
-        if let Some(dependent) = dependents.into_iter().flatten().find(|d| reshapes || d.follows_columns) {
+        if let Some(dependent) = dependents.into_iter().flatten().find(|d| touches(change, d)) {
             return Err(Error::Refused(Refusal::UnmanagedDependent {
                 change: change.to_string(),
                 dependent: dependent.line.clone(),
@@ -77,4 +72,17 @@ fn refuse_under_unmanaged(changes: &[Change], current: &Schema) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether `change` (of the table `dependent` hangs on) would drop or
+/// reshape it.
+fn touches(change: &Change, dependent: &UnmanagedDependent) -> bool {
+    let column = match change {
+        Change::DropTable(_) => return dependent.column.is_none(),
+        Change::DropColumn { column, .. } => &column.name,
+        Change::AlterColumn { from, .. } => &from.name,
+        Change::AddColumn { .. } | Change::RenameColumn { .. } => return dependent.follows_columns,
+        _ => return false,
+    };
+    dependent.follows_columns || dependent.column.as_ref().is_none_or(|c| c == column)
 }

@@ -354,8 +354,7 @@ fn diff_table(
     let t_name = desired.name.as_str();
     let pk_matches = match (&current.primary_key, &desired.primary_key) {
         (Some(c), Some(d)) => {
-            let same =
-                same_apart_from_comment(c, d) || (c.columns == d.columns && d.name == naming::primary_key(t_name));
+            let same = same_apart_from_comment(c, d) || (c.same_definition(d) && d.name == naming::primary_key(t_name));
             if same && c.comment != d.comment {
                 changes.push(Change::SetComment {
                     table: t(),

@@ -471,6 +471,8 @@ impl Converter<'_, '_> {
             }
             let unique = Unique {
                 nulls_not_distinct: unique.nulls_not_distinct.unwrap_or(false),
+                deferrable: unique.deferrable.unwrap_or(false) || unique.initially_deferred == Some(true),
+                initially_deferred: unique.initially_deferred.unwrap_or(false),
                 comment: unique.comment,
                 ..Unique::new(unique_name.clone(), columns)
             };

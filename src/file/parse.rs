@@ -170,16 +170,29 @@ pub(super) fn parse_primary_key(table: &str, value: &Value) -> Result<PrimaryKey
                 .map(str::to_string)
                 .unwrap_or_else(|| naming::primary_key(table));
             let columns = map.get("columns").and_then(columns_of).filter(|c| !c.is_empty());
-            if map.keys().any(|k| !matches!(k.as_str(), Some("name" | "columns" | "comment"))) {
-                return Err("a primary key mapping takes only `name`, `columns` and `comment`".into());
+            let known = |k: Option<&str>| {
+                matches!(k, Some("name" | "columns" | "comment" | "deferrable" | "initially_deferred"))
+            };
+            if map.keys().any(|k| !known(k.as_str())) {
+                return Err(
+                    "a primary key mapping takes only `name`, `columns`, `deferrable`, `initially_deferred` and `comment`"
+                        .into(),
+                );
             }
+            let flag = |key: &str| match map.get(key) {
+                None => Ok(false),
+                Some(Value::Bool(b)) => Ok(*b),
+                Some(_) => Err(format!("a primary key's `{key}` must be true or false")),
+            };
+            let initially_deferred = flag("initially_deferred")?;
+            let deferrable = flag("deferrable")? || initially_deferred;
             let comment = match map.get("comment") {
                 None => None,
                 Some(Value::String(text)) => Some(text.clone()),
                 Some(_) => return Err("a primary key's `comment` must be text".into()),
             };
             columns
-                .map(|columns| PrimaryKey { comment, ..PrimaryKey::new(name, columns) })
+                .map(|columns| PrimaryKey { comment, deferrable, initially_deferred, ..PrimaryKey::new(name, columns) })
                 .ok_or_else(|| format!("the primary key of \"{table}\" needs `columns: [...]`"))
         }
         _ => Err("`primary_key` must be a list of columns, e.g. [id]".into()),

@@ -10,6 +10,15 @@ pub(crate) fn postgres_only(schema: &Schema, title: &str) -> Vec<Finding> {
     let hint = "only PostgreSQL keeps a constraint NOT VALID: remove `validated: false`";
     for table in schema.tables.values() {
         let t = table.name.as_str();
+        if let Some(pk) = table.primary_key.as_ref().filter(|pk| pk.deferrable) {
+            let message =
+                format!("primary key \"{}\" of \"{t}\": {title} checks keys at once, never deferred", pk.name);
+            found.push(Finding::table(t, Some("primary_key"), message));
+        }
+        for unique in table.uniques.values().filter(|u| u.deferrable) {
+            let message = format!("unique \"{}\" of \"{t}\": {title} checks keys at once, never deferred", unique.name);
+            found.push(Finding::entry(t, "uniques", &unique.name, message));
+        }
         for check in table.checks.values().filter(|c| c.not_valid) {
             let message = format!("check \"{}\" of \"{t}\": {title} validates checks as they are added", check.name);
             found.push(Finding::entry(t, "checks", &check.name, message).hint(hint));

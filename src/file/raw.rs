@@ -552,6 +552,8 @@ impl JsonSchema for RawIdentity {
 pub struct RawUnique {
     pub columns: Vec<String>,
     pub nulls_not_distinct: Option<bool>,
+    pub deferrable: Option<bool>,
+    pub initially_deferred: Option<bool>,
     pub comment: Option<String>,
 }
 
@@ -562,6 +564,10 @@ struct RawUniqueMap {
     columns: Vec<String>,
     /// NULLs count as equal to each other (`NULLS NOT DISTINCT`).
     nulls_not_distinct: Option<bool>,
+    /// PostgreSQL: `DEFERRABLE`.
+    deferrable: Option<bool>,
+    /// PostgreSQL: `DEFERRABLE INITIALLY DEFERRED`.
+    initially_deferred: Option<bool>,
     comment: Option<String>,
 }
 
@@ -631,13 +637,21 @@ impl<'de> Deserialize<'de> for RawUnique {
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<RawUnique, A::Error> {
                 let columns = Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
-                Ok(RawUnique { columns, nulls_not_distinct: None, comment: None })
+                Ok(RawUnique {
+                    columns,
+                    nulls_not_distinct: None,
+                    deferrable: None,
+                    initially_deferred: None,
+                    comment: None,
+                })
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawUnique, A::Error> {
                 let long = RawUniqueMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
                 Ok(RawUnique {
                     columns: long.columns,
                     nulls_not_distinct: long.nulls_not_distinct,
+                    deferrable: long.deferrable,
+                    initially_deferred: long.initially_deferred,
                     comment: long.comment,
                 })
             }

@@ -143,11 +143,17 @@ fn render_table(out: &mut String, table: &Table, parent: Option<&Table>, widths:
     // What folds into a column's short keys: conventional names, nothing
     // the short keys cannot say (a comment, NULLS NOT DISTINCT).
     let folded_pk = table.primary_key.as_ref().filter(|pk| {
-        columns_shown && pk.columns.len() == 1 && pk.name == naming::primary_key(t) && pk.comment.is_none()
+        columns_shown
+            && pk.columns.len() == 1
+            && pk.name == naming::primary_key(t)
+            && pk.comment.is_none()
+            && !pk.deferrable
     });
     let folded_unique = |c: &str| {
         let name = naming::unique(t, &[c.to_string()]);
-        let foldable = |u: &&Unique| columns_shown && u.columns == [c] && !u.nulls_not_distinct && u.comment.is_none();
+        let foldable = |u: &&Unique| {
+            columns_shown && u.columns == [c] && !u.nulls_not_distinct && !u.deferrable && u.comment.is_none()
+        };
         table.uniques.get(&name).filter(foldable)
     };
     let folded_fk = |c: &str| {
@@ -204,6 +210,7 @@ fn render_table(out: &mut String, table: &Table, parent: Option<&Table>, widths:
             fields.push(format!("name: {}", scalar(&pk.name)));
         }
         fields.push(format!("columns: {}", list(&pk.columns)));
+        push_deferrable(&mut fields, pk.deferrable, pk.initially_deferred);
         push_comment(&mut fields, &pk.comment);
         match fields.as_slice() {
             [columns] => {
@@ -224,6 +231,7 @@ fn render_table(out: &mut String, table: &Table, parent: Option<&Table>, widths:
         if u.nulls_not_distinct {
             fields.push("nulls_not_distinct: true".into());
         }
+        push_deferrable(&mut fields, u.deferrable, u.initially_deferred);
         push_comment(&mut fields, &u.comment);
         let value = if fields.len() == 1 { list(&u.columns) } else { format!("{{ {} }}", fields.join(", ")) };
         (scalar(&u.name), value)
@@ -354,6 +362,15 @@ fn column_fields(column: &Column, primary_key: bool) -> Vec<String> {
     fields
 }
 
+/// `initially_deferred: true`, or `deferrable: true`, or nothing.
+fn push_deferrable(fields: &mut Vec<String>, deferrable: bool, initially_deferred: bool) {
+    if initially_deferred {
+        fields.push("initially_deferred: true".into());
+    } else if deferrable {
+        fields.push("deferrable: true".into());
+    }
+}
+
 fn push_actions(fields: &mut Vec<String>, fk: &ForeignKey) {
     if fk.on_delete != ReferentialAction::NoAction {
         fields.push(format!("on_delete: {}", scalar(&fk.on_delete.to_string())));
@@ -361,11 +378,7 @@ fn push_actions(fields: &mut Vec<String>, fk: &ForeignKey) {
     if fk.on_update != ReferentialAction::NoAction {
         fields.push(format!("on_update: {}", scalar(&fk.on_update.to_string())));
     }
-    if fk.initially_deferred {
-        fields.push("initially_deferred: true".into());
-    } else if fk.deferrable {
-        fields.push("deferrable: true".into());
-    }
+    push_deferrable(fields, fk.deferrable, fk.initially_deferred);
     if fk.not_valid {
         fields.push("validated: false".into());
     }

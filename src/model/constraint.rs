@@ -11,14 +11,25 @@ pub struct PrimaryKey {
     pub name: String,
     /// Its columns, in key order.
     pub columns: Vec<String>,
+    /// Whether the check may be deferred to commit (PostgreSQL).
+    pub deferrable: bool,
+    /// Whether it is deferred to commit unless set otherwise (PostgreSQL).
+    pub initially_deferred: bool,
     /// Free text about it.
     pub comment: Option<String>,
 }
 
 impl PrimaryKey {
-    /// A primary key on `columns`.
+    /// A primary key on `columns`, checked at once.
     pub fn new(name: impl Into<String>, columns: Vec<String>) -> PrimaryKey {
-        PrimaryKey { name: name.into(), columns, comment: None }
+        PrimaryKey { name: name.into(), columns, deferrable: false, initially_deferred: false, comment: None }
+    }
+
+    /// Whether `other` is this key but for its name and comment.
+    pub fn same_definition(&self, other: &PrimaryKey) -> bool {
+        self.columns == other.columns
+            && self.deferrable == other.deferrable
+            && self.initially_deferred == other.initially_deferred
     }
 }
 
@@ -32,6 +43,10 @@ pub struct Unique {
     pub columns: Vec<String>,
     /// NULLs count as equal to each other (`NULLS NOT DISTINCT`).
     pub nulls_not_distinct: bool,
+    /// Whether the check may be deferred to commit (PostgreSQL).
+    pub deferrable: bool,
+    /// Whether it is deferred to commit unless set otherwise (PostgreSQL).
+    pub initially_deferred: bool,
     /// Free text about it.
     pub comment: Option<String>,
 }
@@ -39,7 +54,14 @@ pub struct Unique {
 impl Unique {
     /// A unique constraint on `columns`, NULLs distinct.
     pub fn new(name: impl Into<String>, columns: Vec<String>) -> Unique {
-        Unique { name: name.into(), columns, nulls_not_distinct: false, comment: None }
+        Unique {
+            name: name.into(),
+            columns,
+            nulls_not_distinct: false,
+            deferrable: false,
+            initially_deferred: false,
+            comment: None,
+        }
     }
 }
 

@@ -35,7 +35,12 @@ impl PartialEq for Literal {
         match (self, other) {
             (Literal::Bool(a), Literal::Bool(b)) => a == b,
             (Literal::Int(a), Literal::Int(b)) => a == b,
-            (Literal::Float(a), Literal::Float(b)) => a.parse::<f64>().ok() == b.parse::<f64>().ok(),
+            (Literal::Float(a), Literal::Float(b)) => match (plain_decimal(a), plain_decimal(b)) {
+                // Exactly, digit by digit: a decimal(31,30) default differs
+                // past what a double holds.
+                (Some(a), Some(b)) => a == b,
+                _ => a.parse::<f64>().ok() == b.parse::<f64>().ok(),
+            },
             (Literal::Text(a), Literal::Text(b)) => a == b,
             _ => false,
         }
@@ -43,6 +48,22 @@ impl PartialEq for Literal {
 }
 
 impl Eq for Literal {}
+
+/// A number written without exponent, as (negative, whole digits, fraction
+/// digits) with the zeros that do not count left out; `None` otherwise.
+fn plain_decimal(text: &str) -> Option<(bool, &str, &str)> {
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    if whole.is_empty() && fraction.is_empty() || !(whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let (whole, fraction) = (whole.trim_start_matches('0'), fraction.trim_end_matches('0'));
+    let zero = whole.is_empty() && fraction.is_empty();
+    Some((negative && !zero, whole, fraction))
+}
 
 impl DefaultValue {
     /// Classifies SQL default text. `None` for `NULL`, which is the same as
@@ -145,6 +166,16 @@ fn parse_literal(text: &str) -> Option<Literal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_compare_digit_by_digit() {
+        let float = |text: &str| Literal::Float(text.into());
+        assert_eq!(float("1.50"), float("1.5"));
+        assert_eq!(float("-0.0"), float("0.00"));
+        assert_eq!(float("+2.5"), float("2.50"));
+        assert_ne!(float("0.123456789012345678901234567891"), float("0.123456789012345678901234567890"));
+        assert_eq!(float("1e3"), float("1000.0"));
+    }
 
     #[test]
     fn literals_are_recognised() {

@@ -543,3 +543,39 @@ fn a_spatial_index_has_no_prefix_length() {
     let create = rebuilt.query("SHOW CREATE TABLE places")[0][1].clone();
     assert!(create.contains(r#"SPATIAL KEY "location" ("location")"#), "{create}");
 }
+
+/// MariaDB table options vanished from `inspect`, and a COMPRESSED column
+/// inspected as `"varchar(100) /*m!100301 compressed*/"`, which the loader
+/// refused. Both are named as not managed (the column's type is read
+/// plainly, and retyping or dropping it is refused, which would lose the
+/// compression); and a `decimal(31,30)` default that differs only in its
+/// last digit is a change (it compared as a double).
+#[test]
+fn mariadb_table_options_compressed_columns_and_long_decimals() {
+    let Some(t) = Test::mysql() else { return };
+    t.sql(
+        "CREATE TABLE a (id int PRIMARY KEY, body varchar(100) COMPRESSED, note text, \
+         n decimal(31,30) DEFAULT 0.123456789012345678901234567891) STATS_PERSISTENT=0 CHECKSUM=1",
+    );
+    let inspected = t.run(&["inspect"]).success().stdout;
+    for line in ["table option stats_persistent=0 on a", "table option checksum=1 on a", "compressed column a.body"] {
+        assert!(inspected.contains(&format!("#   {line}\n")), "{line}:\n{inspected}");
+    }
+    assert!(inspected.contains("body: varchar(100)\n"), "{inspected}");
+    t.schema(&inspected);
+    let plan = t.run(&["plan"]).success();
+    assert!(plan.stdout.contains("No changes"), "{}", plan.stdout);
+    assert!(plan.stderr.contains("compressed column a.body"), "{}", plan.stderr);
+    // The last digit of a long decimal default is a change.
+    t.schema(&inspected.replace("567891", "567890"));
+    t.run(&["plan"]).success().stdout_has("default 0.123456789012345678901234567890");
+    // Retyping the compressed column would make it plain: refused.
+    t.schema(&inspected.replace("body: varchar(100)", "body: varchar(200)"));
+    t.run(&["plan"]).code(2).stderr_has("compressed column a.body is not managed");
+    // Another column of the table may change, and the options stay.
+    t.schema(&inspected.replace("note: text", "note: text\n      more: integer"));
+    t.run(&["apply", "--yes"]).success();
+    let create = t.query("SHOW CREATE TABLE a")[0][1].to_ascii_uppercase();
+    assert!(create.contains("`MORE`") || create.contains("\"MORE\""), "the column was added: {create}");
+    assert!(create.contains("COMPRESSED") && create.contains("STATS_PERSISTENT=0"), "{create}");
+}

@@ -558,7 +558,7 @@ fn postgres_rules_and_disabled_triggers_are_named_when_nothing_changes() {
 }
 
 /// What PostgreSQL holds beyond the model (inheritance, unlogged tables,
-/// storage parameters, deferrable keys, collations, operators, extended
+/// storage parameters, collations, operators, extended
 /// statistics, grants, default privileges, column settings) is named as
 /// not managed by `inspect`, `plan` and the JSON, even with nothing to do;
 /// and a change that would reshape a table under an inheriting child, a
@@ -588,7 +588,6 @@ fn postgres_catalog_entries_beyond_the_model_are_named_and_protected() {
         "table child inherits parent",
         "unlogged table ul",
         "storage parameters fillfactor=50, autovacuum_enabled=false on ul",
-        "deferrable unique d_a on d",
         "column d.a: statistics 500",
         "collation app.natural",
         "statistics st on parent",

@@ -692,3 +692,43 @@ fn a_domain_check_may_call_a_function_of_the_file() {
     t.sql("INSERT INTO users VALUES (1, 'a@b')");
     assert!(t.try_sql("INSERT INTO users VALUES (2, 'nope')").is_err(), "the domain's check holds");
 }
+
+/// `DEFERRABLE [INITIALLY DEFERRED]` on a primary key or unique constraint
+/// came back plain from a rebuild. The file says it (`deferrable: true`,
+/// `initially_deferred: true`, on `primary_key:` and `uniques:`), inspect
+/// writes it, a rebuild keeps it, and changing it remakes the key.
+#[test]
+fn deferrable_primary_keys_and_uniques_round_trip() {
+    let Some(t) = postgres() else { return };
+    t.sql(
+        "CREATE TABLE d (id integer, a integer, b integer, \
+           CONSTRAINT d_pkey PRIMARY KEY (id) DEFERRABLE, \
+           CONSTRAINT d_a UNIQUE (a) DEFERRABLE INITIALLY DEFERRED, CONSTRAINT d_b UNIQUE (b))",
+    );
+    let inspected = t.run(&["inspect"]).success().stdout;
+    assert!(inspected.contains("primary_key: { columns: [id], deferrable: true }"), "{inspected}");
+    assert!(inspected.contains("d_a: { columns: [a], initially_deferred: true }"), "{inspected}");
+    t.schema(&inspected).assert_in_sync();
+    let deferrable = "SELECT conname::text, condeferrable::text, condeferred::text FROM pg_constraint \
+                      WHERE conrelid = 'd'::regclass ORDER BY 1";
+    let rebuilt = t.another();
+    rebuilt.schema(&inspected);
+    rebuilt.apply();
+    rebuilt.assert_in_sync();
+    assert_eq!(rebuilt.query(deferrable), t.query(deferrable));
+    // Deferring the check of rows until commit now works on the rebuild.
+    rebuilt.sql("BEGIN; INSERT INTO d VALUES (1, 1, 1); INSERT INTO d VALUES (2, 1, 2); UPDATE d SET a = 2 WHERE id = 2; COMMIT");
+    // Making one plain again remakes it.
+    t.schema(&inspected.replace("d_a: { columns: [a], initially_deferred: true }", "d_a: [a]"));
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(
+        plan.contains("DROP CONSTRAINT \"d_a\"") && plan.contains("ADD CONSTRAINT \"d_a\" UNIQUE (\"a\")"),
+        "{plan}"
+    );
+    t.run(&["apply", "--yes"]).success();
+    t.assert_in_sync();
+    // Only PostgreSQL defers keys.
+    let lite = Test::sqlite();
+    lite.schema("tables:\n  a:\n    columns:\n      n: integer\n    primary_key: { columns: [n], deferrable: true }\n");
+    lite.run(&["plan"]).code(2).stderr_has("never deferred");
+}

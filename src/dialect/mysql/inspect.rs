@@ -10,7 +10,7 @@ use super::types::{canonical_default, canonical_now, from_column_type, is_text};
 use crate::error::{Error, Result};
 use crate::model::{
     Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, Literal, PrimaryKey, ReferentialAction,
-    Schema, SqlType, Table, Unique, naming,
+    Schema, SqlType, Table, Unique, UnmanagedDependent, naming,
 };
 use mysql::Conn;
 use mysql::prelude::Queryable;
@@ -88,6 +88,15 @@ fn read_tables(conn: &mut Conn, defaults: &ServerDefaults, schema: &mut Schema) 
                 "table \"{name}\" is partitioned, which dbshape does not support on MySQL yet"
             )));
         }
+        // Options dbshape does not model (STATS_PERSISTENT, PAGE_COMPRESSED,
+        // KEY_BLOCK_SIZE, CHECKSUM, ...) are named; a plan's ALTER keeps them.
+        for option in has(&row, 4).split_whitespace() {
+            let option = option.replace(['`', '\''], "");
+            let lower = option.to_ascii_lowercase();
+            if !lower.starts_with("row_format=") && lower != "partitioned" {
+                schema.unmanaged.push(format!("table option {lower} on {name}"));
+            }
+        }
         let mut table = Table::new(&name);
         table.engine = get(&row, 2).filter(|e| !e.eq_ignore_ascii_case(&defaults.engine));
         table.collation = get(&row, 3).filter(|c| *c != defaults.collation);
@@ -116,6 +125,7 @@ fn read_unmanaged(conn: &mut Conn, schema: &mut Schema) -> Result<()> {
 
 /// The columns, their types, defaults, collations and comments.
 fn read_columns(conn: &mut Conn, defaults: &ServerDefaults, schema: &mut Schema) -> Result<()> {
+    let mut compressed: Vec<(String, String)> = Vec::new();
     for row in rows(
         conn,
         "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, GENERATION_EXPRESSION, \
@@ -126,7 +136,15 @@ fn read_columns(conn: &mut Conn, defaults: &ServerDefaults, schema: &mut Schema)
     {
         let Some(table) = schema.tables.get_mut(&has(&row, 0)) else { continue };
         let name = has(&row, 1);
-        let column_type = has(&row, 2);
+        let mut column_type = has(&row, 2);
+        // MariaDB's COMPRESSED, printed as a versioned comment: named, and
+        // the column may not be dropped or retyped under it.
+        if let Some(at) = column_type.find(" /*M!") {
+            if column_type[at..].to_ascii_uppercase().contains("COMPRESSED") {
+                compressed.push((table.name.clone(), name.clone()));
+            }
+            column_type.truncate(at);
+        }
         let extra = has(&row, 5).to_ascii_lowercase();
         if extra.split_whitespace().any(|w| w == "invisible") {
             return Err(Error::Unsupported(format!(
@@ -158,6 +176,11 @@ fn read_columns(conn: &mut Conn, defaults: &ServerDefaults, schema: &mut Schema)
         column.collation = get(&row, 7).filter(|c| *c != table_collation);
         column.comment = get(&row, 8).filter(|c| !c.is_empty());
         table.columns.insert(name, column);
+    }
+    for (table, column) in compressed {
+        let line = format!("compressed column {table}.{column}");
+        schema.unmanaged.push(line.clone());
+        schema.unmanaged_on.entry(table).or_default().push(UnmanagedDependent::on_column(line, column));
     }
     Ok(())
 }

@@ -92,7 +92,12 @@ pub(super) fn drop_constraint(table: &str, name: &str) -> String {
 pub(super) fn create_table(table: &Table) -> String {
     let mut lines: Vec<String> = table.columns.values().map(column_definition).collect();
     if let Some(pk) = &table.primary_key {
-        lines.push(format!("CONSTRAINT {} PRIMARY KEY ({})", quote_ident(&pk.name), ident_list(&pk.columns)));
+        lines.push(format!(
+            "CONSTRAINT {} PRIMARY KEY ({}){}",
+            quote_ident(&pk.name),
+            ident_list(&pk.columns),
+            deferrable_clause(pk.deferrable, pk.initially_deferred)
+        ));
     }
     for unique in table.uniques.values().filter(|u| !repeats_a_key(table, u)) {
         lines.push(format!("CONSTRAINT {} {}", quote_ident(&unique.name), unique_clause(unique)));
@@ -154,10 +159,20 @@ pub(super) fn add_unique(table: &str, unique: &Unique) -> String {
     format!("ALTER TABLE {} ADD CONSTRAINT {} {}", table_ident(table), quote_ident(&unique.name), unique_clause(unique))
 }
 
-/// `UNIQUE [NULLS NOT DISTINCT] (columns)`.
+/// `UNIQUE [NULLS NOT DISTINCT] (columns) [DEFERRABLE [INITIALLY DEFERRED]]`.
 pub(super) fn unique_clause(unique: &Unique) -> String {
     let nulls = if unique.nulls_not_distinct { " NULLS NOT DISTINCT" } else { "" };
-    format!("UNIQUE{nulls} ({})", ident_list(&unique.columns))
+    let deferrable = deferrable_clause(unique.deferrable, unique.initially_deferred);
+    format!("UNIQUE{nulls} ({}){deferrable}", ident_list(&unique.columns))
+}
+
+/// ` DEFERRABLE [INITIALLY DEFERRED]`, or nothing.
+pub(super) fn deferrable_clause(deferrable: bool, initially_deferred: bool) -> &'static str {
+    match (deferrable || initially_deferred, initially_deferred) {
+        (true, true) => " DEFERRABLE INITIALLY DEFERRED",
+        (true, false) => " DEFERRABLE",
+        _ => "",
+    }
 }
 
 /// The comments of a new table: its own, its columns', and its keys',
@@ -226,9 +241,7 @@ pub(super) fn add_foreign_key(table: &str, fk: &ForeignKey) -> String {
             sql.push_str(&format!(" {clause} {}", action.sql()));
         }
     }
-    if fk.deferrable {
-        sql.push_str(if fk.initially_deferred { " DEFERRABLE INITIALLY DEFERRED" } else { " DEFERRABLE" });
-    }
+    sql.push_str(deferrable_clause(fk.deferrable, fk.initially_deferred));
     if fk.not_valid {
         sql.push_str(" NOT VALID");
     }
@@ -516,10 +529,11 @@ pub(super) fn create_index(table: &str, index: &Index) -> String {
 
 pub(super) fn add_primary_key(table: &str, pk: &crate::model::PrimaryKey) -> String {
     format!(
-        "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})",
+        "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({}){}",
         table_ident(table),
         quote_ident(&pk.name),
-        ident_list(&pk.columns)
+        ident_list(&pk.columns),
+        deferrable_clause(pk.deferrable, pk.initially_deferred)
     )
 }
 

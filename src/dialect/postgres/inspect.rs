@@ -323,13 +323,22 @@ fn read_constraints(
             keys.unwrap_or_default().iter().filter_map(|k| attribute_names.get(&(oid, *k)).cloned()).collect()
         };
         let columns = names(row.get(4), row.get(5));
+        let (deferrable, initially_deferred): (bool, bool) = (row.get(12), row.get(13));
         match kind.as_str() {
-            "p" => table.primary_key = Some(PrimaryKey { comment, ..PrimaryKey::new(name, columns) }),
+            "p" => {
+                let pk = PrimaryKey { comment, deferrable, initially_deferred, ..PrimaryKey::new(name, columns) };
+                table.primary_key = Some(pk);
+            }
             "u" => {
                 let nulls_not_distinct = row.get::<_, Option<bool>>(15).unwrap_or(false);
-                table
-                    .uniques
-                    .insert(name.clone(), Unique { nulls_not_distinct, comment, ..Unique::new(name, columns) });
+                let unique = Unique {
+                    nulls_not_distinct,
+                    deferrable,
+                    initially_deferred,
+                    comment,
+                    ..Unique::new(&name, columns)
+                };
+                table.uniques.insert(name, unique);
             }
             "c" => {
                 let expr: Option<String> = row.get(14);

@@ -484,10 +484,6 @@ fn unmanaged_query() -> String {
                UNION ALL SELECT 'cluster on index', c.relnamespace, x.relname::text, c.relnamespace, c.relname::text, NULL, NULL
                  FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid
                  WHERE i.indisclustered AND {c}
-               UNION ALL SELECT CASE k.contype WHEN 'p' THEN 'deferrable primary key' ELSE 'deferrable unique' END,
-                   c.relnamespace, k.conname::text, c.relnamespace, c.relname::text, NULL, NULL
-                 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-                 WHERE k.contype IN ('p', 'u') AND k.condeferrable AND k.conparentid = 0 AND {c}
                UNION ALL SELECT 'column setting', c.relnamespace,
                    a.attname || concat_ws(' ',
                        CASE WHEN a.attstattarget >= 0 THEN ': statistics ' || a.attstattarget END,

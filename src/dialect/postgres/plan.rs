@@ -328,7 +328,7 @@ fn drop_constraints(diff: &Diff) -> Result<Vec<Draft>> {
     let mut drafts = Vec::new();
     for change in &diff.changes {
         match change {
-            Change::SetPrimaryKey { table, from: Some(from), to: Some(to) } if from.columns == to.columns => {
+            Change::SetPrimaryKey { table, from: Some(from), to: Some(to) } if from.same_definition(to) => {
                 // Only the name changes: nothing that rests on the key moves.
                 let mut statements = vec![format!(
                     "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
@@ -480,7 +480,7 @@ fn add_constraints(diff: &Diff) -> Result<Vec<Draft>> {
     for change in &diff.changes {
         let statements = match change {
             Change::SetPrimaryKey { table, from, to: Some(pk) }
-                if from.as_ref().is_none_or(|from| from.columns != pk.columns) =>
+                if from.as_ref().is_none_or(|from| !from.same_definition(pk)) =>
             {
                 let mut statements = vec![ddl::add_primary_key(table, pk)];
                 statements.extend(ddl::constraint_comment(table, &pk.name, &pk.comment));
@@ -854,7 +854,7 @@ fn rest_foreign_keys(diff: &Diff) -> (Vec<Draft>, Vec<Draft>) {
     for change in &diff.changes {
         match change {
             Change::SetPrimaryKey { table, from: Some(pk), to }
-                if to.as_ref().is_none_or(|to| to.columns != pk.columns) =>
+                if to.as_ref().is_none_or(|to| !to.same_definition(pk)) =>
             {
                 dropped_keys.push((table, pk.columns.clone()))
             }
