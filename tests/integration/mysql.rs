@@ -579,3 +579,19 @@ fn mariadb_table_options_compressed_columns_and_long_decimals() {
     assert!(create.contains("`MORE`") || create.contains("\"MORE\""), "the column was added: {create}");
     assert!(create.contains("COMPRESSED") && create.contains("STATS_PERSISTENT=0"), "{create}");
 }
+
+/// A plan that drops a child table and the parent's column its foreign key
+/// references dropped the column first (`Cannot drop column 'id': needed
+/// in a foreign key constraint`), half-way through: the key goes first.
+#[test]
+fn a_parent_column_dropped_with_the_child_that_references_it() {
+    let Some(t) = Test::mysql() else { return };
+    t.schema(
+        "tables:\n  parent:\n    columns:\n      pk: { type: integer, primary_key: true }\n      id: { type: integer, nullable: false, unique: true }\n  \
+         child:\n    columns:\n      id: { type: integer, primary_key: true }\n      parent_id: { type: integer, references: parent.id }\n",
+    );
+    t.apply();
+    t.schema("tables:\n  parent:\n    columns:\n      pk: { type: integer, primary_key: true }\n");
+    t.run(&["apply", "--yes", "--allow-destructive"]).success();
+    t.assert_in_sync();
+}

@@ -132,6 +132,13 @@ impl<'a> Planner<'a> {
         })
     }
 
+    /// Whether the plan drops `column` of `table`.
+    fn dropped(&self, table: &str, column: &str) -> bool {
+        self.per_table.get(table).is_some_and(|changes| {
+            changes.iter().any(|c| matches!(c, Change::DropColumn { column: dropped, .. } if dropped.name == column))
+        })
+    }
+
     /// Whether the plan renames a column of `table` to `column` (the base
     /// names columns as the plan leaves them).
     fn renamed(&self, table: &str, column: &str) -> bool {
@@ -200,14 +207,13 @@ impl<'a> Planner<'a> {
             }
         }
         // A table the plan drops keeps its keys until the end: those to
-        // columns its parent renames or retypes go first (MySQL refuses
-        // both under a key).
+        // columns its parent renames, retypes or drops go first (MySQL
+        // refuses all three under a key).
         for table in self.drops.iter().filter_map(|t| base.tables.get(&t.name)) {
             for fk in table.foreign_keys.values() {
                 let parent = fk.ref_table.as_str();
-                if parent != table.name
-                    && fk.ref_columns.iter().any(|c| self.renamed(parent, c) || self.retyped(parent, c))
-                {
+                let moved = |c: &String| self.renamed(parent, c) || self.retyped(parent, c) || self.dropped(parent, c);
+                if parent != table.name && fk.ref_columns.iter().any(moved) {
                     self.early_drops.entry(&table.name).or_default().push(fk.name.clone());
                 }
             }
