@@ -609,6 +609,14 @@ fn postgres_catalog_entries_beyond_the_model_are_named_and_protected() {
         assert!(unmanaged.contains(&line), "{line}: {unmanaged:?}");
         assert!(plan.stderr.contains(line) || plan.stderr.contains("more"), "{line}: {}", plan.stderr);
     }
+    // An owner other than the role that runs dbshape is named (roles are
+    // the cluster's: this one is the test's own, and goes with it).
+    let role = format!("dbshape_owner_{}", std::process::id());
+    t.sql(&format!("DROP ROLE IF EXISTS {role}; CREATE ROLE {role}; ALTER TABLE ul OWNER TO {role}"));
+    let owned = t.run(&["plan", "--format", "json"]).success().stdout;
+    let line = format!("objects owned by role {role} (1) in schema public");
+    t.sql(&format!("ALTER TABLE ul OWNER TO postgres; DROP ROLE {role}"));
+    assert!(owned.contains(&format!("\"{line}\"")), "{line}: {owned}");
     // Dropping the parent's column would take the child's values with it.
     let before = t.dump();
     t.schema(&inspected.replacen("      e:  integer\n", "", 2));

@@ -537,11 +537,14 @@ fn unmanaged_query() -> String {
                UNION ALL SELECT 'objects owned by role', o.ns, pg_get_userbyid(o.owner) || ' (' || count(*) || ')',
                    NULL, NULL, NULL, NULL FROM (
                      SELECT c.relnamespace AS ns, c.relowner AS owner FROM pg_class c
-                       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') AND {c}
-                     UNION ALL SELECT p.pronamespace, p.proowner FROM pg_proc p WHERE {p}
-                     UNION ALL SELECT t.typnamespace, t.typowner FROM pg_type t WHERE t.typtype IN ('e', 'd', 'r') AND {t}
-                     UNION ALL SELECT s.oid, s.nspowner FROM pg_namespace s WHERE s.nspname <> 'public'
-                   ) o WHERE o.owner <> (SELECT oid FROM pg_roles WHERE rolname = current_user) GROUP BY o.ns, o.owner
+                       WHERE c.relowner <> {me} AND c.relnamespace IN {scoped}
+                         AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') AND {c}
+                     UNION ALL SELECT p.pronamespace, p.proowner FROM pg_proc p
+                       WHERE p.proowner <> {me} AND p.pronamespace IN {scoped} AND {p}
+                     UNION ALL SELECT t.typnamespace, t.typowner FROM pg_type t
+                       WHERE t.typowner <> {me} AND t.typnamespace IN {scoped} AND t.typtype IN ('e', 'd', 'r') AND {t}
+                     UNION ALL SELECT s.oid, s.nspowner FROM pg_namespace s WHERE s.nspowner <> {me} AND s.nspname <> 'public'
+                   ) o GROUP BY o.ns, o.owner
                UNION ALL SELECT 'event trigger', 0, v.evtname::text, NULL, NULL, NULL, NULL FROM pg_event_trigger v
                  WHERE {evt}
                UNION ALL SELECT 'publication', 0, b.pubname::text, NULL, NULL, NULL, NULL FROM pg_publication b
@@ -569,5 +572,9 @@ fn unmanaged_query() -> String {
             proacl = granted("p.proacl", "'f'", "p.proowner"),
             typacl = granted("t.typacl", "'T'", "t.typowner"),
             nspacl = granted("s.nspacl", "'n'", "s.nspowner"),
+            // Filters each branch early: most objects are the role's own,
+            // and most are PostgreSQL's own (scanning them costs).
+            me = "(SELECT oid FROM pg_roles WHERE rolname = current_user)",
+            scoped = "(SELECT oid FROM pg_namespace WHERE nspname = ANY($1))",
     )
 }

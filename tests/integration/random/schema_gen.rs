@@ -1660,14 +1660,35 @@ pub fn render(schema: &GSchema) -> String {
         if !uniques.is_empty() {
             out.push_str("    uniques:\n");
             for (name, columns, _) in uniques {
-                out.push_str(&format!("      {}: {}\n", q(name), list(columns)));
+                // PostgreSQL: some named keys deferrable (by their name, so
+                // that A and B agree on a key they share).
+                match named_variant(name) {
+                    1 if schema.postgres => out.push_str(&format!(
+                        "      {}: {{ columns: {}, deferrable: true }}\n",
+                        q(name),
+                        list(columns)
+                    )),
+                    2 if schema.postgres => out.push_str(&format!(
+                        "      {}: {{ columns: {}, initially_deferred: true }}\n",
+                        q(name),
+                        list(columns)
+                    )),
+                    _ => out.push_str(&format!("      {}: {}\n", q(name), list(columns))),
+                }
             }
         }
         let checks: Vec<_> = table.checks.iter().filter(|k| !k.inline).collect();
         if !checks.is_empty() {
             out.push_str("    checks:\n");
             for check in checks {
-                out.push_str(&format!("      {}: {}\n", q(&check.name), q(&check_sql(check, &ident))));
+                let sql = q(&check_sql(check, &ident));
+                // PostgreSQL: some named checks kept NOT VALID.
+                match named_variant(&check.name) {
+                    1 if schema.postgres => {
+                        out.push_str(&format!("      {}: {{ expr: {sql}, validated: false }}\n", q(&check.name)))
+                    }
+                    _ => out.push_str(&format!("      {}: {sql}\n", q(&check.name))),
+                }
             }
         }
         let fks: Vec<_> = table.fks.iter().filter(|f| !f.inline).collect();
@@ -1677,6 +1698,10 @@ pub fn render(schema: &GSchema) -> String {
                 let mut action = fk.on_delete.map(|a| format!(", on_delete: {a}")).unwrap_or_default();
                 if fk.deferrable {
                     action.push_str(", deferrable: true");
+                }
+                // PostgreSQL: some named keys kept NOT VALID.
+                if schema.postgres && named_variant(&fk.name) == 2 {
+                    action.push_str(", validated: false");
                 }
                 out.push_str(&format!(
                     "      {}: {{ columns: {}, references: {{ table: {}, columns: {} }}{action} }}\n",
@@ -1760,6 +1785,13 @@ pub fn render(schema: &GSchema) -> String {
         out.push_str(&format!("  {}: {{ query: {} }}\n", q(&view.name), q(&query)));
     }
     out
+}
+
+/// 0 to 4, from a constraint's name: which of the variants a file may
+/// write it in (deferrable, NOT VALID) it gets. From the name alone, so that
+/// both sides of a case write a constraint they share alike.
+fn named_variant(name: &str) -> u32 {
+    name.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % 5
 }
 
 fn check_sql(check: &GCheck, ident: &dyn Fn(&str) -> String) -> String {
