@@ -781,15 +781,7 @@ fn functions_for(diff: &Diff, domain: &crate::model::Domain) -> Vec<Draft> {
     for (position, _) in domain_functions(diff).into_iter().filter(|(_, d)| *d == domain.name) {
         let change = &diff.changes[position];
         let Some((from, function)) = made(change) else { continue };
-        let mut statements = vec!["SET LOCAL check_function_bodies = off".to_string()];
-        if let Some(schema) = schema_of(&function.name).filter(|_| from.is_none()) {
-            statements.push(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema)));
-        }
-        statements.push(objects::create_function(function, from.is_some()));
-        if from.map_or(function.comment.is_some(), |from| from.comment != function.comment) {
-            statements.push(objects::comment_on_function(function));
-        }
-        drafts.push(Draft::of(change, statements));
+        drafts.push(Draft::of(change, function_statements(from, function, true)));
     }
     drafts
 }
@@ -811,22 +803,28 @@ fn function_drafts(diff: &Diff, late: bool) -> Vec<Draft> {
         if names_new_table != late {
             continue;
         }
-        let mut statements = Vec::new();
-        if from.is_none_or(|from| !from.same_definition(function)) {
-            if Some(position) == first_made {
-                statements.push("SET LOCAL check_function_bodies = off".to_string());
-            }
-            if let Some(schema) = schema_of(&function.name).filter(|_| from.is_none()) {
-                statements.push(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema)));
-            }
-            statements.push(objects::create_function(function, from.is_some()));
-        }
-        if from.map_or(function.comment.is_some(), |from| from.comment != function.comment) {
-            statements.push(objects::comment_on_function(function));
-        }
-        drafts.push(Draft::of(change, statements));
+        drafts.push(Draft::of(change, function_statements(from, function, Some(position) == first_made)));
     }
     drafts
+}
+
+/// Makes `function` (replacing `from`) if its definition changes, in its
+/// schema, bodies unchecked from here on if `first`; and its comment.
+fn function_statements(from: Option<&Function>, function: &Function, first: bool) -> Vec<String> {
+    let mut statements = Vec::new();
+    if from.is_none_or(|from| !from.same_definition(function)) {
+        if first {
+            statements.push("SET LOCAL check_function_bodies = off".to_string());
+        }
+        if let Some(schema) = schema_of(&function.name).filter(|_| from.is_none()) {
+            statements.push(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema)));
+        }
+        statements.push(objects::create_function(function, from.is_some()));
+    }
+    if from.map_or(function.comment.is_some(), |from| from.comment != function.comment) {
+        statements.push(objects::comment_on_function(function));
+    }
+    statements
 }
 
 /// The name `table` has before the plan's renames: what runs before them
