@@ -4,6 +4,7 @@ use crate::model::{
     Aggregate, Check, Column, CompositeType, Domain, Exclusion, ForeignKey, Function, Index, Partition, Policy,
     PrimaryKey, Sequence, Table, Trigger, Unique, View,
 };
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// One difference between two schemas, as a change to make. Tables are
@@ -176,6 +177,23 @@ pub enum Change {
         row_format: Option<String>,
         /// The default collation, when not the database's.
         collation: Option<String>,
+    },
+    /// PostgreSQL: a table becomes `UNLOGGED`, or logged again (either
+    /// rewrites it).
+    SetUnlogged {
+        /// The table.
+        table: String,
+        /// Whether it will be unlogged.
+        unlogged: bool,
+    },
+    /// PostgreSQL: a table's storage parameters are set or reset.
+    SetStorageParameters {
+        /// The table.
+        table: String,
+        /// The parameters it has.
+        from: BTreeMap<String, String>,
+        /// The parameters it will have.
+        to: BTreeMap<String, String>,
     },
     /// A table becomes a partition, or a partition's bound changes
     /// (PostgreSQL: `ATTACH PARTITION`, after `DETACH PARTITION`).
@@ -406,6 +424,8 @@ impl Change {
             | Change::SetTableComment { table, .. }
             | Change::SetTableOptions { table, .. }
             | Change::SetStorage { table, .. }
+            | Change::SetUnlogged { table, .. }
+            | Change::SetStorageParameters { table, .. }
             | Change::SetPartition { table, .. }
             | Change::SetPartitionBy { table, .. }
             | Change::SetComment { table, .. }
@@ -464,6 +484,8 @@ impl Change {
             Change::SetComment { .. } => "set_comment",
             Change::SetTableOptions { .. } => "set_table_options",
             Change::SetStorage { .. } => "set_storage",
+            Change::SetUnlogged { .. } => "set_unlogged",
+            Change::SetStorageParameters { .. } => "set_storage_parameters",
             Change::SetPartition { .. } => "set_partition",
             Change::SetPartitionBy { .. } => "set_partition_by",
             Change::CreateExtension { .. } => "create_extension",
@@ -512,6 +534,8 @@ impl Change {
             | Change::SetTableComment { table, .. }
             | Change::SetTableOptions { table, .. }
             | Change::SetStorage { table, .. }
+            | Change::SetUnlogged { table, .. }
+            | Change::SetStorageParameters { table, .. }
             | Change::SetPartition { table, .. }
             | Change::SetPartitionBy { table, .. } => table.clone(),
             Change::AddUnique { unique, .. } | Change::DropUnique { unique, .. } => unique.name.clone(),
@@ -738,6 +762,15 @@ impl fmt::Display for Change {
                     flag(*strict, "strict"),
                     flag(*without_rowid, "without rowid")
                 )
+            }
+            Change::SetUnlogged { table, unlogged } => {
+                write!(f, "set {table} {}", if *unlogged { "unlogged" } else { "logged" })
+            }
+            Change::SetStorageParameters { table, from, to } => {
+                let mut parts: Vec<String> =
+                    to.iter().filter(|(k, v)| from.get(*k) != Some(*v)).map(|(k, v)| format!("{k}={v}")).collect();
+                parts.extend(from.keys().filter(|k| !to.contains_key(*k)).map(|k| format!("reset {k}")));
+                write!(f, "set storage parameters of {table}: {}", parts.join(", "))
             }
             Change::SetStorage { table, engine, row_format, collation } => {
                 let shown = |value: &Option<String>, default: &str| value.clone().unwrap_or_else(|| default.into());

@@ -456,6 +456,16 @@ fn diff_table(
         });
     }
     diff_policies(current, desired, &retyped, changes);
+    if current.unlogged != desired.unlogged {
+        changes.push(Change::SetUnlogged { table: t(), unlogged: desired.unlogged });
+    }
+    if current.storage != desired.storage {
+        changes.push(Change::SetStorageParameters {
+            table: t(),
+            from: current.storage.clone(),
+            to: desired.storage.clone(),
+        });
+    }
     let storage =
         |t: &Table| (t.engine.clone(), t.row_format.clone(), t.collation.as_deref().map(str::to_ascii_lowercase));
     if storage(current) != storage(desired) {

@@ -18,9 +18,10 @@ use super::unique_map::UniqueMap;
 use crate::model::{
     Aggregate, Check, Column, CompositeType, DefaultValue, Domain, Exclusion, ExclusionElement, Expr, ForeignKey,
     Index, IndexKey, Literal, Partition, PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions, SqlType,
-    Table, Unique, inherited_column, naming,
+    Table, Unique, inherited_column, naming, storage_value,
 };
 use crate::suggest::did_you_mean;
+use serde_yaml::Value;
 
 /// A partition that leaves its columns out has its parent's defaults as
 /// finally read (a float default keeps its written text in both).
@@ -387,6 +388,35 @@ impl Converter<'_, '_> {
                 None
             }
         };
+        table.unlogged = raw.unlogged.unwrap_or(false);
+        for (parameter, value) in raw.storage.iter().flat_map(|p| p.0.iter()) {
+            let key = parameter.to_ascii_lowercase();
+            let plain = |part: &str| {
+                part.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+                    && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            };
+            let value = match value {
+                Value::Bool(b) => Some(b.to_string()),
+                Value::Number(n) => Some(n.to_string()),
+                Value::String(text) => Some(text.clone()),
+                _ => None,
+            };
+            match value {
+                Some(value) if key.split('.').all(plain) && key.split('.').count() <= 2 => {
+                    table.storage.insert(key.clone(), storage_value(&key, &value));
+                }
+                Some(_) => self.report(
+                    &["tables", name, "storage", parameter],
+                    format!("invalid storage parameter name \"{parameter}\""),
+                    Some("a PostgreSQL storage parameter, such as `fillfactor` or `toast.autovacuum_enabled`"),
+                ),
+                None => self.report(
+                    &["tables", name, "storage", parameter],
+                    format!("storage parameter {parameter} needs a number, true/false or text"),
+                    None,
+                ),
+            }
+        }
         for (policy_name, raw_policy) in raw.policies.iter().flat_map(|p| p.0.iter()) {
             let policy = objects::policy(self.problems, name, policy_name, raw_policy);
             table.policies.insert(policy_name.clone(), policy);

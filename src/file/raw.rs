@@ -218,6 +218,12 @@ pub struct RawTable {
     pub triggers: Option<UniqueMap<RawTrigger>>,
     /// PostgreSQL: `enabled`, or `forced` (for the table's owner too).
     pub row_level_security: Option<String>,
+    /// PostgreSQL `UNLOGGED`: faster writes, emptied after a crash.
+    pub unlogged: Option<bool>,
+    /// PostgreSQL storage parameters: `{ fillfactor: 70,
+    /// autovacuum_enabled: false, toast.autovacuum_enabled: false }`.
+    #[schemars(with = "Option<UniqueMap<ScalarValue>>")]
+    pub storage: Option<UniqueMap<Value>>,
     /// PostgreSQL row level security policies.
     pub policies: Option<UniqueMap<RawPolicy>>,
     /// MySQL: the storage engine, `InnoDB` (the server's default when left out).

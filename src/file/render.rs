@@ -130,6 +130,19 @@ fn render_table(out: &mut String, table: &Table, parent: Option<&Table>, widths:
             let _ = writeln!(out, "    {key}: {}", scalar(value));
         }
     }
+    if table.unlogged {
+        out.push_str("    unlogged: true\n");
+    }
+    if !table.storage.is_empty() {
+        // Booleans and numbers bare, so they read back as what they are.
+        let bare = |v: &str| v == "true" || v == "false" || v.parse::<f64>().is_ok_and(f64::is_finite);
+        let parameters: Vec<String> = table
+            .storage
+            .iter()
+            .map(|(k, v)| format!("{}: {}", scalar(k), if bare(v) { v.clone() } else { scalar(v) }))
+            .collect();
+        let _ = writeln!(out, "    storage: {{ {} }}", parameters.join(", "));
+    }
     if let Some(key) = &table.partition_by {
         let _ = writeln!(out, "    partition_by: {}", scalar(key));
     }

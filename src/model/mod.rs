@@ -48,7 +48,7 @@ pub use schema::Schema;
 pub use sequence::{Sequence, SequenceOptions};
 pub(crate) use sql_type::KNOWN_TYPES;
 pub use sql_type::SqlType;
-pub use table::{Table, inherited_column};
+pub use table::{Table, inherited_column, storage_value};
 pub use trigger::{TRIGGER_EVENTS, Trigger};
 pub use unmanaged::UnmanagedDependent;
 pub use user_type::{CompositeType, Domain};

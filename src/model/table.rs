@@ -2,6 +2,7 @@
 
 use super::{Check, Column, DefaultValue, Exclusion, ForeignKey, Index, Partition, Policy, PrimaryKey, Unique, naming};
 use indexmap::IndexMap;
+use std::collections::BTreeMap;
 
 /// A table: its columns, keys, constraints and indexes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -34,6 +35,13 @@ pub struct Table {
     pub partition_by: Option<String>,
     /// PostgreSQL: the table it is a partition of, and which rows it holds.
     pub partition_of: Option<Partition>,
+    /// PostgreSQL `UNLOGGED`: not written to the write-ahead log, so
+    /// emptied after a crash and not replicated.
+    pub unlogged: bool,
+    /// PostgreSQL storage parameters (`WITH (fillfactor = 50)`), by
+    /// lower-case name (`toast.` ones for its TOAST table), each value as
+    /// [`storage_value`] spells it.
+    pub storage: BTreeMap<String, String>,
     /// PostgreSQL row level security: `None` (off), `enabled`, or `forced`
     /// (the owner too).
     pub row_level_security: Option<String>,
@@ -63,6 +71,38 @@ impl Table {
     pub fn is_primary_key_column(&self, column: &str) -> bool {
         self.primary_key.as_ref().is_some_and(|pk| pk.columns.iter().any(|c| c == column))
     }
+}
+
+/// A storage parameter's value in one spelling, so the file's `false` or
+/// `0.10` and the server's `off` or `0.1` compare equal: booleans (in any
+/// spelling PostgreSQL takes, for the parameters that are booleans) as
+/// `true`/`false`, numbers without a `+`, trailing zeros or a trailing
+/// point, anything else in lower case.
+pub fn storage_value(name: &str, value: &str) -> String {
+    let value = value.trim().to_ascii_lowercase();
+    let boolean = ["autovacuum_enabled", "vacuum_truncate", "user_catalog_table"]
+        .iter()
+        .any(|b| name.rsplit('.').next() == Some(*b));
+    if boolean {
+        match value.as_str() {
+            "t" | "tr" | "tru" | "true" | "y" | "ye" | "yes" | "on" | "1" => return "true".into(),
+            "f" | "fa" | "fal" | "fals" | "false" | "n" | "no" | "of" | "off" | "0" => return "false".into(),
+            _ => {}
+        }
+    }
+    let digits = value.strip_prefix('+').unwrap_or(&value);
+    let numeric = !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && digits.chars().filter(|c| *c == '.').count() <= 1
+        && digits.chars().any(|c| c.is_ascii_digit());
+    if !numeric {
+        return value;
+    }
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let whole = whole.trim_start_matches('0');
+    let fraction = fraction.trim_end_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    if fraction.is_empty() { whole.to_string() } else { format!("{whole}.{fraction}") }
 }
 
 /// The column a partition made with `PARTITION OF` gets from its parent's
@@ -98,6 +138,17 @@ fn regclass_part(name: &str) -> String {
 mod tests {
     use super::*;
     use crate::model::SqlType;
+
+    #[test]
+    fn storage_values_compare_in_one_spelling() {
+        assert_eq!(storage_value("autovacuum_enabled", "OFF"), "false");
+        assert_eq!(storage_value("toast.autovacuum_enabled", "yes"), "true");
+        assert_eq!(storage_value("fillfactor", "050"), "50");
+        assert_eq!(storage_value("autovacuum_vacuum_scale_factor", "0.10"), "0.1");
+        assert_eq!(storage_value("autovacuum_vacuum_scale_factor", ".5"), "0.5");
+        assert_eq!(storage_value("vacuum_index_cleanup", "AUTO"), "auto");
+        assert_eq!(storage_value("fillfactor", "1"), "1");
+    }
 
     #[test]
     fn a_serial_column_is_inherited_as_its_integer_reading_the_parent_sequence() {

@@ -557,8 +557,7 @@ fn postgres_rules_and_disabled_triggers_are_named_when_nothing_changes() {
     assert!(!unmanaged.iter().any(|l| l.contains("elsewhere")), "{unmanaged:?}");
 }
 
-/// What PostgreSQL holds beyond the model (inheritance, unlogged tables,
-/// storage parameters, collations, operators, extended
+/// What PostgreSQL holds beyond the model (inheritance, collations, operators, extended
 /// statistics, grants, default privileges, column settings) is named as
 /// not managed by `inspect`, `plan` and the JSON, even with nothing to do;
 /// and a change that would reshape a table under an inheriting child, a
@@ -586,8 +585,6 @@ fn postgres_catalog_entries_beyond_the_model_are_named_and_protected() {
     let expected = [
         "comment on enum app.mood",
         "table child inherits parent",
-        "unlogged table ul",
-        "storage parameters fillfactor=50, autovacuum_enabled=false on ul",
         "column d.a: statistics 500",
         "collation app.natural",
         "statistics st on parent",
@@ -599,6 +596,12 @@ fn postgres_catalog_entries_beyond_the_model_are_named_and_protected() {
     for line in expected {
         assert!(inspected.contains(&format!("#   {line}\n")), "{line}:\n{inspected}");
     }
+    // Modelled now, so not named.
+    assert!(!inspected.contains("unlogged table ul"), "{inspected}");
+    assert!(
+        inspected.contains("    unlogged: true\n    storage: { autovacuum_enabled: false, fillfactor: 50 }\n"),
+        "{inspected}"
+    );
     t.schema(&inspected);
     let plan = t.run(&["plan"]).success();
     assert!(plan.stdout.contains("No changes"), "{}", plan.stdout);
@@ -634,6 +637,69 @@ fn postgres_catalog_entries_beyond_the_model_are_named_and_protected() {
     t.schema(&inspected.replacen("tables:\n", "tables:\n  more:\n    columns:\n      id: integer\n", 1));
     t.run(&["apply", "--yes"]).success();
     t.assert_in_sync();
+}
+
+/// `UNLOGGED` tables and storage parameters were dropped silently by a
+/// rebuild from an inspected file; now the file says them, in any spelling
+/// PostgreSQL takes (`off`, `0.10`), with no phantom diff.
+#[test]
+fn postgres_unlogged_tables_and_storage_parameters_round_trip() {
+    let Some(t) = Test::postgres() else { return };
+    t.sql(
+        "CREATE UNLOGGED TABLE cache (k text PRIMARY KEY, v text) WITH (fillfactor = 70, autovacuum_enabled = off,
+           autovacuum_vacuum_scale_factor = 0.10, toast.autovacuum_enabled = off);
+         CREATE TABLE kept (id integer PRIMARY KEY, body text);
+         INSERT INTO kept VALUES (1, 'x');",
+    );
+    let inspected = t.run(&["inspect"]).success().stdout;
+    assert!(inspected.contains("    unlogged: true\n"), "{inspected}");
+    assert!(
+        inspected.contains(
+            "    storage: { autovacuum_enabled: false, autovacuum_vacuum_scale_factor: 0.1, fillfactor: 70, \
+             toast.autovacuum_enabled: false }\n"
+        ),
+        "{inspected}"
+    );
+    t.schema(&inspected);
+    t.assert_in_sync();
+    // The same table, spelled differently in the file: no change.
+    t.schema(&inspected.replace(
+        "autovacuum_enabled: false, autovacuum_vacuum_scale_factor: 0.1",
+        "autovacuum_enabled: off, autovacuum_vacuum_scale_factor: \"0.10\"",
+    ));
+    t.assert_in_sync();
+    // A rebuild from the file has them.
+    let rebuilt = Test::postgres().expect("a server");
+    rebuilt.schema(&inspected);
+    rebuilt.apply();
+    assert_eq!(rebuilt.run(&["inspect"]).success().stdout, inspected);
+    // Changed in place: logged again, one parameter reset, one set; the
+    // rows stay.
+    t.schema(
+        "tables:\n  cache:\n    columns:\n      k: { type: text, primary_key: true }\n      v: text\n    \
+         storage: { fillfactor: 90 }\n  kept:\n    columns:\n      id: { type: integer, primary_key: true }\n      \
+         body: text\n    unlogged: true\n",
+    );
+    let plan = t.run(&["plan"]).success().stdout;
+    for line in ["set kept unlogged", "set storage parameters of cache: fillfactor=90, reset autovacuum_enabled"] {
+        assert!(plan.contains(line), "{line}: {plan}");
+    }
+    assert!(
+        plan.contains("RESET (autovacuum_enabled, autovacuum_vacuum_scale_factor, toast.autovacuum_enabled)"),
+        "{plan}"
+    );
+    t.apply();
+    t.assert_in_sync();
+    assert_eq!(t.query("SELECT body FROM kept"), [["x"]]);
+    assert_eq!(t.query("SELECT relpersistence::text FROM pg_class WHERE relname = 'cache'"), [["p"]]);
+    // Not on SQLite.
+    let sqlite = Test::sqlite();
+    sqlite.schema(
+        "tables:\n  t:\n    columns:\n      id: integer\n    unlogged: true\n    storage: { fillfactor: 50 }\n",
+    );
+    let refused = sqlite.run(&["plan"]).code(2);
+    assert!(refused.stderr.contains("unlogged, which exists on PostgreSQL only"), "{}", refused.stderr);
+    assert!(refused.stderr.contains("storage parameters, which exist on PostgreSQL only"), "{}", refused.stderr);
 }
 
 /// A view that groups by the primary key alone and reads the table's other

@@ -98,6 +98,8 @@ fn check_table(schema: &Schema, table: &Table, found: &mut Vec<Finding>) {
         ("partitioned", "partition_by", table.partition_by.is_some()),
         ("a partition", "partition_of", table.partition_of.is_some()),
         ("row level security", "row_level_security", table.row_level_security.is_some() || !table.policies.is_empty()),
+        ("unlogged", "unlogged", table.unlogged),
+        ("given storage parameters", "storage", !table.storage.is_empty()),
     ] {
         if set {
             found.push(Finding::table(

@@ -3,7 +3,7 @@
 //! triggers, types and policies are `ddl_objects.rs`). The scratch schemas
 //! that spell the file through the server are made with the same text.
 
-use super::session::{qualified, schema_of, table_ident};
+use super::session::{collation_ident, qualified, schema_of, table_ident};
 use super::types::{serial_base, type_sql, using_cast};
 use crate::error::{Error, Result};
 use crate::model::naming::{self, serial_sequence as serial_sequence_name};
@@ -12,6 +12,7 @@ use crate::model::{
     Table, Unique,
 };
 use crate::sql::{ident_list, quote_ident, quote_literal};
+use std::collections::BTreeMap;
 
 pub(super) fn create_sequence(sequence: &Sequence) -> String {
     let mut sql = format!("CREATE SEQUENCE {} AS {}", table_ident(&sequence.name), type_sql(&sequence.sql_type));
@@ -109,6 +110,10 @@ pub(super) fn create_table(table: &Table) -> String {
         lines.push(format!("CONSTRAINT {} {}", quote_ident(&exclusion.name), exclude_clause(exclusion)));
     }
     let partition_by = table.partition_by.as_ref().map(|key| format!(" PARTITION BY {key}")).unwrap_or_default();
+    let with =
+        if table.storage.is_empty() { String::new() } else { format!(" WITH ({})", storage_list(&table.storage)) };
+    let partition_by = format!("{partition_by}{with}");
+    let create = if table.unlogged { "CREATE UNLOGGED TABLE" } else { "CREATE TABLE" };
     match &table.partition_of {
         // Its columns are its parent's; its own constraints may follow.
         Some(partition) => {
@@ -116,14 +121,46 @@ pub(super) fn create_table(table: &Table) -> String {
             let constraints =
                 if constraints.is_empty() { String::new() } else { format!(" (\n  {}\n)", constraints.join(",\n  ")) };
             format!(
-                "CREATE TABLE {} PARTITION OF {}{constraints} {}{partition_by}",
+                "{create} {} PARTITION OF {}{constraints} {}{partition_by}",
                 table_ident(&table.name),
                 table_ident(&partition.parent),
                 partition.bound_clause()
             )
         }
-        None => format!("CREATE TABLE {} (\n  {}\n){partition_by}", table_ident(&table.name), lines.join(",\n  ")),
+        None => format!("{create} {} (\n  {}\n){partition_by}", table_ident(&table.name), lines.join(",\n  ")),
     }
+}
+
+/// Storage parameters as in `WITH (...)`: `fillfactor = '50'`. Names are
+/// plain identifiers (the file's loader checks), values quoted literals,
+/// which PostgreSQL takes for every kind of parameter.
+fn storage_list(parameters: &BTreeMap<String, String>) -> String {
+    parameters.iter().map(|(k, v)| format!("{k} = {}", quote_literal(v))).collect::<Vec<_>>().join(", ")
+}
+
+/// `ALTER TABLE … SET (…)` and `RESET (…)` from one set of storage
+/// parameters to another.
+pub(super) fn set_storage_parameters(
+    table: &str,
+    from: &BTreeMap<String, String>,
+    to: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let mut statements = Vec::new();
+    let reset: Vec<&str> = from.keys().filter(|k| !to.contains_key(*k)).map(String::as_str).collect();
+    if !reset.is_empty() {
+        statements.push(format!("ALTER TABLE {} RESET ({})", table_ident(table), reset.join(", ")));
+    }
+    let set: BTreeMap<String, String> =
+        to.iter().filter(|(k, v)| from.get(*k) != Some(*v)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    if !set.is_empty() {
+        statements.push(format!("ALTER TABLE {} SET ({})", table_ident(table), storage_list(&set)));
+    }
+    statements
+}
+
+/// `ALTER TABLE … SET UNLOGGED` or `SET LOGGED`.
+pub(super) fn set_unlogged(table: &str, unlogged: bool) -> String {
+    format!("ALTER TABLE {} SET {}", table_ident(table), if unlogged { "UNLOGGED" } else { "LOGGED" })
 }
 
 /// CREATE TABLE silently leaves out a unique constraint on the same columns
@@ -261,7 +298,7 @@ pub(super) fn default_sql(default: &DefaultValue) -> String {
 pub(super) fn column_definition(column: &Column) -> String {
     let mut sql = format!("{} {}", quote_ident(&column.name), type_sql(&column.sql_type));
     if let Some(collation) = &column.collation {
-        sql.push_str(&format!(" COLLATE {}", quote_ident(collation)));
+        sql.push_str(&format!(" COLLATE {}", collation_ident(collation)));
     }
     if let Some(generated) = &column.generated {
         sql.push_str(&format!(" GENERATED ALWAYS AS ({}) STORED", generated.unwrapped()));
@@ -387,7 +424,7 @@ pub(super) fn alter_column(
     if type_changes {
         let mut clause = format!("TYPE {}", type_sql(&to.sql_type));
         if let Some(collation) = &to.collation {
-            clause.push_str(&format!(" COLLATE {}", quote_ident(collation)));
+            clause.push_str(&format!(" COLLATE {}", collation_ident(collation)));
         }
         if let Some(using) = &to.using {
             clause.push_str(&format!(" USING ({})", using.unwrapped()));
@@ -462,7 +499,7 @@ pub(super) fn index_key(part: &IndexPart) -> String {
         IndexKey::Expr(e) => format!("({})", e.unwrapped()),
     };
     if let Some(collation) = &part.collation {
-        key.push_str(&format!(" COLLATE {}", quote_ident(collation)));
+        key.push_str(&format!(" COLLATE {}", collation_ident(collation)));
     }
     if let Some(opclass) = &part.opclass {
         key.push_str(&format!(" {}", table_ident(opclass)));

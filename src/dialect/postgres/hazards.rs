@@ -162,6 +162,17 @@ fn in_transaction(change: &Change, current: &Schema, live: &dyn Fn(&str) -> bool
             }
         }
         Change::CreateIndex { .. } => found.extend([lock(SHARE, table), Hazard::BuildsIndex]),
+        // Writes the table (and its indexes) anew, in or out of the log.
+        Change::SetUnlogged { .. } => found.extend([lock(ACCESS_EXCLUSIVE, table), Hazard::RewritesTable]),
+        // fillfactor, autovacuum and toast parameters take the weaker lock;
+        // the rest (parallel_workers aside, rarely set) the strong one.
+        Change::SetStorageParameters { from, to, .. } => {
+            let weak = |k: &String| {
+                k.starts_with("toast.") || k.starts_with("autovacuum_") || k == "fillfactor" || k == "parallel_workers"
+            };
+            let strong = from.keys().chain(to.keys()).any(|k| !weak(k));
+            found.push(lock(if strong { ACCESS_EXCLUSIVE } else { SHARE_UPDATE_EXCLUSIVE }, table));
+        }
         Change::CreateTrigger(_) | Change::ReplaceTrigger { .. } => found.push(lock(SHARE_ROW_EXCLUSIVE, table)),
         Change::ValidateConstraint { .. } => found.extend([lock(SHARE_UPDATE_EXCLUSIVE, table), Hazard::ScansTable]),
         Change::SetPartition { to, .. } => {

@@ -10,7 +10,7 @@ use super::types;
 use crate::error::Result;
 use crate::model::{
     Check, Column, DefaultValue, Exclusion, ExclusionElement, Expr, ForeignKey, Index, IndexKey, IndexPart, Partition,
-    PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions, Table, Unique,
+    PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions, Table, Unique, storage_value,
 };
 use postgres::GenericClient;
 use std::collections::HashMap;
@@ -149,7 +149,11 @@ fn read_tables(
             "SELECT n.nspname, c.relname, ds.description,
                     CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
                     pn.nspname, p.relname, pg_get_expr(c.relpartbound, c.oid), c.oid, c.relkind = 'm',
-                    CASE WHEN c.relforcerowsecurity AND c.relrowsecurity THEN 'forced' WHEN c.relrowsecurity THEN 'enabled' END
+                    CASE WHEN c.relforcerowsecurity AND c.relrowsecurity THEN 'forced' WHEN c.relrowsecurity THEN 'enabled' END,
+                    c.relpersistence = 'u',
+                    CASE WHEN c.reloptions IS NOT NULL OR c.reltoastrelid <> 0 THEN coalesce(c.reloptions, '{{}}') || coalesce(
+                        (SELECT array_agg('toast.' || o) FROM pg_class x, unnest(x.reloptions) o WHERE x.oid = c.reltoastrelid),
+                        '{{}}') END
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
              LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
@@ -168,6 +172,15 @@ fn read_tables(
         let mut table = Table::new(&name);
         table.comment = row.get(2);
         table.row_level_security = row.get(9);
+        // A materialized view's are named as not managed.
+        if !row.get::<_, bool>(8) {
+            table.unlogged = row.get(10);
+            for option in row.get::<_, Option<Vec<String>>>(11).unwrap_or_default() {
+                if let Some((key, value)) = option.split_once('=') {
+                    table.storage.insert(key.to_string(), storage_value(key, value));
+                }
+            }
+        }
         table.partition_by = row.get(3);
         if let (Some(parent_schema), Some(parent), Some(bound)) =
             (row.get::<_, Option<String>>(4), row.get::<_, Option<String>>(5), row.get::<_, Option<String>>(6))
@@ -204,7 +217,7 @@ fn read_columns(
              SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                     CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) ELSE pg_get_expr(d.adbin, d.adrelid) END,
                     a.attidentity::text, a.attgenerated::text,
-                    CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
+                    CASE WHEN a.attcollation <> t.typcollation THEN (SELECT CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN co.collname::text ELSE cn.nspname || '.' || co.collname END FROM pg_namespace cn WHERE cn.oid = co.collnamespace) END,
                     ds.description,
                     CASE WHEN a.attidentity = '' THEN o.objid::int8 END, c.oid::int8, a.attnum,
                     sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcache, sq.seqcycle,
@@ -395,7 +408,7 @@ fn read_indexes(
                     -- collations are those too; only default operator classes).
                     CASE WHEN NOT (x.indcollation::oid[] <@ '{{0,100}}'::oid[] AND NOT 0 = ANY(x.indkey::int2[])
                                    AND odd.attrelid IS NULL) THEN
-                    ARRAY(SELECT CASE WHEN k.coll <> 0 AND k.coll <> coalesce(a.attcollation, ty.typcollation) THEN co.collname::text END
+                    ARRAY(SELECT CASE WHEN k.coll <> 0 AND k.coll <> coalesce(a.attcollation, ty.typcollation) THEN (SELECT CASE WHEN cn.nspname IN ('pg_catalog', 'public') THEN co.collname::text ELSE cn.nspname || '.' || co.collname END FROM pg_namespace cn WHERE cn.oid = co.collnamespace) END
                           FROM unnest(x.indkey::int2[], x.indcollation::oid[]) WITH ORDINALITY k(attnum, coll, i)
                           LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum AND k.attnum <> 0
                           JOIN pg_attribute ia ON ia.attrelid = x.indexrelid AND ia.attnum = k.i

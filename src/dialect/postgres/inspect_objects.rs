@@ -369,7 +369,7 @@ fn when_of(definition: &str) -> Option<String> {
 }
 
 /// Something the database holds that dbshape does not manage yet: its
-/// line (`rule r on t`, `unlogged table t`), the schema it is in (`None`:
+/// line (`rule r on t`, `unlogged sequence s`), the schema it is in (`None`:
 /// the whole database's, always in scope), and the tables it hangs on,
 /// which a plan may not drop, retype or reshape under it.
 pub(super) struct Unmanaged {
@@ -424,7 +424,7 @@ fn unmanaged_of(row: &postgres::Row, within: &Namespaces) -> Unmanaged {
     // A line says its schema only when it is not the default one.
     let line = match (kind.as_str(), &name, &table, &parent) {
         ("inherits", _, Some(table), Some(parent)) => format!("table {table} inherits {parent}"),
-        ("unlogged table" | "unlogged sequence", _, Some(table), _) => format!("{kind} {table}"),
+        ("unlogged sequence", _, Some(table), _) => format!("{kind} {table}"),
         ("column setting", Some(name), Some(table), _) => format!("column {table}.{name}"),
         (_, Some(name), Some(table), _) => format!("{kind} {name} on {table}"),
         ("default privileges" | "objects owned by role", Some(name), None, _) => match &schema {
@@ -465,15 +465,14 @@ fn unmanaged_query() -> String {
                UNION ALL SELECT 'inherits', c.relnamespace, NULL, c.relnamespace, c.relname::text, p.relnamespace, p.relname::text
                  FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
                  WHERE p.relkind = 'r' AND c.relkind = 'r' AND {c}
-               UNION ALL SELECT CASE c.relkind WHEN 'S' THEN 'unlogged sequence' ELSE 'unlogged table' END,
-                   c.relnamespace, NULL, c.relnamespace, c.relname::text, NULL, NULL
-                 FROM pg_class c WHERE c.relpersistence = 'u' AND c.relkind IN ('r', 'p', 'S') AND {c}
+               UNION ALL SELECT 'unlogged sequence', c.relnamespace, NULL, c.relnamespace, c.relname::text, NULL, NULL
+                 FROM pg_class c WHERE c.relpersistence = 'u' AND c.relkind = 'S' AND {c}
                UNION ALL SELECT 'storage parameters', c.relnamespace,
                    array_to_string(coalesce(c.reloptions, '{{}}') || coalesce(
                        (SELECT array_agg('toast.' || o) FROM pg_class x, unnest(x.reloptions) o WHERE x.oid = c.reltoastrelid),
                        '{{}}'), ', '),
                    c.relnamespace, c.relname::text, NULL, NULL
-                 FROM pg_class c WHERE c.relkind IN ('r', 'p', 'm') AND {c} AND (c.reloptions IS NOT NULL
+                 FROM pg_class c WHERE c.relkind = 'm' AND {c} AND (c.reloptions IS NOT NULL
                    OR EXISTS (SELECT 1 FROM pg_class x WHERE x.oid = c.reltoastrelid AND x.reloptions IS NOT NULL))
                UNION ALL SELECT 'tablespace', c.relnamespace, s.spcname::text, c.relnamespace, c.relname::text, NULL, NULL
                  FROM pg_class c JOIN pg_tablespace s ON s.oid = c.reltablespace WHERE c.relkind IN ('r', 'p', 'm') AND {c}

@@ -173,6 +173,8 @@ fn refuse_unsupported(diff: &Diff) -> Result<()> {
             | Change::CreateIndex { .. }
             | Change::DropIndex { .. }
             | Change::SetTableComment { .. }
+            | Change::SetUnlogged { .. }
+            | Change::SetStorageParameters { .. }
             | Change::SetPartition { .. }
             | Change::SetComment { .. }
             | Change::CreateExtension { .. }
@@ -393,6 +395,12 @@ fn tables(diff: &Diff) -> Result<Vec<Draft>> {
             }
             Change::AlterColumn { table, from, to, .. } => {
                 drafts.push(Draft::of(change, ddl::alter_column(table, from, to, &diff.base.enums)?))
+            }
+            Change::SetUnlogged { table, unlogged } => {
+                drafts.push(Draft::of(change, vec![ddl::set_unlogged(table, *unlogged)]))
+            }
+            Change::SetStorageParameters { table, from, to } => {
+                drafts.push(Draft::of(change, ddl::set_storage_parameters(table, from, to)))
             }
             Change::RecreateEnum { name, to, .. } => drafts.push(Draft {
                 changes: vec![change.clone()],

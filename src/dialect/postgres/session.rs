@@ -181,6 +181,24 @@ pub(super) fn table_ident(name: &str) -> String {
     }
 }
 
+/// A collation as SQL: `app.natural` → `"app"."natural"`, `en_US.utf8` →
+/// `"en_US.utf8"`. Many built-in collation names hold a dot, so a name is
+/// read as schema-qualified only when both parts are plain lower-case
+/// identifiers, which no collation PostgreSQL or a C library makes is;
+/// `inspect` writes collations outside `pg_catalog` and `public` that way.
+pub(super) fn collation_ident(name: &str) -> String {
+    let plain = |part: &str| {
+        part.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+    };
+    match name.split_once('.') {
+        Some((schema, collation)) if plain(schema) && plain(collation) => {
+            format!("{}.{}", quote_ident(schema), quote_ident(collation))
+        }
+        _ => quote_ident(name),
+    }
+}
+
 /// The schema of a qualified name (`billing.invoices` → `billing`).
 pub(super) fn schema_of(table: &str) -> Option<&str> {
     table.split_once('.').map(|(schema, _)| schema)

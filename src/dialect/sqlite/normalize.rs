@@ -50,6 +50,14 @@ pub(super) fn check(schema: &Schema) -> Vec<Finding> {
             let message = format!("table \"{t}\": row level security and policies exist on PostgreSQL only");
             found.push(Finding::table(t, Some("policies"), message));
         }
+        if table.unlogged {
+            let message = format!("table \"{t}\" is unlogged, which exists on PostgreSQL only");
+            found.push(Finding::table(t, Some("unlogged"), message));
+        }
+        if !table.storage.is_empty() {
+            let message = format!("table \"{t}\" has storage parameters, which exist on PostgreSQL only");
+            found.push(Finding::table(t, Some("storage"), message));
+        }
         if table.partition_by.is_some() {
             let message = format!("table \"{t}\" is partitioned, which SQLite tables cannot be");
             found.push(Finding::table(t, Some("partition_by"), message));
