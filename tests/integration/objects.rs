@@ -702,6 +702,45 @@ fn postgres_unlogged_tables_and_storage_parameters_round_trip() {
     assert!(refused.stderr.contains("storage parameters, which exist on PostgreSQL only"), "{}", refused.stderr);
 }
 
+/// Random seed 800023: a table made unlogged while a table the same plan
+/// drops still referenced it (`could not change table "events" to
+/// unlogged`): tables go unlogged after the drops, referencing tables
+/// first, and go logged again before new keys, referenced tables first.
+#[test]
+fn postgres_persistence_changes_wait_for_the_keys_around_them() {
+    let Some(t) = Test::postgres() else { return };
+    let table = |name: &str, refs: Option<&str>, unlogged: bool| {
+        let mut yaml = format!("  {name}:\n    columns:\n      id: {{ type: integer, primary_key: true }}\n");
+        if let Some(parent) = refs {
+            yaml.push_str(&format!("      {parent}_id: {{ type: integer, references: {parent}.id }}\n"));
+        }
+        if unlogged {
+            yaml.push_str("    unlogged: true\n");
+        }
+        yaml
+    };
+    t.schema(&format!("tables:\n{}{}", table("events", None, false), table("items", Some("events"), false)));
+    t.apply();
+    t.schema(&format!("tables:\n{}", table("events", None, true)));
+    t.run(&["apply", "--yes", "--allow-destructive"]).success();
+    t.assert_in_sync();
+    // Two unlogged tables, one referencing the other, both made logged
+    // again; then both unlogged, with a new table referencing one.
+    t.schema(&format!("tables:\n{}{}", table("b", Some("events"), true), table("events", None, true)));
+    t.apply();
+    t.schema(&format!("tables:\n{}{}", table("b", Some("events"), false), table("events", None, false)));
+    t.apply();
+    t.assert_in_sync();
+    t.schema(&format!(
+        "tables:\n{}{}{}",
+        table("b", Some("events"), true),
+        table("events", None, true),
+        table("c", Some("b"), true)
+    ));
+    t.apply();
+    t.assert_in_sync();
+}
+
 /// A view that groups by the primary key alone and reads the table's other
 /// columns (functional dependency) failed to plan: the scratch copy of the
 /// table had no primary key (`column "a.email" must appear in the GROUP BY

@@ -48,7 +48,7 @@ impl Draft {
 type Phase = fn(&Diff) -> Result<Vec<Draft>>;
 
 /// The phases, in the order they run.
-const PHASES: [Phase; 18] = [
+const PHASES: [Phase; 20] = [
     // Triggers, policies and views that go or are made again, and functions
     // made again, before anything they rest on changes.
     drop_objects,
@@ -76,10 +76,17 @@ const PHASES: [Phase; 18] = [
     partitions,
     // Primary keys, uniques, checks, exclusions and indexes.
     add_constraints,
+    // Tables made logged again, each after the tables it references: a
+    // logged table may not reference an unlogged one.
+    set_logged,
     // Foreign keys, once every table exists (so cycles work).
     add_foreign_keys,
     comments,
     drop_tables,
+    // Tables made unlogged, once no logged table references them (the
+    // keys of dropped tables are gone too), each after the tables that
+    // reference it; then their new foreign keys.
+    set_unlogged,
     // Once every table and column they read is there.
     views,
     triggers_and_policies,
@@ -396,9 +403,6 @@ fn tables(diff: &Diff) -> Result<Vec<Draft>> {
             Change::AlterColumn { table, from, to, .. } => {
                 drafts.push(Draft::of(change, ddl::alter_column(table, from, to, &diff.base.enums)?))
             }
-            Change::SetUnlogged { table, unlogged } => {
-                drafts.push(Draft::of(change, vec![ddl::set_unlogged(table, *unlogged)]))
-            }
             Change::SetStorageParameters { table, from, to } => {
                 drafts.push(Draft::of(change, ddl::set_storage_parameters(table, from, to)))
             }
@@ -529,9 +533,11 @@ fn add_constraints(diff: &Diff) -> Result<Vec<Draft>> {
 }
 
 fn add_foreign_keys(diff: &Diff) -> Result<Vec<Draft>> {
+    let unlogging = persistence_changes(diff, true);
     let mut drafts = Vec::new();
     for change in &diff.changes {
         match change {
+            Change::AddForeignKey { table, .. } if unlogging.contains(&table.as_str()) => {}
             // A new table's keys, once every table exists.
             Change::CreateTable(table) => {
                 for fk in table.foreign_keys.values() {
@@ -569,6 +575,62 @@ fn add_foreign_keys(diff: &Diff) -> Result<Vec<Draft>> {
     }
     drafts.extend(rest_foreign_keys(diff).1);
     Ok(drafts)
+}
+
+fn set_logged(diff: &Diff) -> Result<Vec<Draft>> {
+    Ok(persistence_drafts(diff, false))
+}
+
+fn set_unlogged(diff: &Diff) -> Result<Vec<Draft>> {
+    let mut drafts = persistence_drafts(diff, true);
+    let unlogging = persistence_changes(diff, true);
+    for change in &diff.changes {
+        if let Change::AddForeignKey { table, foreign_key } = change
+            && unlogging.contains(&table.as_str())
+        {
+            let mut statements = vec![ddl::add_foreign_key(table, foreign_key)];
+            statements.extend(ddl::constraint_comment(table, &foreign_key.name, &foreign_key.comment));
+            drafts.push(Draft::of(change, statements));
+        }
+    }
+    Ok(drafts)
+}
+
+/// The tables the plan makes unlogged (`unlogged`) or logged again.
+fn persistence_changes(diff: &Diff, unlogged: bool) -> Vec<&str> {
+    diff.changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::SetUnlogged { table, unlogged: to } if *to == unlogged => Some(table.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `SET LOGGED` for each table made logged, the tables it references
+/// first; `SET UNLOGGED`, the tables referencing it first. PostgreSQL
+/// checks the keys at each statement. A cycle keeps the plan's order (and
+/// fails, rolled back, on the server's word).
+fn persistence_drafts(diff: &Diff, unlogged: bool) -> Vec<Draft> {
+    let mut pending = persistence_changes(diff, unlogged);
+    let references = |from: &str, to: &str| {
+        from != to
+            && (diff.base.tables.get(from).is_some_and(|t| t.foreign_keys.values().any(|fk| fk.ref_table == to))
+                || diff.changes.iter().any(|c| {
+                    matches!(c, Change::AddForeignKey { table, foreign_key } if table == from && foreign_key.ref_table == to)
+                }))
+    };
+    // `first` must wait for `then` when it references it (logged) or is
+    // referenced by it (unlogged).
+    let waits = |first: &str, then: &str| if unlogged { references(then, first) } else { references(first, then) };
+    let mut drafts = Vec::new();
+    while !pending.is_empty() {
+        let next = pending.iter().position(|t| !pending.iter().any(|o| waits(t, o))).unwrap_or(0);
+        let table = pending.remove(next);
+        let change = Change::SetUnlogged { table: table.to_string(), unlogged };
+        drafts.push(Draft::of(&change, vec![ddl::set_unlogged(table, unlogged)]));
+    }
+    drafts
 }
 
 fn comments(diff: &Diff) -> Result<Vec<Draft>> {

@@ -1581,6 +1581,28 @@ pub fn render(schema: &GSchema) -> String {
         if table.without_rowid {
             out.push_str("    without_rowid: true\n");
         }
+        // PostgreSQL: some tables unlogged and some with storage
+        // parameters, by name and column count (which a mutation moves,
+        // so they change in place). Unlogged only where no foreign key
+        // meets the table: a logged table may not reference an unlogged one.
+        if schema.postgres && table.partition_by.is_none() {
+            let variant = named_variant(&table.name);
+            let met =
+                !table.fks.is_empty() || schema.tables.iter().any(|o| o.fks.iter().any(|f| f.ref_table == table.name));
+            if variant == 1 && table.partition_of.is_none() && !met && table.columns.len() % 3 != 0 {
+                out.push_str("    unlogged: true\n");
+            }
+            let mut storage = Vec::new();
+            if variant >= 3 {
+                storage.push(format!("fillfactor: {}", 50 + 10 * (table.columns.len() % 5)));
+            }
+            if variant == 4 && table.columns.len() % 2 == 1 {
+                storage.push("autovacuum_enabled: off".into());
+            }
+            if !storage.is_empty() {
+                out.push_str(&format!("    storage: {{ {} }}\n", storage.join(", ")));
+            }
+        }
         if let Some((method, key)) = &table.partition_by {
             out.push_str(&format!("    partition_by: {}\n", q(&format!("{} ({})", method.to_uppercase(), ident(key)))));
         }
