@@ -1,8 +1,8 @@
 //! One typed difference between two schemas.
 
 use crate::model::{
-    Aggregate, Check, Column, CompositeType, Domain, Exclusion, ForeignKey, Function, Index, Partition, Policy,
-    PrimaryKey, Sequence, Table, Trigger, Unique, View,
+    Aggregate, Check, Collation, Column, CompositeType, Domain, Exclusion, ForeignKey, Function, Index, Partition,
+    Policy, PrimaryKey, Sequence, Table, Trigger, Unique, View,
 };
 use std::collections::BTreeMap;
 use std::fmt;
@@ -314,6 +314,18 @@ pub enum Change {
     },
     /// An aggregate that goes.
     DropAggregate(Aggregate),
+    /// A collation is made (PostgreSQL).
+    CreateCollation(Collation),
+    /// A collation is dropped.
+    DropCollation(Collation),
+    /// A collation's comment changes, or it is made again (PostgreSQL cannot
+    /// change one in place; refused while a column or index uses it).
+    AlterCollation {
+        /// As it is.
+        from: Collation,
+        /// As it will be.
+        to: Collation,
+    },
     /// A new domain.
     CreateDomain(Domain),
     /// A domain that goes.
@@ -443,6 +455,7 @@ impl Change {
             Change::AlterSequence { to, .. } => &to.name,
             Change::CreateAggregate { aggregate: a, .. } | Change::DropAggregate(a) => &a.name,
             Change::CreateDomain(d) | Change::DropDomain(d) | Change::AlterDomain { to: d, .. } => &d.name,
+            Change::CreateCollation(c) | Change::DropCollation(c) | Change::AlterCollation { to: c, .. } => &c.name,
             Change::CreateCompositeType(t)
             | Change::DropCompositeType(t)
             | Change::AlterCompositeType { to: t, .. } => &t.name,
@@ -502,6 +515,9 @@ impl Change {
             Change::AlterPolicy { .. } => "alter_policy",
             Change::CreateAggregate { .. } => "create_aggregate",
             Change::DropAggregate(_) => "drop_aggregate",
+            Change::CreateCollation(_) => "create_collation",
+            Change::DropCollation(_) => "drop_collation",
+            Change::AlterCollation { .. } => "alter_collation",
             Change::CreateDomain(_) => "create_domain",
             Change::DropDomain(_) => "drop_domain",
             Change::AlterDomain { .. } => "alter_domain",
@@ -560,6 +576,9 @@ impl Change {
             | Change::AlterPolicy { to: policy, .. } => policy.name.clone(),
             Change::CreateAggregate { aggregate: a, .. } | Change::DropAggregate(a) => a.key(),
             Change::CreateDomain(d) | Change::DropDomain(d) | Change::AlterDomain { to: d, .. } => d.name.clone(),
+            Change::CreateCollation(c) | Change::DropCollation(c) | Change::AlterCollation { to: c, .. } => {
+                c.name.clone()
+            }
             Change::CreateCompositeType(t)
             | Change::DropCompositeType(t)
             | Change::AlterCompositeType { to: t, .. } => t.name.clone(),
@@ -623,6 +642,7 @@ impl Change {
             | Change::CreatePolicy { .. }
             | Change::CreateAggregate { replace: false, .. }
             | Change::CreateDomain(_)
+            | Change::CreateCollation(_)
             | Change::CreateCompositeType(_)
             | Change::CreateView(_)
             | Change::CreateFunction(_)
@@ -639,6 +659,7 @@ impl Change {
             | Change::DropPolicy { .. }
             | Change::DropAggregate(_)
             | Change::DropDomain(_)
+            | Change::DropCollation(_)
             | Change::DropCompositeType(_)
             | Change::DropView { .. }
             | Change::DropFunction(_)
@@ -827,6 +848,20 @@ impl fmt::Display for Change {
                 write!(f, "{} aggregate {}", if *replace { "replace" } else { "create" }, aggregate.key())
             }
             Change::DropAggregate(aggregate) => write!(f, "drop aggregate {}", aggregate.key()),
+            Change::CreateCollation(c) => {
+                write!(
+                    f,
+                    "create collation {} ({} {})",
+                    c.name,
+                    c.provider,
+                    c.locale.as_deref().unwrap_or("locale pair")
+                )
+            }
+            Change::DropCollation(c) => write!(f, "drop collation {}", c.name),
+            Change::AlterCollation { from, to } if from.same_definition(to) => {
+                write!(f, "comment on collation {}", to.name)
+            }
+            Change::AlterCollation { to, .. } => write!(f, "recreate collation {}", to.name),
             Change::CreateDomain(d) => write!(f, "create domain {} ({})", d.name, d.base),
             Change::DropDomain(d) => write!(f, "drop domain {}", d.name),
             Change::AlterDomain { to, .. } => write!(f, "alter domain {}", to.name),

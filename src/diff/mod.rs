@@ -65,6 +65,13 @@ pub(crate) fn diff(current: &Schema, desired: &Schema, hooks: &dyn DiffHooks) ->
         }
     }
 
+    for (name, collation) in &desired.collations {
+        match current.collations.get(name) {
+            None => changes.push(Change::CreateCollation(collation.clone())),
+            Some(existing) if existing == collation => {}
+            Some(existing) => changes.push(Change::AlterCollation { from: existing.clone(), to: collation.clone() }),
+        }
+    }
     for (name, domain) in &desired.domains {
         match current.domains.get(name) {
             None => changes.push(Change::CreateDomain(domain.clone())),
@@ -162,6 +169,11 @@ pub(crate) fn diff(current: &Schema, desired: &Schema, hooks: &dyn DiffHooks) ->
     dropped.reverse();
     for name in dropped {
         changes.push(Change::DropTable(base.tables[name].clone()));
+    }
+    for (name, collation) in &current.collations {
+        if !desired.collations.contains_key(name) {
+            changes.push(Change::DropCollation(collation.clone()));
+        }
     }
     for (name, domain) in &current.domains {
         if !desired.domains.contains_key(name) {

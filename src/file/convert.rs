@@ -11,14 +11,14 @@ use super::parse::{
 };
 use super::problems::Problems;
 use super::raw::{
-    RawAggregate, RawColumn, RawCompositeType, RawDomain, RawExclusion, RawFile, RawForeignKey, RawFunction, RawIndex,
-    RawIndexExpr, RawMaterializedView, RawSequence, RawSequenceOptions, RawTable, RawView,
+    RawAggregate, RawCollation, RawColumn, RawCompositeType, RawDomain, RawExclusion, RawFile, RawForeignKey,
+    RawFunction, RawIndex, RawIndexExpr, RawMaterializedView, RawSequence, RawSequenceOptions, RawTable, RawView,
 };
 use super::unique_map::UniqueMap;
 use crate::model::{
-    Aggregate, Check, Column, CompositeType, DefaultValue, Domain, Exclusion, ExclusionElement, Expr, ForeignKey,
-    Index, IndexKey, Literal, Partition, PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions, SqlType,
-    Table, Unique, inherited_column, naming, storage_value,
+    Aggregate, Check, Collation, Column, CompositeType, DefaultValue, Domain, Exclusion, ExclusionElement, Expr,
+    ForeignKey, Index, IndexKey, Literal, Partition, PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions,
+    SqlType, Table, Unique, inherited_column, naming, storage_value,
 };
 use crate::suggest::did_you_mean;
 use serde_yaml::Value;
@@ -126,6 +126,7 @@ impl Converter<'_, '_> {
         inherit_defaults(&mut schema, &raw_tables);
         self.objects(&mut schema, &raw_tables, raw.views, raw.functions, raw.procedures);
         self.materialized_views(&mut schema, raw.materialized_views);
+        self.collations(&mut schema, raw.collations);
         self.user_types(&mut schema, raw.domains, raw.types);
         self.aggregates(&mut schema, raw.aggregates);
         check_names(self.problems, &schema);
@@ -177,6 +178,45 @@ impl Converter<'_, '_> {
                     schema.triggers.insert((owner.clone(), name.clone()), trigger);
                 }
             }
+        }
+    }
+
+    fn collations(&mut self, schema: &mut Schema, collations: Option<UniqueMap<RawCollation>>) {
+        for (name, raw) in collations.unwrap_or_default().0 {
+            let provider = raw.provider.as_deref().unwrap_or("libc").to_ascii_lowercase();
+            if provider != "libc" && provider != "icu" {
+                self.report(
+                    &["collations", &name, "provider"],
+                    format!("collation \"{name}\": provider is `libc` or `icu`, not `{provider}`"),
+                    None,
+                );
+                continue;
+            }
+            let pair = raw.lc_collate.is_some() || raw.lc_ctype.is_some();
+            let complete = match (&raw.locale, pair) {
+                (Some(_), false) => true,
+                (None, true) => provider == "libc" && raw.lc_collate.is_some() && raw.lc_ctype.is_some(),
+                _ => false,
+            };
+            if !complete {
+                let hint = if provider == "icu" {
+                    "an ICU collation takes `locale` (\"en-u-kn-true\")"
+                } else {
+                    "give `locale`, or both `lc_collate` and `lc_ctype`"
+                };
+                self.report(&["collations", &name], format!("collation \"{name}\" needs a locale"), Some(hint));
+                continue;
+            }
+            let collation = Collation {
+                name: name.clone(),
+                provider,
+                locale: raw.locale,
+                lc_collate: raw.lc_collate,
+                lc_ctype: raw.lc_ctype,
+                deterministic: raw.deterministic.unwrap_or(true),
+                comment: raw.comment,
+            };
+            schema.collations.insert(name, collation.canonical());
         }
     }
 

@@ -19,6 +19,8 @@ pub struct RawFile {
     pub sequences: Option<UniqueMap<RawSequence>>,
     /// PostgreSQL domains: `{ posint: { type: integer, check: "VALUE > 0" } }`.
     pub domains: Option<UniqueMap<RawDomain>>,
+    /// PostgreSQL collations: `{ app.natural: { provider: icu, locale: "en-u-kn-true" } }`.
+    pub collations: Option<UniqueMap<RawCollation>>,
     /// PostgreSQL composite types: `{ address: { attributes: { street: text } } }`.
     pub types: Option<UniqueMap<RawCompositeType>>,
     pub tables: Option<UniqueMap<RawTable>>,
@@ -74,6 +76,23 @@ pub struct RawDomain {
     pub check: Option<String>,
     /// Named checks: `{ name: "VALUE > 0" }`.
     pub checks: Option<UniqueMap<RawCheck>>,
+    pub comment: Option<String>,
+}
+
+/// A collation (PostgreSQL).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCollation {
+    /// `libc` (the default) or `icu`.
+    pub provider: Option<String>,
+    /// The locale (`en-u-kn-true` for ICU, `C.utf8` for the C library).
+    pub locale: Option<String>,
+    /// The C library: the locale for sorting, with `lc_ctype`.
+    pub lc_collate: Option<String>,
+    /// The C library: the locale for character classes, with `lc_collate`.
+    pub lc_ctype: Option<String>,
+    /// `false` for a case- or accent-insensitive ICU collation.
+    pub deterministic: Option<bool>,
     pub comment: Option<String>,
 }
 

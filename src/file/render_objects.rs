@@ -212,8 +212,33 @@ pub(super) fn render_objects(out: &mut String, schema: &Schema) {
     }
 }
 
-/// The `domains:` and `types:` sections.
+/// The `collations:`, `domains:` and `types:` sections.
 pub(super) fn render_types(out: &mut String, schema: &Schema) {
+    if !schema.collations.is_empty() {
+        out.push_str("collations:\n");
+        for collation in schema.collations.values() {
+            let mut fields = Vec::new();
+            if collation.provider != "libc" {
+                fields.push(format!("provider: {}", scalar(&collation.provider)));
+            }
+            for (key, value) in [
+                ("locale", &collation.locale),
+                ("lc_collate", &collation.lc_collate),
+                ("lc_ctype", &collation.lc_ctype),
+            ] {
+                if let Some(value) = value {
+                    fields.push(format!("{key}: {}", scalar(value)));
+                }
+            }
+            if !collation.deterministic {
+                fields.push("deterministic: false".into());
+            }
+            if let Some(comment) = &collation.comment {
+                fields.push(format!("comment: {}", scalar(comment)));
+            }
+            let _ = writeln!(out, "  {}: {{ {} }}", scalar(&collation.name), fields.join(", "));
+        }
+    }
     if !schema.domains.is_empty() {
         out.push_str("domains:\n");
         for domain in schema.domains.values() {

@@ -17,6 +17,7 @@
 //! conventional names.
 
 mod aggregate;
+mod collation;
 mod column;
 mod constraint;
 mod default_value;
@@ -36,6 +37,7 @@ mod user_type;
 mod view;
 
 pub use aggregate::Aggregate;
+pub use collation::Collation;
 pub use column::Column;
 pub use constraint::{Check, Exclusion, ExclusionElement, ForeignKey, PrimaryKey, ReferentialAction, Unique};
 pub use default_value::{DefaultValue, Literal};

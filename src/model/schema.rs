@@ -1,7 +1,9 @@
 //! A whole schema: tables, types, sequences, and the objects that rest on
 //! them (views, functions, triggers).
 
-use super::{Aggregate, CompositeType, Domain, Function, Sequence, Table, Trigger, UnmanagedDependent, View};
+use super::{
+    Aggregate, Collation, CompositeType, Domain, Function, Sequence, Table, Trigger, UnmanagedDependent, View,
+};
 use indexmap::IndexMap;
 
 /// Everything dbshape models of a database, or of a schema file.
@@ -16,6 +18,8 @@ pub struct Schema {
     pub domains: IndexMap<String, Domain>,
     /// Composite types (PostgreSQL), by name.
     pub composite_types: IndexMap<String, CompositeType>,
+    /// Collations of the schema's own (PostgreSQL), by name.
+    pub collations: IndexMap<String, Collation>,
     /// Extensions the schema needs (PostgreSQL). Only ever added.
     pub extensions: Vec<String>,
     /// Sequences of their own (PostgreSQL), by name.

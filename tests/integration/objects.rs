@@ -557,7 +557,7 @@ fn postgres_rules_and_disabled_triggers_are_named_when_nothing_changes() {
     assert!(!unmanaged.iter().any(|l| l.contains("elsewhere")), "{unmanaged:?}");
 }
 
-/// What PostgreSQL holds beyond the model (inheritance, collations, operators, extended
+/// What PostgreSQL holds beyond the model (inheritance, operators, extended
 /// statistics, grants, default privileges, column settings) is named as
 /// not managed by `inspect`, `plan` and the JSON, even with nothing to do;
 /// and a change that would reshape a table under an inheriting child, a
@@ -586,7 +586,6 @@ fn postgres_catalog_entries_beyond_the_model_are_named_and_protected() {
         "comment on enum app.mood",
         "table child inherits parent",
         "column d.a: statistics 500",
-        "collation app.natural",
         "statistics st on parent",
         "operator app.===(integer, integer)",
         "grants on table d",
@@ -700,6 +699,73 @@ fn postgres_unlogged_tables_and_storage_parameters_round_trip() {
     let refused = sqlite.run(&["plan"]).code(2);
     assert!(refused.stderr.contains("unlogged, which exists on PostgreSQL only"), "{}", refused.stderr);
     assert!(refused.stderr.contains("storage parameters, which exist on PostgreSQL only"), "{}", refused.stderr);
+}
+
+/// A collation of a schema's own was dropped by a rebuild, and a column
+/// using one in another schema than `public` was written unqualified
+/// (`collation "natural" for encoding "UTF8" does not exist`): now
+/// `collations:` makes them and columns and index keys name them
+/// qualified.
+#[test]
+fn postgres_collations_of_the_schemas_own_round_trip() {
+    let Some(t) = Test::postgres() else { return };
+    t.sql(
+        "CREATE SCHEMA app;
+         CREATE COLLATION app.natural (provider = icu, locale = 'en-u-kn-true');
+         CREATE COLLATION app.nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+         CREATE COLLATION pair (lc_collate = 'C', lc_ctype = 'C.utf8');
+         COMMENT ON COLLATION pair IS 'bytes, UTF-8 classes';
+         CREATE TABLE files (id integer PRIMARY KEY, name text COLLATE app.natural, tag text COLLATE pair,
+                             label text COLLATE app.nocase);
+         CREATE INDEX files_tag ON files (tag COLLATE app.natural);
+         INSERT INTO files VALUES (1, 'a10', 'x', 'Y');",
+    );
+    let inspected = t.run(&["inspect"]).success().stdout;
+    for line in [
+        "collations:\n",
+        "  app.natural: { provider: icu, locale: en-u-kn-true }\n",
+        "  app.nocase: { provider: icu, locale: und-u-ks-level2, deterministic: false }\n",
+        "  pair: { lc_collate: C, lc_ctype: C.utf8, comment: \"bytes, UTF-8 classes\" }\n",
+        "collation: app.natural",
+    ] {
+        assert!(inspected.contains(line), "{line}:\n{inspected}");
+    }
+    assert!(!inspected.contains("Not managed"), "{inspected}");
+    t.schema(&inspected);
+    t.assert_in_sync();
+    // A rebuild from the file has them, the columns' and the index's.
+    let rebuilt = Test::postgres().expect("a server");
+    rebuilt.schema(&inspected);
+    rebuilt.apply();
+    assert_eq!(rebuilt.run(&["inspect"]).success().stdout, inspected);
+    // A comment changes in place; a collation no column uses is made
+    // again; one a column uses is refused before any statement.
+    t.schema(&inspected.replace("comment: \"bytes, UTF-8 classes\"", "comment: bytes"));
+    t.apply();
+    t.assert_in_sync();
+    let unused = inspected.replace(
+        "  app.natural: { provider: icu, locale: en-u-kn-true }\n",
+        "  app.natural: { provider: icu, locale: en-u-kn-true }\n  app.spare: { locale: C }\n",
+    );
+    t.schema(&unused.replace("comment: \"bytes, UTF-8 classes\"", "comment: bytes"));
+    t.apply();
+    t.schema(
+        &unused
+            .replace("comment: \"bytes, UTF-8 classes\"", "comment: bytes")
+            .replace("app.spare: { locale: C }", "app.spare: { locale: POSIX }"),
+    );
+    t.apply();
+    t.assert_in_sync();
+    let before = t.dump();
+    t.schema(&inspected.replace("locale: en-u-kn-true", "locale: en-u-kn-false"));
+    let refused = t.run(&["apply", "--yes"]).code(2);
+    assert!(refused.stderr.contains("collation app.natural would change"), "{}", refused.stderr);
+    assert!(refused.stderr.contains("column files.name uses it"), "{}", refused.stderr);
+    assert_eq!(t.dump(), before);
+    // Not on SQLite.
+    let sqlite = Test::sqlite();
+    sqlite.schema("collations:\n  natural: { provider: icu, locale: en-u-kn-true }\ntables: {}\n");
+    sqlite.run(&["plan"]).code(2).stderr_has("collations of a schema's own exist on PostgreSQL only");
 }
 
 /// Random seed 800023: a table made unlogged while a table the same plan

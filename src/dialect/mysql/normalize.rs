@@ -29,6 +29,9 @@ pub(super) fn check(schema: &Schema) -> Vec<Finding> {
     for name in schema.domains.keys() {
         found.push(postgres_only("domains", "domain", name).hint("use the base type with a check"));
     }
+    for name in schema.collations.keys() {
+        found.push(postgres_only("collations", "collation", name).hint("use the server's own collations by name"));
+    }
     for name in schema.composite_types.keys() {
         found.push(postgres_only("types", "composite type", name));
     }

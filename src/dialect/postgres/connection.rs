@@ -45,6 +45,7 @@ impl Connection for Session {
         everything.enums.retain(|name, _| managed(name));
         everything.views.retain(|name, _| managed(name));
         everything.domains.retain(|name, _| managed(name));
+        everything.collations.retain(|name, _| managed(name));
         everything.aggregates.retain(|_, a| managed(&a.name));
         everything.composite_types.retain(|name, _| managed(name));
         everything.functions.retain(|_, f| managed(&f.name));

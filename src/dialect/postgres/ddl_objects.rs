@@ -1,11 +1,11 @@
 //! The SQL text of the statements on what rests on tables and on the
-//! types: views, functions, procedures, triggers, domains, composite types,
-//! policies and aggregates (CREATE, CREATE OR REPLACE, ALTER, DROP,
+//! types: views, functions, procedures, triggers, collations, domains,
+//! composite types, policies and aggregates (CREATE, CREATE OR REPLACE, ALTER, DROP,
 //! COMMENT).
 
-use super::session::table_ident;
+use super::session::{collation_ident, table_ident};
 use super::types::type_sql;
-use crate::model::{Aggregate, CompositeType, Domain, Function, Policy, Trigger, View};
+use crate::model::{Aggregate, Collation, CompositeType, Domain, Function, Policy, Trigger, View};
 use crate::sql::{quote_ident, quote_literal};
 
 fn comment_sql(comment: &Option<String>) -> String {
@@ -212,6 +212,35 @@ pub(super) fn comment_on_trigger(trigger: &Trigger) -> String {
         table_ident(&trigger.table),
         comment_sql(&trigger.comment)
     )
+}
+
+/// `CREATE COLLATION` and its comment.
+pub(super) fn create_collation(collation: &Collation) -> Vec<String> {
+    let mut options = vec![format!("provider = {}", collation.provider)];
+    for (key, value) in
+        [("locale", &collation.locale), ("lc_collate", &collation.lc_collate), ("lc_ctype", &collation.lc_ctype)]
+    {
+        if let Some(value) = value {
+            options.push(format!("{key} = {}", quote_literal(value)));
+        }
+    }
+    if !collation.deterministic {
+        options.push("deterministic = false".into());
+    }
+    let mut statements =
+        vec![format!("CREATE COLLATION {} ({})", collation_ident(&collation.name), options.join(", "))];
+    if collation.comment.is_some() {
+        statements.push(comment_on_collation(collation));
+    }
+    statements
+}
+
+pub(super) fn comment_on_collation(collation: &Collation) -> String {
+    format!("COMMENT ON COLLATION {} IS {}", collation_ident(&collation.name), comment_sql(&collation.comment))
+}
+
+pub(super) fn drop_collation(collation: &Collation) -> String {
+    format!("DROP COLLATION {}", collation_ident(&collation.name))
 }
 
 pub(super) fn create_domain(domain: &Domain) -> Vec<String> {

@@ -7,7 +7,9 @@
 use super::session::{Namespaces, query};
 use super::types;
 use crate::error::Result;
-use crate::model::{Aggregate, Check, CompositeType, Domain, Expr, Function, Index, Policy, Schema, Trigger, View};
+use crate::model::{
+    Aggregate, Check, Collation, CompositeType, Domain, Expr, Function, Index, Policy, Schema, Trigger, View,
+};
 use crate::sql::lexer::{matching_paren, text_of, tokenize};
 use indexmap::IndexMap;
 use postgres::GenericClient;
@@ -202,7 +204,7 @@ pub(super) fn inspect_triggers(
     Ok(())
 }
 
-/// Domains and composite types, one query each.
+/// Domains, composite types and collations, one query each.
 pub(super) fn inspect_types(client: &mut impl GenericClient, within: &Namespaces, schema: &mut Schema) -> Result<()> {
     let schemas = within.schemas.to_vec();
     let rows = query(
@@ -262,6 +264,32 @@ pub(super) fn inspect_types(client: &mut impl GenericClient, within: &Namespaces
         let types: Vec<String> = row.get(3);
         let attributes = names.into_iter().zip(types).map(|(attribute, t)| (attribute, types::read(&t))).collect();
         schema.composite_types.insert(name.clone(), CompositeType { name, attributes, comment: row.get(4) });
+    }
+    let rows = query(
+        client,
+        &format!(
+            "SELECT n.nspname, o.collname, o.collprovider::text, o.colliculocale, o.collcollate, o.collctype,
+                    o.collisdeterministic, obj_description(o.oid, 'pg_collation')
+             FROM pg_collation o JOIN pg_namespace n ON n.oid = o.collnamespace
+             WHERE n.nspname = ANY($1) AND {}
+             ORDER BY 1, 2",
+            own("pg_collation", "o.oid")
+        ),
+        &schemas,
+    )?;
+    for row in rows {
+        let name = within.name(row.get(0), row.get(1));
+        let icu = row.get::<_, String>(2) == "i";
+        let collation = Collation {
+            name: name.clone(),
+            provider: if icu { "icu" } else { "libc" }.into(),
+            locale: if icu { row.get(3) } else { None },
+            lc_collate: if icu { None } else { row.get(4) },
+            lc_ctype: if icu { None } else { row.get(5) },
+            deterministic: row.get(6),
+            comment: row.get(7),
+        };
+        schema.collations.insert(name, collation.canonical());
     }
     Ok(())
 }
@@ -499,8 +527,6 @@ fn unmanaged_query() -> String {
                UNION ALL SELECT 'comment on enum', t.typnamespace, t.typname::text, NULL, NULL, NULL, NULL
                  FROM pg_type t JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass
                  WHERE t.typtype = 'e' AND {t}
-               UNION ALL SELECT 'collation', o.collnamespace, o.collname::text, NULL, NULL, NULL, NULL
-                 FROM pg_collation o WHERE {coll}
                UNION ALL SELECT 'operator', o.oprnamespace,
                    o.oprname || '(' || coalesce(format_type(o.oprleft, NULL), 'NONE') || ', '
                      || coalesce(format_type(o.oprright, NULL), 'NONE') || ')', NULL, NULL, NULL, NULL
@@ -558,7 +584,6 @@ fn unmanaged_query() -> String {
             t = own("pg_type", "t.oid"),
             p = own("pg_proc", "p.oid"),
             stx = own("pg_statistic_ext", "s.oid"),
-            coll = own("pg_collation", "o.oid"),
             opr = own("pg_operator", "o.oid"),
             opc = own("pg_opclass", "o.oid"),
             opf = own("pg_opfamily", "o.oid"),

@@ -86,6 +86,7 @@ fn spell(conn: &mut Session, desired: &Schema, current: &Schema) -> Result<Schem
     // the server.
     let mut normalized = Schema {
         enums: desired.enums.clone(),
+        collations: desired.collations.clone(),
         extensions: desired.extensions.clone(),
         sequences: desired.sequences.clone(),
         ..Schema::default()
@@ -132,6 +133,7 @@ fn spell(conn: &mut Session, desired: &Schema, current: &Schema) -> Result<Schem
     let live_names: Vec<String> = second_look.iter().map(|(name, _)| name.clone()).collect();
     let mut live_schema = Schema {
         enums: current.enums.clone(),
+        collations: current.collations.clone(),
         extensions: current.extensions.clone(),
         sequences: current.sequences.clone(),
         ..Schema::default()

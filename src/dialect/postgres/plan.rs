@@ -151,6 +151,15 @@ fn refuse_unsupported(diff: &Diff) -> Result<()> {
                     key(to)
                 )));
             }
+            Change::AlterCollation { from, to } if !from.same_definition(to) => {
+                if let Some(user) = collation_user(&diff.base, &to.name) {
+                    return Err(Error::Unsupported(format!(
+                        "collation {} would change, and PostgreSQL cannot change a collation in place: {user} \
+                         uses it. Make a new collation, move the columns to it, then drop this one",
+                        to.name
+                    )));
+                }
+            }
             Change::AlterDomain { from, to } if from.base != to.base => {
                 return Err(Error::Unsupported(format!(
                     "domain {} would change from {} to {}: PostgreSQL cannot change a domain's base type; \
@@ -201,6 +210,9 @@ fn refuse_unsupported(diff: &Diff) -> Result<()> {
             | Change::CreateDomain(_)
             | Change::DropDomain(_)
             | Change::AlterDomain { .. }
+            | Change::CreateCollation(_)
+            | Change::DropCollation(_)
+            | Change::AlterCollation { .. }
             | Change::CreateCompositeType(_)
             | Change::DropCompositeType(_)
             | Change::AlterCompositeType { .. }
@@ -264,6 +276,19 @@ fn types(diff: &Diff) -> Result<Vec<Draft>> {
                 if !statements.is_empty() {
                     drafts.push(Draft::of(change, statements));
                 }
+            }
+            Change::CreateCollation(collation) => {
+                let mut statements: Vec<String> = create_schema(&collation.name).into_iter().collect();
+                statements.extend(objects::create_collation(collation));
+                drafts.push(Draft::of(change, statements));
+            }
+            Change::AlterCollation { from, to } if from.same_definition(to) => {
+                drafts.push(Draft::of(change, vec![objects::comment_on_collation(to)]))
+            }
+            Change::AlterCollation { from, to } => {
+                let mut statements = vec![objects::drop_collation(from)];
+                statements.extend(objects::create_collation(to));
+                drafts.push(Draft::of(change, statements));
             }
             Change::CreateDomain(domain) => {
                 drafts.extend(functions_for(diff, domain));
@@ -768,6 +793,7 @@ fn drop_types(diff: &Diff) -> Result<Vec<Draft>> {
             Change::DropDomain(domain) => {
                 first.push(Draft::of(change, vec![format!("DROP DOMAIN {}", table_ident(&domain.name))]))
             }
+            Change::DropCollation(collation) => first.push(Draft::of(change, vec![objects::drop_collation(collation)])),
             Change::DropCompositeType(composite) => {
                 first.push(Draft::of(change, vec![format!("DROP TYPE {}", table_ident(&composite.name))]))
             }
@@ -784,6 +810,22 @@ fn drop_types(diff: &Diff) -> Result<Vec<Draft>> {
     first.reverse();
     first.extend(drafts);
     Ok(first)
+}
+
+/// A column or index key of `schema` that uses collation `name`, as
+/// `column t.c` or `index i on t`.
+fn collation_user(schema: &crate::model::Schema, name: &str) -> Option<String> {
+    for table in schema.tables.values() {
+        if let Some(column) = table.columns.values().find(|c| c.collation.as_deref() == Some(name)) {
+            return Some(format!("column {}.{}", table.name, column.name));
+        }
+        if let Some(index) =
+            table.indexes.values().find(|i| i.parts.iter().any(|p| p.collation.as_deref() == Some(name)))
+        {
+            return Some(format!("index {} on {}", index.name, table.name));
+        }
+    }
+    None
 }
 
 /// `CREATE SCHEMA IF NOT EXISTS` for the schema of a qualified name.

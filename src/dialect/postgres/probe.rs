@@ -400,6 +400,9 @@ impl Probes {
                 for column in table.columns.values_mut() {
                     scratch.scratch_type(schema, &mut column.sql_type);
                 }
+                for check in table.checks.values_mut() {
+                    check.not_valid = false;
+                }
                 scratch.statements.push((format!("probe \"{}\"", table.name), planner::create_table(&table)));
                 for index in table.indexes.values() {
                     scratch

@@ -17,6 +17,7 @@ pub(super) fn reproducible(conn: &mut Session, mut live: Schema) -> Result<Schem
     // The tables that have candidates, with them in place of their expressions.
     let mut trial = Schema {
         enums: live.enums.clone(),
+        collations: live.collations.clone(),
         sequences: live.sequences.clone(),
         extensions: live.extensions.clone(),
         ..Schema::default()

@@ -77,6 +77,24 @@ impl Scratch {
                 ),
             ));
         }
+        // The file's collations under their own names, in their own schemas
+        // (the transaction is rolled back), so columns name them as they
+        // will: scratch schemas are never part of a collation's name.
+        for collation in desired.collations.values() {
+            let name = match collation.name.split_once('.') {
+                Some((schema, _)) => {
+                    let sql = format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema));
+                    scratch.statements.push((format!("collation \"{}\"", collation.name), sql));
+                    collation.name.clone()
+                }
+                None => format!("{}.{}", conn.default_schema, collation.name),
+            };
+            let made = crate::model::Collation { comment: None, name, ..collation.clone() };
+            for sql in objects::create_collation(&made) {
+                let sql = sql.replacen("CREATE COLLATION", "CREATE COLLATION IF NOT EXISTS", 1);
+                scratch.statements.push((format!("collation \"{}\"", collation.name), sql));
+            }
+        }
         for (name, values) in &desired.enums {
             let sql = planner::create_enum(&scratch.to_scratch(name), values);
             scratch.statements.push((format!("enum \"{name}\""), sql));
@@ -375,8 +393,11 @@ pub(super) fn server_part(table: &Table) -> Table {
         let parts: Vec<IndexPart> = exclusion.elements.iter().map(|e| e.part.clone()).collect();
         needs_server(exclusion.predicate.as_ref(), &parts)
     });
+    // Made with the table, so the server spells a NOT VALID one too (the
+    // scratch copy has no rows to skip).
     for check in part.checks.values_mut() {
         check.comment = None;
+        check.not_valid = false;
     }
     for index in part.indexes.values_mut() {
         index.comment = None;

@@ -78,7 +78,8 @@ impl Session {
         // domain, a view over another schema's table, or a function.
         let names = (within.tables.keys().chain(within.enums.keys()).chain(within.domains.keys()))
             .chain(within.composite_types.keys().chain(within.sequences.keys()).chain(within.views.keys()))
-            .chain(within.functions.values().map(|f| &f.name).chain(within.aggregates.values().map(|a| &a.name)));
+            .chain(within.functions.values().map(|f| &f.name).chain(within.aggregates.values().map(|a| &a.name)))
+            .chain(within.collations.keys());
         self.schemas_of(names)
     }
 
@@ -183,16 +184,17 @@ pub(super) fn table_ident(name: &str) -> String {
 
 /// A collation as SQL: `app.natural` → `"app"."natural"`, `en_US.utf8` →
 /// `"en_US.utf8"`. Many built-in collation names hold a dot, so a name is
-/// read as schema-qualified only when both parts are plain lower-case
-/// identifiers, which no collation PostgreSQL or a C library makes is;
-/// `inspect` writes collations outside `pg_catalog` and `public` that way.
+/// read as schema-qualified only when what comes before the first dot is a
+/// plain lower-case identifier, which begins no collation PostgreSQL or a
+/// C library makes; `inspect` writes collations outside `pg_catalog` and
+/// `public` that way.
 pub(super) fn collation_ident(name: &str) -> String {
     let plain = |part: &str| {
         part.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
             && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
     };
     match name.split_once('.') {
-        Some((schema, collation)) if plain(schema) && plain(collation) => {
+        Some((schema, collation)) if plain(schema) => {
             format!("{}.{}", quote_ident(schema), quote_ident(collation))
         }
         _ => quote_ident(name),

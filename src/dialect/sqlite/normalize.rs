@@ -27,6 +27,10 @@ pub(super) fn check(schema: &Schema) -> Vec<Finding> {
         let message = format!("domain \"{name}\": domains exist on PostgreSQL only");
         found.push(Finding::section("domains", Some(name), message).hint("use the base type with a check"));
     }
+    for name in schema.collations.keys() {
+        let message = format!("collation \"{name}\": collations of a schema's own exist on PostgreSQL only");
+        found.push(Finding::section("collations", Some(name), message).hint("SQLite has BINARY, NOCASE and RTRIM"));
+    }
     for name in schema.composite_types.keys() {
         let message = format!("type \"{name}\": composite types exist on PostgreSQL only");
         found.push(Finding::section("types", Some(name), message));

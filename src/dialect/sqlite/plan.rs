@@ -138,7 +138,10 @@ impl<'a> Sorted<'a> {
             | Change::AlterDomain { .. }
             | Change::CreateCompositeType(_)
             | Change::DropCompositeType(_)
-            | Change::AlterCompositeType { .. } => {
+            | Change::AlterCompositeType { .. }
+            | Change::CreateCollation(_)
+            | Change::DropCollation(_)
+            | Change::AlterCollation { .. } => {
                 return Err(Error::Unsupported(format!(
                     "{change}: enums, domains, types, extensions and sequences exist on PostgreSQL only"
                 )));

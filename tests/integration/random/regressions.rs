@@ -807,3 +807,52 @@ functions:
         3,
     );
 }
+
+/// A table made with a NOT VALID check whose server spelling differs
+/// (`"check" >= (0)::numeric`): the scratch copy left the check out, so
+/// the file's spelling stayed and the verification before commit rolled
+/// the apply back.
+#[test]
+fn postgres_seed_800231_not_valid_check_on_a_new_table_in_the_servers_spelling() {
+    regression(
+        Flavor::Postgres,
+        r#"enums:
+  "mood": ["l0", "l1"]
+sequences:
+  "seq_26943f22": { type: bigint, start: 364, increment: 5 }
+tables:
+  "select":
+    columns:
+      "a": { type: "integer", nullable: false }
+      "b": { type: "integer", nullable: false }
+      "check": { type: "numeric(11,1)", default: "1.25" }
+      "name": { type: "bigint", generated: "\"b\" * 2" }
+    primary_key: ["a", "b"]
+    checks:
+      "ck_887afd84": "\"name\" >= 0"
+      "ck_10957abd": { expr: "\"check\" >= 0", validated: false }
+views:
+  "view_rows": { query: "SELECT \"a\", \"b\", \"check\", \"name\" FROM \"select\"" }
+"#,
+        r#"enums:
+  "mood": ["l0", "l1"]
+sequences:
+  "seq_26943f22": { type: bigint, start: 364, increment: 5 }
+tables:
+  "select":
+    columns:
+      "a": { type: "integer", nullable: false }
+      "b": { type: "integer", nullable: false }
+      "check": { type: "numeric(11,1)", default: "1.25" }
+      "name": { type: "bigint", generated: "\"b\" * 2" }
+    primary_key: ["a", "b"]
+    checks:
+      "ck_887afd84": "\"name\" >= 0"
+      "ck_10957abd": { expr: "\"check\" >= 0", validated: false }
+views:
+  "view_rows": { query: "SELECT \"a\", \"b\", \"check\", \"name\" FROM \"select\"" }
+"#,
+        10760255072610062036,
+        0,
+    );
+}
