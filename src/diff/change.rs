@@ -4,7 +4,7 @@ use crate::model::{
     Aggregate, Check, Collation, Column, CompositeType, Domain, Exclusion, ForeignKey, Function, Index, Partition,
     Policy, PrimaryKey, Sequence, Table, Trigger, Unique, View,
 };
-use std::collections::BTreeMap;
+use indexmap::IndexMap;
 use std::fmt;
 
 /// One difference between two schemas, as a change to make. Tables are
@@ -178,6 +178,16 @@ pub enum Change {
         /// The default collation, when not the database's.
         collation: Option<String>,
     },
+    /// PostgreSQL: a table starts or stops inheriting from a parent, or
+    /// moves to another (refused: see the plan).
+    SetInherits {
+        /// The table.
+        table: String,
+        /// The parent it inherits from now.
+        from: Option<String>,
+        /// The parent it will inherit from.
+        to: Option<String>,
+    },
     /// PostgreSQL: a table becomes `UNLOGGED`, or logged again (either
     /// rewrites it).
     SetUnlogged {
@@ -191,9 +201,9 @@ pub enum Change {
         /// The table.
         table: String,
         /// The parameters it has.
-        from: BTreeMap<String, String>,
+        from: IndexMap<String, String>,
         /// The parameters it will have.
-        to: BTreeMap<String, String>,
+        to: IndexMap<String, String>,
     },
     /// A table becomes a partition, or a partition's bound changes
     /// (PostgreSQL: `ATTACH PARTITION`, after `DETACH PARTITION`).
@@ -438,6 +448,7 @@ impl Change {
             | Change::SetStorage { table, .. }
             | Change::SetUnlogged { table, .. }
             | Change::SetStorageParameters { table, .. }
+            | Change::SetInherits { table, .. }
             | Change::SetPartition { table, .. }
             | Change::SetPartitionBy { table, .. }
             | Change::SetComment { table, .. }
@@ -498,6 +509,7 @@ impl Change {
             Change::SetTableOptions { .. } => "set_table_options",
             Change::SetStorage { .. } => "set_storage",
             Change::SetUnlogged { .. } => "set_unlogged",
+            Change::SetInherits { .. } => "set_inherits",
             Change::SetStorageParameters { .. } => "set_storage_parameters",
             Change::SetPartition { .. } => "set_partition",
             Change::SetPartitionBy { .. } => "set_partition_by",
@@ -552,6 +564,7 @@ impl Change {
             | Change::SetStorage { table, .. }
             | Change::SetUnlogged { table, .. }
             | Change::SetStorageParameters { table, .. }
+            | Change::SetInherits { table, .. }
             | Change::SetPartition { table, .. }
             | Change::SetPartitionBy { table, .. } => table.clone(),
             Change::AddUnique { unique, .. } | Change::DropUnique { unique, .. } => unique.name.clone(),
@@ -784,6 +797,10 @@ impl fmt::Display for Change {
                     flag(*without_rowid, "without rowid")
                 )
             }
+            Change::SetInherits { table, to, .. } => match to {
+                Some(parent) => write!(f, "{table} inherits from {parent}"),
+                None => write!(f, "{table} inherits from no table"),
+            },
             Change::SetUnlogged { table, unlogged } => {
                 write!(f, "set {table} {}", if *unlogged { "unlogged" } else { "logged" })
             }

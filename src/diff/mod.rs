@@ -26,7 +26,7 @@ pub(crate) use hooks::Neutral;
 
 use crate::model::{
     Check, Column, Exclusion, Expr, ForeignKey, Index, IndexKey, PrimaryKey, Schema, Table, Unique, inherited_column,
-    naming,
+    inheriting_column, naming,
 };
 use crate::sql::lexer::{Kind, mentions, tokenize};
 use indexmap::IndexMap;
@@ -127,6 +127,7 @@ pub(crate) fn diff(current: &Schema, desired: &Schema, hooks: &dyn DiffHooks) ->
     }
     for table in parents_first(desired) {
         let parent = table.partition_of.as_ref().and_then(|p| desired.tables.get(&p.parent));
+        let inherited_from = table.inherits.as_ref().and_then(|p| desired.tables.get(p));
         match base.tables.get(&table.name) {
             None => {
                 changes.push(Change::CreateTable(table.clone()));
@@ -159,8 +160,13 @@ pub(crate) fn diff(current: &Schema, desired: &Schema, hooks: &dyn DiffHooks) ->
                 let partition = parent.map(|parent| PartitionParent {
                     before: if same_parent { base.tables.get(&parent.name) } else { None },
                     after: parent,
+                    inheriting: false,
                 });
-                diff_table(current_table, table, partition, hooks, &mut changes)
+                // A table that keeps inheriting from the same parent.
+                let inheritance = inherited_from.filter(|_| current_table.inherits == table.inherits).map(|parent| {
+                    PartitionParent { before: base.tables.get(&parent.name), after: parent, inheriting: true }
+                });
+                diff_table(current_table, table, partition.or(inheritance), hooks, &mut changes)
             }
         }
     }
@@ -225,7 +231,9 @@ fn parents_first(schema: &Schema) -> Vec<&Table> {
     let depth = |table: &Table| {
         let mut depth = 0;
         let mut current = table;
-        while let Some(parent) = current.partition_of.as_ref().and_then(|p| schema.tables.get(&p.parent)) {
+        while let Some(parent) = (current.partition_of.as_ref().map(|p| &p.parent).or(current.inherits.as_ref()))
+            .and_then(|p| schema.tables.get(p))
+        {
             depth += 1;
             current = parent;
             if depth > schema.tables.len() {
@@ -244,6 +252,9 @@ fn parents_first(schema: &Schema) -> Vec<&Table> {
 struct PartitionParent<'a> {
     before: Option<&'a Table>,
     after: &'a Table,
+    /// The table inherits from it (`INHERITS`) rather than being its
+    /// partition: it has columns of its own too.
+    inheriting: bool,
 }
 
 /// A partition's own default, NOT NULL and comment, where `column` differs
@@ -291,6 +302,58 @@ fn diff_partition_columns(current: &Table, desired: &Table, parent: &PartitionPa
     }
 }
 
+/// The columns of a table that keeps inheriting from the same parent: the
+/// parent's columns as for a partition (their changes are the parent's,
+/// and reach it); a column the parent drops stays (it is dropped `ONLY`
+/// from the parent) unless the table lets it go too; its own columns as
+/// any table's.
+fn diff_inheriting_columns(current: &Table, desired: &Table, parent: &PartitionParent, changes: &mut Vec<Change>) {
+    let t = || desired.name.clone();
+    let in_parent = |table: Option<&Table>, name: &str| table.is_some_and(|p| p.columns.contains_key(name));
+    for column in desired.columns.values() {
+        if in_parent(Some(parent.after), &column.name) {
+            let after = inheriting_column(parent.after, &parent.after.columns[&column.name]);
+            let before = parent.before.and_then(|p| p.columns.get(&column.name).map(|c| inheriting_column(p, c)));
+            let from = match (current.columns.get(&column.name), before) {
+                (Some(existing), Some(before)) => {
+                    let mut from = existing.clone();
+                    if before.default != after.default {
+                        from.default = after.default.clone();
+                    }
+                    if before.nullable != after.nullable {
+                        from.nullable = after.nullable;
+                    }
+                    Column { default: from.default, nullable: from.nullable, comment: from.comment, ..after }
+                }
+                // The table's own column, now the parent's too: merged as
+                // the parent adds it (the types must agree).
+                (Some(existing), None) => Column { sql_type: after.sql_type.clone(), ..existing.clone() },
+                // Added to the parent, and so to the table.
+                (None, _) => after,
+            };
+            if let Some(change) = partition_column_change(&desired.name, from, column) {
+                changes.push(change);
+            }
+            continue;
+        }
+        match current.columns.get(&column.name) {
+            None => changes.push(Change::AddColumn { table: t(), column: column.clone() }),
+            Some(existing) if !existing.same_definition(column) => changes.push(Change::AlterColumn {
+                table: t(),
+                from: existing.clone(),
+                to: column.clone(),
+                recreate: false,
+            }),
+            Some(_) => {}
+        }
+    }
+    for column in current.columns.values() {
+        if !desired.columns.contains_key(&column.name) && !in_parent(Some(parent.after), &column.name) {
+            changes.push(Change::DropColumn { table: t(), column: column.clone() });
+        }
+    }
+}
+
 fn diff_table(
     current: &Table,
     desired: &Table,
@@ -330,7 +393,7 @@ fn diff_table(
     // gets those it lacks.
     let mut parent_checks = Vec::new();
     let kept_checks;
-    let current = match partition.as_ref().filter(|p| p.before.is_none()) {
+    let current = match partition.as_ref().filter(|p| p.before.is_none() && !p.inheriting) {
         Some(parent) => {
             parent_checks =
                 parent.after.checks.values().filter(|c| !current.checks.contains_key(&c.name)).cloned().collect();
@@ -341,7 +404,9 @@ fn diff_table(
         }
         None => current,
     };
-    if let Some(parent) = partition.as_ref().filter(|p| p.before.is_some()) {
+    if let Some(parent) = partition.as_ref().filter(|p| p.inheriting) {
+        diff_inheriting_columns(current, desired, parent, changes);
+    } else if let Some(parent) = partition.as_ref().filter(|p| p.before.is_some()) {
         diff_partition_columns(current, desired, parent, changes);
     } else {
         for column in desired.columns.values() {
@@ -450,6 +515,9 @@ fn diff_table(
     );
     if current.comment != desired.comment {
         changes.push(Change::SetTableComment { table: t(), comment: desired.comment.clone() });
+    }
+    if current.inherits != desired.inherits {
+        changes.push(Change::SetInherits { table: t(), from: current.inherits.clone(), to: desired.inherits.clone() });
     }
     let key = |k: &Option<String>| k.as_ref().map(|k| Expr::new(k.clone()));
     if key(&current.partition_by) != key(&desired.partition_by) {
@@ -668,6 +736,9 @@ fn rename_table(schema: &mut Schema, from: &str, to: &str) {
         {
             partition.parent = to.to_string();
         }
+        if table.inherits.as_deref() == Some(from) {
+            table.inherits = Some(to.to_string());
+        }
     }
     for sequence in schema.sequences.values_mut() {
         if let Some((table, _)) = &mut sequence.owned_by
@@ -779,11 +850,16 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str, ho
             trigger.when = Some(rename_in_expr(when, from, to));
         }
     }
-    // A partitioned table's column is renamed in its partitions too.
+    // A partitioned table's column is renamed in its partitions too, and a
+    // parent's in the tables inheriting it.
     let partitions: Vec<String> = schema
         .tables
         .values()
-        .filter(|t| t.partition_of.as_ref().is_some_and(|p| p.parent == table_name) && t.name != table_name)
+        .filter(|t| {
+            (t.partition_of.as_ref().is_some_and(|p| p.parent == table_name)
+                || t.inherits.as_deref() == Some(table_name))
+                && t.name != table_name
+        })
         .map(|t| t.name.clone())
         .collect();
     for partition in partitions {

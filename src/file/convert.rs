@@ -18,7 +18,7 @@ use super::unique_map::UniqueMap;
 use crate::model::{
     Aggregate, Check, Collation, Column, CompositeType, DefaultValue, Domain, Exclusion, ExclusionElement, Expr,
     ForeignKey, Index, IndexKey, Literal, Partition, PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions,
-    SqlType, Table, Unique, inherited_column, naming, storage_value,
+    SqlType, Table, Unique, inherited_column, inheriting_column, naming, storage_value,
 };
 use crate::suggest::did_you_mean;
 use serde_yaml::Value;
@@ -111,7 +111,8 @@ impl Converter<'_, '_> {
         for name in self.partition_order(&raw_tables) {
             let raw_table = &raw_tables[&name];
             let parent = raw_table.partition_of.as_ref().and_then(|p| converted.get(p));
-            let table = self.table(&name, raw_table, parent);
+            let inherits_from = raw_table.inherits.as_ref().and_then(|p| converted.get(p));
+            let table = self.table(&name, raw_table, parent, inherits_from);
             converted.insert(name, table);
         }
         for name in raw_tables.keys() {
@@ -392,7 +393,7 @@ impl Converter<'_, '_> {
         }
     }
 
-    fn table(&mut self, name: &str, raw: &RawTable, parent: Option<&Table>) -> Table {
+    fn table(&mut self, name: &str, raw: &RawTable, parent: Option<&Table>, inherits_from: Option<&Table>) -> Table {
         let mut table = Table::new(name);
         table.comment = raw.comment.clone();
         table.renamed_from = raw.renamed_from.clone();
@@ -483,6 +484,9 @@ impl Converter<'_, '_> {
                 pk_columns.push(column_name.clone());
             }
             table.columns.insert(column_name.clone(), column);
+        }
+        if let Some(parent) = inherits_from {
+            self.inherit(&mut table, raw, parent);
         }
         if let Some(parent) = parent.filter(|_| table.partition_of.is_some()) {
             if raw.columns.is_none() {
@@ -686,6 +690,41 @@ impl Converter<'_, '_> {
     }
 
     /// `partition_by`, `partition_of` and `bound`.
+    /// `inherits:`: the parent's columns first (the table's own spelling
+    /// of one, a merged column, in its place), then the table's own.
+    fn inherit(&mut self, table: &mut Table, raw: &RawTable, parent: &Table) {
+        if raw.partition_of.is_some() {
+            return;
+        }
+        table.inherits = Some(parent.name.clone());
+        let mut columns = indexmap::IndexMap::new();
+        for column in parent.columns.values() {
+            let own = table.columns.get(&column.name);
+            if let Some(own) = own
+                && own.sql_type != column.sql_type.without_serial()
+                && own.sql_type != column.sql_type
+            {
+                self.report(
+                    &["tables", &table.name, "columns", &column.name],
+                    format!(
+                        "column \"{}\" of table \"{}\" is {}, but the table it inherits from, \"{}\", has it as {}",
+                        column.name, table.name, own.sql_type, parent.name, column.sql_type
+                    ),
+                    Some("an inherited column has its parent's type: leave it out, or give the same type"),
+                );
+            }
+            let mut inherited = own.cloned().unwrap_or_else(|| inheriting_column(parent, column));
+            inherited.inherited = own.is_none();
+            columns.insert(column.name.clone(), inherited);
+        }
+        for (name, column) in &table.columns {
+            if !columns.contains_key(name) {
+                columns.insert(name.clone(), column.clone());
+            }
+        }
+        table.columns = columns;
+    }
+
     fn partitioning(&mut self, table: &mut Table, raw: &RawTable, parent: Option<&Table>) {
         let name = table.name.clone();
         if let Some(key) = &raw.partition_by {
@@ -789,7 +828,8 @@ impl Converter<'_, '_> {
         let depth = |name: &str| -> Option<usize> {
             let mut seen = vec![name];
             let mut current = name;
-            while let Some(parent) = raw.get(current).and_then(|t| t.partition_of.as_deref()) {
+            while let Some(parent) = raw.get(current).and_then(|t| t.partition_of.as_deref().or(t.inherits.as_deref()))
+            {
                 if seen.contains(&parent) {
                     return None;
                 }
@@ -806,9 +846,10 @@ impl Converter<'_, '_> {
             match depth(name) {
                 Some(depth) => order.push((depth, name)),
                 None => {
+                    let key = if table.inherits.is_some() { "inherits" } else { "partition_of" };
                     self.report(
-                        &["tables", name, "partition_of"],
-                        format!("table \"{name}\" is a partition of itself, through partition_of"),
+                        &["tables", name, key],
+                        format!("table \"{name}\" is its own parent, through {key}"),
                         None,
                     );
                     order.push((0, name));
@@ -822,6 +863,24 @@ impl Converter<'_, '_> {
                 self.report(
                     &["tables", name, "partition_of"],
                     format!("partition \"{name}\" is of table \"{parent}\", which is not in this file"),
+                    hint.as_deref(),
+                );
+            }
+        }
+        for (name, table) in raw {
+            let Some(parent) = &table.inherits else { continue };
+            if table.partition_of.is_some() {
+                self.report(
+                    &["tables", name, "inherits"],
+                    format!("table \"{name}\" is a partition, and so cannot inherit from another table"),
+                    None,
+                );
+            } else if !raw.contains_key(parent) {
+                let known: Vec<&str> = raw.keys().map(String::as_str).collect();
+                let hint = did_you_mean(parent, &known).map(|s| format!("did you mean \"{s}\"?"));
+                self.report(
+                    &["tables", name, "inherits"],
+                    format!("table \"{name}\" inherits from table \"{parent}\", which is not in this file"),
                     hint.as_deref(),
                 );
             }

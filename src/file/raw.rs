@@ -227,6 +227,9 @@ pub struct RawTable {
     pub without_rowid: Option<bool>,
     /// PostgreSQL: how a partitioned table splits its rows, `RANGE (at)`.
     pub partition_by: Option<String>,
+    /// PostgreSQL: the table this one inherits from (`INHERITS`): its
+    /// columns come first, and `columns` lists this table's own.
+    pub inherits: Option<String>,
     /// PostgreSQL: the partitioned table this table is a partition of.
     pub partition_of: Option<String>,
     /// With `partition_of`: the rows it holds, `FROM ('2026-01-01') TO

@@ -9,7 +9,7 @@ use super::render_objects::{render_objects, render_policies, render_triggers, re
 use crate::model::Trigger;
 use crate::model::{
     Column, DefaultValue, ForeignKey, Literal, ReferentialAction, Schema, SequenceOptions, SqlType, Table, Unique,
-    inherited_column, naming,
+    inherited_column, inheriting_column, naming,
 };
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -88,7 +88,8 @@ fn render_tables(schema: &Schema, order: Vec<&str>, widths: &mut Widths) -> Stri
             out.push('\n');
         }
         let table = &schema.tables[name];
-        let parent = table.partition_of.as_ref().and_then(|p| schema.tables.get(&p.parent));
+        let parent = (table.partition_of.as_ref().map(|p| &p.parent).or(table.inherits.as_ref()))
+            .and_then(|p| schema.tables.get(p));
         render_table(&mut out, table, parent, widths);
         render_policies(&mut out, table);
         let triggers: Vec<&Trigger> = schema.triggers.values().filter(|t| t.table == name).collect();
@@ -146,6 +147,9 @@ fn render_table(out: &mut String, table: &Table, parent: Option<&Table>, widths:
     if let Some(key) = &table.partition_by {
         let _ = writeln!(out, "    partition_by: {}", scalar(key));
     }
+    if let Some(parent) = &table.inherits {
+        let _ = writeln!(out, "    inherits: {}", scalar(parent));
+    }
     if let Some(partition) = &table.partition_of {
         let _ = writeln!(out, "    partition_of: {}", scalar(&partition.parent));
         let _ = writeln!(out, "    bound: {}", scalar(&partition.bound));
@@ -153,41 +157,44 @@ fn render_table(out: &mut String, table: &Table, parent: Option<&Table>, widths:
     // A partition's columns, when its parent's, are left out, and its keys
     // then take their long forms.
     let columns_shown = !parent.is_some_and(|parent| table.partition_of.is_some() && inherits_columns(table, parent));
+    // An inheriting table's columns that are its parent's as they are
+    // inherited are left out (its keys then take their long forms).
+    let hidden = |column: &Column| {
+        table.inherits.is_some()
+            && parent.and_then(|p| p.columns.get(&column.name).map(|c| (p, c))).is_some_and(|(p, c)| {
+                let inherited = inheriting_column(p, c);
+                inherited.same_definition(column) && inherited.name == column.name
+            })
+    };
+    let foldable = columns_shown && table.inherits.is_none();
     // What folds into a column's short keys: conventional names, nothing
     // the short keys cannot say (a comment, NULLS NOT DISTINCT).
     let folded_pk = table.primary_key.as_ref().filter(|pk| {
-        columns_shown
-            && pk.columns.len() == 1
-            && pk.name == naming::primary_key(t)
-            && pk.comment.is_none()
-            && !pk.deferrable
+        foldable && pk.columns.len() == 1 && pk.name == naming::primary_key(t) && pk.comment.is_none() && !pk.deferrable
     });
     let folded_unique = |c: &str| {
         let name = naming::unique(t, &[c.to_string()]);
-        let foldable = |u: &&Unique| {
-            columns_shown && u.columns == [c] && !u.nulls_not_distinct && !u.deferrable && u.comment.is_none()
-        };
+        let foldable =
+            |u: &&Unique| foldable && u.columns == [c] && !u.nulls_not_distinct && !u.deferrable && u.comment.is_none();
         table.uniques.get(&name).filter(foldable)
     };
     let folded_fk = |c: &str| {
         let name = naming::foreign_key(t, &[c.to_string()]);
         table.foreign_keys.get(&name).filter(|fk| {
-            columns_shown && fk.columns == [c] && fk.ref_columns.len() == 1 && fk.comment.is_none() && !fk.not_valid
+            foldable && fk.columns == [c] && fk.ref_columns.len() == 1 && fk.comment.is_none() && !fk.not_valid
         })
     };
     let folded_check = |c: &str| {
-        table
-            .checks
-            .get(&naming::check(t, c))
-            .filter(|check| columns_shown && check.comment.is_none() && !check.not_valid)
+        table.checks.get(&naming::check(t, c)).filter(|check| foldable && check.comment.is_none() && !check.not_valid)
     };
 
     if columns_shown {
-        out.push_str(if table.columns.is_empty() { "    columns: {}\n" } else { "    columns:\n" });
+        let none = table.columns.values().all(&hidden);
+        out.push_str(if none { "    columns: {}\n" } else { "    columns:\n" });
     }
     let keys: Vec<String> = table.columns.keys().map(|c| format!("{}:", scalar(c))).collect();
     let width = widths.fit(t, "columns", keys.iter().map(|k| k.chars().count()).max().unwrap_or(0));
-    for (column, key) in table.columns.values().zip(&keys).filter(|_| columns_shown) {
+    for (column, key) in table.columns.values().zip(&keys).filter(|(c, _)| columns_shown && !hidden(c)) {
         let c = column.name.as_str();
         let mut fields = column_fields(column, folded_pk.is_some_and(|pk| pk.columns == [c]));
         if folded_unique(c).is_some() {

@@ -48,6 +48,11 @@ pub struct Column {
     /// SQLite stores only this text, so it declares what was written.
     /// Never compared: a synonym is no change.
     pub declared_type: Option<String>,
+    /// PostgreSQL: the column is its table's parent's (`INHERITS`), not
+    /// declared by the table itself. Never compared: PostgreSQL merges a
+    /// declared column with an inherited one, and no statement tells them
+    /// apart.
+    pub inherited: bool,
     /// How existing values become `sql_type` when it changes (hint from
     /// the file, used once; never set by an inspector, never compared).
     pub using: Option<Expr>,
@@ -77,6 +82,7 @@ impl Column {
             renamed_from: None,
             serial_sequence: None,
             declared_type: None,
+            inherited: false,
             using: None,
             backfill: None,
         }

@@ -12,7 +12,8 @@
 //! keys, exclusions), `index.rs`, `partition.rs`, `policy.rs`,
 //! `unmanaged.rs` (what hangs on a table unmanaged); `view.rs`
 //! (and what SQL text reads), `function.rs`, `aggregate.rs`, `trigger.rs`;
-//! `sequence.rs`, `user_type.rs` (domains, composite types); the values:
+//! `sequence.rs`, `user_type.rs` (domains, composite types), `collation.rs`;
+//! the values:
 //! `sql_type.rs`, `default_value.rs`, `expr.rs`; and `naming.rs`, the
 //! conventional names.
 
@@ -50,7 +51,7 @@ pub use schema::Schema;
 pub use sequence::{Sequence, SequenceOptions};
 pub(crate) use sql_type::KNOWN_TYPES;
 pub use sql_type::SqlType;
-pub use table::{Table, inherited_column, storage_value};
+pub use table::{Table, inherited_column, inheriting_column, storage_value};
 pub use trigger::{TRIGGER_EVENTS, Trigger};
 pub use unmanaged::UnmanagedDependent;
 pub use user_type::{CompositeType, Domain};

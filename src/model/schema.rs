@@ -62,6 +62,7 @@ impl Schema {
             if let Some(table) = schema.tables.get(name) {
                 let mut parents: Vec<&str> = table.foreign_keys.values().map(|fk| fk.ref_table.as_str()).collect();
                 parents.extend(table.partition_of.as_ref().map(|p| p.parent.as_str()));
+                parents.extend(table.inherits.as_deref());
                 parents.sort_unstable();
                 for parent in parents {
                     if let Some((key, _)) = schema.tables.get_key_value(parent) {
@@ -115,7 +116,8 @@ impl Schema {
         while !excluded.is_empty() {
             let parents = std::mem::take(&mut excluded);
             self.tables.retain(|name, table| {
-                let keep = !table.partition_of.as_ref().is_some_and(|p| parents.contains(&p.parent));
+                let keep = !table.partition_of.as_ref().is_some_and(|p| parents.contains(&p.parent))
+                    && !table.inherits.as_ref().is_some_and(|p| parents.contains(p));
                 if !keep {
                     excluded.push(name.clone());
                 }

@@ -2,7 +2,6 @@
 
 use super::{Check, Column, DefaultValue, Exclusion, ForeignKey, Index, Partition, Policy, PrimaryKey, Unique, naming};
 use indexmap::IndexMap;
-use std::collections::BTreeMap;
 
 /// A table: its columns, keys, constraints and indexes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -33,6 +32,10 @@ pub struct Table {
     /// PostgreSQL: how a partitioned table splits its rows, as after
     /// `PARTITION BY` (`RANGE (at)`, `LIST (lower(region))`, `HASH (id)`).
     pub partition_by: Option<String>,
+    /// PostgreSQL: the table it inherits from (`INHERITS (parent)`): it has
+    /// the parent's columns (first, marked [`Column::inherited`]) and
+    /// checks, and a change to them is made on the parent and reaches it.
+    pub inherits: Option<String>,
     /// PostgreSQL: the table it is a partition of, and which rows it holds.
     pub partition_of: Option<Partition>,
     /// PostgreSQL `UNLOGGED`: not written to the write-ahead log, so
@@ -40,8 +43,9 @@ pub struct Table {
     pub unlogged: bool,
     /// PostgreSQL storage parameters (`WITH (fillfactor = 50)`), by
     /// lower-case name (`toast.` ones for its TOAST table), each value as
-    /// [`storage_value`] spells it.
-    pub storage: BTreeMap<String, String>,
+    /// [`storage_value`] spells it; in the order written, which equality
+    /// ignores.
+    pub storage: IndexMap<String, String>,
     /// PostgreSQL row level security: `None` (off), `enabled`, or `forced`
     /// (the owner too).
     pub row_level_security: Option<String>,
@@ -123,6 +127,18 @@ pub fn inherited_column(parent: &Table, column: &Column) -> Column {
     inherited.comment = None;
     inherited.renamed_from = None;
     inherited.serial_sequence = None;
+    inherited
+}
+
+/// The column a table made with `INHERITS (parent)` gets from the parent's
+/// `column`: as a partition's ([`inherited_column`]), but an identity is
+/// not inherited (the column is plain, NOT NULL).
+pub fn inheriting_column(parent: &Table, column: &Column) -> Column {
+    let mut inherited = inherited_column(parent, column);
+    inherited.autoincrement = false;
+    inherited.identity_always = false;
+    inherited.identity_options = Default::default();
+    inherited.inherited = true;
     inherited
 }
 

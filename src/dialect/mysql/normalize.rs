@@ -102,6 +102,7 @@ fn check_table(schema: &Schema, table: &Table, found: &mut Vec<Finding>) {
         ("a partition", "partition_of", table.partition_of.is_some()),
         ("row level security", "row_level_security", table.row_level_security.is_some() || !table.policies.is_empty()),
         ("unlogged", "unlogged", table.unlogged),
+        ("inheriting from another table", "inherits", table.inherits.is_some()),
         ("given storage parameters", "storage", !table.storage.is_empty()),
     ] {
         if set {

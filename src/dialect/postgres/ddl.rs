@@ -12,7 +12,7 @@ use crate::model::{
     Table, Unique,
 };
 use crate::sql::{ident_list, quote_ident, quote_literal};
-use std::collections::BTreeMap;
+use indexmap::IndexMap;
 
 pub(super) fn create_sequence(sequence: &Sequence) -> String {
     let mut sql = format!("CREATE SEQUENCE {} AS {}", table_ident(&sequence.name), type_sql(&sequence.sql_type));
@@ -57,7 +57,8 @@ pub(super) fn recreate_enum(name: &str, values: &[String], base: &crate::model::
     let enum_type = SqlType::Other(name.to_string());
     let array_type = SqlType::Array(Box::new(enum_type.clone()));
     for table in base.tables.values() {
-        for column in table.columns.values() {
+        // An inherited column changes with its parent's.
+        for column in table.columns.values().filter(|c| !(c.inherited && table.inherits.is_some())) {
             let suffix = if column.sql_type == enum_type {
                 ""
             } else if column.sql_type == array_type {
@@ -91,7 +92,10 @@ pub(super) fn drop_constraint(table: &str, name: &str) -> String {
 /// checks kept `NOT VALID` come separately (CREATE TABLE would validate
 /// them: [`unvalidated_checks`]).
 pub(super) fn create_table(table: &Table) -> String {
-    let mut lines: Vec<String> = table.columns.values().map(column_definition).collect();
+    // An inheriting table's parent's columns come with `INHERITS`.
+    let own = table.columns.values().filter(|c| !(c.inherited && table.inherits.is_some()));
+    let mut lines: Vec<String> = own.map(column_definition).collect();
+    let column_lines = lines.len();
     if let Some(pk) = &table.primary_key {
         lines.push(format!(
             "CONSTRAINT {} PRIMARY KEY ({}){}",
@@ -112,12 +116,13 @@ pub(super) fn create_table(table: &Table) -> String {
     let partition_by = table.partition_by.as_ref().map(|key| format!(" PARTITION BY {key}")).unwrap_or_default();
     let with =
         if table.storage.is_empty() { String::new() } else { format!(" WITH ({})", storage_list(&table.storage)) };
-    let partition_by = format!("{partition_by}{with}");
+    let inherits = table.inherits.as_ref().map(|p| format!(" INHERITS ({})", table_ident(p))).unwrap_or_default();
+    let partition_by = format!("{inherits}{partition_by}{with}");
     let create = if table.unlogged { "CREATE UNLOGGED TABLE" } else { "CREATE TABLE" };
     match &table.partition_of {
         // Its columns are its parent's; its own constraints may follow.
         Some(partition) => {
-            let constraints = lines.split_off(table.columns.len());
+            let constraints = lines.split_off(column_lines);
             let constraints =
                 if constraints.is_empty() { String::new() } else { format!(" (\n  {}\n)", constraints.join(",\n  ")) };
             format!(
@@ -134,7 +139,7 @@ pub(super) fn create_table(table: &Table) -> String {
 /// Storage parameters as in `WITH (...)`: `fillfactor = '50'`. Names are
 /// plain identifiers (the file's loader checks), values quoted literals,
 /// which PostgreSQL takes for every kind of parameter.
-fn storage_list(parameters: &BTreeMap<String, String>) -> String {
+fn storage_list(parameters: &IndexMap<String, String>) -> String {
     parameters.iter().map(|(k, v)| format!("{k} = {}", quote_literal(v))).collect::<Vec<_>>().join(", ")
 }
 
@@ -142,15 +147,15 @@ fn storage_list(parameters: &BTreeMap<String, String>) -> String {
 /// parameters to another.
 pub(super) fn set_storage_parameters(
     table: &str,
-    from: &BTreeMap<String, String>,
-    to: &BTreeMap<String, String>,
+    from: &IndexMap<String, String>,
+    to: &IndexMap<String, String>,
 ) -> Vec<String> {
     let mut statements = Vec::new();
     let reset: Vec<&str> = from.keys().filter(|k| !to.contains_key(*k)).map(String::as_str).collect();
     if !reset.is_empty() {
         statements.push(format!("ALTER TABLE {} RESET ({})", table_ident(table), reset.join(", ")));
     }
-    let set: BTreeMap<String, String> =
+    let set: IndexMap<String, String> =
         to.iter().filter(|(k, v)| from.get(*k) != Some(*v)).map(|(k, v)| (k.clone(), v.clone())).collect();
     if !set.is_empty() {
         statements.push(format!("ALTER TABLE {} SET ({})", table_ident(table), storage_list(&set)));

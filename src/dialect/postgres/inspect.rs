@@ -153,8 +153,14 @@ fn read_tables(
                     c.relpersistence = 'u',
                     CASE WHEN c.reloptions IS NOT NULL OR c.reltoastrelid <> 0 THEN coalesce(c.reloptions, '{{}}') || coalesce(
                         (SELECT array_agg('toast.' || o) FROM pg_class x, unnest(x.reloptions) o WHERE x.oid = c.reltoastrelid),
-                        '{{}}') END
+                        '{{}}') END,
+                    ih.nspname, ih.relname
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             -- The one table it inherits from, if just one (several are named as not managed).
+             LEFT JOIN LATERAL (SELECT hn.nspname, h.relname FROM pg_inherits hi
+                                JOIN pg_class h ON h.oid = hi.inhparent JOIN pg_namespace hn ON hn.oid = h.relnamespace
+                                WHERE hi.inhrelid = c.oid AND NOT c.relispartition AND h.relkind = 'r'
+                                  AND NOT EXISTS (SELECT 1 FROM pg_inherits o WHERE o.inhrelid = c.oid AND o.inhseqno > 1)) ih ON true
              LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
              LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
              LEFT JOIN pg_class p ON p.oid = i.inhparent LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace
@@ -188,7 +194,20 @@ fn read_tables(
             let bound = bound.strip_prefix("FOR VALUES ").unwrap_or(&bound).to_string();
             table.partition_of = Some(Partition { parent: within.name(&parent_schema, &parent), bound });
         }
+        if let (Some(parent_schema), Some(parent)) =
+            (row.get::<_, Option<String>>(12), row.get::<_, Option<String>>(13))
+        {
+            table.inherits = Some(within.name(&parent_schema, &parent));
+        }
         schema.tables.insert(name, table);
+    }
+    // A parent out of reach (a schema not read) leaves its child named as
+    // not managed.
+    let names: Vec<String> = schema.tables.keys().cloned().collect();
+    for table in schema.tables.values_mut() {
+        if table.inherits.as_ref().is_some_and(|p| !names.contains(p)) {
+            table.inherits = None;
+        }
     }
 
     Ok((tables_read, materialized))
@@ -224,7 +243,8 @@ fn read_columns(
                     -- The sequence the default reads, if it reads one.
                     CASE WHEN d.oid IS NOT NULL THEN
                     (SELECT dd.refobjid::int8 FROM pg_depend dd JOIN pg_class ds ON ds.oid = dd.refobjid AND ds.relkind = 'S'
-                     WHERE dd.classid = 'pg_attrdef'::regclass AND dd.objid = d.oid LIMIT 1) END
+                     WHERE dd.classid = 'pg_attrdef'::regclass AND dd.objid = d.oid LIMIT 1) END,
+                    a.attislocal
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
              JOIN pg_type t ON t.oid = a.atttypid
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -290,6 +310,7 @@ fn read_columns(
         }
         column.collation = row.get(8);
         column.comment = row.get(9);
+        column.inherited = table.inherits.is_some() && !row.get::<_, bool>(20);
         table.columns.insert(name, column);
     }
 
@@ -321,6 +342,8 @@ fn read_constraints(
              WHERE c.oid {IN_TABLES} AND con.contype IN ('p', 'u', 'c', 'f')
                -- A partition's copies of its parent's constraints are the parent's.
                AND con.conparentid = 0 AND NOT (con.contype = 'c' AND con.coninhcount > 0 AND c.relispartition)
+               -- An inheriting table's copies of its parent's checks are the parent's.
+               AND NOT (con.contype = 'c' AND NOT con.conislocal)
              ORDER BY con.conrelid, con.conname",
         tables_read,
     )?;

@@ -493,6 +493,9 @@ fn unmanaged_query() -> String {
                UNION ALL SELECT 'inherits', c.relnamespace, NULL, c.relnamespace, c.relname::text, p.relnamespace, p.relname::text
                  FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
                  WHERE p.relkind = 'r' AND c.relkind = 'r' AND {c}
+                   -- One parent in reach is modelled (`inherits:`).
+                   AND (EXISTS (SELECT 1 FROM pg_inherits o WHERE o.inhrelid = c.oid AND o.inhseqno > 1)
+                        OR NOT (SELECT nspname FROM pg_namespace WHERE oid = p.relnamespace) = ANY($1))
                UNION ALL SELECT 'unlogged sequence', c.relnamespace, NULL, c.relnamespace, c.relname::text, NULL, NULL
                  FROM pg_class c WHERE c.relpersistence = 'u' AND c.relkind = 'S' AND {c}
                UNION ALL SELECT 'storage parameters', c.relnamespace,

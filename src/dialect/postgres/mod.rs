@@ -98,8 +98,9 @@ impl Dialect for Postgres {
         self
     }
 
-    /// A virtual generated column (PostgreSQL stores them all); a trigger
-    /// with a body instead of a function.
+    /// A virtual generated column (PostgreSQL stores them all); a NOT VALID
+    /// foreign key of a partitioned table; a trigger with a body instead of
+    /// a function.
     fn check(&self, schema: &Schema) -> Vec<Finding> {
         let mut found = crate::file::index_names_in_the_database(schema);
         found.extend(crate::file::mysql_only(schema, self.title()));
@@ -112,6 +113,20 @@ impl Dialect for Postgres {
                 found.push(
                     Finding::column(&table.name, &column.name, Some("generated"), message)
                         .hint("remove `virtual: true`"),
+                );
+            }
+        }
+        // PostgreSQL 15 cannot add a NOT VALID foreign key to a partitioned
+        // table (nor to a partition, whose keys are the parent's).
+        for table in schema.tables.values().filter(|t| t.partition_by.is_some()) {
+            for fk in table.foreign_keys.values().filter(|fk| fk.not_valid) {
+                let message = format!(
+                    "foreign key \"{}\" of partitioned table \"{}\": PostgreSQL cannot keep a partitioned \
+                     table's foreign key NOT VALID",
+                    fk.name, table.name
+                );
+                found.push(
+                    Finding::entry(&table.name, "foreign_keys", &fk.name, message).hint("remove `validated: false`"),
                 );
             }
         }

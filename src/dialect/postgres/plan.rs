@@ -160,6 +160,29 @@ fn refuse_unsupported(diff: &Diff) -> Result<()> {
                     )));
                 }
             }
+            Change::AddColumn { table, column }
+                if column.autoincrement && diff.base.tables.values().any(|t| t.inherits.as_deref() == Some(table)) =>
+            {
+                return Err(Error::Unsupported(format!(
+                    "identity column {table}.{}: PostgreSQL cannot add an identity column to a table other \
+                     tables inherit from; add it without `identity`/`autoincrement` (a default reading a \
+                     sequence of its own does the same)",
+                    column.name
+                )));
+            }
+            Change::SetInherits { table, from, to } => {
+                let what = match (from, to) {
+                    (None, Some(to)) => format!("table {table} would start to inherit from {to}"),
+                    (Some(from), None) => format!("table {table} would stop inheriting from {from}"),
+                    (Some(from), Some(to)) => format!("table {table} would inherit from {to} instead of {from}"),
+                    (None, None) => unreachable!("a change"),
+                };
+                return Err(Error::Unsupported(format!(
+                    "{what}: dbshape does not attach or detach inheriting tables; run ALTER TABLE … INHERIT / \
+                     NO INHERIT yourself (the table must have the parent's columns and checks to attach), and \
+                     the next plan takes it from there"
+                )));
+            }
             Change::AlterDomain { from, to } if from.base != to.base => {
                 return Err(Error::Unsupported(format!(
                     "domain {} would change from {} to {}: PostgreSQL cannot change a domain's base type; \
@@ -417,7 +440,14 @@ fn tables(diff: &Diff) -> Result<Vec<Draft>> {
             }
             Change::AddColumn { table, column } => drafts.push(Draft::of(change, ddl::add_column(table, column))),
             Change::DropColumn { table, column } => {
-                let draft = Draft::of(change, vec![ddl::drop_column(table, &column.name)]);
+                let statements = match inherited_drop(diff, table, &column.name) {
+                    InheritedDrop::Carried => Vec::new(),
+                    InheritedDrop::Only => {
+                        vec![ddl::drop_column(table, &column.name).replacen("ALTER TABLE ", "ALTER TABLE ONLY ", 1)]
+                    }
+                    InheritedDrop::Whole => vec![ddl::drop_column(table, &column.name)],
+                };
+                let draft = Draft::of(change, statements);
                 if column.generated.is_some() { first.push(draft) } else { drafts.push(draft) }
             }
             // Dropped first, added back once every column it reads has its
@@ -810,6 +840,38 @@ fn drop_types(diff: &Diff) -> Result<Vec<Draft>> {
     first.reverse();
     first.extend(drafts);
     Ok(first)
+}
+
+/// How a column is dropped from a table in an inheritance tree.
+enum InheritedDrop {
+    /// With its copies in the tables inheriting it (none keeps one).
+    Whole,
+    /// From this table alone: a table inheriting it keeps its copy (as its
+    /// own column), and the others drop theirs as their own changes.
+    Only,
+    /// Already gone with its parent's.
+    Carried,
+}
+
+fn inherited_drop(diff: &Diff, table: &str, column: &str) -> InheritedDrop {
+    let drops = |t: &str| {
+        diff.changes
+            .iter()
+            .any(|c| matches!(c, Change::DropColumn { table, column: c } if table == t && c.name == column))
+    };
+    let parent = diff.base.tables.get(table).and_then(|t| t.inherits.as_deref());
+    if let Some(parent) = parent
+        && drops(parent)
+        && !matches!(inherited_drop(diff, parent, column), InheritedDrop::Only)
+    {
+        return InheritedDrop::Carried;
+    }
+    let kept_by_a_child = diff
+        .base
+        .tables
+        .values()
+        .any(|t| t.inherits.as_deref() == Some(table) && t.columns.contains_key(column) && !drops(&t.name));
+    if kept_by_a_child { InheritedDrop::Only } else { InheritedDrop::Whole }
 }
 
 /// A column or index key of `schema` that uses collation `name`, as

@@ -38,7 +38,10 @@ type DefaultKey = (SqlType, Option<String>, String);
 
 /// Whether `table` can be read back through probes alone.
 pub(super) fn can_probe(table: &Table) -> bool {
-    table.partition_by.is_none() && table.partition_of.is_none() && pieces(&server_part(table)).is_some()
+    table.partition_by.is_none()
+        && table.partition_of.is_none()
+        && table.inherits.is_none()
+        && pieces(&server_part(table)).is_some()
 }
 
 /// Reads `names` of `schema` back as [`super::scratch::whole_tables`] would,

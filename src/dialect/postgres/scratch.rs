@@ -425,6 +425,9 @@ pub(super) fn whole_tables(conn: &mut Session, desired: &Schema, names: &[String
         if let Some(partition) = &mut table.partition_of {
             partition.parent = scratch.to_scratch(&partition.parent);
         }
+        if let Some(parent) = &mut table.inherits {
+            *parent = scratch.to_scratch(parent);
+        }
         // Columns of a schema-qualified enum use its scratch copy.
         for column in table.columns.values_mut() {
             scratch.scratch_type(desired, &mut column.sql_type);
@@ -468,13 +471,15 @@ fn with_parents(schema: &Schema, names: &[String]) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     for name in names {
         let mut chain = vec![name.clone()];
-        while let Some(parent) =
-            schema.tables.get(chain.last().expect("not empty")).and_then(|t| t.partition_of.as_ref())
+        while let Some(parent) = schema
+            .tables
+            .get(chain.last().expect("not empty"))
+            .and_then(|t| t.partition_of.as_ref().map(|p| &p.parent).or(t.inherits.as_ref()))
         {
-            if chain.contains(&parent.parent) || !schema.tables.contains_key(&parent.parent) {
+            if chain.contains(parent) || !schema.tables.contains_key(parent) {
                 break;
             }
-            chain.push(parent.parent.clone());
+            chain.push(parent.clone());
         }
         let depth = chain.len();
         for (i, name) in chain.into_iter().enumerate() {

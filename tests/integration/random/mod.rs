@@ -126,7 +126,7 @@ impl Bench {
         }
         let shared = rows::shared(&a, &b, fold_case);
         let read = |table: &str, columns: Vec<&str>| {
-            let mut rows = t.query(&rows::snapshot_sql(table, &columns, text));
+            let mut rows = t.query(&rows::snapshot_sql(table, &columns, text, t.is_postgres()));
             rows.sort();
             rows
         };

@@ -222,9 +222,11 @@ fn date(n: u64) -> String {
     format!("{}-{:02}-{:02}", 2000 + n / 336, 1 + (n / 28) % 12, 1 + n % 28)
 }
 
-/// Reads the shared columns of one table as text, in a stable order.
-pub fn snapshot_sql(table: &str, columns: &[&str], text: &str) -> String {
+/// Reads the shared columns of one table as text, in a stable order;
+/// `only`: its own rows, not those of the tables inheriting from it
+/// (PostgreSQL), which are read as theirs.
+pub fn snapshot_sql(table: &str, columns: &[&str], text: &str, only: bool) -> String {
     let list: Vec<String> = columns.iter().map(|c| format!("CAST({} AS {text})", ident(c))).collect();
     let select = if list.is_empty() { "1".to_string() } else { list.join(", ") };
-    format!("SELECT {select} FROM {}", ident(table))
+    format!("SELECT {select} FROM {}{}", if only { "ONLY " } else { "" }, ident(table))
 }

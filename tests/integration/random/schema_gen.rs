@@ -207,6 +207,10 @@ pub struct GTable {
     pub partition_by: Option<(&'static str, String)>,
     /// PostgreSQL: the partitioned table and the bound of a partition.
     pub partition_of: Option<(String, String)>,
+    /// PostgreSQL: a table inherits from it (written after the tables, as
+    /// `<name>_kid`). Decided when it is made, so that both sides of a case
+    /// agree; no identity is added to it then (PostgreSQL refuses).
+    pub kid: bool,
 }
 
 impl GTable {
@@ -226,6 +230,7 @@ impl GTable {
             without_rowid: false,
             partition_by: None,
             partition_of: None,
+            kid: false,
         }
     }
 
@@ -642,6 +647,7 @@ impl Generator {
         for _ in 0..self.rng.usize(0..3) {
             self.add_extra(&mut table);
         }
+        table.kid = self.postgres && self.chance(15);
         table
     }
 
@@ -1141,7 +1147,8 @@ impl Generator {
                 && !table.is_key(&column.name)
                 && column.generated_from.is_none()
                 && !column.reads_sequence()
-                && !table.is_fk_column(&column.name) =>
+                && !table.is_fk_column(&column.name)
+                && !table.kid =>
             {
                 // An identity changed in place keeps its direction: the
                 // other one's default range leaves out the live value, which
@@ -1722,7 +1729,7 @@ pub fn render(schema: &GSchema) -> String {
                     action.push_str(", deferrable: true");
                 }
                 // PostgreSQL: some named keys kept NOT VALID.
-                if schema.postgres && named_variant(&fk.name) == 2 {
+                if schema.postgres && named_variant(&fk.name) == 2 && table.partition_by.is_none() {
                     action.push_str(", validated: false");
                 }
                 out.push_str(&format!(
@@ -1779,6 +1786,18 @@ pub fn render(schema: &GSchema) -> String {
             out.push_str(&format!(
                 "    triggers:\n      {}: {{ timing: before, events: [{events}], {action} }}\n",
                 q(&trigger.name)
+            ));
+        }
+    }
+    // PostgreSQL: some tables have a table inheriting from them (by name,
+    // so both sides of a case agree): the parent's column changes, drops
+    // and renames must reach it, once.
+    for table in schema.tables.iter().filter(|_| schema.postgres) {
+        if table.kid && table.partition_by.is_none() && table.partition_of.is_none() {
+            out.push_str(&format!(
+                "  {}:\n    inherits: {}\n    columns:\n      kid_extra: text\n",
+                q(&format!("{}_kid", table.name)),
+                q(&table.name)
             ));
         }
     }
