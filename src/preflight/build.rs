@@ -398,7 +398,7 @@ impl On<'_> {
             "SELECT CAST(count(*) OVER () AS {text}), CAST(sum(count(*)) OVER () AS {text}), CAST(count(*) AS {text}), {} \
              FROM {}{filter} GROUP BY {} HAVING count(*) > 1 LIMIT {EXAMPLES}",
             values.join(", "),
-            self.from(),
+            self.sql.own_rows_sql(&self.live.name),
             keys.join(", ")
         );
         let what = match kind {
@@ -440,7 +440,7 @@ impl On<'_> {
                     .collect();
                 format!(
                     " AND NOT EXISTS (SELECT 1 FROM {} AS p WHERE {})",
-                    self.sql.table_sql(parent),
+                    self.sql.own_rows_sql(parent),
                     matched.join(" AND ")
                 )
             }
@@ -455,7 +455,7 @@ impl On<'_> {
         let query = format!(
             "SELECT {} FROM {} AS c WHERE {}{missing}{order} LIMIT {EXAMPLES}",
             select.join(", "),
-            self.from(),
+            self.sql.own_rows_sql(&self.live.name),
             set.join(" AND ")
         );
         DataCheck {

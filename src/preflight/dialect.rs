@@ -14,6 +14,13 @@ pub(crate) trait PreflightSql: Sync {
         quote_ident(name)
     }
 
+    /// A table's own rows as SQL, without those of the tables inheriting
+    /// from it (PostgreSQL's `ONLY`): keys and foreign keys are not
+    /// inherited, so their checks read these.
+    fn own_rows_sql(&self, name: &str) -> String {
+        self.table_sql(name)
+    }
+
     /// The type a value is cast to, to be shown as text.
     fn text_type(&self) -> &'static str {
         "TEXT"

@@ -17,6 +17,10 @@ impl PreflightSql for Postgres {
         table_ident(name)
     }
 
+    fn own_rows_sql(&self, name: &str) -> String {
+        format!("ONLY {}", table_ident(name))
+    }
+
     fn row_id(&self, _table: &Table) -> Option<&'static str> {
         Some("ctid")
     }
