@@ -59,8 +59,22 @@ impl Schema {
     /// The schema as schema.yaml text, tables in this schema's order (a
     /// file's own order; parents before children for a schema read from a
     /// database), short forms where the conventional names allow.
+    ///
+    /// A type is written as the database declares it where that is
+    /// another spelling of the same type (SQLite keeps `datetime` as
+    /// written, so a rebuild declares it so again); a file's types are
+    /// written in their canonical spellings (`dbshape fmt`).
     pub fn to_yaml_string(&self) -> String {
-        file::render_in_order(&self.model)
+        if self.source.is_none() {
+            return file::render_in_order(&self.model);
+        }
+        let mut canonical = self.model.clone();
+        for column in canonical.tables.values_mut().flat_map(|t| t.columns.values_mut()) {
+            if !matches!(column.sql_type, model::SqlType::Other(_)) {
+                column.declared_type = None;
+            }
+        }
+        file::render_in_order(&canonical)
     }
 
     /// The tables, columns, keys and types.

@@ -341,6 +341,12 @@ fn column_fields(column: &Column, primary_key: bool) -> Vec<String> {
     // A type name no dialect knows, kept as declared (SQLite).
     let mut fields = match (&column.sql_type, &column.declared_type) {
         (SqlType::Other(_), Some(declared)) => vec![format!("declared_type: {}", scalar(declared))],
+        // Another spelling of a known type (SQLite's `datetime` for
+        // `timestamp`), which SQLite keeps: the file says it so, and a
+        // rebuild declares it again.
+        (sql_type, Some(declared)) if SqlType::parse(declared).as_ref() == Ok(sql_type) => {
+            vec![format!("type: {}", scalar(&declared.to_ascii_lowercase()))]
+        }
         (sql_type, _) => vec![format!("type: {}", scalar(&sql_type.to_string()))],
     };
     if primary_key {

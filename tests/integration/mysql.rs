@@ -595,3 +595,84 @@ fn a_parent_column_dropped_with_the_child_that_references_it() {
     t.run(&["apply", "--yes", "--allow-destructive"]).success();
     t.assert_in_sync();
 }
+
+/// MariaDB sequences were only named, and a default reading one was
+/// written with the database's name (``nextval(`db`.`order_seq`)``), so
+/// the file did not move to another database and a rebuild failed on it.
+/// Now `sequences:` makes, changes and drops them, and the default names
+/// the sequence alone.
+#[test]
+fn mariadb_sequences_are_managed_and_defaults_name_them_without_the_database() {
+    let Some(t) = Test::mysql() else { return };
+    t.sql(
+        "CREATE SEQUENCE order_seq START WITH 100 INCREMENT BY 5 CACHE 10;
+         CREATE TABLE orders (id bigint NOT NULL DEFAULT nextval(order_seq) PRIMARY KEY, note text);
+         INSERT INTO orders (note) VALUES ('first');",
+    );
+    let inspected = t.run(&["inspect"]).success().stdout;
+    assert!(
+        inspected.contains("sequences:\n  order_seq: { type: bigint, start: 100, increment: 5, cache: 10 }\n"),
+        "{inspected}"
+    );
+    assert!(inspected.contains("default: { sql: \"nextval(`order_seq`)\" }"), "{inspected}");
+    assert!(!inspected.contains("Not managed"), "{inspected}");
+    t.schema(&inspected);
+    t.assert_in_sync();
+    // The file moves to another database: made there from nothing.
+    let rebuilt = t.another();
+    rebuilt.schema(&inspected);
+    rebuilt.apply();
+    rebuilt.assert_in_sync();
+    rebuilt.sql("INSERT INTO orders (note) VALUES ('x')");
+    assert_eq!(rebuilt.query("SELECT id FROM orders"), [["100"]]);
+    // Changed in place (the next value stays), then a new one, then gone.
+    t.schema(&inspected.replace("increment: 5, cache: 10", "increment: 7"));
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.contains("alter sequence order_seq"), "{plan}");
+    t.apply();
+    t.assert_in_sync();
+    assert_eq!(t.query("SELECT increment, cache_size FROM order_seq"), [["7", "1000"]]);
+    assert_eq!(t.query("SELECT count(*) FROM orders"), [["1"]]);
+    let with_another = inspected
+        .replace("  order_seq:", "  invoice_seq: { type: bigint, start: 1, cycle: true, max: 9 }\n  order_seq:");
+    t.schema(&with_another);
+    t.apply();
+    t.assert_in_sync();
+    t.schema(&inspected);
+    t.run(&["apply", "--yes", "--allow-destructive"]).success();
+    t.assert_in_sync();
+    assert_eq!(
+        t.query(
+            "SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'SEQUENCE'"
+        ),
+        [["1"]]
+    );
+}
+
+/// MariaDB drops a column's own check (`q int CHECK (q >= 0)`) when
+/// `MODIFY COLUMN` redeclares the column without it, and a rebuild made
+/// such a check a table-level one: the check is said with the column
+/// both times.
+#[test]
+fn mariadb_column_checks_stay_the_columns_own() {
+    let Some(t) = Test::mysql() else { return };
+    if !t.query("SELECT VERSION()")[0][0].to_ascii_lowercase().contains("mariadb") {
+        return;
+    }
+    t.sql("CREATE TABLE stock (id int PRIMARY KEY, q int CHECK (q >= 0), CONSTRAINT sane CHECK (id > 0))");
+    let inspected = t.run(&["inspect"]).success().stdout;
+    t.schema(&inspected);
+    t.assert_in_sync();
+    let rebuilt = t.another();
+    rebuilt.schema(&inspected);
+    rebuilt.apply();
+    let level = "SELECT CONSTRAINT_NAME, LEVEL FROM information_schema.CHECK_CONSTRAINTS \
+                 WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY 1";
+    assert_eq!(rebuilt.query(level), [["q", "Column"], ["sane", "Table"]]);
+    // Retyped: the check is said again with the column.
+    t.schema(&inspected.replace("q:  integer", "q:  bigint").replace("q: integer", "q: bigint"));
+    let run = t.apply();
+    assert!(run.stdout.contains("CHECK (`q` >= 0)"), "{}", run.stdout);
+    t.assert_in_sync();
+    assert_eq!(t.query(level), [["q", "Column"], ["sane", "Table"]]);
+}

@@ -5,7 +5,10 @@
 
 use super::session::{Mysql, literal, quote, quote_list};
 use super::types::{column_type, is_long};
-use crate::model::{Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, Literal, ReferentialAction, Table};
+use crate::model::{
+    Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, Literal, ReferentialAction, Sequence,
+    SequenceOptions, Table,
+};
 
 /// How much of the table an `ALTER TABLE` clause blocks, weakest last.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -143,6 +146,34 @@ pub(super) fn column_definition(dialect: &Mysql, column: &Column) -> String {
     sql
 }
 
+/// MariaDB's column-level check of `column` in `table`: the one named as
+/// the column (MariaDB names them so), which `MODIFY COLUMN` drops unless
+/// it says it again.
+pub(super) fn column_check<'a>(dialect: &Mysql, table: &'a Table, column: &str) -> Option<&'a Check> {
+    table.checks.get(column).filter(|_| dialect.mariadb && table.columns.contains_key(column))
+}
+
+/// [`column_definition`] with the column's own check, where it has one.
+pub(super) fn column_definition_with_check(dialect: &Mysql, column: &Column, check: Option<&Check>) -> String {
+    let mut sql = column_definition(dialect, column);
+    if let Some(check) = check {
+        sql.push_str(&format!(" CHECK ({})", check.expr.unwrapped()));
+    }
+    sql
+}
+
+/// Whether `fk` is named as the server names a key made without a name
+/// (`<table>_ibfk_<n>`), and the table's such keys are numbered 1, 2, …
+/// in order: made without names, they get the same names back, and their
+/// indexes the names the server gives them (the first column's), as the
+/// source had.
+fn server_numbered(table: &Table, foreign_keys: &[&ForeignKey]) -> bool {
+    let prefix = format!("{}_ibfk_", table.name);
+    let numbers: Vec<Option<usize>> =
+        foreign_keys.iter().map(|fk| fk.name.strip_prefix(&prefix).and_then(|n| n.parse().ok())).collect();
+    !numbers.is_empty() && numbers.iter().enumerate().all(|(i, n)| *n == Some(i + 1))
+}
+
 pub(super) fn index_definition(dialect: &Mysql, index: &Index) -> String {
     let kind = match index.method.as_deref() {
         Some("fulltext") => "FULLTEXT INDEX",
@@ -196,7 +227,11 @@ pub(super) fn foreign_key(fk: &ForeignKey) -> String {
 }
 
 pub(super) fn create_table(dialect: &Mysql, table: &Table, foreign_keys: &[&ForeignKey]) -> String {
-    let mut parts: Vec<String> = table.columns.values().map(|c| column_definition(dialect, c)).collect();
+    let mut parts: Vec<String> = table
+        .columns
+        .values()
+        .map(|c| column_definition_with_check(dialect, c, column_check(dialect, table, &c.name)))
+        .collect();
     if let Some(pk) = &table.primary_key {
         parts.push(format!("PRIMARY KEY ({})", quote_list(&pk.columns)));
     }
@@ -209,9 +244,16 @@ pub(super) fn create_table(dialect: &Mysql, table: &Table, foreign_keys: &[&Fore
         ));
     }
     parts.extend(table.indexes.values().map(|i| index_definition(dialect, i)));
-    parts
-        .extend(table.checks.values().map(|c| format!("CONSTRAINT {} CHECK ({})", quote(&c.name), c.expr.unwrapped())));
-    parts.extend(foreign_keys.iter().map(|fk| foreign_key(fk)));
+    let table_checks = table.checks.values().filter(|c| column_check(dialect, table, &c.name).is_none());
+    parts.extend(table_checks.map(|c| format!("CONSTRAINT {} CHECK ({})", quote(&c.name), c.expr.unwrapped())));
+    // Keys of their own index name it after the key; a key the server
+    // named, made without a name again.
+    let unnamed = server_numbered(table, foreign_keys)
+        && foreign_keys.iter().all(|fk| fk.own_index.as_ref().is_none_or(|i| *i != fk.name));
+    for fk in foreign_keys {
+        let sql = foreign_key(fk);
+        parts.push(if unnamed { sql.replacen(&format!("CONSTRAINT {} ", quote(&fk.name)), "", 1) } else { sql });
+    }
     let mut sql = format!("CREATE TABLE {} (\n  {}\n)", quote(&table.name), parts.join(",\n  "));
     if let Some(engine) = &table.engine {
         sql.push_str(&format!(" ENGINE={engine}"));
@@ -227,6 +269,55 @@ pub(super) fn create_table(dialect: &Mysql, table: &Table, foreign_keys: &[&Fore
         sql.push_str(&format!(" COMMENT={}", literal(comment)));
     }
     sql
+}
+
+/// The clauses of a MariaDB sequence's options (`START WITH 100 CACHE 10`);
+/// `all`: the defaults too, so that an `ALTER SEQUENCE` returns what the
+/// file leaves out to them.
+fn sequence_clauses(options: &SequenceOptions, all: bool) -> Vec<String> {
+    let increment = options.increment.unwrap_or(1);
+    let ascending = increment > 0;
+    let min = options.min.unwrap_or(if ascending { 1 } else { i64::MIN + 1 });
+    let max = options.max.unwrap_or(if ascending { i64::MAX - 1 } else { -1 });
+    let mut clauses = Vec::new();
+    if let Some(start) = options.start {
+        clauses.push(format!("START WITH {start}"));
+    }
+    for (said, clause) in [
+        (options.increment.is_some(), format!("INCREMENT BY {increment}")),
+        (options.min.is_some(), format!("MINVALUE {min}")),
+        (options.max.is_some(), format!("MAXVALUE {max}")),
+        (options.cache.is_some(), format!("CACHE {}", options.cache.unwrap_or(1000))),
+    ] {
+        if said || all {
+            clauses.push(clause);
+        }
+    }
+    if options.cycle {
+        clauses.push("CYCLE".into());
+    } else if all {
+        clauses.push("NOCYCLE".into());
+    }
+    clauses
+}
+
+pub(super) fn create_sequence(sequence: &Sequence) -> String {
+    let clauses = sequence_clauses(&sequence.options, false);
+    let mut sql = format!("CREATE SEQUENCE {}", quote(&sequence.name));
+    for clause in clauses {
+        sql.push(' ');
+        sql.push_str(&clause);
+    }
+    sql
+}
+
+/// Every option said (no RESTART: the next value stays where it is).
+pub(super) fn alter_sequence(sequence: &Sequence) -> String {
+    format!("ALTER SEQUENCE {} {}", quote(&sequence.name), sequence_clauses(&sequence.options, true).join(" "))
+}
+
+pub(super) fn drop_sequence(name: &str) -> String {
+    format!("DROP SEQUENCE {}", quote(name))
 }
 
 /// Every rename of `pairs` (from, to) in one statement.

@@ -5,12 +5,12 @@
 //! the database, integer display widths, MariaDB's JSON check.
 
 use super::parse::{mariadb_string, standard_quotes};
-use super::session::{Row, ServerDefaults, database_error, rows};
-use super::types::{canonical_default, canonical_now, from_column_type, is_text};
+use super::session::{Row, ServerDefaults, database_error, literal, quote, rows};
+use super::types::{self, canonical_default, canonical_now, from_column_type, is_text};
 use crate::error::{Error, Result};
 use crate::model::{
     Check, Column, DefaultValue, Expr, ForeignKey, Index, IndexKey, IndexPart, Literal, PrimaryKey, ReferentialAction,
-    Schema, SqlType, Table, Unique, UnmanagedDependent, naming,
+    Schema, Sequence, SequenceOptions, SqlType, Table, Unique, UnmanagedDependent, naming,
 };
 use mysql::Conn;
 use mysql::prelude::Queryable;
@@ -51,6 +51,7 @@ fn has(row: &Row, i: usize) -> String {
 /// The tables; what is there that dbshape does not manage is listed, or
 /// refused when a plan could not leave it alone.
 fn read_tables(conn: &mut Conn, defaults: &ServerDefaults, schema: &mut Schema) -> Result<()> {
+    let mut sequences = Vec::new();
     for row in rows(
         conn,
         "SELECT TABLE_NAME, TABLE_TYPE, ENGINE, TABLE_COLLATION, CREATE_OPTIONS, TABLE_COMMENT \
@@ -69,7 +70,7 @@ fn read_tables(conn: &mut Conn, defaults: &ServerDefaults, schema: &mut Schema) 
                 continue;
             }
             "SEQUENCE" => {
-                schema.unmanaged.push(format!("sequence {name}"));
+                sequences.push(name);
                 continue;
             }
             "SYSTEM VERSIONED" => {
@@ -105,6 +106,44 @@ fn read_tables(conn: &mut Conn, defaults: &ServerDefaults, schema: &mut Schema) 
         table.comment = get(&row, 5).filter(|c| !c.is_empty());
         schema.tables.insert(name, table);
     }
+    read_sequences(conn, &sequences, schema)
+}
+
+/// MariaDB's sequences, all in one read (each is a table of one row).
+fn read_sequences(conn: &mut Conn, names: &[String], schema: &mut Schema) -> Result<()> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    let reads: Vec<String> = names
+        .iter()
+        .map(|name| {
+            format!(
+                "SELECT {}, start_value, increment, minimum_value, maximum_value, cache_size, cycle_option FROM {}",
+                literal(name),
+                quote(name)
+            )
+        })
+        .collect();
+    for row in rows(conn, &reads.join(" UNION ALL ")).map_err(read_failed)? {
+        let number = |i: usize| has(&row, i).parse::<i64>().ok();
+        let options = SequenceOptions {
+            start: number(1),
+            increment: number(2),
+            min: number(3),
+            max: number(4),
+            cache: number(5),
+            cycle: has(&row, 6) == "1",
+        };
+        let name = has(&row, 0);
+        let sequence = Sequence {
+            name: name.clone(),
+            sql_type: SqlType::BigInt,
+            options: types::sequence_options(&options),
+            owned_by: None,
+            comment: None,
+        };
+        schema.sequences.insert(name, sequence);
+    }
     Ok(())
 }
 
@@ -126,9 +165,13 @@ fn read_unmanaged(conn: &mut Conn, schema: &mut Schema) -> Result<()> {
 /// The columns, their types, defaults, collations and comments.
 fn read_columns(conn: &mut Conn, defaults: &ServerDefaults, schema: &mut Schema) -> Result<()> {
     let mut compressed: Vec<(String, String)> = Vec::new();
+    let mut display_widths: Vec<String> = Vec::new();
     for row in rows(
         conn,
-        "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, GENERATION_EXPRESSION, \
+        // A default reading a sequence names it with the database, which a
+        // file must not (it moves between databases): said without.
+        "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, \
+         REPLACE(COLUMN_DEFAULT, CONCAT('`', DATABASE(), '`.'), ''), EXTRA, GENERATION_EXPRESSION, \
          COLLATION_NAME, COLUMN_COMMENT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
          ORDER BY TABLE_NAME, ORDINAL_POSITION",
     )
@@ -159,6 +202,9 @@ fn read_columns(conn: &mut Conn, defaults: &ServerDefaults, schema: &mut Schema)
                 table.name
             )));
         }
+        if let Some(width) = odd_display_width(&column_type) {
+            display_widths.push(format!("display width of column {}.{name}: {width}", table.name));
+        }
         let mut column = Column::new(&name, from_column_type(&column_type));
         column.nullable = has(&row, 3) == "YES";
         column.autoincrement = extra.contains("auto_increment");
@@ -177,12 +223,39 @@ fn read_columns(conn: &mut Conn, defaults: &ServerDefaults, schema: &mut Schema)
         column.comment = get(&row, 8).filter(|c| !c.is_empty());
         table.columns.insert(name, column);
     }
+    schema.unmanaged.extend(display_widths);
     for (table, column) in compressed {
         let line = format!("compressed column {table}.{column}");
         schema.unmanaged.push(line.clone());
         schema.unmanaged_on.entry(table).or_default().push(UnmanagedDependent::on_column(line, column));
     }
     Ok(())
+}
+
+/// An integer type's display width when it is not the server's own for
+/// the type (`bigint(10)`; MariaDB prints `int(11)` for every `int`):
+/// the model has no display widths, so such a column is named, not
+/// rebuilt with it. `tinyint(1)` is a boolean.
+fn odd_display_width(column_type: &str) -> Option<String> {
+    let lower = column_type.to_ascii_lowercase();
+    let (name, rest) = lower.split_once('(')?;
+    let (width, attributes) = rest.split_once(')')?;
+    let unsigned = attributes.contains("unsigned");
+    let usual = match (name, unsigned) {
+        ("tinyint", false) => 4,
+        ("tinyint", true) => 3,
+        ("smallint", false) => 6,
+        ("smallint", true) => 5,
+        ("mediumint", false) => 9,
+        ("mediumint", true) => 8,
+        ("int" | "integer", false) => 11,
+        ("int" | "integer", true) => 10,
+        ("bigint", _) => 20,
+        _ => return None,
+    };
+    let width: u32 = width.trim().parse().ok()?;
+    let boolean = name == "tinyint" && width == 1 && !unsigned;
+    (width != usual && !boolean && !attributes.contains("zerofill")).then(|| column_type.to_string())
 }
 
 /// The checks (MariaDB: also the JSON check it adds to a `json` column,

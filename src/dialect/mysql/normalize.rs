@@ -35,8 +35,22 @@ pub(super) fn check(schema: &Schema) -> Vec<Finding> {
     for name in schema.composite_types.keys() {
         found.push(postgres_only("types", "composite type", name));
     }
-    for name in schema.sequences.keys() {
-        found.push(postgres_only("sequences", "sequence", name).hint("use `autoincrement: true` on the key"));
+    // MariaDB's sequences count in bigint, belong to no column, and keep
+    // no comment dbshape reads.
+    for sequence in schema.sequences.values() {
+        let name = sequence.name.as_str();
+        let problem = if sequence.owned_by.is_some() {
+            Some("`owned_by` is PostgreSQL's")
+        } else if sequence.comment.is_some() {
+            Some("dbshape does not keep a MariaDB sequence's comment")
+        } else if sequence.sql_type != SqlType::BigInt {
+            Some("a MariaDB sequence counts in bigint")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            found.push(Finding::section("sequences", Some(name), format!("sequence \"{name}\": {problem}")));
+        }
     }
     for aggregate in schema.aggregates.values() {
         found.push(postgres_only("aggregates", "aggregate", &aggregate.name));
@@ -378,6 +392,9 @@ fn resolved_type(schema: &Schema, sql_type: &SqlType) -> SqlType {
 /// The schema file's schema as MySQL stores it, as far as that is known
 /// without a server.
 pub(super) fn adapt(mut schema: Schema) -> Result<Schema> {
+    for sequence in schema.sequences.values_mut() {
+        sequence.options = types::sequence_options(&sequence.options);
+    }
     let enums = std::mem::take(&mut schema.enums);
     let with_enums = Schema { enums, ..Schema::default() };
     for table in schema.tables.values_mut() {
@@ -552,7 +569,6 @@ fn has_expressions(table: &Table) -> bool {
 /// that differ from the live ones: each such table is made as a temporary
 /// table (no keys, no indexes) and read back with SHOW CREATE TABLE.
 fn spell_expressions(conn: &mut Session, desired: &mut Schema, current: &Schema) -> Result<()> {
-    const SCRATCH: &str = "_dbshape_spell";
     let names: Vec<String> = desired
         .tables
         .values()
@@ -565,8 +581,35 @@ fn spell_expressions(conn: &mut Session, desired: &mut Schema, current: &Schema)
         })
         .map(|t| t.name.clone())
         .collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    let sequence_failed = |e: mysql::Error| Error::Database {
+        doing: "make the file's new sequences as temporary ones, for the defaults that read them".into(),
+        cause: database_error(e),
+    };
+    // A default reading a sequence the plan makes reads a temporary one
+    // of its name (dropped below); the server names it with the database.
+    let new_sequences: Vec<String> =
+        desired.sequences.keys().filter(|s| !current.sequences.contains_key(*s)).cloned().collect();
+    for sequence in &new_sequences {
+        conn.conn.query_drop(format!("CREATE TEMPORARY SEQUENCE {}", quote(sequence))).map_err(sequence_failed)?;
+    }
+    let database: Option<String> = conn.conn.query_first("SELECT DATABASE()").map_err(sequence_failed)?;
+    let qualifier = format!("`{}`.", database.unwrap_or_default());
+    let spelled = spell_tables(conn, desired, &names, &qualifier);
+    for sequence in &new_sequences {
+        conn.conn.query_drop(format!("DROP TEMPORARY SEQUENCE {}", quote(sequence))).map_err(sequence_failed)?;
+    }
+    spelled
+}
+
+/// [`spell_expressions`] for the tables `names`, the database's
+/// `qualifier` taken out of what the server prints.
+fn spell_tables(conn: &mut Session, desired: &mut Schema, names: &[String], qualifier: &str) -> Result<()> {
+    const SCRATCH: &str = "_dbshape_spell";
     for name in names {
-        let table = &desired.tables[&name];
+        let table = &desired.tables[name];
         let mut parts: Vec<String> = table
             .columns
             .values()
@@ -597,9 +640,9 @@ fn spell_expressions(conn: &mut Session, desired: &mut Schema, current: &Schema)
         let shown: Option<(String, String)> =
             conn.conn.query_first(format!("SHOW CREATE TABLE {}", quote(SCRATCH))).map_err(refused)?;
         conn.conn.query_drop(format!("DROP TEMPORARY TABLE {}", quote(SCRATCH))).map_err(refused)?;
-        let text = shown.map(|(_, text)| text).unwrap_or_default();
+        let text = shown.map(|(_, text)| text).unwrap_or_default().replace(qualifier, "");
         let spelled = parse_show_create(&standard_quotes(&text));
-        let table = &mut desired.tables[&name];
+        let table = &mut desired.tables[name];
         for check in table.checks.values_mut() {
             if let Some(expr) = spelled.checks.get(&check.name) {
                 check.expr = Expr::spelled(&check.expr, &Expr::new(expr.clone()), None);

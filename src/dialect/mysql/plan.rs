@@ -16,7 +16,7 @@ use super::session::{Mysql, literal, quote, quote_list};
 use super::types::is_long;
 use crate::diff::{Change, CommentOn, Diff};
 use crate::error::{Error, Result};
-use crate::model::{Column, DefaultValue, ForeignKey, Index, IndexKey, Schema, Table};
+use crate::model::{Check, Column, DefaultValue, ForeignKey, Index, IndexKey, Schema, Table};
 use crate::plan::{Operation, PlanCheck, Step};
 use indexmap::IndexMap;
 
@@ -30,11 +30,33 @@ pub(super) fn plan(dialect: &Mysql, diff: &Diff, desired: &Schema) -> Result<(Ve
     let mut steps = Vec::new();
     steps.extend(planner.rename_tables());
     steps.extend(planner.drop_foreign_keys_early());
+    // Sequences before the tables whose defaults read them, and dropped
+    // after.
+    steps.extend(sequences(dialect, diff, false)?);
     steps.extend(planner.create_tables());
     steps.extend(planner.alter_tables());
     steps.extend(planner.add_foreign_keys_late());
     steps.extend(planner.drop_tables());
+    steps.extend(sequences(dialect, diff, true)?);
     Ok((steps, Vec::new()))
+}
+
+/// MariaDB's sequences made or changed (`dropping`: dropped).
+fn sequences(dialect: &Mysql, diff: &Diff, dropping: bool) -> Result<Vec<Step>> {
+    let mut steps = Vec::new();
+    for change in &diff.changes {
+        let sql = match change {
+            Change::CreateSequence(sequence) if !dropping => ddl::create_sequence(sequence),
+            Change::AlterSequence { to, .. } if !dropping => ddl::alter_sequence(to),
+            Change::DropSequence(sequence) if dropping => ddl::drop_sequence(&sequence.name),
+            _ => continue,
+        };
+        if !dialect.mariadb {
+            return Err(Error::Unsupported(format!("{change}: MySQL has no sequences (MariaDB has)")));
+        }
+        steps.push(Step { changes: vec![change.clone()], operations: vec![Operation::Sql(sql)], note: None });
+    }
+    Ok(steps)
 }
 
 /// A plan being made: the diff's changes sorted by phase, and what one
@@ -89,6 +111,8 @@ impl<'a> Planner<'a> {
                 }
                 // Never made on MySQL: constraints are validated as they are added.
                 Change::ValidateConstraint { .. } => {}
+                // Their own steps, before and after the tables.
+                Change::CreateSequence(_) | Change::AlterSequence { .. } | Change::DropSequence(_) => {}
                 other => {
                     return Err(Error::Unsupported(format!(
                         "{other}: not something dbshape can do on {}",
@@ -363,8 +387,13 @@ impl<'a> Planner<'a> {
                     if renamed_from(&to.name).is_some_and(|from| !own_statement(&from, &to.name)) =>
                 {
                     let from = renamed_from(&to.name).unwrap_or_default();
+                    let check = kept_column_check(dialect, current, target, &from, &to.name);
                     alter.push(
-                        format!("CHANGE COLUMN {} {}", quote(&from), column_definition(dialect, to)),
+                        format!(
+                            "CHANGE COLUMN {} {}",
+                            quote(&from),
+                            ddl::column_definition_with_check(dialect, to, check)
+                        ),
                         Algorithm::ServerChoice,
                     );
                 }
@@ -564,11 +593,29 @@ fn column_clauses(dialect: &Mysql, change: &Change, current: Option<&Table>, tar
                 } else {
                     ServerChoice
                 };
-                alter.push(format!("MODIFY COLUMN {}", column_definition(dialect, to)), algorithm);
+                let check = kept_column_check(dialect, current, target, &from.name, &to.name);
+                alter.push(
+                    format!("MODIFY COLUMN {}", ddl::column_definition_with_check(dialect, to, check)),
+                    algorithm,
+                );
             }
         }
         _ => {}
     }
+}
+
+/// MariaDB's column-level check of a column that `MODIFY`/`CHANGE
+/// COLUMN` redeclares (which drops it unless said again), where the plan
+/// keeps it as it is.
+fn kept_column_check<'a>(
+    dialect: &Mysql,
+    current: Option<&Table>,
+    target: &'a Table,
+    from: &str,
+    to: &str,
+) -> Option<&'a Check> {
+    let live = current.and_then(|t| ddl::column_check(dialect, t, from))?;
+    ddl::column_check(dialect, target, to).filter(|wanted| wanted.expr == live.expr)
 }
 
 /// The clauses of a change to a key, check or index.

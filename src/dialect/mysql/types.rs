@@ -5,7 +5,7 @@
 //! `boolean`, and what has no portable name stays as MySQL spells it
 //! (`bigint unsigned`, `mediumtext`, `enum('a','b')`).
 
-use crate::model::{DefaultValue, Expr, Literal, SqlType};
+use crate::model::{DefaultValue, Expr, Literal, SequenceOptions, SqlType};
 
 /// The model's type for a column whose `COLUMN_TYPE` is `column_type`.
 pub(super) fn from_column_type(column_type: &str) -> SqlType {
@@ -296,6 +296,27 @@ fn round_decimal(text: &str, scale: u32) -> String {
     let zero = whole == "0" && fraction.bytes().all(|b| b == b'0');
     let sign = if negative && !zero { "-" } else { "" };
     if scale == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction}") }
+}
+
+/// A MariaDB sequence's options with every value that is MariaDB's
+/// default left out: ascending from 1 up to 2^63 - 2 (descending from -1
+/// down to 1 - 2^63), starting at the near end, caching 1000. The file
+/// leaves them out too.
+pub(super) fn sequence_options(options: &SequenceOptions) -> SequenceOptions {
+    let increment = options.increment.unwrap_or(1);
+    let ascending = increment > 0;
+    let min = options.min.unwrap_or(if ascending { 1 } else { i64::MIN + 1 });
+    let max = options.max.unwrap_or(if ascending { i64::MAX - 1 } else { -1 });
+    let start = options.start.unwrap_or(if ascending { min } else { max });
+    let differs = |value: i64, default: i64| (value != default).then_some(value);
+    SequenceOptions {
+        start: differs(start, if ascending { min } else { max }),
+        increment: differs(increment, 1),
+        min: differs(min, if ascending { 1 } else { i64::MIN + 1 }),
+        max: differs(max, if ascending { i64::MAX - 1 } else { -1 }),
+        cache: options.cache.and_then(|cache| differs(cache, 1000)),
+        cycle: options.cycle,
+    }
 }
 
 #[cfg(test)]

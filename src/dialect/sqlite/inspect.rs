@@ -96,8 +96,18 @@ fn read_objects(conn: &Connection, schema: &mut Schema) -> std::result::Result<(
             "table" if special.get(&name).is_some_and(|kind| kind == "virtual") => {
                 let module = sql.split_whitespace().skip_while(|w| !w.eq_ignore_ascii_case("USING")).nth(1);
                 let module = module.map(|m| m.split('(').next().unwrap_or(m).to_ascii_lowercase());
-                let using = module.map(|m| format!(" (using {m})")).unwrap_or_default();
-                schema.unmanaged.push(format!("virtual table {name}{using}"));
+                let mut shadows: Vec<&str> = special
+                    .iter()
+                    .filter(|(shadow, kind)| *kind == "shadow" && shadow.starts_with(&format!("{name}_")))
+                    .map(|(shadow, _)| shadow.as_str())
+                    .collect();
+                shadows.sort_unstable();
+                let mut about: Vec<String> = module.map(|m| format!("using {m}")).into_iter().collect();
+                if !shadows.is_empty() {
+                    about.push(format!("its tables {}", shadows.join(", ")));
+                }
+                let about = if about.is_empty() { String::new() } else { format!(" ({})", about.join("; ")) };
+                schema.unmanaged.push(format!("virtual table {name}{about}"));
             }
             "table" if !special.contains_key(&name) => {
                 let ddl = parse_create_table(&sql)
