@@ -56,6 +56,24 @@ pub enum Error {
         cause: DatabaseError,
     },
 
+    /// The server rejected an object of the schema file when dbshape made
+    /// it (in a transaction that is always rolled back) to learn its
+    /// spelling: nothing was changed. `at` is the object's place in the
+    /// file (`schema.yaml:12:3`), where it is known.
+    #[error("{}cannot check {what} of the schema file with the server: {cause}", .at.as_ref().map(|at| format!("{at}: ")).unwrap_or_default())]
+    Rejected {
+        /// The object, e.g. `table "orders"`.
+        what: String,
+        /// Its keys in the file, e.g. `["tables", "orders"]` (empty: not
+        /// one object).
+        path: Vec<String>,
+        /// `file:line:column` of `path`.
+        at: Option<String>,
+        /// What the server said.
+        #[source]
+        cause: DatabaseError,
+    },
+
     /// Something dbshape does not support (yet), found in the file or the database.
     #[error("{0}")]
     Unsupported(String),
@@ -276,6 +294,40 @@ impl Consent {
 }
 
 impl Error {
+    /// The server rejected `what` of the schema file (`table "orders"`,
+    /// `view "x.data"`): its place in the file is the section of its kind.
+    pub(crate) fn rejected(what: &str, cause: DatabaseError) -> Error {
+        let section = |kind: &str| match kind {
+            "table" | "probe" => Some("tables"),
+            "view" => Some("views"),
+            "domain" => Some("domains"),
+            "enum" => Some("enums"),
+            "sequence" => Some("sequences"),
+            "type" => Some("types"),
+            "collation" => Some("collations"),
+            "aggregate" => Some("aggregates"),
+            "function" => Some("functions"),
+            _ => None,
+        };
+        let path = what
+            .split_once(" \"")
+            .and_then(|(kind, name)| Some(vec![section(kind)?.to_string(), name.strip_suffix('"')?.to_string()]))
+            .unwrap_or_default();
+        Error::Rejected { what: what.to_string(), path, at: None, cause }
+    }
+
+    /// The error with the place in `schema`'s file of the object it is
+    /// about, where it has one and the file says where.
+    pub(crate) fn located(self, schema: &crate::Schema) -> Error {
+        match self {
+            Error::Rejected { what, path, at: None, cause } if !path.is_empty() => {
+                let at = schema.locate(&path);
+                Error::Rejected { what, path, at, cause }
+            }
+            other => other,
+        }
+    }
+
     /// A suggestion printed under the error, when there is a useful one.
     pub fn hint(&self) -> Option<String> {
         match self {

@@ -119,7 +119,7 @@ impl Migrator {
     pub fn plan(&mut self, schema: &Schema) -> Result<Plan> {
         let file = self.prepare(schema)?;
         let live = self.read(&file)?;
-        self.plan_towards(file, live)
+        self.plan_towards(file, live).map_err(|e| e.located(schema))
     }
 
     /// The plan that makes the database match the schema file at `path`,
@@ -135,10 +135,11 @@ impl Migrator {
         });
         let loaded = file.unwrap_or_else(|_| Err(Error::Internal("reading the schema file failed".into())))?;
         let file = self.prepare(&loaded)?;
+        let source = loaded.source_only();
         drop(loaded);
         let mut live = self.conn.restrict(everything?, &file);
         self.scope.narrow(&mut live);
-        self.plan_towards(file, live)
+        self.plan_towards(file, live).map_err(|e| e.located(&source))
     }
 
     /// The reverse of [`Migrator::plan`]: the plan that turns `schema` into
@@ -147,7 +148,7 @@ impl Migrator {
     pub fn plan_from(&mut self, schema: &Schema) -> Result<Plan> {
         let file = self.prepare(schema)?;
         let live = self.read(&file)?;
-        let normalized = self.conn.normalize(file, &live)?;
+        let normalized = self.conn.normalize(file, &live).map_err(|e| e.located(schema))?;
         dialect::build_plan(self.conn.dialect(), normalized, live)
     }
 

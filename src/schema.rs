@@ -93,6 +93,21 @@ impl Schema {
         self.source.as_deref().map(|source| source.text.as_str())
     }
 
+    /// Only the file this schema was read from (the model left behind),
+    /// for locating problems found after the model has gone.
+    pub(crate) fn source_only(&self) -> Schema {
+        Schema { model: model::Schema::default(), source: self.source.clone() }
+    }
+
+    /// `file:line:column` of the key at `path` (`["tables", "orders"]`) in
+    /// the file this schema was read from.
+    pub(crate) fn locate(&self, path: &[String]) -> Option<String> {
+        let source = self.source.as_deref()?;
+        let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+        let position = crate::file::Locator::new(&source.text).find(&keys)?;
+        Some(format!("{}:{}:{}", source.path.display(), position.line, position.column))
+    }
+
     /// Where the schema was read from, for locating problems.
     pub(crate) fn source(&self) -> Source<'_> {
         match &self.source {

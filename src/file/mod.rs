@@ -35,6 +35,7 @@ mod unique_map;
 pub(crate) use checks::{check_case_collisions, check_name_lengths, index_names_in_the_database};
 pub(crate) use finding::{Finding, report};
 pub(crate) use load::{load_str, read};
+pub(crate) use locator::Locator;
 pub(crate) use mysql_keys::mysql_only;
 pub(crate) use objects::identity_of;
 pub(crate) use postgres_keys::postgres_only;

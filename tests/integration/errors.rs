@@ -198,3 +198,22 @@ fn mysql_connection_failures_are_one_line_without_the_password() {
         assert_eq!(run.stderr.trim_end().lines().count(), 1, "one line: {}", run.stderr);
     }
 }
+
+/// A server error about an expression of the file (a check calling a
+/// function that does not exist) named no place in the file: it carries
+/// the line of the table it belongs to.
+#[test]
+fn a_server_error_about_the_files_expression_names_its_place() {
+    for t in [Test::postgres(), Test::mysql()].into_iter().flatten() {
+        t.schema(
+            "tables:\n  fine:\n    columns:\n      id: integer\n  odd:\n    columns:\n      a: integer\n    \
+             checks:\n      a_ok: \"no_such_function(a) > 0\"\n",
+        );
+        let failed = t.run(&["plan"]).code(2);
+        assert!(
+            failed.stderr.contains("schema.yaml:5:3: cannot check table \"odd\" of the schema file with the server"),
+            "{}",
+            failed.stderr
+        );
+    }
+}

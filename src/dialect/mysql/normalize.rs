@@ -636,7 +636,7 @@ fn spell_tables(conn: &mut Session, desired: &mut Schema, names: &[String], qual
             cause: database_error(e),
         };
         let _ = conn.conn.query_drop(format!("DROP TEMPORARY TABLE IF EXISTS {}", quote(SCRATCH)));
-        conn.conn.query_drop(&create).map_err(refused)?;
+        conn.conn.query_drop(&create).map_err(|e| Error::rejected(&format!("table \"{name}\""), database_error(e)))?;
         let shown: Option<(String, String)> =
             conn.conn.query_first(format!("SHOW CREATE TABLE {}", quote(SCRATCH))).map_err(refused)?;
         conn.conn.query_drop(format!("DROP TEMPORARY TABLE {}", quote(SCRATCH))).map_err(refused)?;

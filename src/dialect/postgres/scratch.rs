@@ -506,5 +506,5 @@ fn find_rejected(conn: &mut Session, statements: &[(String, String)]) -> Option<
 
 /// The server refused to create `what` of the schema file.
 pub(super) fn rejected(what: &str, error: postgres::Error) -> Error {
-    Error::Database { doing: format!("check {what} of the schema file with the server"), cause: database_error(error) }
+    Error::rejected(what, database_error(error))
 }
