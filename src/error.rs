@@ -316,18 +316,6 @@ impl Error {
         Error::Rejected { what: what.to_string(), path, at: None, cause }
     }
 
-    /// The error with the place in `schema`'s file of the object it is
-    /// about, where it has one and the file says where.
-    pub(crate) fn located(self, schema: &crate::Schema) -> Error {
-        match self {
-            Error::Rejected { what, path, at: None, cause } if !path.is_empty() => {
-                let at = schema.locate(&path);
-                Error::Rejected { what, path, at, cause }
-            }
-            other => other,
-        }
-    }
-
     /// A suggestion printed under the error, when there is a useful one.
     pub fn hint(&self) -> Option<String> {
         match self {

@@ -119,7 +119,7 @@ impl Migrator {
     pub fn plan(&mut self, schema: &Schema) -> Result<Plan> {
         let file = self.prepare(schema)?;
         let live = self.read(&file)?;
-        self.plan_towards(file, live).map_err(|e| e.located(schema))
+        self.plan_towards(file, live).map_err(|e| schema.locate_error(e))
     }
 
     /// The plan that makes the database match the schema file at `path`,
@@ -139,7 +139,7 @@ impl Migrator {
         drop(loaded);
         let mut live = self.conn.restrict(everything?, &file);
         self.scope.narrow(&mut live);
-        self.plan_towards(file, live).map_err(|e| e.located(&source))
+        self.plan_towards(file, live).map_err(|e| source.locate_error(e))
     }
 
     /// The reverse of [`Migrator::plan`]: the plan that turns `schema` into
@@ -148,7 +148,7 @@ impl Migrator {
     pub fn plan_from(&mut self, schema: &Schema) -> Result<Plan> {
         let file = self.prepare(schema)?;
         let live = self.read(&file)?;
-        let normalized = self.conn.normalize(file, &live).map_err(|e| e.located(schema))?;
+        let normalized = self.conn.normalize(file, &live).map_err(|e| schema.locate_error(e))?;
         dialect::build_plan(self.conn.dialect(), normalized, live)
     }
 

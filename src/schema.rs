@@ -3,7 +3,7 @@
 //! schema.yaml. The tables, columns and keys themselves are the
 //! dialect-neutral [`model`](mod@crate::model).
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::file::{self, Source};
 use crate::model;
 use std::path::{Path, PathBuf};
@@ -97,6 +97,18 @@ impl Schema {
     /// for locating problems found after the model has gone.
     pub(crate) fn source_only(&self) -> Schema {
         Schema { model: model::Schema::default(), source: self.source.clone() }
+    }
+
+    /// `error` with the place in this schema's file of the object it is
+    /// about, where it has one and the file says where.
+    pub(crate) fn locate_error(&self, error: Error) -> Error {
+        match error {
+            Error::Rejected { what, path, at: None, cause } if !path.is_empty() => {
+                let at = self.locate(&path);
+                Error::Rejected { what, path, at, cause }
+            }
+            other => other,
+        }
     }
 
     /// `file:line:column` of the key at `path` (`["tables", "orders"]`) in

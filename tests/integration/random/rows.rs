@@ -95,6 +95,12 @@ pub fn inserts(a: &Schema, b: &Schema, seed: u64, max_rows: usize, fold_case: bo
             continue;
         }
         let bt = counterpart(a, b, name, fold_case);
+        // A table inheriting from another that B drops gets no rows: its
+        // parent's changes, which reach it, come before the drop, and the
+        // data checks rightly refuse a NOT NULL its rows would break.
+        if table.inherits.is_some() && bt.is_none() {
+            continue;
+        }
         let count = rng.usize(0..=max_rows);
         let bases: HashMap<&str, (u64, u64)> =
             table.columns.keys().map(|c| (c.as_str(), (rng.u64(0..100), rng.u64(1..5)))).collect();
