@@ -2,7 +2,7 @@
 
 use crate::model::{
     Aggregate, Check, Collation, Column, CompositeType, Domain, Exclusion, ForeignKey, Function, Index, Partition,
-    Policy, PrimaryKey, Sequence, Table, Trigger, Unique, View,
+    Policy, PrimaryKey, Sequence, Statistics, Table, Trigger, Unique, View,
 };
 use indexmap::IndexMap;
 use std::fmt;
@@ -177,6 +177,30 @@ pub enum Change {
         row_format: Option<String>,
         /// The default collation, when not the database's.
         collation: Option<String>,
+    },
+    /// PostgreSQL: extended statistics are made.
+    CreateStatistics {
+        /// The table.
+        table: String,
+        /// The statistics.
+        statistics: Statistics,
+    },
+    /// PostgreSQL: extended statistics are dropped.
+    DropStatistics {
+        /// The table.
+        table: String,
+        /// The statistics.
+        statistics: Statistics,
+    },
+    /// PostgreSQL: extended statistics change: made again, or only their
+    /// comment set.
+    AlterStatistics {
+        /// The table.
+        table: String,
+        /// As they are.
+        from: Statistics,
+        /// As they will be.
+        to: Statistics,
     },
     /// PostgreSQL: a table starts or stops inheriting from a parent, or
     /// moves to another (refused: see the plan).
@@ -449,6 +473,9 @@ impl Change {
             | Change::SetUnlogged { table, .. }
             | Change::SetStorageParameters { table, .. }
             | Change::SetInherits { table, .. }
+            | Change::CreateStatistics { table, .. }
+            | Change::DropStatistics { table, .. }
+            | Change::AlterStatistics { table, .. }
             | Change::SetPartition { table, .. }
             | Change::SetPartitionBy { table, .. }
             | Change::SetComment { table, .. }
@@ -510,6 +537,9 @@ impl Change {
             Change::SetStorage { .. } => "set_storage",
             Change::SetUnlogged { .. } => "set_unlogged",
             Change::SetInherits { .. } => "set_inherits",
+            Change::CreateStatistics { .. } => "create_statistics",
+            Change::DropStatistics { .. } => "drop_statistics",
+            Change::AlterStatistics { .. } => "alter_statistics",
             Change::SetStorageParameters { .. } => "set_storage_parameters",
             Change::SetPartition { .. } => "set_partition",
             Change::SetPartitionBy { .. } => "set_partition_by",
@@ -567,6 +597,10 @@ impl Change {
             | Change::SetInherits { table, .. }
             | Change::SetPartition { table, .. }
             | Change::SetPartitionBy { table, .. } => table.clone(),
+            Change::CreateStatistics { statistics, .. } | Change::DropStatistics { statistics, .. } => {
+                statistics.name.clone()
+            }
+            Change::AlterStatistics { to, .. } => to.name.clone(),
             Change::AddUnique { unique, .. } | Change::DropUnique { unique, .. } => unique.name.clone(),
             Change::AddCheck { check, .. } | Change::DropCheck { check, .. } => check.name.clone(),
             Change::ValidateConstraint { name, .. } => name.clone(),
@@ -659,7 +693,8 @@ impl Change {
             | Change::CreateCompositeType(_)
             | Change::CreateView(_)
             | Change::CreateFunction(_)
-            | Change::CreateTrigger(_) => '+',
+            | Change::CreateTrigger(_)
+            | Change::CreateStatistics { .. } => '+',
             Change::DropTable(_)
             | Change::DropColumn { .. }
             | Change::DropUnique { .. }
@@ -676,7 +711,8 @@ impl Change {
             | Change::DropCompositeType(_)
             | Change::DropView { .. }
             | Change::DropFunction(_)
-            | Change::DropTrigger(_) => '-',
+            | Change::DropTrigger(_)
+            | Change::DropStatistics { .. } => '-',
             _ => '~',
         }
     }
@@ -796,6 +832,16 @@ impl fmt::Display for Change {
                     flag(*strict, "strict"),
                     flag(*without_rowid, "without rowid")
                 )
+            }
+            Change::CreateStatistics { table, statistics } => {
+                write!(f, "create statistics {} on {table} ({})", statistics.name, statistics.columns.join(", "))
+            }
+            Change::DropStatistics { table, statistics } => write!(f, "drop statistics {} on {table}", statistics.name),
+            Change::AlterStatistics { table, from, to } if from.same_definition(to) => {
+                write!(f, "comment on statistics {} on {table}", to.name)
+            }
+            Change::AlterStatistics { table, to, .. } => {
+                write!(f, "recreate statistics {} on {table} ({})", to.name, to.columns.join(", "))
             }
             Change::SetInherits { table, to, .. } => match to {
                 Some(parent) => write!(f, "{table} inherits from {parent}"),

@@ -513,6 +513,20 @@ fn diff_table(
         |i| Change::DropIndex { table: t(), index: i.clone() },
         |i| Change::CreateIndex { table: t(), index: i.clone() },
     );
+    for (name, wanted) in &desired.statistics {
+        match current.statistics.get(name) {
+            None => changes.push(Change::CreateStatistics { table: t(), statistics: wanted.clone() }),
+            Some(live) if live != wanted => {
+                changes.push(Change::AlterStatistics { table: t(), from: live.clone(), to: wanted.clone() })
+            }
+            Some(_) => {}
+        }
+    }
+    for (name, live) in &current.statistics {
+        if !desired.statistics.contains_key(name) {
+            changes.push(Change::DropStatistics { table: t(), statistics: live.clone() });
+        }
+    }
     if current.comment != desired.comment {
         changes.push(Change::SetTableComment { table: t(), comment: desired.comment.clone() });
     }
@@ -792,6 +806,9 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str, ho
     for check in table.checks.values_mut() {
         check.expr = rename_in_expr(&check.expr, from, to);
     }
+    for statistics in table.statistics.values_mut() {
+        statistics.columns.iter_mut().for_each(rename);
+    }
     // PostgreSQL renames the column in the partition key too.
     if let Some(key) = &table.partition_by {
         table.partition_by = Some(rename_in_expr(&Expr::new(key.clone()), from, to).as_str().to_string());
@@ -867,8 +884,8 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str, ho
     }
 }
 
-/// `table` without the keys, checks, foreign keys and indexes that involve
-/// any of `columns`.
+/// `table` without the keys, checks, foreign keys, indexes and statistics
+/// that involve any of `columns`.
 fn without_dependents(table: &Table, columns: &[&str]) -> Table {
     let named = |list: &[String]| list.iter().any(|c| columns.contains(&c.as_str()));
     let in_expr = |e: &Expr| columns.iter().any(|c| mentions(e.as_str(), c));
@@ -886,6 +903,7 @@ fn without_dependents(table: &Table, columns: &[&str]) -> Table {
         !element_uses && !x.predicate.as_ref().is_some_and(in_expr)
     });
     table.foreign_keys.retain(|_, fk| !named(&fk.columns));
+    table.statistics.retain(|_, s| !named(&s.columns));
     table.indexes.retain(|_, i| {
         let part_uses = i.parts.iter().any(|p| match &p.key {
             IndexKey::Column(c) => columns.contains(&c.as_str()),

@@ -12,13 +12,14 @@ use super::parse::{
 use super::problems::Problems;
 use super::raw::{
     RawAggregate, RawCollation, RawColumn, RawCompositeType, RawDomain, RawExclusion, RawFile, RawForeignKey,
-    RawFunction, RawIndex, RawIndexExpr, RawMaterializedView, RawSequence, RawSequenceOptions, RawTable, RawView,
+    RawFunction, RawIndex, RawIndexExpr, RawMaterializedView, RawSequence, RawSequenceOptions, RawStatistics, RawTable,
+    RawView,
 };
 use super::unique_map::UniqueMap;
 use crate::model::{
     Aggregate, Check, Collation, Column, CompositeType, DefaultValue, Domain, Exclusion, ExclusionElement, Expr,
-    ForeignKey, Index, IndexKey, Literal, Partition, PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions,
-    SqlType, Table, Unique, inherited_column, inheriting_column, naming, storage_value,
+    ForeignKey, Index, IndexKey, Literal, Partition, PrimaryKey, ReferentialAction, STATISTICS_KINDS, Schema, Sequence,
+    SequenceOptions, SqlType, Statistics, Table, Unique, inherited_column, inheriting_column, naming, storage_value,
 };
 use crate::suggest::did_you_mean;
 use serde_yaml::Value;
@@ -568,6 +569,11 @@ impl Converter<'_, '_> {
                 table.exclusions.insert(exclusion_name, exclusion);
             }
         }
+        for (statistics_name, raw_statistics) in raw.statistics.clone().unwrap_or_default().0 {
+            if let Some(statistics) = self.statistics(&table, &statistics_name, raw_statistics) {
+                table.statistics.insert(statistics_name, statistics);
+            }
+        }
         for (index_name, raw_index) in raw.indexes.clone().unwrap_or_default().0 {
             if let Some(index) = self.index("tables", &table, &index_name, &raw_index) {
                 table.indexes.insert(index_name, index);
@@ -887,6 +893,53 @@ impl Converter<'_, '_> {
         }
         order.sort_by_key(|(depth, _)| *depth);
         order.into_iter().map(|(_, name)| name.clone()).collect()
+    }
+
+    /// Extended statistics: two or more of the table's columns, kept in
+    /// the table's order (as PostgreSQL keeps them), and known kinds.
+    fn statistics(&mut self, table: &Table, name: &str, raw: RawStatistics) -> Option<Statistics> {
+        let t = table.name.as_str();
+        let mut ok = true;
+        for column in &raw.columns {
+            if !table.columns.contains_key(column) {
+                let known: Vec<&str> = table.columns.keys().map(String::as_str).collect();
+                let hint = did_you_mean(column, &known).map(|s| format!("did you mean \"{s}\"?"));
+                self.report(
+                    &["tables", t, "statistics", name, "columns"],
+                    format!("unknown column \"{column}\" in statistics \"{name}\" of table \"{t}\""),
+                    hint.as_deref(),
+                );
+                ok = false;
+            }
+        }
+        let mut columns: Vec<String> = table.columns.keys().filter(|c| raw.columns.contains(c)).cloned().collect();
+        columns.dedup();
+        if ok && columns.len() < 2 {
+            self.report(
+                &["tables", t, "statistics", name, "columns"],
+                format!("statistics \"{name}\" of table \"{t}\" needs two or more columns"),
+                Some("one column's statistics are the table's own (ANALYZE gathers them)"),
+            );
+            ok = false;
+        }
+        let mut kinds = Vec::new();
+        for kind in raw.kinds.unwrap_or_default() {
+            let kind = kind.to_ascii_lowercase();
+            if !STATISTICS_KINDS.contains(&kind.as_str()) {
+                self.report(
+                    &["tables", t, "statistics", name, "kinds"],
+                    format!("statistics kind `{kind}` of \"{name}\" is not one of ndistinct, dependencies, mcv"),
+                    None,
+                );
+                ok = false;
+            }
+            kinds.push(kind);
+        }
+        // In PostgreSQL's order; all of them is the same as none named.
+        let kinds: Vec<String> =
+            STATISTICS_KINDS.iter().filter(|k| kinds.iter().any(|w| w == *k)).map(|k| k.to_string()).collect();
+        let kinds = if kinds.len() == STATISTICS_KINDS.len() { Vec::new() } else { kinds };
+        ok.then(|| Statistics { comment: raw.comment, kinds, ..Statistics::new(name, columns) })
     }
 
     fn insert_unique(&mut self, table: &mut Table, unique: Unique, path: &[&str]) {

@@ -219,6 +219,8 @@ pub struct RawTable {
     pub foreign_keys: Option<UniqueMap<RawForeignKey>>,
     /// PostgreSQL exclusion constraints.
     pub exclusions: Option<UniqueMap<RawExclusion>>,
+    /// PostgreSQL extended statistics: `{ st: { columns: [city, zip] } }`.
+    pub statistics: Option<UniqueMap<RawStatistics>>,
     pub comment: Option<String>,
     pub renamed_from: Option<String>,
     /// SQLite `STRICT`.
@@ -256,6 +258,17 @@ pub struct RawTable {
     pub charset: Option<String>,
     /// MySQL: the default collation of its text columns.
     pub collation: Option<String>,
+}
+
+/// Extended statistics (PostgreSQL `CREATE STATISTICS`).
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawStatistics {
+    /// Two or more columns of the table.
+    pub columns: Vec<String>,
+    /// Some of `ndistinct`, `dependencies`, `mcv` (all when left out).
+    pub kinds: Option<Vec<String>>,
+    pub comment: Option<String>,
 }
 
 /// A row level security policy (PostgreSQL).

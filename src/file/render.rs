@@ -318,6 +318,15 @@ fn render_table(out: &mut String, table: &Table, parent: Option<&Table>, widths:
         .into_iter()
         .map(|i| (scalar(&i.name), format!("{{ {} }}", index_fields(i).join(", "))));
     section(out, (t, "indexes"), entries.collect(), widths);
+    let entries = sorted_by_name(table.statistics.values().collect(), |s| &s.name).into_iter().map(|s| {
+        let mut fields = vec![format!("columns: {}", list(&s.columns))];
+        if !s.kinds.is_empty() {
+            fields.push(format!("kinds: {}", list(&s.kinds)));
+        }
+        push_comment(&mut fields, &s.comment);
+        (scalar(&s.name), format!("{{ {} }}", fields.join(", ")))
+    });
+    section(out, (t, "statistics"), entries.collect(), widths);
 }
 
 /// A table-level mapping with its values aligned, as people write them.

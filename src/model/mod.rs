@@ -10,7 +10,8 @@
 //! One file per kind of object: `schema.rs` holds them all; `table.rs`,
 //! `column.rs`, `constraint.rs` (primary keys, uniques, checks, foreign
 //! keys, exclusions), `index.rs`, `partition.rs`, `policy.rs`,
-//! `unmanaged.rs` (what hangs on a table unmanaged); `view.rs`
+//! `statistics.rs` (extended statistics), `unmanaged.rs` (what hangs on a
+//! table unmanaged); `view.rs`
 //! (and what SQL text reads), `function.rs`, `aggregate.rs`, `trigger.rs`;
 //! `sequence.rs`, `user_type.rs` (domains, composite types), `collation.rs`;
 //! the values:
@@ -31,6 +32,7 @@ mod policy;
 mod schema;
 mod sequence;
 mod sql_type;
+mod statistics;
 mod table;
 mod trigger;
 mod unmanaged;
@@ -51,6 +53,7 @@ pub use schema::Schema;
 pub use sequence::{Sequence, SequenceOptions};
 pub(crate) use sql_type::KNOWN_TYPES;
 pub use sql_type::SqlType;
+pub use statistics::{STATISTICS_KINDS, Statistics};
 pub use table::{Table, inherited_column, inheriting_column, storage_value};
 pub use trigger::{TRIGGER_EVENTS, Trigger};
 pub use unmanaged::UnmanagedDependent;

@@ -1,6 +1,9 @@
 //! A table: columns, keys, constraints and indexes.
 
-use super::{Check, Column, DefaultValue, Exclusion, ForeignKey, Index, Partition, Policy, PrimaryKey, Unique, naming};
+use super::{
+    Check, Column, DefaultValue, Exclusion, ForeignKey, Index, Partition, Policy, PrimaryKey, Statistics, Unique,
+    naming,
+};
 use indexmap::IndexMap;
 
 /// A table: its columns, keys, constraints and indexes.
@@ -23,6 +26,8 @@ pub struct Table {
     pub exclusions: IndexMap<String, Exclusion>,
     /// Indexes by name.
     pub indexes: IndexMap<String, Index>,
+    /// PostgreSQL extended statistics by name.
+    pub statistics: IndexMap<String, Statistics>,
     /// Free text about it.
     pub comment: Option<String>,
     /// SQLite `STRICT`: values must have the column's type.

@@ -576,7 +576,7 @@ fn postgres_catalog_entries_beyond_the_model_are_named_and_protected() {
          CREATE TABLE d (a integer, CONSTRAINT d_a UNIQUE (a) DEFERRABLE INITIALLY DEFERRED);
          ALTER TABLE d ALTER COLUMN a SET STATISTICS 500;
          CREATE COLLATION app.natural (provider = icu, locale = 'en-u-kn-true');
-         CREATE STATISTICS st ON id, e FROM parent;
+         CREATE STATISTICS st ON (id + e), e FROM parent;
          CREATE FUNCTION app.eq3(integer, integer) RETURNS boolean LANGUAGE sql AS 'select $1 = $2';
          CREATE OPERATOR app.=== (leftarg = integer, rightarg = integer, function = app.eq3);
          GRANT SELECT ON d TO PUBLIC;
@@ -824,6 +824,66 @@ fn postgres_refuses_what_inheritance_and_partitions_cannot_take() {
         refused.stderr
     );
     assert_eq!(t.dump(), before);
+}
+
+/// Extended statistics (`CREATE STATISTICS`) were dropped silently by a
+/// rebuild: those on columns are in the file now (`statistics:`), made
+/// again when they change; those on expressions stay named as not
+/// managed.
+#[test]
+fn postgres_extended_statistics_round_trip() {
+    let Some(t) = Test::postgres() else { return };
+    t.sql(
+        "CREATE TABLE address (id integer PRIMARY KEY, city text, zip text, street text);
+         CREATE STATISTICS address_city_zip ON zip, city FROM address;
+         CREATE STATISTICS address_distinct (ndistinct, mcv) ON city, street FROM address;
+         COMMENT ON STATISTICS address_distinct IS 'for GROUP BY';
+         CREATE STATISTICS address_expr ON (lower(city)), zip FROM address;",
+    );
+    let inspected = t.run(&["inspect"]).success().stdout;
+    for line in [
+        "    statistics:\n",
+        "address_city_zip: { columns: [city, zip] }",
+        "address_distinct: { columns: [city, street], kinds: [ndistinct, mcv], comment: for GROUP BY }",
+        "#   statistics address_expr on address\n",
+    ] {
+        assert!(inspected.contains(line), "{line}:\n{inspected}");
+    }
+    t.schema(&inspected);
+    t.assert_in_sync();
+    let rebuilt = Test::postgres().expect("a server");
+    rebuilt.schema(&inspected);
+    rebuilt.apply();
+    let without_expr = |text: &str| {
+        text.lines()
+            .filter(|l| !l.contains("address_expr") && !l.starts_with("# Not"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    };
+    assert_eq!(without_expr(&rebuilt.run(&["inspect"]).success().stdout), without_expr(&inspected));
+    // Changed: made again; a comment alone: COMMENT ON; gone: dropped.
+    t.schema(
+        &inspected
+            .replace("kinds: [ndistinct, mcv], comment: for GROUP BY", "kinds: [dependencies], comment: for GROUP BY"),
+    );
+    t.run(&["plan"]).success().stdout_has("recreate statistics address_distinct on address");
+    t.apply();
+    t.assert_in_sync();
+    t.schema(&inspected.replace("comment: for GROUP BY", "comment: grouping"));
+    let plan = t.run(&["plan"]).success().stdout;
+    assert!(plan.contains("COMMENT ON STATISTICS"), "{plan}");
+    t.apply();
+    t.schema(&inspected.replace("      address_city_zip: { columns: [city, zip] }\n", ""));
+    t.run(&["plan"]).success().stdout_has("drop statistics address_city_zip on address");
+    t.apply();
+    t.assert_in_sync();
+    // Not on SQLite, at the file's line.
+    let sqlite = Test::sqlite();
+    sqlite.schema("tables:\n  t:\n    columns:\n      a: integer\n      b: integer\n    statistics:\n      s: { columns: [a, b] }\n");
+    sqlite.run(&["plan"]).code(2).stderr_has("extended statistics, which exist on PostgreSQL only");
+    // Two columns or more, of the table.
+    t.schema("tables:\n  t:\n    columns:\n      a: integer\n    statistics:\n      s: { columns: [a, nope] }\n");
+    t.run(&["plan"]).code(2).stderr_has("unknown column \"nope\" in statistics \"s\" of table \"t\"");
 }
 
 /// A collation of a schema's own was dropped by a rebuild, and a column

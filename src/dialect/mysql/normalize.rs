@@ -117,6 +117,7 @@ fn check_table(schema: &Schema, table: &Table, found: &mut Vec<Finding>) {
         ("row level security", "row_level_security", table.row_level_security.is_some() || !table.policies.is_empty()),
         ("unlogged", "unlogged", table.unlogged),
         ("inheriting from another table", "inherits", table.inherits.is_some()),
+        ("given extended statistics", "statistics", !table.statistics.is_empty()),
         ("given storage parameters", "storage", !table.storage.is_empty()),
     ] {
         if set {

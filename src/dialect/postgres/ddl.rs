@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::model::naming::{self, serial_sequence as serial_sequence_name};
 use crate::model::{
     Check, Column, DefaultValue, Exclusion, ForeignKey, Index, IndexKey, IndexPart, Sequence, SequenceOptions, SqlType,
-    Table, Unique,
+    Statistics, Table, Unique,
 };
 use crate::sql::{ident_list, quote_ident, quote_literal};
 use indexmap::IndexMap;
@@ -161,6 +161,34 @@ pub(super) fn set_storage_parameters(
         statements.push(format!("ALTER TABLE {} SET ({})", table_ident(table), storage_list(&set)));
     }
     statements
+}
+
+/// `CREATE STATISTICS` on `table`'s columns, in the table's schema, and
+/// its comment.
+pub(super) fn create_statistics(table: &str, statistics: &Statistics) -> Vec<String> {
+    let kinds = if statistics.kinds.is_empty() { String::new() } else { format!(" ({})", statistics.kinds.join(", ")) };
+    let mut statements = vec![format!(
+        "CREATE STATISTICS {}{kinds} ON {} FROM {}",
+        qualified(schema_of(table), &statistics.name),
+        ident_list(&statistics.columns),
+        table_ident(table)
+    )];
+    if statistics.comment.is_some() {
+        statements.push(comment_on_statistics(table, statistics));
+    }
+    statements
+}
+
+pub(super) fn comment_on_statistics(table: &str, statistics: &Statistics) -> String {
+    format!(
+        "COMMENT ON STATISTICS {} IS {}",
+        qualified(schema_of(table), &statistics.name),
+        statistics.comment.as_deref().map_or("NULL".into(), quote_literal)
+    )
+}
+
+pub(super) fn drop_statistics(table: &str, statistics: &Statistics) -> String {
+    format!("DROP STATISTICS {}", qualified(schema_of(table), &statistics.name))
 }
 
 /// `ALTER TABLE … SET UNLOGGED` or `SET LOGGED`.

@@ -162,6 +162,10 @@ fn in_transaction(change: &Change, current: &Schema, live: &dyn Fn(&str) -> bool
             }
         }
         Change::CreateIndex { .. } => found.extend([lock(SHARE, table), Hazard::BuildsIndex]),
+        // The planner's statistics: no rows are read until ANALYZE.
+        Change::CreateStatistics { .. } | Change::DropStatistics { .. } | Change::AlterStatistics { .. } => {
+            found.push(lock(SHARE_UPDATE_EXCLUSIVE, table))
+        }
         // Writes the table (and its indexes) anew, in or out of the log.
         Change::SetUnlogged { .. } => found.extend([lock(ACCESS_EXCLUSIVE, table), Hazard::RewritesTable]),
         // fillfactor, autovacuum and toast parameters take the weaker lock;

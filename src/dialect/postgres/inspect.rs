@@ -10,7 +10,8 @@ use super::types;
 use crate::error::Result;
 use crate::model::{
     Check, Column, DefaultValue, Exclusion, ExclusionElement, Expr, ForeignKey, Index, IndexKey, IndexPart, Partition,
-    PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions, Table, Unique, storage_value,
+    PrimaryKey, ReferentialAction, STATISTICS_KINDS, Schema, Sequence, SequenceOptions, Statistics, Table, Unique,
+    storage_value,
 };
 use postgres::GenericClient;
 use std::collections::HashMap;
@@ -39,6 +40,7 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
     let attribute_names = read_columns(client, within, &tables_read, &mut sequences, &mut schema)?;
     read_constraints(client, within, &tables_read, &attribute_names, &mut schema)?;
     read_indexes(client, within, &tables_read, &mut schema)?;
+    read_statistics(client, within, &tables_read, &attribute_names, &mut schema)?;
     // Materialized views were read as tables for their indexes.
     let matview_indexes = materialized
         .into_iter()
@@ -411,6 +413,45 @@ fn read_constraints(
 }
 
 /// Indexes, with the exclusion constraints they implement.
+/// Extended statistics on columns, in the table's schema, with the
+/// default target: the others (on expressions, elsewhere, with a target of
+/// their own) are named as not managed.
+fn read_statistics(
+    client: &mut impl GenericClient,
+    within: &Namespaces,
+    tables_read: &TablesRead,
+    attribute_names: &HashMap<(i64, i16), String>,
+    schema: &mut Schema,
+) -> Result<()> {
+    let rows = query_tables(
+        client,
+        "SELECT n.nspname, c.relname, s.stxname, s.stxkind::text[], s.stxkeys::int2[], c.oid::int8,
+                obj_description(s.oid, 'pg_statistic_ext')
+         FROM pg_statistic_ext s JOIN pg_class c ON c.oid = s.stxrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.oid {IN_TABLES} AND s.stxexprs IS NULL AND s.stxnamespace = c.relnamespace
+           AND coalesce(s.stxstattarget, -1) < 0
+         ORDER BY 1, 2, 3",
+        tables_read,
+    )?;
+    for row in rows {
+        let Some(table) = schema.tables.get_mut(&within.name(row.get(0), row.get(1))) else { continue };
+        let oid: i64 = row.get(5);
+        let keys: Vec<i16> = row.get(4);
+        let columns: Vec<String> = keys.iter().filter_map(|k| attribute_names.get(&(oid, *k)).cloned()).collect();
+        let codes: Vec<String> = row.get(3);
+        let kinds: Vec<String> = [("d", "ndistinct"), ("f", "dependencies"), ("m", "mcv")]
+            .iter()
+            .filter(|(code, _)| codes.iter().any(|c| c == code))
+            .map(|(_, kind)| kind.to_string())
+            .collect();
+        let kinds = if kinds.len() == STATISTICS_KINDS.len() { Vec::new() } else { kinds };
+        let name: String = row.get(2);
+        let statistics = Statistics { kinds, comment: row.get(6), ..Statistics::new(&name, columns) };
+        table.statistics.insert(name, statistics);
+    }
+    Ok(())
+}
+
 fn read_indexes(
     client: &mut impl GenericClient,
     within: &Namespaces,

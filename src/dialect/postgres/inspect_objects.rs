@@ -523,8 +523,10 @@ fn unmanaged_query() -> String {
                  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type ty ON ty.oid = a.atttypid
                  WHERE c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped
                    AND (a.attstattarget >= 0 OR a.attstorage <> ty.typstorage OR a.attcompression <> '') AND {c}
+               -- Statistics on expressions, in another schema or with a target of their own.
                UNION ALL SELECT 'statistics', s.stxnamespace, s.stxname::text, c.relnamespace, c.relname::text, NULL, NULL
                  FROM pg_statistic_ext s JOIN pg_class c ON c.oid = s.stxrelid WHERE {stx}
+                   AND (s.stxexprs IS NOT NULL OR s.stxnamespace <> c.relnamespace OR coalesce(s.stxstattarget, -1) >= 0)
                UNION ALL SELECT 'foreign table', c.relnamespace, c.relname::text, NULL, NULL, NULL, NULL
                  FROM pg_class c WHERE c.relkind = 'f' AND {c}
                UNION ALL SELECT 'comment on enum', t.typnamespace, t.typname::text, NULL, NULL, NULL, NULL

@@ -214,6 +214,9 @@ fn refuse_unsupported(diff: &Diff) -> Result<()> {
             | Change::SetTableComment { .. }
             | Change::SetUnlogged { .. }
             | Change::SetStorageParameters { .. }
+            | Change::CreateStatistics { .. }
+            | Change::DropStatistics { .. }
+            | Change::AlterStatistics { .. }
             | Change::SetPartition { .. }
             | Change::SetComment { .. }
             | Change::CreateExtension { .. }
@@ -416,6 +419,14 @@ fn drop_constraints(diff: &Diff) -> Result<Vec<Draft>> {
             Change::DropIndex { table, index } => {
                 drafts.push(Draft::of(change, vec![format!("DROP INDEX {}", qualified(schema_of(table), &index.name))]))
             }
+            // Before the columns they read change or go.
+            Change::DropStatistics { table, statistics } => {
+                drafts.push(Draft::of(change, vec![ddl::drop_statistics(table, statistics)]))
+            }
+            // Made again below; listed there.
+            Change::AlterStatistics { table, from, to } if !from.same_definition(to) => {
+                drafts.push(Draft::unlisted(vec![ddl::drop_statistics(table, from)]))
+            }
             _ => {}
         }
     }
@@ -435,6 +446,7 @@ fn tables(diff: &Diff) -> Result<Vec<Draft>> {
                 statements.extend(ddl::repeated_uniques(table));
                 statements.extend(ddl::unvalidated_checks(table));
                 statements.extend(table.indexes.values().map(|i| ddl::create_index(&table.name, i)));
+                statements.extend(table.statistics.values().flat_map(|s| ddl::create_statistics(&table.name, s)));
                 statements.extend(ddl::comments(table));
                 drafts.push(Draft::of(change, statements));
             }
@@ -580,6 +592,10 @@ fn add_constraints(diff: &Diff) -> Result<Vec<Draft>> {
                 }
                 statements
             }
+            Change::CreateStatistics { table, statistics } => ddl::create_statistics(table, statistics),
+            Change::AlterStatistics { table, from, to } if !from.same_definition(to) => {
+                ddl::create_statistics(table, to)
+            }
             _ => continue,
         };
         drafts.push(Draft::of(change, statements));
@@ -697,6 +713,9 @@ fn comments(diff: &Diff) -> Result<Vec<Draft>> {
             }
             Change::SetComment { table, on: CommentOn::Constraint(name), comment } => {
                 ddl::comment_on_constraint(table, name, comment)
+            }
+            Change::AlterStatistics { table, from, to } if from.same_definition(to) => {
+                ddl::comment_on_statistics(table, to)
             }
             Change::SetTableComment { table, comment } => format!(
                 "COMMENT ON TABLE {} IS {}",

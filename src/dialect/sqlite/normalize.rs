@@ -54,6 +54,10 @@ pub(super) fn check(schema: &Schema) -> Vec<Finding> {
             let message = format!("table \"{t}\": row level security and policies exist on PostgreSQL only");
             found.push(Finding::table(t, Some("policies"), message));
         }
+        if !table.statistics.is_empty() {
+            let message = format!("table \"{t}\" has extended statistics, which exist on PostgreSQL only");
+            found.push(Finding::table(t, Some("statistics"), message));
+        }
         if table.inherits.is_some() {
             let message = format!("table \"{t}\" inherits from another table, which exists on PostgreSQL only");
             found.push(Finding::table(t, Some("inherits"), message));
