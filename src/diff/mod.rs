@@ -516,7 +516,7 @@ fn diff_table(
     for (name, wanted) in &desired.statistics {
         match current.statistics.get(name) {
             None => changes.push(Change::CreateStatistics { table: t(), statistics: wanted.clone() }),
-            Some(live) if live != wanted => {
+            Some(live) if !live.same_definition(wanted) || live.comment != wanted.comment => {
                 changes.push(Change::AlterStatistics { table: t(), from: live.clone(), to: wanted.clone() })
             }
             Some(_) => {}

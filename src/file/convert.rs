@@ -360,7 +360,10 @@ impl Converter<'_, '_> {
             cache: raw.cache,
             cycle: raw.cycle,
         };
-        let options = sequence_options(&options).canonical(&sql_type);
+        // A cache of 1 is PostgreSQL's default and not MariaDB's (1000): kept
+        // as written, for the dialect to leave out.
+        let mut options = sequence_options(&options).canonical(&sql_type);
+        options.cache = raw.cache;
         Sequence { name: name.to_string(), sql_type, options, owned_by, comment: raw.comment }
     }
 

@@ -24,8 +24,15 @@ impl Statistics {
         Statistics { name: name.into(), columns, kinds: Vec::new(), comment: None }
     }
 
-    /// Whether `other` gathers the same (its comment aside).
+    /// Whether `other` gathers the same (its comment aside). The columns
+    /// as a set: PostgreSQL keeps them in column-number order, which a
+    /// file's column order need not be.
     pub fn same_definition(&self, other: &Statistics) -> bool {
-        self.columns == other.columns && self.kinds == other.kinds
+        let sorted = |columns: &[String]| {
+            let mut columns = columns.to_vec();
+            columns.sort_unstable();
+            columns
+        };
+        sorted(&self.columns) == sorted(&other.columns) && self.kinds == other.kinds
     }
 }

@@ -647,6 +647,13 @@ fn mariadb_sequences_are_managed_and_defaults_name_them_without_the_database() {
         ),
         [["1"]]
     );
+    // A cache of 1 is MariaDB's to keep (PostgreSQL's default, not its
+    // own), and a start the file leaves out goes back to the default
+    // (review: both were lost).
+    t.schema(&inspected.replace("start: 100, increment: 5, cache: 10", "increment: 5, cache: 1"));
+    t.apply();
+    t.assert_in_sync();
+    assert_eq!(t.query("SELECT start_value, cache_size FROM order_seq"), [["1", "1"]]);
 }
 
 /// MariaDB drops a column's own check (`q int CHECK (q >= 0)`) when
@@ -659,7 +666,13 @@ fn mariadb_column_checks_stay_the_columns_own() {
     if !t.query("SELECT VERSION()")[0][0].to_ascii_lowercase().contains("mariadb") {
         return;
     }
-    t.sql("CREATE TABLE stock (id int PRIMARY KEY, q int CHECK (q >= 0), CONSTRAINT sane CHECK (id > 0))");
+    // `total` is a table's check named as a column, reading another one:
+    // not the column's own (review: a rebuild declared it on the column,
+    // so it came back column-level).
+    t.sql(
+        "CREATE TABLE stock (id int PRIMARY KEY, q int CHECK (q >= 0), CONSTRAINT sane CHECK (id > 0));
+         CREATE TABLE bill (subtotal int, total int, CONSTRAINT total CHECK (total >= subtotal))",
+    );
     let inspected = t.run(&["inspect"]).success().stdout;
     t.schema(&inspected);
     t.assert_in_sync();
@@ -668,11 +681,11 @@ fn mariadb_column_checks_stay_the_columns_own() {
     rebuilt.apply();
     let level = "SELECT CONSTRAINT_NAME, LEVEL FROM information_schema.CHECK_CONSTRAINTS \
                  WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY 1";
-    assert_eq!(rebuilt.query(level), [["q", "Column"], ["sane", "Table"]]);
+    assert_eq!(rebuilt.query(level), [["q", "Column"], ["sane", "Table"], ["total", "Table"]]);
     // Retyped: the check is said again with the column.
     t.schema(&inspected.replace("q:  integer", "q:  bigint").replace("q: integer", "q: bigint"));
     let run = t.apply();
     assert!(run.stdout.contains("CHECK (`q` >= 0)"), "{}", run.stdout);
     t.assert_in_sync();
-    assert_eq!(t.query(level), [["q", "Column"], ["sane", "Table"]]);
+    assert_eq!(t.query(level), [["q", "Column"], ["sane", "Table"], ["total", "Table"]]);
 }

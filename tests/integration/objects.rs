@@ -693,6 +693,10 @@ fn postgres_unlogged_tables_and_storage_parameters_round_trip() {
     t.assert_in_sync();
     assert_eq!(t.query("SELECT body FROM kept"), [["x"]]);
     assert_eq!(t.query("SELECT relpersistence::text FROM pg_class WHERE relname = 'cache'"), [["p"]]);
+    // A TOAST parameter of a table PostgreSQL gives no TOAST table would
+    // be dropped without a word, and set again by every plan (review).
+    t.schema("tables:\n  n:\n    columns:\n      id: integer\n    storage: { toast.autovacuum_enabled: false }\n");
+    t.run(&["plan"]).code(2).stderr_has("no column PostgreSQL would TOAST");
     // Not on SQLite.
     let sqlite = Test::sqlite();
     sqlite.schema(
@@ -792,6 +796,35 @@ fn postgres_table_inheritance_round_trips_and_parent_changes_reach_children() {
     assert_eq!(t.dump(), before);
 }
 
+/// Review of the inheritance plans: a column a grandchild keeps while its
+/// parent and grandparent drop it was dropped with theirs (a plain `DROP
+/// COLUMN` cascades down the tree); a column a child declared itself was
+/// taken as gone with its parent's, and stayed.
+#[test]
+fn postgres_inheritance_drops_reach_exactly_the_tables_that_let_go() {
+    let Some(t) = Test::postgres() else { return };
+    t.sql(
+        "CREATE TABLE p (id integer, b integer, c integer);
+         CREATE TABLE k (c integer) INHERITS (p);
+         CREATE TABLE g () INHERITS (k);
+         INSERT INTO g VALUES (1, 7, 8);",
+    );
+    let inspected = t.run(&["inspect"]).success().stdout;
+    let without = |text: &str, line: &str| text.replacen(line, "", 1);
+    // p and k let b go, g keeps it; p and k (which declared c itself) let
+    // c go.
+    let mut file = without(&without(&inspected, "      b:  integer\n"), "      c:  integer\n");
+    file = file.replacen("      c: integer\n", "", 1);
+    file = file
+        .replace("  g:\n    inherits: k\n    columns: {}\n", "  g:\n    inherits: k\n    columns:\n      b: integer\n");
+    assert!(file.contains("      b: integer"), "{file}");
+    t.schema(&file);
+    t.run(&["apply", "--yes", "--allow-destructive"]).success();
+    t.assert_in_sync();
+    assert_eq!(t.query("SELECT b FROM g"), [["7"]]);
+    assert_eq!(t.query("SELECT count(*) FROM pg_attribute WHERE attname = 'c' AND attrelid IN ('p'::regclass, 'k'::regclass, 'g'::regclass)"), [["0"]]);
+}
+
 /// Two things PostgreSQL refuses half-way are refused before any
 /// statement, at the file's line or naming the column: a NOT VALID
 /// foreign key on a partitioned table (random seed 810112: `cannot add NOT
@@ -876,6 +909,16 @@ fn postgres_extended_statistics_round_trip() {
     t.schema(&inspected.replace("      address_city_zip: { columns: [city, zip] }\n", ""));
     t.run(&["plan"]).success().stdout_has("drop statistics address_city_zip on address");
     t.apply();
+    t.assert_in_sync();
+    // PostgreSQL keeps the columns in column-number order, which a file's
+    // order of the table's columns need not be (review: a phantom remake).
+    t.sql("ALTER TABLE address ADD COLUMN region text; CREATE STATISTICS by_region ON region, zip FROM address;");
+    let reordered = t.run(&["inspect"]).success().stdout.replace(
+        "      zip:    text\n      street: text\n      region: text\n",
+        "      region: text\n      zip:    text\n      street: text\n",
+    );
+    assert!(reordered.contains("      region: text\n      zip:"), "{reordered}");
+    t.schema(&reordered);
     t.assert_in_sync();
     // Not on SQLite, at the file's line.
     let sqlite = Test::sqlite();

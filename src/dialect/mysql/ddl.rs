@@ -150,7 +150,14 @@ pub(super) fn column_definition(dialect: &Mysql, column: &Column) -> String {
 /// the column (MariaDB names them so), which `MODIFY COLUMN` drops unless
 /// it says it again.
 pub(super) fn column_check<'a>(dialect: &Mysql, table: &'a Table, column: &str) -> Option<&'a Check> {
-    table.checks.get(column).filter(|_| dialect.mariadb && table.columns.contains_key(column))
+    // One that reads another column is a table's check, whatever its
+    // name (a check written on a column reads that column).
+    let alone = |check: &&Check| {
+        crate::sql::lexer::identifiers(check.expr.as_str()).iter().all(|word| {
+            word.eq_ignore_ascii_case(column) || !table.columns.keys().any(|c| c.eq_ignore_ascii_case(word))
+        })
+    };
+    table.checks.get(column).filter(|_| dialect.mariadb && table.columns.contains_key(column)).filter(alone)
 }
 
 /// [`column_definition`] with the column's own check, where it has one.
@@ -280,8 +287,10 @@ fn sequence_clauses(options: &SequenceOptions, all: bool) -> Vec<String> {
     let min = options.min.unwrap_or(if ascending { 1 } else { i64::MIN + 1 });
     let max = options.max.unwrap_or(if ascending { i64::MAX - 1 } else { -1 });
     let mut clauses = Vec::new();
-    if let Some(start) = options.start {
-        clauses.push(format!("START WITH {start}"));
+    match options.start {
+        Some(start) => clauses.push(format!("START WITH {start}")),
+        None if all => clauses.push(format!("START WITH {}", if ascending { min } else { max })),
+        None => {}
     }
     for (said, clause) in [
         (options.increment.is_some(), format!("INCREMENT BY {increment}")),

@@ -57,8 +57,11 @@ pub(super) fn recreate_enum(name: &str, values: &[String], base: &crate::model::
     let enum_type = SqlType::Other(name.to_string());
     let array_type = SqlType::Array(Box::new(enum_type.clone()));
     for table in base.tables.values() {
-        // An inherited column changes with its parent's.
-        for column in table.columns.values().filter(|c| !(c.inherited && table.inherits.is_some())) {
+        // A column the parent has too (inherited, or declared as well)
+        // changes with the parent's.
+        let parent = table.inherits.as_ref().and_then(|p| base.tables.get(p));
+        let from_parent = |name: &str| parent.is_some_and(|p| p.columns.contains_key(name));
+        for column in table.columns.values().filter(|c| !from_parent(&c.name)) {
             let suffix = if column.sql_type == enum_type {
                 ""
             } else if column.sql_type == array_type {

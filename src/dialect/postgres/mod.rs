@@ -52,7 +52,7 @@ use super::{Connection, Dialect};
 use crate::diff::{Change, Diff, DiffHooks};
 use crate::error::Result;
 use crate::file::Finding;
-use crate::model::Schema;
+use crate::model::{Schema, SqlType};
 use crate::plan::{Hazard, PlanCheck, Step};
 use crate::preflight::PreflightSql;
 use crate::scope::Scope;
@@ -116,6 +116,35 @@ impl Dialect for Postgres {
                 );
             }
         }
+        // A table of fixed-width columns alone has no TOAST table, and
+        // PostgreSQL drops its `toast.` parameters without a word: every
+        // plan would set them again.
+        for table in schema.tables.values().filter(|t| t.storage.keys().any(|k| k.starts_with("toast."))) {
+            let fixed = |t: &SqlType| {
+                matches!(
+                    t.without_serial(),
+                    SqlType::SmallInt
+                        | SqlType::Integer
+                        | SqlType::BigInt
+                        | SqlType::Boolean
+                        | SqlType::Real
+                        | SqlType::Double
+                        | SqlType::Date
+                        | SqlType::Time
+                        | SqlType::Timestamp
+                        | SqlType::TimestampTz
+                        | SqlType::Uuid
+                )
+            };
+            if table.columns.values().all(|c| fixed(&c.sql_type)) {
+                let message = format!(
+                    "table \"{}\" has `toast.` storage parameters, but no column PostgreSQL would TOAST, so no \
+                     TOAST table to keep them",
+                    table.name
+                );
+                found.push(Finding::table(&table.name, Some("storage"), message).hint("leave out the `toast.` ones"));
+            }
+        }
         // PostgreSQL 15 cannot add a NOT VALID foreign key to a partitioned
         // table (nor to a partition, whose keys are the parent's).
         for table in schema.tables.values().filter(|t| t.partition_by.is_some()) {
@@ -148,6 +177,9 @@ impl Dialect for Postgres {
         for table in schema.tables.values_mut() {
             table.strict = false;
             table.without_rowid = false;
+        }
+        for sequence in schema.sequences.values_mut() {
+            sequence.options = sequence.options.canonical(&sequence.sql_type);
         }
         Ok(schema)
     }

@@ -878,19 +878,28 @@ fn inherited_drop(diff: &Diff, table: &str, column: &str) -> InheritedDrop {
             .iter()
             .any(|c| matches!(c, Change::DropColumn { table, column: c } if table == t && c.name == column))
     };
-    let parent = diff.base.tables.get(table).and_then(|t| t.inherits.as_deref());
-    if let Some(parent) = parent
+    let live = diff.base.tables.get(table);
+    // Gone with the parent's only if it is the parent's alone: a column
+    // the table declared too stays when the parent's goes.
+    let inherited = live.and_then(|t| t.columns.get(column)).is_some_and(|c| c.inherited);
+    if let Some(parent) = live.and_then(|t| t.inherits.as_deref())
+        && inherited
         && drops(parent)
         && !matches!(inherited_drop(diff, parent, column), InheritedDrop::Only)
     {
         return InheritedDrop::Carried;
     }
-    let kept_by_a_child = diff
-        .base
-        .tables
-        .values()
-        .any(|t| t.inherits.as_deref() == Some(table) && t.columns.contains_key(column) && !drops(&t.name));
-    if kept_by_a_child { InheritedDrop::Only } else { InheritedDrop::Whole }
+    if kept_below(diff, table, column, &drops, 0) { InheritedDrop::Only } else { InheritedDrop::Whole }
+}
+
+/// Whether a table inheriting (at any depth) from `table` keeps `column`:
+/// a plain drop would cascade down to it.
+fn kept_below(diff: &Diff, table: &str, column: &str, drops: &dyn Fn(&str) -> bool, depth: usize) -> bool {
+    depth <= diff.base.tables.len()
+        && diff.base.tables.values().filter(|t| t.inherits.as_deref() == Some(table)).any(|child| {
+            child.columns.contains_key(column)
+                && (!drops(&child.name) || kept_below(diff, &child.name, column, drops, depth + 1))
+        })
 }
 
 /// A column or index key of `schema` that uses collation `name`, as
