@@ -938,10 +938,7 @@ impl Converter<'_, '_> {
             }
             kinds.push(kind);
         }
-        // In PostgreSQL's order; all of them is the same as none named.
-        let kinds: Vec<String> =
-            STATISTICS_KINDS.iter().filter(|k| kinds.iter().any(|w| w == *k)).map(|k| k.to_string()).collect();
-        let kinds = if kinds.len() == STATISTICS_KINDS.len() { Vec::new() } else { kinds };
+        let kinds = Statistics::canonical_kinds(&kinds);
         ok.then(|| Statistics { comment: raw.comment, kinds, ..Statistics::new(name, columns) })
     }
 

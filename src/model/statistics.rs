@@ -24,6 +24,14 @@ impl Statistics {
         Statistics { name: name.into(), columns, kinds: Vec::new(), comment: None }
     }
 
+    /// `kinds` in PostgreSQL's order, unknown ones left out; all of them
+    /// is the same as none named (empty).
+    pub fn canonical_kinds(kinds: &[String]) -> Vec<String> {
+        let kinds: Vec<String> =
+            STATISTICS_KINDS.iter().filter(|k| kinds.iter().any(|w| w == *k)).map(|k| k.to_string()).collect();
+        if kinds.len() == STATISTICS_KINDS.len() { Vec::new() } else { kinds }
+    }
+
     /// Whether `other` gathers the same (its comment aside). The columns
     /// as a set: PostgreSQL keeps them in column-number order, which a
     /// file's column order need not be.

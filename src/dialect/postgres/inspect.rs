@@ -10,8 +10,7 @@ use super::types;
 use crate::error::Result;
 use crate::model::{
     Check, Column, DefaultValue, Exclusion, ExclusionElement, Expr, ForeignKey, Index, IndexKey, IndexPart, Partition,
-    PrimaryKey, ReferentialAction, STATISTICS_KINDS, Schema, Sequence, SequenceOptions, Statistics, Table, Unique,
-    storage_value,
+    PrimaryKey, ReferentialAction, Schema, Sequence, SequenceOptions, Statistics, Table, Unique, storage_value,
 };
 use postgres::GenericClient;
 use std::collections::HashMap;
@@ -412,7 +411,6 @@ fn read_constraints(
     Ok(())
 }
 
-/// Indexes, with the exclusion constraints they implement.
 /// Extended statistics on columns, in the table's schema, with the
 /// default target: the others (on expressions, elsewhere, with a target of
 /// their own) are named as not managed.
@@ -444,7 +442,7 @@ fn read_statistics(
             .filter(|(code, _)| codes.iter().any(|c| c == code))
             .map(|(_, kind)| kind.to_string())
             .collect();
-        let kinds = if kinds.len() == STATISTICS_KINDS.len() { Vec::new() } else { kinds };
+        let kinds = Statistics::canonical_kinds(&kinds);
         let name: String = row.get(2);
         let statistics = Statistics { kinds, comment: row.get(6), ..Statistics::new(&name, columns) };
         table.statistics.insert(name, statistics);
@@ -452,6 +450,7 @@ fn read_statistics(
     Ok(())
 }
 
+/// Indexes, with the exclusion constraints they implement.
 fn read_indexes(
     client: &mut impl GenericClient,
     within: &Namespaces,
