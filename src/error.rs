@@ -74,6 +74,19 @@ pub enum Error {
         cause: DatabaseError,
     },
 
+    /// The file names a role the server does not have (as an owner, a
+    /// grantee, or whose default privileges): refused before any
+    /// statement. `at` is where the file names it (`schema.yaml:12:5`).
+    #[error("{}role \"{role}\" does not exist on the server", .at.as_ref().map(|at| format!("{at}: ")).unwrap_or_default())]
+    UnknownRole {
+        /// The role.
+        role: String,
+        /// Where the file names it, as keys (`["tables", "orders", "grants", "app"]`).
+        path: Vec<String>,
+        /// `file:line:column` of `path`.
+        at: Option<String>,
+    },
+
     /// Something dbshape does not support (yet), found in the file or the database.
     #[error("{0}")]
     Unsupported(String),
@@ -330,6 +343,10 @@ impl Error {
             Error::PartlyApplied { number, total, .. } => Some(partly_applied(*number, *total)),
             Error::Url { examples, .. } => Some(format!("expected e.g. {examples}")),
             Error::NoDatabaseFile { path } => Some(no_database_file(path)),
+            Error::UnknownRole { role, .. } => Some(format!(
+                "roles belong to the whole server, and dbshape does not create them: run `CREATE ROLE {role}` (as an \
+                 administrator) first, or correct the name"
+            )),
             Error::DataChecks(reports) => {
                 Some(if reports.iter().any(|r| matches!(r.status, crate::preflight::DataCheckStatus::Failed { .. })) {
                     "fix those rows, or say in the schema file how they change (`backfill:` for NULLs, `using:` for a \

@@ -107,6 +107,10 @@ impl Schema {
                 let at = self.locate(&path);
                 Error::Rejected { what, path, at, cause }
             }
+            Error::UnknownRole { role, path, at: None } => {
+                let at = self.locate(&path);
+                Error::UnknownRole { role, path, at }
+            }
             other => other,
         }
     }

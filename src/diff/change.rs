@@ -1,8 +1,8 @@
 //! One typed difference between two schemas.
 
 use crate::model::{
-    Aggregate, Check, Collation, Column, CompositeType, Domain, Exclusion, ForeignKey, Function, Index, Partition,
-    Policy, PrimaryKey, Sequence, Statistics, Table, Trigger, Unique, View,
+    Aggregate, Check, Collation, Column, CompositeType, DefaultScope, Domain, Exclusion, ForeignKey, Function, Held,
+    Index, Partition, Policy, PrimaryKey, Securable, Sequence, Statistics, Table, Trigger, Unique, View,
 };
 use indexmap::IndexMap;
 use std::fmt;
@@ -260,10 +260,61 @@ pub enum Change {
         /// The new comment.
         comment: Option<String>,
     },
-    /// An extension is created (extensions are never dropped).
+    /// An extension is created.
     CreateExtension {
         /// The extension.
         name: String,
+        /// At this version (`None`: the server's default).
+        version: Option<String>,
+    },
+    /// An extension is updated to another version (`ALTER EXTENSION ...
+    /// UPDATE TO`).
+    UpdateExtension {
+        /// The extension.
+        name: String,
+        /// Its version now.
+        from: Option<String>,
+        /// The version asked.
+        to: String,
+    },
+    /// An extension the file leaves out goes (and what it made).
+    DropExtension {
+        /// The extension.
+        name: String,
+    },
+    /// An object gets another owner.
+    SetOwner {
+        /// The object.
+        object: Securable,
+        /// Its owner now.
+        from: String,
+        /// Its owner to be.
+        to: String,
+        /// Made by this plan: no one relies on its owner yet.
+        fresh: bool,
+    },
+    /// Privileges granted (`GRANT`, or `ALTER DEFAULT PRIVILEGES ... GRANT`).
+    Grant {
+        /// What they are on.
+        on: GrantOn,
+        /// A role, or `public`.
+        grantee: String,
+        /// Each privilege (on a column, or the whole object), and whether
+        /// `WITH GRANT OPTION`.
+        privileges: Held,
+    },
+    /// Privileges revoked.
+    Revoke {
+        /// What they are on.
+        on: GrantOn,
+        /// A role, or `public`.
+        grantee: String,
+        /// Each privilege (on a column, or the whole object), and whether
+        /// only its grant option goes (`REVOKE GRANT OPTION FOR`).
+        privileges: Held,
+        /// On an object made by this plan (what default privileges gave
+        /// it beyond the file): no one relies on it yet.
+        fresh: bool,
     },
     /// A new enum type.
     CreateEnum {
@@ -428,6 +479,36 @@ pub enum Change {
     },
 }
 
+/// What a [`Change::Grant`] or [`Change::Revoke`] is on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GrantOn {
+    /// An object.
+    Object(Securable),
+    /// The objects a role makes later (`ALTER DEFAULT PRIVILEGES`).
+    Default(DefaultScope),
+}
+
+impl std::fmt::Display for GrantOn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GrantOn::Object(object) => write!(f, "{object}"),
+            GrantOn::Default(scope) => write!(f, "default privileges {}", scope.describe()),
+        }
+    }
+}
+
+/// `select, update(email)`: what a grant or revoke names.
+fn privilege_words(privileges: &Held) -> String {
+    let words: Vec<String> = privileges
+        .keys()
+        .map(|(p, column)| match column {
+            Some(c) => format!("{}({c})", p.keyword().to_ascii_lowercase()),
+            None => p.keyword().to_ascii_lowercase(),
+        })
+        .collect();
+    words.join(", ")
+}
+
 /// What a [`Change::SetComment`] comments on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CommentOn {
@@ -484,11 +565,19 @@ impl Change {
             | Change::CreatePolicy { table, .. }
             | Change::DropPolicy { table, .. }
             | Change::AlterPolicy { table, .. } => table,
-            Change::CreateExtension { name }
+            Change::CreateExtension { name, .. }
+            | Change::UpdateExtension { name, .. }
+            | Change::DropExtension { name }
             | Change::CreateEnum { name, .. }
             | Change::DropEnum { name }
             | Change::AddEnumValues { name, .. }
             | Change::RecreateEnum { name, .. } => name,
+            Change::SetOwner { object, .. }
+            | Change::Grant { on: GrantOn::Object(object), .. }
+            | Change::Revoke { on: GrantOn::Object(object), .. } => object.name.split('(').next().unwrap_or_default(),
+            Change::Grant { on: GrantOn::Default(scope), .. } | Change::Revoke { on: GrantOn::Default(scope), .. } => {
+                &scope.role
+            }
             Change::CreateSequence(sequence) | Change::DropSequence(sequence) => &sequence.name,
             Change::AlterSequence { to, .. } => &to.name,
             Change::CreateAggregate { aggregate: a, .. } | Change::DropAggregate(a) => &a.name,
@@ -544,6 +633,11 @@ impl Change {
             Change::SetPartition { .. } => "set_partition",
             Change::SetPartitionBy { .. } => "set_partition_by",
             Change::CreateExtension { .. } => "create_extension",
+            Change::UpdateExtension { .. } => "update_extension",
+            Change::DropExtension { .. } => "drop_extension",
+            Change::SetOwner { .. } => "set_owner",
+            Change::Grant { .. } => "grant",
+            Change::Revoke { .. } => "revoke",
             Change::CreateEnum { .. } => "create_enum",
             Change::DropEnum { .. } => "drop_enum",
             Change::AddEnumValues { .. } => "add_enum_values",
@@ -610,11 +704,15 @@ impl Change {
             Change::CreateIndex { index, .. } | Change::DropIndex { index, .. } => index.name.clone(),
             Change::AddExclusion { exclusion, .. } | Change::DropExclusion { exclusion, .. } => exclusion.name.clone(),
             Change::SetComment { on, .. } => on.name().to_string(),
-            Change::CreateExtension { name }
+            Change::CreateExtension { name, .. }
+            | Change::UpdateExtension { name, .. }
+            | Change::DropExtension { name }
             | Change::CreateEnum { name, .. }
             | Change::DropEnum { name }
             | Change::AddEnumValues { name, .. }
             | Change::RecreateEnum { name, .. } => name.clone(),
+            Change::SetOwner { object, .. } => object.name.clone(),
+            Change::Grant { on, grantee, .. } | Change::Revoke { on, grantee, .. } => format!("{on} to {grantee}"),
             Change::CreateSequence(sequence) | Change::DropSequence(sequence) => sequence.name.clone(),
             Change::AlterSequence { to, .. } => to.name.clone(),
             Change::SetRowLevelSecurity { table, .. } => table.clone(),
@@ -646,6 +744,14 @@ impl Change {
         match self {
             Change::DropTable(t) => Some(format!("drops table {} and all its rows", t.name)),
             Change::DropSequence(s) => Some(format!("drops sequence {} and its current value", s.name)),
+            Change::DropExtension { name } => Some(format!("drops extension {name} and everything it made")),
+            Change::SetOwner { object, from, fresh: false, .. } => {
+                Some(format!("takes {object} from its owner {from}, who loses what only an owner may do"))
+            }
+            // Default privileges only shape objects made later.
+            Change::Revoke { on: on @ GrantOn::Object(_), grantee, privileges, fresh: false } => {
+                Some(format!("revokes {} on {on} from {grantee}, which may rely on it", privilege_words(privileges)))
+            }
             Change::AlterCompositeType { from, to }
                 if from.attributes.keys().any(|a| !to.attributes.contains_key(a)) =>
             {
@@ -684,6 +790,7 @@ impl Change {
             | Change::AddExclusion { .. }
             | Change::CreateIndex { .. }
             | Change::CreateExtension { .. }
+            | Change::Grant { .. }
             | Change::CreateEnum { .. }
             | Change::CreateSequence(_)
             | Change::CreatePolicy { .. }
@@ -703,6 +810,8 @@ impl Change {
             | Change::DropExclusion { .. }
             | Change::DropIndex { .. }
             | Change::DropEnum { .. }
+            | Change::DropExtension { .. }
+            | Change::Revoke { .. }
             | Change::DropSequence(_)
             | Change::DropPolicy { .. }
             | Change::DropAggregate(_)
@@ -887,7 +996,21 @@ impl fmt::Display for Change {
             Change::SetComment { table, on: CommentOn::Constraint(name), .. } => {
                 write!(f, "set comment on constraint {name} on {table}")
             }
-            Change::CreateExtension { name } => write!(f, "create extension {name}"),
+            Change::CreateExtension { name, version: None } => write!(f, "create extension {name}"),
+            Change::CreateExtension { name, version: Some(v) } => write!(f, "create extension {name} version {v}"),
+            Change::UpdateExtension { name, from, to } => {
+                write!(f, "update extension {name}: {} → {to}", from.as_deref().unwrap_or("?"))
+            }
+            Change::DropExtension { name } => write!(f, "drop extension {name}"),
+            Change::SetOwner { object, from, to, .. } => write!(f, "set owner of {object}: {from} → {to}"),
+            Change::Grant { on, grantee, privileges } => {
+                let option = if privileges.values().any(|o| *o) { " with grant option" } else { "" };
+                write!(f, "grant {} on {on} to {grantee}{option}", privilege_words(privileges))
+            }
+            Change::Revoke { on, grantee, privileges, .. } => {
+                let option = if privileges.values().all(|o| *o) { "grant option for " } else { "" };
+                write!(f, "revoke {option}{} on {on} from {grantee}", privilege_words(privileges))
+            }
             Change::CreateEnum { name, values } => write!(f, "create enum {name} ({})", values.join(", ")),
             Change::DropEnum { name } => write!(f, "drop enum {name}"),
             Change::AddEnumValues { name, values } => {

@@ -13,20 +13,23 @@
 //! - `hooks.rs`: [`DiffHooks`], the dialects' rules;
 //! - `objects.rs`: views, functions and triggers, and what forces one to be
 //!   made again;
+//! - `privileges.rs`: owners, grants, default privileges, extensions;
 //! - this file: tables, columns, keys, indexes, types and sequences.
 
 mod change;
 mod hooks;
 mod objects;
+mod privileges;
 
-pub use change::{Change, CommentOn};
+pub use change::{Change, CommentOn, GrantOn};
 pub use hooks::DiffHooks;
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use hooks::Neutral;
+pub use privileges::roles_named;
 
 use crate::model::{
-    Check, Column, Exclusion, Expr, ForeignKey, Index, IndexKey, PrimaryKey, Schema, Table, Unique, inherited_column,
-    inheriting_column, naming,
+    Check, Column, Exclusion, Expr, ForeignKey, Index, IndexKey, PrimaryKey, Schema, Securable, SecurableKind, Table,
+    Unique, inherited_column, inheriting_column, naming,
 };
 use crate::sql::lexer::{Kind, mentions, tokenize};
 use indexmap::IndexMap;
@@ -52,11 +55,7 @@ pub(crate) fn diff(current: &Schema, desired: &Schema, hooks: &dyn DiffHooks) ->
     let mut changes = Vec::new();
     let mut base = current.clone();
 
-    for name in &desired.extensions {
-        if !current.extensions.contains(name) {
-            changes.push(Change::CreateExtension { name: name.clone() });
-        }
-    }
+    privileges::diff_extensions(current, desired, &mut changes);
     for (name, values) in &desired.enums {
         match current.enums.get(name) {
             None => changes.push(Change::CreateEnum { name: name.clone(), values: values.clone() }),
@@ -202,6 +201,8 @@ pub(crate) fn diff(current: &Schema, desired: &Schema, hooks: &dyn DiffHooks) ->
         }
     }
     objects::diff_objects(&base, desired, hooks, &mut changes);
+    privileges::drop_extensions(current, desired, &mut changes);
+    privileges::diff_privileges(&base, desired, &mut changes);
     Diff { changes, base }
 }
 
@@ -739,6 +740,10 @@ fn rename_table(schema: &mut Schema, from: &str, to: &str) {
     let (_, mut table) = schema.tables.shift_remove_index(index).expect("index is valid");
     table.name = to.to_string();
     schema.tables.shift_insert(index, to.to_string(), table);
+    // Its owner and grants go with it.
+    if let Some(privileges) = schema.privileges.shift_remove(&Securable::new(SecurableKind::Table, from)) {
+        schema.privileges.insert(Securable::new(SecurableKind::Table, to), privileges);
+    }
     for table in schema.tables.values_mut() {
         for fk in table.foreign_keys.values_mut() {
             if fk.ref_table == from {
@@ -786,6 +791,15 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str, ho
             *c = to.to_string();
         }
     };
+    if let Some(privileges) = schema.privileges.get_mut(&Securable::new(SecurableKind::Table, table_name)) {
+        for held in privileges.grants.0.values_mut() {
+            let moved: Vec<_> = held.keys().filter(|(_, c)| c.as_deref() == Some(from)).cloned().collect();
+            for key in moved {
+                let option = held.remove(&key).unwrap_or_default();
+                held.insert((key.0, Some(to.to_string())), option);
+            }
+        }
+    }
     let Some(table) = schema.tables.get_mut(table_name) else {
         return;
     };

@@ -9,6 +9,7 @@ use super::parse::{
     index_part, is_object_name, is_operator, is_unique_key, parse_default, parse_index_part, parse_parameter,
     parse_primary_key, parse_type, split_reference,
 };
+use super::privileges;
 use super::problems::Problems;
 use super::raw::{
     RawAggregate, RawCollation, RawColumn, RawCompositeType, RawDomain, RawExclusion, RawFile, RawForeignKey,
@@ -18,8 +19,9 @@ use super::raw::{
 use super::unique_map::UniqueMap;
 use crate::model::{
     Aggregate, Check, Collation, Column, CompositeType, DefaultValue, Domain, Exclusion, ExclusionElement, Expr,
-    ForeignKey, Index, IndexKey, Literal, Partition, PrimaryKey, ReferentialAction, STATISTICS_KINDS, Schema, Sequence,
-    SequenceOptions, SqlType, Statistics, Table, Unique, inherited_column, inheriting_column, naming, storage_value,
+    ForeignKey, Index, IndexKey, Literal, Partition, PrimaryKey, ReferentialAction, STATISTICS_KINDS, Schema,
+    SecurableKind, Sequence, SequenceOptions, SqlType, Statistics, Table, Unique, inherited_column, inheriting_column,
+    naming, storage_value,
 };
 use crate::suggest::did_you_mean;
 use serde_yaml::Value;
@@ -74,22 +76,16 @@ impl Converter<'_, '_> {
         self.problems.report(path, message, hint);
     }
 
-    fn convert(&mut self, raw: RawFile) -> Schema {
+    fn convert(&mut self, mut raw: RawFile) -> Schema {
         let mut schema = Schema::default();
-        for name in raw.extensions.unwrap_or_default() {
-            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-')) {
-                self.report(
-                    &["extensions"],
-                    format!("invalid extension name \"{name}\""),
-                    Some("an extension is a name such as citext, pgcrypto or uuid-ossp"),
-                );
-            }
-            if schema.extensions.contains(&name) {
-                self.report(&["extensions"], format!("extension \"{name}\" is listed twice"), None);
-            }
-            schema.extensions.push(name);
-        }
-        for (name, values) in raw.enums.unwrap_or_default().0 {
+        privileges::extensions(self.problems, &mut schema, raw.extensions.take());
+        self.privileges(&mut schema, &raw);
+        for (name, raw_enum) in raw.enums.unwrap_or_default().0 {
+            let (values, owner, grants) = raw_enum.into_parts();
+            let path = ["enums", name.as_str()];
+            let privileges =
+                privileges::object(self.problems, &path, SecurableKind::Type, owner.as_ref(), grants.as_ref(), None);
+            privileges::keep(&mut schema, SecurableKind::Type, &name, privileges);
             let mut seen = std::collections::HashSet::new();
             if values.is_empty() {
                 self.report(&["enums", &name], format!("enum \"{name}\" has no values"), None);
@@ -116,11 +112,25 @@ impl Converter<'_, '_> {
             let table = self.table(&name, raw_table, parent, inherits_from);
             converted.insert(name, table);
         }
-        for name in raw_tables.keys() {
-            schema.tables.insert(name.clone(), converted.remove(name).expect("every table is converted"));
+        for (name, raw_table) in &raw_tables {
+            let table = converted.remove(name).expect("every table is converted");
+            let privileges = privileges::object(
+                self.problems,
+                &["tables", name],
+                SecurableKind::Table,
+                raw_table.owner.as_ref(),
+                raw_table.grants.as_ref(),
+                Some(&table),
+            );
+            privileges::keep(&mut schema, SecurableKind::Table, name, privileges);
+            schema.tables.insert(name.clone(), table);
         }
         self.resolve_foreign_keys(&mut schema, &raw_tables);
         for (name, raw_sequence) in raw_sequences {
+            let path = ["sequences", name.as_str()];
+            let (owner, grants) = (raw_sequence.owner.as_ref(), raw_sequence.grants.as_ref());
+            let privileges = privileges::object(self.problems, &path, SecurableKind::Sequence, owner, grants, None);
+            privileges::keep(&mut schema, SecurableKind::Sequence, &name, privileges);
             let sequence = self.sequence(&name, raw_sequence, &schema);
             schema.sequences.insert(name, sequence);
         }
@@ -151,6 +161,10 @@ impl Converter<'_, '_> {
                 self.report(&["views", name], format!("\"{name}\" is both a table and a view"), None);
             }
             if let Some(view) = objects::view(self.problems, name, raw) {
+                let (owner, grants) = (raw.owner.as_ref(), raw.grants.as_ref());
+                let privileges =
+                    privileges::object(self.problems, &["views", name], SecurableKind::View, owner, grants, None);
+                privileges::keep(schema, SecurableKind::View, name, privileges);
                 schema.views.insert(name.clone(), view);
             }
         }
@@ -167,6 +181,10 @@ impl Converter<'_, '_> {
                     );
                     continue;
                 }
+                let kind = if procedure { SecurableKind::Procedure } else { SecurableKind::Function };
+                let (owner, grants) = (raw.owner.as_ref(), raw.grants.as_ref());
+                let privileges = privileges::object(self.problems, &[section, &key], kind, owner, grants, None);
+                privileges::keep(schema, kind, &function.key(), privileges);
                 schema.functions.insert(function.key(), function);
             }
         }
@@ -237,6 +255,10 @@ impl Converter<'_, '_> {
         };
         for (name, raw) in domains.unwrap_or_default().0 {
             let Some(base) = type_of(self, &["domains", &name, "type"], &raw.sql_type) else { continue };
+            let (owner, grants) = (raw.owner.as_ref(), raw.grants.as_ref());
+            let privileges =
+                privileges::object(self.problems, &["domains", &name], SecurableKind::Domain, owner, grants, None);
+            privileges::keep(schema, SecurableKind::Domain, &name, privileges);
             let mut checks = indexmap::IndexMap::new();
             if let Some(expr) = &raw.check {
                 // Named as PostgreSQL names it: after the bare domain name.
@@ -267,6 +289,10 @@ impl Converter<'_, '_> {
             schema.domains.insert(name, domain);
         }
         for (name, raw) in types.unwrap_or_default().0 {
+            let (owner, grants) = (raw.owner.as_ref(), raw.grants.as_ref());
+            let privileges =
+                privileges::object(self.problems, &["types", &name], SecurableKind::Type, owner, grants, None);
+            privileges::keep(schema, SecurableKind::Type, &name, privileges);
             let mut attributes = indexmap::IndexMap::new();
             for (attribute, text) in raw.attributes.0 {
                 if let Some(sql_type) = type_of(self, &["types", &name, "attributes", &attribute], &text) {
@@ -321,7 +347,37 @@ impl Converter<'_, '_> {
                     view.indexes.insert(index_name.clone(), index);
                 }
             }
+            let (owner, grants) = (raw.owner.as_ref(), raw.grants.as_ref());
+            let path = ["materialized_views", name.as_str()];
+            let privileges =
+                privileges::object(self.problems, &path, SecurableKind::MaterializedView, owner, grants, None);
+            privileges::keep(schema, SecurableKind::MaterializedView, &name, privileges);
             schema.views.insert(name, view);
+        }
+    }
+
+    /// The file's default owner, what it manages, its schemas' owners and
+    /// grants, and its default privileges.
+    fn privileges(&mut self, schema: &mut Schema, raw: &RawFile) {
+        if let Some(owner) = &raw.owner {
+            if owner.is_empty() || owner.eq_ignore_ascii_case(crate::model::PUBLIC) {
+                self.report(&["owner"], format!("\"{owner}\" cannot own anything"), Some("name a role"));
+            }
+            schema.owner = Some(owner.clone());
+        }
+        schema.privileges_unmanaged = raw.manage.as_ref().and_then(|m| m.privileges) == Some(false);
+        for (name, raw) in raw.schemas.iter().flat_map(|s| s.0.iter()) {
+            let (owner, grants) = (raw.owner.as_ref(), raw.grants.as_ref());
+            let path = ["schemas", name.as_str()];
+            let privileges = privileges::object(self.problems, &path, SecurableKind::Schema, owner, grants, None)
+                .unwrap_or_else(|| crate::model::Privileges {
+                    at: path.iter().map(|p| p.to_string()).collect(),
+                    ..Default::default()
+                });
+            schema.privileges.insert(crate::model::Securable::new(SecurableKind::Schema, name.clone()), privileges);
+        }
+        if let Some(defaults) = &raw.default_privileges {
+            privileges::default_privileges(self.problems, schema, &defaults.0);
         }
     }
 

@@ -55,6 +55,11 @@ impl Finding {
         Finding::at(&["views", name, key], message)
     }
 
+    /// About the keys at `path`.
+    pub(crate) fn keys(path: &[String], message: String) -> Finding {
+        Finding { path: path.to_vec(), message, hint: None }
+    }
+
     /// With a suggestion.
     pub(crate) fn hint(mut self, hint: &str) -> Finding {
         self.hint = Some(hint.to_string());

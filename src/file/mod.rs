@@ -5,13 +5,15 @@
 //! - `load.rs` reads and deserialises, `serde_error.rs` turns serde's
 //!   errors into located problems, `convert.rs` builds the model,
 //!   (`objects.rs` its views, functions and triggers), `parse.rs` parses
-//!   the small values, `checks.rs` cross-checks;
+//!   the small values, `privileges.rs` owners, grants and extensions,
+//!   `checks.rs` cross-checks;
 //! - `problems.rs` collects problems, `locator.rs` finds their lines,
 //!   `finding.rs` locates what a dialect refuses, `mysql_keys.rs` and
 //!   `postgres_keys.rs` the keys only MySQL or PostgreSQL has;
 //! - `render.rs` writes a model back as schema.yaml (`render_objects.rs`:
 //!   views, functions, triggers, types; `render_fields.rs`: single values
-//!   and an index's fields);
+//!   and an index's fields; `render_privileges.rs`: owners, grants,
+//!   default privileges, extensions);
 //! - `text_diff.rs`: a unified diff of two texts, in about linear time.
 
 mod checks;
@@ -23,11 +25,13 @@ mod mysql_keys;
 mod objects;
 mod parse;
 mod postgres_keys;
+mod privileges;
 mod problems;
 mod raw;
 mod render;
 mod render_fields;
 mod render_objects;
+mod render_privileges;
 mod serde_error;
 mod text_diff;
 mod unique_map;

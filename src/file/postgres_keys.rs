@@ -28,5 +28,26 @@ pub(crate) fn postgres_only(schema: &Schema, title: &str) -> Vec<Finding> {
             found.push(Finding::entry(t, "foreign_keys", &fk.name, message).hint(hint));
         }
     }
+    let privileges_hint = match title {
+        "SQLite" => "SQLite has no users or privileges: remove `owner:`, `grants:` and `default_privileges:`",
+        _ => {
+            "on MySQL and MariaDB privileges belong to the server's accounts (`GRANT … TO 'app'@'%'`), which dbshape \
+              does not manage: remove `owner:`, `grants:` and `default_privileges:`"
+        }
+    };
+    if schema.owner.is_some() {
+        let message = format!("`owner:` is for PostgreSQL: {title} objects have no owners");
+        found.push(Finding::keys(&["owner".into()], message).hint(privileges_hint));
+    }
+    for (object, privileges) in &schema.privileges {
+        let key = if privileges.owner.is_some() { "owner" } else { "grants" };
+        let path = [privileges.at.clone(), vec![key.to_string()]].concat();
+        let message = format!("{object}: owners and grants in the file are for PostgreSQL, not {title}");
+        found.push(Finding::keys(&path, message).hint(privileges_hint));
+    }
+    if !schema.default_privileges.is_empty() {
+        let message = format!("default privileges are for PostgreSQL, not {title}");
+        found.push(Finding::keys(&["default_privileges".into()], message).hint(privileges_hint));
+    }
     found
 }

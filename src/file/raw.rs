@@ -11,10 +11,24 @@ use serde_yaml::Value;
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFile {
-    /// PostgreSQL extensions the schema needs: `[pgcrypto, citext]`.
-    pub extensions: Option<Vec<String>>,
-    /// PostgreSQL enum types: `{ mood: [happy, sad] }`.
-    pub enums: Option<UniqueMap<Vec<String>>>,
+    /// PostgreSQL extensions the schema needs: `[pgcrypto, citext]`, or
+    /// with versions: `{ citext: "1.6", pg_trgm: {} }`.
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub extensions: Option<Value>,
+    /// PostgreSQL: the owner of every object that names none.
+    pub owner: Option<String>,
+    /// What dbshape manages: `{ privileges: false }` leaves owners, grants
+    /// and default privileges alone.
+    pub manage: Option<RawManage>,
+    /// PostgreSQL schemas' owners and grants: `{ app: { grants: { app_rw: [usage] } } }`.
+    pub schemas: Option<UniqueMap<RawSchemaPrivileges>>,
+    /// PostgreSQL `ALTER DEFAULT PRIVILEGES`: `{ app_owner: { tables: {
+    /// app_rw: [select] } } }`, keyed by the role whose new objects they
+    /// cover (`app_owner in reporting` for one schema).
+    pub default_privileges: Option<UniqueMap<UniqueMap<RawGrants>>>,
+    /// PostgreSQL enum types: `{ mood: [happy, sad] }` (or `{ mood: {
+    /// values: [happy, sad], owner: x, grants: {...} } }`).
+    pub enums: Option<UniqueMap<RawEnum>>,
     /// PostgreSQL sequences of their own: `{ invoice_no: { type: integer, start: 1000 } }`.
     pub sequences: Option<UniqueMap<RawSequence>>,
     /// PostgreSQL domains: `{ posint: { type: integer, check: "VALUE > 0" } }`.
@@ -40,6 +54,57 @@ pub struct RawFile {
     pub aggregates: Option<UniqueMap<RawAggregate>>,
 }
 
+/// Grantee (a role, or `public`) → privileges: `[select, update(email)
+/// with grant option]`, or `[all]`.
+pub type RawGrants = UniqueMap<Vec<String>>;
+
+/// What dbshape manages.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawManage {
+    /// `false`: owners, grants and default privileges are left alone.
+    pub privileges: Option<bool>,
+}
+
+/// A schema's owner and grants (PostgreSQL).
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSchemaPrivileges {
+    /// PostgreSQL: its owner (else the file's `owner:`).
+    pub owner: Option<String>,
+    /// PostgreSQL: grantee → privileges, `{ app_rw: [select, insert], reporting: [select] }`.
+    pub grants: Option<RawGrants>,
+}
+
+/// An enum type: its labels, or its labels with an owner and grants.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawEnum {
+    Values(Vec<String>),
+    Full(RawEnumFull),
+}
+
+/// An enum type with more than its labels.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawEnumFull {
+    pub values: Vec<String>,
+    /// PostgreSQL: its owner (else the file's `owner:`).
+    pub owner: Option<String>,
+    /// PostgreSQL: grantee → privileges, `{ app_rw: [select, insert], reporting: [select] }`.
+    pub grants: Option<RawGrants>,
+}
+
+impl RawEnum {
+    /// Its labels, owner and grants.
+    pub fn into_parts(self) -> (Vec<String>, Option<String>, Option<RawGrants>) {
+        match self {
+            RawEnum::Values(values) => (values, None, None),
+            RawEnum::Full(full) => (full.values, full.owner, full.grants),
+        }
+    }
+}
+
 /// A view.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -59,6 +124,10 @@ pub struct RawView {
     pub comment: Option<String>,
     /// Triggers on the view (`instead of`).
     pub triggers: Option<UniqueMap<RawTrigger>>,
+    /// PostgreSQL: its owner (else the file's `owner:`).
+    pub owner: Option<String>,
+    /// PostgreSQL: grantee → privileges, `{ app_rw: [select, insert], reporting: [select] }`.
+    pub grants: Option<RawGrants>,
 }
 
 /// A domain (PostgreSQL).
@@ -77,6 +146,10 @@ pub struct RawDomain {
     /// Named checks: `{ name: "VALUE > 0" }`.
     pub checks: Option<UniqueMap<RawCheck>>,
     pub comment: Option<String>,
+    /// PostgreSQL: its owner (else the file's `owner:`).
+    pub owner: Option<String>,
+    /// PostgreSQL: grantee → privileges, `{ app_rw: [select, insert], reporting: [select] }`.
+    pub grants: Option<RawGrants>,
 }
 
 /// A collation (PostgreSQL).
@@ -103,6 +176,10 @@ pub struct RawCompositeType {
     /// Attribute name → type, in order.
     pub attributes: UniqueMap<String>,
     pub comment: Option<String>,
+    /// PostgreSQL: its owner (else the file's `owner:`).
+    pub owner: Option<String>,
+    /// PostgreSQL: grantee → privileges, `{ app_rw: [select, insert], reporting: [select] }`.
+    pub grants: Option<RawGrants>,
 }
 
 /// A materialized view (PostgreSQL).
@@ -120,6 +197,10 @@ pub struct RawMaterializedView {
     /// Its indexes, as a table's.
     pub indexes: Option<UniqueMap<RawIndex>>,
     pub comment: Option<String>,
+    /// PostgreSQL: its owner (else the file's `owner:`).
+    pub owner: Option<String>,
+    /// PostgreSQL: grantee → privileges, `{ app_rw: [select, insert], reporting: [select] }`.
+    pub grants: Option<RawGrants>,
 }
 
 /// A function or procedure (PostgreSQL).
@@ -150,6 +231,10 @@ pub struct RawFunction {
     /// Or a file holding the body, relative to the schema file.
     pub sql_file: Option<String>,
     pub comment: Option<String>,
+    /// PostgreSQL: its owner (else the file's `owner:`).
+    pub owner: Option<String>,
+    /// PostgreSQL: grantee → privileges, `{ app_rw: [select, insert], reporting: [select] }`.
+    pub grants: Option<RawGrants>,
 }
 
 /// An aggregate (PostgreSQL).
@@ -258,6 +343,10 @@ pub struct RawTable {
     pub charset: Option<String>,
     /// MySQL: the default collation of its text columns.
     pub collation: Option<String>,
+    /// PostgreSQL: its owner (else the file's `owner:`).
+    pub owner: Option<String>,
+    /// PostgreSQL: grantee → privileges, `{ app_rw: [select, insert], reporting: [select] }`.
+    pub grants: Option<RawGrants>,
 }
 
 /// Extended statistics (PostgreSQL `CREATE STATISTICS`).
@@ -511,6 +600,10 @@ pub struct RawSequence {
     /// `table.column`: the column it belongs to (dropped with it).
     pub owned_by: Option<String>,
     pub comment: Option<String>,
+    /// PostgreSQL: its owner (else the file's `owner:`).
+    pub owner: Option<String>,
+    /// PostgreSQL: grantee → privileges, `{ app_rw: [select, insert], reporting: [select] }`.
+    pub grants: Option<RawGrants>,
 }
 
 /// An identity column: how it is generated, and how its sequence counts.

@@ -6,10 +6,11 @@
 
 use super::render_fields::{expression, index_fields, list, part_fields, push_comment, scalar};
 use super::render_objects::{render_objects, render_policies, render_triggers, render_types};
+use super::render_privileges::{privilege_fields, render_file_privileges, render_privilege_lines};
 use crate::model::Trigger;
 use crate::model::{
-    Column, DefaultValue, ForeignKey, Literal, ReferentialAction, Schema, SequenceOptions, SqlType, Table, Unique,
-    inherited_column, inheriting_column, naming,
+    Column, DefaultValue, ForeignKey, Literal, ReferentialAction, Schema, SecurableKind, SequenceOptions, SqlType,
+    Table, Unique, inherited_column, inheriting_column, naming,
 };
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -55,13 +56,16 @@ fn render_tables(schema: &Schema, order: Vec<&str>, widths: &mut Widths) -> Stri
             let _ = writeln!(out, "#   {line}");
         }
     }
-    if !schema.extensions.is_empty() {
-        let _ = writeln!(out, "extensions: {}", list(&schema.extensions));
-    }
+    render_file_privileges(&mut out, schema);
     if !schema.enums.is_empty() {
         out.push_str("enums:\n");
         for (name, values) in &schema.enums {
-            let _ = writeln!(out, "  {}: {}", scalar(name), list(values));
+            let fields = privilege_fields(schema, SecurableKind::Type, name);
+            if fields.is_empty() {
+                let _ = writeln!(out, "  {}: {}", scalar(name), list(values));
+            } else {
+                let _ = writeln!(out, "  {}: {{ values: {}, {} }}", scalar(name), list(values), fields.join(", "));
+            }
         }
     }
     if !schema.sequences.is_empty() {
@@ -73,6 +77,7 @@ fn render_tables(schema: &Schema, order: Vec<&str>, widths: &mut Widths) -> Stri
                 fields.push(format!("owned_by: {}", scalar(&format!("{table}.{column}"))));
             }
             push_comment(&mut fields, &sequence.comment);
+            fields.extend(privilege_fields(schema, SecurableKind::Sequence, name));
             let _ = writeln!(out, "  {}: {{ {} }}", scalar(name), fields.join(", "));
         }
     }
@@ -91,6 +96,7 @@ fn render_tables(schema: &Schema, order: Vec<&str>, widths: &mut Widths) -> Stri
         let parent = (table.partition_of.as_ref().map(|p| &p.parent).or(table.inherits.as_ref()))
             .and_then(|p| schema.tables.get(p));
         render_table(&mut out, table, parent, widths);
+        render_privilege_lines(&mut out, schema, SecurableKind::Table, name, 4);
         render_policies(&mut out, table);
         let triggers: Vec<&Trigger> = schema.triggers.values().filter(|t| t.table == name).collect();
         render_triggers(&mut out, &triggers, 4);

@@ -2,6 +2,8 @@
 //! SQL bodies become block scalars where that reads back exactly.
 
 use super::render_fields::{block, index_fields, list, scalar};
+use super::render_privileges::{privilege_fields, render_privilege_lines};
+use crate::model::SecurableKind;
 use crate::model::{Function, Schema, Trigger, View};
 use std::fmt::Write;
 
@@ -168,6 +170,8 @@ pub(super) fn render_objects(out: &mut String, schema: &Schema) {
             }
             let triggers: Vec<&Trigger> = schema.triggers.values().filter(|t| t.table == name).collect();
             render_view(out, &schema.views[name], &triggers);
+            let kind = if materialized { SecurableKind::MaterializedView } else { SecurableKind::View };
+            render_privilege_lines(out, schema, kind, name, 4);
         }
     }
     if !schema.aggregates.is_empty() {
@@ -208,6 +212,8 @@ pub(super) fn render_objects(out: &mut String, schema: &Schema) {
             let overloaded = schema.functions.values().filter(|f| f.name == function.name).count() > 1;
             let key = if overloaded { function.key() } else { function.name.clone() };
             render_function(out, &key, function);
+            let kind = if procedures { SecurableKind::Procedure } else { SecurableKind::Function };
+            render_privilege_lines(out, schema, kind, &function.key(), 4);
         }
     }
 }
@@ -268,6 +274,7 @@ pub(super) fn render_types(out: &mut String, schema: &Schema) {
             if let Some(comment) = &domain.comment {
                 fields.push(format!("comment: {}", scalar(comment)));
             }
+            fields.extend(privilege_fields(schema, SecurableKind::Domain, &domain.name));
             let _ = writeln!(out, "  {}: {{ {} }}", scalar(&domain.name), fields.join(", "));
         }
     }
@@ -283,6 +290,7 @@ pub(super) fn render_types(out: &mut String, schema: &Schema) {
             if let Some(comment) = &composite.comment {
                 fields.push(format!("comment: {}", scalar(comment)));
             }
+            fields.extend(privilege_fields(schema, SecurableKind::Type, &composite.name));
             let _ = writeln!(out, "  {}: {{ {} }}", scalar(&composite.name), fields.join(", "));
         }
     }

@@ -10,7 +10,8 @@
 //! One file per kind of object: `schema.rs` holds them all; `table.rs`,
 //! `column.rs`, `constraint.rs` (primary keys, uniques, checks, foreign
 //! keys, exclusions), `index.rs`, `partition.rs`, `policy.rs`,
-//! `statistics.rs` (extended statistics), `unmanaged.rs` (what hangs on a
+//! `statistics.rs` (extended statistics), `privilege.rs` (owners, grants),
+//! `extension.rs`, `unmanaged.rs` (what hangs on a
 //! table unmanaged); `view.rs`
 //! (and what SQL text reads), `function.rs`, `aggregate.rs`, `trigger.rs`;
 //! `sequence.rs`, `user_type.rs` (domains, composite types), `collation.rs`;
@@ -24,11 +25,13 @@ mod column;
 mod constraint;
 mod default_value;
 mod expr;
+mod extension;
 mod function;
 mod index;
 pub(crate) mod naming;
 mod partition;
 mod policy;
+mod privilege;
 mod schema;
 mod sequence;
 mod sql_type;
@@ -45,10 +48,15 @@ pub use column::Column;
 pub use constraint::{Check, Exclusion, ExclusionElement, ForeignKey, PrimaryKey, ReferentialAction, Unique};
 pub use default_value::{DefaultValue, Literal};
 pub use expr::Expr;
+pub use extension::Extension;
 pub use function::Function;
 pub use index::{Index, IndexKey, IndexPart};
 pub use partition::Partition;
 pub use policy::{POLICY_COMMANDS, Policy};
+pub use privilege::{
+    DefaultObjects, DefaultPrivileges, DefaultScope, Grants, Held, PUBLIC, Privilege, Privileges, Securable,
+    SecurableKind, held_by,
+};
 pub use schema::Schema;
 pub use sequence::{Sequence, SequenceOptions};
 pub(crate) use sql_type::KNOWN_TYPES;

@@ -2,7 +2,8 @@
 //! them (views, functions, triggers).
 
 use super::{
-    Aggregate, Collation, CompositeType, Domain, Function, Sequence, Table, Trigger, UnmanagedDependent, View,
+    Aggregate, Collation, CompositeType, DefaultPrivileges, Domain, Extension, Function, Privileges, Securable,
+    SecurableKind, Sequence, Table, Trigger, UnmanagedDependent, View,
 };
 use indexmap::IndexMap;
 
@@ -20,8 +21,8 @@ pub struct Schema {
     pub composite_types: IndexMap<String, CompositeType>,
     /// Collations of the schema's own (PostgreSQL), by name.
     pub collations: IndexMap<String, Collation>,
-    /// Extensions the schema needs (PostgreSQL). Only ever added.
-    pub extensions: Vec<String>,
+    /// Extensions the schema needs (PostgreSQL), by name.
+    pub extensions: IndexMap<String, Extension>,
     /// Sequences of their own (PostgreSQL), by name.
     pub sequences: IndexMap<String, Sequence>,
     /// Views by (possibly schema-qualified) name, each after the views it
@@ -33,6 +34,22 @@ pub struct Schema {
     pub aggregates: IndexMap<String, Aggregate>,
     /// Triggers by (table or view, trigger name).
     pub triggers: IndexMap<(String, String), Trigger>,
+    /// Owners and grants (PostgreSQL) of the objects that have any of
+    /// their own; an object not listed has the default owner and only
+    /// implicit grants.
+    pub privileges: IndexMap<Securable, Privileges>,
+    /// `ALTER DEFAULT PRIVILEGES` entries (PostgreSQL).
+    pub default_privileges: DefaultPrivileges,
+    /// The owner of every object that names none. In a file: its
+    /// top-level `owner:` (`None`: owners are left as they are). From a
+    /// database: the most common owner.
+    pub owner: Option<String>,
+    /// From a database: the role the connection acts as, which owns what
+    /// it creates.
+    pub role: Option<String>,
+    /// The file says `manage: { privileges: false }`: owners, grants and
+    /// default privileges are neither planned nor reported.
+    pub privileges_unmanaged: bool,
     /// What a database holds that dbshape does not manage (`domain
     /// money`, `policy users.own_rows`): reported, left as it is.
     pub unmanaged: Vec<String>,
@@ -82,6 +99,59 @@ impl Schema {
 }
 
 impl Schema {
+    /// Every object privileges can be on, as the model holds it (schemas:
+    /// those with privileges of their own).
+    pub fn securables(&self) -> Vec<Securable> {
+        let mut all = Vec::with_capacity(self.tables.len() + self.views.len() + self.privileges.len());
+        let of = |kind, name: &String| Securable::new(kind, name.clone());
+        let schemas = self.privileges.keys().filter(|s| s.kind == SecurableKind::Schema && self.lists_schema(&s.name));
+        all.extend(schemas.cloned());
+        all.extend(self.tables.keys().map(|t| of(SecurableKind::Table, t)));
+        for (name, view) in &self.views {
+            let kind = if view.materialized { SecurableKind::MaterializedView } else { SecurableKind::View };
+            all.push(of(kind, name));
+        }
+        all.extend(self.sequences.keys().map(|s| of(SecurableKind::Sequence, s)));
+        for (key, function) in &self.functions {
+            let kind = if function.procedure { SecurableKind::Procedure } else { SecurableKind::Function };
+            all.push(of(kind, key));
+        }
+        all.extend(self.enums.keys().chain(self.composite_types.keys()).map(|t| of(SecurableKind::Type, t)));
+        all.extend(self.domains.keys().map(|d| of(SecurableKind::Domain, d)));
+        all
+    }
+
+    /// Whether schema `name`'s owner and grants are part of this schema: a
+    /// file's when `schemas:` lists it; a database's (which reads every
+    /// schema) when it has something of note: an owner other than the
+    /// default, or grants, and not as `initdb` makes schema `public`.
+    pub fn lists_schema(&self, name: &str) -> bool {
+        let Some(privileges) = self.privileges.get(&Securable::new(SecurableKind::Schema, name)) else {
+            return false;
+        };
+        if self.role.is_none() {
+            return true;
+        }
+        let initdb_public = name == "public"
+            && privileges.owner.as_deref() == Some("pg_database_owner")
+            && privileges.grants.0.len() == 1
+            && privileges
+                .grants
+                .0
+                .get(super::PUBLIC)
+                .is_some_and(|held| held.len() == 1 && held.get(&(super::Privilege::Usage, None)) == Some(&false));
+        let default_owner = self.owner.as_ref().or(self.role.as_ref());
+        let own_owner = privileges.owner.is_some() && privileges.owner.as_ref() != default_owner;
+        !initdb_public && (own_owner || !privileges.grants.0.is_empty())
+    }
+
+    /// The owner `object` has (or, from a file, is to have): its own, the
+    /// default, or the role that creates it.
+    pub fn owner_of(&self, object: &Securable) -> Option<&str> {
+        let own = self.privileges.get(object).and_then(|p| p.owner.as_deref());
+        own.or(self.owner.as_deref()).or(self.role.as_deref())
+    }
+
     /// Puts the tables in [`Schema::dependency_order`].
     pub fn sort_tables_by_dependency(&mut self) {
         let order: std::collections::HashMap<String, usize> =
@@ -112,6 +182,7 @@ impl Schema {
             patterns.iter().any(|p| glob_match(p, table) || glob_match(p, bare))
         };
         self.triggers.retain(|(table, _), _| !gone(table));
+        self.privileges.retain(|object, _| object.kind != SecurableKind::Table || !gone(&object.name));
         // A partitioned table left alone leaves its partitions alone too.
         while !excluded.is_empty() {
             let parents = std::mem::take(&mut excluded);

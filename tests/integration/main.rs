@@ -19,6 +19,7 @@ mod online;
 mod oracle;
 mod postgres;
 mod preflight;
+mod privileges;
 mod random;
 mod rebuild;
 mod renames;

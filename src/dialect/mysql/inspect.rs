@@ -147,13 +147,20 @@ fn read_sequences(conn: &mut Conn, names: &[String], schema: &mut Schema) -> Res
     Ok(())
 }
 
-/// Triggers, routines and events: not managed, listed.
+/// Triggers, routines, events and the accounts' grants on this database
+/// (privileges are the server's, granted to `user@host`): not managed, listed.
 fn read_unmanaged(conn: &mut Conn, schema: &mut Schema) -> Result<()> {
     for row in rows(
         conn,
         "SELECT 'trigger', TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() \
          UNION ALL SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() \
-         UNION ALL SELECT 'event', EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE() ORDER BY 1, 2",
+         UNION ALL SELECT 'event', EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE() \
+         UNION ALL SELECT DISTINCT 'grants to', CONCAT(GRANTEE, ' on the database') \
+           FROM information_schema.SCHEMA_PRIVILEGES WHERE TABLE_SCHEMA = DATABASE() \
+         UNION ALL SELECT DISTINCT 'grants to', CONCAT(GRANTEE, ' on table ', TABLE_NAME) \
+           FROM information_schema.TABLE_PRIVILEGES WHERE TABLE_SCHEMA = DATABASE() \
+         UNION ALL SELECT DISTINCT 'column grants to', CONCAT(GRANTEE, ' on table ', TABLE_NAME) \
+           FROM information_schema.COLUMN_PRIVILEGES WHERE TABLE_SCHEMA = DATABASE() ORDER BY 1, 2",
     )
     .map_err(read_failed)?
     {

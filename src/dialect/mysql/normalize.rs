@@ -68,7 +68,7 @@ pub(super) fn check(schema: &Schema) -> Vec<Finding> {
             format!("trigger \"{}\" on {}: dbshape does not manage MySQL triggers yet", trigger.name, trigger.table);
         found.push(Finding::trigger(schema, &trigger.table, &trigger.name, "timing", message));
     }
-    for name in &schema.extensions {
+    for name in schema.extensions.keys() {
         found.push(Finding::section(
             "extensions",
             None,

@@ -24,9 +24,10 @@ impl Connection for Session {
     fn inspect(&mut self, within: Option<&Schema>) -> Result<Schema> {
         let schemas = self.schemas(within)?;
         let namespaces = Namespaces { schemas: &schemas, default_schema: &self.default_schema };
-        let mut schema = inspect::inspect(&mut self.client, &namespaces)?;
+        let (mut schema, unmodelled) = inspect::inspect_privileged(&mut self.client, &namespaces)?;
         let unmanaged = inspect_objects::unmanaged(&mut self.client, &namespaces)?;
         schema.unmanaged = unmanaged.iter().map(|u| u.line.clone()).collect();
+        schema.unmanaged.extend(unmodelled.iter().map(|(line, _)| line.clone()));
         for object in &unmanaged {
             for table in object.hangs_on() {
                 let dependent = UnmanagedDependent::new(object.line.clone(), object.follows_columns());
@@ -34,7 +35,7 @@ impl Connection for Session {
             }
         }
         self.unmanaged_schemas =
-            unmanaged.into_iter().filter_map(|u| u.schema.map(|schema| (u.line, schema))).collect();
+            unmanaged.into_iter().filter_map(|u| u.schema.map(|schema| (u.line, schema))).chain(unmodelled).collect();
         Ok(schema)
     }
 
@@ -50,6 +51,11 @@ impl Connection for Session {
         everything.composite_types.retain(|name, _| managed(name));
         everything.functions.retain(|_, f| managed(&f.name));
         everything.triggers.retain(|(table, _), _| managed(table));
+        everything.privileges.retain(|object, _| match object.kind {
+            crate::model::SecurableKind::Schema => schemas.contains(&object.name),
+            _ => managed(&object.name),
+        });
+        everything.default_privileges.retain(|scope, _| scope.schema.as_ref().is_none_or(|s| schemas.contains(s)));
         let in_scope = |line: &String| self.unmanaged_schemas.get(line).is_none_or(|s| schemas.contains(s));
         everything.unmanaged.retain(in_scope);
         everything.unmanaged_on.retain(|table, _| managed(table));

@@ -6,7 +6,7 @@
 
 use super::types::{rewrites, serial_base};
 use crate::diff::Change;
-use crate::model::{Column, DefaultValue, Schema};
+use crate::model::{Column, DefaultValue, Schema, SecurableKind};
 use crate::plan::Hazard;
 use crate::sql::lexer::identifiers;
 
@@ -92,6 +92,10 @@ fn in_transaction(change: &Change, current: &Schema, live: &dyn Fn(&str) -> bool
             found.push(lock(ACCESS_EXCLUSIVE, table))
         }
         Change::RenameTable { from, .. } => found.push(lock(ACCESS_EXCLUSIVE, from)),
+        // `ALTER TABLE … OWNER TO` (a view's and a sequence's too).
+        Change::SetOwner { object, fresh: false, .. } if object.kind != SecurableKind::Schema => {
+            found.push(lock(ACCESS_EXCLUSIVE, &object.name))
+        }
         Change::AddColumn { column, .. } => {
             found.push(lock(ACCESS_EXCLUSIVE, table));
             if adds_rewrite(column) {

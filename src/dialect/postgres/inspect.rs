@@ -23,7 +23,20 @@ const TABLES: &str = "
       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')";
 
 pub(super) fn inspect(client: &mut impl GenericClient, within: &Namespaces) -> Result<Schema> {
-    read(client, within, true)
+    let (mut schema, unmodelled) = inspect_privileged(client, within)?;
+    schema.unmanaged.extend(unmodelled.into_iter().map(|(line, _)| line));
+    Ok(schema)
+}
+
+/// The schema with its owners, grants and default privileges, and the
+/// lines (with their schema) of unmodelled objects that have some.
+pub(super) fn inspect_privileged(
+    client: &mut impl GenericClient,
+    within: &Namespaces,
+) -> Result<(Schema, Vec<(String, String)>)> {
+    let mut schema = read(client, within, true)?;
+    let unmodelled = super::inspect_privileges::read_privileges(client, within, &mut schema)?;
+    Ok((schema, unmodelled))
 }
 
 /// Reads the tables (their columns, keys, checks, indexes) and, with
@@ -78,10 +91,21 @@ fn read_enums(
 }
 
 fn read_extensions(client: &mut impl GenericClient, schema: &mut Schema) -> Result<()> {
+    // The default version is read from the extension's control file, so
+    // only for the extensions there are.
     let extensions = client
-        .query("SELECT extname::text FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1", &[])
+        .query(
+            "SELECT e.extname::text, e.extversion,
+                 e.extversion = (SELECT a.default_version FROM pg_available_extensions() a WHERE a.name = e.extname)
+             FROM pg_extension e WHERE e.extname <> 'plpgsql' ORDER BY 1",
+            &[],
+        )
         .map_err(unreadable)?;
-    schema.extensions = extensions.iter().map(|row| row.get(0)).collect();
+    for row in extensions {
+        let mut extension = crate::model::Extension::at(Some(row.get(1)));
+        extension.default_version = row.get::<_, Option<bool>>(2).unwrap_or(false);
+        schema.extensions.insert(row.get(0), extension);
+    }
 
     Ok(())
 }

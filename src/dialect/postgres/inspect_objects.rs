@@ -423,12 +423,6 @@ impl Unmanaged {
     }
 }
 
-/// A privilege list that is not the owner's default (PostgreSQL 15 gives
-/// schema `public` one of its own at `initdb`).
-fn granted(acl: &str, kind: &str, owner: &str) -> String {
-    format!(r#"{acl} IS NOT NULL AND {acl} <> acldefault({kind}::"char", {owner})"#)
-}
-
 /// What the database holds in the managed schemas (and database-wide)
 /// that dbshape does not manage yet, one line each, with its schema and
 /// the tables it hangs on: reported, never dropped. One query for every
@@ -455,11 +449,6 @@ fn unmanaged_of(row: &postgres::Row, within: &Namespaces) -> Unmanaged {
         ("unlogged sequence", _, Some(table), _) => format!("{kind} {table}"),
         ("column setting", Some(name), Some(table), _) => format!("column {table}.{name}"),
         (_, Some(name), Some(table), _) => format!("{kind} {name} on {table}"),
-        ("default privileges" | "objects owned by role", Some(name), None, _) => match &schema {
-            Some(s) => format!("{kind} {name} in schema {s}"),
-            None => format!("{kind} {name}"),
-        },
-        ("grants on schema", Some(name), None, _) => format!("{kind} {name}"),
         (_, Some(name), None, _) => match &schema {
             Some(s) => format!("{kind} {}", within.name(s, name)),
             None => format!("{kind} {name}"),
@@ -544,37 +533,6 @@ fn unmanaged_query() -> String {
                  FROM pg_ts_config o WHERE {cfg}
                UNION ALL SELECT 'text search dictionary', o.dictnamespace, o.dictname::text, NULL, NULL, NULL, NULL
                  FROM pg_ts_dict o WHERE {dict}
-               UNION ALL SELECT 'grants on ' || CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view'
-                     WHEN 'm' THEN 'materialized view' ELSE 'table' END,
-                   c.relnamespace, c.relname::text, NULL, NULL, NULL, NULL
-                 FROM pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND {relacl} AND {c}
-               UNION ALL SELECT DISTINCT 'column grants on table', c.relnamespace, c.relname::text,
-                   NULL::oid, NULL::text, NULL::oid, NULL::text
-                 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-                 WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND {c}
-               UNION ALL SELECT 'grants on function', p.pronamespace,
-                   p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL, NULL, NULL, NULL
-                 FROM pg_proc p WHERE {proacl} AND {p}
-               UNION ALL SELECT 'grants on type', t.typnamespace, t.typname::text, NULL, NULL, NULL, NULL
-                 FROM pg_type t WHERE {typacl} AND {t}
-               UNION ALL SELECT 'grants on schema', s.oid, s.nspname::text, NULL, NULL, NULL, NULL
-                 FROM pg_namespace s WHERE {nspacl}
-                   AND NOT (s.nspname = 'public' AND s.nspacl::text = '{{pg_database_owner=UC/pg_database_owner,=U/pg_database_owner}}')
-               UNION ALL SELECT 'default privileges', coalesce(d.defaclnamespace, 0), 'of role ' || pg_get_userbyid(d.defaclrole)
-                     || ' on ' || CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
-                       WHEN 'T' THEN 'types' ELSE 'schemas' END, NULL, NULL, NULL, NULL
-                 FROM pg_default_acl d
-               UNION ALL SELECT 'objects owned by role', o.ns, pg_get_userbyid(o.owner) || ' (' || count(*) || ')',
-                   NULL, NULL, NULL, NULL FROM (
-                     SELECT c.relnamespace AS ns, c.relowner AS owner FROM pg_class c
-                       WHERE c.relowner <> {me} AND c.relnamespace IN {scoped}
-                         AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') AND {c}
-                     UNION ALL SELECT p.pronamespace, p.proowner FROM pg_proc p
-                       WHERE p.proowner <> {me} AND p.pronamespace IN {scoped} AND {p}
-                     UNION ALL SELECT t.typnamespace, t.typowner FROM pg_type t
-                       WHERE t.typowner <> {me} AND t.typnamespace IN {scoped} AND t.typtype IN ('e', 'd', 'r') AND {t}
-                     UNION ALL SELECT s.oid, s.nspowner FROM pg_namespace s WHERE s.nspowner <> {me} AND s.nspname <> 'public'
-                   ) o GROUP BY o.ns, o.owner
                UNION ALL SELECT 'event trigger', 0, v.evtname::text, NULL, NULL, NULL, NULL FROM pg_event_trigger v
                  WHERE {evt}
                UNION ALL SELECT 'publication', 0, b.pubname::text, NULL, NULL, NULL, NULL FROM pg_publication b
@@ -597,13 +555,5 @@ fn unmanaged_query() -> String {
             evt = own("pg_event_trigger", "v.oid"),
             srv = own("pg_foreign_server", "f.oid"),
             cast = own("pg_cast", "k.oid"),
-            relacl = granted("c.relacl", "CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END", "c.relowner"),
-            proacl = granted("p.proacl", "'f'", "p.proowner"),
-            typacl = granted("t.typacl", "'T'", "t.typowner"),
-            nspacl = granted("s.nspacl", "'n'", "s.nspowner"),
-            // Filters each branch early: most objects are the role's own,
-            // and most are PostgreSQL's own (scanning them costs).
-            me = "(SELECT oid FROM pg_roles WHERE rolname = current_user)",
-            scoped = "(SELECT oid FROM pg_namespace WHERE nspname = ANY($1))",
     )
 }

@@ -8,12 +8,14 @@
 //! - `types.rs`: type spelling both ways, serial columns, what a type
 //!   change needs (USING, a rewrite);
 //! - `inspect_objects.rs`: views, functions, triggers, types, policies,
-//!   aggregates, and what is not managed; `inspect.rs`: tables, keys,
+//!   aggregates, and what is not managed; `inspect_privileges.rs`: owners,
+//!   grants, default privileges; `inspect.rs`: tables, keys,
 //!   indexes, sequences, enums, in a fixed number of `pg_catalog` queries;
 //! - `diff.rs`: the differ's PostgreSQL rules;
 //! - `ddl.rs` (tables, columns, keys, indexes, enums, sequences) and
-//!   `ddl_objects.rs` (views, functions, triggers, types, policies): the
-//!   text of every statement, plans and scratch schemas alike;
+//!   `ddl_objects.rs` (views, functions, triggers, types, policies) and
+//!   `ddl_privileges.rs` (owners, grants, extension versions): the text of
+//!   every statement, plans and scratch schemas alike;
 //! - `scratch.rs`: the file made in scratch schemas, rolled back, read back;
 //!   `probe.rs`: each distinct expression spelled once, on small scratch
 //!   tables; `reproduce.rs`: printed texts that make the same thing again;
@@ -30,11 +32,13 @@ mod config;
 mod connection;
 mod ddl;
 mod ddl_objects;
+mod ddl_privileges;
 mod diff;
 mod execute;
 mod hazards;
 mod inspect;
 mod inspect_objects;
+mod inspect_privileges;
 mod normalize;
 mod normalize_objects;
 mod online;

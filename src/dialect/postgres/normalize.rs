@@ -17,11 +17,57 @@ use crate::model::{DefaultValue, Expr, Schema, Table};
 use std::collections::HashMap;
 
 pub(super) fn normalize(conn: &mut Session, desired: &Schema, current: &Schema) -> Result<Schema> {
+    check_roles(conn, desired)?;
     let mut normalized = spell(conn, desired, current)?;
     keep_tablespaces(&mut normalized, current);
     fold_serials(&mut normalized);
     normalize_objects(conn, desired, &mut normalized, current)?;
+    carry_privileges(desired, &mut normalized);
     Ok(normalized)
+}
+
+/// The first role the file names that the server does not have: an error
+/// before any statement, at the place the file names it. One query, and
+/// none for a file that names no role.
+fn check_roles(conn: &mut Session, desired: &Schema) -> Result<()> {
+    let named = crate::diff::roles_named(desired);
+    if named.is_empty() || desired.privileges_unmanaged {
+        return Ok(());
+    }
+    let roles: Vec<&str> = named.iter().map(|(role, _)| role.as_str()).collect();
+    let rows = conn
+        .client
+        .query("SELECT r FROM unnest($1::text[]) r WHERE r NOT IN (SELECT rolname FROM pg_roles)", &[&roles])
+        .map_err(super::session::unreadable)?;
+    let Some(missing) = rows.first().map(|row| row.get::<_, String>(0)) else { return Ok(()) };
+    let path = named.into_iter().find(|(role, _)| *role == missing).map(|(_, path)| path).unwrap_or_default();
+    Err(crate::error::Error::UnknownRole { role: missing, path, at: None })
+}
+
+/// The file's owners, grants and default privileges, with each routine's
+/// under its key in the server's words.
+fn carry_privileges(desired: &Schema, normalized: &mut Schema) {
+    use crate::model::SecurableKind;
+    normalized.owner = desired.owner.clone();
+    normalized.privileges_unmanaged = desired.privileges_unmanaged;
+    normalized.default_privileges = desired.default_privileges.clone();
+    for (object, privileges) in &desired.privileges {
+        let mut object = object.clone();
+        if matches!(object.kind, SecurableKind::Function | SecurableKind::Procedure)
+            && let Some(function) = desired.functions.get(&object.name)
+        {
+            let identity = crate::file::identity_of(function.arguments.as_str());
+            let same_name: Vec<_> = normalized.functions.values().filter(|f| f.name == function.name).collect();
+            let found = match same_name.as_slice() {
+                [one] => Some(*one),
+                many => many.iter().find(|f| f.identity.eq_ignore_ascii_case(&identity)).copied(),
+            };
+            if let Some(found) = found {
+                object.name = found.key();
+            }
+        }
+        normalized.privileges.insert(object, privileges.clone());
+    }
 }
 
 /// A sequence the file spells out, that is exactly what `serial` makes (the

@@ -6,11 +6,12 @@
 
 use super::ddl;
 use super::ddl_objects as objects;
+use super::ddl_privileges as privileges;
 use super::session::{qualified, schema_of, table_ident};
-use crate::diff::{Change, CommentOn, Diff};
+use crate::diff::{Change, CommentOn, Diff, GrantOn};
 use crate::error::{Error, Result};
 use crate::model::naming::{bare, serial_sequence as serial_sequence_name};
-use crate::model::{Function, Trigger};
+use crate::model::{Function, Partition, SecurableKind, Trigger};
 use crate::plan::{Operation, Step};
 use crate::sql::lexer::mentions;
 use crate::sql::{quote_ident, quote_literal};
@@ -48,10 +49,12 @@ impl Draft {
 type Phase = fn(&Diff) -> Result<Vec<Draft>>;
 
 /// The phases, in the order they run.
-const PHASES: [Phase; 20] = [
+const PHASES: [Phase; 23] = [
     // Triggers, policies and views that go or are made again, and functions
     // made again, before anything they rest on changes.
     drop_objects,
+    // Before the objects they should cover.
+    default_privileges,
     // Extensions, enums, sequences, domains and composite types: before the
     // tables that use them.
     types,
@@ -90,9 +93,13 @@ const PHASES: [Phase; 20] = [
     // Once every table and column they read is there.
     views,
     triggers_and_policies,
+    // Owners, then grants, once every object exists.
+    owners_and_grants,
     // After the tables whose defaults may call them.
     drop_functions,
     drop_types,
+    // Once nothing of the schema uses them.
+    drop_extensions,
 ];
 
 pub(super) fn plan(diff: &Diff) -> Result<Vec<Step>> {
@@ -125,19 +132,7 @@ fn refuse_unsupported(diff: &Diff) -> Result<()> {
                 if !(to.is_some()
                     && from.as_ref().is_none_or(|from| Some(&from.parent) == to.as_ref().map(|t| &t.parent))) =>
             {
-                let what = match (from, to) {
-                    (Some(from), Some(to)) => {
-                        format!("moving partition {table} from {} to {} is not supported", from.parent, to.parent)
-                    }
-                    (Some(from), None) => {
-                        format!("making partition {table} of {} a table of its own is not supported", from.parent)
-                    }
-                    _ => unreachable!("attaching is planned"),
-                };
-                return Err(Error::Unsupported(format!(
-                    "{what}: detach it yourself (ALTER TABLE … DETACH PARTITION …), and the next plan takes it \
-                     from there"
-                )));
+                return Err(partition_move(table, from.as_ref(), to.as_ref()));
             }
             Change::SetPartitionBy { table, from, to } => {
                 let key = |k: &Option<String>| {
@@ -220,6 +215,11 @@ fn refuse_unsupported(diff: &Diff) -> Result<()> {
             | Change::SetPartition { .. }
             | Change::SetComment { .. }
             | Change::CreateExtension { .. }
+            | Change::UpdateExtension { .. }
+            | Change::DropExtension { .. }
+            | Change::SetOwner { .. }
+            | Change::Grant { .. }
+            | Change::Revoke { .. }
             | Change::CreateEnum { .. }
             | Change::DropEnum { .. }
             | Change::AddEnumValues { .. }
@@ -256,6 +256,22 @@ fn refuse_unsupported(diff: &Diff) -> Result<()> {
     Ok(())
 }
 
+/// Why a partition cannot move to another parent, or out of one.
+fn partition_move(table: &str, from: Option<&Partition>, to: Option<&Partition>) -> Error {
+    let what = match (from, to) {
+        (Some(from), Some(to)) => {
+            format!("moving partition {table} from {} to {} is not supported", from.parent, to.parent)
+        }
+        (Some(from), None) => {
+            format!("making partition {table} of {} a table of its own is not supported", from.parent)
+        }
+        _ => unreachable!("attaching is planned"),
+    };
+    Error::Unsupported(format!(
+        "{what}: detach it yourself (ALTER TABLE … DETACH PARTITION …), and the next plan takes it from there"
+    ))
+}
+
 fn drop_objects(diff: &Diff) -> Result<Vec<Draft>> {
     let mut drafts = Vec::new();
     for change in &diff.changes {
@@ -275,14 +291,83 @@ fn drop_objects(diff: &Diff) -> Result<Vec<Draft>> {
     Ok(drafts)
 }
 
+/// `ALTER DEFAULT PRIVILEGES`.
+fn default_privileges(diff: &Diff) -> Result<Vec<Draft>> {
+    let mut drafts = Vec::new();
+    for change in &diff.changes {
+        match change {
+            Change::Revoke { on: on @ GrantOn::Default(_), grantee, privileges: held, .. } => {
+                drafts.push(Draft::of(change, privileges::revoke(on, grantee, held)))
+            }
+            Change::Grant { on: on @ GrantOn::Default(scope), grantee, privileges: held } => {
+                // Default privileges in a schema need the schema.
+                let mut statements: Vec<String> =
+                    scope.schema.iter().map(|s| format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(s))).collect();
+                statements.extend(privileges::grant(on, grantee, held));
+                drafts.push(Draft::of(change, statements))
+            }
+            _ => {}
+        }
+    }
+    Ok(drafts)
+}
+
+/// Owners first (a new owner holds what the old one did), then what is
+/// revoked, then what is granted.
+fn owners_and_grants(diff: &Diff) -> Result<Vec<Draft>> {
+    let mut owners = Vec::new();
+    let mut grants = Vec::new();
+    for change in &diff.changes {
+        match change {
+            Change::SetOwner { object, to, fresh, .. } => {
+                // A schema of the file that holds nothing else is made here.
+                let mut statements = Vec::new();
+                if *fresh && object.kind == SecurableKind::Schema {
+                    statements.push(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(&object.name)));
+                }
+                statements.push(privileges::set_owner(object, to));
+                owners.push(Draft::of(change, statements))
+            }
+            Change::Revoke { on: on @ GrantOn::Object(_), grantee, privileges: held, .. } => {
+                grants.push(Draft::of(change, privileges::revoke(on, grantee, held)))
+            }
+            Change::Grant { on: on @ GrantOn::Object(object), grantee, privileges: held } => {
+                let mut statements = Vec::new();
+                if object.kind == SecurableKind::Schema {
+                    statements.push(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(&object.name)));
+                }
+                statements.extend(privileges::grant(on, grantee, held));
+                grants.push(Draft::of(change, statements))
+            }
+            _ => {}
+        }
+    }
+    owners.extend(grants);
+    Ok(owners)
+}
+
+fn drop_extensions(diff: &Diff) -> Result<Vec<Draft>> {
+    let mut drafts = Vec::new();
+    for change in &diff.changes {
+        if let Change::DropExtension { name } = change {
+            drafts.push(Draft::of(change, vec![privileges::drop_extension(name)]));
+        }
+    }
+    Ok(drafts)
+}
+
 fn types(diff: &Diff) -> Result<Vec<Draft>> {
     // Extensions first, the last one listed at the front.
     let mut extensions = Vec::new();
     let mut drafts = Vec::new();
     for change in &diff.changes {
         match change {
-            Change::CreateExtension { name } => extensions
-                .push(Draft::of(change, vec![format!("CREATE EXTENSION IF NOT EXISTS {}", quote_ident(name))])),
+            Change::CreateExtension { name, version } => {
+                extensions.push(Draft::of(change, vec![privileges::create_extension(name, version.as_deref())]))
+            }
+            Change::UpdateExtension { name, to, .. } => {
+                extensions.push(Draft::of(change, vec![privileges::update_extension(name, to)]))
+            }
             Change::CreateEnum { name, values } => {
                 let mut statements: Vec<String> = create_schema(name).into_iter().collect();
                 statements.push(ddl::create_enum(name, values));

@@ -67,7 +67,7 @@ impl Scratch {
                 quote_ident(&conn.default_schema)
             ),
         ));
-        for extension in &desired.extensions {
+        for extension in desired.extensions.keys() {
             scratch.statements.push((
                 format!("extension \"{extension}\""),
                 format!(

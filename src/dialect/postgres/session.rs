@@ -80,7 +80,16 @@ impl Session {
             .chain(within.composite_types.keys().chain(within.sequences.keys()).chain(within.views.keys()))
             .chain(within.functions.values().map(|f| &f.name).chain(within.aggregates.values().map(|a| &a.name)))
             .chain(within.collations.keys());
-        self.schemas_of(names)
+        let mut schemas = self.schemas_of(names);
+        // Schemas the file gives owners or grants, or default privileges in.
+        let listed =
+            within.privileges.keys().filter(|o| o.kind == crate::model::SecurableKind::Schema).map(|o| &o.name);
+        for schema in listed.chain(within.default_privileges.keys().filter_map(|s| s.schema.as_ref())) {
+            if !schemas.contains(schema) {
+                schemas.push(schema.clone());
+            }
+        }
+        schemas
     }
 
     /// The default schema, then the schemas of these qualified names.

@@ -92,6 +92,11 @@ impl Bench {
     fn reset(&self) {
         if self.test.is_postgres() {
             self.test.sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+            // The role the cases grant to: the cluster's, made once, kept.
+            self.test.sql(&format!(
+                "DO $$ BEGIN CREATE ROLE {}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
+                schema_gen::RANDOM_ROLE
+            ));
         } else if self.test.is_mysql() {
             self.test.reset_mysql();
         } else {

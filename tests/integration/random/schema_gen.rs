@@ -1609,6 +1609,19 @@ pub fn render(schema: &GSchema) -> String {
             if !storage.is_empty() {
                 out.push_str(&format!("    storage: {{ {} }}\n", storage.join(", ")));
             }
+            // Grants to a test role, by name and column count too: a
+            // mutation grants, widens, narrows (a revoke) or takes away.
+            let first = table.columns.first().map(|c| q(&format!("select({})", ident(&c.name))));
+            let grants = match (named_variant(&format!("{}grants", table.name)) + table.columns.len() as u32) % 5 {
+                1 => Some("select".to_string()),
+                2 => Some("select, insert, update".to_string()),
+                3 => first.map(|f| format!("{f}, insert")),
+                4 => Some("all with grant option".to_string()),
+                _ => None,
+            };
+            if let Some(grants) = grants.filter(|_| table.partition_of.is_none()) {
+                out.push_str(&format!("    grants: {{ {RANDOM_ROLE}: [{grants}] }}\n"));
+            }
         }
         if let Some((method, key)) = &table.partition_by {
             out.push_str(&format!("    partition_by: {}\n", q(&format!("{} ({})", method.to_uppercase(), ident(key)))));
@@ -1831,6 +1844,9 @@ pub fn render(schema: &GSchema) -> String {
 /// 0 to 4, from a constraint's name: which of the variants a file may
 /// write it in (deferrable, NOT VALID) it gets. From the name alone, so that
 /// both sides of a case write a constraint they share alike.
+/// The role the PostgreSQL cases grant to (made by the runner).
+pub const RANDOM_ROLE: &str = "dbshape_random_grantee";
+
 fn named_variant(name: &str) -> u32 {
     name.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % 5
 }

@@ -1,0 +1,102 @@
+//! Writing owners, grants, default privileges and extensions as the file
+//! spells them: an object's `owner:` and `grants:` fields, and the
+//! top-level `owner:`, `manage:`, `schemas:` and `default_privileges:`.
+
+use super::privileges::{default_key, written};
+use super::render_fields::{list, scalar};
+use crate::model::{Grants, Schema, Securable, SecurableKind};
+use std::fmt::Write;
+
+/// `grants: { app: [select], public: [] }`, grantees in name order.
+fn grants_field(kind: SecurableKind, grants: &Grants) -> String {
+    let entries: Vec<String> =
+        grants.0.iter().map(|(grantee, held)| format!("{}: {}", scalar(grantee), list(&written(kind, held)))).collect();
+    format!("{{ {} }}", entries.join(", "))
+}
+
+/// An object's `owner: x` and `grants: {...}` fields, where it has any.
+pub(super) fn privilege_fields(schema: &Schema, kind: SecurableKind, name: &str) -> Vec<String> {
+    let Some(privileges) = schema.privileges.get(&Securable::new(kind, name)) else { return Vec::new() };
+    let mut fields = Vec::new();
+    if let Some(owner) = &privileges.owner {
+        fields.push(format!("owner: {}", scalar(owner)));
+    }
+    if !privileges.grants.0.is_empty() {
+        fields.push(format!("grants: {}", grants_field(kind, &privileges.grants)));
+    }
+    fields
+}
+
+/// The same fields as lines of a block at `indent` spaces.
+pub(super) fn render_privilege_lines(
+    out: &mut String,
+    schema: &Schema,
+    kind: SecurableKind,
+    name: &str,
+    indent: usize,
+) {
+    for field in privilege_fields(schema, kind, name) {
+        let _ = writeln!(out, "{:indent$}{field}", "");
+    }
+}
+
+/// The top-level `extensions:`, `owner:`, `manage:`, `schemas:` and
+/// `default_privileges:`.
+pub(super) fn render_file_privileges(out: &mut String, schema: &Schema) {
+    if !schema.extensions.is_empty() {
+        let pinned = schema.extensions.values().any(|e| e.version.is_some() && !e.default_version);
+        if pinned {
+            out.push_str("extensions:\n");
+            for (name, extension) in &schema.extensions {
+                match extension.version.as_ref().filter(|_| !extension.default_version) {
+                    Some(version) => {
+                        let _ = writeln!(
+                            out,
+                            "  {}: {}",
+                            scalar(name),
+                            serde_json::to_string(version).expect("strings serialise")
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(out, "  {}: {{}}", scalar(name));
+                    }
+                }
+            }
+        } else {
+            let names: Vec<String> = schema.extensions.keys().cloned().collect();
+            let _ = writeln!(out, "extensions: {}", list(&names));
+        }
+    }
+    if let Some(owner) = schema.owner.as_ref().filter(|o| Some(*o) != schema.role.as_ref()) {
+        let _ = writeln!(out, "owner: {}", scalar(owner));
+    }
+    if schema.privileges_unmanaged {
+        out.push_str("manage: { privileges: false }\n");
+    }
+    // From a database every schema is read: only those of note are written.
+    let default_owner = schema.owner.as_ref().or(schema.role.as_ref());
+    let worth_writing = |object: &&Securable| object.kind == SecurableKind::Schema && schema.lists_schema(&object.name);
+    let schemas: Vec<&Securable> = schema.privileges.keys().filter(worth_writing).collect();
+    if !schemas.is_empty() {
+        out.push_str("schemas:\n");
+        for object in schemas {
+            let mut fields = privilege_fields(schema, SecurableKind::Schema, &object.name);
+            let owner = schema.privileges[object].owner.as_ref();
+            if owner.is_some() && owner == default_owner {
+                fields.retain(|f| !f.starts_with("owner:"));
+            }
+            let _ = writeln!(out, "  {}: {{ {} }}", scalar(&object.name), fields.join(", "));
+        }
+    }
+    if !schema.default_privileges.is_empty() {
+        out.push_str("default_privileges:\n");
+        let mut keys: Vec<String> = schema.default_privileges.keys().map(default_key).collect();
+        keys.dedup();
+        for key in keys {
+            let _ = writeln!(out, "  {}:", scalar(&key));
+            for (scope, grants) in schema.default_privileges.iter().filter(|(s, _)| default_key(s) == key) {
+                let _ = writeln!(out, "    {}: {}", scope.objects.word(), grants_field(scope.objects.kind(), grants));
+            }
+        }
+    }
+}
