@@ -104,6 +104,7 @@ def test_command_line_prints_the_file_of_a_module(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == (
+        "manage: { privileges: false, extensions: false }\n"
         "tables:\n"
         "  items:\n"
         "    columns:\n"

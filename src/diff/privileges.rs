@@ -34,6 +34,9 @@ pub(super) fn diff_extensions(current: &Schema, desired: &Schema, changes: &mut 
 /// Appends the extensions the file leaves out, to drop once nothing of
 /// the schema uses them.
 pub(super) fn drop_extensions(current: &Schema, desired: &Schema, changes: &mut Vec<Change>) {
+    if desired.extensions_unmanaged {
+        return;
+    }
     for name in current.extensions.keys() {
         if !desired.extensions.contains_key(name) {
             changes.push(Change::DropExtension { name: name.clone() });

@@ -366,6 +366,7 @@ impl Converter<'_, '_> {
             schema.owner = Some(owner.clone());
         }
         schema.privileges_unmanaged = raw.manage.as_ref().and_then(|m| m.privileges) == Some(false);
+        schema.extensions_unmanaged = raw.manage.as_ref().and_then(|m| m.extensions) == Some(false);
         for (name, raw) in raw.schemas.iter().flat_map(|s| s.0.iter()) {
             let (owner, grants) = (raw.owner.as_ref(), raw.grants.as_ref());
             let path = ["schemas", name.as_str()];

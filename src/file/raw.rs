@@ -18,7 +18,8 @@ pub struct RawFile {
     /// PostgreSQL: the owner of every object that names none.
     pub owner: Option<String>,
     /// What dbshape manages: `{ privileges: false }` leaves owners, grants
-    /// and default privileges alone.
+    /// and default privileges alone; `{ extensions: false }` the extensions
+    /// the file leaves out.
     pub manage: Option<RawManage>,
     /// PostgreSQL schemas' owners and grants: `{ app: { grants: { app_rw: [usage] } } }`.
     pub schemas: Option<UniqueMap<RawSchemaPrivileges>>,
@@ -64,6 +65,8 @@ pub type RawGrants = UniqueMap<Vec<String>>;
 pub struct RawManage {
     /// `false`: owners, grants and default privileges are left alone.
     pub privileges: Option<bool>,
+    /// `false`: extensions the file leaves out are left alone (not dropped).
+    pub extensions: Option<bool>,
 }
 
 /// A schema's owner and grants (PostgreSQL).

@@ -70,8 +70,14 @@ pub(super) fn render_file_privileges(out: &mut String, schema: &Schema) {
     if let Some(owner) = schema.owner.as_ref().filter(|o| Some(*o) != schema.role.as_ref()) {
         let _ = writeln!(out, "owner: {}", scalar(owner));
     }
-    if schema.privileges_unmanaged {
-        out.push_str("manage: { privileges: false }\n");
+    let unmanaged: Vec<&str> =
+        [("privileges", schema.privileges_unmanaged), ("extensions", schema.extensions_unmanaged)]
+            .into_iter()
+            .filter_map(|(what, off)| off.then_some(what))
+            .collect();
+    if !unmanaged.is_empty() {
+        let fields: Vec<String> = unmanaged.iter().map(|what| format!("{what}: false")).collect();
+        let _ = writeln!(out, "manage: {{ {} }}", fields.join(", "));
     }
     // From a database every schema is read: only those of note are written.
     let default_owner = schema.owner.as_ref().or(schema.role.as_ref());

@@ -50,6 +50,9 @@ pub struct Schema {
     /// The file says `manage: { privileges: false }`: owners, grants and
     /// default privileges are neither planned nor reported.
     pub privileges_unmanaged: bool,
+    /// The file says `manage: { extensions: false }`: extensions it leaves
+    /// out are left alone, not dropped.
+    pub extensions_unmanaged: bool,
     /// What a database holds that dbshape does not manage (`domain
     /// money`, `policy users.own_rows`): reported, left as it is.
     pub unmanaged: Vec<String>,

@@ -236,3 +236,12 @@ fn mysql_account_grants_are_named_and_file_grants_refused() {
     t.schema("tables:\n  t:\n    columns: { id: integer }\n    grants: { app: [select] }\n");
     t.run(&["plan"]).code(2).stderr_has("schema.yaml:4:").stderr_has("server's accounts");
 }
+
+#[test]
+fn postgres_extensions_the_file_leaves_out_stay_when_the_file_says_so() {
+    let Some(t) = Test::postgres() else { return };
+    t.sql("CREATE EXTENSION hstore");
+    t.schema("manage: { extensions: false }\ntables: {}\n");
+    t.run(&["plan"]).success().stdout_has("No changes");
+    t.run(&["fmt", "--check"]).success();
+}

@@ -597,6 +597,10 @@ class _Exporter:
             table["columns"] = {c: _ordered(spec, _COLUMN_KEYS) for c, spec in table["columns"].items()}
             self.tables[name] = _ordered(table, _TABLE_KEYS)
         lines: List[str] = []
+        if self.postgres:
+            # Models say nothing of owners, grants or extensions: what the
+            # database has of them stays as it is.
+            lines.append("manage: { privileges: false, extensions: false }")
         if self.enums:
             lines.append("enums:")
             lines += _aligned({name: f"[{', '.join(map(_scalar, labels))}]" for name, labels in self.enums.items()}, 2)

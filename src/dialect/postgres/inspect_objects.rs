@@ -16,7 +16,7 @@ use postgres::GenericClient;
 use std::collections::HashMap;
 
 /// Not an extension's object (of catalog `catalog`, row `oid`).
-fn own(catalog: &str, oid: &str) -> String {
+pub(super) fn own(catalog: &str, oid: &str) -> String {
     format!(
         "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '{catalog}'::regclass AND e.objid = {oid} AND e.deptype = 'e')"
     )

@@ -4,18 +4,12 @@
 //! database without grants costs one near-empty round trip), and every
 //! schema in scope.
 
+use super::inspect_objects::own;
 use super::session::{Namespaces, query};
 use crate::error::Result;
 use crate::model::{DefaultObjects, DefaultScope, Grants, Privilege, Privileges, Schema, Securable, SecurableKind};
 use postgres::GenericClient;
 use std::collections::{BTreeMap, HashMap, HashSet};
-
-/// Not an extension's object (of catalog `catalog`, row `oid`).
-fn own(catalog: &str, oid: &str) -> String {
-    format!(
-        "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '{catalog}'::regclass AND e.objid = {oid} AND e.deptype = 'e')"
-    )
-}
 
 /// kind, schema, name, owner, column, grantee (`public`), privilege,
 /// grantable: one row per ACL entry (or one with no grantee for an object

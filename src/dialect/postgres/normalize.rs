@@ -50,6 +50,7 @@ fn carry_privileges(desired: &Schema, normalized: &mut Schema) {
     use crate::model::SecurableKind;
     normalized.owner = desired.owner.clone();
     normalized.privileges_unmanaged = desired.privileges_unmanaged;
+    normalized.extensions_unmanaged = desired.extensions_unmanaged;
     normalized.default_privileges = desired.default_privileges.clone();
     for (object, privileges) in &desired.privileges {
         let mut object = object.clone();
