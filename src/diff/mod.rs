@@ -733,6 +733,35 @@ fn is_conventional_check_name(table: &Table, name: &str) -> bool {
 }
 
 /// Renames a table in `schema`, including the references to it.
+/// The grants on the sequences of `from`'s serial and identity columns
+/// (one column's, or the table's) follow a rename to `to`. A serial
+/// column's sequence is renamed with it (`<table>_<column>_seq`).
+fn follow_column_sequences(schema: &mut Schema, from: (&str, Option<&str>), to: (&str, Option<&str>)) {
+    let moved: Vec<Securable> = schema
+        .privileges
+        .iter()
+        .filter(|(_, p)| p.column.as_ref().is_some_and(|(t, c)| t == from.0 && from.1.is_none_or(|f| f == c)))
+        .map(|(object, _)| object.clone())
+        .collect();
+    for object in moved {
+        let mut privileges = schema.privileges.shift_remove(&object).expect("listed above");
+        let (_, column) = privileges.column.clone().expect("a column's sequence");
+        let column = to.1.map_or(column, str::to_string);
+        let serial = schema
+            .tables
+            .get(to.0)
+            .or(schema.tables.get(from.0))
+            .and_then(|t| t.columns.get(&column).or(from.1.and_then(|f| t.columns.get(f))));
+        let name = if serial.is_some_and(|c| c.sql_type.is_serial()) {
+            naming::serial_sequence_in_schema(to.0, &column)
+        } else {
+            object.name.clone()
+        };
+        privileges.column = Some((to.0.to_string(), column));
+        schema.privileges.insert(Securable::new(SecurableKind::Sequence, name), privileges);
+    }
+}
+
 fn rename_table(schema: &mut Schema, from: &str, to: &str) {
     let Some(index) = schema.tables.get_index_of(from) else {
         return;
@@ -740,10 +769,12 @@ fn rename_table(schema: &mut Schema, from: &str, to: &str) {
     let (_, mut table) = schema.tables.shift_remove_index(index).expect("index is valid");
     table.name = to.to_string();
     schema.tables.shift_insert(index, to.to_string(), table);
-    // Its owner and grants go with it.
+    // Its owner and grants go with it, and its columns' sequences' grants
+    // (a serial column's sequence is renamed with it).
     if let Some(privileges) = schema.privileges.shift_remove(&Securable::new(SecurableKind::Table, from)) {
         schema.privileges.insert(Securable::new(SecurableKind::Table, to), privileges);
     }
+    follow_column_sequences(schema, (from, None), (to, None));
     for table in schema.tables.values_mut() {
         for fk in table.foreign_keys.values_mut() {
             if fk.ref_table == from {
@@ -791,6 +822,7 @@ fn rename_column(schema: &mut Schema, table_name: &str, from: &str, to: &str, ho
             *c = to.to_string();
         }
     };
+    follow_column_sequences(schema, (table_name, Some(from)), (table_name, Some(to)));
     if let Some(privileges) = schema.privileges.get_mut(&Securable::new(SecurableKind::Table, table_name)) {
         for held in privileges.grants.0.values_mut() {
             let moved: Vec<_> = held.keys().filter(|(_, c)| c.as_deref() == Some(from)).cloned().collect();

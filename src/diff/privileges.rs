@@ -10,8 +10,9 @@
 
 use super::Change;
 use super::change::GrantOn;
-use crate::model::{Grants, Held, PUBLIC, Schema, Securable, SecurableKind};
-use std::collections::{BTreeSet, HashSet};
+use crate::model::naming::serial_sequence_in_schema;
+use crate::model::{Column, Grants, Held, PUBLIC, Privileges, Schema, Securable, SecurableKind};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Appends the changes to extensions.
 pub(super) fn diff_extensions(current: &Schema, desired: &Schema, changes: &mut Vec<Change>) {
@@ -103,6 +104,62 @@ fn compare(have: &Grants, want: &Grants) -> Vec<(String, Held, Held)> {
     out
 }
 
+/// One object's grants being compared.
+struct Compared<'a> {
+    object: &'a Securable,
+    /// Made by this plan (by its owner now).
+    fresh: bool,
+    owner_now: &'a str,
+    owner_wanted: &'a str,
+}
+
+impl Compared<'_> {
+    /// Appends the revokes and grants that make `live` (as `base` holds
+    /// it) what `wanted` says.
+    fn grants(
+        &self,
+        base: &Schema,
+        desired: &Schema,
+        live: Option<&Privileges>,
+        wanted: Option<&Privileges>,
+        out: &mut Vec<Change>,
+    ) {
+        let (object, fresh) = (self.object, self.fresh);
+        let have = live.map(|p| p.grants.clone()).unwrap_or_default().complete(object.kind, self.owner_now);
+        let mut have = have.transferred(self.owner_now, self.owner_wanted);
+        let mut want = wanted.map(|p| p.grants.clone()).unwrap_or_default().complete(object.kind, self.owner_wanted);
+        if fresh {
+            // What its maker's default privileges gave is not known in
+            // detail: all of it is revoked, and what the file says granted.
+            let defaults = desired.default_privileges.iter().chain(&base.default_privileges);
+            let mut roles: Vec<&str> = defaults
+                .filter(|(scope, _)| scope.role == self.owner_now && scope.objects == object.kind.default_objects())
+                .flat_map(|(_, grants)| grants.0.keys().map(String::as_str))
+                .collect();
+            roles.sort_unstable();
+            roles.dedup();
+            for role in roles {
+                let on = GrantOn::Object(object.clone());
+                let all: Held = object.kind.privileges().iter().map(|p| ((*p, None), false)).collect();
+                out.push(Change::Revoke { on: on.clone(), grantee: role.to_string(), privileges: all, fresh });
+                have.0.remove(role);
+                if let Some(wanted) = want.0.remove(role) {
+                    out.push(Change::Grant { on, grantee: role.to_string(), privileges: wanted });
+                }
+            }
+        }
+        for (grantee, grant, revoke) in compare(&have, &want) {
+            let on = GrantOn::Object(object.clone());
+            if !revoke.is_empty() {
+                out.push(Change::Revoke { on: on.clone(), grantee: grantee.clone(), privileges: revoke, fresh });
+            }
+            if !grant.is_empty() {
+                out.push(Change::Grant { on, grantee, privileges: grant });
+            }
+        }
+    }
+}
+
 /// Appends the changes to owners, grants and default privileges. `base`
 /// is the current schema with this plan's renames applied.
 pub(super) fn diff_privileges(base: &Schema, desired: &Schema, changes: &mut Vec<Change>) {
@@ -120,18 +177,6 @@ pub(super) fn diff_privileges(base: &Schema, desired: &Schema, changes: &mut Vec
         }
     }
     let maker = base.role.as_deref().or(desired.owner.as_deref()).unwrap_or("current_user");
-    // Roles the maker's default privileges name: on a new object, what
-    // they hold is whatever those gave, so it is set outright.
-    let reset_by_defaults = |kind: SecurableKind| -> Vec<&str> {
-        let wanted = desired.default_privileges.iter().chain(&base.default_privileges);
-        let mut roles: Vec<&str> = wanted
-            .filter(|(scope, _)| scope.role == maker && scope.objects == kind.default_objects())
-            .flat_map(|(_, grants)| grants.0.keys().map(String::as_str))
-            .collect();
-        roles.sort_unstable();
-        roles.dedup();
-        roles
-    };
     let mut owners = Vec::new();
     let mut grants = Vec::new();
     for object in desired.securables() {
@@ -153,30 +198,66 @@ pub(super) fn diff_privileges(base: &Schema, desired: &Schema, changes: &mut Vec
                 fresh,
             });
         }
-        let have = live.map(|p| p.grants.clone()).unwrap_or_default().complete(object.kind, &owner_now);
-        let mut have = have.transferred(&owner_now, &owner_wanted);
-        let mut want = wanted.map(|p| p.grants.clone()).unwrap_or_default().complete(object.kind, &owner_wanted);
-        if fresh {
-            // What the maker's default privileges gave is not known in
-            // detail: all of it is revoked, and what the file says granted.
-            for role in reset_by_defaults(object.kind) {
-                let on = GrantOn::Object(object.clone());
-                let all: Held = object.kind.privileges().iter().map(|p| ((*p, None), false)).collect();
-                grants.push(Change::Revoke { on: on.clone(), grantee: role.to_string(), privileges: all, fresh });
-                have.0.remove(role);
-                if let Some(wanted) = want.0.remove(role) {
-                    grants.push(Change::Grant { on, grantee: role.to_string(), privileges: wanted });
-                }
+        let object = Compared { object: &object, fresh, owner_now: &owner_now, owner_wanted: &owner_wanted };
+        object.grants(base, desired, live, wanted, &mut grants);
+    }
+    // Serial and identity columns' own sequences, which belong to their
+    // table: known by their column, since their name is the database's.
+    let by_column: HashMap<(&str, &str), &Securable> = base
+        .privileges
+        .iter()
+        .filter_map(|(object, p)| p.column.as_ref().map(|(t, c)| ((t.as_str(), c.as_str()), object)))
+        .collect();
+    let has_sequence = |c: &Column| c.sql_type.is_serial() || c.autoincrement;
+    // An identity column's sequence keeps the name it was made with when
+    // this plan renames its table or column (a serial's is renamed too).
+    let mut renamed_tables: HashMap<&str, &str> = HashMap::new();
+    let mut renamed_columns: HashMap<(&str, &str), &str> = HashMap::new();
+    for change in changes.iter() {
+        match change {
+            Change::RenameTable { from, to } => {
+                renamed_tables.insert(to, from);
             }
+            Change::RenameColumn { table, from, to } => {
+                renamed_columns.insert((table, to), from);
+            }
+            _ => {}
         }
-        for (grantee, grant, revoke) in compare(&have, &want) {
-            let on = GrantOn::Object(object.clone());
-            if !revoke.is_empty() {
-                grants.push(Change::Revoke { on: on.clone(), grantee: grantee.clone(), privileges: revoke, fresh });
+    }
+    let made_as = |table: &str, column: &Column| {
+        let old_table = renamed_tables.get(table).copied().unwrap_or(table);
+        let old_column = renamed_columns.get(&(table, column.name.as_str())).copied().unwrap_or(&column.name);
+        match column.sql_type.is_serial() {
+            true => serial_sequence_in_schema(table, &column.name),
+            false => serial_sequence_in_schema(old_table, old_column),
+        }
+    };
+    for table in desired.tables.values() {
+        for column in table.columns.values().filter(|c| has_sequence(c)) {
+            let named = Securable::new(SecurableKind::Sequence, serial_sequence_in_schema(&table.name, &column.name));
+            let wanted = desired.privileges.get(&named);
+            let live_table = base.tables.get(&table.name);
+            let fresh = !live_table.and_then(|t| t.columns.get(&column.name)).is_some_and(has_sequence);
+            let live_key = by_column.get(&(table.name.as_str(), column.name.as_str())).filter(|_| !fresh);
+            let live = live_key.and_then(|key| base.privileges.get(*key));
+            if !fresh && wanted.is_none() && live.is_none() {
+                continue;
             }
-            if !grant.is_empty() {
-                grants.push(Change::Grant { on, grantee, privileges: grant });
-            }
+            // Its owner is its table's, before and after the plan.
+            let table_object = Securable::new(SecurableKind::Table, table.name.clone());
+            let owner_now = match live_table {
+                Some(_) => base.owner_of(&table_object).unwrap_or(maker).to_string(),
+                None => maker.to_string(),
+            };
+            let own = desired.privileges.get(&table_object).and_then(|p| p.owner.as_deref());
+            let owner_wanted = own.or(desired.owner.as_deref()).unwrap_or(&owner_now).to_string();
+            let target = match live_key {
+                Some(key) => (*key).clone(),
+                None if !fresh => Securable::new(SecurableKind::Sequence, made_as(&table.name, column)),
+                None => named.clone(),
+            };
+            let object = Compared { object: &target, fresh, owner_now: &owner_now, owner_wanted: &owner_wanted };
+            object.grants(base, desired, live, wanted, &mut grants);
         }
     }
     // Default privileges: an entry of no schema completes like an object

@@ -123,6 +123,11 @@ impl Converter<'_, '_> {
                 Some(&table),
             );
             privileges::keep(&mut schema, SecurableKind::Table, name, privileges);
+            for (column, raw_column) in raw_table.columns.iter().flat_map(|c| c.0.iter()) {
+                if let Some(grants) = &raw_column.sequence_grants {
+                    privileges::column_sequence(self.problems, &mut schema, &table, column, grants);
+                }
+            }
             schema.tables.insert(name.clone(), table);
         }
         self.resolve_foreign_keys(&mut schema, &raw_tables);

@@ -40,7 +40,11 @@ pub(crate) fn postgres_only(schema: &Schema, title: &str) -> Vec<Finding> {
         found.push(Finding::keys(&["owner".into()], message).hint(privileges_hint));
     }
     for (object, privileges) in &schema.privileges {
-        let key = if privileges.owner.is_some() { "owner" } else { "grants" };
+        let key = match (&privileges.column, &privileges.owner) {
+            (Some(_), _) => "sequence_grants",
+            (None, Some(_)) => "owner",
+            (None, None) => "grants",
+        };
         let path = [privileges.at.clone(), vec![key.to_string()]].concat();
         let message = format!("{object}: owners and grants in the file are for PostgreSQL, not {title}");
         found.push(Finding::keys(&path, message).hint(privileges_hint));

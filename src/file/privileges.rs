@@ -167,7 +167,36 @@ pub(super) fn object(
     }
     let at: Vec<&str> = path.iter().copied().chain(["grants"]).collect();
     let grants = raw.map(|raw| grants(problems, &at, kind, raw, table)).unwrap_or_default();
-    Some(Privileges { owner: owner.cloned(), grants, at: path.iter().map(|p| p.to_string()).collect() })
+    Some(Privileges { owner: owner.cloned(), grants, at: path.iter().map(|p| p.to_string()).collect(), column: None })
+}
+
+/// A serial or identity column's `sequence_grants:`, kept under the name
+/// its sequence has (`<table>_<column>_seq`, in the table's schema).
+pub(super) fn column_sequence(
+    problems: &mut Problems,
+    schema: &mut Schema,
+    table: &Table,
+    column: &str,
+    raw: &RawGrants,
+) {
+    let path = ["tables", table.name.as_str(), "columns", column];
+    let has_sequence = table.columns.get(column).is_some_and(|c| c.sql_type.is_serial() || c.autoincrement);
+    if !has_sequence {
+        let at: Vec<&str> = path.iter().copied().chain(["sequence_grants"]).collect();
+        let hint = "only a serial or identity (`autoincrement`) column has a sequence of its own";
+        problems.report(&at, format!("column \"{}.{column}\" has no sequence to grant on", table.name), Some(hint));
+        return;
+    }
+    let at: Vec<&str> = path.iter().copied().chain(["sequence_grants"]).collect();
+    let grants = grants(problems, &at, SecurableKind::Sequence, raw, None);
+    let name = crate::model::naming::serial_sequence_in_schema(&table.name, column);
+    let privileges = Privileges {
+        owner: None,
+        grants,
+        at: path.iter().map(|p| p.to_string()).collect(),
+        column: Some((table.name.clone(), column.to_string())),
+    };
+    schema.privileges.insert(Securable::new(SecurableKind::Sequence, name), privileges);
 }
 
 /// Records `privileges` of `object`.

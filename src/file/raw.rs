@@ -428,6 +428,9 @@ pub struct RawColumn {
     pub using: Option<String>,
     /// The value NULLs get, once, when the column becomes NOT NULL.
     pub backfill: Option<String>,
+    /// PostgreSQL: the grants on a serial or identity column's own
+    /// sequence, `{ app: [usage, select] }`.
+    pub sequence_grants: Option<RawGrants>,
 }
 
 impl RawColumn {
@@ -454,6 +457,7 @@ impl RawColumn {
             renamed_from: None,
             using: None,
             backfill: None,
+            sequence_grants: None,
         }
     }
 }

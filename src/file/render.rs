@@ -6,7 +6,9 @@
 
 use super::render_fields::{expression, index_fields, list, part_fields, push_comment, scalar};
 use super::render_objects::{render_objects, render_policies, render_triggers, render_types};
-use super::render_privileges::{privilege_fields, render_file_privileges, render_privilege_lines};
+use super::render_privileges::{
+    column_sequence_grants, privilege_fields, render_file_privileges, render_privilege_lines,
+};
 use crate::model::Trigger;
 use crate::model::{
     Column, DefaultValue, ForeignKey, Literal, ReferentialAction, Schema, SecurableKind, SequenceOptions, SqlType,
@@ -88,6 +90,7 @@ fn render_tables(schema: &Schema, order: Vec<&str>, widths: &mut Widths) -> Stri
         return out;
     }
     out.push_str("tables:\n");
+    let sequence_grants = column_sequence_grants(schema);
     for (i, name) in order.into_iter().enumerate() {
         if i > 0 {
             out.push('\n');
@@ -95,7 +98,8 @@ fn render_tables(schema: &Schema, order: Vec<&str>, widths: &mut Widths) -> Stri
         let table = &schema.tables[name];
         let parent = (table.partition_of.as_ref().map(|p| &p.parent).or(table.inherits.as_ref()))
             .and_then(|p| schema.tables.get(p));
-        render_table(&mut out, table, parent, widths);
+        let none = HashMap::new();
+        render_table(&mut out, table, parent, sequence_grants.get(name).unwrap_or(&none), widths);
         render_privilege_lines(&mut out, schema, SecurableKind::Table, name, 4);
         render_policies(&mut out, table);
         let triggers: Vec<&Trigger> = schema.triggers.values().filter(|t| t.table == name).collect();
@@ -112,7 +116,13 @@ fn inherits_columns(table: &Table, parent: &Table) -> bool {
         && parent.columns.values().all(|c| table.columns.get(&c.name) == Some(&inherited_column(parent, c)))
 }
 
-fn render_table(out: &mut String, table: &Table, parent: Option<&Table>, widths: &mut Widths) {
+fn render_table(
+    out: &mut String,
+    table: &Table,
+    parent: Option<&Table>,
+    sequence_grants: &HashMap<&str, String>,
+    widths: &mut Widths,
+) {
     let t = table.name.as_str();
     let _ = writeln!(out, "  {}:", scalar(t));
     if let Some(old) = &table.renamed_from {
@@ -219,6 +229,7 @@ fn render_table(out: &mut String, table: &Table, parent: Option<&Table>, widths:
         if let Some(old) = &column.renamed_from {
             fields.push(format!("renamed_from: {}", scalar(old)));
         }
+        fields.extend(sequence_grants.get(c).cloned());
         match fields.as_slice() {
             // Only a type: the short form, `note: text`.
             [only] if only.starts_with("type: ") => {

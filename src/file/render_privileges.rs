@@ -5,6 +5,7 @@
 use super::privileges::{default_key, written};
 use super::render_fields::{list, scalar};
 use crate::model::{Grants, Schema, Securable, SecurableKind};
+use std::collections::HashMap;
 use std::fmt::Write;
 
 /// `grants: { app: [select], public: [] }`, grantees in name order.
@@ -12,6 +13,19 @@ fn grants_field(kind: SecurableKind, grants: &Grants) -> String {
     let entries: Vec<String> =
         grants.0.iter().map(|(grantee, held)| format!("{}: {}", scalar(grantee), list(&written(kind, held)))).collect();
     format!("{{ {} }}", entries.join(", "))
+}
+
+/// The `sequence_grants: {...}` field of each column whose own sequence
+/// has grants, by table and column.
+pub(super) fn column_sequence_grants(schema: &Schema) -> HashMap<&str, HashMap<&str, String>> {
+    let mut fields: HashMap<&str, HashMap<&str, String>> = HashMap::new();
+    for privileges in schema.privileges.values().filter(|p| !p.grants.0.is_empty()) {
+        if let Some((table, column)) = &privileges.column {
+            let field = format!("sequence_grants: {}", grants_field(SecurableKind::Sequence, &privileges.grants));
+            fields.entry(table.as_str()).or_default().insert(column.as_str(), field);
+        }
+    }
+    fields
 }
 
 /// An object's `owner: x` and `grants: {...}` fields, where it has any.

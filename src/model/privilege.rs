@@ -265,6 +265,10 @@ pub struct Privileges {
     /// Where the file says them (`["tables", "orders"]`); not part of
     /// what they are.
     pub at: Vec<String>,
+    /// A column's own sequence (serial, identity): the (table, column).
+    /// Its owner is its table's; the file writes its grants on the column
+    /// (`sequence_grants:`).
+    pub column: Option<(String, String)>,
 }
 
 /// The kinds of object `ALTER DEFAULT PRIVILEGES` covers.

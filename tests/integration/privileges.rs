@@ -28,6 +28,7 @@ fn postgres_each_kind_of_privilege_change_is_planned_exactly_and_converges() {
     let file = adopt(&t, &fixture());
     assert!(file.contains("owner: dbshape_fx_owner\n"), "one owner, said once:\n{file}");
     assert!(file.contains("hstore: \"1.7\""), "the extension's version:\n{file}");
+    assert!(file.contains("sequence_grants: { dbshape_fx_app: [select, usage] }"), "a serial's sequence:\n{file}");
 
     // A grant added needs nothing.
     let added = "grants: { dbshape_fx_app: [insert, select] }";

@@ -20,41 +20,59 @@ fn privileges_query() -> String {
          o AS (
              SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence'
                      ELSE 'table' END AS kind,
-                 c.relnamespace AS ns, c.relname::text AS name, c.relowner AS owner, c.relacl AS acl, NULL::text AS col
+                 c.relnamespace AS ns, c.relname::text AS name, c.relowner AS owner, c.relacl AS acl, NULL::text AS col,
+                 c.oid AS oid
                FROM pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND {c}
                  AND c.relnamespace IN (SELECT oid FROM pg_namespace WHERE nspname = ANY($1))
-                 AND (c.relacl IS NOT NULL OR c.relowner <> (SELECT oid FROM me))
-                 -- A column's sequence (serial, identity) has its table's owner.
-                 AND (c.relacl IS NOT NULL OR NOT EXISTS (
-                     SELECT 1 FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid
-                     WHERE c.relkind = 'S' AND d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                       AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')
-                       AND t.relowner = c.relowner))
-           UNION ALL SELECT 'column', c.relnamespace, c.relname::text, c.relowner, a.attacl, a.attname::text
+                 AND (c.relacl IS NOT NULL
+                      -- A column's sequence (serial, identity) has its table's owner.
+                      OR (c.relowner <> (SELECT oid FROM me) AND NOT EXISTS (
+                          SELECT 1 FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid
+                          WHERE c.relkind = 'S' AND d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                            AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')
+                            AND t.relowner = c.relowner))
+                      -- An identity column's sequence that kept an old name
+                      -- (its table or column renamed): what a grant names.
+                      OR (c.relkind = 'S' AND EXISTS (
+                          SELECT 1 FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid
+                            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+                          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                            AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 AND d.deptype = 'i'
+                            AND c.relname <> t.relname || '_' || a.attname || '_seq')))
+           UNION ALL SELECT 'column', c.relnamespace, c.relname::text, c.relowner, a.attacl, a.attname::text, NULL
                FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
                WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND {c}
                  AND c.relnamespace IN (SELECT oid FROM pg_namespace WHERE nspname = ANY($1))
            UNION ALL SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, p.pronamespace,
-                   p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', p.proowner, p.proacl, NULL
+                   p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', p.proowner, p.proacl, NULL, NULL
                FROM pg_proc p WHERE p.pronamespace IN (SELECT oid FROM pg_namespace WHERE nspname = ANY($1))
                  AND (p.proacl IS NOT NULL OR p.proowner <> (SELECT oid FROM me)) AND {p}
            UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, t.typnamespace, t.typname::text,
-                   t.typowner, t.typacl, NULL
+                   t.typowner, t.typacl, NULL, NULL
                FROM pg_type t WHERE t.typnamespace IN (SELECT oid FROM pg_namespace WHERE nspname = ANY($1))
                  AND (t.typtype IN ('e', 'd', 'r')
                       OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
                  AND (t.typacl IS NOT NULL OR t.typowner <> (SELECT oid FROM me)) AND {t}
-           UNION ALL SELECT 'schema', s.oid, s.nspname::text, s.nspowner, s.nspacl, NULL
+           UNION ALL SELECT 'schema', s.oid, s.nspname::text, s.nspowner, s.nspacl, NULL, NULL
                FROM pg_namespace s WHERE s.nspname = ANY($1)
-           UNION ALL SELECT 'default ' || d.defaclobjtype::text, d.defaclnamespace, NULL, d.defaclrole, d.defaclacl, NULL
+           UNION ALL SELECT 'default ' || d.defaclobjtype::text, d.defaclnamespace, NULL, d.defaclrole, d.defaclacl, NULL,
+                   NULL
                FROM pg_default_acl d
          )
          SELECT o.kind, n.nspname::text, o.name, pg_get_userbyid(o.owner)::text, o.col,
              CASE WHEN x.grantee = 0 THEN 'public' ELSE pg_get_userbyid(x.grantee)::text END,
-             x.privilege_type, x.is_grantable, current_user::text
+             x.privilege_type, x.is_grantable, current_user::text, s.of_ns, s.of_table, s.of_col
          FROM o LEFT JOIN pg_namespace n ON n.oid = o.ns LEFT JOIN LATERAL aclexplode(o.acl) x ON true
+           -- A sequence's column (serial, identity).
+           LEFT JOIN LATERAL (
+             SELECT tn.nspname::text AS of_ns, t.relname::text AS of_table, a.attname::text AS of_col
+             FROM pg_depend d JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.relnamespace
+               JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+             WHERE o.kind = 'sequence' AND d.classid = 'pg_class'::regclass AND d.objid = o.oid
+               AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i') LIMIT 1
+           ) s ON true
          WHERE o.kind LIKE 'default %' AND (o.ns = 0 OR n.nspname = ANY($1)) OR o.kind NOT LIKE 'default %'
-         UNION ALL SELECT 'me', NULL, NULL, NULL, NULL, NULL, NULL, NULL, current_user::text",
+         UNION ALL SELECT 'me', NULL, NULL, NULL, NULL, NULL, NULL, NULL, current_user::text, NULL, NULL, NULL",
         c = own("pg_class", "c.oid"),
         p = own("pg_proc", "p.oid"),
         t = own("pg_type", "t.oid"),
@@ -66,6 +84,8 @@ fn privileges_query() -> String {
 struct Read {
     owner: String,
     acl: Option<Grants>,
+    /// A sequence's column (serial, identity): (table, column).
+    column: Option<(String, String)>,
 }
 
 /// Reads owners, grants and default privileges into `schema` (whose
@@ -95,14 +115,8 @@ pub(super) fn read_privileges(
         }
         let privilege = privilege.as_deref().map(|p| (p, Privilege::parse(p)));
         if let Some(objects) = kind.strip_prefix("default ") {
-            let objects = match objects {
-                "r" => DefaultObjects::Tables,
-                "S" => DefaultObjects::Sequences,
-                "f" => DefaultObjects::Functions,
-                "T" => DefaultObjects::Types,
-                _ => DefaultObjects::Schemas,
-            };
-            let scope = DefaultScope { role: owner.unwrap_or_default(), schema: namespace, objects };
+            let scope =
+                DefaultScope { role: owner.unwrap_or_default(), schema: namespace, objects: objects_of(objects) };
             let entry = defaults.entry(scope).or_default();
             if let (Some(grantee), Some((_, Some(privilege)))) = (grantee, privilege) {
                 entry.0.entry(grantee).or_default().insert((privilege, None), grantable.unwrap_or(false));
@@ -135,7 +149,11 @@ pub(super) fn read_privileges(
             }
             continue;
         }
-        let read = objects.entry(object).or_insert(Read { owner, acl: None });
+        let of_column = match (row.get::<_, Option<String>>(9), row.get::<_, Option<String>>(10), row.get(11)) {
+            (Some(schema), Some(table), Some(column)) => Some((within.name(&schema, &table), column)),
+            _ => None,
+        };
+        let read = objects.entry(object).or_insert(Read { owner, acl: None, column: of_column });
         if let (Some(grantee), Some(privilege)) = (grantee, privilege) {
             let acl = read.acl.get_or_insert_with(Grants::default);
             acl.0.entry(grantee).or_default().insert((privilege, None), grantable.unwrap_or(false));
@@ -150,7 +168,7 @@ pub(super) fn read_privileges(
             .find(|o| objects.contains_key(o) || in_model(schema, o))
             .unwrap_or(object);
         let owner = objects.get(&object).map(|r| r.owner.clone());
-        let read = objects.entry(object).or_insert(Read { owner: owner.unwrap_or_default(), acl: None });
+        let read = objects.entry(object).or_insert(Read { owner: owner.unwrap_or_default(), acl: None, column: None });
         if read.owner.is_empty() {
             read.owner = schema.role.clone().unwrap_or_default();
         }
@@ -158,25 +176,26 @@ pub(super) fn read_privileges(
         acl.0.entry(grantee).or_default().insert((privilege, Some(column)), grantable);
     }
     let me = schema.role.clone().unwrap_or_default();
-    // The most common owner of what the model holds (the role's own are
-    // not read: they are the rest).
-    let total = schema.securables().iter().filter(|s| s.kind != SecurableKind::Schema).count();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for (object, read) in &objects {
-        if object.kind != SecurableKind::Schema && read.owner != me && in_model(schema, object) {
-            *counts.entry(read.owner.as_str()).or_default() += 1;
-        }
-    }
-    let others: usize = counts.values().sum();
-    counts.insert(me.as_str(), total.saturating_sub(others));
-    let dominant = counts
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-        .map(|(owner, _)| owner.to_string())
-        .unwrap_or(me.clone());
+    let dominant = dominant_owner(schema, &objects, &me);
     schema.owner = Some(dominant.clone());
     for (object, read) in objects {
         let is_schema = object.kind == SecurableKind::Schema;
+        // A serial or identity column's own sequence: its grants are the
+        // column's `sequence_grants`; its owner is its table's.
+        let of_column = read.column.as_ref().filter(|(table, column)| {
+            schema
+                .tables
+                .get(table)
+                .and_then(|t| t.columns.get(column))
+                .is_some_and(|c| c.sql_type.is_serial() || c.autoincrement)
+        });
+        if let (Some(column), false) = (of_column, in_model(schema, &object)) {
+            // Kept with no grants too: its name is what a grant must say.
+            let grants = read.acl.as_ref().map(|acl| acl.explicit(object.kind, &read.owner)).unwrap_or_default();
+            let privileges = Privileges { grants, column: Some(column.clone()), ..Privileges::default() };
+            schema.privileges.insert(object, privileges);
+            continue;
+        }
         if !is_schema && !in_model(schema, &object) {
             let of = |what: &str| (format!("{what} {object}"), object_schema(&object, within));
             if read.acl.is_some() {
@@ -209,6 +228,36 @@ pub(super) fn read_privileges(
         unmanaged.push((line, within.default_schema.to_string()));
     }
     Ok(unmanaged)
+}
+
+/// `pg_default_acl.defaclobjtype` as the kind of objects it covers.
+fn objects_of(objtype: &str) -> DefaultObjects {
+    match objtype {
+        "r" => DefaultObjects::Tables,
+        "S" => DefaultObjects::Sequences,
+        "f" => DefaultObjects::Functions,
+        "T" => DefaultObjects::Types,
+        _ => DefaultObjects::Schemas,
+    }
+}
+
+/// The most common owner of what the model holds (the role's own, `me`,
+/// are not read: they are the rest).
+fn dominant_owner(schema: &Schema, objects: &BTreeMap<Securable, Read>, me: &str) -> String {
+    let total = schema.securables().iter().filter(|s| s.kind != SecurableKind::Schema).count();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for (object, read) in objects {
+        if object.kind != SecurableKind::Schema && read.owner != me && in_model(schema, object) {
+            *counts.entry(read.owner.as_str()).or_default() += 1;
+        }
+    }
+    let others: usize = counts.values().sum();
+    counts.insert(me, total.saturating_sub(others));
+    counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(owner, _)| owner.to_string())
+        .unwrap_or(me.to_string())
 }
 
 /// The schema an object is in.

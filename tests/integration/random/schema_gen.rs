@@ -1639,6 +1639,11 @@ pub fn render(schema: &GSchema) -> String {
                 fields.push("primary_key: true".into());
                 if table.autoincrement {
                     fields.push("autoincrement: true".into());
+                    // PostgreSQL: grants on its sequence, by the table's name
+                    // and column count, so that renames carry them.
+                    if schema.postgres && (named_variant(&table.name) + table.columns.len() as u32) % 3 == 0 {
+                        fields.push(format!("sequence_grants: {{ {RANDOM_ROLE}: [usage] }}"));
+                    }
                 }
             }
             if !column.nullable {
