@@ -85,8 +85,11 @@ fn plan_text_of_length(
             }
             writeln!(out)?;
             // Deleting data is said by the DESTRUCTIVE mark already.
-            let shown: Vec<String> =
-                hazards.iter().filter(|h| **h != Hazard::DeletesData).map(|h| h.to_string()).collect();
+            let shown: Vec<String> = hazards
+                .iter()
+                .filter(|h| !matches!(h, Hazard::DeletesData | Hazard::RemovesAccess))
+                .map(|h| h.to_string())
+                .collect();
             if !shown.is_empty() {
                 writeln!(out, "      {}", style.dim(&format!("hazards: {}", shown.join(", "))))?;
             }

@@ -712,7 +712,7 @@ impl Change {
             | Change::AddEnumValues { name, .. }
             | Change::RecreateEnum { name, .. } => name.clone(),
             Change::SetOwner { object, .. } => object.name.clone(),
-            Change::Grant { on, grantee, .. } | Change::Revoke { on, grantee, .. } => format!("{on} to {grantee}"),
+            Change::Grant { on, grantee, .. } | Change::Revoke { on, grantee, .. } => format!("{on} ({grantee})"),
             Change::CreateSequence(sequence) | Change::DropSequence(sequence) => sequence.name.clone(),
             Change::AlterSequence { to, .. } => to.name.clone(),
             Change::SetRowLevelSecurity { table, .. } => table.clone(),

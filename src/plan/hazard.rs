@@ -1,6 +1,6 @@
 //! What a change costs the application while it runs: the lock it takes,
-//! whether it rewrites, scans or copies a table, builds an index, or
-//! deletes data. Each dialect says which of these its statements do; the
+//! whether it rewrites, scans or copies a table, builds an index,
+//! deletes data or takes privileges away. Each dialect says which of these its statements do; the
 //! plan shows them next to each change, as a reviewer would flag them.
 
 use std::fmt;
@@ -29,6 +29,9 @@ pub enum Hazard {
     CopiesTable,
     /// Deletes data (see [`Change::destructive`](crate::Change::destructive)).
     DeletesData,
+    /// Takes privileges away (a revoke, an owner changed): what relied on
+    /// them starts to fail.
+    RemovesAccess,
 }
 
 impl Hazard {
@@ -42,6 +45,7 @@ impl Hazard {
             Hazard::BuildsIndex => "builds_index",
             Hazard::CopiesTable => "copies_table",
             Hazard::DeletesData => "deletes_data",
+            Hazard::RemovesAccess => "removes_access",
         }
     }
 
@@ -64,6 +68,7 @@ impl fmt::Display for Hazard {
             Hazard::BuildsIndex => f.write_str("builds an index"),
             Hazard::CopiesTable => f.write_str("copies the table"),
             Hazard::DeletesData => f.write_str("deletes data"),
+            Hazard::RemovesAccess => f.write_str("takes privileges away"),
         }
     }
 }

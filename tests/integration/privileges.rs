@@ -162,8 +162,10 @@ fn postgres_privileges_left_alone_when_the_file_says_so() {
     t.schema("tables:\n  t:\n    columns: { id: integer }\n");
     let plan = t.run(&["plan"]).success().stdout;
     assert!(plan.contains("revoke select on table t from dbshape_test_reader   [DESTRUCTIVE"), "{plan}");
-    // Drift like any other.
+    // Drift like any other; in the JSON, a hazard of its own kind.
     t.run(&["check"]).code(1).stdout_has("dbshape_test_reader");
+    let json = t.run(&["plan", "--format", "json"]).success().stdout;
+    assert!(json.contains("\"removes_access\"") && !json.contains("\"deletes_data\""), "{json}");
     t.schema("manage: { privileges: false }\ntables:\n  t:\n    columns: { id: integer }\n");
     t.run(&["plan"]).success().stdout_has("No changes");
     t.run(&["check"]).success();

@@ -37,7 +37,8 @@ pub(super) fn hazards(
     let mut found =
         if concurrently && live(table) { online(change, &live) } else { in_transaction(change, current, &live) };
     if change.destructive().is_some() {
-        found.push(Hazard::DeletesData);
+        let access = matches!(change, Change::Revoke { .. } | Change::SetOwner { .. });
+        found.push(if access { Hazard::RemovesAccess } else { Hazard::DeletesData });
     }
     found
 }
