@@ -260,12 +260,29 @@ pub enum Change {
         /// The new comment.
         comment: Option<String>,
     },
+    /// A schema the file lists that the database does not have.
+    CreateSchema {
+        /// The schema.
+        name: String,
+    },
     /// An extension is created.
     CreateExtension {
         /// The extension.
         name: String,
         /// At this version (`None`: the server's default).
         version: Option<String>,
+        /// In this schema (`None`: the default schema).
+        schema: Option<String>,
+    },
+    /// An extension's objects move to another schema (`ALTER EXTENSION …
+    /// SET SCHEMA`: only a relocatable extension's can).
+    MoveExtension {
+        /// The extension.
+        name: String,
+        /// Its schema now (`None`: the default schema).
+        from: Option<String>,
+        /// Its schema to be.
+        to: String,
     },
     /// An extension is updated to another version (`ALTER EXTENSION ...
     /// UPDATE TO`).
@@ -566,7 +583,9 @@ impl Change {
             | Change::DropPolicy { table, .. }
             | Change::AlterPolicy { table, .. } => table,
             Change::CreateExtension { name, .. }
+            | Change::CreateSchema { name }
             | Change::UpdateExtension { name, .. }
+            | Change::MoveExtension { name, .. }
             | Change::DropExtension { name }
             | Change::CreateEnum { name, .. }
             | Change::DropEnum { name }
@@ -633,7 +652,9 @@ impl Change {
             Change::SetPartition { .. } => "set_partition",
             Change::SetPartitionBy { .. } => "set_partition_by",
             Change::CreateExtension { .. } => "create_extension",
+            Change::CreateSchema { .. } => "create_schema",
             Change::UpdateExtension { .. } => "update_extension",
+            Change::MoveExtension { .. } => "move_extension",
             Change::DropExtension { .. } => "drop_extension",
             Change::SetOwner { .. } => "set_owner",
             Change::Grant { .. } => "grant",
@@ -705,7 +726,9 @@ impl Change {
             Change::AddExclusion { exclusion, .. } | Change::DropExclusion { exclusion, .. } => exclusion.name.clone(),
             Change::SetComment { on, .. } => on.name().to_string(),
             Change::CreateExtension { name, .. }
+            | Change::CreateSchema { name }
             | Change::UpdateExtension { name, .. }
+            | Change::MoveExtension { name, .. }
             | Change::DropExtension { name }
             | Change::CreateEnum { name, .. }
             | Change::DropEnum { name }
@@ -790,6 +813,7 @@ impl Change {
             | Change::AddExclusion { .. }
             | Change::CreateIndex { .. }
             | Change::CreateExtension { .. }
+            | Change::CreateSchema { .. }
             | Change::Grant { .. }
             | Change::CreateEnum { .. }
             | Change::CreateSequence(_)
@@ -996,8 +1020,20 @@ impl fmt::Display for Change {
             Change::SetComment { table, on: CommentOn::Constraint(name), .. } => {
                 write!(f, "set comment on constraint {name} on {table}")
             }
-            Change::CreateExtension { name, version: None } => write!(f, "create extension {name}"),
-            Change::CreateExtension { name, version: Some(v) } => write!(f, "create extension {name} version {v}"),
+            Change::CreateExtension { name, version, schema } => {
+                write!(f, "create extension {name}")?;
+                if let Some(version) = version {
+                    write!(f, " version {version}")?;
+                }
+                match schema {
+                    Some(schema) => write!(f, " in schema {schema}"),
+                    None => Ok(()),
+                }
+            }
+            Change::CreateSchema { name } => write!(f, "create schema {name}"),
+            Change::MoveExtension { name, from, to } => {
+                write!(f, "move extension {name}: schema {} → {to}", from.as_deref().unwrap_or("(default)"))
+            }
             Change::UpdateExtension { name, from, to } => {
                 write!(f, "update extension {name}: {} → {to}", from.as_deref().unwrap_or("?"))
             }

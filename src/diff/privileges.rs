@@ -18,8 +18,20 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 pub(super) fn diff_extensions(current: &Schema, desired: &Schema, changes: &mut Vec<Change>) {
     for (name, extension) in &desired.extensions {
         match current.extensions.get(name) {
-            None => changes.push(Change::CreateExtension { name: name.clone(), version: extension.version.clone() }),
+            None => changes.push(Change::CreateExtension {
+                name: name.clone(),
+                version: extension.version.clone(),
+                schema: extension.schema.clone(),
+            }),
             Some(live) => {
+                // A schema left out is no change, as a version left out.
+                if let Some(schema) = extension.schema.as_ref().filter(|s| live.schema.as_ref() != Some(*s)) {
+                    changes.push(Change::MoveExtension {
+                        name: name.clone(),
+                        from: live.schema.clone(),
+                        to: schema.clone(),
+                    });
+                }
                 if let Some(version) = extension.version.as_ref().filter(|v| live.version.as_ref() != Some(*v)) {
                     changes.push(Change::UpdateExtension {
                         name: name.clone(),
@@ -169,10 +181,12 @@ pub(super) fn diff_privileges(base: &Schema, desired: &Schema, changes: &mut Vec
     let mut made = made(changes);
     // A schema the database does not have yet is made by this plan (every
     // schema in scope is read, with its owner).
+    let mut schemas = Vec::new();
     if base.role.is_some() {
-        for (object, _) in desired.privileges.iter().filter(|(o, _)| o.kind == SecurableKind::Schema) {
-            if !base.privileges.contains_key(object) {
-                made.insert(object.clone());
+        for object in desired.securables().into_iter().filter(|o| o.kind == SecurableKind::Schema) {
+            if !base.privileges.contains_key(&object) {
+                schemas.push(Change::CreateSchema { name: object.name.clone() });
+                made.insert(object);
             }
         }
     }
@@ -291,6 +305,7 @@ pub(super) fn diff_privileges(base: &Schema, desired: &Schema, changes: &mut Vec
     }
     // Default privileges first: objects made later in the plan are
     // planned with them in place.
+    changes.extend(schemas);
     changes.extend(defaults);
     changes.extend(owners);
     changes.extend(grants);

@@ -281,44 +281,51 @@ pub(super) fn extensions(problems: &mut Problems, schema: &mut Schema, raw: Opti
                     continue;
                 };
                 check_name(problems, &name);
-                let version = match value {
-                    Value::String(version) => Some(version),
+                let (version, schema_name) = match value {
+                    Value::String(version) => (Some(version), None),
                     Value::Number(number) => {
                         numbers.insert(vec!["extensions".to_string(), name.clone()]);
-                        Some(number.to_string())
+                        (Some(number.to_string()), None)
                     }
-                    Value::Null => None,
-                    Value::Mapping(options) if options.is_empty() => None,
-                    Value::Mapping(options) => match options.get("version") {
-                        Some(Value::String(v)) if options.len() == 1 => Some(v.clone()),
-                        _ => {
-                            let hint = "write `name: \"1.6\"` for a version, or `name: {}` for any";
-                            problems.report(
-                                &["extensions", &name],
-                                format!("extension \"{name}\": only a version can be asked"),
-                                Some(hint),
-                            );
-                            None
+                    Value::Null => (None, None),
+                    Value::Mapping(options) => {
+                        let mut version = None;
+                        let mut in_schema = None;
+                        for (key, value) in options {
+                            match (key.as_str(), value) {
+                                (Some("version"), Value::String(v)) => version = Some(v),
+                                (Some("version"), Value::Number(n)) => {
+                                    numbers.insert(vec!["extensions".into(), name.clone(), "version".into()]);
+                                    version = Some(n.to_string());
+                                }
+                                (Some("schema"), Value::String(s)) if !s.is_empty() => in_schema = Some(s),
+                                _ => {
+                                    let hint =
+                                        "write `name: \"1.6\"`, or `name: { version: \"1.6\", schema: extensions }`";
+                                    let message =
+                                        format!("extension \"{name}\": only a version and a schema can be asked");
+                                    problems.report(&["extensions", &name], message, Some(hint));
+                                }
+                            }
                         }
-                    },
+                        (version, in_schema)
+                    }
                     _ => {
-                        problems.report(
-                            &["extensions", &name],
-                            format!("extension \"{name}\": a version is text, `\"1.6\"`"),
-                            None,
-                        );
-                        None
+                        let message = format!("extension \"{name}\": a version is text, `\"1.6\"`");
+                        problems.report(&["extensions", &name], message, None);
+                        (None, None)
                     }
                 };
-                entries.push((name, version));
+                entries.push((name, version, schema_name));
             }
             // A version written as a number (`1.10`) is read as written.
             let texts =
                 if numbers.is_empty() { Default::default() } else { Locator::plain_scalars(problems.text, numbers) };
-            for (name, version) in entries {
+            for (name, version, in_schema) in entries {
                 let path = vec!["extensions".to_string(), name.clone()];
-                let version = texts.get(&path).cloned().or(version);
-                schema.extensions.insert(name, Extension::at(version));
+                let nested = vec!["extensions".to_string(), name.clone(), "version".to_string()];
+                let version = texts.get(&path).or(texts.get(&nested)).cloned().or(version);
+                schema.extensions.insert(name, Extension { schema: in_schema, ..Extension::at(version) });
             }
         }
         Some(_) => problems.report(&["extensions"], "`extensions:` is a list of names, or names with versions", None),

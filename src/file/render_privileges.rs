@@ -4,7 +4,7 @@
 
 use super::privileges::{default_key, written};
 use super::render_fields::{list, scalar};
-use crate::model::{Grants, Schema, Securable, SecurableKind};
+use crate::model::{Extension, Grants, Schema, Securable, SecurableKind};
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -58,23 +58,19 @@ pub(super) fn render_privilege_lines(
 /// `default_privileges:`.
 pub(super) fn render_file_privileges(out: &mut String, schema: &Schema) {
     if !schema.extensions.is_empty() {
-        let pinned = schema.extensions.values().any(|e| e.version.is_some() && !e.default_version);
-        if pinned {
+        let pinned = |e: &Extension| e.version.clone().filter(|_| !e.default_version);
+        let said = schema.extensions.values().any(|e| pinned(e).is_some() || e.schema.is_some());
+        if said {
             out.push_str("extensions:\n");
             for (name, extension) in &schema.extensions {
-                match extension.version.as_ref().filter(|_| !extension.default_version) {
-                    Some(version) => {
-                        let _ = writeln!(
-                            out,
-                            "  {}: {}",
-                            scalar(name),
-                            serde_json::to_string(version).expect("strings serialise")
-                        );
-                    }
-                    None => {
-                        let _ = writeln!(out, "  {}: {{}}", scalar(name));
-                    }
-                }
+                let version = pinned(extension).map(|v| serde_json::to_string(&v).expect("strings serialise"));
+                let value = match (version, &extension.schema) {
+                    (Some(version), None) => version,
+                    (Some(version), Some(s)) => format!("{{ version: {version}, schema: {} }}", scalar(s)),
+                    (None, Some(s)) => format!("{{ schema: {} }}", scalar(s)),
+                    (None, None) => "{}".to_string(),
+                };
+                let _ = writeln!(out, "  {}: {value}", scalar(name));
             }
         } else {
             let names: Vec<String> = schema.extensions.keys().cloned().collect();
@@ -105,7 +101,8 @@ pub(super) fn render_file_privileges(out: &mut String, schema: &Schema) {
             if owner.is_some() && owner == default_owner {
                 fields.retain(|f| !f.starts_with("owner:"));
             }
-            let _ = writeln!(out, "  {}: {{ {} }}", scalar(&object.name), fields.join(", "));
+            let value = if fields.is_empty() { "{}".to_string() } else { format!("{{ {} }}", fields.join(", ")) };
+            let _ = writeln!(out, "  {}: {value}", scalar(&object.name));
         }
     }
     if !schema.default_privileges.is_empty() {

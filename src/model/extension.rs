@@ -10,11 +10,15 @@ pub struct Extension {
     /// From a database: the installed version is the server's default for
     /// it, so a file need not say it.
     pub default_version: bool,
+    /// The schema its objects go in (`None`: any; a new one goes in the
+    /// default schema). From a database: set where it is not the default
+    /// schema.
+    pub schema: Option<String>,
 }
 
 impl Extension {
     /// At `version`, or any.
     pub fn at(version: Option<String>) -> Extension {
-        Extension { version, default_version: false }
+        Extension { version, default_version: false, schema: None }
     }
 }

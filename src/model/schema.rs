@@ -127,7 +127,8 @@ impl Schema {
     /// Whether schema `name`'s owner and grants are part of this schema: a
     /// file's when `schemas:` lists it; a database's (which reads every
     /// schema) when it has something of note: an owner other than the
-    /// default, or grants, and not as `initdb` makes schema `public`.
+    /// default, or grants, or nothing in it (an empty schema is listed so
+    /// that it is made too), and not as `initdb` makes schema `public`.
     pub fn lists_schema(&self, name: &str) -> bool {
         let Some(privileges) = self.privileges.get(&Securable::new(SecurableKind::Schema, name)) else {
             return false;
@@ -145,7 +146,13 @@ impl Schema {
                 .is_some_and(|held| held.len() == 1 && held.get(&(super::Privilege::Usage, None)) == Some(&false));
         let default_owner = self.owner.as_ref().or(self.role.as_ref());
         let own_owner = privileges.owner.is_some() && privileges.owner.as_ref() != default_owner;
-        !initdb_public && (own_owner || !privileges.grants.0.is_empty())
+        let prefix = format!("{name}.");
+        let mut names = (self.tables.keys().chain(self.views.keys()).chain(self.sequences.keys()))
+            .chain(self.functions.keys().chain(self.enums.keys()).chain(self.domains.keys()))
+            .chain(self.composite_types.keys().chain(self.collations.keys()).chain(self.aggregates.keys()));
+        let empty = !(names.any(|n| n.starts_with(&prefix))
+            || self.extensions.values().any(|e| e.schema.as_deref() == Some(name)));
+        !initdb_public && (own_owner || !privileges.grants.0.is_empty() || (empty && name != "public"))
     }
 
     /// The owner `object` has (or, from a file, is to have): its own, the

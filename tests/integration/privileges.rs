@@ -28,6 +28,7 @@ fn postgres_each_kind_of_privilege_change_is_planned_exactly_and_converges() {
     let file = adopt(&t, &fixture());
     assert!(file.contains("owner: dbshape_fx_owner\n"), "one owner, said once:\n{file}");
     assert!(file.contains("hstore: \"1.7\""), "the extension's version:\n{file}");
+    assert!(file.contains("pg_trgm: { schema: ext }") && file.contains("  archive: { owner: postgres }\n"), "{file}");
     assert!(file.contains("sequence_grants: { dbshape_fx_app: [select, usage] }"), "a serial's sequence:\n{file}");
 
     // A grant added needs nothing.
@@ -53,9 +54,17 @@ fn postgres_each_kind_of_privilege_change_is_planned_exactly_and_converges() {
     );
     let file = file.replacen("sequences: { dbshape_fx_app: [usage] }", more, 1);
 
-    // The extension updated to the version asked.
+    // The extension updated to the version asked; another moved.
     change(&t, &file, "hstore: \"1.7\"", "hstore: \"1.8\"", &["ALTER EXTENSION \"hstore\" UPDATE TO '1.8'"]);
     let file = file.replacen("hstore: \"1.7\"", "hstore: \"1.8\"", 1);
+    change(
+        &t,
+        &file,
+        "pg_trgm: { schema: ext }",
+        "pg_trgm: { schema: archive }",
+        &["ALTER EXTENSION \"pg_trgm\" SET SCHEMA \"archive\""],
+    );
+    let file = file.replacen("pg_trgm: { schema: ext }", "pg_trgm: { schema: archive }", 1);
 
     // A column grant narrowed is a revoke: refused without consent,
     // nothing run; with it, exactly that.
@@ -247,4 +256,15 @@ fn postgres_extensions_the_file_leaves_out_stay_when_the_file_says_so() {
     t.schema("manage: { extensions: false }\ntables: {}\n");
     t.run(&["plan"]).success().stdout_has("No changes");
     t.run(&["fmt", "--check"]).success();
+}
+
+/// A schema with nothing in it is written, and made by a rebuild (it was
+/// lost before); one the file does not list is never dropped.
+#[test]
+fn postgres_an_empty_schema_is_written_and_made() {
+    let Some(t) = Test::postgres() else { return };
+    let file = adopt(&t, "CREATE SCHEMA archive; CREATE TABLE t (id integer);");
+    assert!(file.contains("schemas:\n  archive: {}\n"), "{file}");
+    t.schema(&file.replacen("schemas:\n  archive: {}\n", "", 1));
+    t.run(&["plan"]).success().stdout_has("No changes");
 }

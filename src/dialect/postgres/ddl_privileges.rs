@@ -133,9 +133,12 @@ pub(super) fn revoke(on: &GrantOn, grantee: &str, privileges: &Held) -> Vec<Stri
     statements
 }
 
-/// `CREATE EXTENSION`, at a version if one is asked.
-pub(super) fn create_extension(name: &str, version: Option<&str>) -> String {
+/// `CREATE EXTENSION`, in a schema and at a version if they are asked.
+pub(super) fn create_extension(name: &str, version: Option<&str>, schema: Option<&str>) -> String {
     let mut sql = format!("CREATE EXTENSION IF NOT EXISTS {}", quote_ident(name));
+    if let Some(schema) = schema {
+        sql.push_str(&format!(" SCHEMA {}", quote_ident(schema)));
+    }
     if let Some(version) = version {
         sql.push_str(&format!(" VERSION {}", escape_literal(version)));
     }
@@ -144,6 +147,10 @@ pub(super) fn create_extension(name: &str, version: Option<&str>) -> String {
 
 pub(super) fn update_extension(name: &str, version: &str) -> String {
     format!("ALTER EXTENSION {} UPDATE TO {}", quote_ident(name), escape_literal(version))
+}
+
+pub(super) fn move_extension(name: &str, schema: &str) -> String {
+    format!("ALTER EXTENSION {} SET SCHEMA {}", quote_ident(name), quote_ident(schema))
 }
 
 pub(super) fn drop_extension(name: &str) -> String {

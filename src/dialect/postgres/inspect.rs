@@ -46,7 +46,7 @@ pub(super) fn read(client: &mut impl GenericClient, within: &Namespaces, objects
     let mut schema = Schema::default();
     let schemas = within.schemas.to_vec();
     read_enums(client, within, &schemas, &mut schema)?;
-    read_extensions(client, &mut schema)?;
+    read_extensions(client, within, &mut schema)?;
     let mut sequences = read_sequences(client, within, &schemas, &mut schema)?;
     let (tables_read, materialized) = read_tables(client, within, &schemas, &mut schema)?;
     let attribute_names = read_columns(client, within, &tables_read, &mut sequences, &mut schema)?;
@@ -90,20 +90,24 @@ fn read_enums(
     Ok(())
 }
 
-fn read_extensions(client: &mut impl GenericClient, schema: &mut Schema) -> Result<()> {
+fn read_extensions(client: &mut impl GenericClient, within: &Namespaces, schema: &mut Schema) -> Result<()> {
     // The default version is read from the extension's control file, so
     // only for the extensions there are.
     let extensions = client
         .query(
             "SELECT e.extname::text, e.extversion,
-                 e.extversion = (SELECT a.default_version FROM pg_available_extensions() a WHERE a.name = e.extname)
-             FROM pg_extension e WHERE e.extname <> 'plpgsql' ORDER BY 1",
+                 e.extversion = (SELECT a.default_version FROM pg_available_extensions() a WHERE a.name = e.extname),
+                 n.nspname::text
+             FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+             WHERE e.extname <> 'plpgsql' ORDER BY 1",
             &[],
         )
         .map_err(unreadable)?;
     for row in extensions {
         let mut extension = crate::model::Extension::at(Some(row.get(1)));
         extension.default_version = row.get::<_, Option<bool>>(2).unwrap_or(false);
+        let namespace: String = row.get(3);
+        extension.schema = (namespace != within.default_schema).then_some(namespace);
         schema.extensions.insert(row.get(0), extension);
     }
 

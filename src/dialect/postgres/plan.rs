@@ -216,6 +216,8 @@ fn refuse_unsupported(diff: &Diff) -> Result<()> {
             | Change::SetComment { .. }
             | Change::CreateExtension { .. }
             | Change::UpdateExtension { .. }
+            | Change::CreateSchema { .. }
+            | Change::MoveExtension { .. }
             | Change::DropExtension { .. }
             | Change::SetOwner { .. }
             | Change::Grant { .. }
@@ -291,11 +293,15 @@ fn drop_objects(diff: &Diff) -> Result<Vec<Draft>> {
     Ok(drafts)
 }
 
-/// `ALTER DEFAULT PRIVILEGES`.
+/// The file's schemas that hold nothing else, then `ALTER DEFAULT
+/// PRIVILEGES`.
 fn default_privileges(diff: &Diff) -> Result<Vec<Draft>> {
     let mut drafts = Vec::new();
     for change in &diff.changes {
         match change {
+            Change::CreateSchema { name } => {
+                drafts.push(Draft::of(change, vec![format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(name))]))
+            }
             Change::Revoke { on: on @ GrantOn::Default(_), grantee, privileges: held, .. } => {
                 drafts.push(Draft::of(change, privileges::revoke(on, grantee, held)))
             }
@@ -362,8 +368,18 @@ fn types(diff: &Diff) -> Result<Vec<Draft>> {
     let mut drafts = Vec::new();
     for change in &diff.changes {
         match change {
-            Change::CreateExtension { name, version } => {
-                extensions.push(Draft::of(change, vec![privileges::create_extension(name, version.as_deref())]))
+            Change::CreateExtension { name, version, schema } => {
+                let mut statements: Vec<String> =
+                    schema.iter().map(|s| format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(s))).collect();
+                statements.push(privileges::create_extension(name, version.as_deref(), schema.as_deref()));
+                extensions.push(Draft::of(change, statements))
+            }
+            Change::MoveExtension { name, to, .. } => {
+                let statements = vec![
+                    format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(to)),
+                    privileges::move_extension(name, to),
+                ];
+                extensions.push(Draft::of(change, statements))
             }
             Change::UpdateExtension { name, to, .. } => {
                 extensions.push(Draft::of(change, vec![privileges::update_extension(name, to)]))

@@ -67,14 +67,13 @@ impl Scratch {
                 quote_ident(&conn.default_schema)
             ),
         ));
-        for extension in desired.extensions.keys() {
+        for (extension, wanted) in &desired.extensions {
+            let schema = wanted.schema.as_ref().unwrap_or(&conn.default_schema);
+            let what = format!("extension \"{extension}\"");
+            scratch.statements.push((what.clone(), format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema))));
             scratch.statements.push((
-                format!("extension \"{extension}\""),
-                format!(
-                    "CREATE EXTENSION IF NOT EXISTS {} SCHEMA {}",
-                    quote_ident(extension),
-                    quote_ident(&conn.default_schema)
-                ),
+                what,
+                format!("CREATE EXTENSION IF NOT EXISTS {} SCHEMA {}", quote_ident(extension), quote_ident(schema)),
             ));
         }
         // The file's collations under their own names, in their own schemas
