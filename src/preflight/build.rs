@@ -47,7 +47,8 @@ pub(crate) fn build(changes: &[&Change], current: &Schema, desired: &Schema, sql
                 checks.push(on.new_not_null(column));
             }
             Change::AlterColumn { from, to, recreate: false, .. } => {
-                let from_live = live.columns.get(&from.name).unwrap_or(from);
+                // Named as it is before the plan's renames.
+                let from_live = live.columns.get(&names.column(table, &from.name)).unwrap_or(from);
                 // A widening keeps every value; the file's `using` may not.
                 if from.sql_type != to.sql_type
                     && (to.using.is_some() || !from.sql_type.widens_to(&to.sql_type))

@@ -262,3 +262,23 @@ fn a_check_over_a_column_the_plan_adds_is_left_to_the_database() {
         t.assert_in_sync();
     });
 }
+
+/// A column renamed and made NOT NULL in one plan is checked under the
+/// name its rows have before the plan (the check's query named the new
+/// one, failed, and the apply ran into the NULLs: random seed 819493).
+#[test]
+fn a_column_renamed_and_made_not_null_is_checked_under_its_old_name() {
+    Test::each(|t| {
+        t.schema("tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n      a: integer\n");
+        t.apply();
+        t.sql("INSERT INTO t VALUES (1, NULL), (2, 5)");
+        t.schema(
+            "tables:\n  t:\n    columns:\n      id: { type: integer, primary_key: true }\n      \
+             b: { type: integer, nullable: false, renamed_from: a }\n",
+        );
+        let run = t.run(&["apply", "--yes"]).code(2);
+        assert!(run.stderr.contains("1 row of t") && run.stderr.contains("NULL in b"), "{}", run.stderr);
+        assert!(!run.stderr.contains("query failed"), "{}", run.stderr);
+        assert_eq!(t.count("t"), 2);
+    });
+}

@@ -856,3 +856,48 @@ views:
         0,
     );
 }
+
+/// A parent's column renamed and made NOT NULL in one plan: the data check
+/// named the column by its new name on the live rows (its query failed,
+/// so the apply ran into the child's NULLs); it counts them by the old name
+/// now, and the case's rows respect the parent's NOT NULL in the child.
+#[test]
+fn postgres_seed_819493_not_null_on_a_renamed_parent_column() {
+    regression(
+        Flavor::Postgres,
+        r#"enums:
+  "mood": ["l0", "l1", "l2"]
+tables:
+  "posts":
+    comment: "ünï; DROP TABLE x; --"
+    unlogged: true
+    columns:
+      "total": { type: "integer", default: "4", comment: "a note" }
+  "posts_kid":
+    inherits: "posts"
+    columns:
+      kid_extra: text
+views:
+  "view_rows": { query: "SELECT \"total\" FROM \"posts\"" }
+  "view_count": { query: "SELECT count(*) AS n FROM \"view_rows\"" }
+"#,
+        r#"enums:
+  "mood": ["l0", "n3", "l1", "l2"]
+tables:
+  "posts":
+    comment: "ünï; DROP TABLE x; --"
+    unlogged: true
+    columns:
+      "x-y": { type: "integer", nullable: false, default: "4", comment: "a note", renamed_from: "total" }
+  "posts_kid":
+    inherits: "posts"
+    columns:
+      kid_extra: text
+views:
+  "view_rows": { query: "SELECT \"x-y\" FROM \"posts\"" }
+  "view_count": { query: "SELECT count(*) AS n FROM \"view_rows\"" }
+"#,
+        4015813872905704661,
+        1,
+    );
+}

@@ -155,9 +155,18 @@ pub fn inserts(a: &Schema, b: &Schema, seed: u64, max_rows: usize, fold_case: bo
                     continue;
                 }
                 let b_column = bt.and_then(|bt| column_counterpart(table, bt, &column.name, fold_case));
+                // A column a table inherits is its parent's in B too (a
+                // rename there reaches it, and so does its NOT NULL).
+                let parent_column = table.inherits.as_ref().and_then(|parent| {
+                    let a_parent = a.tables.get(parent)?;
+                    a_parent.columns.get(&column.name)?;
+                    let b_parent = counterpart(a, b, parent, fold_case)?;
+                    column_counterpart(a_parent, b_parent, &column.name, fold_case)
+                });
                 let may_be_null = column.nullable
                     && !table.is_primary_key_column(&column.name)
-                    && b_column.is_none_or(|bc| bc.nullable);
+                    && b_column.is_none_or(|bc| bc.nullable)
+                    && parent_column.is_none_or(|pc| pc.nullable);
                 if may_be_null && rng.u8(0..5) == 0 {
                     row.insert(column.name.clone(), "NULL".into());
                     continue;
