@@ -181,19 +181,20 @@ pub(super) fn diff_privileges(base: &Schema, desired: &Schema, changes: &mut Vec
     let mut made = made(changes);
     // A schema the database does not have yet is made by this plan (every
     // schema in scope is read, with its owner).
+    let objects = desired.securables();
     let mut schemas = Vec::new();
     if base.role.is_some() {
-        for object in desired.securables().into_iter().filter(|o| o.kind == SecurableKind::Schema) {
-            if !base.privileges.contains_key(&object) {
+        for object in objects.iter().filter(|o| o.kind == SecurableKind::Schema) {
+            if !base.privileges.contains_key(object) {
                 schemas.push(Change::CreateSchema { name: object.name.clone() });
-                made.insert(object);
+                made.insert(object.clone());
             }
         }
     }
     let maker = base.role.as_deref().or(desired.owner.as_deref()).unwrap_or("current_user");
     let mut owners = Vec::new();
     let mut grants = Vec::new();
-    for object in desired.securables() {
+    for object in objects {
         let fresh = made.contains(&object);
         let wanted = desired.privileges.get(&object);
         let live = if fresh { None } else { base.privileges.get(&object) };
@@ -279,13 +280,7 @@ pub(super) fn diff_privileges(base: &Schema, desired: &Schema, changes: &mut Vec
     let scopes: BTreeSet<_> = desired.default_privileges.keys().chain(base.default_privileges.keys()).collect();
     let mut defaults = Vec::new();
     for scope in scopes {
-        let complete = |grants: Option<&Grants>| {
-            let grants = grants.cloned().unwrap_or_default();
-            match scope.schema {
-                None => grants.complete(scope.objects.kind(), &scope.role),
-                Some(_) => grants,
-            }
-        };
+        let complete = |grants: Option<&Grants>| scope.complete(&grants.cloned().unwrap_or_default());
         let (have, want) =
             (complete(base.default_privileges.get(scope)), complete(desired.default_privileges.get(scope)));
         for (grantee, grant, revoke) in compare(&have, &want) {

@@ -55,7 +55,7 @@ pub use partition::Partition;
 pub use policy::{POLICY_COMMANDS, Policy};
 pub use privilege::{
     DefaultObjects, DefaultPrivileges, DefaultScope, Grants, Held, PUBLIC, Privilege, Privileges, Securable,
-    SecurableKind, held_by,
+    SecurableKind,
 };
 pub use schema::Schema;
 pub use sequence::{Sequence, SequenceOptions};

@@ -338,13 +338,21 @@ pub struct DefaultScope {
 }
 
 impl DefaultScope {
-    /// What a grantee the entry leaves out holds: for an entry of no
-    /// schema, what PostgreSQL gives the role's new objects anyway; an
-    /// entry in a schema only adds to that.
-    pub fn implicit(&self, grantee: &str) -> Held {
+    /// The entry in full: one of no schema holds, for a grantee it leaves
+    /// out, what PostgreSQL gives the role's new objects anyway (as an
+    /// object the role owns); one in a schema only adds to that.
+    pub fn complete(&self, grants: &Grants) -> Grants {
         match self.schema {
-            None => Grants::implicit(self.objects.kind(), grantee, &self.role),
-            Some(_) => Held::new(),
+            None => grants.complete(self.objects.kind(), &self.role),
+            Some(_) => grants.clone(),
+        }
+    }
+
+    /// The entry as a file writes it (the inverse of [`DefaultScope::complete`]).
+    pub fn explicit(&self, grants: &Grants) -> Grants {
+        match self.schema {
+            None => grants.explicit(self.objects.kind(), &self.role),
+            Some(_) => grants.clone(),
         }
     }
 
@@ -360,11 +368,3 @@ impl DefaultScope {
 /// Default privileges: scope → grants (the grantees the file names, or
 /// the whole entry read from a database).
 pub type DefaultPrivileges = IndexMap<DefaultScope, Grants>;
-
-/// A grantee's privileges in full: named, or implicit.
-pub fn held_by<'a>(grants: &'a Grants, grantee: &str, implicit: impl FnOnce() -> Held) -> std::borrow::Cow<'a, Held> {
-    match grants.0.get(grantee) {
-        Some(held) => std::borrow::Cow::Borrowed(held),
-        None => std::borrow::Cow::Owned(implicit()),
-    }
-}

@@ -89,46 +89,35 @@ fn default_prefix(scope: &DefaultScope) -> String {
 
 /// `GRANT`s: one without and one with the grant option, as needed.
 pub(super) fn grant(on: &GrantOn, grantee: &str, privileges: &Held) -> Vec<String> {
-    let mut statements = Vec::new();
-    for (option, keys) in by_flag(privileges) {
-        if keys.is_empty() {
-            continue;
-        }
-        let with = if option { " WITH GRANT OPTION" } else { "" };
-        let list = privilege_list(&keys);
-        statements.push(match on {
-            GrantOn::Object(object) => format!("GRANT {list} ON {} TO {}{with}", grant_target(object), role(grantee)),
-            GrantOn::Default(scope) => format!(
-                "{} GRANT {list} ON {} TO {}{with}",
-                default_prefix(scope),
-                scope.objects.word().to_ascii_uppercase(),
-                role(grantee)
-            ),
-        });
-    }
-    statements
+    acl_statements(on, grantee, privileges, true)
 }
 
 /// `REVOKE`s: the privileges, and the grant options that go alone.
 pub(super) fn revoke(on: &GrantOn, grantee: &str, privileges: &Held) -> Vec<String> {
+    acl_statements(on, grantee, privileges, false)
+}
+
+/// A `GRANT` or `REVOKE` (on an object, or of default privileges) for
+/// each value of the flag: the grant option granted with the privileges,
+/// or revoked alone.
+fn acl_statements(on: &GrantOn, grantee: &str, privileges: &Held, granting: bool) -> Vec<String> {
     let mut statements = Vec::new();
-    for (option_only, keys) in by_flag(privileges) {
+    for (flag, keys) in by_flag(privileges) {
         if keys.is_empty() {
             continue;
         }
-        let what = if option_only { "GRANT OPTION FOR " } else { "" };
+        let (verb, option_for, to, with) = match (granting, flag) {
+            (true, option) => ("GRANT", "", "TO", if option { " WITH GRANT OPTION" } else { "" }),
+            (false, only_option) => ("REVOKE", if only_option { "GRANT OPTION FOR " } else { "" }, "FROM", ""),
+        };
         let list = privilege_list(&keys);
-        statements.push(match on {
-            GrantOn::Object(object) => {
-                format!("REVOKE {what}{list} ON {} FROM {}", grant_target(object), role(grantee))
+        let (prefix, target) = match on {
+            GrantOn::Object(object) => (String::new(), grant_target(object)),
+            GrantOn::Default(scope) => {
+                (format!("{} ", default_prefix(scope)), scope.objects.word().to_ascii_uppercase())
             }
-            GrantOn::Default(scope) => format!(
-                "{} REVOKE {what}{list} ON {} FROM {}",
-                default_prefix(scope),
-                scope.objects.word().to_ascii_uppercase(),
-                role(grantee)
-            ),
-        });
+        };
+        statements.push(format!("{prefix}{verb} {option_for}{list} ON {target} {to} {}{with}", role(grantee)));
     }
     statements
 }

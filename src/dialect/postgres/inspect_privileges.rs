@@ -218,10 +218,7 @@ pub(super) fn read_privileges(
         }
     }
     for (scope, grants) in defaults {
-        let explicit = match scope.schema {
-            None => grants.explicit(scope.objects.kind(), &scope.role),
-            Some(_) => grants,
-        };
+        let explicit = scope.explicit(&grants);
         schema.default_privileges.insert(scope, explicit);
     }
     for line in odd {

@@ -299,16 +299,13 @@ fn default_privileges(diff: &Diff) -> Result<Vec<Draft>> {
     let mut drafts = Vec::new();
     for change in &diff.changes {
         match change {
-            Change::CreateSchema { name } => {
-                drafts.push(Draft::of(change, vec![format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(name))]))
-            }
+            Change::CreateSchema { name } => drafts.push(Draft::of(change, vec![ensure_schema(name)])),
             Change::Revoke { on: on @ GrantOn::Default(_), grantee, privileges: held, .. } => {
                 drafts.push(Draft::of(change, privileges::revoke(on, grantee, held)))
             }
             Change::Grant { on: on @ GrantOn::Default(scope), grantee, privileges: held } => {
                 // Default privileges in a schema need the schema.
-                let mut statements: Vec<String> =
-                    scope.schema.iter().map(|s| format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(s))).collect();
+                let mut statements: Vec<String> = scope.schema.iter().map(|s| ensure_schema(s)).collect();
                 statements.extend(privileges::grant(on, grantee, held));
                 drafts.push(Draft::of(change, statements))
             }
@@ -329,7 +326,7 @@ fn owners_and_grants(diff: &Diff) -> Result<Vec<Draft>> {
                 // A schema of the file that holds nothing else is made here.
                 let mut statements = Vec::new();
                 if *fresh && object.kind == SecurableKind::Schema {
-                    statements.push(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(&object.name)));
+                    statements.push(ensure_schema(&object.name));
                 }
                 statements.push(privileges::set_owner(object, to));
                 owners.push(Draft::of(change, statements))
@@ -340,7 +337,7 @@ fn owners_and_grants(diff: &Diff) -> Result<Vec<Draft>> {
             Change::Grant { on: on @ GrantOn::Object(object), grantee, privileges: held } => {
                 let mut statements = Vec::new();
                 if object.kind == SecurableKind::Schema {
-                    statements.push(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(&object.name)));
+                    statements.push(ensure_schema(&object.name));
                 }
                 statements.extend(privileges::grant(on, grantee, held));
                 grants.push(Draft::of(change, statements))
@@ -369,16 +366,12 @@ fn types(diff: &Diff) -> Result<Vec<Draft>> {
     for change in &diff.changes {
         match change {
             Change::CreateExtension { name, version, schema } => {
-                let mut statements: Vec<String> =
-                    schema.iter().map(|s| format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(s))).collect();
+                let mut statements: Vec<String> = schema.iter().map(|s| ensure_schema(s)).collect();
                 statements.push(privileges::create_extension(name, version.as_deref(), schema.as_deref()));
                 extensions.push(Draft::of(change, statements))
             }
             Change::MoveExtension { name, to, .. } => {
-                let statements = vec![
-                    format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(to)),
-                    privileges::move_extension(name, to),
-                ];
+                let statements = vec![ensure_schema(to), privileges::move_extension(name, to)];
                 extensions.push(Draft::of(change, statements))
             }
             Change::UpdateExtension { name, to, .. } => {
@@ -1019,9 +1012,14 @@ fn collation_user(schema: &crate::model::Schema, name: &str) -> Option<String> {
     None
 }
 
+/// `CREATE SCHEMA IF NOT EXISTS schema`.
+fn ensure_schema(schema: &str) -> String {
+    format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema))
+}
+
 /// `CREATE SCHEMA IF NOT EXISTS` for the schema of a qualified name.
 fn create_schema(name: &str) -> Option<String> {
-    schema_of(name).map(|schema| format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema)))
+    schema_of(name).map(ensure_schema)
 }
 
 /// Whether `function`, which the plan drops, is made again by it: dropped
@@ -1120,7 +1118,7 @@ fn function_statements(from: Option<&Function>, function: &Function, first: bool
             statements.push("SET LOCAL check_function_bodies = off".to_string());
         }
         if let Some(schema) = schema_of(&function.name).filter(|_| from.is_none()) {
-            statements.push(format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema)));
+            statements.push(ensure_schema(schema));
         }
         statements.push(objects::create_function(function, from.is_some()));
     }
